@@ -1,0 +1,1 @@
+//! Loom model checks live in `tests/`; this library is empty on purpose.

@@ -1,0 +1,345 @@
+//! Mutator threads: registration, attach/detach, and the safepoint poll.
+//!
+//! Each registered thread owns one atomic state word. Its low two bits are
+//! the state, the rest are requests and hand-off flags:
+//!
+//! | bits | meaning |
+//! |---|---|
+//! | `DETACHED` / `ATTACHED` / `SUSPENDED` | the state (DESIGN §4) |
+//! | `STOP` | a requester asks this attached thread to park |
+//! | `QUIESCE` | reclamation asks this thread to report a quiescent state |
+//! | `RESUME_ATTACHED` | on a suspended thread: the resume hands it back attached |
+//! | `PARKED_QUIESCENT` | on a suspended thread: it parked outside every executor |
+//!
+//! The requester's stop and the thread's attach are read-modify-writes of
+//! this one word, so they are totally ordered: no Dekker handshake (the
+//! classic loom false alarm) and no lost stop. Only the resuming requester
+//! moves a thread out of `SUSPENDED`. A thread that wants to attach while
+//! suspended sets `RESUME_ATTACHED` and is handed the attached state by the
+//! resume itself, so back-to-back pauses cannot starve it.
+//!
+//! Every change of another thread's word happens under the registry lock;
+//! the owner changes its own word lock-free on the fast paths.
+
+use std::cell::Cell;
+use std::marker::PhantomData;
+
+use crate::event::{EventKind, Watchable};
+use crate::primitive::{current_thread_id, fence, Arc, AtomicU32, AtomicU64, Ordering, ThreadId};
+use crate::stats::PauseCause;
+use crate::primitive::MutexGuard as MutexGuardOf;
+use crate::world::{fault, Registry, World, WorldInner};
+
+pub(crate) const STATE_MASK: u32 = 0b11;
+pub(crate) const DETACHED: u32 = 0;
+pub(crate) const ATTACHED: u32 = 1;
+pub(crate) const SUSPENDED: u32 = 2;
+pub(crate) const STOP: u32 = 1 << 2;
+pub(crate) const QUIESCE: u32 = 1 << 3;
+pub(crate) const RESUME_ATTACHED: u32 = 1 << 4;
+pub(crate) const PARKED_QUIESCENT: u32 = 1 << 5;
+/// Requests that the poll fast path must notice.
+const POLL_REQUESTS: u32 = STOP | QUIESCE;
+
+/// What the world knows about one registered thread.
+pub(crate) struct MutatorShared {
+    pub(crate) state: AtomicU32,
+    /// QSBR: the reclamation sequence this thread last saw at a quiescent
+    /// point, or 0 while it is offline (detached outside every executor).
+    pub(crate) qsbr_seq: AtomicU64,
+    pub(crate) thread: ThreadId,
+}
+
+impl MutatorShared {
+    pub(crate) fn state(&self) -> u32 {
+        self.state.load(Ordering::Relaxed) & STATE_MASK
+    }
+}
+
+/// A registered mutator thread: the right to run optimized code.
+///
+/// Created detached by [`World::register`]; unregisters when dropped.
+/// Not `Send`: it stands for the thread that registered it.
+pub struct Mutator {
+    pub(crate) world: World,
+    pub(crate) shared: Arc<MutatorShared>,
+    /// How many executors this thread is inside (owner-only).
+    pub(crate) depth: Cell<usize>,
+    /// Reclamation asked for a quiescent state while `depth > 0`; report it
+    /// when the thread leaves its last executor.
+    pub(crate) quiesce_pending: Cell<bool>,
+    _not_send: PhantomData<*const ()>,
+}
+
+impl World {
+    /// Registers the calling thread as a mutator, detached. If a pause is
+    /// in progress it starts suspended: its first [`Mutator::attach`] waits
+    /// for the resume.
+    pub fn register(&self) -> Mutator {
+        let inner = &self.inner;
+        let mut reg = inner.registry.lock();
+        let initial = if reg.pausing { SUSPENDED } else { DETACHED };
+        let shared = Arc::new(MutatorShared {
+            state: AtomicU32::new(initial),
+            qsbr_seq: AtomicU64::new(0),
+            thread: current_thread_id(),
+        });
+        reg.mutators.push(shared.clone());
+        drop(reg);
+        Mutator {
+            world: self.clone(),
+            shared,
+            depth: Cell::new(0),
+            quiesce_pending: Cell::new(false),
+            _not_send: PhantomData,
+        }
+    }
+}
+
+impl Mutator {
+    /// The world this thread is registered with.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    fn inner(&self) -> &WorldInner {
+        &self.world.inner
+    }
+
+    /// Whether the thread is attached (may run code and touch the heap).
+    pub fn is_attached(&self) -> bool {
+        self.shared.state() == ATTACHED
+    }
+
+    /// The safepoint poll: one relaxed load and a well-predicted branch.
+    /// Parks here while a pause is pending.
+    #[inline(always)]
+    pub fn poll(&self) {
+        if self.shared.state.load(Ordering::Relaxed) & POLL_REQUESTS != 0 {
+            self.poll_slow();
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn poll_slow(&self) {
+        let s = self.shared.state.load(Ordering::Acquire);
+        if s & STOP != 0 {
+            self.park_at_safepoint();
+        }
+        if self.shared.state.load(Ordering::Relaxed) & QUIESCE != 0 {
+            self.quiesce();
+        }
+    }
+
+    fn park_at_safepoint(&self) {
+        let inner = self.inner();
+        let mut reg = inner.registry.lock();
+        let quiescent = self.depth.get() == 0;
+        let s = self.shared.state.load(Ordering::Relaxed);
+        debug_assert_eq!(s & (STATE_MASK | STOP), ATTACHED | STOP);
+        let mut parked = SUSPENDED | RESUME_ATTACHED | (s & QUIESCE);
+        if quiescent {
+            // The resume advances our sequence for us: a thread parked
+            // outside every executor holds none across the pause.
+            parked = (parked | PARKED_QUIESCENT) & !QUIESCE;
+        }
+        // Under the registry lock no one else writes our word.
+        self.shared.state.store(parked, Ordering::Release);
+        count_down(inner, &mut reg);
+        wait_while_suspended(inner, &self.shared, &mut reg);
+    }
+
+    /// Attaches the thread, waiting if a pause is in progress.
+    ///
+    /// # Panics
+    /// If the thread is already attached.
+    pub fn attach(&self) {
+        let attached = if self.inner().fault(fault!(AttachWithoutCas)) {
+            // Broken on purpose: load, then a plain store.
+            if self.shared.state.load(Ordering::Acquire) == DETACHED {
+                self.shared.state.store(ATTACHED, Ordering::Release);
+                true
+            } else {
+                false
+            }
+        } else {
+            self.shared
+                .state
+                .compare_exchange(DETACHED, ATTACHED, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+        };
+        if !attached {
+            self.attach_slow();
+        }
+        self.go_online();
+    }
+
+    #[cold]
+    fn attach_slow(&self) {
+        let inner = self.inner();
+        let mut reg = inner.registry.lock();
+        loop {
+            let s = self.shared.state.load(Ordering::Acquire);
+            match s & STATE_MASK {
+                DETACHED => {
+                    let to = (s & !STATE_MASK) | ATTACHED;
+                    if self
+                        .shared
+                        .state
+                        .compare_exchange(s, to, Ordering::Acquire, Ordering::Relaxed)
+                        .is_ok()
+                    {
+                        return;
+                    }
+                }
+                SUSPENDED => {
+                    // Ask the resume to hand us the attached state.
+                    self.shared.state.store(s | RESUME_ATTACHED, Ordering::Relaxed);
+                    wait_while_suspended(inner, &self.shared, &mut reg);
+                    return;
+                }
+                _ => panic!("Mutator::attach: the thread is already attached"),
+            }
+        }
+    }
+
+    /// Detaches the thread: it may block, and pauses no longer wait for it.
+    ///
+    /// # Panics
+    /// If the thread is not attached.
+    pub fn detach(&self) {
+        let fast = self
+            .shared
+            .state
+            .compare_exchange(ATTACHED, DETACHED, Ordering::Release, Ordering::Relaxed)
+            .is_ok();
+        if fast {
+            if self.depth.get() == 0 {
+                self.shared.qsbr_seq.store(0, Ordering::Release);
+            }
+            return;
+        }
+        let inner = self.inner();
+        let mut reg = inner.registry.lock();
+        let s = self.shared.state.load(Ordering::Relaxed);
+        assert_eq!(s & STATE_MASK, ATTACHED, "Mutator::detach: the thread is not attached");
+        let offline = self.depth.get() == 0;
+        let mut to = if s & STOP != 0 {
+            // Asked to stop: park ourselves as we leave, and count down.
+            count_down(inner, &mut reg);
+            SUSPENDED
+        } else {
+            DETACHED
+        };
+        if !offline {
+            to |= s & QUIESCE;
+        }
+        self.shared.state.store(to, Ordering::Release);
+        if offline {
+            self.shared.qsbr_seq.store(0, Ordering::Release);
+        }
+    }
+
+    /// Runs `f` detached (around blocking work), then re-attaches.
+    pub fn detached<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.detach();
+        struct Reattach<'a>(&'a Mutator);
+        impl Drop for Reattach<'_> {
+            fn drop(&mut self) {
+                self.0.attach();
+            }
+        }
+        let _reattach = Reattach(self);
+        f()
+    }
+
+    /// Comes back online for reclamation after being offline. Pairs with
+    /// the fence in [`crate::reclaim`]'s scan: either the scan sees us
+    /// online, or we see every unlink that preceded it.
+    fn go_online(&self) {
+        let seq = &self.shared.qsbr_seq;
+        if seq.load(Ordering::Relaxed) == 0 {
+            seq.store(self.inner().reclaimer.current(), Ordering::Relaxed);
+            fence(Ordering::SeqCst);
+        }
+    }
+
+    /// Handles a reclamation request: report a quiescent state now, or when
+    /// the thread leaves its last executor.
+    fn quiesce(&self) {
+        self.shared.state.fetch_and(!QUIESCE, Ordering::Relaxed);
+        if self.depth.get() > 0 {
+            self.quiesce_pending.set(true);
+        } else {
+            self.report_quiescent();
+        }
+    }
+
+    /// Reports that this thread holds no executor, then frees what that
+    /// made safe to free.
+    pub(crate) fn report_quiescent(&self) {
+        self.quiesce_pending.set(false);
+        let inner = self.inner();
+        self.shared
+            .qsbr_seq
+            .store(inner.reclaimer.current(), Ordering::Release);
+        inner.reclaimer.try_reclaim(inner);
+    }
+
+    /// Stops every other mutator, runs `f`, and resumes them. The caller
+    /// counts as parked while it waits for another requester.
+    pub fn stop_the_world<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.stop_the_world_for(PauseCause::Other, f)
+    }
+
+    /// [`Mutator::stop_the_world`], recording the pause under `cause`.
+    pub fn stop_the_world_for<R>(&self, cause: PauseCause, f: impl FnOnce() -> R) -> R {
+        self.inner()
+            .pause(Some(self), cause, || true, f)
+            .expect("an unconditional pause always runs")
+    }
+
+    /// Fires an event from this thread: see [`World::fire`].
+    pub fn fire<R>(&self, kind: EventKind, object: Option<&Watchable>, apply: impl FnOnce() -> R) -> R {
+        self.inner().fire(Some(self), kind, object, apply)
+    }
+}
+
+impl Drop for Mutator {
+    fn drop(&mut self) {
+        let inner = &self.world.inner;
+        let mut reg = inner.registry.lock();
+        let s = self.shared.state.load(Ordering::Relaxed);
+        if s & STOP != 0 {
+            count_down(inner, &mut reg);
+        }
+        reg.mutators.retain(|m| !Arc::ptr_eq(m, &self.shared));
+        self.shared.qsbr_seq.store(0, Ordering::Release);
+    }
+}
+
+impl std::fmt::Debug for Mutator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mutator")
+            .field("attached", &self.is_attached())
+            .field("depth", &self.depth.get())
+            .finish_non_exhaustive()
+    }
+}
+
+/// One thread that a pause counted has parked (or left).
+fn count_down(inner: &WorldInner, reg: &mut MutexGuardOf<'_, Registry>) {
+    reg.countdown -= 1;
+    if reg.countdown == 0 {
+        inner.stopped.notify_all();
+    }
+}
+
+/// Waits, releasing the registry lock, until the resume moves this thread
+/// out of `SUSPENDED`.
+fn wait_while_suspended(inner: &WorldInner, shared: &MutatorShared, reg: &mut MutexGuardOf<'_, Registry>) {
+    while shared.state.load(Ordering::Acquire) & STATE_MASK == SUSPENDED {
+        inner.resumed.wait(reg);
+    }
+}
