@@ -263,7 +263,12 @@ impl crate::World {
     /// For a local kind without `object`, or with an object of another
     /// kind; for a global kind below its threshold, if called on an attached
     /// mutator thread of this world.
-    pub fn fire<R>(&self, kind: EventKind, object: Option<&Watchable>, apply: impl FnOnce() -> R) -> R {
+    pub fn fire<R>(
+        &self,
+        kind: EventKind,
+        object: Option<&Watchable>,
+        apply: impl FnOnce() -> R,
+    ) -> R {
         self.inner.fire(None, kind, object, apply)
     }
 }
@@ -309,10 +314,14 @@ impl crate::world::WorldInner {
                         let result = (apply.take().expect("apply runs once"))();
                         // Without the recheck (a loom fault) the counter may
                         // already be at the limit: then nothing is counted.
-                        if let Some(mut unlinked) = self.invalidate_dependents(global, kind, limit) {
+                        if let Some(mut unlinked) = self.invalidate_dependents(global, kind, limit)
+                        {
                             self.counters.fires[kind.index()].fetch_add(1, Ordering::Relaxed);
                             if let Some(object) = object {
-                                unlinked.extend(self.invalidate_dependents(object, kind, u32::MAX).unwrap_or_default());
+                                unlinked.extend(
+                                    self.invalidate_dependents(object, kind, u32::MAX)
+                                        .unwrap_or_default(),
+                                );
                             }
                             self.reclaimer.retire(self, unlinked);
                         }

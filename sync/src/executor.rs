@@ -136,6 +136,12 @@ enum DependencyOn<'a> {
 }
 
 impl Dependency<'_> {
+    /// The counter value the optimizer observed when it took this
+    /// dependency (install fails if the counter moved since).
+    pub fn observed(&self) -> u32 {
+        self.observed
+    }
+
     /// The event kind this dependency is about.
     pub fn kind(&self) -> EventKind {
         match self.on {
@@ -160,9 +166,15 @@ impl std::fmt::Display for InstallError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             InstallError::DependencyFired(kind) => {
-                write!(f, "a {} event fired after the optimizer relied on it", kind.name())
+                write!(
+                    f,
+                    "a {} event fired after the optimizer relied on it",
+                    kind.name()
+                )
             }
-            InstallError::InvalidatedDuringInstall => write!(f, "invalidated while being installed"),
+            InstallError::InvalidatedDuringInstall => {
+                write!(f, "invalidated while being installed")
+            }
             InstallError::SlotOccupied => write!(f, "the slot already holds an executor"),
         }
     }
@@ -214,7 +226,10 @@ impl<T: Send + Sync + 'static> ExecutorSlot<T> {
     /// executor.
     #[inline]
     pub fn enter<'a>(&'a self, mutator: &'a Mutator) -> Option<ExecutorRef<'a, T>> {
-        assert!(mutator.is_attached(), "ExecutorSlot::enter: the mutator is detached");
+        assert!(
+            mutator.is_attached(),
+            "ExecutorSlot::enter: the mutator is detached"
+        );
         let p = self.cell.ptr.load(Ordering::Acquire);
         if p.is_null() {
             return None;
@@ -235,12 +250,20 @@ impl<T: Send + Sync + 'static> ExecutorSlot<T> {
             return None;
         }
         let payload = core.payload.load(Ordering::Relaxed) as *const T;
-        debug_assert!(!payload.is_null(), "a linked executor has its payload");
+        if payload.is_null() {
+            // Unreachable while reclamation keeps its contract; a cheap
+            // refusal keeps a broken variant (loom fault) from going further.
+            return None;
+        }
         mutator.depth.set(mutator.depth.get() + 1);
         // SAFETY: the payload is a live `Box<T>` (this slot's type) kept
         // alive exactly as long as the core, as argued above.
         let payload = unsafe { &*payload };
-        Some(ExecutorRef { core, payload, mutator })
+        Some(ExecutorRef {
+            core,
+            payload,
+            mutator,
+        })
     }
 
     /// Invalidates, unlinks and retires the linked executor, if any.
@@ -327,7 +350,11 @@ impl World {
     /// # Panics
     /// If `kind` is a local event kind.
     pub fn assume(&self, kind: EventKind) -> Option<Dependency<'static>> {
-        assert_eq!(kind.scope(), Scope::Global, "World::assume: {kind:?} is local");
+        assert_eq!(
+            kind.scope(),
+            Scope::Global,
+            "World::assume: {kind:?} is local"
+        );
         let w = &self.inner.globals[kind.index()];
         let observed = w.count.acquire();
         (observed < self.inner.config.limit(kind)).then_some(Dependency {
@@ -384,7 +411,10 @@ impl World {
             core.valid.store(false, Ordering::Release);
             // Never linked: no thread can be inside.
             core.free_payload(&inner.counters);
-            inner.counters.install_failed.fetch_add(1, Ordering::Relaxed);
+            inner
+                .counters
+                .install_failed
+                .fetch_add(1, Ordering::Relaxed);
             Err(error)
         };
         let checks_before_locking = inner.fault(fault!(InstallChecksBeforeLocking));
@@ -406,11 +436,12 @@ impl World {
             return fail(InstallError::InvalidatedDuringInstall);
         }
         let raw = Arc::into_raw(core.clone()) as *mut ExecutorCore;
-        match slot
-            .cell
-            .ptr
-            .compare_exchange(ptr::null_mut(), raw, Ordering::AcqRel, Ordering::Acquire)
-        {
+        match slot.cell.ptr.compare_exchange(
+            ptr::null_mut(),
+            raw,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
             Ok(_) => {
                 *link = Link::Linked(&*slot.cell as *const SlotCell);
                 drop(link);

@@ -25,9 +25,9 @@ use std::cell::Cell;
 use std::marker::PhantomData;
 
 use crate::event::{EventKind, Watchable};
+use crate::primitive::MutexGuard as MutexGuardOf;
 use crate::primitive::{current_thread_id, fence, Arc, AtomicU32, AtomicU64, Ordering, ThreadId};
 use crate::stats::PauseCause;
-use crate::primitive::MutexGuard as MutexGuardOf;
 use crate::world::{fault, Registry, World, WorldInner};
 
 pub(crate) const STATE_MASK: u32 = 0b11;
@@ -195,7 +195,9 @@ impl Mutator {
                 }
                 SUSPENDED => {
                     // Ask the resume to hand us the attached state.
-                    self.shared.state.store(s | RESUME_ATTACHED, Ordering::Relaxed);
+                    self.shared
+                        .state
+                        .store(s | RESUME_ATTACHED, Ordering::Relaxed);
                     wait_while_suspended(inner, &self.shared, &mut reg);
                     return;
                 }
@@ -223,7 +225,11 @@ impl Mutator {
         let inner = self.inner();
         let mut reg = inner.registry.lock();
         let s = self.shared.state.load(Ordering::Relaxed);
-        assert_eq!(s & STATE_MASK, ATTACHED, "Mutator::detach: the thread is not attached");
+        assert_eq!(
+            s & STATE_MASK,
+            ATTACHED,
+            "Mutator::detach: the thread is not attached"
+        );
         let offline = self.depth.get() == 0;
         let mut to = if s & STOP != 0 {
             // Asked to stop: park ourselves as we leave, and count down.
@@ -301,7 +307,12 @@ impl Mutator {
     }
 
     /// Fires an event from this thread: see [`World::fire`].
-    pub fn fire<R>(&self, kind: EventKind, object: Option<&Watchable>, apply: impl FnOnce() -> R) -> R {
+    pub fn fire<R>(
+        &self,
+        kind: EventKind,
+        object: Option<&Watchable>,
+        apply: impl FnOnce() -> R,
+    ) -> R {
         self.inner().fire(Some(self), kind, object, apply)
     }
 }
@@ -338,7 +349,11 @@ fn count_down(inner: &WorldInner, reg: &mut MutexGuardOf<'_, Registry>) {
 
 /// Waits, releasing the registry lock, until the resume moves this thread
 /// out of `SUSPENDED`.
-fn wait_while_suspended(inner: &WorldInner, shared: &MutatorShared, reg: &mut MutexGuardOf<'_, Registry>) {
+fn wait_while_suspended(
+    inner: &WorldInner,
+    shared: &MutatorShared,
+    reg: &mut MutexGuardOf<'_, Registry>,
+) {
     while shared.state.load(Ordering::Acquire) & STATE_MASK == SUSPENDED {
         inner.resumed.wait(reg);
     }

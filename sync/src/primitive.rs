@@ -14,7 +14,9 @@
 
 #[cfg(not(loom))]
 mod imp {
-    pub(crate) use std::sync::atomic::{fence, AtomicBool, AtomicPtr, AtomicU32, AtomicU64, Ordering};
+    pub(crate) use std::sync::atomic::{
+        fence, AtomicBool, AtomicPtr, AtomicU32, AtomicU64, Ordering,
+    };
     pub(crate) use std::sync::Arc;
 
     /// The calling thread's identity.
@@ -59,7 +61,9 @@ mod imp {
 
 #[cfg(loom)]
 mod imp {
-    pub(crate) use loom::sync::atomic::{fence, AtomicBool, AtomicPtr, AtomicU32, AtomicU64, Ordering};
+    pub(crate) use loom::sync::atomic::{
+        fence, AtomicBool, AtomicPtr, AtomicU32, AtomicU64, Ordering,
+    };
     pub(crate) use loom::sync::Arc;
 
     /// The calling thread's identity (loom's model thread).
@@ -96,13 +100,17 @@ mod imp {
     impl<T> std::ops::Deref for MutexGuard<'_, T> {
         type Target = T;
         fn deref(&self) -> &T {
-            self.0.as_ref().expect("guard present outside Condvar::wait")
+            self.0
+                .as_ref()
+                .expect("guard present outside Condvar::wait")
         }
     }
 
     impl<T> std::ops::DerefMut for MutexGuard<'_, T> {
         fn deref_mut(&mut self) -> &mut T {
-            self.0.as_mut().expect("guard present outside Condvar::wait")
+            self.0
+                .as_mut()
+                .expect("guard present outside Condvar::wait")
         }
     }
 

@@ -61,7 +61,9 @@ pub(crate) struct PauseLog {
 
 impl PauseLog {
     pub(crate) fn record(&mut self, cause: PauseCause, ttsp: Duration, length: Duration) {
-        self.all.get_or_insert_with(PauseHistograms::new).record(ttsp, length);
+        self.all
+            .get_or_insert_with(PauseHistograms::new)
+            .record(ttsp, length);
         self.by_cause
             .entry(cause)
             .or_insert_with(PauseHistograms::new)
@@ -195,8 +197,14 @@ impl World {
         let (pauses, pauses_by_cause) = {
             let log = inner.requester.lock();
             (
-                log.all.as_ref().map(PauseHistograms::summary).unwrap_or_default(),
-                log.by_cause.iter().map(|(c, h)| (*c, h.summary())).collect(),
+                log.all
+                    .as_ref()
+                    .map(PauseHistograms::summary)
+                    .unwrap_or_default(),
+                log.by_cause
+                    .iter()
+                    .map(|(c, h)| (*c, h.summary()))
+                    .collect(),
             )
         };
         let c = &inner.counters;

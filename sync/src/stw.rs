@@ -12,8 +12,8 @@
 use std::time::Instant;
 
 use crate::mutator::{
-    Mutator, MutatorShared, ATTACHED, DETACHED, PARKED_QUIESCENT, QUIESCE, RESUME_ATTACHED, STATE_MASK, STOP,
-    SUSPENDED,
+    Mutator, MutatorShared, ATTACHED, DETACHED, PARKED_QUIESCENT, QUIESCE, RESUME_ATTACHED,
+    STATE_MASK, STOP, SUSPENDED,
 };
 use crate::primitive::{current_thread_id, Arc, Ordering};
 use crate::stats::PauseCause;
@@ -118,8 +118,7 @@ impl WorldInner {
                     ATTACHED => s | STOP,
                     _ => unreachable!("a thread is suspended outside a pause"),
                 };
-                if m
-                    .state
+                if m.state
                     .compare_exchange(s, to, Ordering::AcqRel, Ordering::Acquire)
                     .is_ok()
                 {
@@ -153,7 +152,11 @@ impl WorldInner {
                 // during the pause.
                 m.qsbr_seq.store(seq, Ordering::Release);
             }
-            let state = if s & RESUME_ATTACHED != 0 { ATTACHED } else { DETACHED };
+            let state = if s & RESUME_ATTACHED != 0 {
+                ATTACHED
+            } else {
+                DETACHED
+            };
             // Only the resume moves a thread out of SUSPENDED, and every
             // other writer of a suspended thread's word holds the lock.
             m.state.store(state | (s & QUIESCE), Ordering::Release);
