@@ -247,17 +247,17 @@ impl Mutator {
         }
     }
 
-    /// Runs `f` detached (around blocking work), then re-attaches.
+    /// Runs `f` detached (around blocking work), then re-attaches (also if
+    /// `f` panics).
     pub fn detached<R>(&self, f: impl FnOnce() -> R) -> R {
-        self.detach();
-        struct Reattach<'a>(&'a Mutator);
-        impl Drop for Reattach<'_> {
-            fn drop(&mut self) {
-                self.0.attach();
-            }
-        }
-        let _reattach = Reattach(self);
+        let _reattach = self.detached_scope();
         f()
+    }
+
+    /// Detaches now and re-attaches when the returned guard drops.
+    pub(crate) fn detached_scope(&self) -> Reattach<'_> {
+        self.detach();
+        Reattach(self)
     }
 
     /// Comes back online for reclamation after being offline. Pairs with
@@ -314,6 +314,15 @@ impl Mutator {
         apply: impl FnOnce() -> R,
     ) -> R {
         self.inner().fire(Some(self), kind, object, apply)
+    }
+}
+
+/// Re-attaches its mutator when dropped.
+pub(crate) struct Reattach<'a>(&'a Mutator);
+
+impl Drop for Reattach<'_> {
+    fn drop(&mut self) {
+        self.0.attach();
     }
 }
 

@@ -51,8 +51,7 @@ impl PauseHistograms {
     }
 }
 
-/// The pause record, kept under the requester lock (only the requester
-/// writes it, while it holds that lock).
+/// The pause record (written by each requester after its resume).
 #[derive(Default)]
 pub(crate) struct PauseLog {
     by_cause: BTreeMap<PauseCause, PauseHistograms>,
@@ -190,12 +189,12 @@ pub struct Stats {
 }
 
 impl World {
-    /// A snapshot of the statistics. Briefly takes the requester lock, so
-    /// it waits for a pause in progress.
+    /// A snapshot of the statistics (safe to call from any thread, also
+    /// while another thread pauses the world).
     pub fn stats(&self) -> Stats {
         let inner = &self.inner;
         let (pauses, pauses_by_cause) = {
-            let log = inner.requester.lock();
+            let log = inner.pause_log.lock();
             (
                 log.all
                     .as_ref()

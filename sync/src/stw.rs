@@ -61,28 +61,34 @@ impl WorldInner {
                 false
             }
         };
-        if was_attached {
-            me.expect("attached implies a mutator").detach();
-        }
         let me_shared = me.map(|m| &m.shared);
+        // A mutator requester counts as parked while it waits for the lock.
+        let reattach =
+            was_attached.then(|| me.expect("attached implies a mutator").detached_scope());
         let result = {
-            let mut log = self.requester.lock();
+            let _requester = self.requester.lock();
             if precheck() {
                 let start = Instant::now();
                 self.stop_others(me_shared);
                 let stopped = Instant::now();
+                // Resumes even if the action panics: a panic must not leave
+                // the world stopped.
+                let resume = ResumeOnDrop {
+                    inner: self,
+                    me: me_shared,
+                };
                 let result = action();
-                self.resume_others(me_shared);
+                drop(resume);
                 let end = Instant::now();
-                log.record(cause, stopped - start, end - start);
+                self.pause_log
+                    .lock()
+                    .record(cause, stopped - start, end - start);
                 Some(result)
             } else {
                 None
             }
         };
-        if was_attached {
-            me.expect("attached implies a mutator").attach();
-        }
+        drop(reattach);
         self.reclaimer.try_reclaim(self);
         result
     }
@@ -164,5 +170,18 @@ impl WorldInner {
         reg.pausing = false;
         drop(reg);
         self.resumed.notify_all();
+    }
+}
+
+/// Resumes the world when dropped (also while unwinding from a panicking
+/// pause action).
+struct ResumeOnDrop<'a> {
+    inner: &'a WorldInner,
+    me: Option<&'a Arc<MutatorShared>>,
+}
+
+impl Drop for ResumeOnDrop<'_> {
+    fn drop(&mut self) {
+        self.inner.resume_others(self.me);
     }
 }

@@ -82,8 +82,12 @@ pub(crate) struct WorldInner {
     pub(crate) resumed: Condvar,
     /// Signalled when the countdown of a pause reaches zero.
     pub(crate) stopped: Condvar,
-    /// Serializes pause requesters; holds the pause histograms.
-    pub(crate) requester: Mutex<PauseLog>,
+    /// Serializes pause requesters.
+    pub(crate) requester: Mutex<()>,
+    /// The pause histograms. Its own lock, held only to record or read:
+    /// never while waiting for threads, so an attached mutator may read
+    /// statistics while another thread pauses the world.
+    pub(crate) pause_log: Mutex<PauseLog>,
     /// Counter and dependents of each global event kind (indexed by
     /// [`EventKind::index`]; the entries of local kinds stay unused).
     pub(crate) globals: [Watchable; 11],
@@ -172,7 +176,8 @@ impl World {
                 registry: Mutex::new(Registry::default()),
                 resumed: Condvar::new(),
                 stopped: Condvar::new(),
-                requester: Mutex::new(PauseLog::default()),
+                requester: Mutex::new(()),
+                pause_log: Mutex::new(PauseLog::default()),
                 globals: EventKind::ALL.map(Watchable::new),
                 reclaimer: Reclaimer::new(),
                 counters: Counters::default(),

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Every test of the project: the README's test command, and what CI runs.
+#
+#   1. formatting and lints (warnings are errors);
+#   2. unit, integration and doc tests of the whole workspace;
+#   3. the criterion benchmarks, once each in test mode (they must run);
+#   4. the loom model checks (release, their own target dir, preemption
+#      bound 3 unless LOOM_MAX_PREEMPTIONS says otherwise), including the
+#      deliberately broken variants that loom must reject;
+#   5. a short stress run (4 mutator threads, 20 s, 0 violations).
+#
+# STRESS_SECONDS shortens or lengthens step 5 (default 20).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "unit, integration and doc tests"
+cargo test --workspace --quiet
+
+step "benchmarks, once each (test mode)"
+cargo test -p stillpoint-benches --benches --quiet
+
+step "loom models (preemption bound ${LOOM_MAX_PREEMPTIONS:-3})"
+# The broken variants print (expected) panics: keep the full output in a
+# log, show the per-model summary, and the whole log on failure.
+mkdir -p target
+loom_log=target/loom-tests.log
+if RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS="${LOOM_MAX_PREEMPTIONS:-3}" \
+    cargo test -p stillpoint-loom-tests --release --target-dir target/loom -- --nocapture >"$loom_log" 2>&1; then
+    grep -oE 'model [^ ]+: .*|^test result: .*' "$loom_log" | grep -v ' 0 passed; 0 failed'
+else
+    cat "$loom_log"
+    echo "loom models FAILED (full log above, also in $loom_log)"
+    exit 1
+fi
+
+step "stress (4 mutators, ${STRESS_SECONDS:-20} s)"
+cargo run --release --quiet -p stillpoint-stress -- --threads 4 --seconds "${STRESS_SECONDS:-20}"
+
+step "all tests passed"
