@@ -574,3 +574,61 @@ fn i_local_invalidation_is_visible_after_synchronization() {
         firer.join().unwrap();
     });
 }
+
+/// (i2) The fire that reaches a local threshold races a later fire that
+/// finds the threshold reached and takes the lock-free path: a reader that
+/// synchronizes with the later fire must still see the executor invalid
+/// (the counter may show the threshold only once the dependents are
+/// invalidated).
+fn after_threshold_fire(fault: Option<Fault>) {
+    {
+        let world = World::with_config(
+            config(fault).threshold(EventKind::ClassAttrSet, Threshold::After(1)),
+        );
+        let class = Arc::new(Watchable::new(EventKind::ClassAttrSet));
+        let slot = ExecutorSlot::<u32>::new();
+        let dep = world.assume_object(&class).unwrap();
+        world.install(&slot, 5, &[dep]).unwrap();
+        let fired = Arc::new(AtomicBool::new(false));
+        let crossing = {
+            let (world, class) = (world.clone(), class.clone());
+            thread::spawn(move || world.fire(EventKind::ClassAttrSet, Some(&class), || ()))
+        };
+        let later = {
+            let (world, class, fired) = (world.clone(), class.clone(), fired.clone());
+            thread::spawn(move || {
+                world.fire(EventKind::ClassAttrSet, Some(&class), || ());
+                fired.store(true, Ordering::Release);
+            })
+        };
+        let m = world.register();
+        m.attach();
+        if let Some(executor) = slot.enter(&m) {
+            if fired.load(Ordering::Acquire) {
+                assert!(
+                    !executor.is_valid(),
+                    "a fire returned while a stale executor was still valid"
+                );
+            }
+        }
+        drop(m);
+        crossing.join().unwrap();
+        later.join().unwrap();
+    }
+}
+
+#[test]
+fn i2_after_threshold_fire_orders_after_the_invalidation() {
+    check("i2", || after_threshold_fire(None));
+}
+
+#[test]
+fn i2_broken_count_before_invalidating_is_rejected() {
+    let message = assert_rejected("i2/count-first", || {
+        after_threshold_fire(Some(Fault::CountBeforeInvalidating))
+    });
+    assert!(
+        message.contains("stale executor"),
+        "rejected for another reason: {message}"
+    );
+}

@@ -169,19 +169,23 @@ impl EventCounter {
         EventCounter(AtomicU32::new(0))
     }
 
-    /// The current count, for the lock-free threshold test.
+    /// The current count, for reads under the dependents lock (and for
+    /// queries that promise nothing).
     pub(crate) fn relaxed(&self) -> u32 {
         self.0.load(Ordering::Relaxed)
     }
 
-    /// The current count, ordered after every mutation that preceded the
-    /// fire which produced it (pairs with [`EventCounter::bump_locked`]).
+    /// The current count, ordered after the mutation and the invalidations
+    /// of the fire that produced it (pairs with
+    /// [`EventCounter::bump_locked`]). This is the lock-free threshold
+    /// test: on x86 and ARMv8 an acquire load is a plain load.
     pub(crate) fn acquire(&self) -> u32 {
         self.0.load(Ordering::Acquire)
     }
 
-    /// Counts one invalidating fire. Must be called with the owning
-    /// dependents lock held, which makes the read-modify-write exact.
+    /// Counts one invalidating fire, after its dependents were invalidated.
+    /// Must be called with the owning dependents lock held, which makes the
+    /// read-modify-write exact.
     pub(crate) fn bump_locked(&self) {
         let c = self.0.load(Ordering::Relaxed);
         self.0.store(c.saturating_add(1), Ordering::Release);
@@ -290,7 +294,7 @@ impl crate::world::WorldInner {
                 // install sees the bump or we see its registration.
                 let result = apply();
                 let limit = self.config.limit(kind);
-                if object.count.relaxed() < limit {
+                if object.count.acquire() < limit {
                     if let Some(unlinked) = self.invalidate_dependents(object, kind, limit) {
                         self.counters.fires[kind.index()].fetch_add(1, Ordering::Relaxed);
                         self.reclaimer.retire(self, unlinked);
@@ -301,7 +305,7 @@ impl crate::world::WorldInner {
             Scope::Global => {
                 let global = &self.globals[kind.index()];
                 let limit = self.config.limit(kind);
-                if global.count.relaxed() >= limit {
+                if global.count.acquire() >= limit {
                     return apply();
                 }
                 let recheck = !self.fault(crate::world::fault!(FireWithoutRecheck));

@@ -47,6 +47,7 @@ pub(crate) struct ExecutorCore {
     payload: AtomicPtr<()>,
     drop_payload: unsafe fn(*mut ()),
     link: Mutex<Link>,
+    counters: Arc<Counters>,
 }
 
 enum Link {
@@ -83,13 +84,13 @@ impl ExecutorCore {
 
     /// Frees the payload if it has not been freed yet. The caller must know
     /// that no thread can be inside the executor.
-    pub(crate) fn free_payload(&self, counters: &Counters) {
+    pub(crate) fn free_payload(&self) {
         let p = self.payload.swap(ptr::null_mut(), Ordering::AcqRel);
         if !p.is_null() {
             // SAFETY: `p` is the payload box installed with this core's
             // `drop_payload`; the swap hands it to exactly one caller.
             unsafe { (self.drop_payload)(p) };
-            counters.freed.fetch_add(1, Ordering::Relaxed);
+            self.counters.freed.fetch_add(1, Ordering::Relaxed);
         }
     }
 }
@@ -293,11 +294,7 @@ impl<T> Drop for ExecutorSlot<T> {
         // Any invalidator that saw `Linked` finishes under this lock before
         // we let the cell's memory go.
         *core.link.lock() = Link::Gone;
-        let p = core.payload.swap(ptr::null_mut(), Ordering::AcqRel);
-        if !p.is_null() {
-            // SAFETY: the payload box of this core, freed once by the swap.
-            unsafe { (core.drop_payload)(p) };
-        }
+        core.free_payload();
     }
 }
 
@@ -405,12 +402,13 @@ impl World {
             payload: AtomicPtr::new(Box::into_raw(Box::new(payload)) as *mut ()),
             drop_payload: drop_box::<T>,
             link: Mutex::new(Link::Pending),
+            counters: inner.counters.clone(),
         });
         inner.counters.created.fetch_add(1, Ordering::Relaxed);
         let fail = |error: InstallError| {
             core.valid.store(false, Ordering::Release);
             // Never linked: no thread can be inside.
-            core.free_payload(&inner.counters);
+            core.free_payload();
             inner
                 .counters
                 .install_failed
@@ -481,12 +479,20 @@ impl WorldInner {
         if w.count.relaxed() >= limit {
             return None;
         }
-        w.count.bump_locked();
+        let count_first = self.fault(fault!(CountBeforeInvalidating));
+        if count_first {
+            w.count.bump_locked();
+        }
         let mut unlinked = Vec::new();
         for core in dependents.take() {
             if let Some(slot_ref) = self.invalidate_core(&core, kind) {
                 unlinked.push(slot_ref);
             }
+        }
+        // Count only now: a fire that sees the new count on its lock-free
+        // path (acquire) is ordered after every invalidation above.
+        if !count_first {
+            w.count.bump_locked();
         }
         Some(unlinked)
     }

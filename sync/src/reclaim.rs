@@ -20,7 +20,6 @@
 use crate::executor::ExecutorCore;
 use crate::mutator::QUIESCE;
 use crate::primitive::{fence, Arc, AtomicU64, Mutex, Ordering};
-use crate::stats::Counters;
 use crate::world::{fault, World, WorldInner};
 
 struct Retired {
@@ -107,16 +106,16 @@ impl Reclaimer {
         drop(retired);
         let n = expired.len();
         for core in expired {
-            core.free_payload(&inner.counters);
+            core.free_payload();
         }
         n
     }
 
     /// Frees everything retired; only when no mutator exists.
-    pub(crate) fn free_all(&self, counters: &Counters) {
+    pub(crate) fn free_all(&self) {
         let retired = std::mem::take(&mut *self.retired.lock());
         for r in retired {
-            r.core.free_payload(counters);
+            r.core.free_payload();
         }
     }
 

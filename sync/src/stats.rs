@@ -37,9 +37,16 @@ impl PauseHistograms {
     }
 
     fn record(&mut self, ttsp: Duration, length: Duration) {
-        let ns = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX).max(1);
-        self.time_to_safepoint.saturating_record(ns(ttsp));
-        self.length.saturating_record(ns(length));
+        fn add(h: &mut Histogram<u64>, d: Duration) {
+            let ns = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX).max(1);
+            // `record` grows the histogram; `saturating_record` would clamp
+            // to its initial range instead.
+            if h.record(ns).is_err() {
+                h.saturating_record(ns);
+            }
+        }
+        add(&mut self.time_to_safepoint, ttsp);
+        add(&mut self.length, length);
     }
 
     fn summary(&self) -> PauseStats {

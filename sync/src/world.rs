@@ -24,6 +24,10 @@ pub enum Fault {
     /// A global fire does not re-check the threshold under the requester
     /// lock: a racing fire pauses once more than the threshold allows.
     FireWithoutRecheck,
+    /// A fire bumps the counter before invalidating the dependents: a later
+    /// fire that sees the threshold reached returns while stale executors
+    /// are still valid.
+    CountBeforeInvalidating,
 }
 
 /// Per-world settings: the event thresholds (and, under loom, an injected
@@ -92,7 +96,9 @@ pub(crate) struct WorldInner {
     /// [`EventKind::index`]; the entries of local kinds stay unused).
     pub(crate) globals: [Watchable; 11],
     pub(crate) reclaimer: Reclaimer,
-    pub(crate) counters: Counters,
+    /// Shared with every executor core, so that a slot dropped after the
+    /// world still counts the payload it frees.
+    pub(crate) counters: Arc<Counters>,
     pub(crate) next_executor_id: AtomicU64,
 }
 
@@ -142,7 +148,7 @@ impl Drop for WorldInner {
     fn drop(&mut self) {
         // Every mutator holds the world alive, so none is left: no thread
         // can be inside a retired executor.
-        self.reclaimer.free_all(&self.counters);
+        self.reclaimer.free_all();
     }
 }
 
@@ -180,7 +186,7 @@ impl World {
                 pause_log: Mutex::new(PauseLog::default()),
                 globals: EventKind::ALL.map(Watchable::new),
                 reclaimer: Reclaimer::new(),
-                counters: Counters::default(),
+                counters: Arc::new(Counters::default()),
                 next_executor_id: AtomicU64::new(1),
             }),
         }
