@@ -60,6 +60,11 @@ impl MutatorShared {
 ///
 /// Created detached by [`World::register`]; unregisters when dropped.
 /// Not `Send`: it stands for the thread that registered it.
+///
+/// ```compile_fail
+/// let m = stillpoint_sync::World::new().register();
+/// std::thread::spawn(move || drop(m)); // error: `Mutator` is not `Send`
+/// ```
 pub struct Mutator {
     pub(crate) world: World,
     pub(crate) shared: Arc<MutatorShared>,

@@ -74,9 +74,11 @@ impl Reclaimer {
     /// Frees every retired executor that no thread can still be inside.
     /// Returns how many were freed.
     pub(crate) fn try_reclaim(&self, inner: &WorldInner) -> usize {
-        let Some(mut retired) = self.retired.try_lock() else {
-            return 0; // someone else is reclaiming
-        };
+        // Wait for a reclaimer already scanning rather than skip: it may
+        // have read our sequence before we reported, and once the QUIESCE
+        // requests are answered nobody would scan again. The lock covers
+        // only the scan and the split; payloads are freed after it.
+        let mut retired = self.retired.lock();
         if retired.is_empty() {
             return 0;
         }
