@@ -15,24 +15,29 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
+# Every cargo test output is also kept here, to add up the results at the end.
+mkdir -p target
+results=target/test-results.log
+: >"$results"
+
 step "format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "unit, integration and doc tests"
-cargo test --workspace --quiet
+cargo test --workspace --quiet 2>&1 | tee -a "$results"
 
 step "benchmarks, once each (test mode)"
-cargo test -p stillpoint-benches --benches --quiet
+cargo test -p stillpoint-benches --benches --quiet 2>&1 | tee -a "$results"
 
 step "loom models (preemption bound ${LOOM_MAX_PREEMPTIONS:-3})"
 # The broken variants print (expected) panics: keep the full output in a
 # log, show the per-model summary, and the whole log on failure.
-mkdir -p target
 loom_log=target/loom-tests.log
 if RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS="${LOOM_MAX_PREEMPTIONS:-3}" \
     cargo test -p stillpoint-loom-tests --release --target-dir target/loom -- --nocapture >"$loom_log" 2>&1; then
     grep -oE 'model [^ ]+: .*|^test result: .*' "$loom_log" | grep -v ' 0 passed; 0 failed'
+    grep -E '^test result: ' "$loom_log" >>"$results"
 else
     cat "$loom_log"
     echo "loom models FAILED (full log above, also in $loom_log)"
@@ -42,4 +47,6 @@ fi
 step "stress (4 mutators, ${STRESS_SECONDS:-20} s)"
 cargo run --release --quiet -p stillpoint-stress -- --threads 4 --seconds "${STRESS_SECONDS:-20}"
 
-step "all tests passed"
+passed=$(grep -oE '[0-9]+ passed' "$results" | awk '{n += $1} END {print n + 1}')
+step "all tests passed (the stress run counts as one)"
+echo "$passed passed, 0 failed"

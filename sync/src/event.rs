@@ -69,6 +69,7 @@ pub enum Threshold {
 impl Threshold {
     /// The counter value at which firing stops invalidating. For
     /// [`Threshold::Never`] that is only a saturated counter.
+    #[inline]
     pub(crate) fn limit(self) -> u32 {
         match self {
             Threshold::After(n) => n,
@@ -95,11 +96,13 @@ impl EventKind {
     ];
 
     /// Position of this kind in [`EventKind::ALL`].
+    #[inline]
     pub fn index(self) -> usize {
         self as usize
     }
 
     /// Global or local (DESIGN §2).
+    #[inline]
     pub fn scope(self) -> Scope {
         match self {
             EventKind::BuiltinModified
@@ -150,6 +153,7 @@ impl Default for Thresholds {
 
 impl Thresholds {
     /// The threshold of `kind`.
+    #[inline]
     pub fn get(&self, kind: EventKind) -> Threshold {
         self.0[kind.index()]
     }
@@ -171,6 +175,7 @@ impl EventCounter {
 
     /// The current count, for reads under the dependents lock (and for
     /// queries that promise nothing).
+    #[inline]
     pub(crate) fn relaxed(&self) -> u32 {
         self.0.load(Ordering::Relaxed)
     }
@@ -179,6 +184,7 @@ impl EventCounter {
     /// of the fire that produced it (pairs with
     /// [`EventCounter::bump_locked`]). This is the lock-free threshold
     /// test: on x86 and ARMv8 an acquire load is a plain load.
+    #[inline]
     pub(crate) fn acquire(&self) -> u32 {
         self.0.load(Ordering::Acquire)
     }
@@ -267,6 +273,7 @@ impl crate::World {
     /// For a local kind without `object`, or with an object of another
     /// kind; for a global kind below its threshold, if called on an attached
     /// mutator thread of this world.
+    #[inline]
     pub fn fire<R>(
         &self,
         kind: EventKind,
@@ -278,7 +285,33 @@ impl crate::World {
 }
 
 impl crate::world::WorldInner {
+    /// The lock-free path, inlined into the caller: past the threshold a
+    /// fire is one acquire load (a plain load on x86 and ARMv8) and `apply`.
+    #[inline]
     pub(crate) fn fire<R>(
+        &self,
+        me: Option<&crate::Mutator>,
+        kind: EventKind,
+        object: Option<&Watchable>,
+        apply: impl FnOnce() -> R,
+    ) -> R {
+        let counter = match (kind.scope(), object) {
+            (Scope::Global, _) => &self.globals[kind.index()].count,
+            (Scope::Local, Some(object)) => &object.count,
+            (Scope::Local, None) => panic!("a local event fires on an object"),
+        };
+        if counter.acquire() >= self.config.limit(kind) {
+            debug_assert!(
+                kind.scope() == Scope::Global || object.is_some_and(|o| o.kind() == kind)
+            );
+            return apply();
+        }
+        self.fire_below_threshold(me, kind, object, apply)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fire_below_threshold<R>(
         &self,
         me: Option<&crate::Mutator>,
         kind: EventKind,

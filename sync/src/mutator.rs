@@ -312,6 +312,7 @@ impl Mutator {
     }
 
     /// Fires an event from this thread: see [`World::fire`].
+    #[inline]
     pub fn fire<R>(
         &self,
         kind: EventKind,

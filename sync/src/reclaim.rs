@@ -96,19 +96,13 @@ impl Reclaimer {
                 .min()
                 .unwrap_or(u64::MAX)
         };
-        let mut expired = Vec::new();
-        retired.retain_mut(|r| {
-            if r.goal <= safe {
-                expired.push(r.core.clone());
-                false
-            } else {
-                true
-            }
-        });
+        // Goals grow along the list (each is taken under its lock), so the
+        // expired entries are a prefix.
+        let n = retired.partition_point(|r| r.goal <= safe);
+        let expired: Vec<Retired> = retired.drain(..n).collect();
         drop(retired);
-        let n = expired.len();
-        for core in expired {
-            core.free_payload();
+        for r in expired {
+            r.core.free_payload();
         }
         n
     }

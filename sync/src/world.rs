@@ -64,6 +64,7 @@ impl WorldConfig {
         self
     }
 
+    #[inline]
     pub(crate) fn limit(&self, kind: EventKind) -> u32 {
         self.thresholds.get(kind).limit()
     }
