@@ -52,14 +52,6 @@ pub(crate) fn stress_thresholds() -> [(EventKind, Threshold); 11] {
     ]
 }
 
-/// The counter value at which a threshold stops invalidating.
-pub(crate) fn limit_of(threshold: Threshold) -> u32 {
-    match threshold {
-        Threshold::After(n) => n,
-        Threshold::Never => u32::MAX,
-    }
-}
-
 pub(crate) const GLOBAL_KINDS: [EventKind; 7] = [
     EventKind::ClassSet,
     EventKind::BasesSet,
@@ -449,7 +441,7 @@ impl Shared {
     }
 
     pub(crate) fn limit(&self, kind: EventKind) -> u32 {
-        limit_of(self.world.threshold(kind))
+        self.world.threshold(kind).limit()
     }
 
     pub(crate) fn stopping(&self) -> bool {

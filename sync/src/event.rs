@@ -67,10 +67,11 @@ pub enum Threshold {
 }
 
 impl Threshold {
-    /// The counter value at which firing stops invalidating. For
+    /// The counter value at which firing stops invalidating (and
+    /// [`World::assume`](crate::World::assume) returns `None`). For
     /// [`Threshold::Never`] that is only a saturated counter.
     #[inline]
-    pub(crate) fn limit(self) -> u32 {
+    pub fn limit(self) -> u32 {
         match self {
             Threshold::After(n) => n,
             Threshold::Never => u32::MAX,
