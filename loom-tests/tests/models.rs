@@ -632,3 +632,36 @@ fn i2_broken_count_before_invalidating_is_rejected() {
         "rejected for another reason: {message}"
     );
 }
+
+/// (j) A service request (how the heap asks for a collection) survives a
+/// concurrent pause and a detach/re-attach, and runs exactly once, at the
+/// requesting thread's next `poll_with`.
+#[test]
+fn j_service_request_survives_pauses_and_runs_once() {
+    check("j", || {
+        let world = World::new();
+        let done = Arc::new(AtomicBool::new(false));
+        let mutator = {
+            let (world, done) = (world.clone(), done.clone());
+            thread::spawn(move || {
+                let m = world.register();
+                m.attach();
+                m.request_service();
+                m.detached(|| ());
+                let mut runs = 0;
+                loop {
+                    m.poll_with(|_| runs += 1);
+                    if done.load(Ordering::Acquire) {
+                        break;
+                    }
+                    thread::yield_now();
+                }
+                m.poll_with(|_| runs += 1);
+                assert_eq!(runs, 1, "the requested service runs exactly once");
+            })
+        };
+        world.stop_the_world(|| ());
+        done.store(true, Ordering::Release);
+        mutator.join().unwrap();
+    });
+}

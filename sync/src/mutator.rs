@@ -8,6 +8,7 @@
 //! | `DETACHED` / `ATTACHED` / `SUSPENDED` | the state (DESIGN §4) |
 //! | `STOP` | a requester asks this attached thread to park |
 //! | `QUIESCE` | reclamation asks this thread to report a quiescent state |
+//! | `SERVICE` | the thread asked itself to run a service (a collection) at its next poll |
 //! | `RESUME_ATTACHED` | on a suspended thread: the resume hands it back attached |
 //! | `PARKED_QUIESCENT` | on a suspended thread: it parked outside every executor |
 //!
@@ -38,8 +39,11 @@ pub(crate) const STOP: u32 = 1 << 2;
 pub(crate) const QUIESCE: u32 = 1 << 3;
 pub(crate) const RESUME_ATTACHED: u32 = 1 << 4;
 pub(crate) const PARKED_QUIESCENT: u32 = 1 << 5;
+pub(crate) const SERVICE: u32 = 1 << 6;
 /// Requests that the poll fast path must notice.
-const POLL_REQUESTS: u32 = STOP | QUIESCE;
+const POLL_REQUESTS: u32 = STOP | QUIESCE | SERVICE;
+/// Requests that survive every state transition until they are answered.
+pub(crate) const STICKY: u32 = QUIESCE | SERVICE;
 
 /// What the world knows about one registered thread.
 pub(crate) struct MutatorShared {
@@ -117,17 +121,35 @@ impl Mutator {
     }
 
     /// The safepoint poll: one relaxed load and a well-predicted branch.
-    /// Parks here while a pause is pending.
+    /// Parks here while a pause is pending. A service requested with
+    /// [`Mutator::request_service`] is dropped here: safepoints of code that
+    /// runs services use [`Mutator::poll_with`].
     #[inline(always)]
     pub fn poll(&self) {
-        if self.shared.state.load(Ordering::Relaxed) & POLL_REQUESTS != 0 {
-            self.poll_slow();
+        self.poll_with(|_| ());
+    }
+
+    /// The safepoint poll, running `service` if this thread requested it
+    /// (with [`Mutator::request_service`]) since its last poll. The fast
+    /// path is the same single load and branch as [`Mutator::poll`].
+    #[inline(always)]
+    pub fn poll_with(&self, service: impl FnOnce(&Mutator)) {
+        if self.shared.state.load(Ordering::Relaxed) & POLL_REQUESTS != 0 && self.poll_slow() {
+            service(self);
         }
     }
 
+    /// Asks for the service of the next [`Mutator::poll_with`] on this
+    /// thread (the heap asks for a collection this way: allocation never
+    /// collects). The request survives pauses, detaching and re-attaching.
+    pub fn request_service(&self) {
+        self.shared.state.fetch_or(SERVICE, Ordering::Relaxed);
+    }
+
+    /// Answers every pending request; returns whether a service is due.
     #[cold]
     #[inline(never)]
-    fn poll_slow(&self) {
+    fn poll_slow(&self) -> bool {
         let s = self.shared.state.load(Ordering::Acquire);
         if s & STOP != 0 {
             self.park_at_safepoint();
@@ -135,6 +157,7 @@ impl Mutator {
         if self.shared.state.load(Ordering::Relaxed) & QUIESCE != 0 {
             self.quiesce();
         }
+        self.shared.state.fetch_and(!SERVICE, Ordering::Relaxed) & SERVICE != 0
     }
 
     fn park_at_safepoint(&self) {
@@ -143,7 +166,7 @@ impl Mutator {
         let quiescent = self.depth.get() == 0;
         let s = self.shared.state.load(Ordering::Relaxed);
         debug_assert_eq!(s & (STATE_MASK | STOP), ATTACHED | STOP);
-        let mut parked = SUSPENDED | RESUME_ATTACHED | (s & QUIESCE);
+        let mut parked = SUSPENDED | RESUME_ATTACHED | (s & STICKY);
         if quiescent {
             // The resume advances our sequence for us: a thread parked
             // outside every executor holds none across the pause.
@@ -243,9 +266,9 @@ impl Mutator {
         } else {
             DETACHED
         };
-        if !offline {
-            to |= s & QUIESCE;
-        }
+        // Going offline answers a reclamation request; a service request
+        // waits for the poll after re-attaching.
+        to |= s & if offline { SERVICE } else { STICKY };
         self.shared.state.store(to, Ordering::Release);
         if offline {
             self.shared.qsbr_seq.store(0, Ordering::Release);

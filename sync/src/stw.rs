@@ -12,8 +12,8 @@
 use std::time::Instant;
 
 use crate::mutator::{
-    Mutator, MutatorShared, ATTACHED, DETACHED, PARKED_QUIESCENT, QUIESCE, RESUME_ATTACHED,
-    STATE_MASK, STOP, SUSPENDED,
+    Mutator, MutatorShared, ATTACHED, DETACHED, PARKED_QUIESCENT, RESUME_ATTACHED, STATE_MASK,
+    STICKY, STOP, SUSPENDED,
 };
 use crate::primitive::{current_thread_id, Arc, Ordering};
 use crate::stats::PauseCause;
@@ -165,7 +165,7 @@ impl WorldInner {
             };
             // Only the resume moves a thread out of SUSPENDED, and every
             // other writer of a suspended thread's word holds the lock.
-            m.state.store(state | (s & QUIESCE), Ordering::Release);
+            m.state.store(state | (s & STICKY), Ordering::Release);
         }
         reg.pausing = false;
         drop(reg);

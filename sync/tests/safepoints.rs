@@ -168,3 +168,30 @@ fn a_cloned_world_is_the_same_world() {
     assert_eq!(world.mutator_count(), 1);
     assert!(format!("{world:?}").contains("mutators: 1"), "{world:?}");
 }
+
+#[test]
+fn a_requested_service_runs_once_at_the_next_poll_with() {
+    let world = World::new();
+    let m = world.register();
+    m.attach();
+    let mut runs = 0;
+    m.poll_with(|_| runs += 1);
+    assert_eq!(runs, 0, "no service without a request");
+    m.request_service();
+    m.detached(|| ()); // survives detaching
+    m.poll_with(|_| runs += 1);
+    m.poll_with(|_| runs += 1);
+    assert_eq!(runs, 1);
+}
+
+#[test]
+fn a_plain_poll_drops_a_requested_service() {
+    let world = World::new();
+    let m = world.register();
+    m.attach();
+    m.request_service();
+    m.poll();
+    let mut runs = 0;
+    m.poll_with(|_| runs += 1);
+    assert_eq!(runs, 0);
+}
