@@ -540,6 +540,13 @@ impl WorldInner {
             }
             // SAFETY: the exchange took the slot's strong reference.
             let core = unsafe { Arc::from_raw(p as *const ExecutorCore) };
+            if core.world != self.id() {
+                // Another world's threads may be inside it, and only that
+                // world's reclamation waits for them: keep it alive (leak
+                // the reference) rather than retire it here.
+                std::mem::forget(core);
+                panic!("ExecutorSlot::invalidate: the executor belongs to another world");
+            }
             if core.valid.swap(false, Ordering::AcqRel) {
                 self.counters.unlinked.fetch_add(1, Ordering::Relaxed);
             }

@@ -788,3 +788,13 @@ fn a_fire_that_returns_leaves_no_stale_executor_even_when_it_raced_to_the_thresh
         assert_eq!(class.count(), 1);
     }
 }
+
+#[test]
+#[should_panic(expected = "belongs to another world")]
+fn invalidating_a_slot_through_another_world_panics() {
+    let world = World::new();
+    let other = World::new();
+    let slot = ExecutorSlot::<u32>::new();
+    world.install(&slot, 1, &[]).unwrap();
+    slot.invalidate(&other);
+}
