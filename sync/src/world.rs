@@ -204,6 +204,11 @@ impl World {
         self.inner.globals[kind.index()].count()
     }
 
+    /// Whether `self` and `other` are handles to the same world.
+    pub fn same_world(&self, other: &World) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
     /// Number of registered mutators.
     pub fn mutator_count(&self) -> usize {
         self.inner.registry.lock().mutators.len()
