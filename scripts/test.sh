@@ -7,7 +7,8 @@
 #   4. the loom model checks (release, their own target dir, preemption
 #      bound 3 unless LOOM_MAX_PREEMPTIONS says otherwise), including the
 #      deliberately broken variants that loom must reject;
-#   5. a short stress run (4 mutator threads, 20 s, 0 violations).
+#   5. memcheck of the heap's test binaries (scripts/memcheck.sh);
+#   6. a short stress run (4 mutator threads, 20 s, 0 violations).
 #
 # STRESS_SECONDS shortens or lengthens step 5 (default 20).
 set -euo pipefail
@@ -43,6 +44,9 @@ else
     echo "loom models FAILED (full log above, also in $loom_log)"
     exit 1
 fi
+
+step "memcheck of the gc test binaries"
+./scripts/memcheck.sh
 
 step "stress (4 mutators, ${STRESS_SECONDS:-20} s)"
 cargo run --release --quiet -p stillpoint-stress -- --threads 4 --seconds "${STRESS_SECONDS:-20}"
