@@ -113,6 +113,8 @@ fn on_threads(threads: usize, lists: u64, f: &(dyn Fn(u64) + Sync)) -> Duration 
 fn bench_alloc(c: &mut Criterion) {
     let world = World::new();
     let heap = Heap::new(&world, HeapConfig::default());
+    // SAFETY: no `Gc` of this heap is used after it is gone.
+    unsafe { heap.free_objects_on_drop() };
     let mut g = group(c, "gc_alloc");
     g.throughput(criterion::Throughput::Elements(LIST as u64));
     for threads in [1usize, 2] {
@@ -164,6 +166,8 @@ fn bench_pause(c: &mut Criterion) {
     for live in [10_000usize, 100_000, 1_000_000] {
         let world = World::new();
         let heap = Heap::new(&world, HeapConfig::default());
+        // SAFETY: no `Gc` of this heap is used after it is gone.
+        unsafe { heap.free_objects_on_drop() };
         let m = world.register();
         m.attach();
         let th = heap.thread(&m);

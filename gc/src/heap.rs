@@ -96,16 +96,29 @@ pub(crate) struct HeapInner {
     pub(crate) globals: Mutex<GlobalRoots>,
     pub(crate) weaks: Mutex<WeakTable>,
     pub(crate) totals: Mutex<Totals>,
+    /// Set by [`Heap::free_objects_on_drop`].
+    free_on_drop: AtomicBool,
 }
 
 impl Drop for HeapInner {
     fn drop(&mut self) {
-        // No handle, thread heap or heap clone is left: every object dies.
-        // Weak references outlive the heap, cleared.
+        // No handle, thread heap or heap clone is left. Weak references
+        // outlive the heap, cleared.
         for cell in lock(&self.weaks).drain(..) {
             cell.clear();
         }
-        // The block pool and large-object list drop their objects.
+        if !self.free_on_drop.load(Ordering::Relaxed) {
+            // A `Gc` carries no lifetime: one may still be held somewhere,
+            // so the objects stay (leaked) unless the owner promised
+            // otherwise through `free_objects_on_drop`.
+            std::mem::forget(std::mem::take(
+                self.pool.get_mut().unwrap_or_else(|e| e.into_inner()),
+            ));
+            std::mem::forget(std::mem::take(
+                self.large.get_mut().unwrap_or_else(|e| e.into_inner()),
+            ));
+        }
+        // Otherwise the block pool and large-object list drop their objects.
     }
 }
 
@@ -128,6 +141,7 @@ impl Heap {
                 globals: Mutex::default(),
                 weaks: Mutex::default(),
                 totals: Mutex::default(),
+                free_on_drop: AtomicBool::new(false),
             }),
         }
     }
@@ -158,6 +172,30 @@ impl Heap {
             m,
             state,
         }
+    }
+
+    /// Makes the last drop of this heap (its last `Heap` clone, `Root` and
+    /// `ThreadHeap` gone) free every object, running their destructors.
+    /// Without it a dropped heap leaks its objects, because a `Gc` (which
+    /// carries no lifetime) may still be held somewhere:
+    ///
+    /// ```
+    /// # use stillpoint_gc::{Heap, HeapConfig};
+    /// let world = stillpoint_sync::World::new();
+    /// let m = world.register();
+    /// m.attach();
+    /// let stale = {
+    ///     let heap = Heap::new(&world, HeapConfig::default());
+    ///     let th = heap.thread(&m);
+    ///     th.alloc(7u32)
+    /// };
+    /// assert_eq!(*stale, 7); // still there: the heap leaked it
+    /// ```
+    ///
+    /// # Safety
+    /// No `Gc` of this heap is dereferenced after its last drop.
+    pub unsafe fn free_objects_on_drop(&self) {
+        self.inner.free_on_drop.store(true, Ordering::Relaxed);
     }
 
     /// Switches GC-stress mode: while on, every allocation requests a

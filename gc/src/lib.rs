@@ -45,8 +45,10 @@
 //! unrooted `Gc`s or store new pointers into objects meanwhile.
 //!
 //! Further rules:
-//! - Objects die when the last [`Heap`] handle (and every [`Root`], which
-//!   holds the heap) is dropped: no `Gc` may be used after that.
+//! - When the last [`Heap`] handle (and every [`Root`], which holds the
+//!   heap) is dropped, the objects are leaked, since a `Gc` may outlive
+//!   them; [`Heap::free_objects_on_drop`] (an `unsafe fn`: no `Gc` is used
+//!   afterwards) makes that drop free them instead.
 //! - [`Trace`] impls, root sources and the destructors of heap values run
 //!   inside the pause: they must not dereference other `Gc`s (in a
 //!   destructor they may already be freed), allocate in the heap, block,

@@ -198,6 +198,8 @@ fn a_long_list_marks_on_a_small_thread_stack() {
     // far more for 100,000 links.
     let world = stillpoint_sync::World::new();
     let heap = stillpoint_gc::Heap::new(&world, HeapConfig::default());
+    // SAFETY: no `Gc` of this heap is used after it is gone.
+    unsafe { heap.free_objects_on_drop() };
     let len = 100_000u64;
     std::thread::Builder::new()
         .stack_size(256 * 1024)

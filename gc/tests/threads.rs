@@ -134,6 +134,8 @@ fn four_threads_build_and_drop_structures_while_collecting() {
     };
     let world = World::new();
     let heap = Heap::new(&world, HeapConfig::default().initial_budget(128 * 1024));
+    // SAFETY: no `Gc` of this heap is used after it is gone.
+    unsafe { heap.free_objects_on_drop() };
     let drops = Arc::new(AtomicUsize::new(0));
     let threads: Vec<_> = (0..4u64)
         .map(|t| {

@@ -16,6 +16,8 @@ pub fn small() -> bool {
 pub fn setup(config: HeapConfig) -> (World, Heap, Mutator) {
     let world = World::new();
     let heap = Heap::new(&world, config);
+    // SAFETY: the tests use no `Gc` after their heap is gone.
+    unsafe { heap.free_objects_on_drop() };
     let m = world.register();
     m.attach();
     (world, heap, m)
