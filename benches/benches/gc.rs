@@ -40,6 +40,9 @@ fn group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
 /// Nodes per list.
 const LIST: usize = 10_000;
 
+/// Allocations between two safepoints while a list is built.
+const SAFEPOINT_EVERY: u64 = 256;
+
 struct GcNode {
     next: Option<Gc<GcNode>>,
     value: u64,
@@ -51,19 +54,44 @@ struct BoxNode {
     value: u64,
 }
 
-/// Builds and drops `lists` GC lists on this thread (a new mutator).
-fn gc_lists(world: &World, heap: &Heap, lists: u64) {
+/// The alternative design measured against per-thread blocks: one heap
+/// whose allocations all take a global lock (as a single shared free list
+/// would). Same allocator underneath, so the difference is the lock.
+static GLOBAL_ALLOCATION_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Builds and drops `lists` GC lists on this thread (a new mutator); with
+/// `global_lock`, every allocation takes [`GLOBAL_ALLOCATION_LOCK`].
+fn gc_lists(world: &World, heap: &Heap, lists: u64, global_lock: bool) {
     let m = world.register();
     m.attach();
     let th = heap.thread(&m);
     for l in 0..lists {
+        // The list under construction stays rooted across the safepoints
+        // inside the loop (a runtime polls at every back-edge; polling only
+        // between lists would make every collection wait for the other
+        // thread to finish a whole list).
+        let scope = th.scope();
         let mut head = None;
         for i in 0..LIST as u64 {
-            head = Some(th.alloc(GcNode {
+            let node = GcNode {
                 next: head,
                 value: i ^ l,
-            }));
+            };
+            let gc = if global_lock {
+                let _guard = GLOBAL_ALLOCATION_LOCK.lock().unwrap();
+                th.alloc(node)
+            } else {
+                th.alloc(node)
+            };
+            head = Some(gc);
+            if i % SAFEPOINT_EVERY == SAFEPOINT_EVERY - 1 {
+                scope.root(gc);
+                // SAFETY: the partial list is rooted in `scope` (its head
+                // was just rooted); nothing else is held.
+                unsafe { th.safepoint() };
+            }
         }
+        drop(scope);
         black_box(head.map(|h| h.value));
         // SAFETY: the list is dropped: nothing allocated is used again.
         unsafe { th.safepoint() };
@@ -119,7 +147,12 @@ fn bench_alloc(c: &mut Criterion) {
     g.throughput(criterion::Throughput::Elements(LIST as u64));
     for threads in [1usize, 2] {
         g.bench_function(BenchmarkId::new("gc_list_10k", threads), |b| {
-            b.iter_custom(|iters| on_threads(threads, iters, &|n| gc_lists(&world, &heap, n)))
+            b.iter_custom(|iters| {
+                on_threads(threads, iters, &|n| gc_lists(&world, &heap, n, false))
+            })
+        });
+        g.bench_function(BenchmarkId::new("gc_global_lock_list_10k", threads), |b| {
+            b.iter_custom(|iters| on_threads(threads, iters, &|n| gc_lists(&world, &heap, n, true)))
         });
         g.bench_function(BenchmarkId::new("box_list_10k", threads), |b| {
             b.iter_custom(|iters| on_threads(threads, iters, &box_lists))
@@ -141,11 +174,13 @@ fn bench_alloc(c: &mut Criterion) {
             times.sort_by(f64::total_cmp);
             times[times.len() / 2]
         };
-        let gc = per_object(&|n| gc_lists(&world, &heap, n));
+        let gc = per_object(&|n| gc_lists(&world, &heap, n, false));
+        let locked = per_object(&|n| gc_lists(&world, &heap, n, true));
         let boxed = per_object(&box_lists);
         eprintln!(
-            "[stillpoint-bench] alloc {threads} thread(s): gc {gc:.2} ns/object, Box {boxed:.2} ns/object, gc/Box = {:.2}x (time per object, per thread; gc includes its collections)",
-            gc / boxed
+            "[stillpoint-bench] alloc {threads} thread(s): gc {gc:.2} ns/object, gc with a global lock {locked:.2}, Box {boxed:.2} ns/object; gc/Box = {:.2}x, locked/gc = {:.2}x (time per object, per thread; gc includes its collections)",
+            gc / boxed,
+            locked / gc
         );
     }
     let s = heap.stats();
