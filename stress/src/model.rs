@@ -52,22 +52,13 @@ pub(crate) fn stress_thresholds() -> [(EventKind, Threshold); 11] {
     ]
 }
 
-pub(crate) const GLOBAL_KINDS: [EventKind; 7] = [
-    EventKind::ClassSet,
-    EventKind::BasesSet,
-    EventKind::EvalFrameHookSet,
-    EventKind::ModuleDictReplaced,
-    EventKind::FunctionModified,
-    EventKind::DescriptorMutated,
-    EventKind::DebuggerSetLocal,
-];
-
-pub(crate) const LOCAL_KINDS: [EventKind; 4] = [
-    EventKind::ClassAttrSet,
-    EventKind::GlobalSet,
-    EventKind::BuiltinModified,
-    EventKind::Instrumentation,
-];
+/// The event kinds of `scope`, in [`EventKind::ALL`] order.
+pub(crate) fn kinds_of(scope: Scope) -> Vec<EventKind> {
+    EventKind::ALL
+        .into_iter()
+        .filter(|kind| kind.scope() == scope)
+        .collect()
+}
 
 /// What firing threads announce once `fire` has returned. Both words only
 /// grow (`fetch_max`, Release); readers load them with Acquire.
@@ -373,6 +364,8 @@ impl PauseTimings {
 /// Everything the threads share.
 pub(crate) struct Shared {
     pub(crate) world: World,
+    /// The global event kinds, that injectors and the optimizer pick from.
+    pub(crate) global_kinds: Vec<EventKind>,
     pub(crate) args: Args,
     pub(crate) slots: Vec<ExecutorSlot<Payload>>,
     /// The live object table; entries are replaced by fresh objects.
@@ -398,6 +391,7 @@ impl Shared {
         let world = World::with_config(config);
         let shared = Shared {
             world,
+            global_kinds: kinds_of(Scope::Global),
             slots: (0..args.slots).map(|_| ExecutorSlot::new()).collect(),
             objects: Vec::new(),
             all_objects: Mutex::new(Vec::new()),
@@ -411,8 +405,9 @@ impl Shared {
             violations: Violations::default(),
             args,
         };
+        let local_kinds = kinds_of(Scope::Local);
         let objects = (0..shared.args.objects)
-            .map(|i| Mutex::new(shared.fresh_object(LOCAL_KINDS[i as usize % LOCAL_KINDS.len()])))
+            .map(|i| Mutex::new(shared.fresh_object(local_kinds[i as usize % local_kinds.len()])))
             .collect();
         Shared { objects, ..shared }
     }

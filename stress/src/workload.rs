@@ -12,9 +12,7 @@ use stillpoint_sync::{
 };
 
 use crate::checks::{check_world_stopped, Violation};
-use crate::model::{
-    DepRecord, Lane, Object, Payload, Phase, Shared, Target, GLOBAL_KINDS, MAX_DEPS,
-};
+use crate::model::{DepRecord, Lane, Object, Payload, Phase, Shared, Target, MAX_DEPS};
 use crate::rng::Rng;
 use crate::InjectedBug;
 
@@ -147,7 +145,7 @@ fn fake_fire(shared: &Shared, object: &Object) {
 fn fire_random(shared: &Shared, firer: Firer<'_>, rng: &mut Rng, global_one_in: u64) {
     let object = shared.object(rng.index(shared.objects.len()));
     if rng.one_in(global_one_in) {
-        let kind = GLOBAL_KINDS[rng.index(GLOBAL_KINDS.len())];
+        let kind = shared.global_kinds[rng.index(shared.global_kinds.len())];
         let with_object = rng.one_in(3).then_some(&*object);
         fire_global(shared, firer, kind, with_object);
     } else {
@@ -402,7 +400,7 @@ fn optimize(
     let mut objects = Vec::new();
     for _ in 0..wanted {
         if rng.one_in(3) {
-            globals.push(GLOBAL_KINDS[rng.index(GLOBAL_KINDS.len())]);
+            globals.push(shared.global_kinds[rng.index(shared.global_kinds.len())]);
         } else {
             objects.push(shared.object(rng.index(shared.objects.len())));
         }
