@@ -1,5 +1,32 @@
 //! `stillpoint`: the Stillpoint Python runtime.
 //!
-//! Not built yet: this crate is issue 4 (front end, compiler, object model,
-//! interpreter, command line). It exists now only so the workspace has the
-//! layout of `DESIGN.md` §1; it exports nothing.
+//! The pipeline: source → [`compile`] (ruff's parser, scope analysis,
+//! bytecode from the one instruction table in [`bytecode`]) → code objects
+//! in the gc heap → the tier-0 interpreter ([`interp`]), one per thread,
+//! each a `stillpoint-sync` mutator whose value and frame stacks are its
+//! gc roots.
+//!
+//! - [`value::Value`]: the NaN-boxed 64-bit word (floats, 48-bit ints,
+//!   immediates, heap pointers).
+//! - [`object`]: `PyObject` (an atomic class word and an `ObjectData`
+//!   payload; shared mutable payloads behind per-object locks — read the
+//!   lock rule there).
+//! - [`runtime::Runtime`]: world, heap, builtin types, builtins module.
+//!
+//! ```
+//! let rt = stillpoint::Runtime::new();
+//! assert_eq!(rt.run_source("x = 6 * 7\n", "<doc>"), stillpoint::Outcome::Completed);
+//! ```
+
+pub mod builtins;
+pub mod bytecode;
+pub mod compile;
+pub mod error;
+pub mod interp;
+pub mod object;
+pub mod runtime;
+pub mod value;
+
+pub use error::{PyErr, PyResult};
+pub use runtime::{Outcome, Runtime};
+pub use value::Value;

@@ -1,0 +1,562 @@
+//! The instruction set, defined once (DESIGN §6), and code objects.
+//!
+//! [`define_instructions!`] lists every instruction with its operand kind
+//! and its stack effects (falling through and jumping); the [`Opcode`]
+//! enum, the names table, [`Opcode::operand`], [`Opcode::stack_effect`] and
+//! the disassembler all come from that one table. Later tiers (specialized
+//! forms, statistics names, micro-op expansion) extend the same table.
+//!
+//! An instruction is an [`Instr`]: an opcode byte and a 32-bit operand.
+//! Jump targets are absolute instruction indices.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use stillpoint_gc::{Trace, Tracer};
+
+use crate::value::Value;
+
+/// What an instruction's operand means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operand {
+    /// No operand (0).
+    None,
+    /// An index into the code object's constants.
+    Const,
+    /// An index into the local variables (`varnames`).
+    Local,
+    /// An index into the code object's names.
+    Name,
+    /// A count (arguments, items).
+    Count,
+    /// An absolute jump target.
+    Target,
+    /// A [`BinaryOp`].
+    BinaryOp,
+    /// A [`UnaryOp`].
+    UnaryOp,
+    /// A [`CompareOp`].
+    CompareOp,
+    /// A value conversion for f-strings (0: str, 1: repr).
+    Conversion,
+    /// Instruction-specific flags.
+    Flags,
+}
+
+macro_rules! define_instructions {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident($operand:ident) fall: $fall:expr, jump: $jump:expr;
+    )*) => {
+        /// An opcode (see the module docs).
+        #[repr(u8)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Opcode {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Opcode {
+            /// Every opcode, in table order.
+            pub const ALL: &'static [Opcode] = &[$(Opcode::$name,)*];
+
+            /// The instruction's name (disassembly and statistics).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Opcode::$name => stringify!($name),)*
+                }
+            }
+
+            /// What the operand means.
+            pub fn operand(self) -> Operand {
+                match self {
+                    $(Opcode::$name => Operand::$operand,)*
+                }
+            }
+
+            /// The change in stack depth when the instruction falls through
+            /// (`jump == false`) or takes its jump (`jump == true`).
+            pub fn stack_effect(self, arg: u32, jump: bool) -> i32 {
+                let arg = arg as i32;
+                match self {
+                    $(Opcode::$name => {
+                        let fall: fn(i32) -> i32 = $fall;
+                        let jump_effect: fn(i32) -> i32 = $jump;
+                        if jump { jump_effect(arg) } else { fall(arg) }
+                    })*
+                }
+            }
+        }
+    };
+}
+
+define_instructions! {
+    /// Does nothing.
+    Nop(None) fall: |_| 0, jump: |_| 0;
+    /// Pushes a constant.
+    LoadConst(Const) fall: |_| 1, jump: |_| 1;
+    /// Pushes a local (UnboundLocalError if unbound).
+    LoadFast(Local) fall: |_| 1, jump: |_| 1;
+    /// Pops into a local.
+    StoreFast(Local) fall: |_| -1, jump: |_| -1;
+    /// Pushes a global (then builtin) by name.
+    LoadGlobal(Name) fall: |_| 1, jump: |_| 1;
+    /// Pops into a global.
+    StoreGlobal(Name) fall: |_| -1, jump: |_| -1;
+    /// Pushes a name from the frame's namespace dict, then globals, then
+    /// builtins (module and class bodies).
+    LoadName(Name) fall: |_| 1, jump: |_| 1;
+    /// Pops into the frame's namespace dict.
+    StoreName(Name) fall: |_| -1, jump: |_| -1;
+    /// `obj` → `obj.name`.
+    LoadAttr(Name) fall: |_| 0, jump: |_| 0;
+    /// `value, obj` → (sets `obj.name = value`).
+    StoreAttr(Name) fall: |_| -2, jump: |_| -2;
+    /// `obj` → `method, obj` for a method found on the class, or
+    /// `attr, NULL` otherwise (no bound-method allocation on calls).
+    LoadMethod(Name) fall: |_| 1, jump: |_| 1;
+    /// `callable, arg × n` → result.
+    Call(Count) fall: |n| -n, jump: |n| -n;
+    /// `callable, self-or-NULL, arg × n` → result.
+    CallMethod(Count) fall: |n| -n - 1, jump: |n| -n - 1;
+    /// `callable, arg × n, kwnames` → result (the last `len(kwnames)`
+    /// arguments are keyword arguments).
+    CallKw(Count) fall: |n| -n - 1, jump: |n| -n - 1;
+    /// `callable, self-or-NULL, arg × n, kwnames` → result.
+    CallMethodKw(Count) fall: |n| -n - 2, jump: |n| -n - 2;
+    /// Discards the top of the stack.
+    PopTop(None) fall: |_| -1, jump: |_| -1;
+    /// Pushes a copy of the n-th item from the top (1 = top).
+    Copy(Count) fall: |_| 1, jump: |_| 1;
+    /// Swaps the top with the n-th item from the top.
+    Swap(Count) fall: |_| 0, jump: |_| 0;
+    /// `a, b` → `a op b`.
+    BinaryOp(BinaryOp) fall: |_| -1, jump: |_| -1;
+    /// `a` → `op a`.
+    UnaryOp(UnaryOp) fall: |_| 0, jump: |_| 0;
+    /// `a, b` → `a op b`.
+    CompareOp(CompareOp) fall: |_| -1, jump: |_| -1;
+    /// Jumps.
+    Jump(Target) fall: |_| 0, jump: |_| 0;
+    /// Jumps back (a loop back-edge: a safepoint).
+    JumpBackward(Target) fall: |_| 0, jump: |_| 0;
+    /// Pops; jumps if false.
+    PopJumpIfFalse(Target) fall: |_| -1, jump: |_| -1;
+    /// Pops; jumps if true.
+    PopJumpIfTrue(Target) fall: |_| -1, jump: |_| -1;
+    /// Jumps (keeping the value) if false, else pops.
+    JumpIfFalseOrPop(Target) fall: |_| -1, jump: |_| 0;
+    /// Jumps (keeping the value) if true, else pops.
+    JumpIfTrueOrPop(Target) fall: |_| -1, jump: |_| 0;
+    /// `iterable` → `iterator`.
+    GetIter(None) fall: |_| 0, jump: |_| 0;
+    /// `iterator` → `iterator, next`; when exhausted pops the iterator and
+    /// jumps.
+    ForIter(Target) fall: |_| 1, jump: |_| -1;
+    /// `item × n` → tuple.
+    BuildTuple(Count) fall: |n| 1 - n, jump: |n| 1 - n;
+    /// `item × n` → list.
+    BuildList(Count) fall: |n| 1 - n, jump: |n| 1 - n;
+    /// `(key, value) × n` → dict.
+    BuildMap(Count) fall: |n| 1 - 2 * n, jump: |n| 1 - 2 * n;
+    /// `str × n` → their concatenation (f-strings).
+    BuildString(Count) fall: |n| 1 - n, jump: |n| 1 - n;
+    /// `value` → its str (0) or repr (1) (f-strings).
+    FormatValue(Conversion) fall: |_| 0, jump: |_| 0;
+    /// `container, key` → `container[key]`.
+    BinarySubscr(None) fall: |_| -1, jump: |_| -1;
+    /// `value, container, key` → (sets `container[key] = value`).
+    StoreSubscr(None) fall: |_| -3, jump: |_| -3;
+    /// `sequence` → its n items, the first on top.
+    UnpackSequence(Count) fall: |n| n - 1, jump: |n| n - 1;
+    /// Returns the top of the stack.
+    ReturnValue(None) fall: |_| -1, jump: |_| -1;
+    /// `[defaults,] code, qualname` → function (flag 1: a defaults tuple
+    /// lies below the code).
+    MakeFunction(Flags) fall: |f| -1 - (f & 1), jump: |f| -1 - (f & 1);
+    /// `body function, name, base × n` → class (runs the body first).
+    MakeClass(Count) fall: |n| -1 - n, jump: |n| -1 - n;
+    /// Raises: 0 operands re-raises the exception being handled; 1 raises
+    /// the top; 2 raises `exc from cause`.
+    Raise(Count) fall: |n| -n, jump: |n| -n;
+    /// Re-raises the exception on top without adding a traceback entry.
+    Reraise(None) fall: |_| -1, jump: |_| -1;
+    /// Handler entry: records the exception on top as being handled.
+    PushExcInfo(None) fall: |_| 0, jump: |_| 0;
+    /// Handler exit: forgets the exception being handled.
+    PopExcept(None) fall: |_| 0, jump: |_| 0;
+    /// `exc, type` → `exc, isinstance(exc, type)`.
+    CheckExcMatch(None) fall: |_| 0, jump: |_| 0;
+    /// Pushes `AssertionError`.
+    LoadAssertionError(None) fall: |_| 1, jump: |_| 1;
+}
+
+/// The operators of [`Opcode::BinaryOp`] (in-place forms after the plain
+/// ones).
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    TrueDiv,
+    FloorDiv,
+    Mod,
+    Pow,
+    LShift,
+    RShift,
+    And,
+    Or,
+    Xor,
+    InplaceAdd,
+    InplaceSub,
+    InplaceMul,
+    InplaceTrueDiv,
+    InplaceFloorDiv,
+    InplaceMod,
+    InplacePow,
+    InplaceLShift,
+    InplaceRShift,
+    InplaceAnd,
+    InplaceOr,
+    InplaceXor,
+}
+
+impl BinaryOp {
+    const ALL: [BinaryOp; 24] = [
+        BinaryOp::Add,
+        BinaryOp::Sub,
+        BinaryOp::Mul,
+        BinaryOp::TrueDiv,
+        BinaryOp::FloorDiv,
+        BinaryOp::Mod,
+        BinaryOp::Pow,
+        BinaryOp::LShift,
+        BinaryOp::RShift,
+        BinaryOp::And,
+        BinaryOp::Or,
+        BinaryOp::Xor,
+        BinaryOp::InplaceAdd,
+        BinaryOp::InplaceSub,
+        BinaryOp::InplaceMul,
+        BinaryOp::InplaceTrueDiv,
+        BinaryOp::InplaceFloorDiv,
+        BinaryOp::InplaceMod,
+        BinaryOp::InplacePow,
+        BinaryOp::InplaceLShift,
+        BinaryOp::InplaceRShift,
+        BinaryOp::InplaceAnd,
+        BinaryOp::InplaceOr,
+        BinaryOp::InplaceXor,
+    ];
+
+    /// Decodes an operand.
+    pub fn from_arg(arg: u32) -> BinaryOp {
+        BinaryOp::ALL[arg as usize % BinaryOp::ALL.len()]
+    }
+
+    /// The in-place form.
+    pub fn inplace(self) -> BinaryOp {
+        BinaryOp::from_arg((self as u32 % 12) + 12)
+    }
+
+    /// The plain form (in-place forms fall back to it).
+    pub fn plain(self) -> BinaryOp {
+        BinaryOp::from_arg(self as u32 % 12)
+    }
+
+    /// Whether this is an in-place form.
+    pub fn is_inplace(self) -> bool {
+        self as u32 >= 12
+    }
+
+    /// The operator's symbol (`+`, `+=`, ...).
+    pub fn symbol(self) -> &'static str {
+        const PLAIN: [&str; 12] = [
+            "+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^",
+        ];
+        const INPLACE: [&str; 12] = [
+            "+=", "-=", "*=", "/=", "//=", "%=", "**=", "<<=", ">>=", "&=", "|=", "^=",
+        ];
+        let i = self as usize % 12;
+        if self.is_inplace() {
+            INPLACE[i]
+        } else {
+            PLAIN[i]
+        }
+    }
+}
+
+/// The operators of [`Opcode::UnaryOp`].
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum UnaryOp {
+    Neg,
+    Pos,
+    Not,
+    Invert,
+}
+
+impl UnaryOp {
+    /// Decodes an operand.
+    pub fn from_arg(arg: u32) -> UnaryOp {
+        [UnaryOp::Neg, UnaryOp::Pos, UnaryOp::Not, UnaryOp::Invert][arg as usize % 4]
+    }
+}
+
+/// The operators of [`Opcode::CompareOp`].
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Is,
+    IsNot,
+    In,
+    NotIn,
+}
+
+impl CompareOp {
+    /// Decodes an operand.
+    pub fn from_arg(arg: u32) -> CompareOp {
+        use CompareOp::*;
+        [Eq, Ne, Lt, Le, Gt, Ge, Is, IsNot, In, NotIn][arg as usize % 10]
+    }
+
+    /// The operator's symbol.
+    pub fn symbol(self) -> &'static str {
+        [
+            "==", "!=", "<", "<=", ">", ">=", "is", "is not", "in", "not in",
+        ][self as usize]
+    }
+}
+
+/// One instruction: an opcode and its operand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Instr {
+    /// The opcode.
+    pub op: Opcode,
+    /// The operand (0 when unused).
+    pub arg: u32,
+}
+
+/// The source position of an instruction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Location {
+    /// 1-based line.
+    pub line: u32,
+    /// 0-based column in characters.
+    pub col: u32,
+}
+
+/// One exception-table entry: instructions in `start..end` jump to
+/// `handler` on an exception, with the value stack cut to `depth` and the
+/// exception pushed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExceptionEntry {
+    /// First covered instruction.
+    pub start: u32,
+    /// One past the last covered instruction.
+    pub end: u32,
+    /// The handler's first instruction.
+    pub handler: u32,
+    /// The value-stack depth (above the frame's locals) at the handler.
+    pub depth: u32,
+}
+
+/// What kind of body a code object is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeKind {
+    /// A module's top level (names live in the globals dict).
+    Module,
+    /// A class body (names live in the class namespace dict).
+    Class,
+    /// A function (fast locals).
+    Function,
+}
+
+/// A compiled body.
+pub struct CodeObject {
+    /// `co_name`.
+    pub name: Box<str>,
+    /// `co_qualname`.
+    pub qualname: Box<str>,
+    /// The source file name.
+    pub filename: Arc<str>,
+    /// The first line.
+    pub first_line: u32,
+    /// What kind of body this is.
+    pub kind: CodeKind,
+    /// The number of positional parameters.
+    pub argcount: u32,
+    /// Local variable names (parameters first).
+    pub varnames: Box<[Box<str>]>,
+    /// Variables captured by inner functions (closures: not yet).
+    pub cellvars: Box<[Box<str>]>,
+    /// Variables captured from outer functions (closures: not yet).
+    pub freevars: Box<[Box<str>]>,
+    /// The instructions.
+    pub instructions: Box<[Instr]>,
+    /// The constants.
+    pub constants: Box<[Value]>,
+    /// Names used by name and attribute instructions (str objects).
+    pub names: Box<[Value]>,
+    /// The source position of each instruction.
+    pub locations: Box<[Location]>,
+    /// The exception table, sorted by `start`, non-overlapping.
+    pub exception_table: Box<[ExceptionEntry]>,
+    /// The deepest the value stack gets (above the locals).
+    pub max_stack: u32,
+}
+
+// SAFETY: constants and names are the only heap pointers.
+unsafe impl Trace for CodeObject {
+    fn trace(&self, tracer: &mut Tracer) {
+        self.constants.trace(tracer);
+        self.names.trace(tracer);
+    }
+}
+
+impl CodeObject {
+    /// The handler covering instruction `pc`, if any.
+    pub fn handler_for(&self, pc: u32) -> Option<ExceptionEntry> {
+        let table = &self.exception_table;
+        let i = table.partition_point(|e| e.end <= pc);
+        table.get(i).copied().filter(|e| e.start <= pc)
+    }
+
+    /// The line of instruction `pc`.
+    pub fn line_of(&self, pc: u32) -> u32 {
+        self.locations
+            .get(pc as usize)
+            .map_or(self.first_line, |l| l.line)
+    }
+
+    /// A listing of the instructions; `describe` renders constants and
+    /// names.
+    pub fn disassemble(&self, describe: impl Fn(Value) -> String) -> String {
+        let mut out = String::new();
+        let mut last_line = 0;
+        for (pc, instr) in self.instructions.iter().enumerate() {
+            let line = self.locations[pc].line;
+            let line_col = if line != last_line {
+                last_line = line;
+                format!("{line:>4}")
+            } else {
+                "    ".to_string()
+            };
+            let detail = match instr.op.operand() {
+                Operand::None => String::new(),
+                Operand::Const => format!(
+                    "{} ({})",
+                    instr.arg,
+                    describe(self.constants[instr.arg as usize])
+                ),
+                Operand::Name => format!(
+                    "{} ({})",
+                    instr.arg,
+                    describe(self.names[instr.arg as usize])
+                ),
+                Operand::Local => format!("{} ({})", instr.arg, self.varnames[instr.arg as usize]),
+                Operand::Target => format!("to {}", instr.arg),
+                Operand::BinaryOp => BinaryOp::from_arg(instr.arg).symbol().to_string(),
+                Operand::UnaryOp => format!("{:?}", UnaryOp::from_arg(instr.arg)),
+                Operand::CompareOp => CompareOp::from_arg(instr.arg).symbol().to_string(),
+                Operand::Count | Operand::Conversion | Operand::Flags => instr.arg.to_string(),
+            };
+            let _ = writeln!(out, "{line_col} {pc:>6} {:<20} {detail}", instr.op.name());
+        }
+        for e in self.exception_table.iter() {
+            let _ = writeln!(
+                out,
+                "  exception: {} to {} -> {} [{}]",
+                e.start, e.end, e.handler, e.depth
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_consistent() {
+        assert!(Opcode::ALL.len() < 256);
+        for (i, op) in Opcode::ALL.iter().enumerate() {
+            assert_eq!(*op as usize, i);
+            assert!(!op.name().is_empty());
+            // Only jumps have a different jumping effect.
+            if op.operand() != Operand::Target {
+                assert_eq!(
+                    op.stack_effect(3, false),
+                    op.stack_effect(3, true),
+                    "{op:?}"
+                );
+            }
+        }
+        assert_eq!(Opcode::ForIter.stack_effect(0, false), 1);
+        assert_eq!(Opcode::ForIter.stack_effect(0, true), -1);
+        assert_eq!(Opcode::BuildMap.stack_effect(3, false), -5);
+        assert_eq!(Opcode::CallMethodKw.stack_effect(2, false), -4);
+    }
+
+    #[test]
+    fn binary_op_forms() {
+        assert_eq!(BinaryOp::Add.inplace(), BinaryOp::InplaceAdd);
+        assert_eq!(BinaryOp::InplaceXor.plain(), BinaryOp::Xor);
+        assert_eq!(BinaryOp::FloorDiv.symbol(), "//");
+        assert_eq!(BinaryOp::InplacePow.symbol(), "**=");
+        for arg in 0..24 {
+            assert_eq!(BinaryOp::from_arg(arg) as u32, arg);
+        }
+    }
+
+    #[test]
+    fn handler_lookup() {
+        let code = CodeObject {
+            name: "f".into(),
+            qualname: "f".into(),
+            filename: Arc::from("x.py"),
+            first_line: 1,
+            kind: CodeKind::Function,
+            argcount: 0,
+            varnames: Box::new([]),
+            cellvars: Box::new([]),
+            freevars: Box::new([]),
+            instructions: Box::new([]),
+            constants: Box::new([]),
+            names: Box::new([]),
+            locations: Box::new([]),
+            exception_table: vec![
+                ExceptionEntry {
+                    start: 2,
+                    end: 5,
+                    handler: 10,
+                    depth: 0,
+                },
+                ExceptionEntry {
+                    start: 7,
+                    end: 9,
+                    handler: 20,
+                    depth: 1,
+                },
+            ]
+            .into(),
+            max_stack: 0,
+        };
+        assert_eq!(code.handler_for(1), None);
+        assert_eq!(code.handler_for(2).unwrap().handler, 10);
+        assert_eq!(code.handler_for(4).unwrap().handler, 10);
+        assert_eq!(code.handler_for(5), None);
+        assert_eq!(code.handler_for(8).unwrap().handler, 20);
+        assert_eq!(code.handler_for(9), None);
+    }
+}

@@ -1,0 +1,1590 @@
+//! The compiler: ruff's AST → [`Compiled`] code (constants still as
+//! [`Const`] trees; the interpreter turns them into heap objects when it
+//! loads the code).
+//!
+//! Scopes: module-level names are globals; class bodies use a namespace
+//! dict (`LoadName`/`StoreName`); function names assigned in the body (or
+//! parameters) are fast locals unless declared `global`; everything else
+//! is global-then-builtin. A function that reads a local of an enclosing
+//! function would need a closure cell, which is not supported yet: it is a
+//! `SyntaxError` naming the variable (cells have room in the code object).
+//!
+//! Every construct outside the supported language is a [`CompileError`]
+//! with the position of the offending node; the compiler never panics on
+//! input.
+//!
+//! Exception handling: each emitted instruction records the innermost
+//! active handler; the exception table is built from those runs at the
+//! end. `return`, `break` and `continue` unwind the enclosing blocks
+//! statically (running `finally` bodies inline, with the handlers outside
+//! the `try` active), as CPython's compiler does.
+
+use std::collections::{HashMap, HashSet};
+
+use num_bigint::BigInt;
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::bytecode::{
+    BinaryOp, CodeKind, CompareOp, ExceptionEntry, Instr, Location, Opcode, Operand, UnaryOp,
+};
+
+/// A compile-time constant.
+#[derive(Debug, Clone)]
+pub enum Const {
+    /// `None`.
+    None,
+    /// A bool.
+    Bool(bool),
+    /// An int.
+    Int(BigInt),
+    /// A float.
+    Float(f64),
+    /// A str.
+    Str(Box<str>),
+    /// A tuple of constants (keyword-name tuples).
+    Tuple(Vec<Const>),
+    /// A nested code object.
+    Code(Box<Compiled>),
+}
+
+/// A compiled body, before its constants are materialized in the heap.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// `co_name`.
+    pub name: Box<str>,
+    /// `co_qualname`.
+    pub qualname: Box<str>,
+    /// The first line.
+    pub first_line: u32,
+    /// What kind of body this is.
+    pub kind: CodeKind,
+    /// The number of positional parameters.
+    pub argcount: u32,
+    /// Local variable names (parameters first).
+    pub varnames: Vec<Box<str>>,
+    /// The instructions.
+    pub instructions: Vec<Instr>,
+    /// The constants.
+    pub constants: Vec<Const>,
+    /// Names used by name and attribute instructions.
+    pub names: Vec<Box<str>>,
+    /// The source position of each instruction.
+    pub locations: Vec<Location>,
+    /// The exception table.
+    pub exception_table: Vec<ExceptionEntry>,
+    /// The deepest the value stack gets.
+    pub max_stack: u32,
+}
+
+/// A syntax error: message and position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    /// The message (`invalid syntax`, `... is not supported yet`).
+    pub message: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column (in characters), as CPython's `SyntaxError.offset`.
+    pub column: u32,
+    /// The text of the offending line (without its newline).
+    pub text: String,
+    /// Whether this is an `IndentationError` rather than a `SyntaxError`.
+    pub indentation: bool,
+}
+
+/// Positions in the source: byte offset → line and column.
+struct SourceMap<'s> {
+    source: &'s str,
+    line_starts: Vec<usize>,
+}
+
+impl<'s> SourceMap<'s> {
+    fn new(source: &'s str) -> Self {
+        let mut line_starts = vec![0];
+        for (i, b) in source.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i + 1);
+            }
+        }
+        SourceMap {
+            source,
+            line_starts,
+        }
+    }
+
+    /// (1-based line, 0-based column in characters).
+    fn position(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.source.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let col = self
+            .source
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count());
+        (line as u32 + 1, col as u32)
+    }
+
+    fn line_text(&self, line: u32) -> String {
+        let i = (line as usize).saturating_sub(1);
+        let start = self
+            .line_starts
+            .get(i)
+            .copied()
+            .unwrap_or(self.source.len());
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(self.source.len());
+        self.source[start..end]
+            .trim_end_matches(['\n', '\r'])
+            .to_string()
+    }
+
+    fn error(&self, message: impl Into<String>, offset: usize) -> CompileError {
+        let (line, col) = self.position(offset);
+        CompileError {
+            message: message.into(),
+            line,
+            column: col + 1,
+            text: self.line_text(line),
+            indentation: false,
+        }
+    }
+}
+
+/// Compiles a module's source.
+pub fn compile_module(source: &str) -> Result<Compiled, CompileError> {
+    let map = SourceMap::new(source);
+    let parsed = ruff_python_parser::parse_module(source).map_err(|e| {
+        let indentation = matches!(
+            &e.error,
+            ruff_python_parser::ParseErrorType::Lexical(
+                ruff_python_parser::LexicalErrorType::IndentationError
+            )
+        );
+        let mut err = map.error(parse_error_message(&e.error), e.location.start().to_usize());
+        err.indentation = indentation;
+        err
+    })?;
+    let module = parsed.into_syntax();
+    let mut compiler = Compiler {
+        map: &map,
+        enclosing: Vec::new(),
+    };
+    compiler.compile_unit(
+        "<module>",
+        "<module>",
+        CodeKind::Module,
+        1,
+        &[],
+        &module.body,
+        TextRange::default(),
+    )
+}
+
+/// CPython's wording for the parse errors we can match; "invalid syntax"
+/// for the rest.
+fn parse_error_message(e: &ruff_python_parser::ParseErrorType) -> String {
+    use ruff_python_parser::{LexicalErrorType, ParseErrorType};
+    match e {
+        ParseErrorType::Lexical(LexicalErrorType::IndentationError) => {
+            "unindent does not match any outer indentation level".into()
+        }
+        ParseErrorType::Lexical(LexicalErrorType::UnclosedStringError) => {
+            "unterminated string literal".into()
+        }
+        ParseErrorType::Lexical(LexicalErrorType::Eof) => "unexpected EOF while parsing".into(),
+        _ => "invalid syntax".into(),
+    }
+}
+
+struct Compiler<'s> {
+    map: &'s SourceMap<'s>,
+    /// The local-name sets of the enclosing function scopes (for the
+    /// closure check).
+    enclosing: Vec<HashSet<String>>,
+}
+
+type Label = usize;
+
+#[derive(Clone, Copy)]
+struct Handler {
+    label: Label,
+    depth: u32,
+}
+
+#[derive(Clone, Copy)]
+enum FBlock<'a> {
+    Loop {
+        continue_to: Label,
+        break_to: Label,
+        is_for: bool,
+    },
+    TryFinally {
+        body: &'a [Stmt],
+        handlers_len: usize,
+        depth: u32,
+    },
+    ExceptHandler,
+    FinallyHandler,
+}
+
+struct Unit<'a> {
+    kind: CodeKind,
+    instrs: Vec<Instr>,
+    locs: Vec<Location>,
+    handler_of: Vec<Option<Handler>>,
+    labels: Vec<Option<u32>>,
+    consts: Vec<Const>,
+    names: Vec<Box<str>>,
+    name_index: HashMap<Box<str>, u32>,
+    varnames: Vec<Box<str>>,
+    local_index: HashMap<String, u32>,
+    globals: HashSet<String>,
+    loc: Location,
+    handlers: Vec<Handler>,
+    fblocks: Vec<FBlock<'a>>,
+    /// The value-stack depth at statement boundaries.
+    depth: u32,
+    qualname: String,
+}
+
+type CResult<T> = Result<T, CompileError>;
+
+impl<'s> Compiler<'s> {
+    fn err<T>(&self, message: impl Into<String>, range: TextRange) -> CResult<T> {
+        Err(self.map.error(message, range.start().to_usize()))
+    }
+
+    fn unsupported<T>(&self, what: &str, range: TextRange) -> CResult<T> {
+        self.err(format!("{what} is not supported yet"), range)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn compile_unit(
+        &mut self,
+        name: &str,
+        qualname: &str,
+        kind: CodeKind,
+        first_line: u32,
+        params: &[&str],
+        body: &[Stmt],
+        range: TextRange,
+    ) -> CResult<Compiled> {
+        let mut unit = Unit {
+            kind,
+            instrs: Vec::new(),
+            locs: Vec::new(),
+            handler_of: Vec::new(),
+            labels: Vec::new(),
+            consts: Vec::new(),
+            names: Vec::new(),
+            name_index: HashMap::new(),
+            varnames: Vec::new(),
+            local_index: HashMap::new(),
+            globals: HashSet::new(),
+            loc: Location {
+                line: first_line,
+                col: 0,
+            },
+            handlers: Vec::new(),
+            fblocks: Vec::new(),
+            depth: 0,
+            qualname: qualname.to_string(),
+        };
+        if kind == CodeKind::Function {
+            for p in params {
+                if unit.local_index.contains_key(*p) {
+                    return self.err(
+                        format!("duplicate argument '{p}' in function definition"),
+                        range,
+                    );
+                }
+                unit.add_local(p);
+            }
+            let mut assigned = Vec::new();
+            collect_scope(body, &mut assigned, &mut unit.globals);
+            for name in assigned {
+                if !unit.globals.contains(&name) {
+                    unit.add_local(&name);
+                }
+            }
+            for p in params {
+                if unit.globals.contains(*p) {
+                    return self.err(format!("name '{p}' is parameter and global"), range);
+                }
+            }
+        } else if kind == CodeKind::Class {
+            let mut assigned = Vec::new();
+            collect_scope(body, &mut assigned, &mut unit.globals);
+        }
+        let is_function = kind == CodeKind::Function;
+        if is_function {
+            self.enclosing
+                .push(unit.local_index.keys().cloned().collect());
+        }
+        let result = self.compile_body(&mut unit, body);
+        if is_function {
+            self.enclosing.pop();
+        }
+        result?;
+        // Implicit `return None`.
+        let none = unit.add_const(Const::None);
+        unit.emit(Opcode::LoadConst, none);
+        unit.emit(Opcode::ReturnValue, 0);
+        self.finish(unit, name, first_line, params.len() as u32)
+    }
+
+    fn compile_body<'a>(&mut self, u: &mut Unit<'a>, body: &'a [Stmt]) -> CResult<()> {
+        for stmt in body {
+            self.stmt(u, stmt)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&self, u: Unit<'_>, name: &str, first_line: u32, argcount: u32) -> CResult<Compiled> {
+        let resolve =
+            |label: Label| -> u32 { u.labels[label].expect("every used label is placed") };
+        let mut instructions = u.instrs;
+        for instr in instructions.iter_mut() {
+            if instr.op.operand() == Operand::Target {
+                instr.arg = resolve(instr.arg as Label);
+            }
+        }
+        let mut exception_table: Vec<ExceptionEntry> = Vec::new();
+        for (pc, h) in u.handler_of.iter().enumerate() {
+            let Some(h) = h else { continue };
+            let handler = resolve(h.label);
+            match exception_table.last_mut() {
+                Some(e) if e.end == pc as u32 && e.handler == handler && e.depth == h.depth => {
+                    e.end += 1;
+                }
+                _ => exception_table.push(ExceptionEntry {
+                    start: pc as u32,
+                    end: pc as u32 + 1,
+                    handler,
+                    depth: h.depth,
+                }),
+            }
+        }
+        let max_stack =
+            max_stack_depth(&instructions, &exception_table).ok_or_else(|| CompileError {
+                message: format!("internal compiler error: inconsistent stack in '{name}'"),
+                line: first_line,
+                column: 1,
+                text: self.map.line_text(first_line),
+                indentation: false,
+            })?;
+        Ok(Compiled {
+            name: name.into(),
+            qualname: u.qualname.into(),
+            first_line,
+            kind: u.kind,
+            argcount,
+            varnames: u.varnames,
+            instructions,
+            constants: u.consts,
+            names: u.names,
+            locations: u.locs,
+            exception_table,
+            max_stack,
+        })
+    }
+
+    fn set_loc(&self, u: &mut Unit<'_>, range: TextRange) -> Location {
+        let old = u.loc;
+        let (line, col) = self.map.position(range.start().to_usize());
+        u.loc = Location { line, col };
+        old
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    fn stmt<'a>(&mut self, u: &mut Unit<'a>, stmt: &'a Stmt) -> CResult<()> {
+        self.set_loc(u, stmt.range());
+        match stmt {
+            Stmt::Expr(s) => {
+                self.expr(u, &s.value)?;
+                u.emit(Opcode::PopTop, 0);
+            }
+            Stmt::Pass(_) => {}
+            Stmt::Assign(s) => {
+                self.expr(u, &s.value)?;
+                for (i, target) in s.targets.iter().enumerate() {
+                    if i + 1 < s.targets.len() {
+                        u.emit(Opcode::Copy, 1);
+                    }
+                    self.store(u, target)?;
+                }
+            }
+            Stmt::AnnAssign(s) => match &s.value {
+                Some(v) if s.simple => {
+                    self.expr(u, v)?;
+                    self.store(u, &s.target)?;
+                }
+                _ => return self.unsupported("annotated assignment without a value", s.range),
+            },
+            Stmt::AugAssign(s) => self.aug_assign(u, s)?,
+            Stmt::If(s) => {
+                let end = u.new_label();
+                let mut next = u.new_label();
+                self.expr(u, &s.test)?;
+                u.emit_jump(Opcode::PopJumpIfFalse, next);
+                self.compile_body(u, &s.body)?;
+                for clause in &s.elif_else_clauses {
+                    u.emit_jump(Opcode::Jump, end);
+                    u.place(next);
+                    next = u.new_label();
+                    self.set_loc(u, clause.range);
+                    if let Some(test) = &clause.test {
+                        self.expr(u, test)?;
+                        u.emit_jump(Opcode::PopJumpIfFalse, next);
+                    }
+                    self.compile_body(u, &clause.body)?;
+                }
+                u.place(next);
+                u.place(end);
+            }
+            Stmt::While(s) => {
+                let head = u.new_label();
+                let orelse = u.new_label();
+                let end = u.new_label();
+                u.place(head);
+                self.expr(u, &s.test)?;
+                u.emit_jump(Opcode::PopJumpIfFalse, orelse);
+                u.fblocks.push(FBlock::Loop {
+                    continue_to: head,
+                    break_to: end,
+                    is_for: false,
+                });
+                self.compile_body(u, &s.body)?;
+                u.fblocks.pop();
+                self.set_loc(u, s.range);
+                u.emit_jump(Opcode::JumpBackward, head);
+                u.place(orelse);
+                self.compile_body(u, &s.orelse)?;
+                u.place(end);
+            }
+            Stmt::For(s) => {
+                if s.is_async {
+                    return self.unsupported("'async for'", s.range);
+                }
+                let head = u.new_label();
+                let exit = u.new_label();
+                let end = u.new_label();
+                self.expr(u, &s.iter)?;
+                u.emit(Opcode::GetIter, 0);
+                u.place(head);
+                u.emit_jump(Opcode::ForIter, exit);
+                u.depth += 1;
+                self.store(u, &s.target)?;
+                u.fblocks.push(FBlock::Loop {
+                    continue_to: head,
+                    break_to: end,
+                    is_for: true,
+                });
+                self.compile_body(u, &s.body)?;
+                u.fblocks.pop();
+                u.depth -= 1;
+                self.set_loc(u, s.range);
+                u.emit_jump(Opcode::JumpBackward, head);
+                u.place(exit);
+                self.compile_body(u, &s.orelse)?;
+                u.place(end);
+            }
+            Stmt::Break(s) => self.break_or_continue(u, true, s.range)?,
+            Stmt::Continue(s) => self.break_or_continue(u, false, s.range)?,
+            Stmt::Return(s) => {
+                if u.kind != CodeKind::Function {
+                    return self.err("'return' outside function", s.range);
+                }
+                match &s.value {
+                    Some(v) => self.expr(u, v)?,
+                    None => {
+                        let none = u.add_const(Const::None);
+                        u.emit(Opcode::LoadConst, none);
+                    }
+                }
+                self.unwind_for_return(u)?;
+                u.emit(Opcode::ReturnValue, 0);
+            }
+            Stmt::FunctionDef(f) => self.function_def(u, f)?,
+            Stmt::ClassDef(c) => self.class_def(u, c)?,
+            Stmt::Global(g) => {
+                if u.kind == CodeKind::Function {
+                    for name in &g.names {
+                        if u.local_index.contains_key(name.id.as_str())
+                            && !u.globals.contains(name.id.as_str())
+                        {
+                            return self.err(
+                                format!(
+                                    "name '{}' is assigned to before global declaration",
+                                    name.id
+                                ),
+                                g.range,
+                            );
+                        }
+                    }
+                }
+            }
+            Stmt::Raise(r) => {
+                let mut n = 0;
+                if let Some(exc) = &r.exc {
+                    self.expr(u, exc)?;
+                    n = 1;
+                    if let Some(cause) = &r.cause {
+                        self.expr(u, cause)?;
+                        n = 2;
+                    }
+                }
+                u.emit(Opcode::Raise, n);
+            }
+            Stmt::Assert(a) => {
+                let end = u.new_label();
+                self.expr(u, &a.test)?;
+                u.emit_jump(Opcode::PopJumpIfTrue, end);
+                u.emit(Opcode::LoadAssertionError, 0);
+                if let Some(msg) = &a.msg {
+                    self.expr(u, msg)?;
+                    u.emit(Opcode::Call, 1);
+                }
+                u.emit(Opcode::Raise, 1);
+                u.place(end);
+            }
+            Stmt::Try(t) => {
+                if t.is_star {
+                    return self.unsupported("'except*'", t.range);
+                }
+                if t.finalbody.is_empty() {
+                    self.try_except(u, t)?;
+                } else {
+                    self.try_finally(u, t)?;
+                }
+            }
+            Stmt::Delete(s) => return self.unsupported("'del'", s.range),
+            Stmt::With(s) => return self.unsupported("'with'", s.range),
+            Stmt::Match(s) => return self.unsupported("'match'", s.range),
+            Stmt::Import(s) => return self.unsupported("'import'", s.range),
+            Stmt::ImportFrom(s) => return self.unsupported("'from ... import'", s.range),
+            Stmt::Nonlocal(s) => return self.unsupported("'nonlocal'", s.range),
+            Stmt::TypeAlias(s) => return self.unsupported("'type' aliases", s.range),
+            Stmt::IpyEscapeCommand(s) => return self.err("invalid syntax", s.range),
+        }
+        Ok(())
+    }
+
+    fn aug_assign<'a>(&mut self, u: &mut Unit<'a>, s: &'a ast::StmtAugAssign) -> CResult<()> {
+        let op = binary_op(s.op).inplace() as u32;
+        match &*s.target {
+            Expr::Name(n) => {
+                self.load_name(u, n.id.as_str(), n.range)?;
+                self.expr(u, &s.value)?;
+                u.emit(Opcode::BinaryOp, op);
+                self.store_name(u, n.id.as_str());
+            }
+            Expr::Attribute(a) => {
+                self.expr(u, &a.value)?;
+                u.emit(Opcode::Copy, 1);
+                let name = u.add_name(a.attr.id.as_str());
+                u.emit(Opcode::LoadAttr, name);
+                self.expr(u, &s.value)?;
+                u.emit(Opcode::BinaryOp, op);
+                u.emit(Opcode::Swap, 2);
+                u.emit(Opcode::StoreAttr, name);
+            }
+            Expr::Subscript(sub) => {
+                self.expr(u, &sub.value)?;
+                self.subscript_key(u, &sub.slice)?;
+                u.emit(Opcode::Copy, 2);
+                u.emit(Opcode::Copy, 2);
+                u.emit(Opcode::BinarySubscr, 0);
+                self.expr(u, &s.value)?;
+                u.emit(Opcode::BinaryOp, op);
+                u.emit(Opcode::Swap, 3);
+                u.emit(Opcode::Swap, 2);
+                u.emit(Opcode::StoreSubscr, 0);
+            }
+            other => {
+                return self.err(
+                    "'expression' is an illegal expression for augmented assignment",
+                    other.range(),
+                )
+            }
+        }
+        Ok(())
+    }
+
+    fn break_or_continue(
+        &mut self,
+        u: &mut Unit<'_>,
+        is_break: bool,
+        range: TextRange,
+    ) -> CResult<()> {
+        let saved_fblocks = u.fblocks.clone();
+        let saved_handlers = u.handlers.clone();
+        let saved_depth = u.depth;
+        let mut depth = u.depth;
+        let mut found = None;
+        while let Some(block) = u.fblocks.pop() {
+            match block {
+                FBlock::Loop {
+                    continue_to,
+                    break_to,
+                    is_for,
+                } => {
+                    found = Some((continue_to, break_to, is_for));
+                    break;
+                }
+                FBlock::TryFinally {
+                    body,
+                    handlers_len,
+                    depth: d,
+                } => {
+                    u.handlers.truncate(handlers_len);
+                    u.depth = d;
+                    depth = d;
+                    self.compile_body(u, body)?;
+                }
+                FBlock::ExceptHandler => u.emit(Opcode::PopExcept, 0),
+                FBlock::FinallyHandler => {
+                    u.emit(Opcode::PopExcept, 0);
+                    u.emit(Opcode::PopTop, 0);
+                    depth -= 1;
+                }
+            }
+        }
+        let _ = depth;
+        let result = match found {
+            None => {
+                let what = if is_break { "'break'" } else { "'continue'" };
+                self.err(format!("{what} outside loop"), range)
+            }
+            Some((continue_to, break_to, is_for)) => {
+                if is_break {
+                    if is_for {
+                        u.emit(Opcode::PopTop, 0);
+                    }
+                    u.emit_jump(Opcode::Jump, break_to);
+                } else {
+                    u.emit_jump(Opcode::JumpBackward, continue_to);
+                }
+                Ok(())
+            }
+        };
+        u.fblocks = saved_fblocks;
+        u.handlers = saved_handlers;
+        u.depth = saved_depth;
+        result
+    }
+
+    fn unwind_for_return(&mut self, u: &mut Unit<'_>) -> CResult<()> {
+        // The return value is on top; every block below it is unwound.
+        let saved_fblocks = u.fblocks.clone();
+        let saved_handlers = u.handlers.clone();
+        let saved_depth = u.depth;
+        while let Some(block) = u.fblocks.pop() {
+            match block {
+                FBlock::Loop { is_for, .. } => {
+                    if is_for {
+                        u.emit(Opcode::Swap, 2);
+                        u.emit(Opcode::PopTop, 0);
+                    }
+                }
+                FBlock::TryFinally {
+                    body,
+                    handlers_len,
+                    depth,
+                } => {
+                    u.handlers.truncate(handlers_len);
+                    u.depth = depth + 1;
+                    self.compile_body(u, body)?;
+                }
+                FBlock::ExceptHandler => u.emit(Opcode::PopExcept, 0),
+                FBlock::FinallyHandler => {
+                    u.emit(Opcode::PopExcept, 0);
+                    u.emit(Opcode::Swap, 2);
+                    u.emit(Opcode::PopTop, 0);
+                }
+            }
+        }
+        u.fblocks = saved_fblocks;
+        u.handlers = saved_handlers;
+        u.depth = saved_depth;
+        Ok(())
+    }
+
+    fn try_except<'a>(&mut self, u: &mut Unit<'a>, t: &'a ast::StmtTry) -> CResult<()> {
+        let handler = u.new_label();
+        let cleanup = u.new_label();
+        let end = u.new_label();
+        let depth = u.depth;
+        u.handlers.push(Handler {
+            label: handler,
+            depth,
+        });
+        self.compile_body(u, &t.body)?;
+        u.handlers.pop();
+        self.compile_body(u, &t.orelse)?;
+        u.emit_jump(Opcode::Jump, end);
+
+        u.place(handler);
+        self.set_loc(u, t.range);
+        u.emit(Opcode::PushExcInfo, 0);
+        u.handlers.push(Handler {
+            label: cleanup,
+            depth,
+        });
+        let mut caught_all = false;
+        for h in &t.handlers {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            if caught_all {
+                return self.err("default 'except:' must be last", h.range);
+            }
+            self.set_loc(u, h.range);
+            let next = u.new_label();
+            match &h.type_ {
+                Some(ty) => {
+                    self.expr(u, ty)?;
+                    u.emit(Opcode::CheckExcMatch, 0);
+                    u.emit_jump(Opcode::PopJumpIfFalse, next);
+                }
+                None => caught_all = true,
+            }
+            match &h.name {
+                Some(name) => self.store_name(u, name.id.as_str()),
+                None => u.emit(Opcode::PopTop, 0),
+            }
+            u.fblocks.push(FBlock::ExceptHandler);
+            self.compile_body(u, &h.body)?;
+            u.fblocks.pop();
+            u.emit(Opcode::PopExcept, 0);
+            if let Some(name) = &h.name {
+                // CPython deletes the name; until `del` exists it is reset.
+                let none = u.add_const(Const::None);
+                u.emit(Opcode::LoadConst, none);
+                self.store_name(u, name.id.as_str());
+            }
+            u.emit_jump(Opcode::Jump, end);
+            u.place(next);
+        }
+        if !caught_all {
+            u.emit(Opcode::Reraise, 0);
+        }
+        u.handlers.pop();
+        u.place(cleanup);
+        u.emit(Opcode::PopExcept, 0);
+        u.emit(Opcode::Reraise, 0);
+        u.place(end);
+        Ok(())
+    }
+
+    fn try_finally<'a>(&mut self, u: &mut Unit<'a>, t: &'a ast::StmtTry) -> CResult<()> {
+        let handler = u.new_label();
+        let cleanup = u.new_label();
+        let end = u.new_label();
+        let depth = u.depth;
+        let handlers_len = u.handlers.len();
+        u.handlers.push(Handler {
+            label: handler,
+            depth,
+        });
+        u.fblocks.push(FBlock::TryFinally {
+            body: &t.finalbody,
+            handlers_len,
+            depth,
+        });
+        if t.handlers.is_empty() {
+            self.compile_body(u, &t.body)?;
+            self.compile_body(u, &t.orelse)?;
+        } else {
+            self.try_except(u, t)?;
+        }
+        u.fblocks.pop();
+        u.handlers.pop();
+        self.compile_body(u, &t.finalbody)?;
+        u.emit_jump(Opcode::Jump, end);
+
+        u.place(handler);
+        self.set_loc(u, t.range);
+        u.emit(Opcode::PushExcInfo, 0);
+        u.handlers.push(Handler {
+            label: cleanup,
+            depth,
+        });
+        u.fblocks.push(FBlock::FinallyHandler);
+        u.depth += 1;
+        self.compile_body(u, &t.finalbody)?;
+        u.depth -= 1;
+        u.fblocks.pop();
+        u.emit(Opcode::PopExcept, 0);
+        u.emit(Opcode::Reraise, 0);
+        u.handlers.pop();
+        u.place(cleanup);
+        u.emit(Opcode::PopExcept, 0);
+        u.emit(Opcode::Reraise, 0);
+        u.place(end);
+        Ok(())
+    }
+
+    fn params<'a>(&self, p: &'a ast::Parameters) -> CResult<(Vec<&'a str>, Vec<&'a Expr>)> {
+        if let Some(v) = &p.vararg {
+            return self.unsupported("'*args'", v.range);
+        }
+        if let Some(k) = &p.kwarg {
+            return self.unsupported("'**kwargs'", k.range);
+        }
+        if let Some(k) = p.kwonlyargs.first() {
+            return self.unsupported("keyword-only parameters", k.range);
+        }
+        let mut names = Vec::new();
+        let mut defaults = Vec::new();
+        for param in p.posonlyargs.iter().chain(p.args.iter()) {
+            names.push(param.parameter.name.id.as_str());
+            if let Some(d) = &param.default {
+                defaults.push(&**d);
+            }
+        }
+        Ok((names, defaults))
+    }
+
+    fn function_def<'a>(&mut self, u: &mut Unit<'a>, f: &'a ast::StmtFunctionDef) -> CResult<()> {
+        if f.is_async {
+            return self.unsupported("'async def'", f.range);
+        }
+        if let Some(d) = f.decorator_list.first() {
+            return self.unsupported("decorators", d.range);
+        }
+        if let Some(tp) = &f.type_params {
+            return self.unsupported("type parameters", tp.range);
+        }
+        let (params, defaults) = self.params(&f.parameters)?;
+        for d in &defaults {
+            self.expr(u, d)?;
+        }
+        let name = f.name.id.as_str();
+        let qualname = self.child_qualname(u, name);
+        let line = self.map.position(f.range.start().to_usize()).0;
+        let code = self.compile_unit(
+            name,
+            &qualname,
+            CodeKind::Function,
+            line,
+            &params,
+            &f.body,
+            f.range,
+        )?;
+        self.set_loc(u, f.range);
+        let flags = if defaults.is_empty() {
+            0
+        } else {
+            u.emit(Opcode::BuildTuple, defaults.len() as u32);
+            1
+        };
+        let code = u.add_const(Const::Code(Box::new(code)));
+        u.emit(Opcode::LoadConst, code);
+        let qn = u.add_const(Const::Str(qualname.into()));
+        u.emit(Opcode::LoadConst, qn);
+        u.emit(Opcode::MakeFunction, flags);
+        self.store_name(u, name);
+        Ok(())
+    }
+
+    fn child_qualname(&self, u: &Unit<'_>, name: &str) -> String {
+        match u.kind {
+            CodeKind::Module => name.to_string(),
+            CodeKind::Class => format!("{}.{name}", u.qualname),
+            CodeKind::Function => format!("{}.<locals>.{name}", u.qualname),
+        }
+    }
+
+    fn class_def<'a>(&mut self, u: &mut Unit<'a>, c: &'a ast::StmtClassDef) -> CResult<()> {
+        if let Some(d) = c.decorator_list.first() {
+            return self.unsupported("class decorators", d.range);
+        }
+        if let Some(tp) = &c.type_params {
+            return self.unsupported("type parameters", tp.range);
+        }
+        let name = c.name.id.as_str();
+        let qualname = self.child_qualname(u, name);
+        let line = self.map.position(c.range.start().to_usize()).0;
+        let code = self.compile_unit(
+            name,
+            &qualname,
+            CodeKind::Class,
+            line,
+            &[],
+            &c.body,
+            c.range,
+        )?;
+        self.set_loc(u, c.range);
+        let code = u.add_const(Const::Code(Box::new(code)));
+        u.emit(Opcode::LoadConst, code);
+        let qn = u.add_const(Const::Str(qualname.into()));
+        u.emit(Opcode::LoadConst, qn);
+        u.emit(Opcode::MakeFunction, 0);
+        let n = u.add_const(Const::Str(name.into()));
+        u.emit(Opcode::LoadConst, n);
+        let mut nbases = 0;
+        if let Some(args) = &c.arguments {
+            if let Some(k) = args.keywords.first() {
+                return self.unsupported("class keywords (metaclass=...)", k.range);
+            }
+            for base in args.args.iter() {
+                if let Expr::Starred(s) = base {
+                    return self.unsupported("starred bases", s.range);
+                }
+                self.expr(u, base)?;
+                nbases += 1;
+            }
+        }
+        u.emit(Opcode::MakeClass, nbases);
+        self.store_name(u, name);
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- names
+
+    fn load_name(&self, u: &mut Unit<'_>, name: &str, range: TextRange) -> CResult<()> {
+        match u.kind {
+            CodeKind::Function => {
+                if let Some(&i) = u.local_index.get(name) {
+                    u.emit(Opcode::LoadFast, i);
+                } else {
+                    // Enclosing function scopes (all but our own, the last).
+                    let outer = &self.enclosing[..self.enclosing.len().saturating_sub(1)];
+                    if !u.globals.contains(name) && outer.iter().any(|s| s.contains(name)) {
+                        return self
+                            .unsupported(&format!("closures (free variable '{name}')"), range);
+                    }
+                    let n = u.add_name(name);
+                    u.emit(Opcode::LoadGlobal, n);
+                }
+            }
+            CodeKind::Module => {
+                let n = u.add_name(name);
+                u.emit(Opcode::LoadGlobal, n);
+            }
+            CodeKind::Class => {
+                if !u.globals.contains(name) && self.enclosing.iter().any(|s| s.contains(name)) {
+                    return self.unsupported(&format!("closures (free variable '{name}')"), range);
+                }
+                let n = u.add_name(name);
+                if u.globals.contains(name) {
+                    u.emit(Opcode::LoadGlobal, n);
+                } else {
+                    u.emit(Opcode::LoadName, n);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn store_name(&self, u: &mut Unit<'_>, name: &str) {
+        match u.kind {
+            CodeKind::Function => {
+                if let Some(&i) = u.local_index.get(name) {
+                    u.emit(Opcode::StoreFast, i);
+                } else {
+                    let n = u.add_name(name);
+                    u.emit(Opcode::StoreGlobal, n);
+                }
+            }
+            CodeKind::Module => {
+                let n = u.add_name(name);
+                u.emit(Opcode::StoreGlobal, n);
+            }
+            CodeKind::Class => {
+                let n = u.add_name(name);
+                if u.globals.contains(name) {
+                    u.emit(Opcode::StoreGlobal, n);
+                } else {
+                    u.emit(Opcode::StoreName, n);
+                }
+            }
+        }
+    }
+
+    fn store<'a>(&mut self, u: &mut Unit<'a>, target: &'a Expr) -> CResult<()> {
+        match target {
+            Expr::Name(n) => self.store_name(u, n.id.as_str()),
+            Expr::Attribute(a) => {
+                self.expr(u, &a.value)?;
+                let name = u.add_name(a.attr.id.as_str());
+                u.emit(Opcode::StoreAttr, name);
+            }
+            Expr::Subscript(s) => {
+                self.expr(u, &s.value)?;
+                self.subscript_key(u, &s.slice)?;
+                u.emit(Opcode::StoreSubscr, 0);
+            }
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                if let Some(s) = elts.iter().find(|e| e.is_starred_expr()) {
+                    return self.unsupported("starred assignment targets", s.range());
+                }
+                u.emit(Opcode::UnpackSequence, elts.len() as u32);
+                for e in elts {
+                    self.store(u, e)?;
+                }
+            }
+            Expr::Starred(s) => {
+                return self.unsupported("starred assignment targets", s.range);
+            }
+            other => return self.err("cannot assign to expression", other.range()),
+        }
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    fn expr<'a>(&mut self, u: &mut Unit<'a>, e: &'a Expr) -> CResult<()> {
+        let saved = self.set_loc(u, e.range());
+        self.expr_inner(u, e)?;
+        u.loc = saved;
+        Ok(())
+    }
+
+    fn expr_inner<'a>(&mut self, u: &mut Unit<'a>, e: &'a Expr) -> CResult<()> {
+        match e {
+            Expr::NumberLiteral(n) => {
+                let c = match &n.value {
+                    ast::Number::Int(i) => match i.as_i64() {
+                        Some(v) => Const::Int(BigInt::from(v)),
+                        None => Const::Int(self.big_int_literal(n.range)?),
+                    },
+                    ast::Number::Float(f) => Const::Float(*f),
+                    ast::Number::Complex { .. } => {
+                        return self.unsupported("complex numbers", n.range)
+                    }
+                };
+                let c = u.add_const(c);
+                u.emit(Opcode::LoadConst, c);
+            }
+            Expr::StringLiteral(s) => {
+                let c = u.add_const(Const::Str(s.value.to_str().into()));
+                u.emit(Opcode::LoadConst, c);
+            }
+            Expr::BooleanLiteral(b) => {
+                let c = u.add_const(Const::Bool(b.value));
+                u.emit(Opcode::LoadConst, c);
+            }
+            Expr::NoneLiteral(_) => {
+                let c = u.add_const(Const::None);
+                u.emit(Opcode::LoadConst, c);
+            }
+            Expr::Name(n) => self.load_name(u, n.id.as_str(), n.range)?,
+            Expr::BinOp(b) => {
+                self.expr(u, &b.left)?;
+                self.expr(u, &b.right)?;
+                if matches!(b.op, ast::Operator::MatMult) {
+                    return self.unsupported("the '@' operator", b.range);
+                }
+                u.emit(Opcode::BinaryOp, binary_op(b.op) as u32);
+            }
+            Expr::UnaryOp(x) => {
+                self.expr(u, &x.operand)?;
+                let op = match x.op {
+                    ast::UnaryOp::USub => UnaryOp::Neg,
+                    ast::UnaryOp::UAdd => UnaryOp::Pos,
+                    ast::UnaryOp::Not => UnaryOp::Not,
+                    ast::UnaryOp::Invert => UnaryOp::Invert,
+                };
+                u.emit(Opcode::UnaryOp, op as u32);
+            }
+            Expr::BoolOp(b) => {
+                let end = u.new_label();
+                let jump = match b.op {
+                    ast::BoolOp::And => Opcode::JumpIfFalseOrPop,
+                    ast::BoolOp::Or => Opcode::JumpIfTrueOrPop,
+                };
+                for (i, v) in b.values.iter().enumerate() {
+                    self.expr(u, v)?;
+                    if i + 1 < b.values.len() {
+                        u.emit_jump(jump, end);
+                    }
+                }
+                u.place(end);
+            }
+            Expr::Compare(c) => {
+                self.expr(u, &c.left)?;
+                let n = c.ops.len();
+                if n == 1 {
+                    self.expr(u, &c.comparators[0])?;
+                    u.emit(Opcode::CompareOp, compare_op(c.ops[0]) as u32);
+                } else {
+                    let cleanup = u.new_label();
+                    let end = u.new_label();
+                    for (i, (op, right)) in c.ops.iter().zip(c.comparators.iter()).enumerate() {
+                        self.expr(u, right)?;
+                        if i + 1 < n {
+                            u.emit(Opcode::Swap, 2);
+                            u.emit(Opcode::Copy, 2);
+                            u.emit(Opcode::CompareOp, compare_op(*op) as u32);
+                            u.emit_jump(Opcode::JumpIfFalseOrPop, cleanup);
+                        } else {
+                            u.emit(Opcode::CompareOp, compare_op(*op) as u32);
+                        }
+                    }
+                    u.emit_jump(Opcode::Jump, end);
+                    u.place(cleanup);
+                    u.emit(Opcode::Swap, 2);
+                    u.emit(Opcode::PopTop, 0);
+                    u.place(end);
+                }
+            }
+            Expr::If(x) => {
+                let orelse = u.new_label();
+                let end = u.new_label();
+                self.expr(u, &x.test)?;
+                u.emit_jump(Opcode::PopJumpIfFalse, orelse);
+                self.expr(u, &x.body)?;
+                u.emit_jump(Opcode::Jump, end);
+                u.place(orelse);
+                self.expr(u, &x.orelse)?;
+                u.place(end);
+            }
+            Expr::Call(call) => self.call(u, call)?,
+            Expr::Attribute(a) => {
+                self.expr(u, &a.value)?;
+                let name = u.add_name(a.attr.id.as_str());
+                u.emit(Opcode::LoadAttr, name);
+            }
+            Expr::Subscript(s) => {
+                self.expr(u, &s.value)?;
+                self.subscript_key(u, &s.slice)?;
+                u.emit(Opcode::BinarySubscr, 0);
+            }
+            Expr::List(l) => {
+                self.elements(u, &l.elts)?;
+                u.emit(Opcode::BuildList, l.elts.len() as u32);
+            }
+            Expr::Tuple(t) => {
+                self.elements(u, &t.elts)?;
+                u.emit(Opcode::BuildTuple, t.elts.len() as u32);
+            }
+            Expr::Dict(d) => {
+                for item in &d.items {
+                    let Some(key) = &item.key else {
+                        return self.unsupported("'**' in dict displays", item.value.range());
+                    };
+                    self.expr(u, key)?;
+                    self.expr(u, &item.value)?;
+                }
+                u.emit(Opcode::BuildMap, d.items.len() as u32);
+            }
+            Expr::FString(f) => self.fstring(u, f)?,
+            Expr::Lambda(x) => return self.unsupported("'lambda'", x.range),
+            Expr::Named(x) => return self.unsupported("assignment expressions (':=')", x.range),
+            Expr::Set(x) => return self.unsupported("sets", x.range),
+            Expr::ListComp(x) => return self.unsupported("list comprehensions", x.range),
+            Expr::SetComp(x) => return self.unsupported("set comprehensions", x.range),
+            Expr::DictComp(x) => return self.unsupported("dict comprehensions", x.range),
+            Expr::Generator(x) => return self.unsupported("generator expressions", x.range),
+            Expr::Await(x) => return self.unsupported("'await'", x.range),
+            Expr::Yield(x) => return self.unsupported("'yield'", x.range),
+            Expr::YieldFrom(x) => return self.unsupported("'yield from'", x.range),
+            Expr::TString(x) => return self.unsupported("template strings", x.range),
+            Expr::BytesLiteral(x) => return self.unsupported("bytes literals", x.range),
+            Expr::EllipsisLiteral(x) => return self.unsupported("'...'", x.range),
+            Expr::Starred(x) => return self.unsupported("starred expressions", x.range),
+            Expr::Slice(x) => return self.unsupported("slices", x.range),
+            Expr::IpyEscapeCommand(x) => return self.err("invalid syntax", x.range),
+        }
+        Ok(())
+    }
+
+    fn big_int_literal(&self, range: TextRange) -> CResult<BigInt> {
+        let text: String = self.map.source[range.start().to_usize()..range.end().to_usize()]
+            .chars()
+            .filter(|c| *c != '_')
+            .collect();
+        let lower = text.to_ascii_lowercase();
+        let (digits, radix) = if let Some(d) = lower.strip_prefix("0x") {
+            (d, 16)
+        } else if let Some(d) = lower.strip_prefix("0o") {
+            (d, 8)
+        } else if let Some(d) = lower.strip_prefix("0b") {
+            (d, 2)
+        } else {
+            (lower.as_str(), 10)
+        };
+        match BigInt::parse_bytes(digits.as_bytes(), radix) {
+            Some(b) => Ok(b),
+            None => self.err("invalid integer literal", range),
+        }
+    }
+
+    fn elements<'a>(&mut self, u: &mut Unit<'a>, elts: &'a [Expr]) -> CResult<()> {
+        for e in elts {
+            if let Expr::Starred(s) = e {
+                return self.unsupported("starred expressions", s.range);
+            }
+            self.expr(u, e)?;
+        }
+        Ok(())
+    }
+
+    fn subscript_key<'a>(&mut self, u: &mut Unit<'a>, key: &'a Expr) -> CResult<()> {
+        self.expr(u, key)
+    }
+
+    fn call<'a>(&mut self, u: &mut Unit<'a>, call: &'a ast::ExprCall) -> CResult<()> {
+        let is_method = matches!(&*call.func, Expr::Attribute(_));
+        if let Expr::Attribute(a) = &*call.func {
+            self.expr(u, &a.value)?;
+            let saved = self.set_loc(u, a.range);
+            let name = u.add_name(a.attr.id.as_str());
+            u.emit(Opcode::LoadMethod, name);
+            u.loc = saved;
+        } else {
+            self.expr(u, &call.func)?;
+        }
+        let args = &call.arguments;
+        self.elements(u, &args.args)?;
+        let mut kwnames = Vec::new();
+        for k in args.keywords.iter() {
+            let Some(arg) = &k.arg else {
+                return self.unsupported("'**' in calls", k.range);
+            };
+            if kwnames
+                .iter()
+                .any(|n: &Const| matches!(n, Const::Str(s) if &**s == arg.id.as_str()))
+            {
+                return self.err(format!("keyword argument repeated: {}", arg.id), k.range);
+            }
+            self.expr(u, &k.value)?;
+            kwnames.push(Const::Str(arg.id.as_str().into()));
+        }
+        let n = (args.args.len() + kwnames.len()) as u32;
+        let op = if kwnames.is_empty() {
+            if is_method {
+                Opcode::CallMethod
+            } else {
+                Opcode::Call
+            }
+        } else {
+            let c = u.add_const(Const::Tuple(kwnames));
+            u.emit(Opcode::LoadConst, c);
+            if is_method {
+                Opcode::CallMethodKw
+            } else {
+                Opcode::CallKw
+            }
+        };
+        u.emit(op, n);
+        Ok(())
+    }
+
+    fn fstring<'a>(&mut self, u: &mut Unit<'a>, f: &'a ast::ExprFString) -> CResult<()> {
+        let mut count = 0;
+        for part in f.value.iter() {
+            match part {
+                ast::FStringPart::Literal(lit) => {
+                    if !lit.value.is_empty() {
+                        let c = u.add_const(Const::Str(lit.value.clone()));
+                        u.emit(Opcode::LoadConst, c);
+                        count += 1;
+                    }
+                }
+                ast::FStringPart::FString(fs) => {
+                    for element in fs.elements.iter() {
+                        match element {
+                            ast::InterpolatedStringElement::Literal(lit) => {
+                                let c = u.add_const(Const::Str(lit.value.clone()));
+                                u.emit(Opcode::LoadConst, c);
+                                count += 1;
+                            }
+                            ast::InterpolatedStringElement::Interpolation(x) => {
+                                if x.debug_text.is_some() {
+                                    return self.unsupported("'=' in f-strings", x.range);
+                                }
+                                if let Some(spec) = &x.format_spec {
+                                    return self.unsupported("f-string format specs", spec.range);
+                                }
+                                self.expr(u, &x.expression)?;
+                                let conversion = match x.conversion {
+                                    ast::ConversionFlag::None | ast::ConversionFlag::Str => 0,
+                                    ast::ConversionFlag::Repr => 1,
+                                    ast::ConversionFlag::Ascii => {
+                                        return self.unsupported("'!a' in f-strings", x.range)
+                                    }
+                                };
+                                u.emit(Opcode::FormatValue, conversion);
+                                count += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if count == 1 {
+            // A lone literal or value is already a str.
+            if let Some(Instr {
+                op: Opcode::LoadConst,
+                ..
+            }) = u.instrs.last()
+            {
+                return Ok(());
+            }
+        }
+        u.emit(Opcode::BuildString, count);
+        Ok(())
+    }
+}
+
+impl Unit<'_> {
+    fn emit(&mut self, op: Opcode, arg: u32) {
+        self.instrs.push(Instr { op, arg });
+        self.locs.push(self.loc);
+        self.handler_of.push(self.handlers.last().copied());
+    }
+
+    fn emit_jump(&mut self, op: Opcode, label: Label) {
+        self.emit(op, label as u32);
+    }
+
+    fn new_label(&mut self) -> Label {
+        self.labels.push(None);
+        self.labels.len() - 1
+    }
+
+    fn place(&mut self, label: Label) {
+        self.labels[label] = Some(self.instrs.len() as u32);
+    }
+
+    fn add_const(&mut self, c: Const) -> u32 {
+        // Small constants are shared; code objects never are.
+        let found = self.consts.iter().position(|old| match (old, &c) {
+            (Const::None, Const::None) => true,
+            (Const::Bool(a), Const::Bool(b)) => a == b,
+            (Const::Int(a), Const::Int(b)) => a == b,
+            (Const::Float(a), Const::Float(b)) => a.to_bits() == b.to_bits(),
+            (Const::Str(a), Const::Str(b)) => a == b,
+            _ => false,
+        });
+        match found {
+            Some(i) => i as u32,
+            None => {
+                self.consts.push(c);
+                self.consts.len() as u32 - 1
+            }
+        }
+    }
+
+    fn add_name(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.name_index.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.into());
+        self.name_index.insert(name.into(), i);
+        i
+    }
+
+    fn add_local(&mut self, name: &str) {
+        if !self.local_index.contains_key(name) {
+            self.local_index
+                .insert(name.to_string(), self.varnames.len() as u32);
+            self.varnames.push(name.into());
+        }
+    }
+}
+
+/// Names a body binds (assignment targets, loop targets, `def`/`class`
+/// names, `except ... as` names) and names it declares `global`, not
+/// descending into nested functions or classes.
+fn collect_scope(body: &[Stmt], assigned: &mut Vec<String>, globals: &mut HashSet<String>) {
+    fn target(e: &Expr, out: &mut Vec<String>) {
+        match e {
+            Expr::Name(n) => out.push(n.id.to_string()),
+            Expr::Tuple(t) => t.elts.iter().for_each(|e| target(e, out)),
+            Expr::List(l) => l.elts.iter().for_each(|e| target(e, out)),
+            Expr::Starred(s) => target(&s.value, out),
+            _ => {}
+        }
+    }
+    for stmt in body {
+        match stmt {
+            Stmt::Assign(s) => s.targets.iter().for_each(|t| target(t, assigned)),
+            Stmt::AugAssign(s) => target(&s.target, assigned),
+            Stmt::AnnAssign(s) => target(&s.target, assigned),
+            Stmt::For(s) => {
+                target(&s.target, assigned);
+                collect_scope(&s.body, assigned, globals);
+                collect_scope(&s.orelse, assigned, globals);
+            }
+            Stmt::While(s) => {
+                collect_scope(&s.body, assigned, globals);
+                collect_scope(&s.orelse, assigned, globals);
+            }
+            Stmt::If(s) => {
+                collect_scope(&s.body, assigned, globals);
+                for c in &s.elif_else_clauses {
+                    collect_scope(&c.body, assigned, globals);
+                }
+            }
+            Stmt::Try(s) => {
+                collect_scope(&s.body, assigned, globals);
+                for h in &s.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    if let Some(n) = &h.name {
+                        assigned.push(n.id.to_string());
+                    }
+                    collect_scope(&h.body, assigned, globals);
+                }
+                collect_scope(&s.orelse, assigned, globals);
+                collect_scope(&s.finalbody, assigned, globals);
+            }
+            Stmt::With(s) => collect_scope(&s.body, assigned, globals),
+            Stmt::FunctionDef(f) => assigned.push(f.name.id.to_string()),
+            Stmt::ClassDef(c) => assigned.push(c.name.id.to_string()),
+            Stmt::Global(g) => g.names.iter().for_each(|n| {
+                globals.insert(n.id.to_string());
+            }),
+            _ => {}
+        }
+    }
+}
+
+fn binary_op(op: ast::Operator) -> BinaryOp {
+    use ast::Operator as O;
+    match op {
+        O::Add => BinaryOp::Add,
+        O::Sub => BinaryOp::Sub,
+        O::Mult => BinaryOp::Mul,
+        O::Div => BinaryOp::TrueDiv,
+        O::FloorDiv => BinaryOp::FloorDiv,
+        O::Mod => BinaryOp::Mod,
+        O::Pow => BinaryOp::Pow,
+        O::LShift => BinaryOp::LShift,
+        O::RShift => BinaryOp::RShift,
+        O::BitAnd => BinaryOp::And,
+        O::BitOr => BinaryOp::Or,
+        O::BitXor => BinaryOp::Xor,
+        // Rejected by the caller before the operator is emitted.
+        O::MatMult => BinaryOp::Mul,
+    }
+}
+
+fn compare_op(op: ast::CmpOp) -> CompareOp {
+    use ast::CmpOp as C;
+    match op {
+        C::Eq => CompareOp::Eq,
+        C::NotEq => CompareOp::Ne,
+        C::Lt => CompareOp::Lt,
+        C::LtE => CompareOp::Le,
+        C::Gt => CompareOp::Gt,
+        C::GtE => CompareOp::Ge,
+        C::Is => CompareOp::Is,
+        C::IsNot => CompareOp::IsNot,
+        C::In => CompareOp::In,
+        C::NotIn => CompareOp::NotIn,
+    }
+}
+
+/// The deepest stack along every path (flow analysis over jumps and
+/// handlers), or `None` if some path underflows or two paths reach an
+/// instruction with different depths (a compiler bug).
+fn max_stack_depth(instrs: &[Instr], table: &[ExceptionEntry]) -> Option<u32> {
+    let mut depth_at: Vec<Option<i32>> = vec![None; instrs.len() + 1];
+    let mut work = vec![(0usize, 0i32)];
+    for e in table {
+        work.push((e.handler as usize, e.depth as i32 + 1));
+    }
+    let mut max = 0;
+    while let Some((pc, depth)) = work.pop() {
+        if pc >= instrs.len() {
+            continue;
+        }
+        match depth_at[pc] {
+            Some(d) if d == depth => continue,
+            Some(_) => return None,
+            None => depth_at[pc] = Some(depth),
+        }
+        if depth < 0 {
+            return None;
+        }
+        max = max.max(depth);
+        let instr = instrs[pc];
+        let op = instr.op;
+        let fall = depth + op.stack_effect(instr.arg, false);
+        if fall < 0 {
+            return None;
+        }
+        max = max.max(fall);
+        if op.operand() == Operand::Target {
+            let jump = depth + op.stack_effect(instr.arg, true);
+            work.push((instr.arg as usize, jump));
+        }
+        let terminates = matches!(
+            op,
+            Opcode::Jump
+                | Opcode::JumpBackward
+                | Opcode::ReturnValue
+                | Opcode::Raise
+                | Opcode::Reraise
+        );
+        if !terminates {
+            work.push((pc + 1, fall));
+        }
+    }
+    Some(max as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(src: &str) -> CompileError {
+        compile_module(src).expect_err("should not compile")
+    }
+
+    #[test]
+    fn compiles_the_basics() {
+        let c = compile_module("x = 1\nwhile x < 10:\n    x += 1\nprint(x)\n").unwrap();
+        assert!(c.instructions.iter().any(|i| i.op == Opcode::JumpBackward));
+        assert!(c.max_stack >= 2);
+        assert_eq!(c.locations.len(), c.instructions.len());
+    }
+
+    #[test]
+    fn unsupported_syntax_is_a_positioned_error() {
+        let e = error_of("x = 1\ny = [i for i in x]\n");
+        assert_eq!(e.message, "list comprehensions is not supported yet");
+        assert_eq!((e.line, e.column), (2, 5));
+        assert_eq!(e.text, "y = [i for i in x]");
+        let e = error_of("def f():\n    x = 1\n    def g():\n        return x\n");
+        assert!(e.message.contains("free variable 'x'"), "{}", e.message);
+        assert_eq!(e.line, 4);
+    }
+
+    #[test]
+    fn parse_errors_are_syntax_errors() {
+        // CPython says "'(' was never closed" at line 1; ruff reports the
+        // end of input, so this is a generic error there for now.
+        let e = error_of("x = (1 +\n");
+        assert_eq!(e.message, "unexpected EOF while parsing");
+        let e = error_of("x = = 2\n");
+        assert_eq!(e.message, "invalid syntax");
+        assert_eq!(error_of("break\n").message, "'break' outside loop");
+        assert_eq!(error_of("return 1\n").message, "'return' outside function");
+    }
+
+    #[test]
+    fn try_finally_builds_a_consistent_table() {
+        let src = "def f(xs):\n    for x in xs:\n        try:\n            if x:\n                return 1\n            continue\n        except ValueError as e:\n            break\n        finally:\n            print(x)\n    return 2\n";
+        let module = compile_module(src).unwrap();
+        let Const::Code(f) = module
+            .constants
+            .iter()
+            .find(|c| matches!(c, Const::Code(_)))
+            .unwrap()
+        else {
+            unreachable!()
+        };
+        assert!(!f.exception_table.is_empty());
+        for e in &f.exception_table {
+            assert!(e.start < e.end && (e.handler as usize) < f.instructions.len());
+        }
+    }
+}

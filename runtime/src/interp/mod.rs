@@ -1,0 +1,1350 @@
+//! The tier-0 interpreter.
+//!
+//! One [`Interp`] per thread that runs Python: the thread's sync mutator
+//! and gc allocation handle, plus its **value stack** and **frame stack**,
+//! which are the thread's root source for the collector.
+//!
+//! # Frames without native recursion
+//!
+//! A Python-to-Python call pushes a [`Frame`] and continues in the same
+//! dispatch loop; returning pops it. The native stack grows only when Rust
+//! code calls back into Python ([`Interp::call_value`]: builtins calling
+//! `__repr__`, for example), which starts a nested dispatch loop. Every
+//! frame push checks the recursion limit (RecursionError), and nested loops
+//! are additionally capped ([`MAX_NATIVE_DEPTH`]), so no Python program can
+//! overflow the native stack.
+//!
+//! # Locals live on the value stack
+//!
+//! A frame's locals are the `nlocals` slots at its `base`; its operand
+//! stack follows. Call arguments already on the caller's stack become the
+//! callee's first locals without copying.
+//!
+//! # Roots and safepoints
+//!
+//! Every `Value` the interpreter will use after a safepoint lives on the
+//! value stack, in a frame (code, globals, namespace, pending return
+//! action) or on the handled-exception stack. The safepoints are loop
+//! back-edges (`JumpBackward`) and function entry; there the thread polls
+//! (`m.poll_with(|m| heap.service(m))`) and may park for a pause or run a
+//! collection. Native functions receive copies of their arguments while the
+//! originals stay on the value stack, so arguments are rooted for the whole
+//! call; natives that call back into Python keep any other value they need
+//! on the value stack ([`Interp::push_root`]).
+
+mod ops;
+
+use std::cell::UnsafeCell;
+use std::sync::Arc;
+
+use stillpoint_gc::{Gc, ThreadHeap, Tracer};
+
+use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Opcode, UnaryOp};
+use crate::compile::{Compiled, Const};
+use crate::error::{PyErr, PyResult};
+use crate::object::{Dict, Function, Module, ObjectData, PyObject, TracebackEntry};
+use crate::runtime::Runtime;
+use crate::value::Value;
+
+/// A function implemented in Rust: positional arguments (a bound receiver
+/// first) and keyword arguments as (name, value) pairs.
+pub type NativeFn = fn(&mut Interp<'_>, &[Value], &[(Value, Value)]) -> PyResult<Value>;
+
+/// The most nested dispatch loops (Rust code calling back into Python) one
+/// thread may have.
+pub const MAX_NATIVE_DEPTH: u32 = 200;
+
+/// What happens with a frame's return value.
+#[derive(Clone, Copy, Debug)]
+enum OnReturn {
+    /// It is the call's result.
+    Value,
+    /// `__init__` returned: the result is the instance (the return value
+    /// must be None).
+    Init(Value),
+    /// A class body finished: build the class from its namespace.
+    ClassBody { name: Value, bases: Value },
+}
+
+/// An activation of a code object.
+#[derive(Clone, Copy, Debug)]
+struct Frame {
+    /// The code object (`ObjectData::Code`).
+    code: Gc<PyObject>,
+    /// The globals dict.
+    globals: Gc<PyObject>,
+    /// The namespace dict of a class body.
+    namespace: Option<Gc<PyObject>>,
+    /// The next instruction.
+    pc: u32,
+    /// Where the locals start on the value stack.
+    base: u32,
+    /// The value-stack length to restore when the frame returns.
+    ret_to: u32,
+    on_return: OnReturn,
+}
+
+/// The thread's stacks: its roots.
+#[derive(Default)]
+struct Stacks {
+    values: Vec<Value>,
+    frames: Vec<Frame>,
+    /// Exceptions being handled (innermost last), for bare `raise`.
+    handled: Vec<Value>,
+}
+
+impl Stacks {
+    fn trace(&self, tracer: &mut Tracer) {
+        for v in &self.values {
+            if let Some(o) = v.as_object() {
+                tracer.mark(o);
+            }
+        }
+        for f in &self.frames {
+            tracer.mark(f.code);
+            tracer.mark(f.globals);
+            if let Some(ns) = f.namespace {
+                tracer.mark(ns);
+            }
+            let pending = match f.on_return {
+                OnReturn::Value => [Value::NONE, Value::NONE],
+                OnReturn::Init(v) => [v, Value::NONE],
+                OnReturn::ClassBody { name, bases } => [name, bases],
+            };
+            for v in pending {
+                if let Some(o) = v.as_object() {
+                    tracer.mark(o);
+                }
+            }
+        }
+        for v in &self.handled {
+            if let Some(o) = v.as_object() {
+                tracer.mark(o);
+            }
+        }
+    }
+}
+
+/// The stacks, shared between the owning interpreter and its root source.
+struct StackCell(UnsafeCell<Stacks>);
+
+// SAFETY: the owning thread mutates the stacks only while it is attached
+// and between safepoints; the root source reads them only inside a pause,
+// when the owner is parked at a safepoint (or detached, or is itself the
+// collector inside `poll_with`, holding no reference from `Interp::st`).
+// The two never overlap: a pause waits for every attached mutator to park
+// first, and parking synchronizes (acquire/release on the state word).
+unsafe impl Sync for StackCell {}
+// SAFETY: as for `Sync`; the contents are plain words and gc pointers.
+unsafe impl Send for StackCell {}
+
+/// A thread's interpreter (see the module docs).
+pub struct Interp<'a> {
+    pub(crate) rt: &'a Runtime,
+    th: ThreadHeap<'a>,
+    cell: Arc<StackCell>,
+    native_depth: u32,
+    /// The containers whose repr is being built on this thread (CPython's
+    /// `Py_ReprEnter`): a cycle prints `[...]`, and depth is bounded.
+    pub(crate) repr_active: Vec<usize>,
+}
+
+/// How a call went.
+enum CallOutcome {
+    /// A Python frame was pushed; the dispatch loop runs it.
+    Pushed,
+    /// The call completed with this value.
+    Done(Value),
+}
+
+impl<'a> Interp<'a> {
+    /// An interpreter for the calling thread, whose mutator `th` belongs
+    /// to (attached).
+    pub fn new(rt: &'a Runtime, th: ThreadHeap<'a>) -> Interp<'a> {
+        let cell = Arc::new(StackCell(UnsafeCell::new(Stacks::default())));
+        let source = cell.clone();
+        th.set_root_source(move |tracer: &mut Tracer| {
+            // SAFETY: root sources run inside a pause (see `StackCell`).
+            let stacks = unsafe { &*source.0.get() };
+            stacks.trace(tracer);
+        });
+        Interp {
+            rt,
+            th,
+            cell,
+            native_depth: 0,
+            repr_active: Vec::new(),
+        }
+    }
+
+    #[inline(always)]
+    fn st(&mut self) -> &mut Stacks {
+        // SAFETY: only the owning thread calls this (Interp is !Send
+        // through ThreadHeap), and no reference it returns survives a
+        // safepoint: `safepoint` takes `&mut self`, so the borrow checker
+        // ends every such borrow first. See `StackCell` for the collector.
+        unsafe { &mut *self.cell.0.get() }
+    }
+
+    /// Keeps `v` alive until the stack is cut back below it (for native
+    /// code that calls back into Python). Returns its slot.
+    pub fn push_root(&mut self, v: Value) -> usize {
+        let values = &mut self.st().values;
+        values.push(v);
+        values.len() - 1
+    }
+
+    /// Roots every value of `items` (see [`Interp::push_root`]); returns
+    /// the mark to pass to [`Interp::truncate_roots`].
+    pub fn root_all(&mut self, items: &[Value]) -> usize {
+        let values = &mut self.st().values;
+        let mark = values.len();
+        values.extend_from_slice(items);
+        mark
+    }
+
+    /// Cuts the value stack back to `len` (releases roots from
+    /// [`Interp::push_root`]).
+    pub fn truncate_roots(&mut self, len: usize) {
+        self.st().values.truncate(len);
+    }
+
+    /// A safepoint: parks for a pending pause and runs a requested
+    /// collection.
+    #[inline]
+    fn safepoint(&mut self) {
+        let heap = self.rt.heap();
+        // SAFETY: the rooting contract: every value this thread uses after
+        // this point is on its stacks (the module docs), which its root
+        // source reports; runtime-wide objects are global roots.
+        self.th.mutator().poll_with(|m| unsafe { heap.service(m) });
+    }
+
+    /// Allocates an object.
+    pub fn alloc(&self, class: Gc<PyObject>, data: ObjectData) -> Gc<PyObject> {
+        self.th.alloc(PyObject::new(class, data))
+    }
+
+    /// Turns compiled code into a code object in the heap.
+    pub fn materialize(&mut self, c: &Compiled, filename: &Arc<str>) -> Gc<PyObject> {
+        // No safepoint is reached while the pieces are built, so the
+        // partially built constants need no rooting.
+        let constants: Vec<Value> = c
+            .constants
+            .iter()
+            .map(|k| self.constant(k, filename))
+            .collect();
+        let names: Vec<Value> = c.names.iter().map(|n| self.new_str(n)).collect();
+        let code = CodeObject {
+            name: c.name.clone(),
+            qualname: c.qualname.clone(),
+            filename: filename.clone(),
+            first_line: c.first_line,
+            kind: c.kind,
+            argcount: c.argcount,
+            varnames: c.varnames.clone().into(),
+            cellvars: Box::new([]),
+            freevars: Box::new([]),
+            instructions: c.instructions.clone().into(),
+            constants: constants.into(),
+            names: names.into(),
+            locations: c.locations.clone().into(),
+            exception_table: c.exception_table.clone().into(),
+            max_stack: c.max_stack,
+        };
+        self.alloc(self.rt.types.code, ObjectData::Code(Box::new(code)))
+    }
+
+    fn constant(&mut self, c: &Const, filename: &Arc<str>) -> Value {
+        match c {
+            Const::None => Value::NONE,
+            Const::Bool(b) => Value::bool(*b),
+            Const::Int(i) => self.new_bigint(i.clone()),
+            Const::Float(f) => Value::float(*f),
+            Const::Str(s) => self.new_str(s),
+            Const::Tuple(items) => {
+                let items: Vec<Value> = items.iter().map(|k| self.constant(k, filename)).collect();
+                self.new_tuple(items)
+            }
+            Const::Code(code) => Value::object(self.materialize(code, filename)),
+        }
+    }
+
+    /// Runs compiled module code as module `name`.
+    pub fn run_module(&mut self, c: &Compiled, name: &str, filename: &Arc<str>) -> PyResult<()> {
+        let code = self.materialize(c, filename);
+        let base = self.st().values.len();
+        self.push_root(Value::object(code));
+        let globals = self.alloc(
+            self.rt.types.dict,
+            ObjectData::Dict(parking_lot::Mutex::new(Dict::new())),
+        );
+        self.push_root(Value::object(globals));
+        let module = self.alloc(
+            self.rt.types.module,
+            ObjectData::Module(Module {
+                name: name.into(),
+                dict: globals,
+                file: Some(filename.clone()),
+            }),
+        );
+        self.rt.add_module(name, module);
+        let key = self.new_str("__name__");
+        let value = self.new_str(name);
+        self.dict_set(globals, key, value)?;
+        let key = self.new_str("__builtins__");
+        self.dict_set(globals, key, Value::object(self.rt.builtins))?;
+        self.truncate_roots(base);
+        let top = self.st().values.len() as u32;
+        self.push_frame(code, globals, None, top, top, OnReturn::Value)?;
+        let entry = self.st().frames.len();
+        self.run(entry).map(|_| ())
+    }
+
+    fn push_frame(
+        &mut self,
+        code: Gc<PyObject>,
+        globals: Gc<PyObject>,
+        namespace: Option<Gc<PyObject>>,
+        base: u32,
+        ret_to: u32,
+        on_return: OnReturn,
+    ) -> PyResult<()> {
+        if self.st().frames.len() as u32 >= self.rt.recursion_limit() {
+            return Err(self.new_exception(
+                self.rt.types.recursion_error,
+                "maximum recursion depth exceeded",
+            ));
+        }
+        let frame = Frame {
+            code,
+            globals,
+            namespace,
+            pc: 0,
+            base,
+            ret_to,
+            on_return,
+        };
+        self.st().frames.push(frame);
+        Ok(())
+    }
+
+    /// Calls `callable` with positional `args` and keyword arguments
+    /// `kwargs` (name str, value), from native code.
+    pub fn call_value(
+        &mut self,
+        callable: Value,
+        args: &[Value],
+        kwargs: &[(Value, Value)],
+    ) -> PyResult<Value> {
+        if self.native_depth >= MAX_NATIVE_DEPTH {
+            return Err(self.new_exception(
+                self.rt.types.recursion_error,
+                "maximum recursion depth exceeded",
+            ));
+        }
+        let callable_pos = self.st().values.len();
+        self.st().values.push(callable);
+        self.st().values.extend_from_slice(args);
+        let kwnames = if kwargs.is_empty() {
+            None
+        } else {
+            for (_, v) in kwargs {
+                self.st().values.push(*v);
+            }
+            let names: Vec<Value> = kwargs.iter().map(|(k, _)| *k).collect();
+            let t = self.new_tuple(names);
+            self.st().values.push(t);
+            Some(t)
+        };
+        let nargs = args.len() + kwargs.len();
+        let result = match self.call_at(callable_pos, callable_pos + 1, nargs, kwnames) {
+            Ok(CallOutcome::Done(v)) => Ok(v),
+            Ok(CallOutcome::Pushed) => {
+                let entry = self.st().frames.len();
+                self.native_depth += 1;
+                let r = self.run(entry);
+                self.native_depth -= 1;
+                r
+            }
+            Err(e) => Err(e),
+        };
+        self.st().values.truncate(callable_pos);
+        result
+    }
+
+    /// Calls the callable at `callable_pos` with `nargs` arguments starting
+    /// at `args_start` (the last `len(kwnames)` of them by keyword; the
+    /// kwnames tuple, if any, sits right after them). On `Done` the caller
+    /// cuts the stack back to `callable_pos`; on `Pushed` the new frame
+    /// does so when it returns.
+    fn call_at(
+        &mut self,
+        callable_pos: usize,
+        args_start: usize,
+        nargs: usize,
+        kwnames: Option<Value>,
+    ) -> PyResult<CallOutcome> {
+        let callable = self.st().values[callable_pos];
+        let Some(obj) = callable.as_object() else {
+            return Err(self.not_callable(callable));
+        };
+        match &obj.data {
+            ObjectData::Function(f) => {
+                self.call_function(
+                    obj,
+                    f,
+                    callable_pos,
+                    args_start,
+                    nargs,
+                    kwnames,
+                    OnReturn::Value,
+                )?;
+                Ok(CallOutcome::Pushed)
+            }
+            ObjectData::Builtin(b) => {
+                let (mut args, kwargs) = self.collect_args(args_start, nargs, kwnames);
+                if let Some(receiver) = b.bound {
+                    args.insert(0, receiver);
+                }
+                let v = (b.func)(self, &args, &kwargs)?;
+                Ok(CallOutcome::Done(v))
+            }
+            ObjectData::BoundMethod { func, receiver } => {
+                let (func, receiver) = (*func, *receiver);
+                // Rewrite [method, args...] as [func, receiver, args...].
+                let values = &mut self.st().values;
+                values[callable_pos] = func;
+                values.insert(args_start, receiver);
+                self.call_at(callable_pos, args_start, nargs + 1, kwnames)
+            }
+            ObjectData::Class(_) => self.call_class(obj, callable_pos, args_start, nargs, kwnames),
+            _ => {
+                // Instances with __call__.
+                let class = self.class_of(callable);
+                match self.lookup(class, "__call__") {
+                    Some(f) => {
+                        let values = &mut self.st().values;
+                        values[callable_pos] = f;
+                        values.insert(args_start, callable);
+                        self.call_at(callable_pos, args_start, nargs + 1, kwnames)
+                    }
+                    None => Err(self.not_callable(callable)),
+                }
+            }
+        }
+    }
+
+    fn not_callable(&mut self, v: Value) -> PyErr {
+        let msg = format!("'{}' object is not callable", self.type_name(v));
+        self.new_exception(self.rt.types.type_error, &msg)
+    }
+
+    /// Copies call arguments off the stack (they stay there, rooted).
+    fn collect_args(
+        &mut self,
+        args_start: usize,
+        nargs: usize,
+        kwnames: Option<Value>,
+    ) -> (Vec<Value>, Vec<(Value, Value)>) {
+        let values = &self.st().values;
+        let all = &values[args_start..args_start + nargs];
+        match kwnames.and_then(|k| k.as_object()) {
+            Some(names) => {
+                let ObjectData::Tuple(names) = &names.data else {
+                    return (all.to_vec(), Vec::new());
+                };
+                let npos = nargs - names.len();
+                let kwargs = names
+                    .iter()
+                    .copied()
+                    .zip(all[npos..].iter().copied())
+                    .collect();
+                (all[..npos].to_vec(), kwargs)
+            }
+            None => (all.to_vec(), Vec::new()),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn call_function(
+        &mut self,
+        func_obj: Gc<PyObject>,
+        f: &Function,
+        callable_pos: usize,
+        args_start: usize,
+        nargs: usize,
+        kwnames: Option<Value>,
+        on_return: OnReturn,
+    ) -> PyResult<()> {
+        let code_obj = f.code;
+        let ObjectData::Code(code) = &code_obj.data else {
+            return Err(self.new_exception(self.rt.types.type_error, "function without code"));
+        };
+        let argcount = code.argcount as usize;
+        let nlocals = code.varnames.len();
+        let fast = kwnames.is_none() && nargs == argcount;
+        if fast {
+            // The arguments already are the first locals.
+            let values = &mut self.st().values;
+            values.truncate(args_start + nargs);
+            values.resize(args_start + nlocals, Value::UNBOUND);
+        } else {
+            let (args, kwargs) = self.collect_args(args_start, nargs, kwnames);
+            let locals = self.bind_arguments(f, code, &args, &kwargs)?;
+            let values = &mut self.st().values;
+            values.truncate(args_start);
+            values.extend_from_slice(&locals);
+        }
+        let _ = func_obj;
+        self.push_frame(
+            code_obj,
+            f.globals,
+            None,
+            args_start as u32,
+            callable_pos as u32,
+            on_return,
+        )
+    }
+
+    fn bind_arguments(
+        &mut self,
+        f: &Function,
+        code: &CodeObject,
+        args: &[Value],
+        kwargs: &[(Value, Value)],
+    ) -> PyResult<Vec<Value>> {
+        let argcount = code.argcount as usize;
+        let mut locals = vec![Value::UNBOUND; code.varnames.len()];
+        let name = &f.name;
+        if args.len() > argcount {
+            let given = args.len();
+            let takes = if f.defaults.is_empty() {
+                format!(
+                    "{argcount} positional argument{}",
+                    if argcount == 1 { "" } else { "s" }
+                )
+            } else {
+                format!(
+                    "from {} to {argcount} positional arguments",
+                    argcount - f.defaults.len()
+                )
+            };
+            let msg = format!(
+                "{name}() takes {takes} but {given} {} given",
+                if given == 1 { "was" } else { "were" }
+            );
+            return Err(self.new_exception(self.rt.types.type_error, &msg));
+        }
+        locals[..args.len()].copy_from_slice(args);
+        for (k, v) in kwargs {
+            let key = self.str_of(*k).unwrap_or_default();
+            match code.varnames[..argcount].iter().position(|n| **n == *key) {
+                Some(i) => {
+                    if locals[i] != Value::UNBOUND {
+                        let msg = format!("{name}() got multiple values for argument '{key}'");
+                        return Err(self.new_exception(self.rt.types.type_error, &msg));
+                    }
+                    locals[i] = *v;
+                }
+                None => {
+                    let msg = format!("{name}() got an unexpected keyword argument '{key}'");
+                    return Err(self.new_exception(self.rt.types.type_error, &msg));
+                }
+            }
+        }
+        let first_default = argcount - f.defaults.len();
+        let mut missing = Vec::new();
+        for (i, slot) in locals.iter_mut().enumerate().take(argcount) {
+            if *slot == Value::UNBOUND {
+                if i >= first_default {
+                    *slot = f.defaults[i - first_default];
+                } else {
+                    missing.push(format!("'{}'", code.varnames[i]));
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let n = missing.len();
+            let list = match n {
+                1 => missing[0].clone(),
+                2 => format!("{} and {}", missing[0], missing[1]),
+                _ => format!("{}, and {}", missing[..n - 1].join(", "), missing[n - 1]),
+            };
+            let msg = format!(
+                "{name}() missing {n} required positional argument{}: {list}",
+                if n == 1 { "" } else { "s" }
+            );
+            return Err(self.new_exception(self.rt.types.type_error, &msg));
+        }
+        Ok(locals)
+    }
+
+    fn call_class(
+        &mut self,
+        class: Gc<PyObject>,
+        callable_pos: usize,
+        args_start: usize,
+        nargs: usize,
+        kwnames: Option<Value>,
+    ) -> PyResult<CallOutcome> {
+        let layout = class.as_class().map(|c| c.layout);
+        match layout {
+            Some(crate::object::Layout::Builtin) | None => {
+                let (args, kwargs) = self.collect_args(args_start, nargs, kwnames);
+                let v = crate::builtins::construct(self, class, &args, &kwargs)?;
+                Ok(CallOutcome::Done(v))
+            }
+            Some(layout) => {
+                let instance = if layout == crate::object::Layout::Exception {
+                    let (args, _) = self.collect_args(args_start, nargs, kwnames);
+                    let args = self.new_tuple(args);
+                    self.new_exception_object(class, args)
+                } else {
+                    Value::object(self.alloc(
+                        class,
+                        ObjectData::Instance(parking_lot::Mutex::new(Dict::new())),
+                    ))
+                };
+                let init = self.lookup(class, "__init__");
+                match init.and_then(|f| f.as_object()) {
+                    Some(f_obj) if matches!(f_obj.data, ObjectData::Function(_)) => {
+                        let ObjectData::Function(f) = &f_obj.data else {
+                            unreachable!()
+                        };
+                        let values = &mut self.st().values;
+                        values[callable_pos] = Value::object(f_obj);
+                        values.insert(args_start, instance);
+                        self.call_function(
+                            f_obj,
+                            f,
+                            callable_pos,
+                            args_start,
+                            nargs + 1,
+                            kwnames,
+                            OnReturn::Init(instance),
+                        )?;
+                        Ok(CallOutcome::Pushed)
+                    }
+                    _ => {
+                        if nargs > 0 && layout == crate::object::Layout::Instance {
+                            let name = class
+                                .as_class()
+                                .map(|c| c.name.to_string())
+                                .unwrap_or_default();
+                            let msg = format!("{name}() takes no arguments");
+                            return Err(self.new_exception(self.rt.types.type_error, &msg));
+                        }
+                        Ok(CallOutcome::Done(instance))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Builds a class from a finished class body.
+    fn build_class(
+        &mut self,
+        name: Value,
+        bases: Value,
+        namespace: Gc<PyObject>,
+    ) -> PyResult<Value> {
+        let name_text = self.str_of(name).unwrap_or_default();
+        let mut base_classes = Vec::new();
+        if let Some(ObjectData::Tuple(items)) = bases.data() {
+            for b in items.iter() {
+                match b.as_object().filter(|o| o.as_class().is_some()) {
+                    Some(c) => base_classes.push(c),
+                    None => {
+                        return Err(
+                            self.new_exception(self.rt.types.type_error, "bases must be types")
+                        );
+                    }
+                }
+            }
+        }
+        if base_classes.len() > 1 {
+            return Err(self.new_exception(
+                self.rt.types.type_error,
+                "multiple inheritance is not supported yet",
+            ));
+        }
+        if base_classes.is_empty() {
+            base_classes.push(self.rt.types.object);
+        }
+        let base = base_classes[0];
+        let base_class = base.as_class().expect("checked above");
+        if base_class.layout == crate::object::Layout::Builtin {
+            let msg = format!("subclassing '{}' is not supported yet", base_class.name);
+            return Err(self.new_exception(self.rt.types.type_error, &msg));
+        }
+        let mut mro_tail = vec![base];
+        mro_tail.extend(base_class.mro_tail.iter().copied());
+        let ObjectData::Dict(ns) = &namespace.data else {
+            return Err(
+                self.new_exception(self.rt.types.type_error, "class namespace is not a dict")
+            );
+        };
+        let mut dict = Dict::new();
+        for (k, v) in ns.lock().items() {
+            dict.insert_hashed(crate::object::dict::hash_value(k).unwrap_or(0), k, v);
+        }
+        let module = self.globals_name();
+        let class = self.alloc(
+            self.rt.types.type_,
+            ObjectData::Class(crate::object::Class {
+                name: name_text.into(),
+                bases: base_classes.into(),
+                mro_tail: mro_tail.into(),
+                dict: parking_lot::Mutex::new(dict),
+                layout: base_class.layout,
+                module,
+            }),
+        );
+        Ok(Value::object(class))
+    }
+
+    fn globals_name(&mut self) -> Option<Box<str>> {
+        let globals = self.st().frames.last()?.globals;
+        let key = self.new_str("__name__");
+        let v = self.dict_get(globals, key).ok()??;
+        self.str_of(v).map(Into::into)
+    }
+
+    /// Creates an exception instance of `class` with `args` (a tuple).
+    pub fn new_exception_object(&mut self, class: Gc<PyObject>, args: Value) -> Value {
+        Value::object(self.alloc(
+            class,
+            ObjectData::Exception(crate::object::ExceptionData {
+                args: parking_lot::Mutex::new(args),
+                dict: parking_lot::Mutex::new(Dict::new()),
+                traceback: parking_lot::Mutex::new(Vec::new()),
+            }),
+        ))
+    }
+
+    /// A new exception of `class` with one message argument.
+    pub fn new_exception(&mut self, class: Gc<PyObject>, message: &str) -> PyErr {
+        let msg = self.new_str(message);
+        let args = self.new_tuple(vec![msg]);
+        PyErr(self.new_exception_object(class, args))
+    }
+
+    fn add_traceback(&mut self, exc: Value, frame: &Frame) {
+        let ObjectData::Code(code) = &frame.code.data else {
+            return;
+        };
+        let line = code.line_of(frame.pc.saturating_sub(1));
+        if let Some(ObjectData::Exception(e)) = exc.data() {
+            e.traceback.lock().push(TracebackEntry {
+                code: frame.code,
+                line,
+            });
+        }
+    }
+
+    /// Renders an uncaught exception as CPython prints it.
+    pub fn format_exception(&mut self, err: PyErr) -> String {
+        let mut out = String::new();
+        let exc = err.0;
+        if let Some(ObjectData::Exception(e)) = exc.data() {
+            let entries = e.traceback.lock().clone();
+            if !entries.is_empty() {
+                out.push_str("Traceback (most recent call last):\n");
+            }
+            for entry in entries.iter().rev() {
+                let ObjectData::Code(code) = &entry.code.data else {
+                    continue;
+                };
+                out.push_str(&format!(
+                    "  File \"{}\", line {}, in {}\n",
+                    code.filename, entry.line, code.name
+                ));
+                if let Some(text) = self.rt.source_line(&code.filename, entry.line) {
+                    let text = text.trim();
+                    if !text.is_empty() {
+                        out.push_str(&format!("    {text}\n"));
+                    }
+                }
+            }
+        }
+        let class = self.class_of(exc);
+        let name = class
+            .as_class()
+            .map(|c| c.name.to_string())
+            .unwrap_or_default();
+        let qualified = match class.as_class().and_then(|c| c.module.as_deref()) {
+            Some(m) if m != "builtins" && m != "__main__" => format!("{m}.{name}"),
+            _ => name,
+        };
+        let text = match self.str(exc) {
+            Ok(s) => s,
+            Err(_) => "<exception str() failed>".to_string(),
+        };
+        if text.is_empty() {
+            out.push_str(&format!("{qualified}\n"));
+        } else {
+            out.push_str(&format!("{qualified}: {text}\n"));
+        }
+        out
+    }
+
+    /// The dispatch loop: runs until the frame at depth `entry` returns.
+    fn run(&mut self, entry: usize) -> PyResult<Value> {
+        // Function entry is a safepoint (the new frame is on the stack).
+        self.safepoint();
+        'frames: loop {
+            let frame = *self.st().frames.last().expect("a frame to run");
+            let code_gc = frame.code;
+            let ObjectData::Code(code) = &code_gc.data else {
+                unreachable!("frames run code objects")
+            };
+            let code: &CodeObject = code;
+            let base = frame.base as usize;
+            let stack_base = base + code.varnames.len();
+            let mut pc = frame.pc as usize;
+            loop {
+                let instr = code.instructions[pc];
+                pc += 1;
+                let outcome: Result<Step, PyErr> =
+                    self.step(instr.op, instr.arg, code, base, stack_base, &frame, &mut pc);
+                match outcome {
+                    Ok(Step::Next) => {}
+                    Ok(Step::Call) => {
+                        // Save the caller's position; run the callee.
+                        let frames = &mut self.st().frames;
+                        let n = frames.len();
+                        frames[n - 2].pc = pc as u32;
+                        self.safepoint();
+                        continue 'frames;
+                    }
+                    Ok(Step::Return(value)) => {
+                        let done = self.st().frames.pop().expect("the returning frame");
+                        self.st().values.truncate(done.ret_to as usize);
+                        let result = match done.on_return {
+                            OnReturn::Value => Ok(value),
+                            OnReturn::Init(instance) => {
+                                if value.is_none() {
+                                    Ok(instance)
+                                } else {
+                                    let msg = format!(
+                                        "__init__() should return None, not '{}'",
+                                        self.type_name(value)
+                                    );
+                                    Err(self.new_exception(self.rt.types.type_error, &msg))
+                                }
+                            }
+                            OnReturn::ClassBody { name, bases } => {
+                                // Keep the pieces rooted while the class is built.
+                                let mark = self.push_root(name);
+                                self.push_root(bases);
+                                let ns = done.namespace.expect("class bodies have a namespace");
+                                self.push_root(Value::object(ns));
+                                let r = self.build_class(name, bases, ns);
+                                self.truncate_roots(mark);
+                                r
+                            }
+                        };
+                        if self.st().frames.len() < entry {
+                            return result;
+                        }
+                        match result {
+                            Ok(v) => {
+                                self.st().values.push(v);
+                                continue 'frames;
+                            }
+                            Err(e) => {
+                                // Raised at the caller's call instruction.
+                                if self.unwind(e, entry, false)? {
+                                    continue 'frames;
+                                }
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        self.st().frames.last_mut().expect("a frame").pc = pc as u32;
+                        let reraise = matches!(instr.op, Opcode::Reraise)
+                            || (instr.op == Opcode::Raise && instr.arg == 0);
+                        self.unwind(e, entry, reraise)?;
+                        continue 'frames;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Finds a handler for `exc`, raised at the current instruction of the
+    /// top frame (recording it in the traceback unless `reraise`), popping
+    /// frames without one. `Ok(true)`: a handler in a frame above `entry`
+    /// will run; `Err`: the exception leaves the frame at `entry`.
+    fn unwind(&mut self, exc: PyErr, entry: usize, reraise: bool) -> PyResult<bool> {
+        let mut record = !reraise;
+        loop {
+            let frame = *self.st().frames.last().expect("a frame");
+            if record {
+                self.add_traceback(exc.0, &frame);
+            }
+            record = true;
+            let ObjectData::Code(code) = &frame.code.data else {
+                unreachable!()
+            };
+            if let Some(h) = code.handler_for(frame.pc.saturating_sub(1)) {
+                let depth = frame.base as usize + code.varnames.len() + h.depth as usize;
+                let st = self.st();
+                st.values.truncate(depth);
+                st.values.push(exc.0);
+                st.frames.last_mut().expect("a frame").pc = h.handler;
+                return Ok(true);
+            }
+            let done = self.st().frames.pop().expect("a frame");
+            self.st().values.truncate(done.ret_to as usize);
+            if self.st().frames.len() < entry {
+                return Err(exc);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn step(
+        &mut self,
+        op: Opcode,
+        arg: u32,
+        code: &CodeObject,
+        base: usize,
+        stack_base: usize,
+        frame: &Frame,
+        pc: &mut usize,
+    ) -> PyResult<Step> {
+        macro_rules! pop {
+            () => {
+                self.st()
+                    .values
+                    .pop()
+                    .expect("the compiler balances the stack")
+            };
+        }
+        macro_rules! push {
+            ($v:expr) => {{
+                let v = $v;
+                self.st().values.push(v)
+            }};
+        }
+        // Operands that an operation may need across a call into Python
+        // (dunders, __repr__...) stay on the stack, rooted, until it is
+        // done: `peek!` them, then `drop_n!` them.
+        macro_rules! peek {
+            ($n:expr) => {{
+                let values = &self.st().values;
+                values[values.len() - $n]
+            }};
+        }
+        macro_rules! drop_n {
+            ($n:expr) => {{
+                let values = &mut self.st().values;
+                let len = values.len();
+                values.truncate(len - $n);
+            }};
+        }
+        macro_rules! top {
+            () => {
+                *self
+                    .st()
+                    .values
+                    .last()
+                    .expect("the compiler balances the stack")
+            };
+        }
+        let _ = stack_base;
+        match op {
+            Opcode::Nop => {}
+            Opcode::LoadConst => push!(code.constants[arg as usize]),
+            Opcode::LoadFast => {
+                let v = self.st().values[base + arg as usize];
+                if v == Value::UNBOUND {
+                    let msg = format!(
+                        "cannot access local variable '{}' where it is not associated with a value",
+                        code.varnames[arg as usize]
+                    );
+                    return Err(self.new_exception(self.rt.types.unbound_local_error, &msg));
+                }
+                push!(v);
+            }
+            Opcode::StoreFast => {
+                let v = pop!();
+                self.st().values[base + arg as usize] = v;
+            }
+            Opcode::LoadGlobal => {
+                let name = code.names[arg as usize];
+                let v = self.load_global(frame.globals, name)?;
+                push!(v);
+            }
+            Opcode::StoreGlobal => {
+                let v = pop!();
+                self.dict_set(frame.globals, code.names[arg as usize], v)?;
+            }
+            Opcode::LoadName => {
+                let name = code.names[arg as usize];
+                let found = match frame.namespace {
+                    Some(ns) => self.dict_get(ns, name)?,
+                    None => None,
+                };
+                let v = match found {
+                    Some(v) => v,
+                    None => self.load_global(frame.globals, name)?,
+                };
+                push!(v);
+            }
+            Opcode::StoreName => {
+                let v = pop!();
+                let ns = frame.namespace.unwrap_or(frame.globals);
+                self.dict_set(ns, code.names[arg as usize], v)?;
+            }
+            Opcode::LoadAttr => {
+                let obj = peek!(1);
+                let v = self.get_attr(obj, code.names[arg as usize])?;
+                drop_n!(1);
+                push!(v);
+            }
+            Opcode::StoreAttr => {
+                let obj = peek!(1);
+                let v = peek!(2);
+                self.set_attr(obj, code.names[arg as usize], v)?;
+                drop_n!(2);
+            }
+            Opcode::LoadMethod => {
+                let obj = peek!(1);
+                let (method, receiver) = self.load_method(obj, code.names[arg as usize])?;
+                drop_n!(1);
+                push!(method);
+                push!(receiver);
+            }
+            Opcode::Call | Opcode::CallKw | Opcode::CallMethod | Opcode::CallMethodKw => {
+                let nargs = arg as usize;
+                let has_kw = matches!(op, Opcode::CallKw | Opcode::CallMethodKw);
+                let kwnames = if has_kw { Some(pop!()) } else { None };
+                let len = self.st().values.len();
+                let (callable_pos, args_start, nargs) =
+                    if matches!(op, Opcode::CallMethod | Opcode::CallMethodKw) {
+                        let callable_pos = len - nargs - 2;
+                        if self.st().values[callable_pos + 1].is_null() {
+                            (callable_pos, callable_pos + 2, nargs)
+                        } else {
+                            (callable_pos, callable_pos + 1, nargs + 1)
+                        }
+                    } else {
+                        (len - nargs - 1, len - nargs, nargs)
+                    };
+                if has_kw {
+                    // Keep the kwnames tuple rooted during the call.
+                    push!(kwnames.expect("set above"));
+                }
+                match self.call_at(callable_pos, args_start, nargs, kwnames)? {
+                    CallOutcome::Done(v) => {
+                        self.st().values.truncate(callable_pos);
+                        push!(v);
+                    }
+                    CallOutcome::Pushed => return Ok(Step::Call),
+                }
+            }
+            Opcode::PopTop => {
+                pop!();
+            }
+            Opcode::Copy => {
+                let values = &mut self.st().values;
+                let v = values[values.len() - arg as usize];
+                values.push(v);
+            }
+            Opcode::Swap => {
+                let values = &mut self.st().values;
+                let n = values.len();
+                values.swap(n - 1, n - arg as usize);
+            }
+            Opcode::BinaryOp => {
+                let b = peek!(1);
+                let a = peek!(2);
+                let op = BinaryOp::from_arg(arg);
+                let v = match (a.as_inline_int(), b.as_inline_int(), op.plain()) {
+                    (Some(x), Some(y), BinaryOp::Add) => Value::try_int(x + y),
+                    (Some(x), Some(y), BinaryOp::Sub) => Value::try_int(x - y),
+                    _ => None,
+                };
+                let v = match v {
+                    Some(v) => v,
+                    None => self.binary_op(a, b, op)?,
+                };
+                drop_n!(2);
+                push!(v);
+            }
+            Opcode::UnaryOp => {
+                let a = peek!(1);
+                let v = self.unary_op(a, UnaryOp::from_arg(arg))?;
+                drop_n!(1);
+                push!(v);
+            }
+            Opcode::CompareOp => {
+                let b = peek!(1);
+                let a = peek!(2);
+                let op = CompareOp::from_arg(arg);
+                let v = match (a.as_inline_int(), b.as_inline_int()) {
+                    (Some(x), Some(y)) => Value::bool(match op {
+                        CompareOp::Lt => x < y,
+                        CompareOp::Le => x <= y,
+                        CompareOp::Gt => x > y,
+                        CompareOp::Ge => x >= y,
+                        CompareOp::Eq | CompareOp::Is => x == y,
+                        CompareOp::Ne | CompareOp::IsNot => x != y,
+                        CompareOp::In | CompareOp::NotIn => {
+                            let v = self.compare(a, b, op)?;
+                            return {
+                                drop_n!(2);
+                                push!(v);
+                                Ok(Step::Next)
+                            };
+                        }
+                    }),
+                    _ => self.compare(a, b, op)?,
+                };
+                drop_n!(2);
+                push!(v);
+            }
+            Opcode::Jump => *pc = arg as usize,
+            Opcode::JumpBackward => {
+                *pc = arg as usize;
+                let frames = &mut self.st().frames;
+                frames.last_mut().expect("a frame").pc = arg;
+                self.safepoint();
+            }
+            Opcode::PopJumpIfFalse | Opcode::PopJumpIfTrue => {
+                let v = peek!(1);
+                let truth = match v.as_bool() {
+                    Some(b) => b,
+                    None => self.is_true(v)?,
+                };
+                drop_n!(1);
+                if truth == (op == Opcode::PopJumpIfTrue) {
+                    *pc = arg as usize;
+                }
+            }
+            Opcode::JumpIfFalseOrPop | Opcode::JumpIfTrueOrPop => {
+                let v = top!();
+                let truth = self.is_true(v)?;
+                if truth == (op == Opcode::JumpIfTrueOrPop) {
+                    *pc = arg as usize;
+                } else {
+                    pop!();
+                }
+            }
+            Opcode::GetIter => {
+                let v = peek!(1);
+                let it = self.get_iter(v)?;
+                drop_n!(1);
+                push!(it);
+            }
+            Opcode::ForIter => {
+                let it = top!();
+                match self.iter_next(it)? {
+                    Some(v) => push!(v),
+                    None => {
+                        pop!();
+                        *pc = arg as usize;
+                    }
+                }
+            }
+            Opcode::BuildTuple | Opcode::BuildList | Opcode::BuildString => {
+                let n = arg as usize;
+                let len = self.st().values.len();
+                let items: Vec<Value> = self.st().values[len - n..].to_vec();
+                let v = match op {
+                    Opcode::BuildTuple => self.new_tuple(items),
+                    Opcode::BuildList => self.new_list(items),
+                    _ => {
+                        let mut s = String::new();
+                        for item in items {
+                            s.push_str(&self.str_of(item).unwrap_or_default());
+                        }
+                        self.new_str(&s)
+                    }
+                };
+                self.st().values.truncate(len - n);
+                push!(v);
+            }
+            Opcode::BuildMap => {
+                let n = arg as usize;
+                let len = self.st().values.len();
+                let items: Vec<Value> = self.st().values[len - 2 * n..].to_vec();
+                let mut dict = Dict::new();
+                for pair in items.chunks(2) {
+                    let h = self.hash(pair[0])?;
+                    dict.insert_hashed(h, pair[0], pair[1]);
+                }
+                let v = Value::object(self.alloc(
+                    self.rt.types.dict,
+                    ObjectData::Dict(parking_lot::Mutex::new(dict)),
+                ));
+                self.st().values.truncate(len - 2 * n);
+                push!(v);
+            }
+            Opcode::FormatValue => {
+                let v = peek!(1);
+                let is_str = v
+                    .as_object()
+                    .is_some_and(|o| matches!(o.data, ObjectData::Str(_)));
+                let s = if arg == 1 {
+                    let text = self.repr(v)?;
+                    self.new_str(&text)
+                } else if is_str {
+                    v
+                } else {
+                    let text = self.str(v)?;
+                    self.new_str(&text)
+                };
+                drop_n!(1);
+                push!(s);
+            }
+            Opcode::BinarySubscr => {
+                let key = peek!(1);
+                let container = peek!(2);
+                let v = self.get_item(container, key)?;
+                drop_n!(2);
+                push!(v);
+            }
+            Opcode::StoreSubscr => {
+                let key = peek!(1);
+                let container = peek!(2);
+                let v = peek!(3);
+                self.set_item(container, key, v)?;
+                drop_n!(3);
+            }
+            Opcode::UnpackSequence => {
+                let seq = peek!(1);
+                let items = self.unpack(seq, arg as usize)?;
+                drop_n!(1);
+                for v in items.into_iter().rev() {
+                    push!(v);
+                }
+            }
+            Opcode::ReturnValue => {
+                let v = pop!();
+                return Ok(Step::Return(v));
+            }
+            Opcode::MakeFunction => {
+                let qualname = pop!();
+                let code_value = pop!();
+                let defaults = if arg & 1 != 0 { Some(pop!()) } else { None };
+                let code_gc = code_value
+                    .as_object()
+                    .expect("MakeFunction takes a code object");
+                let ObjectData::Code(c) = &code_gc.data else {
+                    unreachable!("a code constant")
+                };
+                let defaults: Box<[Value]> = match defaults.and_then(|d| d.as_object()) {
+                    Some(d) => match &d.data {
+                        ObjectData::Tuple(items) => items.clone(),
+                        _ => Box::new([]),
+                    },
+                    None => Box::new([]),
+                };
+                let qualname = self.str_of(qualname).unwrap_or_default();
+                let f = Function {
+                    name: c.name.clone(),
+                    qualname: qualname.into(),
+                    code: code_gc,
+                    globals: frame.globals,
+                    defaults,
+                };
+                let v = Value::object(self.alloc(self.rt.types.function, ObjectData::Function(f)));
+                push!(v);
+            }
+            Opcode::MakeClass => {
+                let n = arg as usize;
+                let len = self.st().values.len();
+                let bases: Vec<Value> = self.st().values[len - n..].to_vec();
+                let bases = self.new_tuple(bases);
+                self.st().values.truncate(len - n);
+                let name = pop!();
+                let body = pop!();
+                // Root the pieces in the new frame's return action.
+                let ns = self.alloc(
+                    self.rt.types.dict,
+                    ObjectData::Dict(parking_lot::Mutex::new(Dict::new())),
+                );
+                let Some(ObjectData::Function(f)) = body.data() else {
+                    unreachable!("MakeClass takes the body function")
+                };
+                let key = self.new_str("__module__");
+                if let Some(module) = self.dict_get(frame.globals, self.new_str("__name__"))? {
+                    self.dict_set(ns, key, module)?;
+                }
+                let key = self.new_str("__qualname__");
+                let qn = self.new_str(&f.qualname);
+                self.dict_set(ns, key, qn)?;
+                let values_len = self.st().values.len() as u32;
+                self.push_frame(
+                    f.code,
+                    f.globals,
+                    Some(ns),
+                    values_len,
+                    values_len,
+                    OnReturn::ClassBody { name, bases },
+                )?;
+                return Ok(Step::Call);
+            }
+            Opcode::Raise => {
+                let exc = match arg {
+                    0 => match self.st().handled.last() {
+                        Some(e) => *e,
+                        None => {
+                            return Err(self.new_exception(
+                                self.rt.types.runtime_error,
+                                "No active exception to reraise",
+                            ));
+                        }
+                    },
+                    1 => {
+                        let v = pop!();
+                        self.make_raisable(v)?
+                    }
+                    _ => {
+                        let _cause = pop!();
+                        let v = pop!();
+                        self.make_raisable(v)?
+                    }
+                };
+                return Err(PyErr(exc));
+            }
+            Opcode::Reraise => {
+                let exc = pop!();
+                return Err(PyErr(exc));
+            }
+            Opcode::PushExcInfo => {
+                let exc = top!();
+                self.st().handled.push(exc);
+            }
+            Opcode::PopExcept => {
+                self.st().handled.pop();
+            }
+            Opcode::CheckExcMatch => {
+                let ty = pop!();
+                let exc = top!();
+                let m = self.exception_matches(exc, ty)?;
+                push!(Value::bool(m));
+            }
+            Opcode::LoadAssertionError => push!(Value::object(self.rt.types.assertion_error)),
+        }
+        Ok(Step::Next)
+    }
+}
+
+/// What one instruction did to control flow.
+enum Step {
+    Next,
+    Call,
+    Return(Value),
+}
+
+impl Drop for Interp<'_> {
+    fn drop(&mut self) {
+        self.th.clear_root_source();
+    }
+}

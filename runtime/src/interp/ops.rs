@@ -1,0 +1,1664 @@
+//! The object protocol of tier 0: attribute access, arithmetic,
+//! comparison, truth, str/repr, subscripts, iteration, hashing.
+//!
+//! Builtin types are handled natively; instances of user classes go
+//! through their dunder methods (found on the class's MRO).
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{FromPrimitive, Signed, ToPrimitive, Zero};
+use parking_lot::Mutex;
+use stillpoint_gc::Gc;
+
+use super::Interp;
+use crate::bytecode::{BinaryOp, CompareOp, UnaryOp};
+use crate::error::{PyErr, PyResult};
+use crate::object::dict::{hash_value, Unhashable};
+use crate::object::repr::{float_repr, str_repr};
+use crate::object::{Dict, IterState, ObjectData, PyObject, PyStr, Range};
+use crate::value::{Unpacked, Value};
+
+/// A numeric operand, widened.
+enum Num {
+    Int(BigInt),
+    Float(f64),
+}
+
+impl Interp<'_> {
+    // ------------------------------------------------------------ constructors
+
+    /// A new str.
+    pub fn new_str(&self, s: &str) -> Value {
+        Value::object(self.alloc(self.rt.types.str, ObjectData::Str(PyStr::new(s))))
+    }
+
+    /// A new tuple.
+    pub fn new_tuple(&self, items: Vec<Value>) -> Value {
+        Value::object(self.alloc(self.rt.types.tuple, ObjectData::Tuple(items.into())))
+    }
+
+    /// A new list.
+    pub fn new_list(&self, items: Vec<Value>) -> Value {
+        Value::object(self.alloc(self.rt.types.list, ObjectData::List(Mutex::new(items))))
+    }
+
+    /// A new dict.
+    pub fn new_dict(&self, dict: Dict) -> Value {
+        Value::object(self.alloc(self.rt.types.dict, ObjectData::Dict(Mutex::new(dict))))
+    }
+
+    /// An int from an `i64` (inline when it fits).
+    pub fn new_int(&self, i: i64) -> Value {
+        match Value::try_int(i) {
+            Some(v) => v,
+            None => Value::object(self.alloc(self.rt.types.int, ObjectData::Int(BigInt::from(i)))),
+        }
+    }
+
+    /// An int from a big int (inline when it fits: ints are normalized).
+    pub fn new_bigint(&self, b: BigInt) -> Value {
+        match b.to_i64().and_then(Value::try_int) {
+            Some(v) => v,
+            None => Value::object(self.alloc(self.rt.types.int, ObjectData::Int(b))),
+        }
+    }
+
+    // ------------------------------------------------------------ classes
+
+    /// The class of a value.
+    pub fn class_of(&self, v: Value) -> Gc<PyObject> {
+        let t = &self.rt.types;
+        match v.unpack() {
+            Unpacked::Float(_) => t.float,
+            Unpacked::Int(_) => t.int,
+            Unpacked::Bool(_) => t.bool,
+            Unpacked::None | Unpacked::Null | Unpacked::Unbound => t.none,
+            Unpacked::Object(o) => o.class(),
+        }
+    }
+
+    /// The name of a value's class.
+    pub fn type_name(&self, v: Value) -> String {
+        self.class_of(v)
+            .as_class()
+            .map(|c| c.name.to_string())
+            .unwrap_or_default()
+    }
+
+    /// Looks `name` up along `class`'s MRO.
+    pub fn lookup(&self, class: Gc<PyObject>, name: &str) -> Option<Value> {
+        let key = PyStr::new(name);
+        self.lookup_hashed(class, key.hash(), name)
+    }
+
+    fn lookup_hashed(&self, class: Gc<PyObject>, hash: i64, name: &str) -> Option<Value> {
+        let c = class.as_class()?;
+        let probe = |dict: &Dict| -> Option<Value> {
+            // Lookups by text: build no key object, compare by contents.
+            for (k, v) in dict.items() {
+                if let Some(s) = k
+                    .as_object()
+                    .and_then(|o| o.as_str().map(|s| (s.hash(), s.as_str() == name)))
+                {
+                    if s.0 == hash && s.1 {
+                        return Some(v);
+                    }
+                }
+            }
+            None
+        };
+        if let Some(v) = probe(&c.dict.lock()) {
+            return Some(v);
+        }
+        for base in c.mro_tail.iter() {
+            if let Some(v) = base.as_class().and_then(|bc| probe(&bc.dict.lock())) {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// Looks a str-valued name up along the MRO (fast path through the
+    /// dicts' hash index).
+    fn lookup_value(&self, class: Gc<PyObject>, name: Value) -> Option<Value> {
+        let c = class.as_class()?;
+        let hash = name.as_object()?.as_str()?.hash();
+        if let Some(v) = c.dict.lock().get_hashed(hash, name) {
+            return Some(v);
+        }
+        for base in c.mro_tail.iter() {
+            if let Some(v) = base
+                .as_class()
+                .and_then(|bc| bc.dict.lock().get_hashed(hash, name))
+            {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// Whether `sub` is `sup` or inherits from it.
+    pub fn is_subclass(&self, sub: Gc<PyObject>, sup: Gc<PyObject>) -> bool {
+        if sub == sup {
+            return true;
+        }
+        sub.as_class().is_some_and(|c| c.mro_tail.contains(&sup))
+    }
+
+    /// `isinstance(v, class)`.
+    pub fn isinstance(&self, v: Value, class: Gc<PyObject>) -> bool {
+        self.is_subclass(self.class_of(v), class)
+    }
+
+    /// The text of a str value.
+    pub fn str_of(&self, v: Value) -> Option<String> {
+        v.as_object()?.as_str().map(|s| s.as_str().to_string())
+    }
+
+    // ------------------------------------------------------------ errors
+
+    /// Raises `TypeError(msg)`.
+    pub fn type_error<T>(&mut self, msg: &str) -> PyResult<T> {
+        Err(self.new_exception(self.rt.types.type_error, msg))
+    }
+
+    /// Raises `ValueError(msg)`.
+    pub fn value_error<T>(&mut self, msg: &str) -> PyResult<T> {
+        Err(self.new_exception(self.rt.types.value_error, msg))
+    }
+
+    fn zero_division<T>(&mut self, msg: &str) -> PyResult<T> {
+        Err(self.new_exception(self.rt.types.zero_division_error, msg))
+    }
+
+    fn unhashable(&mut self, u: Unhashable) -> PyErr {
+        let msg = format!("unhashable type: '{}'", u.0);
+        self.new_exception(self.rt.types.type_error, &msg)
+    }
+
+    /// `hash(v)`.
+    pub fn hash(&mut self, v: Value) -> PyResult<i64> {
+        hash_value(v).map_err(|u| self.unhashable(u))
+    }
+
+    /// Turns the operand of `raise` into an exception instance.
+    pub(super) fn make_raisable(&mut self, v: Value) -> PyResult<Value> {
+        let base = self.rt.types.base_exception;
+        if let Some(o) = v.as_object() {
+            if o.as_class().is_some() && self.is_subclass(o, base) {
+                return self.call_value(v, &[], &[]);
+            }
+        }
+        if self.isinstance(v, base) {
+            return Ok(v);
+        }
+        self.type_error("exceptions must derive from BaseException")
+    }
+
+    /// `isinstance(exc, ty)` for `except ty:` (a class or a tuple of them).
+    pub(super) fn exception_matches(&mut self, exc: Value, ty: Value) -> PyResult<bool> {
+        let Some(o) = ty.as_object() else {
+            return self.type_error(
+                "catching classes that do not inherit from BaseException is not allowed",
+            );
+        };
+        match &o.data {
+            ObjectData::Class(_) if self.is_subclass(o, self.rt.types.base_exception) => {
+                Ok(self.isinstance(exc, o))
+            }
+            ObjectData::Tuple(items) => {
+                for item in items.iter() {
+                    if self.exception_matches(exc, *item)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            _ => self.type_error(
+                "catching classes that do not inherit from BaseException is not allowed",
+            ),
+        }
+    }
+
+    // ------------------------------------------------------------ dicts and globals
+
+    /// `dict[key]` on a dict object, natively.
+    pub fn dict_get(&mut self, dict: Gc<PyObject>, key: Value) -> PyResult<Option<Value>> {
+        let ObjectData::Dict(d) = &dict.data else {
+            return Ok(None);
+        };
+        let h = self.hash(key)?;
+        Ok(d.lock().get_hashed(h, key))
+    }
+
+    /// `dict[key] = value` on a dict object, natively.
+    pub fn dict_set(&mut self, dict: Gc<PyObject>, key: Value, value: Value) -> PyResult<()> {
+        let h = self.hash(key)?;
+        if let ObjectData::Dict(d) = &dict.data {
+            d.lock().insert_hashed(h, key, value);
+        }
+        Ok(())
+    }
+
+    pub(super) fn load_global(&mut self, globals: Gc<PyObject>, name: Value) -> PyResult<Value> {
+        if let Some(v) = self.dict_get(globals, name)? {
+            return Ok(v);
+        }
+        let ObjectData::Module(b) = &self.rt.builtins.data else {
+            unreachable!("builtins is a module")
+        };
+        if let Some(v) = self.dict_get(b.dict, name)? {
+            return Ok(v);
+        }
+        let msg = format!(
+            "name '{}' is not defined",
+            self.str_of(name).unwrap_or_default()
+        );
+        Err(self.new_exception(self.rt.types.name_error, &msg))
+    }
+
+    // ------------------------------------------------------------ attributes
+
+    fn attribute_error<T>(&mut self, obj: Value, name: Value) -> PyResult<T> {
+        let name = self.str_of(name).unwrap_or_default();
+        let msg = match obj.data() {
+            Some(ObjectData::Class(c)) => {
+                format!("type object '{}' has no attribute '{name}'", c.name)
+            }
+            Some(ObjectData::Module(m)) => format!("module '{}' has no attribute '{name}'", m.name),
+            _ => format!("'{}' object has no attribute '{name}'", self.type_name(obj)),
+        };
+        Err(self.new_exception(self.rt.types.attribute_error, &msg))
+    }
+
+    /// The attributes dict of an object that has one.
+    fn instance_dict(obj: &PyObject) -> Option<&Mutex<Dict>> {
+        match &obj.data {
+            ObjectData::Instance(d) => Some(d),
+            ObjectData::Exception(e) => Some(&e.dict),
+            _ => None,
+        }
+    }
+
+    /// `obj.name`.
+    pub fn get_attr(&mut self, obj: Value, name: Value) -> PyResult<Value> {
+        let (method, receiver) = self.load_method(obj, name)?;
+        if receiver.is_null() {
+            return Ok(method);
+        }
+        // Bind the method.
+        if let Some(ObjectData::Builtin(b)) = method.data() {
+            return Ok(Value::object(self.alloc(
+                self.rt.types.builtin_function,
+                ObjectData::Builtin(crate::object::BuiltinFunction {
+                    name: b.name,
+                    func: b.func,
+                    bound: Some(receiver),
+                }),
+            )));
+        }
+        Ok(Value::object(self.alloc(
+            self.rt.types.method,
+            ObjectData::BoundMethod {
+                func: method,
+                receiver,
+            },
+        )))
+    }
+
+    /// `obj.name` for a call: `(function, obj)` for a method found on the
+    /// class (no bound method is allocated), `(attribute, NULL)` otherwise.
+    pub fn load_method(&mut self, obj: Value, name: Value) -> PyResult<(Value, Value)> {
+        if let Some(o) = obj.as_object() {
+            match &o.data {
+                ObjectData::Module(m) => {
+                    return match self.dict_get(m.dict, name)? {
+                        Some(v) => Ok((v, Value::NULL)),
+                        None => self.attribute_error(obj, name),
+                    };
+                }
+                ObjectData::Class(c) => {
+                    if let Some(v) = self.lookup_value(o, name) {
+                        return Ok((v, Value::NULL));
+                    }
+                    let text = self.str_of(name).unwrap_or_default();
+                    match text.as_str() {
+                        "__name__" => return Ok((self.new_str(&c.name), Value::NULL)),
+                        "__bases__" => {
+                            let bases = c.bases.iter().map(|b| Value::object(*b)).collect();
+                            return Ok((self.new_tuple(bases), Value::NULL));
+                        }
+                        _ => {}
+                    }
+                    // Methods of `type` itself.
+                    if let Some(v) = self.lookup_value(o.class(), name) {
+                        return Ok((v, obj));
+                    }
+                    return self.attribute_error(obj, name);
+                }
+                _ => {}
+            }
+            if let Some(d) = Self::instance_dict(&o) {
+                let h = self.hash(name)?;
+                let found = d.lock().get_hashed(h, name);
+                if let Some(v) = found {
+                    return Ok((v, Value::NULL));
+                }
+            }
+            if let ObjectData::Exception(e) = &o.data {
+                if self.str_of(name).as_deref() == Some("args") {
+                    return Ok((*e.args.lock(), Value::NULL));
+                }
+            }
+            if let ObjectData::Function(f) = &o.data {
+                match self.str_of(name).as_deref() {
+                    Some("__name__") => return Ok((self.new_str(&f.name), Value::NULL)),
+                    Some("__qualname__") => return Ok((self.new_str(&f.qualname), Value::NULL)),
+                    _ => {}
+                }
+            }
+        }
+        let class = self.class_of(obj);
+        match self.lookup_value(class, name) {
+            Some(v) => {
+                let is_method = v.as_object().is_some_and(|f| {
+                    matches!(f.data, ObjectData::Function(_) | ObjectData::Builtin(_))
+                });
+                if is_method {
+                    Ok((v, obj))
+                } else {
+                    Ok((v, Value::NULL))
+                }
+            }
+            None => {
+                if self.str_of(name).as_deref() == Some("__class__") {
+                    return Ok((Value::object(class), Value::NULL));
+                }
+                self.attribute_error(obj, name)
+            }
+        }
+    }
+
+    /// `obj.name = value`.
+    pub fn set_attr(&mut self, obj: Value, name: Value, value: Value) -> PyResult<()> {
+        let h = self.hash(name)?;
+        if let Some(o) = obj.as_object() {
+            if let Some(d) = Self::instance_dict(&o) {
+                d.lock().insert_hashed(h, name, value);
+                return Ok(());
+            }
+            match &o.data {
+                ObjectData::Class(c) => {
+                    c.dict.lock().insert_hashed(h, name, value);
+                    return Ok(());
+                }
+                ObjectData::Module(m) => {
+                    if let ObjectData::Dict(d) = &m.dict.data {
+                        d.lock().insert_hashed(h, name, value);
+                    }
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
+        let n = self.str_of(name).unwrap_or_default();
+        let msg = format!("'{}' object has no attribute '{n}'", self.type_name(obj));
+        Err(self.new_exception(self.rt.types.attribute_error, &msg))
+    }
+
+    // ------------------------------------------------------------ truth, str, repr
+
+    /// `bool(v)`.
+    pub fn is_true(&mut self, v: Value) -> PyResult<bool> {
+        Ok(match v.unpack() {
+            Unpacked::Bool(b) => b,
+            Unpacked::None | Unpacked::Null | Unpacked::Unbound => false,
+            Unpacked::Int(i) => i != 0,
+            Unpacked::Float(f) => f != 0.0,
+            Unpacked::Object(o) => match &o.data {
+                ObjectData::Int(b) => !b.is_zero(),
+                ObjectData::Str(s) => !s.as_str().is_empty(),
+                ObjectData::Tuple(t) => !t.is_empty(),
+                ObjectData::List(l) => !l.lock().is_empty(),
+                ObjectData::Dict(d) => !d.lock().is_empty(),
+                ObjectData::Range(r) => !r.is_empty(),
+                ObjectData::Instance(_) | ObjectData::Exception(_) => {
+                    let class = o.class();
+                    if let Some(f) = self.lookup(class, "__bool__") {
+                        let r = self.call_value(f, &[v], &[])?;
+                        match r.as_bool() {
+                            Some(b) => b,
+                            None => {
+                                let msg = format!(
+                                    "__bool__ should return bool, returned {}",
+                                    self.type_name(r)
+                                );
+                                return self.type_error(&msg);
+                            }
+                        }
+                    } else if let Some(f) = self.lookup(class, "__len__") {
+                        let r = self.call_value(f, &[v], &[])?;
+                        self.is_true(r)?
+                    } else {
+                        true
+                    }
+                }
+                _ => true,
+            },
+        })
+    }
+
+    /// Builds the repr of container `o` with `build`, unless `o`'s repr is
+    /// already in progress on this thread (a cycle: then `cycle`, as CPython
+    /// prints `[...]`). Nesting deeper than the recursion limit raises
+    /// RecursionError instead of exhausting the native stack.
+    fn repr_guarded(
+        &mut self,
+        o: Gc<PyObject>,
+        cycle: &str,
+        build: impl FnOnce(&mut Self) -> PyResult<String>,
+    ) -> PyResult<String> {
+        let key = o.into_raw() as usize;
+        if self.repr_active.contains(&key) {
+            return Ok(cycle.to_string());
+        }
+        if self.repr_active.len() as u32 >= self.rt.recursion_limit() {
+            return Err(self.new_exception(
+                self.rt.types.recursion_error,
+                "maximum recursion depth exceeded while getting the repr of an object",
+            ));
+        }
+        self.repr_active.push(key);
+        let result = build(self);
+        self.repr_active.pop();
+        result
+    }
+
+    /// `repr(v)`.
+    pub fn repr(&mut self, v: Value) -> PyResult<String> {
+        Ok(match v.unpack() {
+            Unpacked::Int(i) => i.to_string(),
+            Unpacked::Float(f) => float_repr(f),
+            Unpacked::Bool(true) => "True".into(),
+            Unpacked::Bool(false) => "False".into(),
+            Unpacked::None | Unpacked::Null | Unpacked::Unbound => "None".into(),
+            Unpacked::Object(o) => match &o.data {
+                ObjectData::Int(b) => b.to_string(),
+                ObjectData::Str(s) => str_repr(s.as_str()),
+                ObjectData::Tuple(items) => {
+                    let items = items.clone();
+                    self.repr_guarded(o, "(...)", |i| {
+                        let mut parts = Vec::with_capacity(items.len());
+                        for item in items.iter() {
+                            parts.push(i.repr(*item)?);
+                        }
+                        Ok(if parts.len() == 1 {
+                            format!("({},)", parts[0])
+                        } else {
+                            format!("({})", parts.join(", "))
+                        })
+                    })?
+                }
+                ObjectData::List(items) => {
+                    // Copies are rooted: a __repr__ may mutate the list.
+                    let items = items.lock().clone();
+                    self.repr_guarded(o, "[...]", |i| {
+                        let mark = i.root_all(&items);
+                        let parts: PyResult<Vec<String>> =
+                            items.iter().map(|item| i.repr(*item)).collect();
+                        i.truncate_roots(mark);
+                        Ok(format!("[{}]", parts?.join(", ")))
+                    })?
+                }
+                ObjectData::Dict(d) => {
+                    let items: Vec<(Value, Value)> = d.lock().items().collect();
+                    self.repr_guarded(o, "{...}", |i| {
+                        let flat: Vec<Value> = items.iter().flat_map(|(k, v)| [*k, *v]).collect();
+                        let mark = i.root_all(&flat);
+                        let parts: PyResult<Vec<String>> = items
+                            .iter()
+                            .map(|(k, val)| Ok(format!("{}: {}", i.repr(*k)?, i.repr(*val)?)))
+                            .collect();
+                        i.truncate_roots(mark);
+                        Ok(format!("{{{}}}", parts?.join(", ")))
+                    })?
+                }
+                ObjectData::Range(r) => {
+                    if r.step == 1 {
+                        format!("range({}, {})", r.start, r.stop)
+                    } else {
+                        format!("range({}, {}, {})", r.start, r.stop, r.step)
+                    }
+                }
+                ObjectData::Function(f) => {
+                    format!("<function {} at {:#x}>", f.qualname, o.into_raw() as usize)
+                }
+                ObjectData::Builtin(b) => match b.bound {
+                    Some(r) => format!(
+                        "<built-in method {} of {} object at {:#x}>",
+                        b.name,
+                        self.type_name(r),
+                        r.to_bits() & 0xFFFF_FFFF_FFFF
+                    ),
+                    None => format!("<built-in function {}>", b.name),
+                },
+                ObjectData::BoundMethod { func, receiver } => {
+                    let (func, receiver) = (*func, *receiver);
+                    let name = match func.data() {
+                        Some(ObjectData::Function(f)) => f.qualname.to_string(),
+                        _ => "?".into(),
+                    };
+                    format!("<bound method {name} of {}>", self.repr(receiver)?)
+                }
+                ObjectData::Class(c) => match c.module.as_deref() {
+                    Some(m) if m != "builtins" => format!("<class '{m}.{}'>", c.name),
+                    _ => format!("<class '{}'>", c.name),
+                },
+                ObjectData::Module(m) => format!("<module '{}'>", m.name),
+                ObjectData::Code(c) => {
+                    format!("<code object {} at {:#x}>", c.name, o.into_raw() as usize)
+                }
+                ObjectData::Iterator(_) => {
+                    format!("<iterator object at {:#x}>", o.into_raw() as usize)
+                }
+                ObjectData::Exception(e) => {
+                    let args = *e.args.lock();
+                    let class = o.class();
+                    if let Some(r) = self.user_dunder_str(class, v, "__repr__")? {
+                        return Ok(r);
+                    }
+                    let name = class
+                        .as_class()
+                        .map(|c| c.name.to_string())
+                        .unwrap_or_default();
+                    let args_repr = self.repr(args)?;
+                    let inner = match args.data() {
+                        Some(ObjectData::Tuple(t)) if t.len() == 1 => {
+                            args_repr[1..args_repr.len() - 2].to_string()
+                        }
+                        _ => args_repr[1..args_repr.len() - 1].to_string(),
+                    };
+                    format!("{name}({inner})")
+                }
+                ObjectData::Instance(_) => {
+                    let class = o.class();
+                    if let Some(r) = self.user_dunder_str(class, v, "__repr__")? {
+                        return Ok(r);
+                    }
+                    let c = class.as_class().expect("instances have classes");
+                    let module = c.module.as_deref().unwrap_or("__main__");
+                    format!(
+                        "<{module}.{} object at {:#x}>",
+                        c.name,
+                        o.into_raw() as usize
+                    )
+                }
+            },
+        })
+    }
+
+    /// Calls a user-defined `__repr__`/`__str__` if the class has one
+    /// (builtin bases have none in their dicts).
+    fn user_dunder_str(
+        &mut self,
+        class: Gc<PyObject>,
+        v: Value,
+        name: &str,
+    ) -> PyResult<Option<String>> {
+        let Some(f) = self.lookup(class, name) else {
+            return Ok(None);
+        };
+        let r = self.call_value(f, &[v], &[])?;
+        match self.str_of(r) {
+            Some(s) => Ok(Some(s)),
+            None => {
+                let msg = format!("{name} returned non-string (type {})", self.type_name(r));
+                self.type_error(&msg)
+            }
+        }
+    }
+
+    /// `str(v)`.
+    pub fn str(&mut self, v: Value) -> PyResult<String> {
+        if let Some(o) = v.as_object() {
+            match &o.data {
+                ObjectData::Str(s) => return Ok(s.as_str().to_string()),
+                ObjectData::Instance(_) => {
+                    if let Some(s) = self.user_dunder_str(o.class(), v, "__str__")? {
+                        return Ok(s);
+                    }
+                }
+                ObjectData::Exception(e) => {
+                    if let Some(s) = self.user_dunder_str(o.class(), v, "__str__")? {
+                        return Ok(s);
+                    }
+                    let args = *e.args.lock();
+                    let is_key_error = self.is_subclass(o.class(), self.rt.types.key_error);
+                    return match args.data() {
+                        Some(ObjectData::Tuple(t)) if t.is_empty() => Ok(String::new()),
+                        Some(ObjectData::Tuple(t)) if t.len() == 1 => {
+                            let item = t[0];
+                            if is_key_error {
+                                self.repr(item)
+                            } else {
+                                self.str(item)
+                            }
+                        }
+                        _ => self.repr(args),
+                    };
+                }
+                _ => {}
+            }
+        }
+        self.repr(v)
+    }
+
+    // ------------------------------------------------------------ numbers
+
+    fn num(&self, v: Value) -> Option<Num> {
+        match v.unpack() {
+            Unpacked::Int(i) => Some(Num::Int(BigInt::from(i))),
+            Unpacked::Bool(b) => Some(Num::Int(BigInt::from(b as i64))),
+            Unpacked::Float(f) => Some(Num::Float(f)),
+            Unpacked::Object(o) => match &o.data {
+                ObjectData::Int(b) => Some(Num::Int(b.clone())),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// An int value as `i64`, if it is an int (or bool) that fits.
+    pub fn as_i64(&self, v: Value) -> Option<i64> {
+        match v.unpack() {
+            Unpacked::Int(i) => Some(i),
+            Unpacked::Bool(b) => Some(b as i64),
+            Unpacked::Object(o) => match &o.data {
+                ObjectData::Int(b) => b.to_i64(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn big_to_f64(&mut self, b: &BigInt) -> PyResult<f64> {
+        match b.to_f64() {
+            Some(f) if f.is_finite() => Ok(f),
+            _ => Err(self.new_exception(
+                self.rt.types.overflow_error,
+                "int too large to convert to float",
+            )),
+        }
+    }
+
+    fn int_op(&mut self, a: BigInt, b: BigInt, op: BinaryOp) -> PyResult<Value> {
+        let r = match op {
+            BinaryOp::Add => a + b,
+            BinaryOp::Sub => a - b,
+            BinaryOp::Mul => a * b,
+            BinaryOp::TrueDiv => {
+                if b.is_zero() {
+                    return self.zero_division("division by zero");
+                }
+                let (x, y) = (self.big_to_f64(&a)?, self.big_to_f64(&b)?);
+                return Ok(Value::float(x / y));
+            }
+            BinaryOp::FloorDiv => {
+                if b.is_zero() {
+                    return self.zero_division("integer division or modulo by zero");
+                }
+                a.div_floor(&b)
+            }
+            BinaryOp::Mod => {
+                if b.is_zero() {
+                    return self.zero_division("integer modulo by zero");
+                }
+                a.mod_floor(&b)
+            }
+            BinaryOp::Pow => {
+                if b.is_negative() {
+                    let (x, y) = (self.big_to_f64(&a)?, self.big_to_f64(&b)?);
+                    if x == 0.0 {
+                        return self.zero_division("0.0 cannot be raised to a negative power");
+                    }
+                    return Ok(Value::float(x.powf(y)));
+                }
+                match b.to_u32() {
+                    Some(e) => num_traits::pow::Pow::pow(a, e),
+                    None => {
+                        if a.is_zero() || a == BigInt::from(1) {
+                            a
+                        } else {
+                            return Err(self.new_exception(
+                                self.rt.types.overflow_error,
+                                "exponent too large",
+                            ));
+                        }
+                    }
+                }
+            }
+            BinaryOp::LShift | BinaryOp::RShift => {
+                if b.is_negative() {
+                    return self.value_error("negative shift count");
+                }
+                let Some(n) = b.to_usize() else {
+                    return Err(
+                        self.new_exception(self.rt.types.overflow_error, "shift count too large")
+                    );
+                };
+                if op == BinaryOp::LShift {
+                    a << n
+                } else {
+                    a >> n
+                }
+            }
+            BinaryOp::And => a & b,
+            BinaryOp::Or => a | b,
+            BinaryOp::Xor => a ^ b,
+            _ => unreachable!("plain operators only"),
+        };
+        Ok(self.new_bigint(r))
+    }
+
+    fn float_op(&mut self, a: f64, b: f64, op: BinaryOp) -> PyResult<Option<Value>> {
+        Ok(Some(Value::float(match op {
+            BinaryOp::Add => a + b,
+            BinaryOp::Sub => a - b,
+            BinaryOp::Mul => a * b,
+            BinaryOp::TrueDiv => {
+                if b == 0.0 {
+                    return self.zero_division("float division by zero");
+                }
+                a / b
+            }
+            BinaryOp::FloorDiv | BinaryOp::Mod => {
+                if b == 0.0 {
+                    return self.zero_division(if op == BinaryOp::Mod {
+                        "float modulo"
+                    } else {
+                        "float floor division by zero"
+                    });
+                }
+                let (div, m) = float_divmod(a, b);
+                if op == BinaryOp::Mod {
+                    m
+                } else {
+                    div
+                }
+            }
+            BinaryOp::Pow => {
+                if a == 0.0 && b < 0.0 {
+                    return self.zero_division("0.0 cannot be raised to a negative power");
+                }
+                if a < 0.0 && b.fract() != 0.0 {
+                    return self.value_error("complex results are not supported yet");
+                }
+                a.powf(b)
+            }
+            _ => return Ok(None),
+        })))
+    }
+
+    /// `a op b`.
+    pub fn binary_op(&mut self, a: Value, b: Value, op: BinaryOp) -> PyResult<Value> {
+        let plain = op.plain();
+        // Inline ints: exact, promoting on overflow.
+        if let (Some(x), Some(y)) = (a.as_inline_int(), b.as_inline_int()) {
+            let fast = match plain {
+                BinaryOp::Add => Some(x + y),
+                BinaryOp::Sub => Some(x - y),
+                BinaryOp::Mul => {
+                    let p = x as i128 * y as i128;
+                    i64::try_from(p).ok()
+                }
+                BinaryOp::FloorDiv if y != 0 => Some(
+                    x.div_euclid(y)
+                        - if (x.rem_euclid(y) != 0) && y < 0 {
+                            1
+                        } else {
+                            0
+                        },
+                ),
+                BinaryOp::Mod if y != 0 => Some(x.mod_floor(&y)),
+                BinaryOp::And => Some(x & y),
+                BinaryOp::Or => Some(x | y),
+                BinaryOp::Xor => Some(x ^ y),
+                BinaryOp::TrueDiv if y != 0 => return Ok(Value::float(x as f64 / y as f64)),
+                _ => None,
+            };
+            if let Some(r) = fast {
+                return Ok(self.new_int(r));
+            }
+        }
+        match (self.num(a), self.num(b)) {
+            (Some(Num::Int(x)), Some(Num::Int(y))) => return self.int_op(x, y, plain),
+            (Some(x), Some(y)) => {
+                let fx = match x {
+                    Num::Int(i) => self.big_to_f64(&i)?,
+                    Num::Float(f) => f,
+                };
+                let fy = match y {
+                    Num::Int(i) => self.big_to_f64(&i)?,
+                    Num::Float(f) => f,
+                };
+                if let Some(v) = self.float_op(fx, fy, plain)? {
+                    return Ok(v);
+                }
+            }
+            _ => {}
+        }
+        if let (Some(oa), Some(ob)) = (a.as_object(), b.as_object()) {
+            match (&oa.data, &ob.data, plain) {
+                (ObjectData::Str(x), ObjectData::Str(y), BinaryOp::Add) => {
+                    let mut s = String::with_capacity(x.as_str().len() + y.as_str().len());
+                    s.push_str(x.as_str());
+                    s.push_str(y.as_str());
+                    return Ok(self.new_str(&s));
+                }
+                (ObjectData::List(x), ObjectData::List(y), BinaryOp::Add) => {
+                    let right = y.lock().clone();
+                    if op.is_inplace() {
+                        x.lock().extend(right);
+                        return Ok(a);
+                    }
+                    let mut items = x.lock().clone();
+                    items.extend(right);
+                    return Ok(self.new_list(items));
+                }
+                (ObjectData::Tuple(x), ObjectData::Tuple(y), BinaryOp::Add) => {
+                    let mut items = x.to_vec();
+                    items.extend(y.iter().copied());
+                    return Ok(self.new_tuple(items));
+                }
+                _ => {}
+            }
+        }
+        if plain == BinaryOp::Mul {
+            if let Some(r) = self.repeat(a, b)? {
+                return Ok(r);
+            }
+            if let Some(r) = self.repeat(b, a)? {
+                return Ok(r);
+            }
+        }
+        if op.is_inplace() {
+            if let Some(o) = a.as_object() {
+                if let ObjectData::List(l) = &o.data {
+                    if plain == BinaryOp::Add {
+                        let items = self.collect_iterable(b)?;
+                        l.lock().extend(items);
+                        return Ok(a);
+                    }
+                }
+            }
+        }
+        // User-defined dunders.
+        let (name, rname) = dunder_names(plain);
+        if op.is_inplace() {
+            let iname = format!("__i{}", &name[2..]);
+            if let Some(f) = self.user_method(a, &iname) {
+                let r = self.call_value(f, &[a, b], &[])?;
+                if !self.is_not_implemented(r) {
+                    return Ok(r);
+                }
+            }
+        }
+        if let Some(f) = self.user_method(a, name) {
+            let r = self.call_value(f, &[a, b], &[])?;
+            if !self.is_not_implemented(r) {
+                return Ok(r);
+            }
+        }
+        if let Some(f) = self.user_method(b, rname) {
+            let r = self.call_value(f, &[b, a], &[])?;
+            if !self.is_not_implemented(r) {
+                return Ok(r);
+            }
+        }
+        let (ta, tb) = (self.type_name(a), self.type_name(b));
+        if plain == BinaryOp::Add && ta == "str" {
+            return self.type_error(&format!("can only concatenate str (not \"{tb}\") to str"));
+        }
+        if plain == BinaryOp::Add && ta == "list" {
+            return self.type_error(&format!("can only concatenate list (not \"{tb}\") to list"));
+        }
+        if plain == BinaryOp::Add && ta == "tuple" {
+            return self.type_error(&format!(
+                "can only concatenate tuple (not \"{tb}\") to tuple"
+            ));
+        }
+        let sym = if plain == BinaryOp::Pow {
+            "** or pow()"
+        } else {
+            op.symbol()
+        };
+        self.type_error(&format!(
+            "unsupported operand type(s) for {sym}: '{ta}' and '{tb}'"
+        ))
+    }
+
+    fn is_not_implemented(&self, v: Value) -> bool {
+        v == Value::NULL
+    }
+
+    /// A method defined on a user class (instances only).
+    fn user_method(&self, v: Value, name: &str) -> Option<Value> {
+        let o = v.as_object()?;
+        if !matches!(o.data, ObjectData::Instance(_) | ObjectData::Exception(_)) {
+            return None;
+        }
+        self.lookup(o.class(), name)
+    }
+
+    fn repeat(&mut self, seq: Value, count: Value) -> PyResult<Option<Value>> {
+        let Some(o) = seq.as_object() else {
+            return Ok(None);
+        };
+        if !matches!(
+            o.data,
+            ObjectData::Str(_) | ObjectData::List(_) | ObjectData::Tuple(_)
+        ) {
+            return Ok(None);
+        }
+        if count.is_float() || self.num(count).is_none() {
+            return Ok(None);
+        }
+        let n = self.as_i64(count).unwrap_or(i64::MAX).max(0) as usize;
+        Ok(Some(match &o.data {
+            ObjectData::Str(s) => {
+                if s.as_str().len().saturating_mul(n) > (1 << 32) {
+                    return Err(self.new_exception(
+                        self.rt.types.overflow_error,
+                        "repeated string is too long",
+                    ));
+                }
+                self.new_str(&s.as_str().repeat(n))
+            }
+            ObjectData::List(l) => {
+                let items = l.lock().clone();
+                let total: Vec<Value> = items
+                    .iter()
+                    .copied()
+                    .cycle()
+                    .take(items.len().saturating_mul(n))
+                    .collect();
+                self.new_list(total)
+            }
+            ObjectData::Tuple(t) => {
+                let total: Vec<Value> = t
+                    .iter()
+                    .copied()
+                    .cycle()
+                    .take(t.len().saturating_mul(n))
+                    .collect();
+                self.new_tuple(total)
+            }
+            _ => unreachable!("checked above"),
+        }))
+    }
+
+    /// `op a`.
+    pub fn unary_op(&mut self, a: Value, op: UnaryOp) -> PyResult<Value> {
+        if op == UnaryOp::Not {
+            return Ok(Value::bool(!self.is_true(a)?));
+        }
+        match (self.num(a), op) {
+            (Some(Num::Int(i)), UnaryOp::Neg) => return Ok(self.new_bigint(-i)),
+            (Some(Num::Int(i)), UnaryOp::Pos) => return Ok(self.new_bigint(i)),
+            (Some(Num::Int(i)), UnaryOp::Invert) => return Ok(self.new_bigint(!i)),
+            (Some(Num::Float(f)), UnaryOp::Neg) => return Ok(Value::float(-f)),
+            (Some(Num::Float(f)), UnaryOp::Pos) => return Ok(Value::float(f)),
+            _ => {}
+        }
+        let name = match op {
+            UnaryOp::Neg => "__neg__",
+            UnaryOp::Pos => "__pos__",
+            _ => "__invert__",
+        };
+        if let Some(f) = self.user_method(a, name) {
+            return self.call_value(f, &[a], &[]);
+        }
+        let sym = match op {
+            UnaryOp::Neg => "-",
+            UnaryOp::Pos => "+",
+            _ => "~",
+        };
+        let msg = format!("bad operand type for unary {sym}: '{}'", self.type_name(a));
+        self.type_error(&msg)
+    }
+
+    // ------------------------------------------------------------ comparison
+
+    /// `a == b`.
+    pub fn eq(&mut self, a: Value, b: Value) -> PyResult<bool> {
+        if a == b && !a.is_float() {
+            return Ok(true);
+        }
+        if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
+            return Ok(num_cmp(&x, &y) == Some(std::cmp::Ordering::Equal));
+        }
+        if let (Some(oa), Some(ob)) = (a.as_object(), b.as_object()) {
+            match (&oa.data, &ob.data) {
+                (ObjectData::Str(x), ObjectData::Str(y)) => return Ok(x.as_str() == y.as_str()),
+                (ObjectData::Tuple(x), ObjectData::Tuple(y)) => {
+                    let (x, y) = (x.to_vec(), y.to_vec());
+                    return self.seq_eq(&x, &y);
+                }
+                (ObjectData::List(x), ObjectData::List(y)) => {
+                    let (x, y) = (x.lock().clone(), y.lock().clone());
+                    return self.seq_eq(&x, &y);
+                }
+                (ObjectData::Dict(x), ObjectData::Dict(y)) => {
+                    let x: Vec<(Value, Value)> = x.lock().items().collect();
+                    if x.len() != y.lock().len() {
+                        return Ok(false);
+                    }
+                    for (k, v) in x {
+                        let h = self.hash(k)?;
+                        let other = y.lock().get_hashed(h, k);
+                        match other {
+                            Some(w) if self.eq(v, w)? => {}
+                            _ => return Ok(false),
+                        }
+                    }
+                    return Ok(true);
+                }
+                _ => {}
+            }
+        }
+        if let Some(f) = self.user_method(a, "__eq__") {
+            let r = self.call_value(f, &[a, b], &[])?;
+            if !self.is_not_implemented(r) {
+                return self.is_true(r);
+            }
+        }
+        if let Some(f) = self.user_method(b, "__eq__") {
+            let r = self.call_value(f, &[b, a], &[])?;
+            if !self.is_not_implemented(r) {
+                return self.is_true(r);
+            }
+        }
+        Ok(a == b && !a.is_float())
+    }
+
+    fn seq_eq(&mut self, x: &[Value], y: &[Value]) -> PyResult<bool> {
+        if x.len() != y.len() {
+            return Ok(false);
+        }
+        // The copies are rooted: __eq__ may mutate the containers.
+        let mark = self.root_all(x);
+        self.root_all(y);
+        let mut result = Ok(true);
+        for (p, q) in x.iter().zip(y) {
+            match self.eq(*p, *q) {
+                Ok(true) => {}
+                other => {
+                    result = other;
+                    break;
+                }
+            }
+        }
+        self.truncate_roots(mark);
+        result
+    }
+
+    /// The ordering of `a` and `b` for `<` and friends (`None`: unordered,
+    /// like NaN); a TypeError for unorderable types.
+    fn order(&mut self, a: Value, b: Value, op: CompareOp) -> PyResult<Option<std::cmp::Ordering>> {
+        if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
+            return Ok(num_cmp(&x, &y));
+        }
+        if let (Some(oa), Some(ob)) = (a.as_object(), b.as_object()) {
+            let seqs = match (&oa.data, &ob.data) {
+                (ObjectData::Str(x), ObjectData::Str(y)) => {
+                    return Ok(Some(x.as_str().cmp(y.as_str())))
+                }
+                (ObjectData::Tuple(x), ObjectData::Tuple(y)) => Some((x.to_vec(), y.to_vec())),
+                (ObjectData::List(x), ObjectData::List(y)) => {
+                    Some((x.lock().clone(), y.lock().clone()))
+                }
+                _ => None,
+            };
+            if let Some((x, y)) = seqs {
+                for (p, q) in x.iter().zip(y.iter()) {
+                    if !self.eq(*p, *q)? {
+                        return self.order(*p, *q, op);
+                    }
+                }
+                return Ok(Some(x.len().cmp(&y.len())));
+            }
+        }
+        let msg = format!(
+            "'{}' not supported between instances of '{}' and '{}'",
+            op.symbol(),
+            self.type_name(a),
+            self.type_name(b)
+        );
+        self.type_error(&msg)
+    }
+
+    /// `a op b` for comparison operators.
+    pub fn compare(&mut self, a: Value, b: Value, op: CompareOp) -> PyResult<Value> {
+        use std::cmp::Ordering::*;
+        Ok(Value::bool(match op {
+            CompareOp::Is => a == b,
+            CompareOp::IsNot => a != b,
+            CompareOp::Eq => self.eq(a, b)?,
+            CompareOp::Ne => {
+                if let Some(f) = self.user_method(a, "__ne__") {
+                    let r = self.call_value(f, &[a, b], &[])?;
+                    return Ok(Value::bool(self.is_true(r)?));
+                }
+                !self.eq(a, b)?
+            }
+            CompareOp::In => self.contains(b, a)?,
+            CompareOp::NotIn => !self.contains(b, a)?,
+            CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge => {
+                let (name, reflected) = match op {
+                    CompareOp::Lt => ("__lt__", "__gt__"),
+                    CompareOp::Le => ("__le__", "__ge__"),
+                    CompareOp::Gt => ("__gt__", "__lt__"),
+                    _ => ("__ge__", "__le__"),
+                };
+                if let Some(f) = self.user_method(a, name) {
+                    let r = self.call_value(f, &[a, b], &[])?;
+                    if !self.is_not_implemented(r) {
+                        return Ok(r);
+                    }
+                }
+                if let Some(f) = self.user_method(b, reflected) {
+                    let r = self.call_value(f, &[b, a], &[])?;
+                    if !self.is_not_implemented(r) {
+                        return Ok(r);
+                    }
+                }
+                let ord = self.order(a, b, op)?;
+                match (op, ord) {
+                    (_, None) => false,
+                    (CompareOp::Lt, Some(o)) => o == Less,
+                    (CompareOp::Le, Some(o)) => o != Greater,
+                    (CompareOp::Gt, Some(o)) => o == Greater,
+                    (_, Some(o)) => o != Less,
+                }
+            }
+        }))
+    }
+
+    /// `item in container`.
+    pub fn contains(&mut self, container: Value, item: Value) -> PyResult<bool> {
+        if let Some(o) = container.as_object() {
+            match &o.data {
+                ObjectData::Str(s) => {
+                    return match item
+                        .as_object()
+                        .and_then(|i| i.as_str().map(|t| t.as_str().to_string()))
+                    {
+                        Some(t) => Ok(s.as_str().contains(t.as_str())),
+                        None => {
+                            let msg = format!(
+                                "'in <string>' requires string as left operand, not {}",
+                                self.type_name(item)
+                            );
+                            self.type_error(&msg)
+                        }
+                    };
+                }
+                ObjectData::Dict(d) => {
+                    let h = self.hash(item)?;
+                    return Ok(d.lock().get_hashed(h, item).is_some());
+                }
+                ObjectData::List(l) => {
+                    let items = l.lock().clone();
+                    let mark = self.root_all(&items);
+                    let mut result = Ok(false);
+                    for x in items {
+                        match self.eq(x, item) {
+                            Ok(false) => {}
+                            other => {
+                                result = other;
+                                break;
+                            }
+                        }
+                    }
+                    self.truncate_roots(mark);
+                    return result;
+                }
+                ObjectData::Tuple(t) => {
+                    let items = t.to_vec();
+                    for x in items {
+                        if self.eq(x, item)? {
+                            return Ok(true);
+                        }
+                    }
+                    return Ok(false);
+                }
+                ObjectData::Range(r) => {
+                    let Some(i) = self.as_i64(item) else {
+                        return Ok(false);
+                    };
+                    let in_bounds = if r.step > 0 {
+                        i >= r.start && i < r.stop
+                    } else {
+                        i <= r.start && i > r.stop
+                    };
+                    return Ok(in_bounds && (i as i128 - r.start as i128) % r.step as i128 == 0);
+                }
+                ObjectData::Instance(_) => {
+                    if let Some(f) = self.lookup(o.class(), "__contains__") {
+                        let r = self.call_value(f, &[container, item], &[])?;
+                        return self.is_true(r);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let msg = format!(
+            "argument of type '{}' is not iterable",
+            self.type_name(container)
+        );
+        self.type_error(&msg)
+    }
+
+    // ------------------------------------------------------------ subscripts
+
+    fn index(&mut self, key: Value, len: usize, what: &str, assignment: bool) -> PyResult<usize> {
+        let Some(i) = (if key.is_float() {
+            None
+        } else {
+            self.as_i64(key)
+        }) else {
+            let msg = format!(
+                "{what} indices must be integers or slices, not {}",
+                self.type_name(key)
+            );
+            return self.type_error(&msg);
+        };
+        let idx = if i < 0 { i + len as i64 } else { i };
+        if idx < 0 || idx >= len as i64 {
+            let msg = if assignment {
+                format!("{what} assignment index out of range")
+            } else {
+                format!("{what} index out of range")
+            };
+            return Err(self.new_exception(self.rt.types.index_error, &msg));
+        }
+        Ok(idx as usize)
+    }
+
+    /// `container[key]`.
+    pub fn get_item(&mut self, container: Value, key: Value) -> PyResult<Value> {
+        if let Some(o) = container.as_object() {
+            match &o.data {
+                ObjectData::List(l) => {
+                    let len = l.lock().len();
+                    let i = self.index(key, len, "list", false)?;
+                    // The list may have shrunk meanwhile (another thread):
+                    // re-check under the lock.
+                    let item = l.lock().get(i).copied();
+                    return match item {
+                        Some(v) => Ok(v),
+                        None => Err(self
+                            .new_exception(self.rt.types.index_error, "list index out of range")),
+                    };
+                }
+                ObjectData::Tuple(t) => {
+                    let i = self.index(key, t.len(), "tuple", false)?;
+                    return Ok(t[i]);
+                }
+                ObjectData::Str(s) => {
+                    let i = self.index(key, s.char_count(), "string", false)?;
+                    let c = if s.is_ascii() {
+                        s.as_str()[i..i + 1].to_string()
+                    } else {
+                        s.as_str()
+                            .chars()
+                            .nth(i)
+                            .map(String::from)
+                            .unwrap_or_default()
+                    };
+                    return Ok(self.new_str(&c));
+                }
+                ObjectData::Dict(d) => {
+                    let h = self.hash(key)?;
+                    let found = d.lock().get_hashed(h, key);
+                    return match found {
+                        Some(v) => Ok(v),
+                        None => {
+                            let args = self.new_tuple(vec![key]);
+                            Err(PyErr(
+                                self.new_exception_object(self.rt.types.key_error, args),
+                            ))
+                        }
+                    };
+                }
+                ObjectData::Range(r) => {
+                    let r = *r;
+                    let i = self.index(key, r.len() as usize, "range object", false)?;
+                    return Ok(self.new_int(r.start + r.step * i as i64));
+                }
+                ObjectData::Instance(_) => {
+                    if let Some(f) = self.lookup(o.class(), "__getitem__") {
+                        return self.call_value(f, &[container, key], &[]);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let msg = format!(
+            "'{}' object is not subscriptable",
+            self.type_name(container)
+        );
+        self.type_error(&msg)
+    }
+
+    /// `container[key] = value`.
+    pub fn set_item(&mut self, container: Value, key: Value, value: Value) -> PyResult<()> {
+        if let Some(o) = container.as_object() {
+            match &o.data {
+                ObjectData::List(l) => {
+                    let len = l.lock().len();
+                    let i = self.index(key, len, "list", true)?;
+                    let mut items = l.lock();
+                    if i < items.len() {
+                        items[i] = value;
+                        return Ok(());
+                    }
+                    drop(items);
+                    return Err(self.new_exception(
+                        self.rt.types.index_error,
+                        "list assignment index out of range",
+                    ));
+                }
+                ObjectData::Dict(d) => {
+                    let h = self.hash(key)?;
+                    d.lock().insert_hashed(h, key, value);
+                    return Ok(());
+                }
+                ObjectData::Instance(_) => {
+                    if let Some(f) = self.lookup(o.class(), "__setitem__") {
+                        self.call_value(f, &[container, key, value], &[])?;
+                        return Ok(());
+                    }
+                }
+                _ => {}
+            }
+        }
+        let msg = format!(
+            "'{}' object does not support item assignment",
+            self.type_name(container)
+        );
+        self.type_error(&msg)
+    }
+
+    // ------------------------------------------------------------ iteration
+
+    /// `iter(v)`.
+    pub fn get_iter(&mut self, v: Value) -> PyResult<Value> {
+        let state = match v.data() {
+            Some(ObjectData::List(_) | ObjectData::Tuple(_)) => {
+                IterState::Sequence { seq: v, index: 0 }
+            }
+            Some(ObjectData::Str(_)) => IterState::Str { s: v, offset: 0 },
+            Some(ObjectData::Dict(_)) => IterState::DictKeys { dict: v, index: 0 },
+            Some(ObjectData::Range(r)) => IterState::Range {
+                next: r.start,
+                remaining: r.len(),
+                step: r.step,
+            },
+            Some(ObjectData::Iterator(_)) => return Ok(v),
+            _ => {
+                let msg = format!("'{}' object is not iterable", self.type_name(v));
+                return self.type_error(&msg);
+            }
+        };
+        Ok(Value::object(self.alloc(
+            self.rt.types.iterator,
+            ObjectData::Iterator(Mutex::new(state)),
+        )))
+    }
+
+    /// `next(it)`, with `None` for exhaustion.
+    pub fn iter_next(&mut self, it: Value) -> PyResult<Option<Value>> {
+        /// What the iterator produced (made into a value after the lock is
+        /// released: allocation happens outside object locks).
+        enum Produced {
+            Value(Value),
+            Char(char),
+            Int(i64),
+        }
+        let Some(ObjectData::Iterator(state)) = it.data() else {
+            let msg = format!("'{}' object is not an iterator", self.type_name(it));
+            return self.type_error(&msg);
+        };
+        let mut state = state.lock();
+        let next = match &mut *state {
+            IterState::Sequence { seq, index } => {
+                let item = match seq.data() {
+                    Some(ObjectData::List(l)) => l.lock().get(*index).copied(),
+                    Some(ObjectData::Tuple(t)) => t.get(*index).copied(),
+                    _ => None,
+                };
+                *index += 1;
+                item.map(Produced::Value)
+            }
+            IterState::Str { s, offset } => {
+                let c = s.as_object().and_then(|o| {
+                    o.as_str()
+                        .and_then(|t| t.as_str()[*offset..].chars().next())
+                });
+                if let Some(c) = c {
+                    *offset += c.len_utf8();
+                }
+                c.map(Produced::Char)
+            }
+            IterState::Range {
+                next,
+                remaining,
+                step,
+            } => {
+                if *remaining > 0 {
+                    let v = *next;
+                    *remaining -= 1;
+                    *next = next.wrapping_add(*step);
+                    Some(Produced::Int(v))
+                } else {
+                    None
+                }
+            }
+            IterState::DictKeys { dict, index } => {
+                let entry = match dict.data() {
+                    Some(ObjectData::Dict(d)) => d.lock().entry_from(*index),
+                    _ => None,
+                };
+                entry.map(|(next, k, _)| {
+                    *index = next;
+                    Produced::Value(k)
+                })
+            }
+            IterState::Done => None,
+        };
+        if next.is_none() {
+            *state = IterState::Done;
+        }
+        drop(state);
+        Ok(next.map(|p| match p {
+            Produced::Value(v) => v,
+            Produced::Char(c) => {
+                let mut buf = [0u8; 4];
+                self.new_str(c.encode_utf8(&mut buf))
+            }
+            Produced::Int(i) => self.new_int(i),
+        }))
+    }
+
+    /// The items of an iterable (builtin iterables only: no Python code
+    /// runs, so the partial result needs no rooting).
+    pub fn collect_iterable(&mut self, v: Value) -> PyResult<Vec<Value>> {
+        if let Some(o) = v.as_object() {
+            match &o.data {
+                ObjectData::List(l) => return Ok(l.lock().clone()),
+                ObjectData::Tuple(t) => return Ok(t.to_vec()),
+                ObjectData::Dict(d) => return Ok(d.lock().items().map(|(k, _)| k).collect()),
+                _ => {}
+            }
+        }
+        let it = self.get_iter(v)?;
+        let mark = self.push_root(it);
+        let mut items = Vec::new();
+        let result = loop {
+            match self.iter_next(it) {
+                Ok(Some(x)) => items.push(x),
+                Ok(None) => break Ok(items),
+                Err(e) => break Err(e),
+            }
+        };
+        self.truncate_roots(mark);
+        result
+    }
+
+    pub(super) fn unpack(&mut self, seq: Value, n: usize) -> PyResult<Vec<Value>> {
+        let items = match self.collect_iterable(seq) {
+            Ok(items) => items,
+            Err(_) => {
+                let msg = format!("cannot unpack non-iterable {} object", self.type_name(seq));
+                return self.type_error(&msg);
+            }
+        };
+        if items.len() < n {
+            let msg = format!(
+                "not enough values to unpack (expected {n}, got {})",
+                items.len()
+            );
+            return self.value_error(&msg);
+        }
+        if items.len() > n {
+            let msg = format!("too many values to unpack (expected {n})");
+            return self.value_error(&msg);
+        }
+        Ok(items)
+    }
+
+    /// `len(v)`.
+    pub fn len(&mut self, v: Value) -> PyResult<usize> {
+        if let Some(o) = v.as_object() {
+            match &o.data {
+                ObjectData::Str(s) => return Ok(s.char_count()),
+                ObjectData::List(l) => return Ok(l.lock().len()),
+                ObjectData::Tuple(t) => return Ok(t.len()),
+                ObjectData::Dict(d) => return Ok(d.lock().len()),
+                ObjectData::Range(r) => return Ok(r.len() as usize),
+                ObjectData::Instance(_) => {
+                    if let Some(f) = self.lookup(o.class(), "__len__") {
+                        let r = self.call_value(f, &[v], &[])?;
+                        return match self.as_i64(r) {
+                            Some(n) if n >= 0 => Ok(n as usize),
+                            Some(_) => self.value_error("__len__() should return >= 0"),
+                            None => {
+                                let msg = format!(
+                                    "'{}' object cannot be interpreted as an integer",
+                                    self.type_name(r)
+                                );
+                                self.type_error(&msg)
+                            }
+                        };
+                    }
+                }
+                _ => {}
+            }
+        }
+        let msg = format!("object of type '{}' has no len()", self.type_name(v));
+        self.type_error(&msg)
+    }
+
+    /// A range object.
+    pub fn new_range(&self, r: Range) -> Value {
+        Value::object(self.alloc(self.rt.types.range, ObjectData::Range(r)))
+    }
+}
+
+/// The `__op__` and `__rop__` names of an operator.
+fn dunder_names(op: BinaryOp) -> (&'static str, &'static str) {
+    match op {
+        BinaryOp::Add => ("__add__", "__radd__"),
+        BinaryOp::Sub => ("__sub__", "__rsub__"),
+        BinaryOp::Mul => ("__mul__", "__rmul__"),
+        BinaryOp::TrueDiv => ("__truediv__", "__rtruediv__"),
+        BinaryOp::FloorDiv => ("__floordiv__", "__rfloordiv__"),
+        BinaryOp::Mod => ("__mod__", "__rmod__"),
+        BinaryOp::Pow => ("__pow__", "__rpow__"),
+        BinaryOp::LShift => ("__lshift__", "__rlshift__"),
+        BinaryOp::RShift => ("__rshift__", "__rrshift__"),
+        BinaryOp::And => ("__and__", "__rand__"),
+        BinaryOp::Or => ("__or__", "__ror__"),
+        _ => ("__xor__", "__rxor__"),
+    }
+}
+
+fn num_cmp(a: &Num, b: &Num) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Num::Int(x), Num::Int(y)) => Some(x.cmp(y)),
+        (Num::Float(x), Num::Float(y)) => x.partial_cmp(y),
+        (Num::Int(i), Num::Float(f)) => int_float_cmp(i, *f),
+        (Num::Float(f), Num::Int(i)) => int_float_cmp(i, *f).map(std::cmp::Ordering::reverse),
+    }
+}
+
+/// Exact comparison of an int with a float.
+fn int_float_cmp(i: &BigInt, f: f64) -> Option<std::cmp::Ordering> {
+    if f.is_nan() {
+        return None;
+    }
+    if f.is_infinite() {
+        return Some(if f > 0.0 {
+            std::cmp::Ordering::Less
+        } else {
+            std::cmp::Ordering::Greater
+        });
+    }
+    let floor = f.floor();
+    let fi = BigInt::from_f64(floor)?;
+    match i.cmp(&fi) {
+        std::cmp::Ordering::Equal if floor < f => Some(std::cmp::Ordering::Less),
+        o => Some(o),
+    }
+}
+
+/// CPython's float divmod: floor division and a modulo with the sign of
+/// the divisor.
+fn float_divmod(a: f64, b: f64) -> (f64, f64) {
+    let mut m = a % b;
+    let mut div = (a - m) / b;
+    if m != 0.0 {
+        if (b < 0.0) != (m < 0.0) {
+            m += b;
+            div -= 1.0;
+        }
+    } else {
+        m = 0.0f64.copysign(b);
+    }
+    let floordiv = if div != 0.0 {
+        let mut fd = div.floor();
+        if div - fd > 0.5 {
+            fd += 1.0;
+        }
+        fd
+    } else {
+        0.0f64.copysign(a / b)
+    };
+    (floordiv, m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::float_divmod;
+
+    #[test]
+    fn float_divmod_matches_cpython() {
+        assert_eq!(float_divmod(7.0, 2.0), (3.0, 1.0));
+        assert_eq!(float_divmod(-7.0, 2.0), (-4.0, 1.0));
+        assert_eq!(float_divmod(7.0, -2.0), (-4.0, -1.0));
+        assert_eq!(float_divmod(-7.5, -2.0), (3.0, -1.5));
+        let (d, m) = float_divmod(0.0, -3.0);
+        assert!(d == 0.0 && d.is_sign_negative() && m == 0.0 && m.is_sign_negative());
+    }
+}

@@ -1,0 +1,82 @@
+//! The `stillpoint` command: `stillpoint FILE.py [args]` or
+//! `stillpoint -c CODE`; `-X gc-stress` collects at every safepoint after
+//! an allocation.
+
+use std::process::ExitCode;
+
+use stillpoint::{Outcome, Runtime};
+use stillpoint_gc::HeapConfig;
+
+/// The interpreter runs on its own thread with a large stack: Python calls
+/// do not recurse natively, but Rust code calling back into Python does
+/// (bounded by `MAX_NATIVE_DEPTH`), and debug builds use big frames.
+const INTERPRETER_STACK: usize = 256 << 20;
+
+fn usage() -> ExitCode {
+    eprintln!("usage: stillpoint [-X gc-stress] FILE.py [args...] | stillpoint [-X gc-stress] -c CODE [args...]");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut gc_stress = false;
+    while args.first().map(String::as_str) == Some("-X") {
+        match args.get(1).map(String::as_str) {
+            Some("gc-stress") => gc_stress = true,
+            Some(other) => {
+                eprintln!("stillpoint: unknown -X option {other}");
+                return usage();
+            }
+            None => return usage(),
+        }
+        args.drain(..2);
+    }
+    let (source, filename) = match args.first().map(String::as_str) {
+        None => return usage(),
+        Some("-c") => match args.get(1) {
+            Some(code) => (code.clone(), "<string>".to_string()),
+            None => {
+                eprintln!("Argument expected for the -c option");
+                return usage();
+            }
+        },
+        Some(flag) if flag.starts_with('-') && flag != "-" => {
+            eprintln!("stillpoint: unknown option {flag}");
+            return usage();
+        }
+        Some(path) => match std::fs::read_to_string(path) {
+            // CPython shows the main script's absolute path.
+            Ok(text) => (
+                text,
+                std::path::absolute(path)
+                    .map_or_else(|_| path.to_string(), |p| p.display().to_string()),
+            ),
+            Err(e) => {
+                let errno = e.raw_os_error().unwrap_or(2);
+                let reason = match e.kind() {
+                    std::io::ErrorKind::NotFound => "No such file or directory".to_string(),
+                    _ => e.to_string(),
+                };
+                let shown = std::path::absolute(path)
+                    .map_or_else(|_| path.to_string(), |p| p.display().to_string());
+                eprintln!("stillpoint: can't open file '{shown}': [Errno {errno}] {reason}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let worker = std::thread::Builder::new()
+        .name("stillpoint-main".into())
+        .stack_size(INTERPRETER_STACK)
+        .spawn(move || {
+            let rt = Runtime::with_heap_config(HeapConfig::default().gc_stress(gc_stress));
+            rt.run_source(&source, &filename)
+        });
+    match worker.map(|h| h.join()) {
+        Ok(Ok(Outcome::Completed)) => ExitCode::SUCCESS,
+        Ok(Ok(Outcome::UncaughtException)) => ExitCode::from(1),
+        _ => {
+            eprintln!("stillpoint: internal error");
+            ExitCode::from(70)
+        }
+    }
+}

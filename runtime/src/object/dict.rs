@@ -1,0 +1,345 @@
+//! [`Dict`]: an insertion-ordered hash table keyed by Python hash and
+//! equality (CPython's compact layout: an entry vector in insertion order
+//! plus an open-addressed index table).
+//!
+//! Key equality is decided natively ([`keys_equal`]): identity, numeric
+//! equality across int/float/bool, str contents and tuples element-wise.
+//! User-defined `__eq__`/`__hash__` on keys is not consulted yet (instances
+//! hash by identity, which is right for classes that do not override them);
+//! calling Python code here would break the lock rule, so it will need a
+//! lookup that releases the lock around the call.
+
+use stillpoint_gc::{Trace, Tracer};
+
+use crate::object::{hash_bigint, hash_f64, hash_i64, hash_tuple, ObjectData, PyObject};
+use crate::value::{Unpacked, Value};
+
+const EMPTY: u32 = u32::MAX;
+const DELETED: u32 = u32::MAX - 1;
+
+#[derive(Clone, Copy)]
+struct Entry {
+    hash: i64,
+    key: Value,
+    value: Value,
+}
+
+/// An insertion-ordered dict.
+#[derive(Default)]
+pub struct Dict {
+    entries: Vec<Option<Entry>>,
+    indices: Vec<u32>,
+    len: usize,
+}
+
+/// A key that cannot be hashed (its type name, for the TypeError).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unhashable(pub &'static str);
+
+/// The Python hash of a value, natively (see the module docs).
+pub fn hash_value(v: Value) -> Result<i64, Unhashable> {
+    Ok(match v.unpack() {
+        Unpacked::Int(i) => hash_i64(i),
+        Unpacked::Float(f) => hash_f64(f),
+        Unpacked::Bool(b) => b as i64,
+        Unpacked::None => 0x5f5f_4e6f_6e65,
+        Unpacked::Null | Unpacked::Unbound => 0,
+        Unpacked::Object(o) => match &o.data {
+            ObjectData::Int(b) => hash_bigint(b),
+            ObjectData::Str(s) => s.hash(),
+            ObjectData::Tuple(items) => {
+                let mut hashes = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    hashes.push(hash_value(*item)?);
+                }
+                hash_tuple(hashes.into_iter(), items.len())
+            }
+            ObjectData::List(_) => return Err(Unhashable("list")),
+            ObjectData::Dict(_) => return Err(Unhashable("dict")),
+            _ => {
+                // Identity hash, as CPython's object.__hash__ (address >> 4).
+                (o.into_raw() as u64 >> 4) as i64
+            }
+        },
+    })
+}
+
+/// Whether two keys are equal, natively (see the module docs).
+pub fn keys_equal(a: Value, b: Value) -> bool {
+    if a == b {
+        // Identical words: equal except for NaN (which dict lookups treat
+        // as equal by identity anyway).
+        return true;
+    }
+    let (obj_a, obj_b) = (a.as_object(), b.as_object());
+    match (numeric(a, obj_a.as_deref()), numeric(b, obj_b.as_deref())) {
+        (Some(x), Some(y)) => return x.eq(&y),
+        (Some(_), None) | (None, Some(_)) => return false,
+        (None, None) => {}
+    }
+    match (obj_a, obj_b) {
+        (Some(x), Some(y)) => match (&x.data, &y.data) {
+            (ObjectData::Str(s), ObjectData::Str(t)) => s.as_str() == t.as_str(),
+            (ObjectData::Tuple(s), ObjectData::Tuple(t)) => {
+                s.len() == t.len() && s.iter().zip(t.iter()).all(|(p, q)| keys_equal(*p, *q))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// A number view for cross-type equality.
+#[derive(Debug)]
+enum Num<'a> {
+    Int(i64),
+    Big(&'a num_bigint::BigInt),
+    Float(f64),
+}
+
+impl Num<'_> {
+    fn eq(&self, other: &Num<'_>) -> bool {
+        match (self, other) {
+            (Num::Int(a), Num::Int(b)) => a == b,
+            (Num::Big(a), Num::Big(b)) => a == b,
+            (Num::Float(a), Num::Float(b)) => a == b,
+            (Num::Int(i), Num::Float(f)) | (Num::Float(f), Num::Int(i)) => {
+                f.fract() == 0.0 && f.is_finite() && (*i as f64) == *f && (*f as i128) == *i as i128
+            }
+            (Num::Big(b), Num::Float(f)) | (Num::Float(f), Num::Big(b)) => {
+                f.fract() == 0.0
+                    && f.is_finite()
+                    && <num_bigint::BigInt as num_traits::FromPrimitive>::from_f64(*f).as_ref()
+                        == Some(*b)
+            }
+            // Normalized: a big int never equals an inline one.
+            (Num::Int(_), Num::Big(_)) | (Num::Big(_), Num::Int(_)) => false,
+        }
+    }
+}
+
+fn numeric(v: Value, obj: Option<&PyObject>) -> Option<Num<'_>> {
+    match v.unpack() {
+        Unpacked::Int(i) => Some(Num::Int(i)),
+        Unpacked::Float(f) => Some(Num::Float(f)),
+        Unpacked::Bool(b) => Some(Num::Int(b as i64)),
+        Unpacked::Object(_) => match obj.map(|o| &o.data) {
+            Some(ObjectData::Int(b)) => Some(Num::Big(b)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+impl Dict {
+    /// An empty dict.
+    pub fn new() -> Dict {
+        Dict::default()
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the dict is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn find(&self, hash: i64, key: Value) -> Result<usize, usize> {
+        // Ok(slot holding the key's index) or Err(first free slot to use).
+        if self.indices.is_empty() {
+            return Err(usize::MAX);
+        }
+        let mask = self.indices.len() - 1;
+        let mut slot = hash as u64 as usize & mask;
+        let mut perturb = hash as u64;
+        let mut first_deleted = None;
+        loop {
+            match self.indices[slot] {
+                EMPTY => return Err(first_deleted.unwrap_or(slot)),
+                DELETED => {
+                    first_deleted.get_or_insert(slot);
+                }
+                i => {
+                    let e = self.entries[i as usize]
+                        .as_ref()
+                        .expect("indexed entries are live");
+                    if e.hash == hash && keys_equal(e.key, key) {
+                        return Ok(slot);
+                    }
+                }
+            }
+            perturb >>= 5;
+            slot = (slot * 5 + 1 + perturb as usize) & mask;
+        }
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: Value) -> Result<Option<Value>, Unhashable> {
+        let hash = hash_value(key)?;
+        Ok(self.get_hashed(hash, key))
+    }
+
+    /// The value of `key`, whose hash the caller computed.
+    pub fn get_hashed(&self, hash: i64, key: Value) -> Option<Value> {
+        match self.find(hash, key) {
+            Ok(slot) => Some(
+                self.entries[self.indices[slot] as usize]
+                    .expect("live")
+                    .value,
+            ),
+            Err(_) => None,
+        }
+    }
+
+    /// Inserts or replaces `key`.
+    pub fn insert(&mut self, key: Value, value: Value) -> Result<(), Unhashable> {
+        let hash = hash_value(key)?;
+        self.insert_hashed(hash, key, value);
+        Ok(())
+    }
+
+    /// Inserts or replaces `key`, whose hash the caller computed.
+    pub fn insert_hashed(&mut self, hash: i64, key: Value, value: Value) {
+        if (self.entries.len() + 1) * 3 >= self.indices.len() * 2 {
+            self.grow();
+        }
+        match self.find(hash, key) {
+            Ok(slot) => {
+                let i = self.indices[slot] as usize;
+                self.entries[i].as_mut().expect("live").value = value;
+            }
+            Err(slot) => {
+                self.indices[slot] = self.entries.len() as u32;
+                self.entries.push(Some(Entry { hash, key, value }));
+                self.len += 1;
+            }
+        }
+    }
+
+    /// Removes `key`, returning its value.
+    pub fn remove(&mut self, key: Value) -> Result<Option<Value>, Unhashable> {
+        let hash = hash_value(key)?;
+        Ok(match self.find(hash, key) {
+            Ok(slot) => {
+                let i = self.indices[slot] as usize;
+                self.indices[slot] = DELETED;
+                self.len -= 1;
+                self.entries[i].take().map(|e| e.value)
+            }
+            Err(_) => None,
+        })
+    }
+
+    fn grow(&mut self) {
+        // Compact the entries and rebuild the index table at >= 3× the
+        // live count (a power of two, at least 8).
+        self.entries.retain(Option::is_some);
+        let mut size = 8;
+        while size * 2 < (self.len + 1) * 3 {
+            size *= 2;
+        }
+        size *= 2;
+        self.indices = vec![EMPTY; size];
+        let mask = size - 1;
+        for (i, e) in self.entries.iter().enumerate() {
+            let hash = e.expect("compacted").hash;
+            let mut slot = hash as u64 as usize & mask;
+            let mut perturb = hash as u64;
+            while self.indices[slot] != EMPTY {
+                perturb >>= 5;
+                slot = (slot * 5 + 1 + perturb as usize) & mask;
+            }
+            self.indices[slot] = i as u32;
+        }
+    }
+
+    /// The items in insertion order.
+    pub fn items(&self) -> impl Iterator<Item = (Value, Value)> + '_ {
+        self.entries.iter().flatten().map(|e| (e.key, e.value))
+    }
+
+    /// The entry at position `index` of the entry vector, skipping holes:
+    /// returns the next live entry at or after `index` and the position
+    /// after it (for iterators, which keep a position across calls).
+    pub fn entry_from(&self, mut index: usize) -> Option<(usize, Value, Value)> {
+        while index < self.entries.len() {
+            if let Some(e) = self.entries[index] {
+                return Some((index + 1, e.key, e.value));
+            }
+            index += 1;
+        }
+        None
+    }
+
+    /// Removes every item.
+    pub fn clear(&mut self) {
+        *self = Dict::default();
+    }
+}
+
+// SAFETY: traces every key and value.
+unsafe impl Trace for Dict {
+    fn trace(&self, tracer: &mut Tracer) {
+        for e in self.entries.iter().flatten() {
+            e.key.trace(tracer);
+            e.value.trace(tracer);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int(i: i64) -> Value {
+        Value::try_int(i).unwrap()
+    }
+
+    #[test]
+    fn insertion_order_survives_growth_and_removal() {
+        let mut d = Dict::new();
+        for i in (0..100).rev() {
+            d.insert(int(i), int(i * 10)).unwrap();
+        }
+        d.remove(int(50)).unwrap();
+        d.insert(int(50), int(-1)).unwrap();
+        d.insert(int(99), int(7)).unwrap(); // replace keeps position
+        let keys: Vec<i64> = d.items().map(|(k, _)| k.as_inline_int().unwrap()).collect();
+        let mut expected: Vec<i64> = (0..100).rev().filter(|&i| i != 50).collect();
+        expected.push(50);
+        assert_eq!(keys, expected);
+        assert_eq!(d.len(), 100);
+        assert_eq!(d.get(int(99)).unwrap(), Some(int(7)));
+        assert_eq!(d.get(int(50)).unwrap(), Some(int(-1)));
+        assert_eq!(d.get(int(1000)).unwrap(), None);
+    }
+
+    #[test]
+    fn numeric_keys_unify_across_types() {
+        let mut d = Dict::new();
+        d.insert(int(1), int(1)).unwrap();
+        d.insert(Value::float(1.0), int(2)).unwrap();
+        d.insert(Value::TRUE, int(3)).unwrap();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d.get(int(1)).unwrap(), Some(int(3)));
+        assert_eq!(d.get(Value::float(1.5)).unwrap(), None);
+    }
+
+    #[test]
+    fn many_removals_do_not_leak_slots() {
+        let mut d = Dict::new();
+        for round in 0..50 {
+            for i in 0..20 {
+                d.insert(int(round * 100 + i), Value::NONE).unwrap();
+            }
+            for i in 0..20 {
+                assert!(d.remove(int(round * 100 + i)).unwrap().is_some());
+            }
+        }
+        assert!(d.is_empty());
+        assert!(d.entries.len() <= 64);
+    }
+}

@@ -1,0 +1,566 @@
+//! The object model: every heap value is a [`PyObject`] in the gc heap.
+//!
+//! A `PyObject` is its class (an atomic word: `__class__` assignment will
+//! be an event) and its [`ObjectData`]. Immutable payloads (str, tuple, big
+//! int, code, function) need no lock; shared mutable payloads (list items,
+//! dict entries, instance and class attributes) sit behind a per-object
+//! `parking_lot::Mutex`, so every builtin container operation is atomic
+//! (DESIGN §3.6).
+//!
+//! # The lock rule
+//!
+//! **Never hold an object lock across a safepoint or across a call into
+//! Python code.** Copy the values out (they are `Copy` words) and release
+//! the lock first. The collector locks objects to trace them while the
+//! world is stopped; a mutator parked while holding one would deadlock the
+//! pause, and Python code may reach a safepoint anywhere.
+
+pub mod dict;
+pub mod repr;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use num_bigint::BigInt;
+use parking_lot::Mutex;
+use stillpoint_gc::{Gc, Trace, Tracer};
+
+use crate::bytecode::CodeObject;
+use crate::interp::NativeFn;
+use crate::value::Value;
+
+pub use dict::Dict;
+
+/// A heap object: its class and its payload.
+pub struct PyObject {
+    /// The class, as the raw address of a `Gc<PyObject>` (0 only while the
+    /// bootstrap builds `type` itself).
+    class: AtomicU64,
+    /// The payload.
+    pub data: ObjectData,
+}
+
+impl PyObject {
+    /// A new object of `class`.
+    pub fn new(class: Gc<PyObject>, data: ObjectData) -> PyObject {
+        PyObject {
+            class: AtomicU64::new(class.into_raw() as u64),
+            data,
+        }
+    }
+
+    /// An object whose class is set later with [`PyObject::set_class`]
+    /// (only the bootstrap of `type` and `object` needs this).
+    pub(crate) fn new_classless(data: ObjectData) -> PyObject {
+        PyObject {
+            class: AtomicU64::new(0),
+            data,
+        }
+    }
+
+    /// The object's class.
+    #[inline]
+    pub fn class(&self) -> Gc<PyObject> {
+        let raw = self.class.load(Ordering::Acquire);
+        debug_assert!(raw != 0, "an object's class is set before it is used");
+        // SAFETY: the word always holds the address of a live class object
+        // (set from a `Gc<PyObject>`), which the trace below keeps alive.
+        unsafe { Gc::from_raw(raw as *const ()) }
+    }
+
+    /// Sets the object's class.
+    pub fn set_class(&self, class: Gc<PyObject>) {
+        self.class.store(class.into_raw() as u64, Ordering::Release);
+    }
+
+    /// The class payload, if this object is a class.
+    pub fn as_class(&self) -> Option<&Class> {
+        match &self.data {
+            ObjectData::Class(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The string, if this object is a str.
+    pub fn as_str(&self) -> Option<&PyStr> {
+        match &self.data {
+            ObjectData::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for PyObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PyObject@{:p}", self)
+    }
+}
+
+// SAFETY: traces the class word and every pointer of the payload. Locks
+// taken here are object locks, which no mutator holds at a safepoint (the
+// lock rule in the module docs).
+unsafe impl Trace for PyObject {
+    fn trace(&self, tracer: &mut Tracer) {
+        let raw = self.class.load(Ordering::Relaxed);
+        if raw != 0 {
+            // SAFETY: see `PyObject::class`.
+            tracer.mark(unsafe { Gc::<PyObject>::from_raw(raw as *const ()) });
+        }
+        self.data.trace(tracer);
+    }
+}
+
+/// The payload of a heap object.
+pub enum ObjectData {
+    /// An int outside the inline range (always: inline ints never live here).
+    Int(BigInt),
+    /// A str.
+    Str(PyStr),
+    /// A tuple.
+    Tuple(Box<[Value]>),
+    /// A list.
+    List(Mutex<Vec<Value>>),
+    /// A dict.
+    Dict(Mutex<Dict>),
+    /// A Python function.
+    Function(Function),
+    /// A function written in Rust.
+    Builtin(BuiltinFunction),
+    /// A method bound to its receiver.
+    BoundMethod {
+        /// The function.
+        func: Value,
+        /// The receiver (`self`).
+        receiver: Value,
+    },
+    /// A class.
+    Class(Class),
+    /// An instance of a user class (attributes in a dict).
+    Instance(Mutex<Dict>),
+    /// An exception instance.
+    Exception(ExceptionData),
+    /// A module.
+    Module(Module),
+    /// A code object.
+    Code(Box<CodeObject>),
+    /// A range.
+    Range(Range),
+    /// An iterator over a builtin container.
+    Iterator(Mutex<IterState>),
+}
+
+// SAFETY: every variant's pointers are traced; locks are object locks (the
+// lock rule).
+unsafe impl Trace for ObjectData {
+    fn trace(&self, tracer: &mut Tracer) {
+        match self {
+            ObjectData::Int(_) | ObjectData::Str(_) | ObjectData::Range(_) => {}
+            ObjectData::Tuple(items) => items.trace(tracer),
+            ObjectData::List(items) => items.lock().trace(tracer),
+            ObjectData::Dict(d) | ObjectData::Instance(d) => d.lock().trace(tracer),
+            ObjectData::Function(f) => f.trace(tracer),
+            ObjectData::Builtin(b) => b.bound.trace(tracer),
+            ObjectData::BoundMethod { func, receiver } => {
+                func.trace(tracer);
+                receiver.trace(tracer);
+            }
+            ObjectData::Class(c) => c.trace(tracer),
+            ObjectData::Exception(e) => e.trace(tracer),
+            ObjectData::Module(m) => m.dict.trace(tracer),
+            ObjectData::Code(c) => c.trace(tracer),
+            ObjectData::Iterator(state) => state.lock().trace(tracer),
+        }
+    }
+}
+
+/// An immutable str with its hash.
+pub struct PyStr {
+    text: Box<str>,
+    hash: i64,
+    char_count: usize,
+}
+
+impl PyStr {
+    /// A str holding `text`.
+    pub fn new(text: impl Into<Box<str>>) -> PyStr {
+        let text = text.into();
+        let hash = hash_str(&text);
+        let char_count = if text.is_ascii() {
+            text.len()
+        } else {
+            text.chars().count()
+        };
+        PyStr {
+            text,
+            hash,
+            char_count,
+        }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The Python hash.
+    pub fn hash(&self) -> i64 {
+        self.hash
+    }
+
+    /// The length in code points (`len(s)`).
+    pub fn char_count(&self) -> usize {
+        self.char_count
+    }
+
+    /// Whether every character is ASCII (then indices are byte offsets).
+    pub fn is_ascii(&self) -> bool {
+        self.char_count == self.text.len()
+    }
+}
+
+/// A Python function: code, globals and defaults.
+pub struct Function {
+    /// `__name__`.
+    pub name: Box<str>,
+    /// `__qualname__`.
+    pub qualname: Box<str>,
+    /// The code object (`ObjectData::Code`).
+    pub code: Gc<PyObject>,
+    /// The globals dict (`ObjectData::Dict`) of the defining module.
+    pub globals: Gc<PyObject>,
+    /// Default values of the last positional parameters.
+    pub defaults: Box<[Value]>,
+}
+// SAFETY: code, globals and defaults are the function's pointers.
+unsafe impl Trace for Function {
+    fn trace(&self, tracer: &mut Tracer) {
+        tracer.mark(self.code);
+        tracer.mark(self.globals);
+        self.defaults.trace(tracer);
+    }
+}
+
+/// A function implemented in Rust.
+pub struct BuiltinFunction {
+    /// `__name__`.
+    pub name: &'static str,
+    /// The implementation.
+    pub func: NativeFn,
+    /// A receiver bound in front of the arguments (builtin methods fetched
+    /// as attributes), or `None`.
+    pub bound: Option<Value>,
+}
+
+/// How instances of a class are laid out (which payload they get).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Plain instances with an attribute dict (`object` and user classes).
+    Instance,
+    /// Exception instances (`BaseException` and its subclasses).
+    Exception,
+    /// A builtin type that cannot be subclassed yet (int, str, list, ...).
+    Builtin,
+}
+
+/// A class: name, bases, MRO and attribute dict.
+pub struct Class {
+    /// `__name__`.
+    pub name: Box<str>,
+    /// `__bases__`.
+    pub bases: Box<[Gc<PyObject>]>,
+    /// The method resolution order, starting with the class itself (as a
+    /// raw list: the class cannot point to itself before it is allocated,
+    /// so the first entry is implicit).
+    pub mro_tail: Box<[Gc<PyObject>]>,
+    /// The attribute dict.
+    pub dict: Mutex<Dict>,
+    /// The layout of its instances.
+    pub layout: Layout,
+    /// The module that defined the class (`__module__`), for reprs.
+    pub module: Option<Box<str>>,
+}
+
+// SAFETY: traces bases, MRO and the dict (an object lock: the lock rule).
+unsafe impl Trace for Class {
+    fn trace(&self, tracer: &mut Tracer) {
+        self.bases.trace(tracer);
+        self.mro_tail.trace(tracer);
+        self.dict.lock().trace(tracer);
+    }
+}
+
+/// An exception instance's state.
+pub struct ExceptionData {
+    /// `args` (a tuple value).
+    pub args: Mutex<Value>,
+    /// Other attributes.
+    pub dict: Mutex<Dict>,
+    /// Frames the exception passed through, innermost first.
+    pub traceback: Mutex<Vec<TracebackEntry>>,
+}
+
+// SAFETY: traces args, attributes and the traceback's code objects.
+unsafe impl Trace for ExceptionData {
+    fn trace(&self, tracer: &mut Tracer) {
+        self.args.lock().trace(tracer);
+        self.dict.lock().trace(tracer);
+        for entry in self.traceback.lock().iter() {
+            entry.code.trace(tracer);
+        }
+    }
+}
+
+/// One frame of a traceback.
+#[derive(Clone, Copy, Debug)]
+pub struct TracebackEntry {
+    /// The frame's code object.
+    pub code: Gc<PyObject>,
+    /// The line being executed.
+    pub line: u32,
+}
+
+/// A module.
+pub struct Module {
+    /// `__name__`.
+    pub name: Box<str>,
+    /// Its globals dict (`ObjectData::Dict`).
+    pub dict: Gc<PyObject>,
+    /// The source file, if any.
+    pub file: Option<Arc<str>>,
+}
+
+/// A range object.
+#[derive(Clone, Copy, Debug)]
+pub struct Range {
+    /// First value.
+    pub start: i64,
+    /// Bound (excluded).
+    pub stop: i64,
+    /// Step (never 0).
+    pub step: i64,
+}
+
+impl Range {
+    /// The number of values.
+    pub fn len(&self) -> i64 {
+        let (lo, hi, step) = if self.step > 0 {
+            (self.start as i128, self.stop as i128, self.step as i128)
+        } else {
+            (self.stop as i128, self.start as i128, -(self.step as i128))
+        };
+        if lo >= hi {
+            0
+        } else {
+            ((hi - lo - 1) / step + 1) as i64
+        }
+    }
+
+    /// Whether the range is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The state of an iterator over a builtin container.
+pub enum IterState {
+    /// A list, tuple or str (by index; lists see concurrent appends).
+    Sequence {
+        /// The container.
+        seq: Value,
+        /// The next index.
+        index: usize,
+    },
+    /// A str by byte offset (so iteration is linear for non-ASCII text).
+    Str {
+        /// The str.
+        s: Value,
+        /// The byte offset of the next character.
+        offset: usize,
+    },
+    /// A range.
+    Range {
+        /// The next value.
+        next: i64,
+        /// How many values are left.
+        remaining: i64,
+        /// The step.
+        step: i64,
+    },
+    /// A dict's keys, by entry index.
+    DictKeys {
+        /// The dict.
+        dict: Value,
+        /// The next entry index.
+        index: usize,
+    },
+    /// Exhausted.
+    Done,
+}
+
+// SAFETY: traces the container the iterator walks.
+unsafe impl Trace for IterState {
+    fn trace(&self, tracer: &mut Tracer) {
+        match self {
+            IterState::Sequence { seq: v, .. }
+            | IterState::Str { s: v, .. }
+            | IterState::DictKeys { dict: v, .. } => v.trace(tracer),
+            IterState::Range { .. } | IterState::Done => {}
+        }
+    }
+}
+
+/// CPython's modulus for numeric hashes (2⁶¹ − 1).
+pub const HASH_MODULUS: i64 = (1 << 61) - 1;
+
+/// Python's hash of an `i64`.
+pub fn hash_i64(i: i64) -> i64 {
+    let m = (i.unsigned_abs() % HASH_MODULUS as u64) as i64;
+    let h = if i < 0 { -m } else { m };
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+/// Python's hash of a big int.
+pub fn hash_bigint(b: &BigInt) -> i64 {
+    use num_traits::{Signed, ToPrimitive};
+    let m = (b.abs() % BigInt::from(HASH_MODULUS)).to_i64().unwrap_or(0);
+    let h = if b.is_negative() { -m } else { m };
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+/// Python's hash of a float (equal to the int's hash for integral values).
+pub fn hash_f64(f: f64) -> i64 {
+    if f.is_nan() {
+        return 0;
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { 314159 } else { -314159 };
+    }
+    // CPython's algorithm: reduce the mantissa modulo 2^61 - 1, 28 bits at
+    // a time, then rotate by the exponent.
+    let (mut m, mut e) = frexp(f.abs());
+    let mut x: u64 = 0;
+    let modulus = HASH_MODULUS as u64;
+    while m != 0.0 {
+        x = ((x << 28) & modulus) | (x >> (61 - 28));
+        m *= 268435456.0; // 2**28
+        e -= 28;
+        let y = m as u64;
+        m -= y as f64;
+        x += y;
+        if x >= modulus {
+            x -= modulus;
+        }
+    }
+    let e = if e >= 0 {
+        e % 61
+    } else {
+        61 - 1 - ((-1 - e) % 61)
+    };
+    x = ((x << e) & modulus) | (x >> (61 - e));
+    let mut h = x as i64;
+    if f < 0.0 {
+        h = -h;
+    }
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+/// `frexp`: `f = m × 2^e` with `0.5 <= m < 1` (for finite nonzero `f`).
+fn frexp(f: f64) -> (f64, i32) {
+    if f == 0.0 {
+        return (0.0, 0);
+    }
+    let bits = f.to_bits();
+    let exp = ((bits >> 52) & 0x7FF) as i32;
+    if exp == 0 {
+        // Subnormal: scale up first.
+        let (m, e) = frexp(f * (1u64 << 54) as f64);
+        return (m, e - 54);
+    }
+    let m = f64::from_bits((bits & !(0x7FF << 52)) | (1022 << 52));
+    (m, exp - 1022)
+}
+
+/// The hash of a str (SipHash with fixed keys: stable across runs, so
+/// programs that print hashes are reproducible).
+pub fn hash_str(s: &str) -> i64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut hasher);
+    let h = (hasher.finish() >> 1) as i64;
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+/// Combines element hashes like CPython's tuple hash (xxHash-based).
+pub fn hash_tuple(hashes: impl Iterator<Item = i64>, len: usize) -> i64 {
+    const P1: u64 = 11400714785074694791;
+    const P2: u64 = 14029467366897019727;
+    const P5: u64 = 2870177450012600261;
+    let mut acc = P5;
+    for h in hashes {
+        acc = acc.wrapping_add((h as u64).wrapping_mul(P2));
+        acc = acc.rotate_left(31);
+        acc = acc.wrapping_mul(P1);
+    }
+    acc = acc.wrapping_add(len as u64 ^ (P5 ^ 3527539));
+    if acc == u64::MAX {
+        1546275796
+    } else {
+        acc as i64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_hashes_match_cpython() {
+        assert_eq!(hash_i64(1), 1);
+        assert_eq!(hash_i64(-1), -2);
+        assert_eq!(hash_i64(HASH_MODULUS), 0);
+        assert_eq!(hash_i64(HASH_MODULUS + 5), 5);
+        assert_eq!(hash_f64(1.0), 1);
+        assert_eq!(hash_f64(-1.0), -2);
+        assert_eq!(hash_f64(2.5), 1152921504606846978); // hash(2.5) in CPython
+        use num_traits::FromPrimitive;
+        assert_eq!(
+            hash_f64(1e300),
+            hash_bigint(&BigInt::from_f64(1e300).unwrap())
+        );
+        assert_eq!(hash_f64(0.1), 230584300921369408); // hash(0.1) in CPython
+    }
+
+    #[test]
+    fn tuple_hash_matches_cpython() {
+        // hash((1, 2)) and hash(()) in CPython 3.11.
+        assert_eq!(hash_tuple([1i64, 2].into_iter(), 2), -3550055125485641917);
+        assert_eq!(hash_tuple(std::iter::empty(), 0), 5740354900026072187);
+    }
+
+    #[test]
+    fn range_len() {
+        let r = |start, stop, step| Range { start, stop, step }.len();
+        assert_eq!(r(0, 10, 1), 10);
+        assert_eq!(r(0, 10, 3), 4);
+        assert_eq!(r(10, 0, -3), 4);
+        assert_eq!(r(5, 5, 1), 0);
+        assert_eq!(r(5, 0, 1), 0);
+        assert_eq!(r(i64::MIN, i64::MAX, i64::MAX), 3);
+    }
+}

@@ -1,0 +1,353 @@
+//! [`Runtime`]: the world (sync), the heap (gc), the builtin types and
+//! the builtins module, shared by every thread that runs Python.
+//!
+//! Nothing here is thread-local or global: a runtime is a `Send + Sync`
+//! value, objects are shared through the heap, and each thread that runs
+//! Python registers its own mutator and [`Interp`].
+
+use std::collections::HashMap;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use stillpoint_gc::{Gc, Heap, HeapConfig};
+use stillpoint_sync::World;
+
+use crate::compile;
+use crate::error::format_syntax_error;
+use crate::interp::{Interp, NativeFn};
+use crate::object::{BuiltinFunction, Class, Dict, Layout, Module, ObjectData, PyObject, PyStr};
+use crate::value::Value;
+
+macro_rules! builtin_types {
+    ($($field:ident = $name:literal),* $(,)?) => {
+        /// The builtin classes (created once per runtime, rooted globally).
+        #[derive(Clone, Copy)]
+        #[allow(missing_docs)]
+        pub struct Types {
+            $(pub $field: Gc<PyObject>,)*
+        }
+
+        impl Types {
+            fn all(&self) -> Vec<Gc<PyObject>> {
+                vec![$(self.$field,)*]
+            }
+        }
+    };
+}
+
+builtin_types! {
+    object = "object", type_ = "type", int = "int", float = "float", str = "str", bool = "bool",
+    none = "NoneType", list = "list", tuple = "tuple", dict = "dict", function = "function",
+    builtin_function = "builtin_function_or_method", method = "method", module = "module",
+    code = "code", range = "range", iterator = "iterator",
+    base_exception = "BaseException", exception = "Exception", type_error = "TypeError",
+    value_error = "ValueError", name_error = "NameError", unbound_local_error = "UnboundLocalError",
+    arithmetic_error = "ArithmeticError", zero_division_error = "ZeroDivisionError",
+    overflow_error = "OverflowError", lookup_error = "LookupError", index_error = "IndexError",
+    key_error = "KeyError", attribute_error = "AttributeError", runtime_error = "RuntimeError",
+    recursion_error = "RecursionError", not_implemented_error = "NotImplementedError",
+    assertion_error = "AssertionError", stop_iteration = "StopIteration",
+    system_exit = "SystemExit", keyboard_interrupt = "KeyboardInterrupt",
+}
+
+/// The default recursion limit (CPython's).
+pub const DEFAULT_RECURSION_LIMIT: u32 = 1000;
+
+/// Where [`Runtime::run_source`] ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The program ran to completion.
+    Completed,
+    /// An uncaught exception (or syntax error) was printed on stderr.
+    UncaughtException,
+}
+
+/// A Python runtime: shareable between threads.
+pub struct Runtime {
+    world: World,
+    heap: Heap,
+    pub(crate) types: Types,
+    pub(crate) builtins: Gc<PyObject>,
+    /// Module objects by name (rooted).
+    modules: Arc<Mutex<HashMap<String, Gc<PyObject>>>>,
+    /// Source texts by file name (for tracebacks).
+    sources: Mutex<HashMap<Arc<str>, Arc<str>>>,
+    stdout: Mutex<BufWriter<std::io::Stdout>>,
+    stdout_is_terminal: bool,
+    recursion_limit: AtomicU32,
+}
+
+impl Runtime {
+    /// A runtime with the default heap configuration.
+    pub fn new() -> Runtime {
+        Runtime::with_heap_config(HeapConfig::default())
+    }
+
+    /// A runtime whose heap uses `config` (e.g. GC stress).
+    pub fn with_heap_config(config: HeapConfig) -> Runtime {
+        let world = World::new();
+        let heap = Heap::new(&world, config);
+        let m = world.register();
+        m.attach();
+        let th = heap.thread(&m);
+        // Allocation never collects, and no safepoint is reached until the
+        // global root below is installed, so the bootstrap needs no rooting.
+        let alloc = |class: Option<Gc<PyObject>>, data: ObjectData| match class {
+            Some(c) => th.alloc(PyObject::new(c, data)),
+            None => th.alloc(PyObject::new_classless(data)),
+        };
+        let new_class =
+            |name: &str, bases: &[Gc<PyObject>], layout: Layout, meta: Option<Gc<PyObject>>| {
+                let mut mro_tail = Vec::new();
+                if let Some(base) = bases.first() {
+                    mro_tail.push(*base);
+                    mro_tail.extend(base.as_class().expect("bases are classes").mro_tail.iter());
+                }
+                alloc(
+                    meta,
+                    ObjectData::Class(Class {
+                        name: name.into(),
+                        bases: bases.into(),
+                        mro_tail: mro_tail.into(),
+                        dict: Mutex::new(Dict::new()),
+                        layout,
+                        module: None,
+                    }),
+                )
+            };
+        let object = new_class("object", &[], Layout::Instance, None);
+        let type_ = new_class("type", &[object], Layout::Builtin, None);
+        object.set_class(type_);
+        type_.set_class(type_);
+        let t = Some(type_);
+        let b = |name: &str| new_class(name, &[object], Layout::Builtin, t);
+        let int = b("int");
+        let base_exception = new_class("BaseException", &[object], Layout::Exception, t);
+        let exception = new_class("Exception", &[base_exception], Layout::Exception, t);
+        let exc = |name: &str, base: Gc<PyObject>| new_class(name, &[base], Layout::Exception, t);
+        let arithmetic_error = exc("ArithmeticError", exception);
+        let lookup_error = exc("LookupError", exception);
+        let name_error = exc("NameError", exception);
+        let runtime_error = exc("RuntimeError", exception);
+        let types = Types {
+            object,
+            type_,
+            int,
+            float: b("float"),
+            str: b("str"),
+            bool: new_class("bool", &[int], Layout::Builtin, t),
+            none: b("NoneType"),
+            list: b("list"),
+            tuple: b("tuple"),
+            dict: b("dict"),
+            function: b("function"),
+            builtin_function: b("builtin_function_or_method"),
+            method: b("method"),
+            module: b("module"),
+            code: b("code"),
+            range: b("range"),
+            iterator: b("iterator"),
+            base_exception,
+            exception,
+            type_error: exc("TypeError", exception),
+            value_error: exc("ValueError", exception),
+            name_error,
+            unbound_local_error: exc("UnboundLocalError", name_error),
+            arithmetic_error,
+            zero_division_error: exc("ZeroDivisionError", arithmetic_error),
+            overflow_error: exc("OverflowError", arithmetic_error),
+            lookup_error,
+            index_error: exc("IndexError", lookup_error),
+            key_error: exc("KeyError", lookup_error),
+            attribute_error: exc("AttributeError", exception),
+            runtime_error,
+            recursion_error: exc("RecursionError", runtime_error),
+            not_implemented_error: exc("NotImplementedError", runtime_error),
+            assertion_error: exc("AssertionError", exception),
+            stop_iteration: exc("StopIteration", exception),
+            system_exit: exc("SystemExit", base_exception),
+            keyboard_interrupt: exc("KeyboardInterrupt", base_exception),
+        };
+        let str_value =
+            |s: &str| Value::object(alloc(Some(types.str), ObjectData::Str(PyStr::new(s))));
+        let native = |name: &'static str, func: NativeFn| {
+            Value::object(alloc(
+                Some(types.builtin_function),
+                ObjectData::Builtin(BuiltinFunction {
+                    name,
+                    func,
+                    bound: None,
+                }),
+            ))
+        };
+        // Class dicts: builtin methods, and `__name__`-less entries.
+        for (class, methods) in crate::builtins::type_methods(&types) {
+            let Some(c) = class.as_class() else { continue };
+            let mut dict = c.dict.lock();
+            for (name, func) in methods {
+                dict.insert(str_value(name), native(name, func))
+                    .expect("str keys hash");
+            }
+        }
+        // The builtins module.
+        let builtins_dict = alloc(Some(types.dict), ObjectData::Dict(Mutex::new(Dict::new())));
+        {
+            let ObjectData::Dict(d) = &builtins_dict.data else {
+                unreachable!()
+            };
+            let mut d = d.lock();
+            for (name, func) in crate::builtins::functions() {
+                d.insert(str_value(name), native(name, func))
+                    .expect("str keys hash");
+            }
+            for class in types.all() {
+                let name = class.as_class().expect("a class").name.to_string();
+                if !matches!(
+                    name.as_str(),
+                    "NoneType"
+                        | "function"
+                        | "builtin_function_or_method"
+                        | "method"
+                        | "module"
+                        | "code"
+                        | "iterator"
+                ) {
+                    d.insert(str_value(&name), Value::object(class))
+                        .expect("str keys hash");
+                }
+            }
+            d.insert(str_value("__name__"), str_value("builtins"))
+                .expect("str keys hash");
+        }
+        let builtins = alloc(
+            Some(types.module),
+            ObjectData::Module(Module {
+                name: "builtins".into(),
+                dict: builtins_dict,
+                file: None,
+            }),
+        );
+        let modules = Arc::new(Mutex::new(HashMap::new()));
+        modules.lock().insert("builtins".to_string(), builtins);
+        let roots = types.all();
+        let modules_for_roots = modules.clone();
+        heap.add_global_root(move |tracer: &mut stillpoint_gc::Tracer| {
+            for class in &roots {
+                tracer.mark(*class);
+            }
+            // The modules lock is never held across a safepoint.
+            for module in modules_for_roots.lock().values() {
+                tracer.mark(*module);
+            }
+        });
+        drop(th);
+        drop(m);
+        let stdout = std::io::stdout();
+        Runtime {
+            world,
+            heap,
+            types,
+            builtins,
+            modules,
+            sources: Mutex::new(HashMap::new()),
+            stdout_is_terminal: stdout.is_terminal(),
+            stdout: Mutex::new(BufWriter::with_capacity(1 << 16, stdout)),
+            recursion_limit: AtomicU32::new(DEFAULT_RECURSION_LIMIT),
+        }
+    }
+
+    /// The world (mutator registry, pauses, events).
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The heap.
+    pub fn heap(&self) -> &Heap {
+        &self.heap
+    }
+
+    /// The recursion limit (Python frames per thread).
+    pub fn recursion_limit(&self) -> u32 {
+        self.recursion_limit.load(Ordering::Relaxed)
+    }
+
+    /// Sets the recursion limit.
+    pub fn set_recursion_limit(&self, limit: u32) {
+        self.recursion_limit.store(limit.max(1), Ordering::Relaxed);
+    }
+
+    /// Registers a module (rooted for the runtime's life).
+    pub(crate) fn add_module(&self, name: &str, module: Gc<PyObject>) {
+        self.modules.lock().insert(name.to_string(), module);
+    }
+
+    /// Remembers a file's source for tracebacks.
+    pub(crate) fn add_source(&self, filename: &Arc<str>, source: &str) {
+        self.sources
+            .lock()
+            .insert(filename.clone(), Arc::from(source));
+    }
+
+    /// Line `line` (1-based) of a remembered source.
+    pub(crate) fn source_line(&self, filename: &str, line: u32) -> Option<String> {
+        let sources = self.sources.lock();
+        let text = sources.get(filename)?;
+        text.lines()
+            .nth((line as usize).checked_sub(1)?)
+            .map(str::to_string)
+    }
+
+    /// Writes to stdout (atomically: one lock per call).
+    pub fn write_stdout(&self, text: &str) {
+        let mut out = self.stdout.lock();
+        let _ = out.write_all(text.as_bytes());
+        if self.stdout_is_terminal {
+            let _ = out.flush();
+        }
+    }
+
+    /// Flushes stdout.
+    pub fn flush_stdout(&self) {
+        let _ = self.stdout.lock().flush();
+    }
+
+    /// Compiles and runs `source` as the `__main__` module on the calling
+    /// thread (which becomes a mutator for the duration). An uncaught
+    /// exception or syntax error is printed on stderr in CPython's format.
+    pub fn run_source(&self, source: &str, filename: &str) -> Outcome {
+        let filename: Arc<str> = Arc::from(filename);
+        self.add_source(&filename, source);
+        let compiled = match compile::compile_module(source) {
+            Ok(c) => c,
+            Err(e) => {
+                self.flush_stdout();
+                eprint!("{}", format_syntax_error(&filename, &e));
+                return Outcome::UncaughtException;
+            }
+        };
+        let m = self.world.register();
+        m.attach();
+        let th = self.heap.thread(&m);
+        let mut interp = Interp::new(self, th);
+        let outcome = match interp.run_module(&compiled, "__main__", &filename) {
+            Ok(()) => Outcome::Completed,
+            Err(err) => {
+                let text = interp.format_exception(err);
+                self.flush_stdout();
+                eprint!("{text}");
+                Outcome::UncaughtException
+            }
+        };
+        drop(interp);
+        self.flush_stdout();
+        outcome
+    }
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Runtime::new()
+    }
+}
