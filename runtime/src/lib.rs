@@ -23,6 +23,7 @@ pub mod bytecode;
 pub mod compile;
 pub mod error;
 pub mod interp;
+pub mod modules;
 pub mod object;
 pub mod runtime;
 pub mod value;

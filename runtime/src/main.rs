@@ -13,21 +13,31 @@ use stillpoint_gc::HeapConfig;
 const INTERPRETER_STACK: usize = 256 << 20;
 
 fn usage() -> ExitCode {
-    eprintln!("usage: stillpoint [-X gc-stress] FILE.py [args...] | stillpoint [-X gc-stress] -c CODE [args...]");
+    eprintln!("usage: stillpoint [-X gc-stress] [-X stats] [--stats-json PATH] FILE.py [args...] | stillpoint [options] -c CODE [args...]");
     ExitCode::from(2)
 }
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut gc_stress = false;
-    while args.first().map(String::as_str) == Some("-X") {
-        match args.get(1).map(String::as_str) {
-            Some("gc-stress") => gc_stress = true,
-            Some(other) => {
-                eprintln!("stillpoint: unknown -X option {other}");
-                return usage();
-            }
-            None => return usage(),
+    let mut stats = false;
+    let mut stats_json: Option<String> = None;
+    loop {
+        match args.first().map(String::as_str) {
+            Some("-X") => match args.get(1).map(String::as_str) {
+                Some("gc-stress") => gc_stress = true,
+                Some("stats") => stats = true,
+                Some(other) => {
+                    eprintln!("stillpoint: unknown -X option {other}");
+                    return usage();
+                }
+                None => return usage(),
+            },
+            Some("--stats-json") => match args.get(1) {
+                Some(path) => stats_json = Some(path.clone()),
+                None => return usage(),
+            },
+            _ => break,
         }
         args.drain(..2);
     }
@@ -69,11 +79,30 @@ fn main() -> ExitCode {
         .stack_size(INTERPRETER_STACK)
         .spawn(move || {
             let rt = Runtime::with_heap_config(HeapConfig::default().gc_stress(gc_stress));
-            rt.run_source(&source, &filename)
+            // sys.argv: the script as given (or "-c") and its arguments.
+            let argv: Vec<String> = if args[0] == "-c" {
+                std::iter::once("-c".to_string())
+                    .chain(args[2..].iter().cloned())
+                    .collect()
+            } else {
+                args.clone()
+            };
+            rt.set_argv(argv);
+            let outcome = rt.run_source(&source, &filename);
+            if stats {
+                eprint!("{}", rt.stats_summary());
+            }
+            if let Some(path) = &stats_json {
+                if let Err(e) = std::fs::write(path, rt.stats_json()) {
+                    eprintln!("stillpoint: can't write {path}: {e}");
+                }
+            }
+            outcome
         });
     match worker.map(|h| h.join()) {
         Ok(Ok(Outcome::Completed)) => ExitCode::SUCCESS,
         Ok(Ok(Outcome::UncaughtException)) => ExitCode::from(1),
+        Ok(Ok(Outcome::Exit(code))) => ExitCode::from(code as u8),
         _ => {
             eprintln!("stillpoint: internal error");
             ExitCode::from(70)

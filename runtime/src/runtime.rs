@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
@@ -17,6 +18,8 @@ use stillpoint_sync::World;
 use crate::compile;
 use crate::error::format_syntax_error;
 use crate::interp::{Interp, NativeFn};
+use crate::modules::random::RandomState;
+use crate::modules::thread::ThreadRegistry;
 use crate::object::{BuiltinFunction, Class, Dict, Layout, Module, ObjectData, PyObject, PyStr};
 use crate::value::Value;
 
@@ -42,6 +45,8 @@ builtin_types! {
     none = "NoneType", list = "list", tuple = "tuple", dict = "dict", function = "function",
     builtin_function = "builtin_function_or_method", method = "method", module = "module",
     code = "code", range = "range", iterator = "iterator",
+    // Language-helper hook (closures, slices, generators): types the interpreter creates.
+    cell = "cell", slice = "slice", generator = "generator",
     base_exception = "BaseException", exception = "Exception", type_error = "TypeError",
     value_error = "ValueError", name_error = "NameError", unbound_local_error = "UnboundLocalError",
     arithmetic_error = "ArithmeticError", zero_division_error = "ZeroDivisionError",
@@ -50,6 +55,8 @@ builtin_types! {
     recursion_error = "RecursionError", not_implemented_error = "NotImplementedError",
     assertion_error = "AssertionError", stop_iteration = "StopIteration",
     system_exit = "SystemExit", keyboard_interrupt = "KeyboardInterrupt",
+    import_error = "ImportError", module_not_found_error = "ModuleNotFoundError",
+    syntax_error = "SyntaxError",
 }
 
 /// The default recursion limit (CPython's).
@@ -62,6 +69,8 @@ pub enum Outcome {
     Completed,
     /// An uncaught exception (or syntax error) was printed on stderr.
     UncaughtException,
+    /// `SystemExit` ended the program with this exit status.
+    Exit(i32),
 }
 
 /// A Python runtime: shareable between threads.
@@ -77,6 +86,14 @@ pub struct Runtime {
     stdout: Mutex<BufWriter<std::io::Stdout>>,
     stdout_is_terminal: bool,
     recursion_limit: AtomicU32,
+    /// `sys.argv`.
+    argv: Mutex<Vec<String>>,
+    /// Where `import` looks for `.py` modules.
+    search_path: Mutex<Vec<PathBuf>>,
+    /// Python threads and the primitives of `_thread`.
+    pub(crate) threads: Arc<ThreadRegistry>,
+    /// The generator behind the `random` module.
+    pub(crate) random: RandomState,
 }
 
 impl Runtime {
@@ -131,6 +148,7 @@ impl Runtime {
         let lookup_error = exc("LookupError", exception);
         let name_error = exc("NameError", exception);
         let runtime_error = exc("RuntimeError", exception);
+        let import_error = exc("ImportError", exception);
         let types = Types {
             object,
             type_,
@@ -149,6 +167,10 @@ impl Runtime {
             code: b("code"),
             range: b("range"),
             iterator: b("iterator"),
+            // Language-helper hook: see `builtin_types!`.
+            cell: b("cell"),
+            slice: b("slice"),
+            generator: b("generator"),
             base_exception,
             exception,
             type_error: exc("TypeError", exception),
@@ -169,6 +191,9 @@ impl Runtime {
             stop_iteration: exc("StopIteration", exception),
             system_exit: exc("SystemExit", base_exception),
             keyboard_interrupt: exc("KeyboardInterrupt", base_exception),
+            import_error,
+            module_not_found_error: exc("ModuleNotFoundError", import_error),
+            syntax_error: exc("SyntaxError", exception),
         };
         let str_value =
             |s: &str| Value::object(alloc(Some(types.str), ObjectData::Str(PyStr::new(s))));
@@ -233,7 +258,11 @@ impl Runtime {
         modules.lock().insert("builtins".to_string(), builtins);
         let roots = types.all();
         let modules_for_roots = modules.clone();
+        let threads = Arc::new(ThreadRegistry::default());
+        let threads_for_roots = threads.clone();
         heap.add_global_root(move |tracer: &mut stillpoint_gc::Tracer| {
+            // The registry's lock is never held across a safepoint either.
+            threads_for_roots.trace(tracer);
             for class in &roots {
                 tracer.mark(*class);
             }
@@ -255,6 +284,10 @@ impl Runtime {
             stdout_is_terminal: stdout.is_terminal(),
             stdout: Mutex::new(BufWriter::with_capacity(1 << 16, stdout)),
             recursion_limit: AtomicU32::new(DEFAULT_RECURSION_LIMIT),
+            argv: Mutex::new(Vec::new()),
+            search_path: Mutex::new(Vec::new()),
+            threads,
+            random: RandomState::default(),
         }
     }
 
@@ -281,6 +314,51 @@ impl Runtime {
     /// Registers a module (rooted for the runtime's life).
     pub(crate) fn add_module(&self, name: &str, module: Gc<PyObject>) {
         self.modules.lock().insert(name.to_string(), module);
+    }
+
+    /// A registered module.
+    pub(crate) fn module(&self, name: &str) -> Option<Gc<PyObject>> {
+        self.modules.lock().get(name).copied()
+    }
+
+    /// Forgets a module (its import failed).
+    pub(crate) fn remove_module(&self, name: &str) {
+        self.modules.lock().remove(name);
+    }
+
+    /// Every registered module, by name.
+    pub(crate) fn module_list(&self) -> Vec<(String, Gc<PyObject>)> {
+        let mut list: Vec<_> = self
+            .modules
+            .lock()
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        list
+    }
+
+    /// Sets `sys.argv` (the script name first).
+    pub fn set_argv(&self, argv: Vec<String>) {
+        *self.argv.lock() = argv;
+    }
+
+    /// `sys.argv`.
+    pub fn argv(&self) -> Vec<String> {
+        self.argv.lock().clone()
+    }
+
+    /// The directories `import` searches for `.py` modules.
+    pub fn search_path(&self) -> Vec<PathBuf> {
+        self.search_path.lock().clone()
+    }
+
+    /// Adds a directory to the module search path.
+    pub fn add_search_path(&self, dir: PathBuf) {
+        let mut path = self.search_path.lock();
+        if !path.contains(&dir) {
+            path.push(dir);
+        }
     }
 
     /// Remembers a file's source for tracebacks.
@@ -327,12 +405,24 @@ impl Runtime {
                 return Outcome::UncaughtException;
             }
         };
+        // Modules beside the script are importable.
+        let script = std::path::Path::new(&*filename);
+        if script.is_file() {
+            if let Some(dir) = script.parent() {
+                self.add_search_path(dir.to_path_buf());
+            }
+        }
+        self.threads.enter_source();
         let m = self.world.register();
         m.attach();
         let th = self.heap.thread(&m);
         let mut interp = Interp::new(self, th);
         let outcome = match interp.run_module(&compiled, "__main__", &filename) {
             Ok(()) => Outcome::Completed,
+            Err(err) if interp.isinstance(err.0, self.types.system_exit) => {
+                interp.push_root(err.0);
+                self.system_exit_status(&mut interp, err.0)
+            }
             Err(err) => {
                 let text = interp.format_exception(err);
                 self.flush_stdout();
@@ -341,8 +431,113 @@ impl Runtime {
             }
         };
         drop(interp);
+        drop(m);
+        // The main thread waits for the other threads (detached: its
+        // mutator is gone, so their pauses never wait for it).
+        self.threads.leave_source();
         self.flush_stdout();
         outcome
+    }
+
+    /// The exit status for an uncaught `SystemExit` (CPython's rules: None
+    /// is 0, an int is itself, anything else is printed and gives 1).
+    fn system_exit_status(&self, interp: &mut Interp<'_>, exc: Value) -> Outcome {
+        let args = match exc.data() {
+            Some(ObjectData::Exception(e)) => *e.args.lock(),
+            _ => Value::NONE,
+        };
+        let code = match args.data() {
+            Some(ObjectData::Tuple(items)) if items.len() == 1 => items[0],
+            Some(ObjectData::Tuple(items)) if items.is_empty() => Value::NONE,
+            _ => args,
+        };
+        if code.is_none() {
+            return Outcome::Exit(0);
+        }
+        if let Some(n) = interp.as_i64(code) {
+            return Outcome::Exit(n as i32);
+        }
+        let text = interp.str(code).unwrap_or_default();
+        self.flush_stdout();
+        eprintln!("{text}");
+        Outcome::Exit(1)
+    }
+}
+
+impl Runtime {
+    /// The runtime's statistics as JSON: `specialization` (empty until the
+    /// specializing tier exists), `executors`, `events`, `pauses` (sync)
+    /// and `gc` (the heap).
+    pub fn stats_json(&self) -> String {
+        let sync = self.world.stats();
+        let gc = self.heap.stats();
+        let percentiles = |p: &stillpoint_sync::Percentiles| {
+            format!(
+                "{{\"p50_ns\": {}, \"p99_ns\": {}, \"max_ns\": {}}}",
+                p.p50, p.p99, p.max
+            )
+        };
+        let e = &sync.executors;
+        let executors = format!(
+            "{{\"created\": {}, \"installed\": {}, \"install_failed\": {}, \"unlinked\": {}, \"retired\": {}, \"freed\": {}, \"live\": {}, \"pending_reclamation\": {}}}",
+            e.created, e.installed, e.install_failed, e.unlinked, e.retired, e.freed, e.live, e.pending_reclamation
+        );
+        let events: Vec<String> = sync
+            .events
+            .iter()
+            .map(|ev| {
+                format!(
+                    "{{\"kind\": \"{:?}\", \"threshold\": \"{:?}\", \"invalidating_fires\": {}, \"executors_invalidated\": {}, \"threshold_reached\": {}}}",
+                    ev.kind, ev.threshold, ev.invalidating_fires, ev.executors_invalidated, ev.threshold_reached
+                )
+            })
+            .collect();
+        let pauses = format!(
+            "{{\"count\": {}, \"time_to_safepoint\": {}, \"length\": {}}}",
+            sync.pauses.count,
+            percentiles(&sync.pauses.time_to_safepoint),
+            percentiles(&sync.pauses.length)
+        );
+        let gc = format!(
+            "{{\"collections\": {}, \"collections_skipped\": {}, \"objects_freed\": {}, \"bytes_freed\": {}, \"heap_size\": {}, \"live_bytes\": {}, \"large_objects\": {}}}",
+            gc.collections, gc.collections_skipped, gc.objects_freed, gc.bytes_freed, gc.heap_size, gc.live_bytes, gc.large_objects
+        );
+        format!(
+            "{{\"specialization\": {{}}, \"executors\": {executors}, \"events\": [{}], \"pauses\": {pauses}, \"gc\": {gc}}}\n",
+            events.join(", ")
+        )
+    }
+
+    /// A readable summary of [`Runtime::stats_json`]'s data (`-X stats`).
+    pub fn stats_summary(&self) -> String {
+        let sync = self.world.stats();
+        let gc = self.heap.stats();
+        let e = &sync.executors;
+        let mut out = String::from("stillpoint statistics\n");
+        out.push_str("  specialization: (no specializing tier yet)\n");
+        out.push_str(&format!(
+            "  executors: created {}, installed {}, install failed {}, live {}, freed {}\n",
+            e.created, e.installed, e.install_failed, e.live, e.freed
+        ));
+        for ev in &sync.events {
+            out.push_str(&format!(
+                "  event {:?}: {} invalidating fires, {} executors invalidated\n",
+                ev.kind, ev.invalidating_fires, ev.executors_invalidated
+            ));
+        }
+        out.push_str(&format!(
+            "  pauses: {} (time to safepoint p50 {} ns, max {} ns; length p50 {} ns, max {} ns)\n",
+            sync.pauses.count,
+            sync.pauses.time_to_safepoint.p50,
+            sync.pauses.time_to_safepoint.max,
+            sync.pauses.length.p50,
+            sync.pauses.length.max
+        ));
+        out.push_str(&format!(
+            "  gc: {} collections, {} objects freed, heap {} bytes, live {} bytes\n",
+            gc.collections, gc.objects_freed, gc.heap_size, gc.live_bytes
+        ));
+        out
     }
 }
 

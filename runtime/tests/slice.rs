@@ -191,16 +191,13 @@ fn traceback_lists_frames_outermost_first() {
 
 #[test]
 fn unsupported_syntax_is_a_syntax_error_with_a_caret() {
-    let o = run("x = 1\ny = [i for i in range(3)]\n");
+    let o = run("x = 1\nmatch x:\n    case 1:\n        pass\n");
     let err = String::from_utf8_lossy(&o.stderr);
     let lines: Vec<&str> = err.lines().collect();
     assert!(lines[0].ends_with("line 2"), "{err}");
-    assert_eq!(lines[1], "    y = [i for i in range(3)]");
-    assert_eq!(lines[2], "        ^");
-    assert_eq!(
-        lines[3],
-        "SyntaxError: list comprehensions is not supported yet"
-    );
+    assert_eq!(lines[1], "    match x:");
+    assert_eq!(lines[2], "    ^");
+    assert_eq!(lines[3], "SyntaxError: 'match' is not supported yet");
     assert_eq!(o.status.code(), Some(1));
     let o = run("x = = 1\n");
     assert_eq!(last_stderr_line(&o), "SyntaxError: invalid syntax");
@@ -231,4 +228,53 @@ fn garbage_is_collected_while_live_data_survives() {
          total = 0\nfor pair in keep:\n    total += pair[0] + len(pair[1])\nprint(total)\n",
         "20390\n",
     );
+}
+
+// ---------------------------------------------------------------- language extensions
+
+#[test]
+fn closures_nonlocal_and_lambdas() {
+    check(
+        "def counter():\n    n = 0\n    def inc(k=1, *, by=1):\n        nonlocal n\n        n += k * by\n        return n\n    return inc\nc = counter()\nc(); c(2)\nprint(c(by=10))\nadders = [lambda x, i=i: x + i for i in range(3)]\nprint([f(10) for f in adders])\ndef outer():\n    x = 'a'\n    def mid():\n        def inner():\n            return x * 2\n        return inner\n    return mid()()\nprint(outer())\n",
+        "13\n[10, 11, 12]\naa\n",
+    );
+}
+
+#[test]
+fn star_args_kwargs_and_decorators() {
+    check(
+        "def f(a, *rest, k=0, **kw):\n    return (a, rest, k, sorted(kw.items()))\nprint(f(1, 2, 3, k=4, z=5))\nxs = [1, 2]\nd = {'k': 7, 'q': 8}\nprint(f(*xs, **d))\ndef deco(fn):\n    def wrapper(*a, **k):\n        return ('wrapped', fn(*a, **k))\n    return wrapper\n@deco\ndef g(a, b=2):\n    return a + b\nprint(g(1), g(1, b=5))\ndef tag(cls):\n    cls.tagged = True\n    return cls\n@tag\nclass C:\n    pass\nprint(C.tagged)\n",
+        "(1, (2, 3), 4, [('z', 5)])\n(1, (2,), 7, [('q', 8)])\n('wrapped', 3) ('wrapped', 6)\nTrue\n",
+    );
+    let o = run("def f(*, k):\n    return k\nf()\n");
+    assert_eq!(
+        last_stderr_line(&o),
+        "TypeError: f() missing 1 required keyword-only argument: 'k'"
+    );
+}
+
+#[test]
+fn comprehensions_slices_del_and_unpacking() {
+    check(
+        "print([x * x for x in range(6) if x % 2], {k: v for k, v in [('a', 1), ('b', 2)]})\nprint([(i, j) for i in range(3) for j in range(i)])\nl = list(range(10))\nprint(l[::2], l[-3:], l[::-1][:3], 'hello'[1:4], (1, 2, 3)[1:])\nl[2:5] = ['a']\ndel l[0]\nprint(l)\ndel l[::2]\nprint(l)\nfirst, *mid, last = range(5)\nprint(first, mid, last)\nx = 1\ndel x\ntry:\n    x\nexcept NameError as e:\n    print(e)\nprint([*l, *'ab'], (*l,))\n",
+        "[1, 9, 25] {'a': 1, 'b': 2}\n[(1, 0), (2, 0), (2, 1)]\n[0, 2, 4, 6, 8] [7, 8, 9] [9, 8, 7] ell (2, 3)\n[1, 'a', 5, 6, 7, 8, 9]\n['a', 6, 8]\n0 [1, 2, 3] 4\nname 'x' is not defined\n['a', 6, 8, 'a', 'b'] ('a', 6, 8)\n",
+    );
+}
+
+#[test]
+fn generators_send_and_yield_from() {
+    check(
+        "def gen(n):\n    for i in range(n):\n        x = yield i\n        if x:\n            print('got', x)\n    return 'done'\nprint(list(gen(3)))\ng = gen(3)\nprint(next(g), g.send('hi'))\ndef deleg():\n    r = yield from gen(2)\n    print('r', r)\n    yield from [7, 8]\nprint(list(deleg()))\nprint(sum(x * x for x in range(10)))\ndef fib():\n    a, b = 0, 1\n    while True:\n        yield a\n        a, b = b, a + b\nf = fib()\nprint([next(f) for _ in range(10)])\ng = gen(1)\nnext(g)\ntry:\n    g.__next__()\nexcept StopIteration as e:\n    print('stop', e.value)\n",
+        "[0, 1, 2]\ngot hi\n0 1\nr done\n[0, 1, 7, 8]\n285\n[0, 1, 1, 2, 3, 5, 8, 13, 21, 34]\nstop done\n",
+    );
+}
+
+#[test]
+fn multiple_inheritance_and_zero_argument_super() {
+    check(
+        "class A:\n    def who(self):\n        return 'A'\nclass B(A):\n    def who(self):\n        return 'B' + super().who()\nclass C(A):\n    def who(self):\n        return 'C' + super().who()\nclass D(B, C):\n    def who(self):\n        return 'D' + super().who()\nprint(D().who(), [k.__name__ for k in D.__mro__])\nclass E(Exception):\n    def __init__(self, msg):\n        super().__init__('E: ' + msg)\nprint(E('x'))\n",
+        "DBCA ['D', 'B', 'C', 'A', 'object']\nE: x\n",
+    );
+    let o = run("class A: pass\nclass B(A): pass\nclass X(A, B): pass\n");
+    assert_eq!(last_stderr_line(&o), "order (MRO) for bases A, B");
 }

@@ -179,8 +179,13 @@ fn with_dict<R>(v: Value, f: impl FnOnce(&mut Dict) -> R) -> Option<R> {
 fn print(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Value> {
     let mut sep = " ".to_string();
     let mut end = "\n".to_string();
+    let mut file = None;
     for (k, v) in kwargs {
         let key = i.str_of(*k).unwrap_or_default();
+        if key == "file" {
+            file = Some(*v).filter(|f| !f.is_none());
+            continue;
+        }
         let value = if v.is_none() {
             None
         } else {
@@ -205,7 +210,20 @@ fn print(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Val
         line.push_str(&i.str(*a)?);
     }
     line.push_str(&end);
-    i.rt.write_stdout(&line);
+    match file {
+        // Any object with a `write` method (sys.stderr, a user stream).
+        Some(f) => {
+            let write = i.new_str("write");
+            let method = i.get_attr(f, write)?;
+            i.push_root(method);
+            let text = i.new_str(&line);
+            let mark = i.push_root(text);
+            let r = i.call_value(method, &[text], &[]);
+            i.truncate_roots(mark - 1);
+            r?;
+        }
+        None => i.rt.write_stdout(&line),
+    }
     Ok(Value::NONE)
 }
 
@@ -651,30 +669,26 @@ pub fn construct(
     if class == t.dict {
         arity(i, "dict", args, 0, 1)?;
         let mut dict = Dict::new();
-        if let Some(src) = args.first() {
-            if let Some(items) = with_dict(*src, |d| d.items().collect::<Vec<_>>()) {
-                for (k, v) in items {
+        // The dict under construction is not a heap object yet, and `hash`
+        // (a `__hash__`) or advancing an iterator may run Python code: every
+        // key and value stays rooted on the value stack until it is built.
+        let mark = i.root_mark();
+        let built = (|| {
+            if let Some(src) = args.first() {
+                for (k, v) in dict_source_pairs(i, *src)? {
                     let h = i.hash(k)?;
                     dict.insert_hashed(h, k, v);
                 }
-            } else {
-                for pair in i.collect_iterable(*src)? {
-                    let kv = i.collect_iterable(pair)?;
-                    if kv.len() != 2 {
-                        return i.value_error(
-                            "dictionary update sequence element has the wrong length",
-                        );
-                    }
-                    let h = i.hash(kv[0])?;
-                    dict.insert_hashed(h, kv[0], kv[1]);
-                }
             }
-        }
-        for (k, v) in kwargs {
-            let h = i.hash(*k)?;
-            dict.insert_hashed(h, *k, *v);
-        }
-        return Ok(i.new_dict(dict));
+            for (k, v) in kwargs {
+                let h = i.hash(*k)?;
+                dict.insert_hashed(h, *k, *v);
+            }
+            Ok(())
+        })();
+        let result = built.map(|()| i.new_dict(dict));
+        i.truncate_roots(mark);
+        return result;
     }
     if class == t.type_ {
         arity(i, "type", args, 1, 1)?;
@@ -1210,22 +1224,23 @@ fn dict_setdefault(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResul
 
 fn dict_update(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Value> {
     let d = dict_self(i, args, "update", 0, 1)?;
+    let mark = i.root_mark();
+    let result = dict_update_from(i, d, args.get(1).copied(), kwargs);
+    i.truncate_roots(mark);
+    result
+}
+
+/// [`dict_update`] once its receiver is known; roots pushed here are
+/// released by the caller.
+fn dict_update_from(
+    i: &mut Interp<'_>,
+    d: Value,
+    src: Option<Value>,
+    kwargs: Kwargs<'_>,
+) -> PyResult<Value> {
     let mut pairs: Vec<(Value, Value)> = Vec::new();
-    if let Some(src) = args.get(1) {
-        match with_dict(*src, |s| s.items().collect::<Vec<_>>()) {
-            Some(items) => pairs.extend(items),
-            None => {
-                for pair in i.collect_iterable(*src)? {
-                    let kv = i.collect_iterable(pair)?;
-                    if kv.len() != 2 {
-                        return i.value_error(
-                            "dictionary update sequence element has the wrong length",
-                        );
-                    }
-                    pairs.push((kv[0], kv[1]));
-                }
-            }
-        }
+    if let Some(src) = src {
+        pairs = dict_source_pairs(i, src)?;
     }
     pairs.extend(kwargs.iter().copied());
     for (k, v) in pairs {
@@ -1250,4 +1265,33 @@ fn dict_clear(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Val
     let d = dict_self(i, args, "clear", 0, 0)?;
     with_dict(d, Dict::clear);
     Ok(Value::NONE)
+}
+
+/// The (key, value) pairs of `dict(src)` / `d.update(src)`: a dict's items,
+/// or an iterable of 2-item iterables. Each key and value is also pushed on
+/// the value stack (rooted: collecting may run Python code); the caller
+/// truncates the stack when it is done with them.
+fn dict_source_pairs(i: &mut Interp<'_>, src: Value) -> PyResult<Vec<(Value, Value)>> {
+    let pairs = match with_dict(src, |d| d.items().collect::<Vec<_>>()) {
+        Some(items) => items,
+        None => {
+            let sources = i.collect_iterable(src)?;
+            i.root_all(&sources);
+            let mut pairs = Vec::with_capacity(sources.len());
+            for pair in sources {
+                let kv = i.collect_iterable(pair)?;
+                if kv.len() != 2 {
+                    return i
+                        .value_error("dictionary update sequence element has the wrong length");
+                }
+                i.root_all(&kv);
+                pairs.push((kv[0], kv[1]));
+            }
+            return Ok(pairs);
+        }
+    };
+    for (k, v) in &pairs {
+        i.root_all(&[*k, *v]);
+    }
+    Ok(pairs)
 }

@@ -41,6 +41,9 @@ pub enum Operand {
     Conversion,
     /// Instruction-specific flags.
     Flags,
+    /// An index into the frame's cells and free variables (cellvars
+    /// first, then freevars).
+    Deref,
 }
 
 macro_rules! define_instructions {
@@ -170,9 +173,11 @@ define_instructions! {
     UnpackSequence(Count) fall: |n| n - 1, jump: |n| n - 1;
     /// Returns the top of the stack.
     ReturnValue(None) fall: |_| -1, jump: |_| -1;
-    /// `[defaults,] code, qualname` → function (flag 1: a defaults tuple
-    /// lies below the code).
-    MakeFunction(Flags) fall: |f| -1 - (f & 1), jump: |f| -1 - (f & 1);
+    /// `[defaults,] [kwdefaults,] [closure,] code, qualname` → function
+    /// (flag 1: a defaults tuple, 2: a keyword-only defaults dict, 4: a
+    /// tuple of cells lie below the code).
+    MakeFunction(Flags) fall: |f| -1 - (f & 7).count_ones() as i32,
+        jump: |f| -1 - (f & 7).count_ones() as i32;
     /// `body function, name, base × n` → class (runs the body first).
     MakeClass(Count) fall: |n| -1 - n, jump: |n| -1 - n;
     /// Raises: 0 operands re-raises the exception being handled; 1 raises
@@ -188,6 +193,79 @@ define_instructions! {
     CheckExcMatch(None) fall: |_| 0, jump: |_| 0;
     /// Pushes `AssertionError`.
     LoadAssertionError(None) fall: |_| 1, jump: |_| 1;
+    /// Pushes the contents of a cell (NameError/UnboundLocalError if
+    /// empty).
+    LoadDeref(Deref) fall: |_| 1, jump: |_| 1;
+    /// Pops into a cell.
+    StoreDeref(Deref) fall: |_| -1, jump: |_| -1;
+    /// Empties a cell (`del`).
+    DeleteDeref(Deref) fall: |_| 0, jump: |_| 0;
+    /// Pushes the cell object itself (to build a closure).
+    LoadClosure(Deref) fall: |_| 1, jump: |_| 1;
+    /// Unbinds a local (`del`).
+    DeleteFast(Local) fall: |_| 0, jump: |_| 0;
+    /// Removes a global (`del`).
+    DeleteGlobal(Name) fall: |_| 0, jump: |_| 0;
+    /// Removes a name from the frame's namespace (`del`).
+    DeleteName(Name) fall: |_| 0, jump: |_| 0;
+    /// `obj` → (deletes `obj.name`).
+    DeleteAttr(Name) fall: |_| -1, jump: |_| -1;
+    /// `container, key` → (deletes `container[key]`).
+    DeleteSubscr(None) fall: |_| -2, jump: |_| -2;
+    /// `start, stop[, step]` → slice.
+    BuildSlice(Count) fall: |n| 1 - n, jump: |n| 1 - n;
+    /// `item × n` → set.
+    BuildSet(Count) fall: |n| 1 - n, jump: |n| 1 - n;
+    /// `item` → (appends it to the list n deep after the pop).
+    ListAppend(Count) fall: |_| -1, jump: |_| -1;
+    /// `iterable` → (extends the list n deep after the pop).
+    ListExtend(Count) fall: |_| -1, jump: |_| -1;
+    /// `item` → (adds it to the set n deep after the pop).
+    SetAdd(Count) fall: |_| -1, jump: |_| -1;
+    /// `iterable` → (adds its items to the set n deep after the pop).
+    SetUpdate(Count) fall: |_| -1, jump: |_| -1;
+    /// `key, value` → (stores it in the dict n deep after the pops).
+    MapAdd(Count) fall: |_| -2, jump: |_| -2;
+    /// `mapping` → (updates the dict n deep after the pop).
+    DictUpdate(Count) fall: |_| -1, jump: |_| -1;
+    /// `mapping` → (updates the dict n deep after the pop; a repeated key
+    /// is a TypeError: keyword arguments).
+    DictMerge(Count) fall: |_| -1, jump: |_| -1;
+    /// `list` → tuple.
+    ListToTuple(None) fall: |_| 0, jump: |_| 0;
+    /// `callable, args, [kwargs]` → result (flag 1: a kwargs dict is on
+    /// top).
+    CallEx(Flags) fall: |f| -1 - (f & 1), jump: |f| -1 - (f & 1);
+    /// `value` → (suspends the generator, yielding it) → the sent value.
+    YieldValue(None) fall: |_| 0, jump: |_| 0;
+    /// `sequence` → its items with a starred target: `before` items, a
+    /// list of the middle, `after` items, the first on top (operand:
+    /// `before | after << 8`).
+    UnpackEx(Count) fall: |n| (n & 0xff) + (n >> 8), jump: |n| (n & 0xff) + (n >> 8);
+    /// `class, self` → `method, self` or `attr, NULL`: zero-argument
+    /// `super().name(...)`, looked up after `class` in `type(self)`'s MRO.
+    LoadSuperMethod(Name) fall: |_| 0, jump: |_| 0;
+    /// `class, self` → `super().name` (bound).
+    LoadSuperAttr(Name) fall: |_| -1, jump: |_| -1;
+    /// `iterator, sent` → `iterator, yielded` (delegation continues), or
+    /// jumps with `result` when the iterator is exhausted (`yield from`).
+    Send(Target) fall: |_| 0, jump: |_| -1;
+    /// Imports the module `name` (a builtin module or a `.py` file beside
+    /// the script) and pushes it (`crate::modules::import`).
+    ImportName(Name) fall: |_| 1, jump: |_| 1;
+    /// `module` → `module, module.name` (ImportError if missing).
+    ImportFrom(Name) fall: |_| 1, jump: |_| 1;
+}
+
+/// Bits of a code object's `flags`.
+#[allow(non_snake_case)]
+pub mod CodeFlags {
+    /// The function collects extra positional arguments (`*args`).
+    pub const VARARGS: u32 = 1;
+    /// The function collects extra keyword arguments (`**kwargs`).
+    pub const VARKEYWORDS: u32 = 2;
+    /// Calling the function creates a generator.
+    pub const GENERATOR: u32 = 4;
 }
 
 /// The operators of [`Opcode::BinaryOp`] (in-place forms after the plain
@@ -395,11 +473,18 @@ pub struct CodeObject {
     pub kind: CodeKind,
     /// The number of positional parameters.
     pub argcount: u32,
-    /// Local variable names (parameters first).
+    /// The number of keyword-only parameters (after the positional ones).
+    pub kwonlyargcount: u32,
+    /// [`CodeFlags`] bits.
+    pub flags: u32,
+    /// Local variable names (parameters first: positional, keyword-only,
+    /// `*args`, `**kwargs`).
     pub varnames: Box<[Box<str>]>,
-    /// Variables captured by inner functions (closures: not yet).
+    /// Variables captured by inner functions (their cells follow the
+    /// locals in the frame).
     pub cellvars: Box<[Box<str>]>,
-    /// Variables captured from outer functions (closures: not yet).
+    /// Variables captured from outer functions (their cells follow the
+    /// cellvars).
     pub freevars: Box<[Box<str>]>,
     /// The instructions.
     pub instructions: Box<[Instr]>,
@@ -424,6 +509,28 @@ unsafe impl Trace for CodeObject {
 }
 
 impl CodeObject {
+    /// The number of frame slots before the operand stack: locals, then
+    /// cells, then free variables.
+    pub fn nlocals(&self) -> usize {
+        self.varnames.len() + self.cellvars.len() + self.freevars.len()
+    }
+
+    /// Whether `flag` (a [`CodeFlags`] bit) is set.
+    pub fn has_flag(&self, flag: u32) -> bool {
+        self.flags & flag != 0
+    }
+
+    /// The name of deref slot `i` (cellvars, then freevars).
+    pub fn deref_name(&self, i: usize) -> &str {
+        match self.cellvars.get(i) {
+            Some(n) => n,
+            None => self
+                .freevars
+                .get(i - self.cellvars.len())
+                .map_or("?", |n| n),
+        }
+    }
+
     /// The handler covering instruction `pc`, if any.
     pub fn handler_for(&self, pc: u32) -> Option<ExceptionEntry> {
         let table = &self.exception_table;
@@ -464,6 +571,9 @@ impl CodeObject {
                     describe(self.names[instr.arg as usize])
                 ),
                 Operand::Local => format!("{} ({})", instr.arg, self.varnames[instr.arg as usize]),
+                Operand::Deref => {
+                    format!("{} ({})", instr.arg, self.deref_name(instr.arg as usize))
+                }
                 Operand::Target => format!("to {}", instr.arg),
                 Operand::BinaryOp => BinaryOp::from_arg(instr.arg).symbol().to_string(),
                 Operand::UnaryOp => format!("{:?}", UnaryOp::from_arg(instr.arg)),
@@ -528,6 +638,8 @@ mod tests {
             first_line: 1,
             kind: CodeKind::Function,
             argcount: 0,
+            kwonlyargcount: 0,
+            flags: 0,
             varnames: Box::new([]),
             cellvars: Box::new([]),
             freevars: Box::new([]),

@@ -19,6 +19,8 @@
 //! statically (running `finally` bodies inline, with the handlers outside
 //! the `try` active), as CPython's compiler does.
 
+mod scope;
+
 use std::collections::{HashMap, HashSet};
 
 use num_bigint::BigInt;
@@ -61,8 +63,17 @@ pub struct Compiled {
     pub kind: CodeKind,
     /// The number of positional parameters.
     pub argcount: u32,
-    /// Local variable names (parameters first).
+    /// The number of keyword-only parameters (after the positional ones).
+    pub kwonlyargcount: u32,
+    /// [`CodeFlags`](crate::bytecode::CodeFlags) bits.
+    pub flags: u32,
+    /// Local variable names (parameters first: positional, keyword-only,
+    /// `*args`, `**kwargs`).
     pub varnames: Vec<Box<str>>,
+    /// Locals captured by nested scopes (cells).
+    pub cellvars: Vec<Box<str>>,
+    /// Variables captured from enclosing scopes.
+    pub freevars: Vec<Box<str>>,
     /// The instructions.
     pub instructions: Vec<Instr>,
     /// The constants.
@@ -172,15 +183,36 @@ pub fn compile_module(source: &str) -> Result<Compiled, CompileError> {
         map: &map,
         enclosing: Vec::new(),
     };
+    let scope = scope::analyze_class(&module.body);
+    let body = &module.body;
     compiler.compile_unit(
-        "<module>",
-        "<module>",
-        CodeKind::Module,
-        1,
-        &[],
-        &module.body,
-        TextRange::default(),
+        UnitSpec {
+            name: "<module>",
+            qualname: "<module>",
+            kind: CodeKind::Module,
+            first_line: 1,
+            params: &[],
+            argcount: 0,
+            kwonlyargcount: 0,
+            flags: 0,
+            range: TextRange::default(),
+        },
+        scope,
+        |c, u| c.compile_body(u, body),
     )
+}
+
+/// What [`Compiler::compile_unit`] builds.
+struct UnitSpec<'p> {
+    name: &'p str,
+    qualname: &'p str,
+    kind: CodeKind,
+    first_line: u32,
+    params: &'p [&'p str],
+    argcount: u32,
+    kwonlyargcount: u32,
+    flags: u32,
+    range: TextRange,
 }
 
 /// CPython's wording for the parse errors we can match; "invalid syntax"
@@ -201,12 +233,34 @@ fn parse_error_message(e: &ruff_python_parser::ParseErrorType) -> String {
 
 struct Compiler<'s> {
     map: &'s SourceMap<'s>,
-    /// The local-name sets of the enclosing function scopes (for the
-    /// closure check).
+    /// The names each enclosing scope can provide to nested scopes as
+    /// cells (a function's locals; a class body's `__class__`), innermost
+    /// last.
     enclosing: Vec<HashSet<String>>,
 }
 
 type Label = usize;
+
+/// `MakeFunction` flag: a defaults tuple is on the stack.
+const MAKE_DEFAULTS: u32 = 1;
+/// `MakeFunction` flag: a keyword-only defaults dict is on the stack.
+const MAKE_KWDEFAULTS: u32 = 2;
+/// `MakeFunction` flag: a closure tuple (of cells) is on the stack.
+const MAKE_CLOSURE: u32 = 4;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CompKind {
+    List,
+    Set,
+    Dict,
+    Generator,
+}
+
+#[derive(Clone, Copy)]
+enum NameOp {
+    Store,
+    Delete,
+}
 
 #[derive(Clone, Copy)]
 struct Handler {
@@ -242,6 +296,11 @@ struct Unit<'a> {
     varnames: Vec<Box<str>>,
     local_index: HashMap<String, u32>,
     globals: HashSet<String>,
+    /// Cell and free variable names: deref index → name.
+    derefs: Vec<Box<str>>,
+    deref_index: HashMap<String, u32>,
+    /// Names bound in a class body (they shadow free variables).
+    class_bound: HashSet<String>,
     loc: Location,
     handlers: Vec<Handler>,
     fblocks: Vec<FBlock<'a>>,
@@ -261,17 +320,13 @@ impl<'s> Compiler<'s> {
         self.err(format!("{what} is not supported yet"), range)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn compile_unit(
+    fn compile_unit<'a>(
         &mut self,
-        name: &str,
-        qualname: &str,
-        kind: CodeKind,
-        first_line: u32,
-        params: &[&str],
-        body: &[Stmt],
-        range: TextRange,
+        spec: UnitSpec<'_>,
+        scope: scope::Scope,
+        body: impl FnOnce(&mut Self, &mut Unit<'a>) -> CResult<()>,
     ) -> CResult<Compiled> {
+        let kind = spec.kind;
         let mut unit = Unit {
             kind,
             instrs: Vec::new(),
@@ -283,57 +338,139 @@ impl<'s> Compiler<'s> {
             name_index: HashMap::new(),
             varnames: Vec::new(),
             local_index: HashMap::new(),
-            globals: HashSet::new(),
+            globals: scope.globals.clone(),
+            derefs: Vec::new(),
+            deref_index: HashMap::new(),
+            class_bound: HashSet::new(),
             loc: Location {
-                line: first_line,
+                line: spec.first_line,
                 col: 0,
             },
             handlers: Vec::new(),
             fblocks: Vec::new(),
             depth: 0,
-            qualname: qualname.to_string(),
+            qualname: spec.qualname.to_string(),
         };
-        if kind == CodeKind::Function {
-            for p in params {
-                if unit.local_index.contains_key(*p) {
-                    return self.err(
-                        format!("duplicate argument '{p}' in function definition"),
-                        range,
-                    );
-                }
-                unit.add_local(p);
+        let available: HashSet<&String> = self.enclosing.iter().flatten().collect();
+        for n in &scope.nonlocals {
+            if kind == CodeKind::Module {
+                return self.err(
+                    "nonlocal declaration not allowed at module level",
+                    spec.range,
+                );
             }
-            let mut assigned = Vec::new();
-            collect_scope(body, &mut assigned, &mut unit.globals);
-            for name in assigned {
-                if !unit.globals.contains(&name) {
-                    unit.add_local(&name);
-                }
+            if !available.contains(n) {
+                return self.err(format!("no binding for nonlocal '{n}' found"), spec.range);
             }
-            for p in params {
-                if unit.globals.contains(*p) {
-                    return self.err(format!("name '{p}' is parameter and global"), range);
-                }
+            if scope.globals.contains(n) {
+                return self.err(format!("name '{n}' is nonlocal and global"), spec.range);
             }
-        } else if kind == CodeKind::Class {
-            let mut assigned = Vec::new();
-            collect_scope(body, &mut assigned, &mut unit.globals);
         }
-        let is_function = kind == CodeKind::Function;
-        if is_function {
-            self.enclosing
-                .push(unit.local_index.keys().cloned().collect());
+        let mut cells: Vec<String> = Vec::new();
+        let mut frees: Vec<String> = Vec::new();
+        match kind {
+            CodeKind::Function => {
+                for p in spec.params {
+                    if unit.local_index.contains_key(*p) {
+                        return self.err(
+                            format!("duplicate argument '{p}' in function definition"),
+                            spec.range,
+                        );
+                    }
+                    if unit.globals.contains(*p) {
+                        return self.err(format!("name '{p}' is parameter and global"), spec.range);
+                    }
+                    if scope.nonlocals.contains(*p) {
+                        return self
+                            .err(format!("name '{p}' is parameter and nonlocal"), spec.range);
+                    }
+                    unit.add_local(p);
+                }
+                for name in scope.locals() {
+                    unit.add_local(name);
+                }
+                cells = unit
+                    .varnames
+                    .iter()
+                    .filter(|n| scope.child_free.contains(&***n))
+                    .map(|n| n.to_string())
+                    .collect();
+                let mut f: Vec<String> = scope
+                    .free_names()
+                    .into_iter()
+                    .filter(|n| available.contains(n))
+                    .collect();
+                f.sort();
+                frees = f;
+            }
+            CodeKind::Class => {
+                unit.class_bound = scope.bound.iter().cloned().collect();
+                if scope.child_free.contains("__class__") {
+                    cells.push("__class__".into());
+                }
+                let mut f: Vec<String> = scope
+                    .class_free_names()
+                    .into_iter()
+                    .chain(
+                        scope
+                            .used
+                            .iter()
+                            .filter(|n| !unit.class_bound.contains(*n))
+                            .cloned(),
+                    )
+                    .filter(|n| available.contains(n) && !scope.globals.contains(n))
+                    .collect::<HashSet<_>>()
+                    .into_iter()
+                    .collect();
+                f.sort();
+                frees = f;
+            }
+            CodeKind::Module => {}
         }
-        let result = self.compile_body(&mut unit, body);
-        if is_function {
+        for name in cells.iter().chain(frees.iter()) {
+            let i = unit.derefs.len() as u32;
+            unit.derefs.push(name.as_str().into());
+            unit.deref_index.insert(name.clone(), i);
+        }
+        let provides: Option<HashSet<String>> = match kind {
+            CodeKind::Function => Some(
+                unit.local_index
+                    .keys()
+                    .cloned()
+                    .chain(frees.iter().cloned())
+                    .collect(),
+            ),
+            CodeKind::Class => Some(std::iter::once("__class__".to_string()).collect()),
+            CodeKind::Module => None,
+        };
+        let pushed = provides.is_some();
+        if let Some(p) = provides {
+            self.enclosing.push(p);
+        }
+        let result = body(self, &mut unit);
+        if pushed {
             self.enclosing.pop();
         }
         result?;
-        // Implicit `return None`.
-        let none = unit.add_const(Const::None);
-        unit.emit(Opcode::LoadConst, none);
+        // Implicit `return None` (a class body returns its `__class__`
+        // cell, which the class construction fills in).
+        if kind == CodeKind::Class && !cells.is_empty() {
+            unit.emit(Opcode::LoadClosure, 0);
+        } else {
+            let none = unit.add_const(Const::None);
+            unit.emit(Opcode::LoadConst, none);
+        }
         unit.emit(Opcode::ReturnValue, 0);
-        self.finish(unit, name, first_line, params.len() as u32)
+        let mut flags = spec.flags;
+        if scope.is_generator && kind == CodeKind::Function {
+            flags |= crate::bytecode::CodeFlags::GENERATOR;
+        }
+        let mut compiled = self.finish(unit, spec.name, spec.first_line, spec.argcount)?;
+        compiled.kwonlyargcount = spec.kwonlyargcount;
+        compiled.flags = flags;
+        compiled.cellvars = cells.into_iter().map(Into::into).collect();
+        compiled.freevars = frees.into_iter().map(Into::into).collect();
+        Ok(compiled)
     }
 
     fn compile_body<'a>(&mut self, u: &mut Unit<'a>, body: &'a [Stmt]) -> CResult<()> {
@@ -382,7 +519,11 @@ impl<'s> Compiler<'s> {
             first_line,
             kind: u.kind,
             argcount,
+            kwonlyargcount: 0,
+            flags: 0,
             varnames: u.varnames,
+            cellvars: Vec::new(),
+            freevars: Vec::new(),
             instructions,
             constants: u.consts,
             names: u.names,
@@ -562,12 +703,16 @@ impl<'s> Compiler<'s> {
                     self.try_finally(u, t)?;
                 }
             }
-            Stmt::Delete(s) => return self.unsupported("'del'", s.range),
+            Stmt::Delete(s) => {
+                for target in &s.targets {
+                    self.delete(u, target)?;
+                }
+            }
             Stmt::With(s) => return self.unsupported("'with'", s.range),
             Stmt::Match(s) => return self.unsupported("'match'", s.range),
-            Stmt::Import(s) => return self.unsupported("'import'", s.range),
-            Stmt::ImportFrom(s) => return self.unsupported("'from ... import'", s.range),
-            Stmt::Nonlocal(s) => return self.unsupported("'nonlocal'", s.range),
+            Stmt::Import(s) => self.import(u, s)?,
+            Stmt::ImportFrom(s) => self.import_from(u, s)?,
+            Stmt::Nonlocal(_) => {}
             Stmt::TypeAlias(s) => return self.unsupported("'type' aliases", s.range),
             Stmt::IpyEscapeCommand(s) => return self.err("invalid syntax", s.range),
         }
@@ -760,10 +905,11 @@ impl<'s> Compiler<'s> {
             u.fblocks.pop();
             u.emit(Opcode::PopExcept, 0);
             if let Some(name) = &h.name {
-                // CPython deletes the name; until `del` exists it is reset.
+                // CPython deletes the name after the handler.
                 let none = u.add_const(Const::None);
                 u.emit(Opcode::LoadConst, none);
                 self.store_name(u, name.id.as_str());
+                self.delete_name(u, name.id.as_str());
             }
             u.emit_jump(Opcode::Jump, end);
             u.place(next);
@@ -827,66 +973,277 @@ impl<'s> Compiler<'s> {
         Ok(())
     }
 
-    fn params<'a>(&self, p: &'a ast::Parameters) -> CResult<(Vec<&'a str>, Vec<&'a Expr>)> {
-        if let Some(v) = &p.vararg {
-            return self.unsupported("'*args'", v.range);
-        }
-        if let Some(k) = &p.kwarg {
-            return self.unsupported("'**kwargs'", k.range);
-        }
-        if let Some(k) = p.kwonlyargs.first() {
-            return self.unsupported("keyword-only parameters", k.range);
-        }
-        let mut names = Vec::new();
-        let mut defaults = Vec::new();
+    /// Evaluates a function's defaults (a tuple, then a keyword-only
+    /// dict) and returns the `MakeFunction` flags for them.
+    fn defaults<'a>(&mut self, u: &mut Unit<'a>, p: &'a ast::Parameters) -> CResult<u32> {
+        let mut flags = 0;
+        let mut n = 0;
         for param in p.posonlyargs.iter().chain(p.args.iter()) {
-            names.push(param.parameter.name.id.as_str());
             if let Some(d) = &param.default {
-                defaults.push(&**d);
+                self.expr(u, d)?;
+                n += 1;
             }
         }
-        Ok((names, defaults))
+        if n > 0 {
+            u.emit(Opcode::BuildTuple, n);
+            flags |= MAKE_DEFAULTS;
+        }
+        let mut k = 0;
+        for param in p.kwonlyargs.iter() {
+            if let Some(d) = &param.default {
+                let c = u.add_const(Const::Str(param.parameter.name.id.as_str().into()));
+                u.emit(Opcode::LoadConst, c);
+                self.expr(u, d)?;
+                k += 1;
+            }
+        }
+        if k > 0 {
+            u.emit(Opcode::BuildMap, k);
+            flags |= MAKE_KWDEFAULTS;
+        }
+        Ok(flags)
+    }
+
+    /// Emits the closure tuple for `code` (if it has free variables) and
+    /// `MakeFunction`; the defaults are already on the stack.
+    fn make_function(&mut self, u: &mut Unit<'_>, code: Compiled, qualname: &str, flags: u32) {
+        let mut flags = flags;
+        if !code.freevars.is_empty() {
+            for name in &code.freevars {
+                let i = u.deref_index.get(&**name).copied().unwrap_or(0);
+                u.emit(Opcode::LoadClosure, i);
+            }
+            u.emit(Opcode::BuildTuple, code.freevars.len() as u32);
+            flags |= MAKE_CLOSURE;
+        }
+        let code = u.add_const(Const::Code(Box::new(code)));
+        u.emit(Opcode::LoadConst, code);
+        let qn = u.add_const(Const::Str(qualname.into()));
+        u.emit(Opcode::LoadConst, qn);
+        u.emit(Opcode::MakeFunction, flags);
+    }
+
+    fn param_spec(p: &ast::Parameters) -> (u32, u32, u32) {
+        let argcount = (p.posonlyargs.len() + p.args.len()) as u32;
+        let kwonly = p.kwonlyargs.len() as u32;
+        let mut flags = 0;
+        if p.vararg.is_some() {
+            flags |= crate::bytecode::CodeFlags::VARARGS;
+        }
+        if p.kwarg.is_some() {
+            flags |= crate::bytecode::CodeFlags::VARKEYWORDS;
+        }
+        (argcount, kwonly, flags)
     }
 
     fn function_def<'a>(&mut self, u: &mut Unit<'a>, f: &'a ast::StmtFunctionDef) -> CResult<()> {
         if f.is_async {
             return self.unsupported("'async def'", f.range);
         }
-        if let Some(d) = f.decorator_list.first() {
-            return self.unsupported("decorators", d.range);
-        }
         if let Some(tp) = &f.type_params {
             return self.unsupported("type parameters", tp.range);
         }
-        let (params, defaults) = self.params(&f.parameters)?;
-        for d in &defaults {
-            self.expr(u, d)?;
+        for d in &f.decorator_list {
+            self.expr(u, &d.expression)?;
         }
+        let flags = self.defaults(u, &f.parameters)?;
+        let params = scope::parameter_names(&f.parameters);
+        let (argcount, kwonlyargcount, code_flags) = Self::param_spec(&f.parameters);
         let name = f.name.id.as_str();
         let qualname = self.child_qualname(u, name);
         let line = self.map.position(f.range.start().to_usize()).0;
+        let scope = scope::analyze_function(&params, &f.body);
+        let body = &f.body;
         let code = self.compile_unit(
-            name,
-            &qualname,
-            CodeKind::Function,
-            line,
-            &params,
-            &f.body,
-            f.range,
+            UnitSpec {
+                name,
+                qualname: &qualname,
+                kind: CodeKind::Function,
+                first_line: line,
+                params: &params,
+                argcount,
+                kwonlyargcount,
+                flags: code_flags,
+                range: f.range,
+            },
+            scope,
+            |c, u| c.compile_body(u, body),
         )?;
         self.set_loc(u, f.range);
-        let flags = if defaults.is_empty() {
-            0
-        } else {
-            u.emit(Opcode::BuildTuple, defaults.len() as u32);
-            1
-        };
-        let code = u.add_const(Const::Code(Box::new(code)));
-        u.emit(Opcode::LoadConst, code);
-        let qn = u.add_const(Const::Str(qualname.into()));
-        u.emit(Opcode::LoadConst, qn);
-        u.emit(Opcode::MakeFunction, flags);
+        self.make_function(u, code, &qualname, flags);
+        for _ in &f.decorator_list {
+            u.emit(Opcode::Call, 1);
+        }
         self.store_name(u, name);
+        Ok(())
+    }
+
+    fn lambda<'a>(&mut self, u: &mut Unit<'a>, l: &'a ast::ExprLambda) -> CResult<()> {
+        let (flags, params, spec) = match &l.parameters {
+            Some(p) => (
+                self.defaults(u, p)?,
+                scope::parameter_names(p),
+                Self::param_spec(p),
+            ),
+            None => (0, Vec::new(), (0, 0, 0)),
+        };
+        let qualname = self.child_qualname(u, "<lambda>");
+        let line = self.map.position(l.range.start().to_usize()).0;
+        let scope = scope::analyze_lambda(&params, &l.body);
+        if scope.is_generator {
+            return self.unsupported("'yield' in lambda", l.range);
+        }
+        let body = &*l.body;
+        let code = self.compile_unit(
+            UnitSpec {
+                name: "<lambda>",
+                qualname: &qualname,
+                kind: CodeKind::Function,
+                first_line: line,
+                params: &params,
+                argcount: spec.0,
+                kwonlyargcount: spec.1,
+                flags: spec.2,
+                range: l.range,
+            },
+            scope,
+            |c, u| {
+                c.expr(u, body)?;
+                u.emit(Opcode::ReturnValue, 0);
+                Ok(())
+            },
+        )?;
+        self.make_function(u, code, &qualname, flags);
+        Ok(())
+    }
+
+    /// A comprehension: a nested function over the first iterable
+    /// (parameter `.0`), called at once.
+    fn comprehension<'a>(
+        &mut self,
+        u: &mut Unit<'a>,
+        kind: CompKind,
+        generators: &'a [ast::Comprehension],
+        elt: &'a Expr,
+        value: Option<&'a Expr>,
+        range: TextRange,
+    ) -> CResult<()> {
+        if let Some(g) = generators.iter().find(|g| g.is_async) {
+            return self.unsupported("asynchronous comprehensions", g.range);
+        }
+        let name = match kind {
+            CompKind::List => "<listcomp>",
+            CompKind::Set => "<setcomp>",
+            CompKind::Dict => "<dictcomp>",
+            CompKind::Generator => "<genexpr>",
+        };
+        let qualname = self.child_qualname(u, name);
+        let line = self.map.position(range.start().to_usize()).0;
+        let mut elements = vec![elt];
+        elements.extend(value);
+        let scope = scope::analyze_comprehension(generators, &elements);
+        if scope.is_generator {
+            return self.err("'yield' inside comprehension", range);
+        }
+        let flags = if kind == CompKind::Generator {
+            crate::bytecode::CodeFlags::GENERATOR
+        } else {
+            0
+        };
+        let code = self.compile_unit(
+            UnitSpec {
+                name,
+                qualname: &qualname,
+                kind: CodeKind::Function,
+                first_line: line,
+                params: &[".0"],
+                argcount: 1,
+                kwonlyargcount: 0,
+                flags,
+                range,
+            },
+            scope,
+            |c, u| {
+                match kind {
+                    CompKind::List => u.emit(Opcode::BuildList, 0),
+                    CompKind::Set => u.emit(Opcode::BuildSet, 0),
+                    CompKind::Dict => u.emit(Opcode::BuildMap, 0),
+                    CompKind::Generator => {}
+                }
+                c.comprehension_loop(u, kind, generators, 0, elt, value)?;
+                if kind == CompKind::Generator {
+                    let none = u.add_const(Const::None);
+                    u.emit(Opcode::LoadConst, none);
+                }
+                u.emit(Opcode::ReturnValue, 0);
+                Ok(())
+            },
+        )?;
+        self.set_loc(u, range);
+        self.make_function(u, code, &qualname, 0);
+        self.expr(u, &generators[0].iter)?;
+        u.emit(Opcode::GetIter, 0);
+        u.emit(Opcode::Call, 1);
+        Ok(())
+    }
+
+    fn comprehension_loop<'a>(
+        &mut self,
+        u: &mut Unit<'a>,
+        kind: CompKind,
+        generators: &'a [ast::Comprehension],
+        level: usize,
+        elt: &'a Expr,
+        value: Option<&'a Expr>,
+    ) -> CResult<()> {
+        let g = &generators[level];
+        if level == 0 {
+            u.emit(Opcode::LoadFast, 0);
+        } else {
+            self.expr(u, &g.iter)?;
+            u.emit(Opcode::GetIter, 0);
+        }
+        let head = u.new_label();
+        let next = u.new_label();
+        let exit = u.new_label();
+        u.place(head);
+        u.emit_jump(Opcode::ForIter, exit);
+        self.store(u, &g.target)?;
+        for cond in &g.ifs {
+            self.expr(u, cond)?;
+            u.emit_jump(Opcode::PopJumpIfFalse, next);
+        }
+        if level + 1 < generators.len() {
+            self.comprehension_loop(u, kind, generators, level + 1, elt, value)?;
+        } else {
+            // The result sits below one iterator per level.
+            let depth = level as u32 + 2;
+            match kind {
+                CompKind::List => {
+                    self.expr(u, elt)?;
+                    u.emit(Opcode::ListAppend, depth);
+                }
+                CompKind::Set => {
+                    self.expr(u, elt)?;
+                    u.emit(Opcode::SetAdd, depth);
+                }
+                CompKind::Dict => {
+                    self.expr(u, elt)?;
+                    if let Some(v) = value {
+                        self.expr(u, v)?;
+                    }
+                    u.emit(Opcode::MapAdd, depth);
+                }
+                CompKind::Generator => {
+                    self.expr(u, elt)?;
+                    u.emit(Opcode::YieldValue, 0);
+                    u.emit(Opcode::PopTop, 0);
+                }
+            }
+        }
+        u.place(next);
+        u.emit_jump(Opcode::JumpBackward, head);
+        u.place(exit);
         Ok(())
     }
 
@@ -899,30 +1256,34 @@ impl<'s> Compiler<'s> {
     }
 
     fn class_def<'a>(&mut self, u: &mut Unit<'a>, c: &'a ast::StmtClassDef) -> CResult<()> {
-        if let Some(d) = c.decorator_list.first() {
-            return self.unsupported("class decorators", d.range);
-        }
         if let Some(tp) = &c.type_params {
             return self.unsupported("type parameters", tp.range);
+        }
+        for d in &c.decorator_list {
+            self.expr(u, &d.expression)?;
         }
         let name = c.name.id.as_str();
         let qualname = self.child_qualname(u, name);
         let line = self.map.position(c.range.start().to_usize()).0;
+        let scope = scope::analyze_class(&c.body);
+        let body = &c.body;
         let code = self.compile_unit(
-            name,
-            &qualname,
-            CodeKind::Class,
-            line,
-            &[],
-            &c.body,
-            c.range,
+            UnitSpec {
+                name,
+                qualname: &qualname,
+                kind: CodeKind::Class,
+                first_line: line,
+                params: &[],
+                argcount: 0,
+                kwonlyargcount: 0,
+                flags: 0,
+                range: c.range,
+            },
+            scope,
+            |cc, u| cc.compile_body(u, body),
         )?;
         self.set_loc(u, c.range);
-        let code = u.add_const(Const::Code(Box::new(code)));
-        u.emit(Opcode::LoadConst, code);
-        let qn = u.add_const(Const::Str(qualname.into()));
-        u.emit(Opcode::LoadConst, qn);
-        u.emit(Opcode::MakeFunction, 0);
+        self.make_function(u, code, &qualname, 0);
         let n = u.add_const(Const::Str(name.into()));
         u.emit(Opcode::LoadConst, n);
         let mut nbases = 0;
@@ -939,24 +1300,65 @@ impl<'s> Compiler<'s> {
             }
         }
         u.emit(Opcode::MakeClass, nbases);
+        for _ in &c.decorator_list {
+            u.emit(Opcode::Call, 1);
+        }
         self.store_name(u, name);
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- imports
+    // (hook for crate::modules: ImportName / ImportFrom)
+
+    fn import<'a>(&mut self, u: &mut Unit<'a>, s: &'a ast::StmtImport) -> CResult<()> {
+        for alias in &s.names {
+            let name = alias.name.as_str();
+            if name.contains('.') {
+                return self.unsupported("dotted module names in 'import'", alias.range);
+            }
+            let n = u.add_name(name);
+            u.emit(Opcode::ImportName, n);
+            let bound = alias.asname.as_ref().map_or(name, |a| a.as_str());
+            self.store_name(u, bound);
+        }
+        Ok(())
+    }
+
+    fn import_from<'a>(&mut self, u: &mut Unit<'a>, s: &'a ast::StmtImportFrom) -> CResult<()> {
+        let Some(module) = s.module.as_ref().filter(|_| s.level == 0) else {
+            return self.unsupported("relative imports", s.range);
+        };
+        if module.as_str().contains('.') {
+            return self.unsupported("dotted module names in 'from ... import'", s.range);
+        }
+        let n = u.add_name(module.as_str());
+        u.emit(Opcode::ImportName, n);
+        for alias in &s.names {
+            if alias.name.as_str() == "*" {
+                return self.unsupported("'from ... import *'", alias.range);
+            }
+            let n = u.add_name(alias.name.as_str());
+            u.emit(Opcode::ImportFrom, n);
+            let bound = alias
+                .asname
+                .as_ref()
+                .map_or(alias.name.as_str(), |a| a.as_str());
+            self.store_name(u, bound);
+        }
+        u.emit(Opcode::PopTop, 0);
         Ok(())
     }
 
     // ---------------------------------------------------------------- names
 
-    fn load_name(&self, u: &mut Unit<'_>, name: &str, range: TextRange) -> CResult<()> {
+    fn load_name(&self, u: &mut Unit<'_>, name: &str, _range: TextRange) -> CResult<()> {
         match u.kind {
             CodeKind::Function => {
-                if let Some(&i) = u.local_index.get(name) {
+                if let Some(&i) = u.deref_index.get(name) {
+                    u.emit(Opcode::LoadDeref, i);
+                } else if let Some(&i) = u.local_index.get(name) {
                     u.emit(Opcode::LoadFast, i);
                 } else {
-                    // Enclosing function scopes (all but our own, the last).
-                    let outer = &self.enclosing[..self.enclosing.len().saturating_sub(1)];
-                    if !u.globals.contains(name) && outer.iter().any(|s| s.contains(name)) {
-                        return self
-                            .unsupported(&format!("closures (free variable '{name}')"), range);
-                    }
                     let n = u.add_name(name);
                     u.emit(Opcode::LoadGlobal, n);
                 }
@@ -966,8 +1368,11 @@ impl<'s> Compiler<'s> {
                 u.emit(Opcode::LoadGlobal, n);
             }
             CodeKind::Class => {
-                if !u.globals.contains(name) && self.enclosing.iter().any(|s| s.contains(name)) {
-                    return self.unsupported(&format!("closures (free variable '{name}')"), range);
+                if let Some(&i) = u.deref_index.get(name) {
+                    if !u.class_bound.contains(name) && name != "__class__" {
+                        u.emit(Opcode::LoadDeref, i);
+                        return Ok(());
+                    }
                 }
                 let n = u.add_name(name);
                 if u.globals.contains(name) {
@@ -981,28 +1386,75 @@ impl<'s> Compiler<'s> {
     }
 
     fn store_name(&self, u: &mut Unit<'_>, name: &str) {
+        self.name_op(u, name, NameOp::Store);
+    }
+
+    fn delete_name(&self, u: &mut Unit<'_>, name: &str) {
+        self.name_op(u, name, NameOp::Delete);
+    }
+
+    fn name_op(&self, u: &mut Unit<'_>, name: &str, op: NameOp) {
+        let (fast, deref, global, named) = match op {
+            NameOp::Store => (
+                Opcode::StoreFast,
+                Opcode::StoreDeref,
+                Opcode::StoreGlobal,
+                Opcode::StoreName,
+            ),
+            NameOp::Delete => (
+                Opcode::DeleteFast,
+                Opcode::DeleteDeref,
+                Opcode::DeleteGlobal,
+                Opcode::DeleteName,
+            ),
+        };
         match u.kind {
             CodeKind::Function => {
-                if let Some(&i) = u.local_index.get(name) {
-                    u.emit(Opcode::StoreFast, i);
+                if let Some(&i) = u.deref_index.get(name) {
+                    u.emit(deref, i);
+                } else if let Some(&i) = u.local_index.get(name) {
+                    u.emit(fast, i);
                 } else {
                     let n = u.add_name(name);
-                    u.emit(Opcode::StoreGlobal, n);
+                    u.emit(global, n);
                 }
             }
             CodeKind::Module => {
                 let n = u.add_name(name);
-                u.emit(Opcode::StoreGlobal, n);
+                u.emit(global, n);
             }
             CodeKind::Class => {
                 let n = u.add_name(name);
                 if u.globals.contains(name) {
-                    u.emit(Opcode::StoreGlobal, n);
+                    u.emit(global, n);
                 } else {
-                    u.emit(Opcode::StoreName, n);
+                    u.emit(named, n);
                 }
             }
         }
+    }
+
+    fn delete<'a>(&mut self, u: &mut Unit<'a>, target: &'a Expr) -> CResult<()> {
+        match target {
+            Expr::Name(n) => self.delete_name(u, n.id.as_str()),
+            Expr::Attribute(a) => {
+                self.expr(u, &a.value)?;
+                let name = u.add_name(a.attr.id.as_str());
+                u.emit(Opcode::DeleteAttr, name);
+            }
+            Expr::Subscript(s) => {
+                self.expr(u, &s.value)?;
+                self.subscript_key(u, &s.slice)?;
+                u.emit(Opcode::DeleteSubscr, 0);
+            }
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                for e in elts {
+                    self.delete(u, e)?;
+                }
+            }
+            other => return self.err("cannot delete expression", other.range()),
+        }
+        Ok(())
     }
 
     fn store<'a>(&mut self, u: &mut Unit<'a>, target: &'a Expr) -> CResult<()> {
@@ -1019,16 +1471,41 @@ impl<'s> Compiler<'s> {
                 u.emit(Opcode::StoreSubscr, 0);
             }
             Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
-                if let Some(s) = elts.iter().find(|e| e.is_starred_expr()) {
-                    return self.unsupported("starred assignment targets", s.range());
+                let starred: Vec<usize> = elts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| e.is_starred_expr())
+                    .map(|(i, _)| i)
+                    .collect();
+                match starred[..] {
+                    [] => u.emit(Opcode::UnpackSequence, elts.len() as u32),
+                    [i] => {
+                        let after = elts.len() - i - 1;
+                        if i > 0xff || after > 0xff {
+                            return self.err(
+                                "too many expressions in star-unpacking assignment",
+                                target.range(),
+                            );
+                        }
+                        u.emit(Opcode::UnpackEx, (i | (after << 8)) as u32);
+                    }
+                    _ => {
+                        return self
+                            .err("multiple starred expressions in assignment", target.range())
+                    }
                 }
-                u.emit(Opcode::UnpackSequence, elts.len() as u32);
                 for e in elts {
-                    self.store(u, e)?;
+                    match e {
+                        Expr::Starred(s) => self.store(u, &s.value)?,
+                        _ => self.store(u, e)?,
+                    }
                 }
             }
             Expr::Starred(s) => {
-                return self.unsupported("starred assignment targets", s.range);
+                return self.err(
+                    "starred assignment target must be in a list or tuple",
+                    s.range,
+                );
             }
             other => return self.err("cannot assign to expression", other.range()),
         }
@@ -1145,14 +1622,48 @@ impl<'s> Compiler<'s> {
             }
             Expr::Call(call) => self.call(u, call)?,
             Expr::Attribute(a) => {
-                self.expr(u, &a.value)?;
+                let is_super = self.zero_arg_super(u, &a.value);
+                if !is_super {
+                    self.expr(u, &a.value)?;
+                }
                 let name = u.add_name(a.attr.id.as_str());
-                u.emit(Opcode::LoadAttr, name);
+                let op = if is_super {
+                    Opcode::LoadSuperAttr
+                } else {
+                    Opcode::LoadAttr
+                };
+                u.emit(op, name);
             }
             Expr::Subscript(s) => {
                 self.expr(u, &s.value)?;
                 self.subscript_key(u, &s.slice)?;
                 u.emit(Opcode::BinarySubscr, 0);
+            }
+            Expr::List(l) if l.elts.iter().any(|e| e.is_starred_expr()) => {
+                self.starred_list(u, &l.elts)?;
+            }
+            Expr::Tuple(t) if t.elts.iter().any(|e| e.is_starred_expr()) => {
+                self.starred_list(u, &t.elts)?;
+                u.emit(Opcode::ListToTuple, 0);
+            }
+            Expr::Set(x) if x.elts.iter().any(|e| e.is_starred_expr()) => {
+                u.emit(Opcode::BuildSet, 0);
+                for e in &x.elts {
+                    match e {
+                        Expr::Starred(s) => {
+                            self.expr(u, &s.value)?;
+                            u.emit(Opcode::SetUpdate, 1);
+                        }
+                        _ => {
+                            self.expr(u, e)?;
+                            u.emit(Opcode::SetAdd, 1);
+                        }
+                    }
+                }
+            }
+            Expr::Set(x) => {
+                self.elements(u, &x.elts)?;
+                u.emit(Opcode::BuildSet, x.elts.len() as u32);
             }
             Expr::List(l) => {
                 self.elements(u, &l.elts)?;
@@ -1162,32 +1673,95 @@ impl<'s> Compiler<'s> {
                 self.elements(u, &t.elts)?;
                 u.emit(Opcode::BuildTuple, t.elts.len() as u32);
             }
+            Expr::Dict(d) if d.items.iter().any(|i| i.key.is_none()) => {
+                u.emit(Opcode::BuildMap, 0);
+                for item in &d.items {
+                    match &item.key {
+                        Some(key) => {
+                            self.expr(u, key)?;
+                            self.expr(u, &item.value)?;
+                            u.emit(Opcode::MapAdd, 1);
+                        }
+                        None => {
+                            self.expr(u, &item.value)?;
+                            u.emit(Opcode::DictUpdate, 1);
+                        }
+                    }
+                }
+            }
             Expr::Dict(d) => {
                 for item in &d.items {
-                    let Some(key) = &item.key else {
-                        return self.unsupported("'**' in dict displays", item.value.range());
-                    };
-                    self.expr(u, key)?;
+                    if let Some(key) = &item.key {
+                        self.expr(u, key)?;
+                    }
                     self.expr(u, &item.value)?;
                 }
                 u.emit(Opcode::BuildMap, d.items.len() as u32);
             }
             Expr::FString(f) => self.fstring(u, f)?,
-            Expr::Lambda(x) => return self.unsupported("'lambda'", x.range),
-            Expr::Named(x) => return self.unsupported("assignment expressions (':=')", x.range),
-            Expr::Set(x) => return self.unsupported("sets", x.range),
-            Expr::ListComp(x) => return self.unsupported("list comprehensions", x.range),
-            Expr::SetComp(x) => return self.unsupported("set comprehensions", x.range),
-            Expr::DictComp(x) => return self.unsupported("dict comprehensions", x.range),
-            Expr::Generator(x) => return self.unsupported("generator expressions", x.range),
+            Expr::Lambda(x) => self.lambda(u, x)?,
+            Expr::Named(x) => {
+                self.expr(u, &x.value)?;
+                u.emit(Opcode::Copy, 1);
+                self.store(u, &x.target)?;
+            }
+            Expr::ListComp(x) => {
+                self.comprehension(u, CompKind::List, &x.generators, &x.elt, None, x.range)?
+            }
+            Expr::SetComp(x) => {
+                self.comprehension(u, CompKind::Set, &x.generators, &x.elt, None, x.range)?
+            }
+            Expr::DictComp(x) => {
+                let Some(key) = &x.key else {
+                    return self.unsupported("dict comprehensions with '**'", x.range);
+                };
+                self.comprehension(
+                    u,
+                    CompKind::Dict,
+                    &x.generators,
+                    key,
+                    Some(&x.value),
+                    x.range,
+                )?
+            }
+            Expr::Generator(x) => {
+                self.comprehension(u, CompKind::Generator, &x.generators, &x.elt, None, x.range)?
+            }
             Expr::Await(x) => return self.unsupported("'await'", x.range),
-            Expr::Yield(x) => return self.unsupported("'yield'", x.range),
-            Expr::YieldFrom(x) => return self.unsupported("'yield from'", x.range),
+            Expr::Yield(x) => {
+                if u.kind != CodeKind::Function {
+                    return self.err("'yield' outside function", x.range);
+                }
+                match &x.value {
+                    Some(v) => self.expr(u, v)?,
+                    None => {
+                        let none = u.add_const(Const::None);
+                        u.emit(Opcode::LoadConst, none);
+                    }
+                }
+                u.emit(Opcode::YieldValue, 0);
+            }
+            Expr::YieldFrom(x) => {
+                if u.kind != CodeKind::Function {
+                    return self.err("'yield' outside function", x.range);
+                }
+                self.expr(u, &x.value)?;
+                u.emit(Opcode::GetIter, 0);
+                let none = u.add_const(Const::None);
+                u.emit(Opcode::LoadConst, none);
+                let head = u.new_label();
+                let exit = u.new_label();
+                u.place(head);
+                u.emit_jump(Opcode::Send, exit);
+                u.emit(Opcode::YieldValue, 0);
+                u.emit_jump(Opcode::JumpBackward, head);
+                u.place(exit);
+            }
             Expr::TString(x) => return self.unsupported("template strings", x.range),
             Expr::BytesLiteral(x) => return self.unsupported("bytes literals", x.range),
             Expr::EllipsisLiteral(x) => return self.unsupported("'...'", x.range),
             Expr::Starred(x) => return self.unsupported("starred expressions", x.range),
-            Expr::Slice(x) => return self.unsupported("slices", x.range),
+            Expr::Slice(x) => return self.err("invalid syntax", x.range),
             Expr::IpyEscapeCommand(x) => return self.err("invalid syntax", x.range),
         }
         Ok(())
@@ -1225,16 +1799,98 @@ impl<'s> Compiler<'s> {
     }
 
     fn subscript_key<'a>(&mut self, u: &mut Unit<'a>, key: &'a Expr) -> CResult<()> {
-        self.expr(u, key)
+        match key {
+            Expr::Slice(sl) => {
+                for part in [&sl.lower, &sl.upper] {
+                    match part {
+                        Some(e) => self.expr(u, e)?,
+                        None => {
+                            let none = u.add_const(Const::None);
+                            u.emit(Opcode::LoadConst, none);
+                        }
+                    }
+                }
+                match &sl.step {
+                    Some(step) => {
+                        self.expr(u, step)?;
+                        u.emit(Opcode::BuildSlice, 3);
+                    }
+                    None => u.emit(Opcode::BuildSlice, 2),
+                }
+                Ok(())
+            }
+            _ => self.expr(u, key),
+        }
+    }
+
+    /// A list built from elements some of which are starred (`[*xs, y]`).
+    fn starred_list<'a>(&mut self, u: &mut Unit<'a>, elts: &'a [Expr]) -> CResult<()> {
+        u.emit(Opcode::BuildList, 0);
+        for e in elts {
+            match e {
+                Expr::Starred(s) => {
+                    self.expr(u, &s.value)?;
+                    u.emit(Opcode::ListExtend, 1);
+                }
+                _ => {
+                    self.expr(u, e)?;
+                    u.emit(Opcode::ListAppend, 1);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A call with `*` or `**` arguments: `callable, args list, kwargs
+    /// dict` → `CallEx`.
+    fn call_ex<'a>(&mut self, u: &mut Unit<'a>, call: &'a ast::ExprCall) -> CResult<()> {
+        self.expr(u, &call.func)?;
+        let args = &call.arguments;
+        self.starred_list(u, &args.args)?;
+        if args.keywords.is_empty() {
+            u.emit(Opcode::CallEx, 0);
+            return Ok(());
+        }
+        u.emit(Opcode::BuildMap, 0);
+        for k in args.keywords.iter() {
+            match &k.arg {
+                Some(name) => {
+                    let c = u.add_const(Const::Str(name.id.as_str().into()));
+                    u.emit(Opcode::LoadConst, c);
+                    self.expr(u, &k.value)?;
+                    u.emit(Opcode::BuildMap, 1);
+                    u.emit(Opcode::DictMerge, 1);
+                }
+                None => {
+                    self.expr(u, &k.value)?;
+                    u.emit(Opcode::DictMerge, 1);
+                }
+            }
+        }
+        u.emit(Opcode::CallEx, 1);
+        Ok(())
     }
 
     fn call<'a>(&mut self, u: &mut Unit<'a>, call: &'a ast::ExprCall) -> CResult<()> {
+        if call.arguments.args.iter().any(|a| a.is_starred_expr())
+            || call.arguments.keywords.iter().any(|k| k.arg.is_none())
+        {
+            return self.call_ex(u, call);
+        }
         let is_method = matches!(&*call.func, Expr::Attribute(_));
         if let Expr::Attribute(a) = &*call.func {
-            self.expr(u, &a.value)?;
+            let is_super = self.zero_arg_super(u, &a.value);
+            if !is_super {
+                self.expr(u, &a.value)?;
+            }
             let saved = self.set_loc(u, a.range);
             let name = u.add_name(a.attr.id.as_str());
-            u.emit(Opcode::LoadMethod, name);
+            let op = if is_super {
+                Opcode::LoadSuperMethod
+            } else {
+                Opcode::LoadMethod
+            };
+            u.emit(op, name);
             u.loc = saved;
         } else {
             self.expr(u, &call.func)?;
@@ -1273,6 +1929,31 @@ impl<'s> Compiler<'s> {
         };
         u.emit(op, n);
         Ok(())
+    }
+
+    /// For `super()` (no arguments) inside a method, emits `__class__,
+    /// first argument` and returns true: the caller then looks the
+    /// attribute up with `LoadSuperMethod`/`LoadSuperAttr`.
+    fn zero_arg_super(&self, u: &mut Unit<'_>, e: &Expr) -> bool {
+        let Expr::Call(c) = e else { return false };
+        let Expr::Name(n) = &*c.func else {
+            return false;
+        };
+        if n.id.as_str() != "super"
+            || !c.arguments.args.is_empty()
+            || !c.arguments.keywords.is_empty()
+            || u.kind != CodeKind::Function
+            || u.varnames.is_empty()
+            || u.local_index.contains_key("super")
+        {
+            return false;
+        }
+        let Some(&class_cell) = u.deref_index.get("__class__") else {
+            return false;
+        };
+        u.emit(Opcode::LoadDeref, class_cell);
+        u.emit(Opcode::LoadFast, 0);
+        true
     }
 
     fn fstring<'a>(&mut self, u: &mut Unit<'a>, f: &'a ast::ExprFString) -> CResult<()> {
@@ -1390,62 +2071,6 @@ impl Unit<'_> {
     }
 }
 
-/// Names a body binds (assignment targets, loop targets, `def`/`class`
-/// names, `except ... as` names) and names it declares `global`, not
-/// descending into nested functions or classes.
-fn collect_scope(body: &[Stmt], assigned: &mut Vec<String>, globals: &mut HashSet<String>) {
-    fn target(e: &Expr, out: &mut Vec<String>) {
-        match e {
-            Expr::Name(n) => out.push(n.id.to_string()),
-            Expr::Tuple(t) => t.elts.iter().for_each(|e| target(e, out)),
-            Expr::List(l) => l.elts.iter().for_each(|e| target(e, out)),
-            Expr::Starred(s) => target(&s.value, out),
-            _ => {}
-        }
-    }
-    for stmt in body {
-        match stmt {
-            Stmt::Assign(s) => s.targets.iter().for_each(|t| target(t, assigned)),
-            Stmt::AugAssign(s) => target(&s.target, assigned),
-            Stmt::AnnAssign(s) => target(&s.target, assigned),
-            Stmt::For(s) => {
-                target(&s.target, assigned);
-                collect_scope(&s.body, assigned, globals);
-                collect_scope(&s.orelse, assigned, globals);
-            }
-            Stmt::While(s) => {
-                collect_scope(&s.body, assigned, globals);
-                collect_scope(&s.orelse, assigned, globals);
-            }
-            Stmt::If(s) => {
-                collect_scope(&s.body, assigned, globals);
-                for c in &s.elif_else_clauses {
-                    collect_scope(&c.body, assigned, globals);
-                }
-            }
-            Stmt::Try(s) => {
-                collect_scope(&s.body, assigned, globals);
-                for h in &s.handlers {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    if let Some(n) = &h.name {
-                        assigned.push(n.id.to_string());
-                    }
-                    collect_scope(&h.body, assigned, globals);
-                }
-                collect_scope(&s.orelse, assigned, globals);
-                collect_scope(&s.finalbody, assigned, globals);
-            }
-            Stmt::With(s) => collect_scope(&s.body, assigned, globals),
-            Stmt::FunctionDef(f) => assigned.push(f.name.id.to_string()),
-            Stmt::ClassDef(c) => assigned.push(c.name.id.to_string()),
-            Stmt::Global(g) => g.names.iter().for_each(|n| {
-                globals.insert(n.id.to_string());
-            }),
-            _ => {}
-        }
-    }
-}
-
 fn binary_op(op: ast::Operator) -> BinaryOp {
     use ast::Operator as O;
     match op {
@@ -1549,13 +2174,53 @@ mod tests {
 
     #[test]
     fn unsupported_syntax_is_a_positioned_error() {
-        let e = error_of("x = 1\ny = [i for i in x]\n");
-        assert_eq!(e.message, "list comprehensions is not supported yet");
-        assert_eq!((e.line, e.column), (2, 5));
-        assert_eq!(e.text, "y = [i for i in x]");
-        let e = error_of("def f():\n    x = 1\n    def g():\n        return x\n");
-        assert!(e.message.contains("free variable 'x'"), "{}", e.message);
-        assert_eq!(e.line, 4);
+        let e = error_of("x = 1\nmatch x:\n    case 1:\n        pass\n");
+        assert_eq!(e.message, "'match' is not supported yet");
+        assert_eq!((e.line, e.column), (2, 1));
+        assert_eq!(e.text, "match x:");
+        let e = error_of("def f():\n    nonlocal q\n");
+        assert_eq!(e.message, "no binding for nonlocal 'q' found");
+        let e = error_of("a, *b, *c = x\n");
+        assert_eq!(e.message, "multiple starred expressions in assignment");
+    }
+
+    fn code_constants(c: &Compiled) -> Vec<&Compiled> {
+        c.constants
+            .iter()
+            .filter_map(|k| match k {
+                Const::Code(code) => Some(&**code),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn closures_get_cells_and_free_variables() {
+        let module = compile_module(
+            "def f(a):\n    b = 1\n    def g():\n        return a + b\n    return g\n",
+        )
+        .unwrap();
+        let f = code_constants(&module)[0];
+        assert_eq!(f.cellvars, vec!["a".into(), "b".into()] as Vec<Box<str>>);
+        assert!(f.freevars.is_empty());
+        assert!(f.instructions.iter().any(|i| i.op == Opcode::StoreDeref));
+        let g = code_constants(f)[0];
+        assert_eq!(g.freevars, vec!["a".into(), "b".into()] as Vec<Box<str>>);
+        assert!(g.instructions.iter().all(|i| i.op != Opcode::LoadGlobal));
+        // A method using super() gets the class's `__class__` cell.
+        let module =
+            compile_module("class A:\n    def m(self):\n        return super().m()\n").unwrap();
+        let body = code_constants(&module)[0];
+        assert_eq!(body.cellvars, vec!["__class__".into()] as Vec<Box<str>>);
+        let m = code_constants(body)[0];
+        assert!(m
+            .instructions
+            .iter()
+            .any(|i| i.op == Opcode::LoadSuperMethod));
+        // Generators are flagged.
+        let module = compile_module("def g():\n    yield 1\n").unwrap();
+        let g = code_constants(&module)[0];
+        assert!(g.flags & crate::bytecode::CodeFlags::GENERATOR != 0);
     }
 
     #[test]

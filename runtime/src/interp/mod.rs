@@ -32,6 +32,7 @@
 //! call; natives that call back into Python keep any other value they need
 //! on the value stack ([`Interp::push_root`]).
 
+mod lang;
 mod ops;
 
 use std::cell::UnsafeCell;
@@ -39,7 +40,7 @@ use std::sync::Arc;
 
 use stillpoint_gc::{Gc, ThreadHeap, Tracer};
 
-use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Opcode, UnaryOp};
+use crate::bytecode::{BinaryOp, CodeFlags, CodeObject, CompareOp, Opcode, UnaryOp};
 use crate::compile::{Compiled, Const};
 use crate::error::{PyErr, PyResult};
 use crate::object::{Dict, Function, Module, ObjectData, PyObject, TracebackEntry};
@@ -64,6 +65,9 @@ enum OnReturn {
     Init(Value),
     /// A class body finished: build the class from its namespace.
     ClassBody { name: Value, bases: Value },
+    /// A generator's frame yielded or returned: its state goes back into
+    /// the generator object.
+    Generator(Value),
 }
 
 /// An activation of a code object.
@@ -110,6 +114,7 @@ impl Stacks {
                 OnReturn::Value => [Value::NONE, Value::NONE],
                 OnReturn::Init(v) => [v, Value::NONE],
                 OnReturn::ClassBody { name, bases } => [name, bases],
+                OnReturn::Generator(g) => [g, Value::NONE],
             };
             for v in pending {
                 if let Some(o) = v.as_object() {
@@ -194,6 +199,12 @@ impl<'a> Interp<'a> {
         values.len() - 1
     }
 
+    /// The current value-stack length: a mark for [`Interp::truncate_roots`]
+    /// that releases every root pushed after it.
+    pub fn root_mark(&mut self) -> usize {
+        self.st().values.len()
+    }
+
     /// Roots every value of `items` (see [`Interp::push_root`]); returns
     /// the mark to pass to [`Interp::truncate_roots`].
     pub fn root_all(&mut self, items: &[Value]) -> usize {
@@ -220,6 +231,14 @@ impl<'a> Interp<'a> {
         self.th.mutator().poll_with(|m| unsafe { heap.service(m) });
     }
 
+    /// Runs blocking `work` detached from the world, so pauses and
+    /// collections need not wait for it (hook for crate::modules: every
+    /// blocking wait goes through here). Values the caller needs afterwards
+    /// must be rooted (on the value stack).
+    pub fn detached<R>(&mut self, work: impl FnOnce() -> R) -> R {
+        self.th.mutator().detached(work)
+    }
+
     /// Allocates an object.
     pub fn alloc(&self, class: Gc<PyObject>, data: ObjectData) -> Gc<PyObject> {
         self.th.alloc(PyObject::new(class, data))
@@ -242,9 +261,11 @@ impl<'a> Interp<'a> {
             first_line: c.first_line,
             kind: c.kind,
             argcount: c.argcount,
+            kwonlyargcount: c.kwonlyargcount,
+            flags: c.flags,
             varnames: c.varnames.clone().into(),
-            cellvars: Box::new([]),
-            freevars: Box::new([]),
+            cellvars: c.cellvars.clone().into(),
+            freevars: c.freevars.clone().into(),
             instructions: c.instructions.clone().into(),
             constants: constants.into(),
             names: names.into(),
@@ -390,18 +411,15 @@ impl<'a> Interp<'a> {
             return Err(self.not_callable(callable));
         };
         match &obj.data {
-            ObjectData::Function(f) => {
-                self.call_function(
-                    obj,
-                    f,
-                    callable_pos,
-                    args_start,
-                    nargs,
-                    kwnames,
-                    OnReturn::Value,
-                )?;
-                Ok(CallOutcome::Pushed)
-            }
+            ObjectData::Function(f) => self.call_function(
+                obj,
+                f,
+                callable_pos,
+                args_start,
+                nargs,
+                kwnames,
+                OnReturn::Value,
+            ),
             ObjectData::Builtin(b) => {
                 let (mut args, kwargs) = self.collect_args(args_start, nargs, kwnames);
                 if let Some(receiver) = b.bound {
@@ -476,19 +494,22 @@ impl<'a> Interp<'a> {
         nargs: usize,
         kwnames: Option<Value>,
         on_return: OnReturn,
-    ) -> PyResult<()> {
+    ) -> PyResult<CallOutcome> {
         let code_obj = f.code;
         let ObjectData::Code(code) = &code_obj.data else {
             return Err(self.new_exception(self.rt.types.type_error, "function without code"));
         };
         let argcount = code.argcount as usize;
-        let nlocals = code.varnames.len();
-        let fast = kwnames.is_none() && nargs == argcount;
+        let nvars = code.varnames.len();
+        let fast = kwnames.is_none()
+            && nargs == argcount
+            && code.kwonlyargcount == 0
+            && code.flags & (CodeFlags::VARARGS | CodeFlags::VARKEYWORDS) == 0;
         if fast {
             // The arguments already are the first locals.
             let values = &mut self.st().values;
             values.truncate(args_start + nargs);
-            values.resize(args_start + nlocals, Value::UNBOUND);
+            values.resize(args_start + nvars, Value::UNBOUND);
         } else {
             let (args, kwargs) = self.collect_args(args_start, nargs, kwnames);
             let locals = self.bind_arguments(f, code, &args, &kwargs)?;
@@ -496,7 +517,26 @@ impl<'a> Interp<'a> {
             values.truncate(args_start);
             values.extend_from_slice(&locals);
         }
+        self.init_cells(code, &f.closure, args_start);
         let _ = func_obj;
+        if code.has_flag(CodeFlags::GENERATOR) {
+            // The frame's segment moves into a new generator object.
+            let segment = self.st().values[args_start..].to_vec();
+            let state = crate::object::GenState {
+                code: code_obj,
+                globals: f.globals,
+                pc: 0,
+                stack: segment,
+                status: crate::object::GenStatus::Created,
+                name: f.name.clone(),
+            };
+            let g = self.alloc(
+                self.rt.types.generator,
+                ObjectData::Generator(parking_lot::Mutex::new(state)),
+            );
+            self.st().values.truncate(callable_pos);
+            return Ok(CallOutcome::Done(Value::object(g)));
+        }
         self.push_frame(
             code_obj,
             f.globals,
@@ -504,7 +544,35 @@ impl<'a> Interp<'a> {
             args_start as u32,
             callable_pos as u32,
             on_return,
-        )
+        )?;
+        Ok(CallOutcome::Pushed)
+    }
+
+    /// Appends a frame's cell and free-variable slots after its locals
+    /// (which start at `base`): new cells (holding the argument for
+    /// parameters that are cells), then the function's closure cells.
+    fn init_cells(&mut self, code: &CodeObject, closure: &[Value], base: usize) {
+        if code.cellvars.is_empty() && code.freevars.is_empty() {
+            return;
+        }
+        let nvars = code.varnames.len();
+        self.st().values.truncate(base + nvars);
+        for name in code.cellvars.iter() {
+            let initial = match code.varnames.iter().position(|v| v == name) {
+                Some(i) => self.st().values[base + i],
+                None => Value::UNBOUND,
+            };
+            // No safepoint between the allocation and the push.
+            let cell = self.alloc(
+                self.rt.types.cell,
+                ObjectData::Cell(parking_lot::Mutex::new(initial)),
+            );
+            self.st().values.push(Value::object(cell));
+        }
+        for i in 0..code.freevars.len() {
+            let cell = closure.get(i).copied().unwrap_or(Value::NONE);
+            self.st().values.push(cell);
+        }
     }
 
     fn bind_arguments(
@@ -515,9 +583,13 @@ impl<'a> Interp<'a> {
         kwargs: &[(Value, Value)],
     ) -> PyResult<Vec<Value>> {
         let argcount = code.argcount as usize;
+        let kwonly = code.kwonlyargcount as usize;
+        let has_varargs = code.has_flag(CodeFlags::VARARGS);
+        let has_varkw = code.has_flag(CodeFlags::VARKEYWORDS);
         let mut locals = vec![Value::UNBOUND; code.varnames.len()];
-        let name = &f.name;
-        if args.len() > argcount {
+        let name = &f.qualname;
+        let mut slot = argcount + kwonly;
+        if args.len() > argcount && !has_varargs {
             let given = args.len();
             let takes = if f.defaults.is_empty() {
                 format!(
@@ -536,10 +608,20 @@ impl<'a> Interp<'a> {
             );
             return Err(self.new_exception(self.rt.types.type_error, &msg));
         }
-        locals[..args.len()].copy_from_slice(args);
+        let npos = args.len().min(argcount);
+        locals[..npos].copy_from_slice(&args[..npos]);
+        if has_varargs {
+            let extra = args[npos..].to_vec();
+            locals[slot] = self.new_tuple(extra);
+            slot += 1;
+        }
+        let mut extra_kw = Dict::new();
         for (k, v) in kwargs {
             let key = self.str_of(*k).unwrap_or_default();
-            match code.varnames[..argcount].iter().position(|n| **n == *key) {
+            match code.varnames[..argcount + kwonly]
+                .iter()
+                .position(|n| **n == *key)
+            {
                 Some(i) => {
                     if locals[i] != Value::UNBOUND {
                         let msg = format!("{name}() got multiple values for argument '{key}'");
@@ -547,13 +629,24 @@ impl<'a> Interp<'a> {
                     }
                     locals[i] = *v;
                 }
+                None if has_varkw => {
+                    let h = self.hash(*k)?;
+                    if extra_kw.get_hashed(h, *k).is_some() {
+                        let msg = format!("{name}() got multiple values for argument '{key}'");
+                        return Err(self.new_exception(self.rt.types.type_error, &msg));
+                    }
+                    extra_kw.insert_hashed(h, *k, *v);
+                }
                 None => {
                     let msg = format!("{name}() got an unexpected keyword argument '{key}'");
                     return Err(self.new_exception(self.rt.types.type_error, &msg));
                 }
             }
         }
-        let first_default = argcount - f.defaults.len();
+        if has_varkw {
+            locals[slot] = self.new_dict(extra_kw);
+        }
+        let first_default = argcount.saturating_sub(f.defaults.len());
         let mut missing = Vec::new();
         for (i, slot) in locals.iter_mut().enumerate().take(argcount) {
             if *slot == Value::UNBOUND {
@@ -565,19 +658,49 @@ impl<'a> Interp<'a> {
             }
         }
         if !missing.is_empty() {
-            let n = missing.len();
-            let list = match n {
-                1 => missing[0].clone(),
-                2 => format!("{} and {}", missing[0], missing[1]),
-                _ => format!("{}, and {}", missing[..n - 1].join(", "), missing[n - 1]),
-            };
-            let msg = format!(
-                "{name}() missing {n} required positional argument{}: {list}",
-                if n == 1 { "" } else { "s" }
-            );
-            return Err(self.new_exception(self.rt.types.type_error, &msg));
+            return Err(self.missing_arguments(name, "positional", &missing));
+        }
+        let mut missing = Vec::new();
+        for (i, pname) in code
+            .varnames
+            .iter()
+            .enumerate()
+            .take(argcount + kwonly)
+            .skip(argcount)
+        {
+            if locals[i] == Value::UNBOUND {
+                let pname = pname.to_string();
+                let default = match f.kwdefaults.as_object() {
+                    Some(d) => {
+                        let key = self.new_str(&pname);
+                        self.dict_get(d, key)?
+                    }
+                    None => None,
+                };
+                match default {
+                    Some(v) => locals[i] = v,
+                    None => missing.push(format!("'{pname}'")),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            return Err(self.missing_arguments(name, "keyword-only", &missing));
         }
         Ok(locals)
+    }
+
+    fn missing_arguments(&mut self, name: &str, kind: &str, missing: &[String]) -> PyErr {
+        let n = missing.len();
+        let list = match n {
+            1 => missing[0].clone(),
+            2 => format!("{} and {}", missing[0], missing[1]),
+            _ => format!("{}, and {}", missing[..n - 1].join(", "), missing[n - 1]),
+        };
+        let msg = format!(
+            "{name}() missing {n} required {kind} argument{}: {list}",
+            if n == 1 { "" } else { "s" }
+        );
+        self.new_exception(self.rt.types.type_error, &msg)
     }
 
     fn call_class(
@@ -623,8 +746,7 @@ impl<'a> Interp<'a> {
                             nargs + 1,
                             kwnames,
                             OnReturn::Init(instance),
-                        )?;
-                        Ok(CallOutcome::Pushed)
+                        )
                     }
                     _ => {
                         if nargs > 0 && layout == crate::object::Layout::Instance {
@@ -663,11 +785,15 @@ impl<'a> Interp<'a> {
                 }
             }
         }
-        if base_classes.len() > 1 {
-            return Err(self.new_exception(
-                self.rt.types.type_error,
-                "multiple inheritance is not supported yet",
-            ));
+        for (i, b) in base_classes.iter().enumerate() {
+            if base_classes[..i]
+                .iter()
+                .any(|x| x.into_raw() == b.into_raw())
+            {
+                let name = b.as_class().map(|c| c.name.to_string()).unwrap_or_default();
+                let msg = format!("duplicate base class {name}");
+                return Err(self.new_exception(self.rt.types.type_error, &msg));
+            }
         }
         if base_classes.is_empty() {
             base_classes.push(self.rt.types.object);
@@ -678,8 +804,25 @@ impl<'a> Interp<'a> {
             let msg = format!("subclassing '{}' is not supported yet", base_class.name);
             return Err(self.new_exception(self.rt.types.type_error, &msg));
         }
-        let mut mro_tail = vec![base];
-        mro_tail.extend(base_class.mro_tail.iter().copied());
+        let mro_tail = match lang::c3_merge(&base_classes) {
+            Some(m) => m,
+            None => {
+                let names: Vec<String> = base_classes
+                    .iter()
+                    .filter_map(|b| b.as_class().map(|c| c.name.to_string()))
+                    .collect();
+                let msg = format!(
+                    "Cannot create a consistent method resolution\norder (MRO) for bases {}",
+                    names.join(", ")
+                );
+                return Err(self.new_exception(self.rt.types.type_error, &msg));
+            }
+        };
+        let layout = base_classes
+            .iter()
+            .filter_map(|b| b.as_class().map(|c| c.layout))
+            .find(|l| *l != crate::object::Layout::Instance)
+            .unwrap_or(base_class.layout);
         let ObjectData::Dict(ns) = &namespace.data else {
             return Err(
                 self.new_exception(self.rt.types.type_error, "class namespace is not a dict")
@@ -697,7 +840,7 @@ impl<'a> Interp<'a> {
                 bases: base_classes.into(),
                 mro_tail: mro_tail.into(),
                 dict: parking_lot::Mutex::new(dict),
-                layout: base_class.layout,
+                layout,
                 module,
             }),
         );
@@ -801,7 +944,7 @@ impl<'a> Interp<'a> {
             };
             let code: &CodeObject = code;
             let base = frame.base as usize;
-            let stack_base = base + code.varnames.len();
+            let stack_base = base + code.nlocals();
             let mut pc = frame.pc as usize;
             loop {
                 let instr = code.instructions[pc];
@@ -817,6 +960,23 @@ impl<'a> Interp<'a> {
                         frames[n - 2].pc = pc as u32;
                         self.safepoint();
                         continue 'frames;
+                    }
+                    Ok(Step::Yield(value)) => {
+                        // Only generator frames yield, and they run in their
+                        // own dispatch loop (`gen_resume`): save the frame
+                        // into the generator and leave that loop.
+                        let done = self.st().frames.pop().expect("the yielding frame");
+                        if let OnReturn::Generator(g) = done.on_return {
+                            let segment = self.st().values[done.base as usize..].to_vec();
+                            if let Some(ObjectData::Generator(state)) = g.data() {
+                                let mut state = state.lock();
+                                state.stack = segment;
+                                state.pc = pc as u32;
+                                state.status = crate::object::GenStatus::Suspended;
+                            }
+                        }
+                        self.st().values.truncate(done.ret_to as usize);
+                        return Ok(value);
                     }
                     Ok(Step::Return(value)) => {
                         let done = self.st().frames.pop().expect("the returning frame");
@@ -840,9 +1000,20 @@ impl<'a> Interp<'a> {
                                 self.push_root(bases);
                                 let ns = done.namespace.expect("class bodies have a namespace");
                                 self.push_root(Value::object(ns));
+                                self.push_root(value);
                                 let r = self.build_class(name, bases, ns);
+                                if let (Ok(class), Some(ObjectData::Cell(cell))) =
+                                    (&r, value.data())
+                                {
+                                    // The body returned its `__class__` cell.
+                                    *cell.lock() = *class;
+                                }
                                 self.truncate_roots(mark);
                                 r
+                            }
+                            OnReturn::Generator(g) => {
+                                self.finish_generator(g);
+                                Ok(value)
                             }
                         };
                         if self.st().frames.len() < entry {
@@ -889,7 +1060,7 @@ impl<'a> Interp<'a> {
                 unreachable!()
             };
             if let Some(h) = code.handler_for(frame.pc.saturating_sub(1)) {
-                let depth = frame.base as usize + code.varnames.len() + h.depth as usize;
+                let depth = frame.base as usize + code.nlocals() + h.depth as usize;
                 let st = self.st();
                 st.values.truncate(depth);
                 st.values.push(exc.0);
@@ -898,6 +1069,9 @@ impl<'a> Interp<'a> {
             }
             let done = self.st().frames.pop().expect("a frame");
             self.st().values.truncate(done.ret_to as usize);
+            if let OnReturn::Generator(g) = done.on_return {
+                self.finish_generator(g);
+            }
             if self.st().frames.len() < entry {
                 return Err(exc);
             }
@@ -1229,9 +1403,35 @@ impl<'a> Interp<'a> {
                 return Ok(Step::Return(v));
             }
             Opcode::MakeFunction => {
-                let qualname = pop!();
-                let code_value = pop!();
-                let defaults = if arg & 1 != 0 { Some(pop!()) } else { None };
+                let qualname = peek!(1);
+                let code_value = peek!(2);
+                let mut n = 2;
+                let closure = if arg & 4 != 0 {
+                    n += 1;
+                    Some(peek!(n))
+                } else {
+                    None
+                };
+                let kwdefaults = if arg & 2 != 0 {
+                    n += 1;
+                    peek!(n)
+                } else {
+                    Value::NONE
+                };
+                let defaults = if arg & 1 != 0 {
+                    n += 1;
+                    Some(peek!(n))
+                } else {
+                    None
+                };
+                drop_n!(n);
+                let closure: Box<[Value]> = match closure.and_then(|d| d.as_object()) {
+                    Some(d) => match &d.data {
+                        ObjectData::Tuple(items) => items.clone(),
+                        _ => Box::new([]),
+                    },
+                    None => Box::new([]),
+                };
                 let code_gc = code_value
                     .as_object()
                     .expect("MakeFunction takes a code object");
@@ -1252,6 +1452,8 @@ impl<'a> Interp<'a> {
                     code: code_gc,
                     globals: frame.globals,
                     defaults,
+                    kwdefaults,
+                    closure,
                 };
                 let v = Value::object(self.alloc(self.rt.types.function, ObjectData::Function(f)));
                 push!(v);
@@ -1279,13 +1481,16 @@ impl<'a> Interp<'a> {
                 let key = self.new_str("__qualname__");
                 let qn = self.new_str(&f.qualname);
                 self.dict_set(ns, key, qn)?;
-                let values_len = self.st().values.len() as u32;
+                let values_len = self.st().values.len();
+                if let ObjectData::Code(body_code) = &f.code.data {
+                    self.init_cells(body_code, &f.closure, values_len);
+                }
                 self.push_frame(
                     f.code,
                     f.globals,
                     Some(ns),
-                    values_len,
-                    values_len,
+                    values_len as u32,
+                    values_len as u32,
                     OnReturn::ClassBody { name, bases },
                 )?;
                 return Ok(Step::Call);
@@ -1331,6 +1536,244 @@ impl<'a> Interp<'a> {
                 push!(Value::bool(m));
             }
             Opcode::LoadAssertionError => push!(Value::object(self.rt.types.assertion_error)),
+            Opcode::LoadDeref => {
+                let cell = self.st().values[base + code.varnames.len() + arg as usize];
+                let v = match cell.data() {
+                    Some(ObjectData::Cell(c)) => *c.lock(),
+                    _ => Value::UNBOUND,
+                };
+                if v == Value::UNBOUND {
+                    return Err(self.unbound_deref(code, arg as usize));
+                }
+                push!(v);
+            }
+            Opcode::StoreDeref | Opcode::DeleteDeref => {
+                let v = if op == Opcode::StoreDeref {
+                    pop!()
+                } else {
+                    Value::UNBOUND
+                };
+                let cell = self.st().values[base + code.varnames.len() + arg as usize];
+                if let Some(ObjectData::Cell(c)) = cell.data() {
+                    let mut slot = c.lock();
+                    if op == Opcode::DeleteDeref && *slot == Value::UNBOUND {
+                        drop(slot);
+                        return Err(self.unbound_deref(code, arg as usize));
+                    }
+                    *slot = v;
+                }
+            }
+            Opcode::LoadClosure => {
+                let cell = self.st().values[base + code.varnames.len() + arg as usize];
+                push!(cell);
+            }
+            Opcode::DeleteFast => {
+                let slot = base + arg as usize;
+                if self.st().values[slot] == Value::UNBOUND {
+                    let msg = format!(
+                        "cannot access local variable '{}' where it is not associated with a value",
+                        code.varnames[arg as usize]
+                    );
+                    return Err(self.new_exception(self.rt.types.unbound_local_error, &msg));
+                }
+                self.st().values[slot] = Value::UNBOUND;
+            }
+            Opcode::DeleteGlobal | Opcode::DeleteName => {
+                let name = code.names[arg as usize];
+                let target = match (op, frame.namespace) {
+                    (Opcode::DeleteName, Some(ns)) => ns,
+                    _ => frame.globals,
+                };
+                if !self.dict_delete(target, name)? {
+                    let msg = format!(
+                        "name '{}' is not defined",
+                        self.str_of(name).unwrap_or_default()
+                    );
+                    return Err(self.new_exception(self.rt.types.name_error, &msg));
+                }
+            }
+            Opcode::DeleteAttr => {
+                let obj = peek!(1);
+                self.del_attr(obj, code.names[arg as usize])?;
+                drop_n!(1);
+            }
+            Opcode::DeleteSubscr => {
+                let key = peek!(1);
+                let container = peek!(2);
+                self.del_item(container, key)?;
+                drop_n!(2);
+            }
+            Opcode::BuildSlice => {
+                let n = arg as usize;
+                let step = if n == 3 { peek!(1) } else { Value::NONE };
+                let stop = peek!(if n == 3 { 2 } else { 1 });
+                let start = peek!(n);
+                let v = self.alloc(self.rt.types.slice, ObjectData::Slice([start, stop, step]));
+                drop_n!(n);
+                push!(Value::object(v));
+            }
+            Opcode::BuildSet | Opcode::SetAdd | Opcode::SetUpdate => {
+                return Err(
+                    self.new_exception(self.rt.types.type_error, "sets are not supported yet")
+                );
+            }
+            Opcode::ListAppend | Opcode::ListExtend => {
+                let item = peek!(1);
+                let list = peek!(1 + arg as usize);
+                let items = if op == Opcode::ListAppend {
+                    vec![item]
+                } else {
+                    self.collect_iterable(item)?
+                };
+                if let Some(ObjectData::List(l)) = list.data() {
+                    l.lock().extend(items);
+                }
+                drop_n!(1);
+            }
+            Opcode::MapAdd => {
+                let value = peek!(1);
+                let key = peek!(2);
+                let dict = peek!(2 + arg as usize);
+                if let Some(d) = dict.as_object() {
+                    self.dict_set(d, key, value)?;
+                }
+                drop_n!(2);
+            }
+            Opcode::DictUpdate | Opcode::DictMerge => {
+                let mapping = peek!(1);
+                let dict = peek!(1 + arg as usize);
+                // For DictMerge the callable sits below the args list.
+                let callee = if op == Opcode::DictMerge {
+                    Some(peek!(3 + arg as usize))
+                } else {
+                    None
+                };
+                self.dict_update(dict, mapping, callee)?;
+                drop_n!(1);
+            }
+            Opcode::ListToTuple => {
+                let list = peek!(1);
+                let items = match list.data() {
+                    Some(ObjectData::List(l)) => l.lock().clone(),
+                    _ => Vec::new(),
+                };
+                let t = self.new_tuple(items);
+                drop_n!(1);
+                push!(t);
+            }
+            Opcode::CallEx => {
+                let kwargs = if arg & 1 != 0 { Some(peek!(1)) } else { None };
+                let args = peek!(1 + (arg & 1) as usize);
+                let positional = match args.data() {
+                    Some(ObjectData::List(l)) => l.lock().clone(),
+                    Some(ObjectData::Tuple(t)) => t.to_vec(),
+                    _ => self.collect_iterable(args)?,
+                };
+                let keywords: Vec<(Value, Value)> = match kwargs.as_ref().and_then(|k| k.data()) {
+                    Some(ObjectData::Dict(d)) => d.lock().items().collect(),
+                    _ => Vec::new(),
+                };
+                // Rewrite the stack as an ordinary call (the dict and list
+                // stay referenced from the copies until then; no safepoint
+                // in between).
+                let len = self.st().values.len();
+                let callable_pos = len - 2 - (arg & 1) as usize;
+                self.st().values.truncate(callable_pos + 1);
+                self.st().values.extend_from_slice(&positional);
+                let kwnames = if keywords.is_empty() {
+                    None
+                } else {
+                    for (_, v) in &keywords {
+                        self.st().values.push(*v);
+                    }
+                    let names = self.new_tuple(keywords.iter().map(|(k, _)| *k).collect());
+                    Some(names)
+                };
+                let nargs = positional.len() + keywords.len();
+                if let Some(names) = kwnames {
+                    push!(names);
+                }
+                match self.call_at(callable_pos, callable_pos + 1, nargs, kwnames)? {
+                    CallOutcome::Done(v) => {
+                        self.st().values.truncate(callable_pos);
+                        push!(v);
+                    }
+                    CallOutcome::Pushed => return Ok(Step::Call),
+                }
+            }
+            Opcode::UnpackEx => {
+                let seq = peek!(1);
+                let (before, after) = ((arg & 0xff) as usize, (arg >> 8) as usize);
+                let items = self.collect_iterable(seq)?;
+                if items.len() < before + after {
+                    let msg = format!(
+                        "not enough values to unpack (expected at least {}, got {})",
+                        before + after,
+                        items.len()
+                    );
+                    return self.value_error(&msg);
+                }
+                let middle = self.new_list(items[before..items.len() - after].to_vec());
+                drop_n!(1);
+                for v in items[items.len() - after..].iter().rev() {
+                    push!(*v);
+                }
+                push!(middle);
+                for v in items[..before].iter().rev() {
+                    push!(*v);
+                }
+            }
+            Opcode::LoadSuperMethod | Opcode::LoadSuperAttr => {
+                let receiver = peek!(1);
+                let class = peek!(2);
+                let name = code.names[arg as usize];
+                let (method, bound) = self.super_lookup(class, receiver, name)?;
+                drop_n!(2);
+                if op == Opcode::LoadSuperMethod {
+                    push!(method);
+                    push!(bound);
+                } else if bound.is_null() {
+                    push!(method);
+                } else {
+                    let m = self.alloc(
+                        self.rt.types.method,
+                        ObjectData::BoundMethod {
+                            func: method,
+                            receiver: bound,
+                        },
+                    );
+                    push!(Value::object(m));
+                }
+            }
+            Opcode::YieldValue => {
+                let v = pop!();
+                return Ok(Step::Yield(v));
+            }
+            Opcode::Send => {
+                let sent = peek!(1);
+                let iter = peek!(2);
+                match self.send_to(iter, sent)? {
+                    lang::Resumed::Yielded(v) => {
+                        drop_n!(1);
+                        push!(v);
+                    }
+                    lang::Resumed::Returned(v) => {
+                        drop_n!(2);
+                        push!(v);
+                        *pc = arg as usize;
+                    }
+                }
+            }
+            // Hooks for crate::modules (imports).
+            Opcode::ImportName => {
+                let v = crate::modules::import(self, code.names[arg as usize])?;
+                push!(v);
+            }
+            Opcode::ImportFrom => {
+                let module = top!();
+                let v = crate::modules::import_from(self, module, code.names[arg as usize])?;
+                push!(v);
+            }
         }
         Ok(Step::Next)
     }
@@ -1341,6 +1784,7 @@ enum Step {
     Next,
     Call,
     Return(Value),
+    Yield(Value),
 }
 
 impl Drop for Interp<'_> {

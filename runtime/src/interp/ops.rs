@@ -328,6 +328,11 @@ impl Interp<'_> {
                             let bases = c.bases.iter().map(|b| Value::object(*b)).collect();
                             return Ok((self.new_tuple(bases), Value::NULL));
                         }
+                        "__mro__" => {
+                            let mut mro = vec![obj];
+                            mro.extend(c.mro_tail.iter().map(|b| Value::object(*b)));
+                            return Ok((self.new_tuple(mro), Value::NULL));
+                        }
                         _ => {}
                     }
                     // Methods of `type` itself.
@@ -349,6 +354,9 @@ impl Interp<'_> {
                 if self.str_of(name).as_deref() == Some("args") {
                     return Ok((*e.args.lock(), Value::NULL));
                 }
+            }
+            if let Some(found) = self.lang_attribute(&o, obj, name)? {
+                return Ok(found);
             }
             if let ObjectData::Function(f) = &o.data {
                 match self.str_of(name).as_deref() {
@@ -560,6 +568,20 @@ impl Interp<'_> {
                 }
                 ObjectData::Iterator(_) => {
                     format!("<iterator object at {:#x}>", o.into_raw() as usize)
+                }
+                ObjectData::Cell(_) => format!("<cell at {:#x}>", o.into_raw() as usize),
+                ObjectData::Generator(g) => {
+                    let name = g.lock().name.clone();
+                    format!("<generator object {name} at {:#x}>", o.into_raw() as usize)
+                }
+                ObjectData::Slice(parts) => {
+                    let parts = *parts;
+                    format!(
+                        "slice({}, {}, {})",
+                        self.repr(parts[0])?,
+                        self.repr(parts[1])?,
+                        self.repr(parts[2])?
+                    )
                 }
                 ObjectData::Exception(e) => {
                     let args = *e.args.lock();
@@ -1287,6 +1309,11 @@ impl Interp<'_> {
 
     /// `container[key]`.
     pub fn get_item(&mut self, container: Value, key: Value) -> PyResult<Value> {
+        if let Some(ObjectData::Slice(parts)) = key.data() {
+            if let Some(v) = self.get_slice(container, *parts)? {
+                return Ok(v);
+            }
+        }
         if let Some(o) = container.as_object() {
             match &o.data {
                 ObjectData::List(l) => {
@@ -1353,6 +1380,11 @@ impl Interp<'_> {
 
     /// `container[key] = value`.
     pub fn set_item(&mut self, container: Value, key: Value, value: Value) -> PyResult<()> {
+        if let Some(ObjectData::Slice(parts)) = key.data() {
+            if self.set_slice(container, *parts, Some(value))? {
+                return Ok(());
+            }
+        }
         if let Some(o) = container.as_object() {
             match &o.data {
                 ObjectData::List(l) => {
@@ -1405,7 +1437,14 @@ impl Interp<'_> {
                 remaining: r.len(),
                 step: r.step,
             },
-            Some(ObjectData::Iterator(_)) => return Ok(v),
+            Some(ObjectData::Iterator(_) | ObjectData::Generator(_)) => return Ok(v),
+            Some(ObjectData::Instance(_)) => {
+                if let Some(f) = self.lookup(self.class_of(v), "__iter__") {
+                    return self.call_value(f, &[v], &[]);
+                }
+                let msg = format!("'{}' object is not iterable", self.type_name(v));
+                return self.type_error(&msg);
+            }
             _ => {
                 let msg = format!("'{}' object is not iterable", self.type_name(v));
                 return self.type_error(&msg);
@@ -1425,6 +1464,9 @@ impl Interp<'_> {
             Value(Value),
             Char(char),
             Int(i64),
+        }
+        if let Some(v) = self.iter_next_protocol(it)? {
+            return Ok(v);
         }
         let Some(ObjectData::Iterator(state)) = it.data() else {
             let msg = format!("'{}' object is not an iterator", self.type_name(it));
@@ -1491,8 +1533,10 @@ impl Interp<'_> {
         }))
     }
 
-    /// The items of an iterable (builtin iterables only: no Python code
-    /// runs, so the partial result needs no rooting).
+    /// The items of an iterable. Advancing an iterator may run Python code
+    /// (generators, `__next__`), so the items collected so far stay rooted
+    /// on the value stack until the end. The caller must root the result
+    /// itself before it calls into Python again.
     pub fn collect_iterable(&mut self, v: Value) -> PyResult<Vec<Value>> {
         if let Some(o) = v.as_object() {
             match &o.data {
@@ -1504,11 +1548,13 @@ impl Interp<'_> {
         }
         let it = self.get_iter(v)?;
         let mark = self.push_root(it);
-        let mut items = Vec::new();
+        let first = mark + 1;
         let result = loop {
             match self.iter_next(it) {
-                Ok(Some(x)) => items.push(x),
-                Ok(None) => break Ok(items),
+                Ok(Some(x)) => {
+                    self.push_root(x);
+                }
+                Ok(None) => break Ok(self.st().values[first..].to_vec()),
                 Err(e) => break Err(e),
             }
         };

@@ -147,6 +147,13 @@ pub enum ObjectData {
     Range(Range),
     /// An iterator over a builtin container.
     Iterator(Mutex<IterState>),
+    /// A closure cell (a variable shared with nested functions);
+    /// `Value::UNBOUND` while empty.
+    Cell(Mutex<Value>),
+    /// A slice (`start`, `stop`, `step`; None where omitted).
+    Slice([Value; 3]),
+    /// A generator: a suspended frame.
+    Generator(Mutex<GenState>),
 }
 
 // SAFETY: every variant's pointers are traced; locks are object locks (the
@@ -169,6 +176,9 @@ unsafe impl Trace for ObjectData {
             ObjectData::Module(m) => m.dict.trace(tracer),
             ObjectData::Code(c) => c.trace(tracer),
             ObjectData::Iterator(state) => state.lock().trace(tracer),
+            ObjectData::Cell(v) => v.lock().trace(tracer),
+            ObjectData::Slice(parts) => parts.trace(tracer),
+            ObjectData::Generator(g) => g.lock().trace(tracer),
         }
     }
 }
@@ -230,13 +240,61 @@ pub struct Function {
     pub globals: Gc<PyObject>,
     /// Default values of the last positional parameters.
     pub defaults: Box<[Value]>,
+    /// Defaults of keyword-only parameters (a dict), or None.
+    pub kwdefaults: Value,
+    /// The cells of the code's free variables, in `freevars` order.
+    pub closure: Box<[Value]>,
 }
-// SAFETY: code, globals and defaults are the function's pointers.
+// SAFETY: code, globals, defaults and closure cells are the function's
+// pointers.
 unsafe impl Trace for Function {
     fn trace(&self, tracer: &mut Tracer) {
         tracer.mark(self.code);
         tracer.mark(self.globals);
         self.defaults.trace(tracer);
+        self.kwdefaults.trace(tracer);
+        self.closure.trace(tracer);
+    }
+}
+
+/// Where a generator is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GenStatus {
+    /// Created, not started.
+    Created,
+    /// Suspended at a `yield`.
+    Suspended,
+    /// Running on some thread (re-entry is a ValueError).
+    Running,
+    /// Returned or raised: exhausted.
+    Finished,
+}
+
+/// A generator's suspended frame: its code, globals, resume position and
+/// the frame's value-stack segment (locals, cells, operand stack), which
+/// the generator owns while suspended and lends to the thread's value
+/// stack while it runs.
+pub struct GenState {
+    /// The code object.
+    pub code: Gc<PyObject>,
+    /// The globals dict.
+    pub globals: Gc<PyObject>,
+    /// The next instruction.
+    pub pc: u32,
+    /// The frame's slots and operand stack while suspended.
+    pub stack: Vec<Value>,
+    /// Where it is in its life.
+    pub status: GenStatus,
+    /// `__name__` / `__qualname__`.
+    pub name: Box<str>,
+}
+
+// SAFETY: traces the code, globals and the saved frame segment.
+unsafe impl Trace for GenState {
+    fn trace(&self, tracer: &mut Tracer) {
+        tracer.mark(self.code);
+        tracer.mark(self.globals);
+        self.stack.trace(tracer);
     }
 }
 

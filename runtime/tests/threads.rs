@@ -1,0 +1,105 @@
+//! Real threads: `threading` on OS threads, each a mutator (no global lock).
+
+use std::process::Command;
+
+fn run(code: &str) -> (String, String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_stillpoint"))
+        .args(["-c", code])
+        .output()
+        .expect("run stillpoint");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn threads_run_targets_and_join() {
+    let (out, err, code) = run("import threading\n\
+         results = [0, 0, 0]\n\
+         def work(k, n):\n    t = 0\n    for i in range(n):\n        t += i * k\n    results[k] = t\n\
+         ts = [threading.Thread(target=work, args=(k, 1000)) for k in range(3)]\n\
+         for t in ts:\n    t.start()\n\
+         for t in ts:\n    t.join()\n\
+         print(results, ts[0].is_alive(), ts[1].name)\n");
+    assert_eq!(err, "");
+    assert_eq!(out, "[0, 499500, 999000] False Thread-2 (work)\n");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn lock_keeps_a_shared_counter_exact() {
+    let (out, _, _) = run("import threading\n\
+         lock = threading.Lock()\n\
+         box = [0]\n\
+         def add(n):\n    for _ in range(n):\n        lock.acquire()\n        box[0] = box[0] + 1\n        lock.release()\n\
+         ts = [threading.Thread(target=add, args=(5000,)) for _ in range(4)]\n\
+         for t in ts:\n    t.start()\n\
+         for t in ts:\n    t.join()\n\
+         print(box[0], lock.locked(), lock.acquire(), lock.acquire(False))\n");
+    assert_eq!(out, "20000 False True False\n");
+}
+
+#[test]
+fn event_semaphore_and_barrier_block_and_release() {
+    let (out, err, _) = run("import threading\n\
+         ev = threading.Event()\n\
+         b = threading.Barrier(3)\n\
+         s = threading.BoundedSemaphore(1)\n\
+         got = []\n\
+         def w(k):\n    ev.wait()\n    got.append(b.wait() >= 0)\n\
+         ts = [threading.Thread(target=w, args=(k,)) for k in range(3)]\n\
+         for t in ts:\n    t.start()\n\
+         ev.set()\n\
+         for t in ts:\n    t.join()\n\
+         print(got, ev.wait(0.01), s.acquire(), s.acquire(False))\n\
+         s.release()\n\
+         try:\n    s.release()\nexcept ValueError as e:\n    print(e)\n");
+    assert_eq!(err, "");
+    assert_eq!(
+        out,
+        "[True, True, True] True True False\nSemaphore released too many times\n"
+    );
+}
+
+#[test]
+fn exception_in_thread_is_reported_and_not_fatal() {
+    let (out, err, code) = run("import threading\n\
+         def boom():\n    raise ValueError('bad')\n\
+         t = threading.Thread(target=boom)\n\
+         t.start()\nt.join()\nprint('alive')\n");
+    assert_eq!(out, "alive\n");
+    assert!(
+        err.starts_with("Exception in thread Thread-1 (boom):\nTraceback"),
+        "{err}"
+    );
+    assert!(err.ends_with("ValueError: bad\n"), "{err}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn main_waits_for_running_threads_at_exit() {
+    let (out, _, code) = run("import threading\nimport time\n\
+         def w():\n    time.sleep(0.2)\n    print('worker done')\n\
+         threading.Thread(target=w).start()\n\
+         print('main done')\n");
+    assert_eq!(out, "main done\nworker done\n");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn two_cpu_bound_threads_overlap() {
+    // No global lock: both threads make progress at once, so each one
+    // sees the other's counter move while it is still running.
+    let (out, err, _) = run("import threading\n\
+         counts = [0, 0]\n\
+         seen = [False, False]\n\
+         def spin(k):\n    other = 1 - k\n    for i in range(3000000):\n        counts[k] = i\n        if counts[other] > 0 and i < 2999999:\n            seen[k] = True\n\
+         ts = [threading.Thread(target=spin, args=(k,)) for k in range(2)]\n\
+         for t in ts:\n    t.start()\n\
+         for t in ts:\n    t.join()\n\
+         print(seen)\n");
+    assert_eq!(err, "");
+    assert_eq!(out, "[True, True]\n");
+}
