@@ -47,6 +47,10 @@ builtin_types! {
     code = "code", range = "range", iterator = "iterator",
     // Language-helper hook (closures, slices, generators): types the interpreter creates.
     cell = "cell", slice = "slice", generator = "generator",
+    // Language hook (crate::object::set, crate::interp::lang): sets and descriptors.
+    set = "set", frozenset = "frozenset", property = "property", staticmethod = "staticmethod",
+    classmethod = "classmethod", not_implemented_type = "NotImplementedType",
+    ellipsis_type = "ellipsis",
     base_exception = "BaseException", exception = "Exception", type_error = "TypeError",
     value_error = "ValueError", name_error = "NameError", unbound_local_error = "UnboundLocalError",
     arithmetic_error = "ArithmeticError", zero_division_error = "ZeroDivisionError",
@@ -57,6 +61,9 @@ builtin_types! {
     system_exit = "SystemExit", keyboard_interrupt = "KeyboardInterrupt",
     import_error = "ImportError", module_not_found_error = "ModuleNotFoundError",
     syntax_error = "SyntaxError",
+    // Builtins hook: lazy iterators and dict views (crate::builtins).
+    zip = "zip", map = "map", filter = "filter", enumerate = "enumerate", reversed = "reversed",
+    dict_keys = "dict_keys", dict_values = "dict_values", dict_items = "dict_items",
 }
 
 /// The default recursion limit (CPython's).
@@ -171,6 +178,13 @@ impl Runtime {
             cell: b("cell"),
             slice: b("slice"),
             generator: b("generator"),
+            set: b("set"),
+            frozenset: b("frozenset"),
+            property: b("property"),
+            staticmethod: b("staticmethod"),
+            classmethod: b("classmethod"),
+            not_implemented_type: b("NotImplementedType"),
+            ellipsis_type: b("ellipsis"),
             base_exception,
             exception,
             type_error: exc("TypeError", exception),
@@ -194,6 +208,16 @@ impl Runtime {
             import_error,
             module_not_found_error: exc("ModuleNotFoundError", import_error),
             syntax_error: exc("SyntaxError", exception),
+            // Builtins hook: see `builtin_types!`. Views are instances
+            // whose dunders are builtin methods (crate::builtins::dict).
+            zip: b("zip"),
+            map: b("map"),
+            filter: b("filter"),
+            enumerate: b("enumerate"),
+            reversed: b("reversed"),
+            dict_keys: new_class("dict_keys", &[object], Layout::Instance, t),
+            dict_values: new_class("dict_values", &[object], Layout::Instance, t),
+            dict_items: new_class("dict_items", &[object], Layout::Instance, t),
         };
         let str_value =
             |s: &str| Value::object(alloc(Some(types.str), ObjectData::Str(PyStr::new(s))));
@@ -208,7 +232,12 @@ impl Runtime {
             ))
         };
         // Class dicts: builtin methods, and `__name__`-less entries.
-        for (class, methods) in crate::builtins::type_methods(&types) {
+        // Language hook: set/frozenset and descriptor methods live in
+        // crate::object::set and crate::interp.
+        let mut all_methods = crate::builtins::type_methods(&types);
+        all_methods.extend(crate::object::set::type_methods(&types));
+        all_methods.extend(crate::interp::lang_type_methods(&types));
+        for (class, methods) in all_methods {
             let Some(c) = class.as_class() else { continue };
             let mut dict = c.dict.lock();
             for (name, func) in methods {
@@ -238,6 +267,11 @@ impl Runtime {
                         | "module"
                         | "code"
                         | "iterator"
+                        | "dict_keys"
+                        | "dict_values"
+                        | "dict_items"
+                        | "NotImplementedType"
+                        | "ellipsis"
                 ) {
                     d.insert(str_value(&name), Value::object(class))
                         .expect("str keys hash");
@@ -245,6 +279,15 @@ impl Runtime {
             }
             d.insert(str_value("__name__"), str_value("builtins"))
                 .expect("str keys hash");
+            // Language hook: the NotImplemented and Ellipsis singletons.
+            for (name, class) in [
+                ("NotImplemented", types.not_implemented_type),
+                ("Ellipsis", types.ellipsis_type),
+            ] {
+                let singleton = alloc(Some(class), ObjectData::Instance(Mutex::new(Dict::new())));
+                d.insert(str_value(name), Value::object(singleton))
+                    .expect("str keys hash");
+            }
         }
         let builtins = alloc(
             Some(types.module),

@@ -5,11 +5,18 @@ use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive};
 use stillpoint_gc::Gc;
 
-use crate::error::{PyErr, PyResult};
+use crate::error::PyResult;
 use crate::interp::{Interp, NativeFn};
 use crate::object::{Dict, ObjectData, PyObject, Range};
 use crate::runtime::Types;
 use crate::value::{Unpacked, Value};
+
+mod dict;
+mod introspect;
+pub mod iter;
+mod list;
+mod numeric;
+mod str;
 
 type Args<'x> = &'x [Value];
 type Kwargs<'x> = &'x [(Value, Value)];
@@ -20,6 +27,7 @@ pub fn functions() -> Vec<(&'static str, NativeFn)> {
         ("print", print as NativeFn),
         ("len", len),
         ("repr", repr),
+        ("ascii", introspect::ascii),
         ("isinstance", isinstance),
         ("issubclass", issubclass),
         ("abs", abs),
@@ -31,12 +39,25 @@ pub fn functions() -> Vec<(&'static str, NativeFn)> {
         ("ord", ord),
         ("chr", chr),
         ("sorted", sorted),
-        ("iter", iter),
-        ("next", next),
+        ("iter", iter::iter),
+        ("next", iter::next),
+        ("any", iter::any),
+        ("all", iter::all),
         ("callable", callable),
         ("getattr", getattr),
         ("setattr", setattr),
         ("hasattr", hasattr),
+        ("delattr", introspect::delattr),
+        ("divmod", numeric::divmod),
+        ("pow", numeric::pow),
+        ("round", numeric::round),
+        ("bin", numeric::bin),
+        ("hex", numeric::hex),
+        ("oct", numeric::oct),
+        ("globals", introspect::globals),
+        ("locals", introspect::locals),
+        ("vars", introspect::vars),
+        ("dir", introspect::dir),
     ]
 }
 
@@ -46,59 +67,17 @@ pub type NativeTable = Vec<(&'static str, NativeFn)>;
 /// The methods of the builtin types, by class.
 pub fn type_methods(t: &Types) -> Vec<(Gc<PyObject>, NativeTable)> {
     vec![
-        (
-            t.str,
-            vec![
-                ("upper", str_upper as NativeFn),
-                ("lower", str_lower),
-                ("strip", str_strip),
-                ("lstrip", str_lstrip),
-                ("rstrip", str_rstrip),
-                ("split", str_split),
-                ("join", str_join),
-                ("startswith", str_startswith),
-                ("endswith", str_endswith),
-                ("replace", str_replace),
-                ("find", str_find),
-                ("count", str_count),
-                ("isdigit", str_isdigit),
-                ("isalpha", str_isalpha),
-            ],
-        ),
-        (
-            t.list,
-            vec![
-                ("append", list_append as NativeFn),
-                ("pop", list_pop),
-                ("insert", list_insert),
-                ("extend", list_extend),
-                ("index", seq_index),
-                ("count", seq_count),
-                ("reverse", list_reverse),
-                ("sort", list_sort),
-                ("remove", list_remove),
-                ("copy", list_copy),
-                ("clear", list_clear),
-            ],
-        ),
-        (
-            t.tuple,
-            vec![("index", seq_index as NativeFn), ("count", seq_count)],
-        ),
-        (
-            t.dict,
-            vec![
-                ("get", dict_get as NativeFn),
-                ("keys", dict_keys),
-                ("values", dict_values),
-                ("items", dict_items),
-                ("pop", dict_pop),
-                ("setdefault", dict_setdefault),
-                ("update", dict_update),
-                ("copy", dict_copy),
-                ("clear", dict_clear),
-            ],
-        ),
+        (t.str, str::methods()),
+        (t.list, list::list_methods()),
+        (t.tuple, list::tuple_methods()),
+        (t.dict, dict::dict_methods()),
+        (t.dict_keys, dict::view_methods(0)),
+        (t.dict_values, dict::view_methods(1)),
+        (t.dict_items, dict::view_methods(2)),
+        (t.int, numeric::int_methods()),
+        (t.float, numeric::float_methods()),
+        (t.object, introspect::object_methods()),
+        (t.range, list::range_methods()),
     ]
 }
 
@@ -503,27 +482,6 @@ fn sorted(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Va
     r.map(|_| list)
 }
 
-fn iter(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    arity(i, "iter", args, 1, 1)?;
-    i.get_iter(args[0])
-}
-
-fn next(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    arity(i, "next", args, 1, 2)?;
-    match i.iter_next(args[0])? {
-        Some(v) => Ok(v),
-        None => match args.get(1) {
-            Some(d) => Ok(*d),
-            None => {
-                let args = i.new_tuple(Vec::new());
-                Err(PyErr(
-                    i.new_exception_object(i.rt.types.stop_iteration, args),
-                ))
-            }
-        },
-    }
-}
-
 fn callable(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     arity(i, "callable", args, 1, 1)?;
     let c = match args[0].data() {
@@ -580,6 +538,22 @@ pub fn construct(
         .as_class()
         .map(|c| c.name.to_string())
         .unwrap_or_default();
+    // Lazy iterators (crate::builtins::iter).
+    if class == t.zip {
+        return iter::construct_zip(i, args, kwargs);
+    }
+    if class == t.map {
+        return iter::construct_map(i, args, kwargs);
+    }
+    if class == t.filter {
+        return iter::construct_filter(i, args, kwargs);
+    }
+    if class == t.enumerate {
+        return iter::construct_enumerate(i, args, kwargs);
+    }
+    if class == t.reversed {
+        return iter::construct_reversed(i, args, kwargs);
+    }
     if class != t.dict {
         no_kwargs(i, &name, kwargs)?;
     }
@@ -675,7 +649,7 @@ pub fn construct(
         let mark = i.root_mark();
         let built = (|| {
             if let Some(src) = args.first() {
-                for (k, v) in dict_source_pairs(i, *src)? {
+                for (k, v) in dict::dict_source_pairs(i, *src)? {
                     let h = i.hash(k)?;
                     dict.insert_hashed(h, k, v);
                 }
@@ -689,6 +663,10 @@ pub fn construct(
         let result = built.map(|()| i.new_dict(dict));
         i.truncate_roots(mark);
         return result;
+    }
+    if class == t.none {
+        arity(i, "NoneType", args, 0, 0)?;
+        return Ok(Value::NONE);
     }
     if class == t.type_ {
         arity(i, "type", args, 1, 1)?;
@@ -825,473 +803,4 @@ fn parse_int(i: &mut Interp<'_>, s: &str, base: u32) -> PyResult<Value> {
             i.value_error(&msg)
         }
     }
-}
-
-// ---------------------------------------------------------------- str methods
-
-fn str_self(
-    i: &mut Interp<'_>,
-    args: Args<'_>,
-    name: &str,
-    min: usize,
-    max: usize,
-) -> PyResult<String> {
-    if args.is_empty() {
-        return i.type_error(&format!(
-            "descriptor '{name}' of 'str' object needs an argument"
-        ));
-    }
-    arity(i, name, &args[1..], min, max)?;
-    text(i, args[0], "self")
-}
-
-fn str_upper(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let s = str_self(i, args, "upper", 0, 0)?;
-    Ok(i.new_str(&s.to_uppercase()))
-}
-
-fn str_lower(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let s = str_self(i, args, "lower", 0, 0)?;
-    Ok(i.new_str(&s.to_lowercase()))
-}
-
-fn strip_chars(
-    i: &mut Interp<'_>,
-    args: Args<'_>,
-    name: &str,
-) -> PyResult<(String, Option<Vec<char>>)> {
-    let s = str_self(i, args, name, 0, 1)?;
-    let chars = match args.get(1) {
-        Some(v) if !v.is_none() => Some(text(i, *v, "chars")?.chars().collect()),
-        _ => None,
-    };
-    Ok((s, chars))
-}
-
-fn str_strip(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let (s, chars) = strip_chars(i, args, "strip")?;
-    let r = match chars {
-        Some(c) => s.trim_matches(c.as_slice()).to_string(),
-        None => s.trim().to_string(),
-    };
-    Ok(i.new_str(&r))
-}
-
-fn str_lstrip(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let (s, chars) = strip_chars(i, args, "lstrip")?;
-    let r = match chars {
-        Some(c) => s.trim_start_matches(c.as_slice()).to_string(),
-        None => s.trim_start().to_string(),
-    };
-    Ok(i.new_str(&r))
-}
-
-fn str_rstrip(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let (s, chars) = strip_chars(i, args, "rstrip")?;
-    let r = match chars {
-        Some(c) => s.trim_end_matches(c.as_slice()).to_string(),
-        None => s.trim_end().to_string(),
-    };
-    Ok(i.new_str(&r))
-}
-
-fn str_split(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let s = str_self(i, args, "split", 0, 1)?;
-    let parts: Vec<String> = match args.get(1) {
-        Some(v) if !v.is_none() => {
-            let sep = text(i, *v, "sep")?;
-            if sep.is_empty() {
-                return i.value_error("empty separator");
-            }
-            s.split(sep.as_str()).map(str::to_string).collect()
-        }
-        _ => s.split_whitespace().map(str::to_string).collect(),
-    };
-    let items = parts.iter().map(|p| i.new_str(p)).collect();
-    Ok(i.new_list(items))
-}
-
-fn str_join(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let sep = str_self(i, args, "join", 1, 1)?;
-    let items = i.collect_iterable(args[1])?;
-    let mut out = String::new();
-    for (n, item) in items.iter().enumerate() {
-        let Some(s) = i.str_of(*item) else {
-            let msg = format!(
-                "sequence item {n}: expected str instance, {} found",
-                i.type_name(*item)
-            );
-            return i.type_error(&msg);
-        };
-        if n > 0 {
-            out.push_str(&sep);
-        }
-        out.push_str(&s);
-    }
-    Ok(i.new_str(&out))
-}
-
-fn str_startswith(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let s = str_self(i, args, "startswith", 1, 1)?;
-    let p = text(i, args[1], "startswith first arg")?;
-    Ok(Value::bool(s.starts_with(p.as_str())))
-}
-
-fn str_endswith(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let s = str_self(i, args, "endswith", 1, 1)?;
-    let p = text(i, args[1], "endswith first arg")?;
-    Ok(Value::bool(s.ends_with(p.as_str())))
-}
-
-fn str_replace(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let s = str_self(i, args, "replace", 2, 2)?;
-    let (old, new) = (
-        text(i, args[1], "replace arg 1")?,
-        text(i, args[2], "replace arg 2")?,
-    );
-    Ok(i.new_str(&s.replace(old.as_str(), &new)))
-}
-
-fn str_find(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let s = str_self(i, args, "find", 1, 1)?;
-    let sub = text(i, args[1], "find arg")?;
-    let r = s
-        .find(sub.as_str())
-        .map_or(-1, |b| s[..b].chars().count() as i64);
-    Ok(i.new_int(r))
-}
-
-fn str_count(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let s = str_self(i, args, "count", 1, 1)?;
-    let sub = text(i, args[1], "count arg")?;
-    let n = if sub.is_empty() {
-        s.chars().count() + 1
-    } else {
-        s.matches(sub.as_str()).count()
-    };
-    Ok(i.new_int(n as i64))
-}
-
-fn str_isdigit(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let s = str_self(i, args, "isdigit", 0, 0)?;
-    Ok(Value::bool(
-        !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()),
-    ))
-}
-
-fn str_isalpha(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let s = str_self(i, args, "isalpha", 0, 0)?;
-    Ok(Value::bool(
-        !s.is_empty() && s.chars().all(char::is_alphabetic),
-    ))
-}
-
-// ---------------------------------------------------------------- list methods
-
-fn list_self(
-    i: &mut Interp<'_>,
-    args: Args<'_>,
-    name: &str,
-    min: usize,
-    max: usize,
-) -> PyResult<Value> {
-    if args.is_empty() || list_of(args[0]).is_none() {
-        return i.type_error(&format!(
-            "descriptor '{name}' for 'list' objects needs a list"
-        ));
-    }
-    arity(i, name, &args[1..], min, max)?;
-    Ok(args[0])
-}
-
-fn list_append(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let l = list_self(i, args, "append", 1, 1)?;
-    with_list(l, |v| v.push(args[1]));
-    Ok(Value::NONE)
-}
-
-fn list_pop(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let l = list_self(i, args, "pop", 0, 1)?;
-    let index = match args.get(1) {
-        Some(v) => match i.as_i64(*v) {
-            Some(n) => Some(n),
-            None => {
-                let msg = format!(
-                    "'{}' object cannot be interpreted as an integer",
-                    i.type_name(*v)
-                );
-                return i.type_error(&msg);
-            }
-        },
-        None => None,
-    };
-    let popped = with_list(l, |v| {
-        if v.is_empty() {
-            return Err("pop from empty list");
-        }
-        let n = v.len() as i64;
-        let idx = index.unwrap_or(-1);
-        let idx = if idx < 0 { idx + n } else { idx };
-        if idx < 0 || idx >= n {
-            return Err("pop index out of range");
-        }
-        Ok(v.remove(idx as usize))
-    })
-    .expect("checked a list");
-    popped.map_err(|msg| i.new_exception(i.rt.types.index_error, msg))
-}
-
-fn list_insert(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let l = list_self(i, args, "insert", 2, 2)?;
-    let Some(idx) = i.as_i64(args[1]) else {
-        let msg = format!(
-            "'{}' object cannot be interpreted as an integer",
-            i.type_name(args[1])
-        );
-        return i.type_error(&msg);
-    };
-    with_list(l, |v| {
-        let n = v.len() as i64;
-        let at = if idx < 0 {
-            (idx + n).max(0)
-        } else {
-            idx.min(n)
-        };
-        v.insert(at as usize, args[2]);
-    });
-    Ok(Value::NONE)
-}
-
-fn list_extend(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let l = list_self(i, args, "extend", 1, 1)?;
-    let items = i.collect_iterable(args[1])?;
-    with_list(l, |v| v.extend(items));
-    Ok(Value::NONE)
-}
-
-fn seq_items(v: Value) -> Vec<Value> {
-    match v.data() {
-        Some(ObjectData::List(l)) => l.lock().clone(),
-        Some(ObjectData::Tuple(t)) => t.to_vec(),
-        _ => Vec::new(),
-    }
-}
-
-fn seq_index(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    arity(i, "index", args, 2, 2)?;
-    let what = i.type_name(args[0]);
-    for (n, item) in seq_items(args[0]).into_iter().enumerate() {
-        if i.eq(item, args[1])? {
-            return Ok(i.new_int(n as i64));
-        }
-    }
-    let msg = if what == "list" {
-        let r = i.repr(args[1])?;
-        format!("{r} is not in list")
-    } else {
-        "tuple.index(x): x not in tuple".to_string()
-    };
-    i.value_error(&msg)
-}
-
-fn seq_count(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    arity(i, "count", args, 2, 2)?;
-    let mut n = 0;
-    for item in seq_items(args[0]) {
-        if i.eq(item, args[1])? {
-            n += 1;
-        }
-    }
-    Ok(i.new_int(n))
-}
-
-fn list_reverse(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let l = list_self(i, args, "reverse", 0, 0)?;
-    with_list(l, |v| v.reverse());
-    Ok(Value::NONE)
-}
-
-fn list_sort(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Value> {
-    let l = list_self(i, args, "sort", 0, 0)?;
-    sort_list(i, l, kwargs)?;
-    Ok(Value::NONE)
-}
-
-fn list_remove(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let l = list_self(i, args, "remove", 1, 1)?;
-    for (n, item) in seq_items(l).into_iter().enumerate() {
-        if i.eq(item, args[1])? {
-            with_list(l, |v| {
-                if v.get(n) == Some(&item) {
-                    v.remove(n);
-                }
-            });
-            return Ok(Value::NONE);
-        }
-    }
-    i.value_error("list.remove(x): x not in list")
-}
-
-fn list_copy(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let l = list_self(i, args, "copy", 0, 0)?;
-    let items = seq_items(l);
-    Ok(i.new_list(items))
-}
-
-fn list_clear(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let l = list_self(i, args, "clear", 0, 0)?;
-    with_list(l, Vec::clear);
-    Ok(Value::NONE)
-}
-
-// ---------------------------------------------------------------- dict methods
-
-fn dict_self(
-    i: &mut Interp<'_>,
-    args: Args<'_>,
-    name: &str,
-    min: usize,
-    max: usize,
-) -> PyResult<Value> {
-    if args.is_empty() || with_dict(args[0], |_| ()).is_none() {
-        return i.type_error(&format!(
-            "descriptor '{name}' for 'dict' objects needs a dict"
-        ));
-    }
-    arity(i, name, &args[1..], min, max)?;
-    Ok(args[0])
-}
-
-fn dict_get(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let d = dict_self(i, args, "get", 1, 2)?;
-    let h = i.hash(args[1])?;
-    let found = with_dict(d, |d| d.get_hashed(h, args[1])).flatten();
-    Ok(found.unwrap_or(args.get(2).copied().unwrap_or(Value::NONE)))
-}
-
-fn dict_keys(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let d = dict_self(i, args, "keys", 0, 0)?;
-    let keys = with_dict(d, |d| d.items().map(|(k, _)| k).collect()).unwrap_or_default();
-    Ok(i.new_list(keys))
-}
-
-fn dict_values(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let d = dict_self(i, args, "values", 0, 0)?;
-    let values = with_dict(d, |d| d.items().map(|(_, v)| v).collect()).unwrap_or_default();
-    Ok(i.new_list(values))
-}
-
-fn dict_items(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let d = dict_self(i, args, "items", 0, 0)?;
-    let items: Vec<(Value, Value)> = with_dict(d, |d| d.items().collect()).unwrap_or_default();
-    // No safepoint while the pairs are built: allocation never collects.
-    let pairs = items
-        .into_iter()
-        .map(|(k, v)| i.new_tuple(vec![k, v]))
-        .collect();
-    Ok(i.new_list(pairs))
-}
-
-fn dict_pop(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let d = dict_self(i, args, "pop", 1, 2)?;
-    i.hash(args[1])?;
-    let removed = with_dict(d, |d| d.remove(args[1]))
-        .and_then(Result::ok)
-        .flatten();
-    match (removed, args.get(2)) {
-        (Some(v), _) => Ok(v),
-        (None, Some(default)) => Ok(*default),
-        (None, None) => {
-            let a = i.new_tuple(vec![args[1]]);
-            Err(PyErr(i.new_exception_object(i.rt.types.key_error, a)))
-        }
-    }
-}
-
-fn dict_setdefault(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let d = dict_self(i, args, "setdefault", 1, 2)?;
-    let h = i.hash(args[1])?;
-    let default = args.get(2).copied().unwrap_or(Value::NONE);
-    let v = with_dict(d, |d| match d.get_hashed(h, args[1]) {
-        Some(v) => v,
-        None => {
-            d.insert_hashed(h, args[1], default);
-            default
-        }
-    });
-    Ok(v.unwrap_or(default))
-}
-
-fn dict_update(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Value> {
-    let d = dict_self(i, args, "update", 0, 1)?;
-    let mark = i.root_mark();
-    let result = dict_update_from(i, d, args.get(1).copied(), kwargs);
-    i.truncate_roots(mark);
-    result
-}
-
-/// [`dict_update`] once its receiver is known; roots pushed here are
-/// released by the caller.
-fn dict_update_from(
-    i: &mut Interp<'_>,
-    d: Value,
-    src: Option<Value>,
-    kwargs: Kwargs<'_>,
-) -> PyResult<Value> {
-    let mut pairs: Vec<(Value, Value)> = Vec::new();
-    if let Some(src) = src {
-        pairs = dict_source_pairs(i, src)?;
-    }
-    pairs.extend(kwargs.iter().copied());
-    for (k, v) in pairs {
-        let h = i.hash(k)?;
-        with_dict(d, |d| d.insert_hashed(h, k, v));
-    }
-    Ok(Value::NONE)
-}
-
-fn dict_copy(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let d = dict_self(i, args, "copy", 0, 0)?;
-    let items: Vec<(Value, Value)> = with_dict(d, |d| d.items().collect()).unwrap_or_default();
-    let mut copy = Dict::new();
-    for (k, v) in items {
-        let h = i.hash(k)?;
-        copy.insert_hashed(h, k, v);
-    }
-    Ok(i.new_dict(copy))
-}
-
-fn dict_clear(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    let d = dict_self(i, args, "clear", 0, 0)?;
-    with_dict(d, Dict::clear);
-    Ok(Value::NONE)
-}
-
-/// The (key, value) pairs of `dict(src)` / `d.update(src)`: a dict's items,
-/// or an iterable of 2-item iterables. Each key and value is also pushed on
-/// the value stack (rooted: collecting may run Python code); the caller
-/// truncates the stack when it is done with them.
-fn dict_source_pairs(i: &mut Interp<'_>, src: Value) -> PyResult<Vec<(Value, Value)>> {
-    let pairs = match with_dict(src, |d| d.items().collect::<Vec<_>>()) {
-        Some(items) => items,
-        None => {
-            let sources = i.collect_iterable(src)?;
-            i.root_all(&sources);
-            let mut pairs = Vec::with_capacity(sources.len());
-            for pair in sources {
-                let kv = i.collect_iterable(pair)?;
-                if kv.len() != 2 {
-                    return i
-                        .value_error("dictionary update sequence element has the wrong length");
-                }
-                i.root_all(&kv);
-                pairs.push((kv[0], kv[1]));
-            }
-            return Ok(pairs);
-        }
-    };
-    for (k, v) in &pairs {
-        i.root_all(&[*k, *v]);
-    }
-    Ok(pairs)
 }

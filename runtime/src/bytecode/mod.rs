@@ -255,6 +255,11 @@ define_instructions! {
     ImportName(Name) fall: |_| 1, jump: |_| 1;
     /// `module` → `module, module.name` (ImportError if missing).
     ImportFrom(Name) fall: |_| 1, jump: |_| 1;
+    /// `manager` → `bound __exit__, manager.__enter__()` (`with`).
+    BeforeWith(None) fall: |_| 1, jump: |_| 1;
+    /// `exit, exc` → `exit, exc, exit(type(exc), exc, None)` (a `with`
+    /// body raised).
+    WithExceptStart(None) fall: |_| 1, jump: |_| 1;
 }
 
 /// Bits of a code object's `flags`.
@@ -266,6 +271,8 @@ pub mod CodeFlags {
     pub const VARKEYWORDS: u32 = 2;
     /// Calling the function creates a generator.
     pub const GENERATOR: u32 = 4;
+    /// The body starts with a docstring: it is `constants[0]`.
+    pub const HAS_DOCSTRING: u32 = 8;
 }
 
 /// The operators of [`Opcode::BinaryOp`] (in-place forms after the plain

@@ -48,6 +48,8 @@ pub enum Const {
     Tuple(Vec<Const>),
     /// A nested code object.
     Code(Box<Compiled>),
+    /// `...` (the Ellipsis singleton).
+    Ellipsis,
 }
 
 /// A compiled body, before its constants are materialized in the heap.
@@ -282,6 +284,10 @@ enum FBlock<'a> {
     },
     ExceptHandler,
     FinallyHandler,
+    /// A `with` body: the bound `__exit__` is on the stack at `depth`.
+    With {
+        handlers_len: usize,
+    },
 }
 
 struct Unit<'a> {
@@ -708,7 +714,12 @@ impl<'s> Compiler<'s> {
                     self.delete(u, target)?;
                 }
             }
-            Stmt::With(s) => return self.unsupported("'with'", s.range),
+            Stmt::With(s) => {
+                if s.is_async {
+                    return self.unsupported("'async with'", s.range);
+                }
+                self.with(u, &s.items, &s.body, s.range)?;
+            }
             Stmt::Match(s) => return self.unsupported("'match'", s.range),
             Stmt::Import(s) => self.import(u, s)?,
             Stmt::ImportFrom(s) => self.import_from(u, s)?,
@@ -797,6 +808,12 @@ impl<'s> Compiler<'s> {
                     u.emit(Opcode::PopTop, 0);
                     depth -= 1;
                 }
+                FBlock::With { handlers_len } => {
+                    u.handlers.truncate(handlers_len);
+                    Self::call_exit_with_nones(u);
+                    u.emit(Opcode::PopTop, 0);
+                    depth -= 1;
+                }
             }
         }
         let _ = depth;
@@ -849,6 +866,13 @@ impl<'s> Compiler<'s> {
                 FBlock::FinallyHandler => {
                     u.emit(Opcode::PopExcept, 0);
                     u.emit(Opcode::Swap, 2);
+                    u.emit(Opcode::PopTop, 0);
+                }
+                FBlock::With { handlers_len } => {
+                    // [exit, value] -> [value]
+                    u.handlers.truncate(handlers_len);
+                    u.emit(Opcode::Swap, 2);
+                    Self::call_exit_with_nones(u);
                     u.emit(Opcode::PopTop, 0);
                 }
             }
@@ -918,6 +942,80 @@ impl<'s> Compiler<'s> {
             u.emit(Opcode::Reraise, 0);
         }
         u.handlers.pop();
+        u.place(cleanup);
+        u.emit(Opcode::PopExcept, 0);
+        u.emit(Opcode::Reraise, 0);
+        u.place(end);
+        Ok(())
+    }
+
+    /// `exit` on top → `exit(None, None, None)`.
+    fn call_exit_with_nones(u: &mut Unit<'_>) {
+        let none = u.add_const(Const::None);
+        for _ in 0..3 {
+            u.emit(Opcode::LoadConst, none);
+        }
+        u.emit(Opcode::Call, 3);
+    }
+
+    /// `with a as x, b: body` (several items nest, as in CPython).
+    fn with<'a>(
+        &mut self,
+        u: &mut Unit<'a>,
+        items: &'a [ast::WithItem],
+        body: &'a [Stmt],
+        range: TextRange,
+    ) -> CResult<()> {
+        let Some((item, rest)) = items.split_first() else {
+            return self.compile_body(u, body);
+        };
+        let handler = u.new_label();
+        let cleanup = u.new_label();
+        let suppress = u.new_label();
+        let end = u.new_label();
+        self.expr(u, &item.context_expr)?;
+        u.emit(Opcode::BeforeWith, 0);
+        let depth = u.depth + 1;
+        let handlers_len = u.handlers.len();
+        u.handlers.push(Handler {
+            label: handler,
+            depth,
+        });
+        u.depth = depth;
+        match &item.optional_vars {
+            Some(target) => self.store(u, target)?,
+            None => u.emit(Opcode::PopTop, 0),
+        }
+        u.fblocks.push(FBlock::With { handlers_len });
+        if rest.is_empty() {
+            self.compile_body(u, body)?;
+        } else {
+            self.with(u, rest, body, range)?;
+        }
+        u.fblocks.pop();
+        u.handlers.pop();
+        u.depth = depth - 1;
+        self.set_loc(u, range);
+        Self::call_exit_with_nones(u);
+        u.emit(Opcode::PopTop, 0);
+        u.emit_jump(Opcode::Jump, end);
+
+        // Stack here: exit, exc.
+        u.place(handler);
+        u.emit(Opcode::PushExcInfo, 0);
+        u.handlers.push(Handler {
+            label: cleanup,
+            depth,
+        });
+        u.emit(Opcode::WithExceptStart, 0);
+        u.emit_jump(Opcode::PopJumpIfTrue, suppress);
+        u.emit(Opcode::Reraise, 0);
+        u.handlers.pop();
+        u.place(suppress);
+        u.emit(Opcode::PopTop, 0);
+        u.emit(Opcode::PopExcept, 0);
+        u.emit(Opcode::PopTop, 0);
+        u.emit_jump(Opcode::Jump, end);
         u.place(cleanup);
         u.emit(Opcode::PopExcept, 0);
         u.emit(Opcode::Reraise, 0);
@@ -1067,8 +1165,18 @@ impl<'s> Compiler<'s> {
                 range: f.range,
             },
             scope,
-            |c, u| c.compile_body(u, body),
+            |c, u| {
+                // A docstring becomes constants[0] (CPython's layout).
+                if let Some(doc) = docstring(body) {
+                    u.add_const(Const::Str(doc.into()));
+                }
+                c.compile_body(u, body)
+            },
         )?;
+        let mut code = code;
+        if docstring(body).is_some() {
+            code.flags |= crate::bytecode::CodeFlags::HAS_DOCSTRING;
+        }
         self.set_loc(u, f.range);
         self.make_function(u, code, &qualname, flags);
         for _ in &f.decorator_list {
@@ -1759,7 +1867,10 @@ impl<'s> Compiler<'s> {
             }
             Expr::TString(x) => return self.unsupported("template strings", x.range),
             Expr::BytesLiteral(x) => return self.unsupported("bytes literals", x.range),
-            Expr::EllipsisLiteral(x) => return self.unsupported("'...'", x.range),
+            Expr::EllipsisLiteral(_) => {
+                let k = u.add_const(Const::Ellipsis);
+                u.emit(Opcode::LoadConst, k);
+            }
             Expr::Starred(x) => return self.unsupported("starred expressions", x.range),
             Expr::Slice(x) => return self.err("invalid syntax", x.range),
             Expr::IpyEscapeCommand(x) => return self.err("invalid syntax", x.range),
@@ -2068,6 +2179,17 @@ impl Unit<'_> {
                 .insert(name.to_string(), self.varnames.len() as u32);
             self.varnames.push(name.into());
         }
+    }
+}
+
+/// The docstring of a body: its first statement, if a plain str literal.
+fn docstring(body: &[Stmt]) -> Option<String> {
+    match body.first()? {
+        Stmt::Expr(e) => match &*e.value {
+            Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

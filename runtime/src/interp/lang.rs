@@ -452,7 +452,12 @@ impl Interp<'_> {
     }
 
     /// `del obj.name`.
-    pub(super) fn del_attr(&mut self, obj: Value, name: Value) -> PyResult<()> {
+    pub(crate) fn del_attr(&mut self, obj: Value, name: Value) -> PyResult<()> {
+        if matches!(obj.data(), Some(ObjectData::Instance(_)))
+            && self.property_set(obj, name, None)?
+        {
+            return Ok(());
+        }
         let removed = match obj.data() {
             Some(ObjectData::Instance(d)) => d.lock().remove(name).ok().flatten(),
             Some(ObjectData::Exception(e)) => e.dict.lock().remove(name).ok().flatten(),

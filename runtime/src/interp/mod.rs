@@ -33,7 +33,10 @@
 //! on the value stack ([`Interp::push_root`]).
 
 mod lang;
+mod lang2;
 mod ops;
+
+pub use lang2::lang_type_methods;
 
 use std::cell::UnsafeCell;
 use std::sync::Arc;
@@ -154,6 +157,17 @@ pub struct Interp<'a> {
     pub(crate) repr_active: Vec<usize>,
 }
 
+/// The local names of a frame ([`Interp::frame_scope`]; builtins hook).
+pub enum FrameLocals {
+    /// Module level: the locals are the globals.
+    Globals,
+    /// A class body's namespace dict.
+    Namespace(Gc<PyObject>),
+    /// A function's bound locals, by name. The values are also in the
+    /// frame, so they stay rooted while the frame lives.
+    Function(Vec<(String, Value)>),
+}
+
 /// How a call went.
 enum CallOutcome {
     /// A Python frame was pushed; the dispatch loop runs it.
@@ -239,6 +253,44 @@ impl<'a> Interp<'a> {
         self.th.mutator().detached(work)
     }
 
+    // Builtins hook (globals(), locals(), vars() without arguments).
+    /// The innermost Python frame's scope: its globals dict, and its local
+    /// names — `Namespace` for a class body, `Globals` at module level,
+    /// or a function's bound locals (cells dereferenced) in slot order.
+    pub fn frame_scope(&mut self) -> Option<(Gc<PyObject>, FrameLocals)> {
+        let frame = *self.st().frames.last()?;
+        if let Some(ns) = frame.namespace {
+            return Some((frame.globals, FrameLocals::Namespace(ns)));
+        }
+        let ObjectData::Code(code) = &frame.code.data else {
+            return None;
+        };
+        if code.name.as_ref() == "<module>" {
+            return Some((frame.globals, FrameLocals::Globals));
+        }
+        let names = code
+            .varnames
+            .iter()
+            .chain(code.cellvars.iter())
+            .chain(code.freevars.iter());
+        let base = frame.base as usize;
+        let nvars = code.varnames.len();
+        let mut locals = Vec::new();
+        for (slot, name) in names.enumerate() {
+            let mut v = self.st().values[base + slot];
+            if slot >= nvars {
+                v = match v.data() {
+                    Some(ObjectData::Cell(c)) => *c.lock(),
+                    _ => Value::UNBOUND,
+                };
+            }
+            if v != Value::UNBOUND && v != Value::NULL {
+                locals.push((name.to_string(), v));
+            }
+        }
+        Some((frame.globals, FrameLocals::Function(locals)))
+    }
+
     /// Allocates an object.
     pub fn alloc(&self, class: Gc<PyObject>, data: ObjectData) -> Gc<PyObject> {
         self.th.alloc(PyObject::new(class, data))
@@ -288,6 +340,7 @@ impl<'a> Interp<'a> {
                 self.new_tuple(items)
             }
             Const::Code(code) => Value::object(self.materialize(code, filename)),
+            Const::Ellipsis => self.builtin_singleton("Ellipsis"),
         }
     }
 
@@ -712,6 +765,9 @@ impl<'a> Interp<'a> {
         kwnames: Option<Value>,
     ) -> PyResult<CallOutcome> {
         let layout = class.as_class().map(|c| c.layout);
+        if let Some(v) = self.construct_language_type(class, args_start, nargs, kwnames)? {
+            return Ok(CallOutcome::Done(v));
+        }
         match layout {
             Some(crate::object::Layout::Builtin) | None => {
                 let (args, kwargs) = self.collect_args(args_start, nargs, kwnames);
@@ -1454,6 +1510,7 @@ impl<'a> Interp<'a> {
                     defaults,
                     kwdefaults,
                     closure,
+                    attrs: parking_lot::Mutex::new(Dict::new()),
                 };
                 let v = Value::object(self.alloc(self.rt.types.function, ObjectData::Function(f)));
                 push!(v);
@@ -1612,10 +1669,32 @@ impl<'a> Interp<'a> {
                 drop_n!(n);
                 push!(Value::object(v));
             }
-            Opcode::BuildSet | Opcode::SetAdd | Opcode::SetUpdate => {
-                return Err(
-                    self.new_exception(self.rt.types.type_error, "sets are not supported yet")
-                );
+            Opcode::BuildSet => {
+                let n = arg as usize;
+                let len = self.st().values.len();
+                let items: Vec<Value> = self.st().values[len - n..].to_vec();
+                let mut table = crate::object::SetTable::new(false);
+                for item in items {
+                    let h = self.hash(item)?;
+                    table.add_hashed(h, item);
+                }
+                let v = self.new_set(table);
+                self.st().values.truncate(len - n);
+                push!(v);
+            }
+            Opcode::SetAdd | Opcode::SetUpdate => {
+                let item = peek!(1);
+                let set = peek!(1 + arg as usize);
+                if op == Opcode::SetAdd {
+                    let h = self.hash(item)?;
+                    crate::object::set::with_table(set, |t| t.add_hashed(h, item));
+                } else {
+                    // Collected items stay referenced by `item` (rooted) or
+                    // were rooted while collected; no safepoint follows.
+                    let other = self.set_table_from(item, false)?;
+                    crate::object::set::with_table(set, |t| t.merge(&other));
+                }
+                drop_n!(1);
             }
             Opcode::ListAppend | Opcode::ListExtend => {
                 let item = peek!(1);
@@ -1773,6 +1852,20 @@ impl<'a> Interp<'a> {
                 let module = top!();
                 let v = crate::modules::import_from(self, module, code.names[arg as usize])?;
                 push!(v);
+            }
+            Opcode::BeforeWith => {
+                let manager = peek!(1);
+                let (exit, entered) = self.before_with(manager)?;
+                drop_n!(1);
+                push!(exit);
+                push!(entered);
+            }
+            Opcode::WithExceptStart => {
+                let exc = peek!(1);
+                let exit = peek!(2);
+                let ty = Value::object(self.class_of(exc));
+                let r = self.call_value(exit, &[ty, exc, Value::NONE], &[])?;
+                push!(r);
             }
         }
         Ok(Step::Next)

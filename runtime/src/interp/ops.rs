@@ -120,7 +120,7 @@ impl Interp<'_> {
 
     /// Looks a str-valued name up along the MRO (fast path through the
     /// dicts' hash index).
-    fn lookup_value(&self, class: Gc<PyObject>, name: Value) -> Option<Value> {
+    pub(super) fn lookup_value(&self, class: Gc<PyObject>, name: Value) -> Option<Value> {
         let c = class.as_class()?;
         let hash = name.as_object()?.as_str()?.hash();
         if let Some(v) = c.dict.lock().get_hashed(hash, name) {
@@ -276,6 +276,7 @@ impl Interp<'_> {
         match &obj.data {
             ObjectData::Instance(d) => Some(d),
             ObjectData::Exception(e) => Some(&e.dict),
+            ObjectData::Function(f) => Some(&f.attrs),
             _ => None,
         }
     }
@@ -319,7 +320,7 @@ impl Interp<'_> {
                 }
                 ObjectData::Class(c) => {
                     if let Some(v) = self.lookup_value(o, name) {
-                        return Ok((v, Value::NULL));
+                        return Ok(self.unwrap_on_class(obj, v));
                     }
                     let text = self.str_of(name).unwrap_or_default();
                     match text.as_str() {
@@ -343,6 +344,13 @@ impl Interp<'_> {
                 }
                 _ => {}
             }
+        }
+        let class = self.class_of(obj);
+        let class_attr = self.class_attr(class, obj, name);
+        if let super::lang2::ClassAttr::Property { fget } = class_attr {
+            return Ok((self.property_get(fget, obj, name)?, Value::NULL));
+        }
+        if let Some(o) = obj.as_object() {
             if let Some(d) = Self::instance_dict(&o) {
                 let h = self.hash(name)?;
                 let found = d.lock().get_hashed(h, name);
@@ -358,27 +366,16 @@ impl Interp<'_> {
             if let Some(found) = self.lang_attribute(&o, obj, name)? {
                 return Ok(found);
             }
-            if let ObjectData::Function(f) = &o.data {
-                match self.str_of(name).as_deref() {
-                    Some("__name__") => return Ok((self.new_str(&f.name), Value::NULL)),
-                    Some("__qualname__") => return Ok((self.new_str(&f.qualname), Value::NULL)),
-                    _ => {}
+            if matches!(o.data, ObjectData::Function(_)) {
+                let text = self.str_of(name).unwrap_or_default();
+                if let Some(v) = self.function_attribute(&o, &text) {
+                    return Ok((v, Value::NULL));
                 }
             }
         }
-        let class = self.class_of(obj);
-        match self.lookup_value(class, name) {
-            Some(v) => {
-                let is_method = v.as_object().is_some_and(|f| {
-                    matches!(f.data, ObjectData::Function(_) | ObjectData::Builtin(_))
-                });
-                if is_method {
-                    Ok((v, obj))
-                } else {
-                    Ok((v, Value::NULL))
-                }
-            }
-            None => {
+        match class_attr {
+            super::lang2::ClassAttr::Plain(v, receiver) => Ok((v, receiver)),
+            _ => {
                 if self.str_of(name).as_deref() == Some("__class__") {
                     return Ok((Value::object(class), Value::NULL));
                 }
@@ -392,6 +389,11 @@ impl Interp<'_> {
         let h = self.hash(name)?;
         if let Some(o) = obj.as_object() {
             if let Some(d) = Self::instance_dict(&o) {
+                if matches!(o.data, ObjectData::Instance(_) | ObjectData::Exception(_))
+                    && self.property_set(obj, name, Some(value))?
+                {
+                    return Ok(());
+                }
                 d.lock().insert_hashed(h, name, value);
                 return Ok(());
             }
@@ -429,6 +431,7 @@ impl Interp<'_> {
                 ObjectData::Tuple(t) => !t.is_empty(),
                 ObjectData::List(l) => !l.lock().is_empty(),
                 ObjectData::Dict(d) => !d.lock().is_empty(),
+                ObjectData::Set(t) => !t.lock().is_empty(),
                 ObjectData::Range(r) => !r.is_empty(),
                 ObjectData::Instance(_) | ObjectData::Exception(_) => {
                     let class = o.class();
@@ -531,6 +534,28 @@ impl Interp<'_> {
                         Ok(format!("{{{}}}", parts?.join(", ")))
                     })?
                 }
+                ObjectData::Set(t) => {
+                    let t = t.lock().clone();
+                    let frozen = t.is_frozen();
+                    if t.is_empty() {
+                        return Ok(if frozen { "frozenset()" } else { "set()" }.into());
+                    }
+                    let items: Vec<Value> = t.entries().map(|(_, k)| k).collect();
+                    let inner = self.repr_guarded(o, "...", |i| {
+                        let mark = i.root_all(&items);
+                        let parts: PyResult<Vec<String>> =
+                            items.iter().map(|item| i.repr(*item)).collect();
+                        i.truncate_roots(mark);
+                        Ok(parts?.join(", "))
+                    })?;
+                    if inner == "..." {
+                        format!("{}(...)", self.type_name(v))
+                    } else if frozen {
+                        format!("frozenset({{{inner}}})")
+                    } else {
+                        format!("{{{inner}}}")
+                    }
+                }
                 ObjectData::Range(r) => {
                     if r.step == 1 {
                         format!("range({}, {})", r.start, r.stop)
@@ -567,7 +592,12 @@ impl Interp<'_> {
                     format!("<code object {} at {:#x}>", c.name, o.into_raw() as usize)
                 }
                 ObjectData::Iterator(_) => {
-                    format!("<iterator object at {:#x}>", o.into_raw() as usize)
+                    // Builtins hook: `<zip object at ...>` names the class.
+                    format!(
+                        "<{} object at {:#x}>",
+                        self.type_name(v),
+                        o.into_raw() as usize
+                    )
                 }
                 ObjectData::Cell(_) => format!("<cell at {:#x}>", o.into_raw() as usize),
                 ObjectData::Generator(g) => {
@@ -601,6 +631,19 @@ impl Interp<'_> {
                         _ => args_repr[1..args_repr.len() - 1].to_string(),
                     };
                     format!("{name}({inner})")
+                }
+                ObjectData::Descriptor(_) => {
+                    format!(
+                        "<{} object at {:#x}>",
+                        self.type_name(v),
+                        o.into_raw() as usize
+                    )
+                }
+                ObjectData::Instance(_) if o.class() == self.rt.types.not_implemented_type => {
+                    "NotImplemented".into()
+                }
+                ObjectData::Instance(_) if o.class() == self.rt.types.ellipsis_type => {
+                    "Ellipsis".into()
                 }
                 ObjectData::Instance(_) => {
                     let class = o.class();
@@ -895,6 +938,9 @@ impl Interp<'_> {
                 _ => {}
             }
         }
+        if let Some(r) = self.set_binary_op(a, b, op) {
+            return Ok(r);
+        }
         if plain == BinaryOp::Mul {
             if let Some(r) = self.repeat(a, b)? {
                 return Ok(r);
@@ -959,8 +1005,30 @@ impl Interp<'_> {
         ))
     }
 
-    fn is_not_implemented(&self, v: Value) -> bool {
-        v == Value::NULL
+    /// `a | b` and friends on two sets (the result has `a`'s type;
+    /// in-place forms update `a` when it is a set).
+    fn set_binary_op(&mut self, a: Value, b: Value, op: BinaryOp) -> Option<Value> {
+        use crate::object::set::{combine, snapshot, with_table, SetOp};
+        let set_op = match op.plain() {
+            BinaryOp::Or => SetOp::Union,
+            BinaryOp::And => SetOp::Intersection,
+            BinaryOp::Sub => SetOp::Difference,
+            BinaryOp::Xor => SetOp::SymmetricDifference,
+            _ => return None,
+        };
+        let (x, y) = (snapshot(a)?, snapshot(b)?);
+        let frozen = x.is_frozen();
+        if op.is_inplace() && !frozen {
+            with_table(a, |t| crate::object::set::update_in_place(t, &y, set_op));
+            return Some(a);
+        }
+        Some(self.new_set(combine(&x, &y, set_op, frozen)))
+    }
+
+    /// Whether `v` is `NotImplemented` (or the internal NULL that natives
+    /// may return for it).
+    pub fn is_not_implemented(&self, v: Value) -> bool {
+        v == Value::NULL || self.class_of(v) == self.rt.types.not_implemented_type
     }
 
     /// A method defined on a user class (instances only).
@@ -1085,6 +1153,9 @@ impl Interp<'_> {
                     }
                     return Ok(true);
                 }
+                (ObjectData::Set(_), ObjectData::Set(_)) => {
+                    return Ok(crate::object::dict::keys_equal(a, b));
+                }
                 _ => {}
             }
         }
@@ -1194,6 +1265,18 @@ impl Interp<'_> {
                         return Ok(r);
                     }
                 }
+                if let (Some(x), Some(y)) = (
+                    crate::object::set::snapshot(a),
+                    crate::object::set::snapshot(b),
+                ) {
+                    use crate::object::set::is_subset;
+                    return Ok(Value::bool(match op {
+                        CompareOp::Le => is_subset(&x, &y),
+                        CompareOp::Lt => x.len() < y.len() && is_subset(&x, &y),
+                        CompareOp::Ge => is_subset(&y, &x),
+                        _ => y.len() < x.len() && is_subset(&y, &x),
+                    }));
+                }
                 let ord = self.order(a, b, op)?;
                 match (op, ord) {
                     (_, None) => false,
@@ -1229,6 +1312,7 @@ impl Interp<'_> {
                     let h = self.hash(item)?;
                     return Ok(d.lock().get_hashed(h, item).is_some());
                 }
+                ObjectData::Set(_) => return self.set_contains(container, item),
                 ObjectData::List(l) => {
                     let items = l.lock().clone();
                     let mark = self.root_all(&items);
@@ -1432,6 +1516,7 @@ impl Interp<'_> {
             }
             Some(ObjectData::Str(_)) => IterState::Str { s: v, offset: 0 },
             Some(ObjectData::Dict(_)) => IterState::DictKeys { dict: v, index: 0 },
+            Some(ObjectData::Set(_)) => IterState::Set { set: v, index: 0 },
             Some(ObjectData::Range(r)) => IterState::Range {
                 next: r.start,
                 remaining: r.len(),
@@ -1473,6 +1558,11 @@ impl Interp<'_> {
             return self.type_error(&msg);
         };
         let mut state = state.lock();
+        // Builtins hook: lazy iterators step outside this lock.
+        if matches!(*state, IterState::Lazy(_)) {
+            drop(state);
+            return crate::builtins::iter::lazy_next(self, it);
+        }
         let next = match &mut *state {
             IterState::Sequence { seq, index } => {
                 let item = match seq.data() {
@@ -1517,6 +1607,17 @@ impl Interp<'_> {
                     Produced::Value(k)
                 })
             }
+            IterState::Lazy(_) => unreachable!("stepped above"),
+            IterState::Set { set, index } => {
+                let entry = match set.data() {
+                    Some(ObjectData::Set(t)) => t.lock().entry_from(*index),
+                    _ => None,
+                };
+                entry.map(|(next, k)| {
+                    *index = next;
+                    Produced::Value(k)
+                })
+            }
             IterState::Done => None,
         };
         if next.is_none() {
@@ -1543,6 +1644,7 @@ impl Interp<'_> {
                 ObjectData::List(l) => return Ok(l.lock().clone()),
                 ObjectData::Tuple(t) => return Ok(t.to_vec()),
                 ObjectData::Dict(d) => return Ok(d.lock().items().map(|(k, _)| k).collect()),
+                ObjectData::Set(t) => return Ok(t.lock().entries().map(|(_, k)| k).collect()),
                 _ => {}
             }
         }
@@ -1592,6 +1694,7 @@ impl Interp<'_> {
                 ObjectData::List(l) => return Ok(l.lock().len()),
                 ObjectData::Tuple(t) => return Ok(t.len()),
                 ObjectData::Dict(d) => return Ok(d.lock().len()),
+                ObjectData::Set(t) => return Ok(t.lock().len()),
                 ObjectData::Range(r) => return Ok(r.len() as usize),
                 ObjectData::Instance(_) => {
                     if let Some(f) = self.lookup(o.class(), "__len__") {

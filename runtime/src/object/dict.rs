@@ -56,6 +56,13 @@ pub fn hash_value(v: Value) -> Result<i64, Unhashable> {
             }
             ObjectData::List(_) => return Err(Unhashable("list")),
             ObjectData::Dict(_) => return Err(Unhashable("dict")),
+            ObjectData::Set(t) => {
+                let t = t.lock();
+                if !t.is_frozen() {
+                    return Err(Unhashable("set"));
+                }
+                t.hash()
+            }
             _ => {
                 // Identity hash, as CPython's object.__hash__ (address >> 4).
                 (o.into_raw() as u64 >> 4) as i64
@@ -82,6 +89,11 @@ pub fn keys_equal(a: Value, b: Value) -> bool {
             (ObjectData::Str(s), ObjectData::Str(t)) => s.as_str() == t.as_str(),
             (ObjectData::Tuple(s), ObjectData::Tuple(t)) => {
                 s.len() == t.len() && s.iter().zip(t.iter()).all(|(p, q)| keys_equal(*p, *q))
+            }
+            (ObjectData::Set(s), ObjectData::Set(t)) => {
+                // Copies: never two object locks at once.
+                let (s, t) = (s.lock().clone(), t.lock().clone());
+                crate::object::set::is_subset(&s, &t) && s.len() == t.len()
             }
             _ => false,
         },

@@ -17,6 +17,7 @@
 
 pub mod dict;
 pub mod repr;
+pub mod set;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use crate::interp::NativeFn;
 use crate::value::Value;
 
 pub use dict::Dict;
+pub use set::SetTable;
 
 /// A heap object: its class and its payload.
 pub struct PyObject {
@@ -154,6 +156,49 @@ pub enum ObjectData {
     Slice([Value; 3]),
     /// A generator: a suspended frame.
     Generator(Mutex<GenState>),
+    /// A set or frozenset (the table says which).
+    Set(Mutex<SetTable>),
+    /// A `property`, `staticmethod` or `classmethod` object.
+    Descriptor(Descriptor),
+}
+
+/// The descriptors attribute lookup knows natively.
+pub enum Descriptor {
+    /// `property(fget, fset, fdel, doc)` (None where absent).
+    Property {
+        /// The getter.
+        fget: Value,
+        /// The setter.
+        fset: Value,
+        /// The deleter.
+        fdel: Value,
+        /// The docstring.
+        doc: Value,
+    },
+    /// `staticmethod(f)`.
+    StaticMethod(Value),
+    /// `classmethod(f)`.
+    ClassMethod(Value),
+}
+
+// SAFETY: traces the wrapped callables.
+unsafe impl Trace for Descriptor {
+    fn trace(&self, tracer: &mut Tracer) {
+        match self {
+            Descriptor::Property {
+                fget,
+                fset,
+                fdel,
+                doc,
+            } => {
+                fget.trace(tracer);
+                fset.trace(tracer);
+                fdel.trace(tracer);
+                doc.trace(tracer);
+            }
+            Descriptor::StaticMethod(f) | Descriptor::ClassMethod(f) => f.trace(tracer),
+        }
+    }
 }
 
 // SAFETY: every variant's pointers are traced; locks are object locks (the
@@ -179,6 +224,8 @@ unsafe impl Trace for ObjectData {
             ObjectData::Cell(v) => v.lock().trace(tracer),
             ObjectData::Slice(parts) => parts.trace(tracer),
             ObjectData::Generator(g) => g.lock().trace(tracer),
+            ObjectData::Set(t) => t.lock().trace(tracer),
+            ObjectData::Descriptor(d) => d.trace(tracer),
         }
     }
 }
@@ -244,6 +291,8 @@ pub struct Function {
     pub kwdefaults: Value,
     /// The cells of the code's free variables, in `freevars` order.
     pub closure: Box<[Value]>,
+    /// Attributes set on the function (`f.calls = 0`; `__dict__`).
+    pub attrs: Mutex<Dict>,
 }
 // SAFETY: code, globals, defaults and closure cells are the function's
 // pointers.
@@ -254,6 +303,7 @@ unsafe impl Trace for Function {
         self.defaults.trace(tracer);
         self.kwdefaults.trace(tracer);
         self.closure.trace(tracer);
+        self.attrs.lock().trace(tracer);
     }
 }
 
@@ -451,6 +501,17 @@ pub enum IterState {
         /// The next entry index.
         index: usize,
     },
+    /// A set's elements, by table slot.
+    Set {
+        /// The set.
+        set: Value,
+        /// The next slot.
+        index: usize,
+    },
+    /// A lazy builtin iterator (zip, map, filter, enumerate, reversed):
+    /// stepped by `crate::builtins::iter` without this lock held, since
+    /// stepping runs Python code (builtins hook).
+    Lazy(crate::builtins::iter::LazyIter),
     /// Exhausted.
     Done,
 }
@@ -461,7 +522,9 @@ unsafe impl Trace for IterState {
         match self {
             IterState::Sequence { seq: v, .. }
             | IterState::Str { s: v, .. }
-            | IterState::DictKeys { dict: v, .. } => v.trace(tracer),
+            | IterState::DictKeys { dict: v, .. }
+            | IterState::Set { set: v, .. } => v.trace(tracer),
+            IterState::Lazy(lazy) => lazy.trace(tracer),
             IterState::Range { .. } | IterState::Done => {}
         }
     }
