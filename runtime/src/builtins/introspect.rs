@@ -9,7 +9,10 @@ use crate::value::Value;
 
 /// The methods of `object` itself.
 pub(super) fn object_methods() -> NativeTable {
-    vec![("__new__", object_new as NativeFn)]
+    vec![
+        ("__new__", object_new as NativeFn),
+        ("__format__", super::format::object_format),
+    ]
 }
 
 /// `globals()`.

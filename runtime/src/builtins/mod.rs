@@ -12,6 +12,7 @@ use crate::runtime::Types;
 use crate::value::{Unpacked, Value};
 
 mod dict;
+pub(crate) mod format;
 mod introspect;
 pub mod iter;
 mod list;
@@ -25,6 +26,7 @@ type Kwargs<'x> = &'x [(Value, Value)];
 pub fn functions() -> Vec<(&'static str, NativeFn)> {
     vec![
         ("print", print as NativeFn),
+        ("format", format::builtin_format),
         ("len", len),
         ("repr", repr),
         ("ascii", introspect::ascii),

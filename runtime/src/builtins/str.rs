@@ -15,6 +15,7 @@ use crate::value::Value;
 pub(super) fn methods() -> NativeTable {
     vec![
         ("upper", str_upper as NativeFn),
+        ("format", super::format::str_format),
         ("lower", str_lower),
         ("casefold", str_lower),
         ("swapcase", str_swapcase),

@@ -163,8 +163,10 @@ define_instructions! {
     BuildMap(Count) fall: |n| 1 - 2 * n, jump: |n| 1 - 2 * n;
     /// `str × n` → their concatenation (f-strings).
     BuildString(Count) fall: |n| 1 - n, jump: |n| 1 - n;
-    /// `value` → its str (0) or repr (1) (f-strings).
-    FormatValue(Conversion) fall: |_| 0, jump: |_| 0;
+    /// `value [spec]` → its formatted text (f-strings): conversion in the
+    /// low bits (0 none, 1 repr, 2 str, 3 ascii); flag 4: a format spec
+    /// str lies above the value.
+    FormatValue(Conversion) fall: |c| -(((c & 4) != 0) as i32), jump: |c| -(((c & 4) != 0) as i32);
     /// `container, key` → `container[key]`.
     BinarySubscr(None) fall: |_| -1, jump: |_| -1;
     /// `value, container, key` → (sets `container[key] = value`).

@@ -249,6 +249,8 @@ const MAKE_DEFAULTS: u32 = 1;
 const MAKE_KWDEFAULTS: u32 = 2;
 /// `MakeFunction` flag: a closure tuple (of cells) is on the stack.
 const MAKE_CLOSURE: u32 = 4;
+/// `FormatValue` flag: a format spec str is on the stack above the value.
+pub(crate) const FORMAT_WITH_SPEC: u32 = 4;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum CompKind {
@@ -2067,6 +2069,65 @@ impl<'s> Compiler<'s> {
         true
     }
 
+    /// Pushes the pieces of an f-string (or of a format spec inside one);
+    /// returns how many strs it pushed.
+    fn fstring_elements<'a>(
+        &mut self,
+        u: &mut Unit<'a>,
+        elements: &'a ast::InterpolatedStringElements,
+    ) -> CResult<u32> {
+        let mut count = 0;
+        for element in elements.iter() {
+            match element {
+                ast::InterpolatedStringElement::Literal(lit) => {
+                    let c = u.add_const(Const::Str(lit.value.clone()));
+                    u.emit(Opcode::LoadConst, c);
+                    count += 1;
+                }
+                ast::InterpolatedStringElement::Interpolation(x) => {
+                    if let Some(debug) = &x.debug_text {
+                        let range = x.expression.range();
+                        let text = self
+                            .map
+                            .source
+                            .get(range.start().to_usize()..range.end().to_usize())
+                            .unwrap_or("");
+                        let label = format!("{}{}{}", debug.leading(), text, debug.trailing());
+                        let c = u.add_const(Const::Str(label.into()));
+                        u.emit(Opcode::LoadConst, c);
+                        count += 1;
+                    }
+                    self.expr(u, &x.expression)?;
+                    let mut conversion = match x.conversion {
+                        ast::ConversionFlag::None => 0,
+                        ast::ConversionFlag::Repr => 1,
+                        ast::ConversionFlag::Str => 2,
+                        ast::ConversionFlag::Ascii => 3,
+                    };
+                    // `{x=}` defaults to the repr unless a spec is given.
+                    if conversion == 0 && x.debug_text.is_some() && x.format_spec.is_none() {
+                        conversion = 1;
+                    }
+                    if let Some(spec) = &x.format_spec {
+                        let n = self.fstring_elements(u, &spec.elements)?;
+                        match n {
+                            0 => {
+                                let c = u.add_const(Const::Str("".into()));
+                                u.emit(Opcode::LoadConst, c);
+                            }
+                            1 => {}
+                            n => u.emit(Opcode::BuildString, n),
+                        }
+                        conversion |= FORMAT_WITH_SPEC;
+                    }
+                    u.emit(Opcode::FormatValue, conversion);
+                    count += 1;
+                }
+            }
+        }
+        Ok(count)
+    }
+
     fn fstring<'a>(&mut self, u: &mut Unit<'a>, f: &'a ast::ExprFString) -> CResult<()> {
         let mut count = 0;
         for part in f.value.iter() {
@@ -2079,33 +2140,7 @@ impl<'s> Compiler<'s> {
                     }
                 }
                 ast::FStringPart::FString(fs) => {
-                    for element in fs.elements.iter() {
-                        match element {
-                            ast::InterpolatedStringElement::Literal(lit) => {
-                                let c = u.add_const(Const::Str(lit.value.clone()));
-                                u.emit(Opcode::LoadConst, c);
-                                count += 1;
-                            }
-                            ast::InterpolatedStringElement::Interpolation(x) => {
-                                if x.debug_text.is_some() {
-                                    return self.unsupported("'=' in f-strings", x.range);
-                                }
-                                if let Some(spec) = &x.format_spec {
-                                    return self.unsupported("f-string format specs", spec.range);
-                                }
-                                self.expr(u, &x.expression)?;
-                                let conversion = match x.conversion {
-                                    ast::ConversionFlag::None | ast::ConversionFlag::Str => 0,
-                                    ast::ConversionFlag::Repr => 1,
-                                    ast::ConversionFlag::Ascii => {
-                                        return self.unsupported("'!a' in f-strings", x.range)
-                                    }
-                                };
-                                u.emit(Opcode::FormatValue, conversion);
-                                count += 1;
-                            }
-                        }
-                    }
+                    count += self.fstring_elements(u, &fs.elements)?;
                 }
             }
         }

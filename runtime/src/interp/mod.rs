@@ -1416,21 +1416,29 @@ impl<'a> Interp<'a> {
                 push!(v);
             }
             Opcode::FormatValue => {
-                let v = peek!(1);
-                let is_str = v
-                    .as_object()
-                    .is_some_and(|o| matches!(o.data, ObjectData::Str(_)));
-                let s = if arg == 1 {
-                    let text = self.repr(v)?;
-                    self.new_str(&text)
-                } else if is_str {
-                    v
+                if arg & 4 != 0 {
+                    let spec = peek!(1);
+                    let v = peek!(2);
+                    let spec = self.str_of(spec).unwrap_or_default();
+                    let s = crate::builtins::format::fstring_value(self, v, arg & 3, &spec)?;
+                    drop_n!(2);
+                    push!(s);
                 } else {
-                    let text = self.str(v)?;
-                    self.new_str(&text)
-                };
-                drop_n!(1);
-                push!(s);
+                    let v = peek!(1);
+                    let is_str = v
+                        .as_object()
+                        .is_some_and(|o| matches!(o.data, ObjectData::Str(_)));
+                    let s = if arg == 0 && is_str {
+                        v
+                    } else if arg == 0 || arg == 2 {
+                        let text = self.str(v)?;
+                        self.new_str(&text)
+                    } else {
+                        crate::builtins::format::fstring_value(self, v, arg, "")?
+                    };
+                    drop_n!(1);
+                    push!(s);
+                }
             }
             Opcode::BinarySubscr => {
                 let key = peek!(1);

@@ -912,6 +912,11 @@ impl Interp<'_> {
             }
             _ => {}
         }
+        if plain == BinaryOp::Mod {
+            if let Some(ObjectData::Str(x)) = a.data() {
+                return crate::builtins::format::percent_format(self, x.as_str(), b);
+            }
+        }
         if let (Some(oa), Some(ob)) = (a.as_object(), b.as_object()) {
             match (&oa.data, &ob.data, plain) {
                 (ObjectData::Str(x), ObjectData::Str(y), BinaryOp::Add) => {
