@@ -3,41 +3,9 @@
 //! (lazy iterators and views hold values across Python calls). Expected
 //! outputs were written from CPython 3.11.
 
-use std::io::Write;
-use std::process::Command;
+mod common;
 
-/// Runs `source` (with `extra` flags) and returns stdout, failing the
-/// test on a nonzero exit.
-fn run(extra: &[&str], name: &str, source: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("stillpoint-builtins2-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.py"));
-    std::fs::File::create(&path)
-        .unwrap()
-        .write_all(source.as_bytes())
-        .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_stillpoint"))
-        .args(extra)
-        .arg(&path)
-        .output()
-        .expect("the binary runs");
-    assert!(
-        out.status.success(),
-        "{name} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Checks `source` prints `expected`, normally and under gc-stress.
-fn check(name: &str, source: &str, expected: &str) {
-    assert_eq!(run(&[], name, source), expected, "{name}");
-    assert_eq!(
-        run(&["-X", "gc-stress"], &format!("{name}_stress"), source),
-        expected,
-        "{name} under gc-stress"
-    );
-}
+use common::check;
 
 #[test]
 fn lazy_iterators() {

@@ -3,37 +3,11 @@
 //! gc-stress`, where a rooting bug shows up), compared with output
 //! recorded from CPython 3.11.
 
-use std::io::Write;
-use std::process::Command;
-
-fn run(args: &[&str], name: &str, source: &str) -> (String, String, bool) {
-    let dir = std::env::temp_dir().join(format!("stillpoint-lang2-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.py"));
-    std::fs::File::create(&path)
-        .unwrap()
-        .write_all(source.as_bytes())
-        .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_stillpoint"))
-        .args(args)
-        .arg(&path)
-        .output()
-        .expect("the binary runs");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.success(),
-    )
-}
+mod common;
 
 /// Runs `source` normally and under gc-stress; both must print `expected`.
 fn check(source: &str, expected: &str) {
-    let name = format!("p{}", source.len());
-    for args in [&[][..], &["-X", "gc-stress"][..]] {
-        let (stdout, stderr, ok) = run(args, &name, source);
-        assert!(ok, "{args:?} failed: {stderr}");
-        assert_eq!(stdout, expected, "{args:?}");
-    }
+    common::check("lang2", source, expected);
 }
 
 /// sets and frozensets: CPython's table order, operators, methods, hashing (expected output recorded from CPython 3.11).
