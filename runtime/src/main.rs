@@ -9,7 +9,8 @@ use stillpoint_gc::HeapConfig;
 
 /// The interpreter runs on its own thread with a large stack: Python calls
 /// do not recurse natively, but Rust code calling back into Python does
-/// (bounded by `MAX_NATIVE_DEPTH`), and debug builds use big frames.
+/// (bounded by the runtime's native stack budget, set to match), and debug
+/// builds use big frames.
 const INTERPRETER_STACK: usize = 256 << 20;
 
 fn usage() -> ExitCode {
@@ -79,6 +80,8 @@ fn main() -> ExitCode {
         .stack_size(INTERPRETER_STACK)
         .spawn(move || {
             let rt = Runtime::with_heap_config(HeapConfig::default().gc_stress(gc_stress));
+            // This thread (and every Python thread) has a 256 MiB stack.
+            rt.set_native_stack_budget(INTERPRETER_STACK - (16 << 20));
             // sys.argv: the script as given (or "-c") and its arguments.
             let argv: Vec<String> = if args[0] == "-c" {
                 std::iter::once("-c".to_string())

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -59,6 +59,7 @@ builtin_types! {
     recursion_error = "RecursionError", not_implemented_error = "NotImplementedError",
     assertion_error = "AssertionError", stop_iteration = "StopIteration",
     system_exit = "SystemExit", keyboard_interrupt = "KeyboardInterrupt",
+    generator_exit = "GeneratorExit",
     import_error = "ImportError", module_not_found_error = "ModuleNotFoundError",
     syntax_error = "SyntaxError",
     // Builtins hook: lazy iterators and dict views (crate::builtins).
@@ -68,6 +69,8 @@ builtin_types! {
 
 /// The default recursion limit (CPython's).
 pub const DEFAULT_RECURSION_LIMIT: u32 = 1000;
+/// The default [`Runtime::native_stack_budget`]: safe on a 2 MiB thread.
+pub const DEFAULT_NATIVE_STACK_BUDGET: usize = 1 << 20;
 
 /// Where [`Runtime::run_source`] ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -93,6 +96,9 @@ pub struct Runtime {
     stdout: Mutex<BufWriter<std::io::Stdout>>,
     stdout_is_terminal: bool,
     recursion_limit: AtomicU32,
+    /// How many bytes of native stack nested dispatch loops (Rust code
+    /// calling back into Python) may use below an interpreter's start.
+    native_stack_budget: AtomicUsize,
     /// `sys.argv`.
     argv: Mutex<Vec<String>>,
     /// Where `import` looks for `.py` modules.
@@ -205,6 +211,7 @@ impl Runtime {
             stop_iteration: exc("StopIteration", exception),
             system_exit: exc("SystemExit", base_exception),
             keyboard_interrupt: exc("KeyboardInterrupt", base_exception),
+            generator_exit: exc("GeneratorExit", base_exception),
             import_error,
             module_not_found_error: exc("ModuleNotFoundError", import_error),
             syntax_error: exc("SyntaxError", exception),
@@ -327,6 +334,7 @@ impl Runtime {
             stdout_is_terminal: stdout.is_terminal(),
             stdout: Mutex::new(BufWriter::with_capacity(1 << 16, stdout)),
             recursion_limit: AtomicU32::new(DEFAULT_RECURSION_LIMIT),
+            native_stack_budget: AtomicUsize::new(DEFAULT_NATIVE_STACK_BUDGET),
             argv: Mutex::new(Vec::new()),
             search_path: Mutex::new(Vec::new()),
             threads,
@@ -352,6 +360,19 @@ impl Runtime {
     /// Sets the recursion limit.
     pub fn set_recursion_limit(&self, limit: u32) {
         self.recursion_limit.store(limit.max(1), Ordering::Relaxed);
+    }
+
+    /// The native stack (bytes) that nested dispatch loops may use on a
+    /// thread running Python before they raise RecursionError.
+    pub fn native_stack_budget(&self) -> usize {
+        self.native_stack_budget.load(Ordering::Relaxed)
+    }
+
+    /// Sets [`Runtime::native_stack_budget`]. The default (1 MiB) is safe
+    /// on any thread; raise it only for threads whose stacks are known to
+    /// be larger (the `stillpoint` command runs Python on 256 MiB stacks).
+    pub fn set_native_stack_budget(&self, bytes: usize) {
+        self.native_stack_budget.store(bytes, Ordering::Relaxed);
     }
 
     /// Registers a module (rooted for the runtime's life).

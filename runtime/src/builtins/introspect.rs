@@ -15,6 +15,30 @@ pub(super) fn object_methods() -> NativeTable {
     ]
 }
 
+/// The methods of `type` (called on classes).
+pub(super) fn type_methods() -> NativeTable {
+    vec![("mro", type_mro as NativeFn)]
+}
+
+/// `cls.mro()`: the method resolution order as a new list.
+fn type_mro(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
+    arity(i, "mro", args, 1, 1)?;
+    let cls = args[0];
+    let Some(c) = cls
+        .as_object()
+        .and_then(|o| o.as_class().map(|c| c.mro_tail.clone()))
+    else {
+        let msg = format!(
+            "descriptor 'mro' for 'type' objects doesn't apply to a '{}' object",
+            i.type_name(cls)
+        );
+        return i.type_error(&msg);
+    };
+    let mut mro = vec![cls];
+    mro.extend(c.iter().map(|k| Value::object(*k)));
+    Ok(i.new_list(mro))
+}
+
 /// `globals()`.
 pub(super) fn globals(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     arity(i, "globals", args, 0, 0)?;

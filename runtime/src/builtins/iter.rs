@@ -62,6 +62,14 @@ pub enum LazyIter {
         /// The value that ends the iteration.
         sentinel: Value,
     },
+    /// The old sequence protocol: `seq[0]`, `seq[1]`, ... until IndexError
+    /// (`iter()` of an object with `__getitem__` but no `__iter__`).
+    GetItem {
+        /// The sequence.
+        seq: Value,
+        /// The next index.
+        index: i64,
+    },
     /// Iteration over `dict.values()` / `dict.items()`, by entry index.
     DictView {
         /// The dict.
@@ -93,6 +101,7 @@ unsafe impl Trace for LazyIter {
                 sentinel.trace(tracer);
             }
             LazyIter::DictView { dict, .. } => dict.trace(tracer),
+            LazyIter::GetItem { seq, .. } => seq.trace(tracer),
         }
     }
 }
@@ -133,6 +142,7 @@ enum Step {
     Reversed(Value, usize),
     Callable(Value, Value),
     DictView(Value, usize, bool),
+    GetItem(Value, i64),
 }
 
 /// The next item of a lazy iterator (`it` is rooted by the caller).
@@ -153,6 +163,11 @@ pub fn lazy_next(i: &mut Interp<'_>, it: Value) -> PyResult<Option<Value>> {
         }
         LazyIter::Callable { func, sentinel } => Step::Callable(*func, *sentinel),
         LazyIter::DictView { dict, index, items } => Step::DictView(*dict, *index, *items),
+        LazyIter::GetItem { seq, index } => {
+            let n = *index;
+            *index = index.saturating_add(1);
+            Step::GetItem(*seq, n)
+        }
     });
     let Some(step) = step else {
         return Ok(None);
@@ -252,6 +267,14 @@ fn step_once(i: &mut Interp<'_>, it: Value, step: Step) -> PyResult<Option<Value
                 {
                     Ok(None)
                 }
+                Err(e) => Err(e),
+            }
+        }
+        Step::GetItem(seq, index) => {
+            let key = i.new_int(index);
+            match i.get_item(seq, key) {
+                Ok(v) => Ok(Some(v)),
+                Err(e) if i.isinstance(e.0, i.rt.types.index_error) => Ok(None),
                 Err(e) => Err(e),
             }
         }

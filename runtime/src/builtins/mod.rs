@@ -79,6 +79,7 @@ pub fn type_methods(t: &Types) -> Vec<(Gc<PyObject>, NativeTable)> {
         (t.int, numeric::int_methods()),
         (t.float, numeric::float_methods()),
         (t.object, introspect::object_methods()),
+        (t.type_, introspect::type_methods()),
         (t.range, list::range_methods()),
     ]
 }
@@ -87,7 +88,13 @@ pub fn type_methods(t: &Types) -> Vec<(Gc<PyObject>, NativeTable)> {
 
 fn arity(i: &mut Interp<'_>, name: &str, args: Args<'_>, min: usize, max: usize) -> PyResult<()> {
     if args.len() < min || args.len() > max {
-        let msg = if min == max {
+        // CPython's one-argument builtins word this differently by calling
+        // convention: METH_O ones say "one", argument-clinic ones "expected".
+        let msg = if min == 1 && max == 1 && matches!(name, "sorted" | "reversed") {
+            format!("{name} expected 1 argument, got {}", args.len())
+        } else if min == 1 && max == 1 && name != "type" {
+            format!("{name}() takes exactly one argument ({} given)", args.len())
+        } else if min == max {
             format!(
                 "{name}() takes exactly {min} argument{} ({} given)",
                 if min == 1 { "" } else { "s" },
@@ -167,6 +174,10 @@ fn print(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Val
             file = Some(*v).filter(|f| !f.is_none());
             continue;
         }
+        if key == "flush" {
+            // Output is written through at once, so any flush value is a no-op.
+            continue;
+        }
         let value = if v.is_none() {
             None
         } else {
@@ -175,7 +186,6 @@ fn print(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Val
         match key.as_str() {
             "sep" => sep = value.unwrap_or_else(|| " ".into()),
             "end" => end = value.unwrap_or_else(|| "\n".into()),
-            "flush" => {}
             _ => {
                 return i.type_error(&format!(
                     "'{key}' is an invalid keyword argument for print()"
@@ -213,6 +223,34 @@ fn len(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Value
     arity(i, "len", args, 1, 1)?;
     let n = i.len(args[0])?;
     Ok(i.new_int(n as i64))
+}
+
+/// `type(name, bases, dict)`: a new class, as a class statement makes.
+fn type_new(i: &mut Interp<'_>, args: Args<'_>) -> PyResult<Value> {
+    let checks = [
+        (1, matches!(args[0].data(), Some(ObjectData::Str(_))), "str"),
+        (
+            2,
+            matches!(args[1].data(), Some(ObjectData::Tuple(_))),
+            "tuple",
+        ),
+        (
+            3,
+            matches!(args[2].data(), Some(ObjectData::Dict(_))),
+            "dict",
+        ),
+    ];
+    for (n, ok, want) in checks {
+        if !ok {
+            let msg = format!(
+                "type.__new__() argument {n} must be {want}, not {}",
+                i.type_name(args[n - 1])
+            );
+            return i.type_error(&msg);
+        }
+    }
+    let namespace = args[2].as_object().expect("checked to be a dict");
+    i.build_class(args[0], args[1], namespace)
 }
 
 fn repr(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
@@ -264,6 +302,9 @@ fn abs(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
         Unpacked::Object(o) => match &o.data {
             ObjectData::Int(b) => Ok(i.new_bigint(b.abs())),
             _ => {
+                if let Some(f) = i.user_method(v, "__abs__") {
+                    return i.call_value(f, &[v], &[]);
+                }
                 let msg = format!("bad operand type for abs(): '{}'", i.type_name(v));
                 i.type_error(&msg)
             }
@@ -671,7 +712,12 @@ pub fn construct(
         return Ok(Value::NONE);
     }
     if class == t.type_ {
-        arity(i, "type", args, 1, 1)?;
+        if args.len() == 3 {
+            return type_new(i, args);
+        }
+        if args.len() != 1 {
+            return i.type_error("type() takes 1 or 3 arguments");
+        }
         return Ok(Value::object(i.class_of(args[0])));
     }
     if class == t.range {

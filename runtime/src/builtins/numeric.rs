@@ -19,7 +19,57 @@ pub(super) fn int_methods() -> NativeTable {
         ("conjugate", int_conjugate),
         ("__index__", int_conjugate),
         ("__int__", int_conjugate),
+        ("__add__", int_add),
+        ("__sub__", int_sub),
+        ("__mul__", int_mul),
+        ("__floordiv__", int_floordiv),
+        ("__truediv__", int_truediv),
+        ("__mod__", int_mod),
+        ("__pow__", int_pow),
+        ("__and__", int_and),
+        ("__or__", int_or),
+        ("__xor__", int_xor),
+        ("__lshift__", int_lshift),
+        ("__rshift__", int_rshift),
     ]
+}
+
+/// `int.__op__(self, other)`: the operator for two ints, NotImplemented
+/// for anything else (as CPython's slot wrappers).
+fn int_dunder(i: &mut Interp<'_>, args: Args<'_>, name: &str, op: BinaryOp) -> PyResult<Value> {
+    arity(i, name, args, 2, 2)?;
+    if big_of(args[0]).is_none() {
+        let msg = format!(
+            "descriptor '{name}' requires a 'int' object but received a '{}'",
+            i.type_name(args[0])
+        );
+        return i.type_error(&msg);
+    }
+    if big_of(args[1]).is_none() {
+        // The singleton lives in the builtins module's dict.
+        let key = i.new_str("NotImplemented");
+        let ObjectData::Module(m) = &i.rt.builtins.data else {
+            unreachable!("builtins is a module")
+        };
+        let dict = m.dict;
+        return Ok(i.dict_get(dict, key)?.unwrap_or(Value::NONE));
+    }
+    i.binary_op(args[0], args[1], op)
+}
+
+macro_rules! int_dunders {
+    ($($func:ident $name:literal $op:ident),* $(,)?) => {$(
+        fn $func(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
+            int_dunder(i, args, $name, BinaryOp::$op)
+        }
+    )*};
+}
+
+int_dunders! {
+    int_add "__add__" Add, int_sub "__sub__" Sub, int_mul "__mul__" Mul,
+    int_floordiv "__floordiv__" FloorDiv, int_truediv "__truediv__" TrueDiv,
+    int_mod "__mod__" Mod, int_pow "__pow__" Pow, int_and "__and__" And, int_or "__or__" Or,
+    int_xor "__xor__" Xor, int_lshift "__lshift__" LShift, int_rshift "__rshift__" RShift,
 }
 
 /// The methods of `float`.

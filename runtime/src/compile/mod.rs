@@ -1390,7 +1390,16 @@ impl<'s> Compiler<'s> {
                 range: c.range,
             },
             scope,
-            |cc, u| cc.compile_body(u, body),
+            |cc, u| {
+                // CPython's class bodies start by storing the docstring.
+                if let Some(doc) = docstring(body) {
+                    cc.set_loc(u, body[0].range());
+                    let k = u.add_const(Const::Str(doc.as_str().into()));
+                    u.emit(Opcode::LoadConst, k);
+                    cc.store_name(u, "__doc__");
+                }
+                cc.compile_body(u, body)
+            },
         )?;
         self.set_loc(u, c.range);
         self.make_function(u, code, &qualname, 0);

@@ -15,7 +15,7 @@
 
 use stillpoint_gc::Gc;
 
-use super::{Interp, OnReturn, MAX_NATIVE_DEPTH};
+use super::{Interp, OnReturn};
 use crate::bytecode::CodeObject;
 use crate::error::{PyErr, PyResult};
 use crate::object::{GenStatus, ObjectData, PyObject};
@@ -137,7 +137,7 @@ impl Interp<'_> {
         if was == GenStatus::Suspended {
             self.st().values.push(sent);
         }
-        let pushed = if self.native_depth >= MAX_NATIVE_DEPTH {
+        let pushed = if self.native_stack_exhausted() {
             Err(self.new_exception(
                 self.rt.types.recursion_error,
                 "maximum recursion depth exceeded",
@@ -522,14 +522,14 @@ impl Interp<'_> {
                     return Ok(());
                 }
                 let msg = format!(
-                    "'{}' object does not support item deletion",
+                    "'{}' object doesn't support item deletion",
                     self.type_name(container)
                 );
                 self.type_error(&msg)
             }
             _ => {
                 let msg = format!(
-                    "'{}' object does not support item deletion",
+                    "'{}' object doesn't support item deletion",
                     self.type_name(container)
                 );
                 self.type_error(&msg)

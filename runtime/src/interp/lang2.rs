@@ -221,6 +221,13 @@ impl Interp<'_> {
             }
             "__kwdefaults__" => f.kwdefaults,
             "__code__" => Value::object(f.code),
+            "__closure__" => {
+                if f.closure.is_empty() {
+                    Value::NONE
+                } else {
+                    self.new_tuple(f.closure.to_vec())
+                }
+            }
             "__globals__" => Value::object(f.globals),
             "__module__" => {
                 let key = self.new_str("__name__");
@@ -242,6 +249,76 @@ impl Interp<'_> {
                 }
                 self.new_dict(d)
             }
+            _ => return None,
+        })
+    }
+
+    /// Sets attribute `name` of exception `exc` in its attribute dict
+    /// (no Python code runs: the key is a fresh str).
+    pub(super) fn set_exception_attr(&mut self, exc: Value, name: &str, value: Value) {
+        let key = self.new_str(name);
+        if let Some(ObjectData::Exception(e)) = exc.data() {
+            let h = crate::object::dict::hash_value(key).unwrap_or(0);
+            e.dict.lock().insert_hashed(h, key, value);
+        }
+    }
+
+    /// Attribute `name` of exception `exc` if it was set.
+    fn exception_attr(&mut self, exc: Value, name: &str) -> Option<Value> {
+        let key = self.new_str(name);
+        let h = crate::object::dict::hash_value(key).ok()?;
+        match exc.data() {
+            Some(ObjectData::Exception(e)) => e.dict.lock().get_hashed(h, key),
+            _ => None,
+        }
+    }
+
+    /// Implicit chaining at a raise: `exc.__context__` becomes the exception
+    /// being handled, if any and not `exc` itself. A chain that already
+    /// leads back to `exc` is cut there first, so no cycle forms.
+    pub(super) fn chain_context(&mut self, exc: Value) {
+        let Some(&handled) = self.st().handled.last() else {
+            return;
+        };
+        if handled == exc {
+            return;
+        }
+        let mut link = handled;
+        // Bounded: a chain built some other way could already loop.
+        for _ in 0..10_000 {
+            match self.exception_attr(link, "__context__") {
+                Some(next) if next == exc => {
+                    self.set_exception_attr(link, "__context__", Value::NONE);
+                    break;
+                }
+                Some(next) if !next.is_none() => link = next,
+                _ => break,
+            }
+        }
+        self.set_exception_attr(exc, "__context__", handled);
+    }
+
+    /// The `co_*` attributes of a code object. Allocation is no safepoint,
+    /// so the strings built here need no rooting.
+    pub(super) fn code_attribute(&mut self, o: &Gc<PyObject>, name: &str) -> Option<Value> {
+        let ObjectData::Code(c) = &o.data else {
+            return None;
+        };
+        let names = |i: &mut Self, list: &[Box<str>]| -> Value {
+            let items = list.iter().map(|n| i.new_str(n)).collect();
+            i.new_tuple(items)
+        };
+        Some(match name {
+            "co_name" => self.new_str(&c.name),
+            "co_qualname" => self.new_str(&c.qualname),
+            "co_filename" => self.new_str(&c.filename),
+            "co_firstlineno" => self.new_int(i64::from(c.first_line)),
+            "co_argcount" => self.new_int(i64::from(c.argcount)),
+            "co_kwonlyargcount" => self.new_int(i64::from(c.kwonlyargcount)),
+            "co_nlocals" => self.new_int(c.varnames.len() as i64),
+            "co_varnames" => names(self, &c.varnames),
+            "co_cellvars" => names(self, &c.cellvars),
+            "co_freevars" => names(self, &c.freevars),
             _ => return None,
         })
     }

@@ -10,9 +10,11 @@
 //! dispatch loop; returning pops it. The native stack grows only when Rust
 //! code calls back into Python ([`Interp::call_value`]: builtins calling
 //! `__repr__`, for example), which starts a nested dispatch loop. Every
-//! frame push checks the recursion limit (RecursionError), and nested loops
-//! are additionally capped ([`MAX_NATIVE_DEPTH`]), so no Python program can
-//! overflow the native stack.
+//! frame push checks the recursion limit (RecursionError), and a nested
+//! loop is refused (RecursionError) once the thread has used the runtime's
+//! native stack budget below where its interpreter started, or after
+//! [`MAX_NATIVE_DEPTH`] loops, so no Python program can overflow the native
+//! stack, whatever thread it runs on.
 //!
 //! # Locals live on the value stack
 //!
@@ -35,6 +37,7 @@
 mod lang;
 mod lang2;
 mod ops;
+mod suggest;
 
 pub use lang2::lang_type_methods;
 
@@ -56,7 +59,15 @@ pub type NativeFn = fn(&mut Interp<'_>, &[Value], &[(Value, Value)]) -> PyResult
 
 /// The most nested dispatch loops (Rust code calling back into Python) one
 /// thread may have.
-pub const MAX_NATIVE_DEPTH: u32 = 200;
+pub const MAX_NATIVE_DEPTH: u32 = 1000;
+
+/// An address in the caller's stack frame (a stand-in for the stack
+/// pointer).
+#[inline(never)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
 
 /// What happens with a frame's return value.
 #[derive(Clone, Copy, Debug)]
@@ -152,6 +163,10 @@ pub struct Interp<'a> {
     th: ThreadHeap<'a>,
     cell: Arc<StackCell>,
     native_depth: u32,
+    /// An address near the top of this thread's stack when the interpreter
+    /// was made: nested dispatch loops measure their native stack use
+    /// against it (the stack grows down on every target we build for).
+    stack_origin: usize,
     /// The containers whose repr is being built on this thread (CPython's
     /// `Py_ReprEnter`): a cycle prints `[...]`, and depth is bounded.
     pub(crate) repr_active: Vec<usize>,
@@ -192,6 +207,7 @@ impl<'a> Interp<'a> {
             th,
             cell,
             native_depth: 0,
+            stack_origin: stack_address(),
             repr_active: Vec::new(),
         }
     }
@@ -211,6 +227,14 @@ impl<'a> Interp<'a> {
         let values = &mut self.st().values;
         values.push(v);
         values.len() - 1
+    }
+
+    /// Whether another nested dispatch loop would take this thread past its
+    /// native stack budget (or past [`MAX_NATIVE_DEPTH`] loops): then the
+    /// call raises RecursionError instead of overflowing the native stack.
+    pub(crate) fn native_stack_exhausted(&self) -> bool {
+        let used = self.stack_origin.saturating_sub(stack_address());
+        self.native_depth >= MAX_NATIVE_DEPTH || used > self.rt.native_stack_budget()
     }
 
     /// The current value-stack length: a mark for [`Interp::truncate_roots`]
@@ -411,7 +435,7 @@ impl<'a> Interp<'a> {
         args: &[Value],
         kwargs: &[(Value, Value)],
     ) -> PyResult<Value> {
-        if self.native_depth >= MAX_NATIVE_DEPTH {
+        if self.native_stack_exhausted() {
             return Err(self.new_exception(
                 self.rt.types.recursion_error,
                 "maximum recursion depth exceeded",
@@ -821,7 +845,7 @@ impl<'a> Interp<'a> {
     }
 
     /// Builds a class from a finished class body.
-    fn build_class(
+    pub(crate) fn build_class(
         &mut self,
         name: Value,
         bases: Value,
@@ -888,6 +912,13 @@ impl<'a> Interp<'a> {
         for (k, v) in ns.lock().items() {
             dict.insert_hashed(crate::object::dict::hash_value(k).unwrap_or(0), k, v);
         }
+        // Every class has its own `__doc__` (None without a docstring), so
+        // a base's docstring is not inherited.
+        let doc = self.new_str("__doc__");
+        let doc_hash = crate::object::dict::hash_value(doc).unwrap_or(0);
+        if dict.get_hashed(doc_hash, doc).is_none() {
+            dict.insert_hashed(doc_hash, doc, Value::NONE);
+        }
         let module = self.globals_name();
         let class = self.alloc(
             self.rt.types.type_,
@@ -918,6 +949,7 @@ impl<'a> Interp<'a> {
                 args: parking_lot::Mutex::new(args),
                 dict: parking_lot::Mutex::new(Dict::new()),
                 traceback: parking_lot::Mutex::new(Vec::new()),
+                suggestion: parking_lot::Mutex::new(None),
             }),
         ))
     }
@@ -926,7 +958,10 @@ impl<'a> Interp<'a> {
     pub fn new_exception(&mut self, class: Gc<PyObject>, message: &str) -> PyErr {
         let msg = self.new_str(message);
         let args = self.new_tuple(vec![msg]);
-        PyErr(self.new_exception_object(class, args))
+        let exc = self.new_exception_object(class, args);
+        // Made to be raised: chain it to the exception being handled.
+        self.chain_context(exc);
+        PyErr(exc)
     }
 
     fn add_traceback(&mut self, exc: Value, frame: &Frame) {
@@ -980,12 +1015,56 @@ impl<'a> Interp<'a> {
             Ok(s) => s,
             Err(_) => "<exception str() failed>".to_string(),
         };
+        let hint = match exc.data() {
+            Some(ObjectData::Exception(e)) => e.suggestion.lock().clone(),
+            _ => None,
+        };
+        let hint = hint
+            .map(|n| format!(". Did you mean: '{n}'?"))
+            .unwrap_or_default();
         if text.is_empty() {
             out.push_str(&format!("{qualified}\n"));
         } else {
-            out.push_str(&format!("{qualified}: {text}\n"));
+            out.push_str(&format!("{qualified}: {text}{hint}\n"));
         }
         out
+    }
+
+    /// A NameError for `name`, with the "Did you mean" hint CPython's
+    /// traceback would give: the closest name among the frame's locals,
+    /// then its globals, then the builtins.
+    pub(crate) fn undefined_name_error(&mut self, name: Value) -> PyErr {
+        let text = self.str_of(name).unwrap_or_default();
+        let msg = format!("name '{text}' is not defined");
+        let err = self.new_exception(self.rt.types.name_error, &msg);
+        let keys = |i: &Self, d: Gc<PyObject>| -> Vec<String> {
+            match &d.data {
+                ObjectData::Dict(d) => d.lock().items().filter_map(|(k, _)| i.str_of(k)).collect(),
+                _ => Vec::new(),
+            }
+        };
+        let mut groups = Vec::new();
+        if let Some((globals, locals)) = self.frame_scope() {
+            groups.push(match locals {
+                FrameLocals::Globals => keys(self, globals),
+                FrameLocals::Namespace(ns) => keys(self, ns),
+                FrameLocals::Function(pairs) => pairs.into_iter().map(|(n, _)| n).collect(),
+            });
+            groups.push(keys(self, globals));
+        }
+        if let ObjectData::Module(b) = &self.rt.builtins.data {
+            groups.push(keys(self, b.dict));
+        }
+        for group in &groups {
+            let names: Vec<&str> = group.iter().map(String::as_str).collect();
+            if let Some(best) = suggest::best_match(&text, &names) {
+                if let Some(ObjectData::Exception(e)) = err.0.data() {
+                    *e.suggestion.lock() = Some(best.into());
+                }
+                break;
+            }
+        }
+        err
     }
 
     /// The dispatch loop: runs until the frame at depth `entry` returns.
@@ -1576,11 +1655,37 @@ impl<'a> Interp<'a> {
                         self.make_raisable(v)?
                     }
                     _ => {
-                        let _cause = pop!();
-                        let v = pop!();
-                        self.make_raisable(v)?
+                        let cause = top!();
+                        // Both stay on the stack (rooted) while classes are
+                        // instantiated; the instance replaces its class.
+                        let below = self.st().values.len() - 2;
+                        let v = self.st().values[below];
+                        let exc = self.make_raisable(v)?;
+                        self.st().values[below] = exc;
+                        let cause = if cause.is_none() {
+                            cause
+                        } else {
+                            self.make_raisable(cause).map_err(|e| {
+                                if self.isinstance(e.0, self.rt.types.type_error) {
+                                    self.new_exception(
+                                        self.rt.types.type_error,
+                                        "exception causes must derive from BaseException",
+                                    )
+                                } else {
+                                    e
+                                }
+                            })?
+                        };
+                        self.set_exception_attr(exc, "__cause__", cause);
+                        self.set_exception_attr(exc, "__suppress_context__", Value::TRUE);
+                        pop!();
+                        pop!();
+                        exc
                     }
                 };
+                if arg != 0 {
+                    self.chain_context(exc);
+                }
                 return Err(PyErr(exc));
             }
             Opcode::Reraise => {

@@ -15,7 +15,7 @@ use crate::bytecode::{BinaryOp, CompareOp, UnaryOp};
 use crate::error::{PyErr, PyResult};
 use crate::object::dict::{hash_value, Unhashable};
 use crate::object::repr::{float_repr, str_repr};
-use crate::object::{Dict, IterState, ObjectData, PyObject, PyStr, Range};
+use crate::object::{Class, Dict, IterState, ObjectData, PyObject, PyStr, Range};
 use crate::value::{Unpacked, Value};
 
 /// A numeric operand, widened.
@@ -250,11 +250,7 @@ impl Interp<'_> {
         if let Some(v) = self.dict_get(b.dict, name)? {
             return Ok(v);
         }
-        let msg = format!(
-            "name '{}' is not defined",
-            self.str_of(name).unwrap_or_default()
-        );
-        Err(self.new_exception(self.rt.types.name_error, &msg))
+        Err(self.undefined_name_error(name))
     }
 
     // ------------------------------------------------------------ attributes
@@ -359,8 +355,27 @@ impl Interp<'_> {
                 }
             }
             if let ObjectData::Exception(e) = &o.data {
-                if self.str_of(name).as_deref() == Some("args") {
+                let attr = self.str_of(name);
+                if attr.as_deref() == Some("args") {
                     return Ok((*e.args.lock(), Value::NULL));
+                }
+                // Chaining attributes not set yet (they live in the dict once set).
+                match attr.as_deref() {
+                    Some("__cause__" | "__context__") => return Ok((Value::NONE, Value::NULL)),
+                    Some("__suppress_context__") => return Ok((Value::FALSE, Value::NULL)),
+                    _ => {}
+                }
+                if attr.as_deref() == Some("code")
+                    && self.isinstance(obj, self.rt.types.system_exit)
+                {
+                    // SystemExit.code: None, the single argument, or all of them.
+                    let args = *e.args.lock();
+                    let code = match args.data() {
+                        Some(ObjectData::Tuple(t)) if t.is_empty() => Value::NONE,
+                        Some(ObjectData::Tuple(t)) if t.len() == 1 => t[0],
+                        _ => args,
+                    };
+                    return Ok((code, Value::NULL));
                 }
             }
             if let Some(found) = self.lang_attribute(&o, obj, name)? {
@@ -372,6 +387,12 @@ impl Interp<'_> {
                     return Ok((v, Value::NULL));
                 }
             }
+            if matches!(o.data, ObjectData::Code(_)) {
+                let text = self.str_of(name).unwrap_or_default();
+                if let Some(v) = self.code_attribute(&o, &text) {
+                    return Ok((v, Value::NULL));
+                }
+            }
         }
         match class_attr {
             super::lang2::ClassAttr::Plain(v, receiver) => Ok((v, receiver)),
@@ -379,8 +400,85 @@ impl Interp<'_> {
                 if self.str_of(name).as_deref() == Some("__class__") {
                     return Ok((Value::object(class), Value::NULL));
                 }
+                if let Some(v) = self.number_attribute(obj, name) {
+                    return Ok((v, Value::NULL));
+                }
+                if matches!(obj.data(), Some(ObjectData::Instance(_))) {
+                    // The fallback for attributes normal lookup did not find.
+                    if let Some(f) = self.lookup(class, "__getattr__") {
+                        let v = self.call_value(f, &[obj, name], &[])?;
+                        return Ok((v, Value::NULL));
+                    }
+                }
                 self.attribute_error(obj, name)
             }
+        }
+    }
+
+    /// Whether `__slots__` keep instances of `class` from having attribute
+    /// `name`: every class of the MRO below `object` declares `__slots__`
+    /// and none of them lists `name` or `__dict__`.
+    fn slots_forbid(&self, class: Gc<PyObject>, name: Value) -> bool {
+        if self.lookup(class, "__slots__").is_none() {
+            return false;
+        }
+        let Some(text) = self.str_of(name) else {
+            return false;
+        };
+        let Some(c) = class.as_class() else {
+            return false;
+        };
+        let object = self.rt.types.object;
+        let own_slots = |k: &Class| -> Option<Value> {
+            k.dict.lock().items().find_map(|(key, v)| {
+                (key.as_object()?.as_str()?.as_str() == "__slots__").then_some(v)
+            })
+        };
+        let mro = std::iter::once(class).chain(c.mro_tail.iter().copied());
+        for k in mro.filter(|k| *k != object) {
+            let Some(slots) = k.as_class().and_then(own_slots) else {
+                return false;
+            };
+            let names: Vec<Value> = match slots.data() {
+                Some(ObjectData::Tuple(t)) => t.to_vec(),
+                Some(ObjectData::List(l)) => l.lock().clone(),
+                _ => vec![slots],
+            };
+            if names.iter().any(|n| {
+                let s = self.str_of(*n);
+                s.as_deref() == Some(text.as_str()) || s.as_deref() == Some("__dict__")
+            }) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The data attributes of ints and floats (`real`, `imag`,
+    /// `numerator`, `denominator`); a bool's are those of its int.
+    fn number_attribute(&mut self, obj: Value, name: Value) -> Option<Value> {
+        let text = self.str_of(name)?;
+        if let Some(f) = obj.as_float() {
+            return match text.as_str() {
+                "real" => Some(Value::float(f)),
+                "imag" => Some(Value::float(0.0)),
+                _ => None,
+            };
+        }
+        let n = match obj.unpack() {
+            Unpacked::Int(n) => self.new_int(n),
+            Unpacked::Bool(b) => self.new_int(i64::from(b)),
+            Unpacked::Object(o) => match &o.data {
+                ObjectData::Int(b) => self.new_bigint(b.clone()),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        match text.as_str() {
+            "real" | "numerator" => Some(n),
+            "imag" => Some(self.new_int(0)),
+            "denominator" => Some(self.new_int(1)),
+            _ => None,
         }
     }
 
@@ -393,6 +491,9 @@ impl Interp<'_> {
                     && self.property_set(obj, name, Some(value))?
                 {
                     return Ok(());
+                }
+                if matches!(o.data, ObjectData::Instance(_)) && self.slots_forbid(o.class(), name) {
+                    return self.attribute_error(obj, name);
                 }
                 d.lock().insert_hashed(h, name, value);
                 return Ok(());
@@ -473,7 +574,9 @@ impl Interp<'_> {
         if self.repr_active.contains(&key) {
             return Ok(cycle.to_string());
         }
-        if self.repr_active.len() as u32 >= self.rt.recursion_limit() {
+        if self.repr_active.len() as u32 >= self.rt.recursion_limit()
+            || self.native_stack_exhausted()
+        {
             return Err(self.new_exception(
                 self.rt.types.recursion_error,
                 "maximum recursion depth exceeded while getting the repr of an object",
@@ -895,6 +998,14 @@ impl Interp<'_> {
                 return Ok(self.new_int(r));
             }
         }
+        if let (Some(x), Some(y)) = (a.as_bool(), b.as_bool()) {
+            match plain {
+                BinaryOp::And => return Ok(Value::bool(x & y)),
+                BinaryOp::Or => return Ok(Value::bool(x | y)),
+                BinaryOp::Xor => return Ok(Value::bool(x ^ y)),
+                _ => {}
+            }
+        }
         match (self.num(a), self.num(b)) {
             (Some(Num::Int(x)), Some(Num::Int(y))) => return self.int_op(x, y, plain),
             (Some(x), Some(y)) => {
@@ -935,6 +1046,22 @@ impl Interp<'_> {
                     items.extend(right);
                     return Ok(self.new_list(items));
                 }
+                (ObjectData::Dict(x), ObjectData::Dict(y), BinaryOp::Or) => {
+                    // Stored hashes are reused, so no Python code runs here.
+                    let right: Vec<(i64, Value, Value)> = y.lock().hashed_items().collect();
+                    if op.is_inplace() {
+                        let mut d = x.lock();
+                        for (h, k, v) in right {
+                            d.insert_hashed(h, k, v);
+                        }
+                        return Ok(a);
+                    }
+                    let mut merged = Dict::new();
+                    for (h, k, v) in x.lock().hashed_items().chain(right) {
+                        merged.insert_hashed(h, k, v);
+                    }
+                    return Ok(self.new_dict(merged));
+                }
                 (ObjectData::Tuple(x), ObjectData::Tuple(y), BinaryOp::Add) => {
                     let mut items = x.to_vec();
                     items.extend(y.iter().copied());
@@ -945,6 +1072,19 @@ impl Interp<'_> {
         }
         if let Some(r) = self.set_binary_op(a, b, op) {
             return Ok(r);
+        }
+        if plain == BinaryOp::Mul && op.is_inplace() && !b.is_float() && self.num(b).is_some() {
+            if let Some(ObjectData::List(x)) = a.data() {
+                // `list *= n` repeats in place; CPython keeps the same object.
+                let n = self.as_i64(b).unwrap_or(i64::MAX).max(0) as usize;
+                let mut items = x.lock();
+                let once = items.clone();
+                items.clear();
+                for _ in 0..n {
+                    items.extend_from_slice(&once);
+                }
+                return Ok(a);
+            }
         }
         if plain == BinaryOp::Mul {
             if let Some(r) = self.repeat(a, b)? {
@@ -1000,6 +1140,21 @@ impl Interp<'_> {
                 "can only concatenate tuple (not \"{tb}\") to tuple"
             ));
         }
+        if plain == BinaryOp::Mul {
+            let is_seq = |n: &str| matches!(n, "str" | "list" | "tuple");
+            let other = if is_seq(&ta) {
+                Some(&tb)
+            } else if is_seq(&tb) {
+                Some(&ta)
+            } else {
+                None
+            };
+            if let Some(other) = other {
+                return self.type_error(&format!(
+                    "can't multiply sequence by non-int of type '{other}'"
+                ));
+            }
+        }
         let sym = if plain == BinaryOp::Pow {
             "** or pow()"
         } else {
@@ -1037,7 +1192,7 @@ impl Interp<'_> {
     }
 
     /// A method defined on a user class (instances only).
-    fn user_method(&self, v: Value, name: &str) -> Option<Value> {
+    pub(crate) fn user_method(&self, v: Value, name: &str) -> Option<Value> {
         let o = v.as_object()?;
         if !matches!(o.data, ObjectData::Instance(_) | ObjectData::Exception(_)) {
             return None;
@@ -1359,6 +1514,29 @@ impl Interp<'_> {
                         let r = self.call_value(f, &[container, item], &[])?;
                         return self.is_true(r);
                     }
+                    let class = o.class();
+                    if self.lookup(class, "__iter__").is_some()
+                        || self.lookup(class, "__getitem__").is_some()
+                    {
+                        // No __contains__: CPython searches by iterating.
+                        let it = self.get_iter(container)?;
+                        let mark = self.push_root(it);
+                        let result = loop {
+                            match self.iter_next(it) {
+                                Ok(Some(x)) => {
+                                    self.push_root(x);
+                                    match self.eq(x, item) {
+                                        Ok(false) => self.truncate_roots(mark + 1),
+                                        other => break other,
+                                    }
+                                }
+                                Ok(None) => break Ok(false),
+                                Err(e) => break Err(e),
+                            }
+                        };
+                        self.truncate_roots(mark);
+                        return result;
+                    }
                 }
                 _ => {}
             }
@@ -1520,7 +1698,11 @@ impl Interp<'_> {
                 IterState::Sequence { seq: v, index: 0 }
             }
             Some(ObjectData::Str(_)) => IterState::Str { s: v, offset: 0 },
-            Some(ObjectData::Dict(_)) => IterState::DictKeys { dict: v, index: 0 },
+            Some(ObjectData::Dict(d)) => IterState::DictKeys {
+                dict: v,
+                index: 0,
+                len: d.lock().len(),
+            },
             Some(ObjectData::Set(_)) => IterState::Set { set: v, index: 0 },
             Some(ObjectData::Range(r)) => IterState::Range {
                 next: r.start,
@@ -1531,6 +1713,11 @@ impl Interp<'_> {
             Some(ObjectData::Instance(_)) => {
                 if let Some(f) = self.lookup(self.class_of(v), "__iter__") {
                     return self.call_value(f, &[v], &[]);
+                }
+                if self.lookup(self.class_of(v), "__getitem__").is_some() {
+                    let state = crate::builtins::iter::LazyIter::GetItem { seq: v, index: 0 };
+                    let class = self.rt.types.iterator;
+                    return Ok(crate::builtins::iter::new_lazy(self, class, state));
                 }
                 let msg = format!("'{}' object is not iterable", self.type_name(v));
                 return self.type_error(&msg);
@@ -1554,6 +1741,7 @@ impl Interp<'_> {
             Value(Value),
             Char(char),
             Int(i64),
+            SizeChanged,
         }
         if let Some(v) = self.iter_next_protocol(it)? {
             return Ok(v);
@@ -1602,14 +1790,25 @@ impl Interp<'_> {
                     None
                 }
             }
-            IterState::DictKeys { dict, index } => {
+            IterState::DictKeys { dict, index, len } => {
                 let entry = match dict.data() {
-                    Some(ObjectData::Dict(d)) => d.lock().entry_from(*index),
+                    Some(ObjectData::Dict(d)) => {
+                        let d = d.lock();
+                        if d.len() != *len {
+                            // Stays in this state, so later calls fail too (as CPython's).
+                            Some(Err(()))
+                        } else {
+                            d.entry_from(*index).map(Ok)
+                        }
+                    }
                     _ => None,
                 };
-                entry.map(|(next, k, _)| {
-                    *index = next;
-                    Produced::Value(k)
+                entry.map(|e| match e {
+                    Ok((next, k, _)) => {
+                        *index = next;
+                        Produced::Value(k)
+                    }
+                    Err(()) => Produced::SizeChanged,
                 })
             }
             IterState::Lazy(_) => unreachable!("stepped above"),
@@ -1629,6 +1828,12 @@ impl Interp<'_> {
             *state = IterState::Done;
         }
         drop(state);
+        if matches!(next, Some(Produced::SizeChanged)) {
+            return Err(self.new_exception(
+                self.rt.types.runtime_error,
+                "dictionary changed size during iteration",
+            ));
+        }
         Ok(next.map(|p| match p {
             Produced::Value(v) => v,
             Produced::Char(c) => {
@@ -1636,6 +1841,7 @@ impl Interp<'_> {
                 self.new_str(c.encode_utf8(&mut buf))
             }
             Produced::Int(i) => self.new_int(i),
+            Produced::SizeChanged => unreachable!("raised above"),
         }))
     }
 

@@ -273,6 +273,15 @@ impl Dict {
         self.entries.iter().flatten().map(|e| (e.key, e.value))
     }
 
+    /// The items in insertion order with their stored hashes (for copying
+    /// into another dict without hashing again).
+    pub fn hashed_items(&self) -> impl Iterator<Item = (i64, Value, Value)> + '_ {
+        self.entries
+            .iter()
+            .flatten()
+            .map(|e| (e.hash, e.key, e.value))
+    }
+
     /// The entry at position `index` of the entry vector, skipping holes:
     /// returns the next live entry at or after `index` and the position
     /// after it (for iterators, which keep a position across calls).

@@ -405,6 +405,8 @@ pub struct ExceptionData {
     pub dict: Mutex<Dict>,
     /// Frames the exception passed through, innermost first.
     pub traceback: Mutex<Vec<TracebackEntry>>,
+    /// The "Did you mean" name a traceback adds (NameError only).
+    pub suggestion: Mutex<Option<Box<str>>>,
 }
 
 // SAFETY: traces args, attributes and the traceback's code objects.
@@ -500,6 +502,8 @@ pub enum IterState {
         dict: Value,
         /// The next entry index.
         index: usize,
+        /// The dict's size when iteration began: a change is an error.
+        len: usize,
     },
     /// A set's elements, by table slot.
     Set {
