@@ -475,7 +475,7 @@ fn num_bigint_from_f64(f: f64) -> BigInt {
 }
 
 /// `ascii()` escaping of a repr: non-ASCII characters as `\x`, `\u`, `\U`.
-fn ascii_escape(s: &str) -> String {
+pub(super) fn ascii_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let n = c as u32;

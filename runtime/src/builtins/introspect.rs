@@ -202,20 +202,7 @@ pub(super) fn delattr(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyRe
 pub(super) fn ascii(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     arity(i, "ascii", args, 1, 1)?;
     let r = i.repr(args[0])?;
-    let mut out = String::with_capacity(r.len());
-    for c in r.chars() {
-        let n = c as u32;
-        if n < 0x80 {
-            out.push(c);
-        } else if n < 0x100 {
-            out.push_str(&format!("\\x{n:02x}"));
-        } else if n < 0x10000 {
-            out.push_str(&format!("\\u{n:04x}"));
-        } else {
-            out.push_str(&format!("\\U{n:08x}"));
-        }
-    }
-    Ok(i.new_str(&out))
+    Ok(i.new_str(&super::format::ascii_escape(&r)))
 }
 
 /// `object.__new__(cls)`: a bare instance of `cls` (no `__init__` run).

@@ -492,7 +492,7 @@ impl Interp<'_> {
         match container.data() {
             Some(ObjectData::List(l)) => {
                 let len = l.lock().len();
-                let i = self.list_index(key, len)?;
+                let i = self.index(key, len, "list", true)?;
                 let mut items = l.lock();
                 if i < items.len() {
                     items.remove(i);
@@ -535,28 +535,6 @@ impl Interp<'_> {
                 self.type_error(&msg)
             }
         }
-    }
-
-    fn list_index(&mut self, key: Value, len: usize) -> PyResult<usize> {
-        let Some(i) = (if key.is_float() {
-            None
-        } else {
-            self.as_i64(key)
-        }) else {
-            let msg = format!(
-                "list indices must be integers or slices, not {}",
-                self.type_name(key)
-            );
-            return self.type_error(&msg);
-        };
-        let idx = if i < 0 { i + len as i64 } else { i };
-        if idx < 0 || idx >= len as i64 {
-            return Err(self.new_exception(
-                self.rt.types.index_error,
-                "list assignment index out of range",
-            ));
-        }
-        Ok(idx as usize)
     }
 
     // ------------------------------------------------------------ slices

@@ -1550,7 +1550,15 @@ impl Interp<'_> {
 
     // ------------------------------------------------------------ subscripts
 
-    fn index(&mut self, key: Value, len: usize, what: &str, assignment: bool) -> PyResult<usize> {
+    /// The position `key` names in a sequence of `len` items (negative
+    /// counts from the end), or CPython's TypeError/IndexError naming `what`.
+    pub(super) fn index(
+        &mut self,
+        key: Value,
+        len: usize,
+        what: &str,
+        assignment: bool,
+    ) -> PyResult<usize> {
         let Some(i) = (if key.is_float() {
             None
         } else {
