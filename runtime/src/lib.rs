@@ -22,6 +22,7 @@ pub mod builtins;
 pub mod bytecode;
 pub mod compile;
 pub mod error;
+pub mod events;
 pub mod interp;
 pub mod modules;
 pub mod object;

@@ -13,10 +13,11 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 use stillpoint_gc::{Gc, Heap, HeapConfig};
-use stillpoint_sync::World;
+use stillpoint_sync::{EventKind, Watchable, World};
 
 use crate::compile;
 use crate::error::format_syntax_error;
+use crate::events::DictWatcher;
 use crate::interp::{Interp, NativeFn};
 use crate::modules::random::RandomState;
 use crate::modules::thread::ThreadRegistry;
@@ -46,7 +47,7 @@ builtin_types! {
     builtin_function = "builtin_function_or_method", method = "method", module = "module",
     code = "code", range = "range", iterator = "iterator",
     // Language-helper hook (closures, slices, generators): types the interpreter creates.
-    cell = "cell", slice = "slice", generator = "generator",
+    cell = "cell", slice = "slice", generator = "generator", frame = "frame",
     // Language hook (crate::object::set, crate::interp::lang): sets and descriptors.
     set = "set", frozenset = "frozenset", property = "property", staticmethod = "staticmethod",
     classmethod = "classmethod", not_implemented_type = "NotImplementedType",
@@ -107,6 +108,18 @@ pub struct Runtime {
     pub(crate) threads: Arc<ThreadRegistry>,
     /// The generator behind the `random` module.
     pub(crate) random: RandomState,
+    /// Held while bases, MROs and subclass lists change (crate::events),
+    /// never across a safepoint; counts those changes.
+    pub(crate) class_hierarchy: Mutex<u64>,
+    /// Every interpreter's stacks (for debuggers).
+    pub(crate) stacks: crate::interp::StackRegistry,
+    /// The frame-evaluation hook, if any, and whether there is one (the
+    /// test every Python call makes).
+    eval_frame_hook: parking_lot::RwLock<Option<crate::events::hooks::EvalFrameHook>>,
+    has_eval_frame_hook: std::sync::atomic::AtomicBool,
+    /// The "all code" watch of the instrumentation event (tracing or
+    /// profiling switched on in some thread).
+    instrumentation: Watchable,
 }
 
 impl Runtime {
@@ -128,29 +141,52 @@ impl Runtime {
             Some(c) => th.alloc(PyObject::new(c, data)),
             None => th.alloc(PyObject::new_classless(data)),
         };
+        // Bases and MROs are tuples, and `tuple` is itself a class: the
+        // first three classes get classless tuples, fixed up below.
+        let tuple_class: std::cell::Cell<Option<Gc<PyObject>>> = std::cell::Cell::new(None);
+        let class_tuple = |classes: &[Gc<PyObject>]| {
+            let items = classes.iter().map(|c| Value::object(*c)).collect();
+            Value::object(alloc(tuple_class.get(), ObjectData::Tuple(items)))
+        };
         let new_class =
             |name: &str, bases: &[Gc<PyObject>], layout: Layout, meta: Option<Gc<PyObject>>| {
                 let mut mro_tail = Vec::new();
                 if let Some(base) = bases.first() {
                     mro_tail.push(*base);
-                    mro_tail.extend(base.as_class().expect("bases are classes").mro_tail.iter());
+                    mro_tail.extend(
+                        base.as_class()
+                            .expect("bases are classes")
+                            .mro_tail()
+                            .iter(),
+                    );
                 }
                 alloc(
                     meta,
-                    ObjectData::Class(Class {
-                        name: name.into(),
-                        bases: bases.into(),
-                        mro_tail: mro_tail.into(),
-                        dict: Mutex::new(Dict::new()),
+                    ObjectData::Class(Class::new(
+                        name,
+                        class_tuple(bases),
+                        class_tuple(&mro_tail),
+                        Dict::new(),
                         layout,
-                        module: None,
-                    }),
+                        None,
+                    )),
                 )
             };
         let object = new_class("object", &[], Layout::Instance, None);
         let type_ = new_class("type", &[object], Layout::Builtin, None);
         object.set_class(type_);
         type_.set_class(type_);
+        let tuple = new_class("tuple", &[object], Layout::Builtin, Some(type_));
+        for early in [object, type_, tuple] {
+            let c = early.as_class().expect("a class");
+            for list in [c.bases(), c.mro_tail()] {
+                list.as_value()
+                    .as_object()
+                    .expect("a tuple")
+                    .set_class(tuple);
+            }
+        }
+        tuple_class.set(Some(tuple));
         let t = Some(type_);
         let b = |name: &str| new_class(name, &[object], Layout::Builtin, t);
         let int = b("int");
@@ -171,7 +207,7 @@ impl Runtime {
             bool: new_class("bool", &[int], Layout::Builtin, t),
             none: b("NoneType"),
             list: b("list"),
-            tuple: b("tuple"),
+            tuple,
             dict: b("dict"),
             function: b("function"),
             builtin_function: b("builtin_function_or_method"),
@@ -184,6 +220,7 @@ impl Runtime {
             cell: b("cell"),
             slice: b("slice"),
             generator: b("generator"),
+            frame: b("frame"),
             set: b("set"),
             frozenset: b("frozenset"),
             property: b("property"),
@@ -253,7 +290,11 @@ impl Runtime {
             }
         }
         // The builtins module.
-        let builtins_dict = alloc(Some(types.dict), ObjectData::Dict(Mutex::new(Dict::new())));
+        let builtins_watcher = Arc::new(DictWatcher::new(&world, EventKind::BuiltinModified));
+        let builtins_dict = alloc(
+            Some(types.dict),
+            ObjectData::Dict(Mutex::new(Dict::watched(builtins_watcher))),
+        );
         {
             let ObjectData::Dict(d) = &builtins_dict.data else {
                 unreachable!()
@@ -273,6 +314,7 @@ impl Runtime {
                         | "method"
                         | "module"
                         | "code"
+                        | "frame"
                         | "iterator"
                         | "dict_keys"
                         | "dict_values"
@@ -295,14 +337,12 @@ impl Runtime {
                 d.insert(str_value(name), Value::object(singleton))
                     .expect("str keys hash");
             }
+            // Built: from now on every change is a builtin-modified event.
+            d.watcher().expect("watched").activate();
         }
         let builtins = alloc(
             Some(types.module),
-            ObjectData::Module(Module {
-                name: "builtins".into(),
-                dict: builtins_dict,
-                file: None,
-            }),
+            ObjectData::Module(Module::new("builtins", builtins_dict, None)),
         );
         let modules = Arc::new(Mutex::new(HashMap::new()));
         modules.lock().insert("builtins".to_string(), builtins);
@@ -338,6 +378,11 @@ impl Runtime {
             argv: Mutex::new(Vec::new()),
             search_path: Mutex::new(Vec::new()),
             threads,
+            class_hierarchy: Mutex::new(0),
+            instrumentation: Watchable::new(EventKind::Instrumentation),
+            stacks: Default::default(),
+            eval_frame_hook: Default::default(),
+            has_eval_frame_hook: Default::default(),
             random: RandomState::default(),
         }
     }
@@ -345,6 +390,28 @@ impl Runtime {
     /// The world (mutator registry, pauses, events).
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    /// Stores the frame-evaluation hook (inside its event).
+    pub(crate) fn store_eval_frame_hook(&self, hook: Option<crate::events::hooks::EvalFrameHook>) {
+        self.has_eval_frame_hook
+            .store(hook.is_some(), Ordering::Release);
+        *self.eval_frame_hook.write() = hook;
+    }
+
+    /// The frame-evaluation hook, if one is set.
+    #[inline]
+    pub(crate) fn eval_frame_hook(&self) -> Option<crate::events::hooks::EvalFrameHook> {
+        if !self.has_eval_frame_hook.load(Ordering::Acquire) {
+            return None;
+        }
+        self.eval_frame_hook.read().clone()
+    }
+
+    /// The watch of the instrumentation event for all code: executors that
+    /// assume no thread traces or profiles depend on it.
+    pub fn instrumentation(&self) -> &Watchable {
+        &self.instrumentation
     }
 
     /// The heap.
@@ -453,6 +520,21 @@ impl Runtime {
     /// Flushes stdout.
     pub fn flush_stdout(&self) {
         let _ = self.stdout.lock().flush();
+    }
+
+    /// Runs `f` with an interpreter for the calling thread, attached to the
+    /// world while `f` runs. The calling thread must not be attached to
+    /// this runtime already (the outer attachment would never reach a
+    /// safepoint, and pauses would wait for it forever).
+    pub fn attach<R>(&self, f: impl FnOnce(&mut Interp<'_>) -> R) -> R {
+        let m = self.world.register();
+        m.attach();
+        let th = self.heap.thread(&m);
+        let mut interp = Interp::new(self, th);
+        let result = f(&mut interp);
+        drop(interp);
+        drop(m);
+        result
     }
 
     /// Compiles and runs `source` as the `__main__` module on the calling

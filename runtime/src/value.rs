@@ -190,6 +190,15 @@ impl Value {
         self.as_ref().map(|o| &o.data)
     }
 
+    /// The items, if this is a tuple (borrowed like [`Value::as_ref`]).
+    #[inline]
+    pub fn as_tuple(&self) -> Option<&[Value]> {
+        match self.data() {
+            Some(crate::object::ObjectData::Tuple(items)) => Some(items),
+            _ => None,
+        }
+    }
+
     /// Whether this is `None`.
     #[inline]
     pub fn is_none(self) -> bool {
@@ -249,6 +258,49 @@ unsafe impl Trace for Value {
         if let Some(o) = self.as_object() {
             tracer.mark(o);
         }
+    }
+}
+
+/// A [`Value`] in a word that can be replaced while other threads read it:
+/// the fields that rare events rewrite (a function's code and defaults, a
+/// class's bases and MRO, a module's dict, a descriptor's callables).
+///
+/// A load is an acquire load (a plain load on x86 and ARMv8) and pairs
+/// with the release store, so a reader that sees a new object sees it
+/// fully built. The old value needs no care: the collector only runs in a
+/// pause, when no reader is between its load and its use.
+pub struct AtomicValue(std::sync::atomic::AtomicU64);
+
+impl AtomicValue {
+    /// A word holding `v`.
+    pub fn new(v: Value) -> AtomicValue {
+        AtomicValue(std::sync::atomic::AtomicU64::new(v.0))
+    }
+
+    /// The current value.
+    #[inline]
+    pub fn load(&self) -> Value {
+        Value(self.0.load(std::sync::atomic::Ordering::Acquire))
+    }
+
+    /// Replaces the value.
+    #[inline]
+    pub fn store(&self, v: Value) {
+        self.0.store(v.0, std::sync::atomic::Ordering::Release);
+    }
+}
+
+impl fmt::Debug for AtomicValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.load().fmt(f)
+    }
+}
+
+// SAFETY: marks the one value the word holds.
+unsafe impl Trace for AtomicValue {
+    #[inline]
+    fn trace(&self, tracer: &mut Tracer) {
+        self.load().trace(tracer);
     }
 }
 

@@ -26,7 +26,7 @@ fn type_mro(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value
     let cls = args[0];
     let Some(c) = cls
         .as_object()
-        .and_then(|o| o.as_class().map(|c| c.mro_tail.clone()))
+        .and_then(|o| o.as_class().map(|c| c.mro_tail().to_vec()))
     else {
         let msg = format!(
             "descriptor 'mro' for 'type' objects doesn't apply to a '{}' object",
@@ -76,7 +76,7 @@ pub(super) fn vars(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> Py
         return locals(i, args, kwargs);
     };
     match obj.data() {
-        Some(ObjectData::Module(m)) => return Ok(Value::object(m.dict)),
+        Some(ObjectData::Module(m)) => return Ok(Value::object(m.dict())),
         Some(ObjectData::Dict(_)) => {}
         _ => {}
     }
@@ -120,7 +120,7 @@ fn str_keys(v: Value, out: &mut Vec<String>) {
 fn class_names(class: stillpoint_gc::Gc<crate::object::PyObject>, out: &mut Vec<String>) {
     let Some(c) = class.as_class() else { return };
     let mut chain = vec![class];
-    chain.extend(c.mro_tail.iter().copied());
+    chain.extend(c.mro_tail().iter());
     for k in chain {
         if let Some(kc) = k.as_class() {
             let keys: Vec<Value> = kc.dict.lock().items().map(|(k, _)| k).collect();
@@ -167,7 +167,7 @@ pub(super) fn dir(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyR
                 return sorted;
             }
             match obj.data() {
-                Some(ObjectData::Module(m)) => str_keys(Value::object(m.dict), &mut names),
+                Some(ObjectData::Module(m)) => str_keys(Value::object(m.dict()), &mut names),
                 Some(ObjectData::Class(_)) => {
                     class_names(obj.as_object().expect("a class"), &mut names)
                 }

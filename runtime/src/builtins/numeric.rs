@@ -51,7 +51,7 @@ fn int_dunder(i: &mut Interp<'_>, args: Args<'_>, name: &str, op: BinaryOp) -> P
         let ObjectData::Module(m) = &i.rt.builtins.data else {
             unreachable!("builtins is a module")
         };
-        let dict = m.dict;
+        let dict = m.dict();
         return Ok(i.dict_get(dict, key)?.unwrap_or(Value::NONE));
     }
     i.binary_op(args[0], args[1], op)

@@ -507,6 +507,10 @@ pub struct CodeObject {
     pub exception_table: Box<[ExceptionEntry]>,
     /// The deepest the value stack gets (above the locals).
     pub max_stack: u32,
+    /// The per-code events: instrumentation of this code, and the
+    /// executors built from it (which a debugger writing one of its frames'
+    /// locals throws away).
+    pub watch: stillpoint_sync::Watchable,
 }
 
 // SAFETY: constants and names are the only heap pointers.
@@ -641,6 +645,7 @@ mod tests {
     #[test]
     fn handler_lookup() {
         let code = CodeObject {
+            watch: stillpoint_sync::Watchable::new(stillpoint_sync::EventKind::Instrumentation),
             name: "f".into(),
             qualname: "f".into(),
             filename: Arc::from("x.py"),

@@ -541,6 +541,13 @@ impl<'s> Compiler<'s> {
         })
     }
 
+    /// No line for the instructions that follow (a loop's jump back, an
+    /// exception handler's prologue): line tracing skips them, as CPython's
+    /// artificial instructions.
+    fn artificial_loc(u: &mut Unit<'_>) {
+        u.loc = Location { line: 0, col: 0 };
+    }
+
     fn set_loc(&self, u: &mut Unit<'_>, range: TextRange) -> Location {
         let old = u.loc;
         let (line, col) = self.map.position(range.start().to_usize());
@@ -609,7 +616,7 @@ impl<'s> Compiler<'s> {
                 });
                 self.compile_body(u, &s.body)?;
                 u.fblocks.pop();
-                self.set_loc(u, s.range);
+                Self::artificial_loc(u);
                 u.emit_jump(Opcode::JumpBackward, head);
                 u.place(orelse);
                 self.compile_body(u, &s.orelse)?;
@@ -636,7 +643,7 @@ impl<'s> Compiler<'s> {
                 self.compile_body(u, &s.body)?;
                 u.fblocks.pop();
                 u.depth -= 1;
-                self.set_loc(u, s.range);
+                Self::artificial_loc(u);
                 u.emit_jump(Opcode::JumpBackward, head);
                 u.place(exit);
                 self.compile_body(u, &s.orelse)?;
@@ -890,6 +897,8 @@ impl<'s> Compiler<'s> {
         let cleanup = u.new_label();
         let end = u.new_label();
         let depth = u.depth;
+        // The `try` line itself (a line event, as in CPython).
+        u.emit(Opcode::Nop, 0);
         u.handlers.push(Handler {
             label: handler,
             depth,
@@ -900,7 +909,7 @@ impl<'s> Compiler<'s> {
         u.emit_jump(Opcode::Jump, end);
 
         u.place(handler);
-        self.set_loc(u, t.range);
+        Self::artificial_loc(u);
         u.emit(Opcode::PushExcInfo, 0);
         u.handlers.push(Handler {
             label: cleanup,
@@ -1041,6 +1050,7 @@ impl<'s> Compiler<'s> {
             depth,
         });
         if t.handlers.is_empty() {
+            u.emit(Opcode::Nop, 0);
             self.compile_body(u, &t.body)?;
             self.compile_body(u, &t.orelse)?;
         } else {
@@ -1052,7 +1062,7 @@ impl<'s> Compiler<'s> {
         u.emit_jump(Opcode::Jump, end);
 
         u.place(handler);
-        self.set_loc(u, t.range);
+        Self::artificial_loc(u);
         u.emit(Opcode::PushExcInfo, 0);
         u.handlers.push(Handler {
             label: cleanup,
@@ -1352,6 +1362,7 @@ impl<'s> Compiler<'s> {
             }
         }
         u.place(next);
+        Self::artificial_loc(u);
         u.emit_jump(Opcode::JumpBackward, head);
         u.place(exit);
         Ok(())

@@ -319,7 +319,7 @@ impl Interp<'_> {
         };
         let mut mro = vec![start];
         if let Some(c) = start.as_class() {
-            mro.extend(c.mro_tail.iter().copied());
+            mro.extend(c.mro_tail().iter());
         }
         let position = class
             .as_object()
@@ -461,8 +461,11 @@ impl Interp<'_> {
         let removed = match obj.data() {
             Some(ObjectData::Instance(d)) => d.lock().remove(name).ok().flatten(),
             Some(ObjectData::Exception(e)) => e.dict.lock().remove(name).ok().flatten(),
-            Some(ObjectData::Class(c)) => c.dict.lock().remove(name).ok().flatten(),
-            Some(ObjectData::Module(m)) => match &m.dict.data {
+            Some(ObjectData::Class(_)) => {
+                let class = obj.as_object().expect("a class");
+                self.set_class_attr(class, name, None)?
+            }
+            Some(ObjectData::Module(m)) => match &m.dict().data {
                 ObjectData::Dict(d) => d.lock().remove(name).ok().flatten(),
                 _ => None,
             },
@@ -719,14 +722,25 @@ fn gen_iter(_interp: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) ->
 /// The C3 linearization of a new class's bases (its MRO without the
 /// class itself), or `None` when no consistent order exists.
 pub(super) fn c3_merge(bases: &[Gc<PyObject>]) -> Option<Vec<Gc<PyObject>>> {
+    c3_merge_with(bases, |b| {
+        b.as_class()
+            .map(|c| c.mro_tail().to_vec())
+            .unwrap_or_default()
+    })
+}
+
+/// [`c3_merge`] where `mro_tail_of(base)` gives each base's MRO after the
+/// base itself (a `__bases__` assignment merges MROs not yet stored).
+pub(crate) fn c3_merge_with(
+    bases: &[Gc<PyObject>],
+    mut mro_tail_of: impl FnMut(Gc<PyObject>) -> Vec<Gc<PyObject>>,
+) -> Option<Vec<Gc<PyObject>>> {
     let same = |a: &Gc<PyObject>, b: &Gc<PyObject>| a.into_raw() == b.into_raw();
     let mut sequences: Vec<Vec<Gc<PyObject>>> = bases
         .iter()
         .map(|b| {
             let mut seq = vec![*b];
-            if let Some(c) = b.as_class() {
-                seq.extend(c.mro_tail.iter().copied());
-            }
+            seq.extend(mro_tail_of(*b));
             seq
         })
         .collect();

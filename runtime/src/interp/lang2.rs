@@ -19,7 +19,7 @@ use crate::error::PyResult;
 use crate::interp::NativeFn;
 use crate::object::{Descriptor, ObjectData, PyObject};
 use crate::runtime::Types;
-use crate::value::Value;
+use crate::value::{AtomicValue, Value};
 
 /// What a class attribute means for an attribute lookup.
 pub(super) enum ClassAttr {
@@ -39,7 +39,7 @@ impl Interp<'_> {
             unreachable!("builtins is a module")
         };
         let key = self.new_str(name);
-        self.dict_get(b.dict, key)
+        self.dict_get(b.dict(), key)
             .ok()
             .flatten()
             .unwrap_or(Value::NONE)
@@ -67,13 +67,28 @@ impl Interp<'_> {
             return Ok(None);
         }
         let (args, kwargs) = self.collect_args(args_start, nargs, kwnames);
+        self.construct_language_type_from(class, &args, &kwargs)
+    }
+
+    /// [`Interp::construct_language_type`] with the arguments in hand
+    /// (`None` for other classes).
+    pub(crate) fn construct_language_type_from(
+        &mut self,
+        class: Gc<PyObject>,
+        args: &[Value],
+        kwargs: &[(Value, Value)],
+    ) -> PyResult<Option<Value>> {
+        let t = self.rt.types;
         if class == t.set || class == t.frozenset {
-            return crate::object::set::construct(self, class, &args, &kwargs).map(Some);
+            return crate::object::set::construct(self, class, args, kwargs).map(Some);
         }
         let name = class
             .as_class()
             .map(|c| c.name.to_string())
             .unwrap_or_default();
+        if ![t.property, t.staticmethod, t.classmethod].contains(&class) {
+            return Ok(None);
+        }
         let descriptor = if class == t.property {
             let mut slots = [Value::NONE; 4];
             if args.len() > 4 {
@@ -83,8 +98,8 @@ impl Interp<'_> {
                 );
                 return self.type_error(&msg);
             }
-            slots[..args.len()].copy_from_slice(&args);
-            for (k, v) in &kwargs {
+            slots[..args.len()].copy_from_slice(args);
+            for (k, v) in kwargs {
                 let key = self.str_of(*k).unwrap_or_default();
                 let i = match key.as_str() {
                     "fget" => 0,
@@ -98,21 +113,16 @@ impl Interp<'_> {
                 };
                 slots[i] = *v;
             }
-            Descriptor::Property {
-                fget: slots[0],
-                fset: slots[1],
-                fdel: slots[2],
-                doc: slots[3],
-            }
+            Descriptor::property(slots)
         } else {
             if args.len() != 1 || !kwargs.is_empty() {
                 let msg = format!("{name} expected 1 argument, got {}", args.len());
                 return self.type_error(&msg);
             }
             if class == t.staticmethod {
-                Descriptor::StaticMethod(args[0])
+                Descriptor::StaticMethod(AtomicValue::new(args[0]))
             } else {
-                Descriptor::ClassMethod(args[0])
+                Descriptor::ClassMethod(AtomicValue::new(args[0]))
             }
         };
         Ok(Some(Value::object(
@@ -132,13 +142,13 @@ impl Interp<'_> {
         match &o.data {
             ObjectData::Function(_) | ObjectData::Builtin(_) => ClassAttr::Plain(v, obj),
             ObjectData::Descriptor(Descriptor::Property { fget, .. }) => {
-                ClassAttr::Property { fget: *fget }
+                ClassAttr::Property { fget: fget.load() }
             }
             ObjectData::Descriptor(Descriptor::StaticMethod(f)) => {
-                ClassAttr::Plain(*f, Value::NULL)
+                ClassAttr::Plain(f.load(), Value::NULL)
             }
             ObjectData::Descriptor(Descriptor::ClassMethod(f)) => {
-                ClassAttr::Plain(*f, Value::object(class))
+                ClassAttr::Plain(f.load(), Value::object(class))
             }
             _ => ClassAttr::Plain(v, Value::NULL),
         }
@@ -148,8 +158,8 @@ impl Interp<'_> {
     /// itself (`C.name`).
     pub(super) fn unwrap_on_class(&self, class: Value, v: Value) -> (Value, Value) {
         match v.data() {
-            Some(ObjectData::Descriptor(Descriptor::StaticMethod(f))) => (*f, Value::NULL),
-            Some(ObjectData::Descriptor(Descriptor::ClassMethod(f))) => (*f, class),
+            Some(ObjectData::Descriptor(Descriptor::StaticMethod(f))) => (f.load(), Value::NULL),
+            Some(ObjectData::Descriptor(Descriptor::ClassMethod(f))) => (f.load(), class),
             _ => (v, Value::NULL),
         }
     }
@@ -183,8 +193,8 @@ impl Interp<'_> {
             return Ok(false);
         };
         let (f, what) = match value {
-            Some(_) => (fset, "setter"),
-            None => (fdel, "deleter"),
+            Some(_) => (fset.load(), "setter"),
+            None => (fdel.load(), "deleter"),
         };
         if f.is_none() {
             let n = self.str_of(name).unwrap_or_default();
@@ -196,8 +206,8 @@ impl Interp<'_> {
         }
         let mark = self.push_root(p);
         let r = match value {
-            Some(v) => self.call_value(*f, &[obj, v], &[]),
-            None => self.call_value(*f, &[obj], &[]),
+            Some(v) => self.call_value(f, &[obj, v], &[]),
+            None => self.call_value(f, &[obj], &[]),
         };
         self.truncate_roots(mark);
         r.map(|_| true)
@@ -212,15 +222,9 @@ impl Interp<'_> {
         Some(match name {
             "__name__" => self.new_str(&f.name),
             "__qualname__" => self.new_str(&f.qualname),
-            "__defaults__" => {
-                if f.defaults.is_empty() {
-                    Value::NONE
-                } else {
-                    self.new_tuple(f.defaults.to_vec())
-                }
-            }
-            "__kwdefaults__" => f.kwdefaults,
-            "__code__" => Value::object(f.code),
+            "__defaults__" => f.defaults(),
+            "__kwdefaults__" => f.kwdefaults.load(),
+            "__code__" => f.code.load(),
             "__closure__" => {
                 if f.closure.is_empty() {
                     Value::NONE
@@ -236,7 +240,7 @@ impl Interp<'_> {
                     .flatten()
                     .unwrap_or(Value::NONE)
             }
-            "__doc__" => match &f.code.data {
+            "__doc__" => match &f.code().data {
                 ObjectData::Code(c) if c.has_flag(crate::bytecode::CodeFlags::HAS_DOCSTRING) => {
                     c.constants[0]
                 }
@@ -347,14 +351,35 @@ impl Interp<'_> {
 
 /// The methods of the types this module defines (`property.setter`...).
 pub fn lang_type_methods(t: &Types) -> Vec<(Gc<PyObject>, crate::builtins::NativeTable)> {
-    vec![(
-        t.property,
-        vec![
-            ("getter", property_getter as NativeFn),
-            ("setter", property_setter),
-            ("deleter", property_deleter),
-        ],
-    )]
+    vec![
+        (
+            t.property,
+            vec![
+                ("getter", property_getter as NativeFn),
+                ("setter", property_setter),
+                ("deleter", property_deleter),
+                ("__init__", descriptor_init),
+            ],
+        ),
+        (
+            t.staticmethod,
+            vec![("__init__", descriptor_init as NativeFn)],
+        ),
+        (
+            t.classmethod,
+            vec![("__init__", descriptor_init as NativeFn)],
+        ),
+    ]
+}
+
+/// `descriptor.__init__(...)` called again on an existing descriptor (the
+/// "descriptor mutated" event; construction does not call it).
+fn descriptor_init(i: &mut Interp<'_>, args: &[Value], kw: &[(Value, Value)]) -> PyResult<Value> {
+    let Some(descriptor) = args.first().and_then(|d| d.as_object()) else {
+        return i.type_error("descriptor '__init__' needs an argument");
+    };
+    i.reinit_descriptor(descriptor, &args[1..], kw)?;
+    Ok(Value::NONE)
 }
 
 /// A copy of property `args[0]` with slot `which` replaced by `args[1]`.
@@ -371,14 +396,9 @@ fn property_with(i: &mut Interp<'_>, args: &[Value], which: usize) -> PyResult<V
     if args.len() != 2 {
         return i.type_error("property methods take exactly one argument");
     }
-    let mut slots = [*fget, *fset, *fdel, *doc];
+    let mut slots = [fget.load(), fset.load(), fdel.load(), doc.load()];
     slots[which] = args[1];
-    let p = Descriptor::Property {
-        fget: slots[0],
-        fset: slots[1],
-        fdel: slots[2],
-        doc: slots[3],
-    };
+    let p = Descriptor::property(slots);
     Ok(Value::object(
         i.alloc(i.rt.types.property, ObjectData::Descriptor(p)),
     ))

@@ -38,7 +38,11 @@ mod lang;
 mod lang2;
 mod ops;
 mod suggest;
+mod trace;
 
+use trace::TraceEvent;
+
+pub(crate) use lang::c3_merge_with;
 pub use lang2::lang_type_methods;
 
 use std::cell::UnsafeCell;
@@ -49,9 +53,10 @@ use stillpoint_gc::{Gc, ThreadHeap, Tracer};
 use crate::bytecode::{BinaryOp, CodeFlags, CodeObject, CompareOp, Opcode, UnaryOp};
 use crate::compile::{Compiled, Const};
 use crate::error::{PyErr, PyResult};
+use crate::events::VersionTag;
 use crate::object::{Dict, Function, Module, ObjectData, PyObject, TracebackEntry};
 use crate::runtime::Runtime;
-use crate::value::Value;
+use crate::value::{AtomicValue, Value};
 
 /// A function implemented in Rust: positional arguments (a bound receiver
 /// first) and keyword arguments as (name, value) pairs.
@@ -100,15 +105,36 @@ struct Frame {
     /// The value-stack length to restore when the frame returns.
     ret_to: u32,
     on_return: OnReturn,
+    /// Whether the dispatch loop has started running it (its "call"
+    /// trace event is due when it has not).
+    entered: bool,
+    /// Its `frame` object once a hook asked for one (`Value::NULL` until
+    /// then).
+    frame_obj: Value,
 }
 
 /// The thread's stacks: its roots.
-#[derive(Default)]
-struct Stacks {
+pub(crate) struct Stacks {
     values: Vec<Value>,
     frames: Vec<Frame>,
     /// Exceptions being handled (innermost last), for bare `raise`.
     handled: Vec<Value>,
+    /// `sys.settrace`'s function for this thread, or None.
+    trace_func: Value,
+    /// `sys.setprofile`'s function for this thread, or None.
+    profile_func: Value,
+}
+
+impl Default for Stacks {
+    fn default() -> Self {
+        Stacks {
+            values: Vec::new(),
+            frames: Vec::new(),
+            handled: Vec::new(),
+            trace_func: Value::NONE,
+            profile_func: Value::NONE,
+        }
+    }
 }
 
 impl Stacks {
@@ -130,10 +156,15 @@ impl Stacks {
                 OnReturn::ClassBody { name, bases } => [name, bases],
                 OnReturn::Generator(g) => [g, Value::NONE],
             };
-            for v in pending {
+            for v in pending.into_iter().chain([f.frame_obj]) {
                 if let Some(o) = v.as_object() {
                     tracer.mark(o);
                 }
+            }
+        }
+        for hook in [self.trace_func, self.profile_func] {
+            if let Some(o) = hook.as_object() {
+                tracer.mark(o);
             }
         }
         for v in &self.handled {
@@ -145,7 +176,7 @@ impl Stacks {
 }
 
 /// The stacks, shared between the owning interpreter and its root source.
-struct StackCell(UnsafeCell<Stacks>);
+pub(crate) struct StackCell(UnsafeCell<Stacks>);
 
 // SAFETY: the owning thread mutates the stacks only while it is attached
 // and between safepoints; the root source reads them only inside a pause,
@@ -156,6 +187,137 @@ struct StackCell(UnsafeCell<Stacks>);
 unsafe impl Sync for StackCell {}
 // SAFETY: as for `Sync`; the contents are plain words and gc pointers.
 unsafe impl Send for StackCell {}
+
+impl StackCell {
+    /// The frames, outermost first, for a debugger.
+    ///
+    /// # Safety
+    /// The owning thread must not be using its stacks: the world is stopped
+    /// (it is parked or detached), or the caller is the owner and holds no
+    /// reference into them.
+    pub(crate) unsafe fn describe_frames(&self) -> Vec<crate::events::hooks::DebugFrame> {
+        // SAFETY: the caller's contract.
+        let stacks = unsafe { &*self.0.get() };
+        stacks
+            .frames
+            .iter()
+            .filter_map(|frame| {
+                let ObjectData::Code(code) = &frame.code.data else {
+                    return None;
+                };
+                let locals = match frame.namespace {
+                    Some(_) => Vec::new(),
+                    None if code.name.as_ref() == "<module>" => Vec::new(),
+                    None => code
+                        .varnames
+                        .iter()
+                        .chain(code.cellvars.iter())
+                        .chain(code.freevars.iter())
+                        .enumerate()
+                        .filter(|(slot, _)| {
+                            let v = stacks.values.get(frame.base as usize + slot);
+                            v.is_some_and(|v| *v != Value::UNBOUND && *v != Value::NULL)
+                        })
+                        .map(|(_, n)| n.to_string())
+                        .collect(),
+                };
+                Some(crate::events::hooks::DebugFrame {
+                    function: code.name.to_string(),
+                    filename: code.filename.to_string(),
+                    line: code.line_of(frame.pc.saturating_sub(1)),
+                    locals,
+                })
+            })
+            .collect()
+    }
+
+    /// Where local `name` of the frame at `depth` lives.
+    ///
+    /// # Safety
+    /// As for [`StackCell::describe_frames`].
+    pub(crate) unsafe fn locate_local(
+        &self,
+        depth: usize,
+        name: &str,
+    ) -> Result<LocatedLocal, crate::events::hooks::DebugError> {
+        use crate::events::hooks::DebugError;
+        // SAFETY: the caller's contract.
+        let stacks = unsafe { &*self.0.get() };
+        let frame = stacks
+            .frames
+            .get(depth)
+            .ok_or(DebugError::NoSuchFrame(depth))?;
+        let ObjectData::Code(code) = &frame.code.data else {
+            return Err(DebugError::NotAFunctionFrame);
+        };
+        if frame.namespace.is_some() || code.name.as_ref() == "<module>" {
+            return Err(DebugError::NotAFunctionFrame);
+        }
+        let slot = code
+            .varnames
+            .iter()
+            .chain(code.cellvars.iter())
+            .chain(code.freevars.iter())
+            .position(|n| n.as_ref() == name)
+            .ok_or_else(|| DebugError::NoSuchLocal(name.to_string()))?;
+        Ok(LocatedLocal {
+            depth,
+            base: frame.base,
+            code: frame.code,
+            slot,
+            nvars: code.varnames.len(),
+        })
+    }
+
+    /// Writes `value` into the local `at` describes if its frame is still
+    /// the same activation; false if it is gone.
+    ///
+    /// # Safety
+    /// As for [`StackCell::describe_frames`], and the stacks must not be
+    /// read through any other reference meanwhile.
+    pub(crate) unsafe fn write_local(&self, at: &LocatedLocal, value: Value) -> bool {
+        // SAFETY: the caller's contract.
+        let stacks = unsafe { &mut *self.0.get() };
+        let same = stacks
+            .frames
+            .get(at.depth)
+            .is_some_and(|f| f.base == at.base && f.code == at.code);
+        if same {
+            trace::write_locals(stacks, at.base as usize, at.nvars, &[(at.slot, value)]);
+        }
+        same
+    }
+}
+
+/// A local found by [`StackCell::locate_local`].
+pub(crate) struct LocatedLocal {
+    depth: usize,
+    base: u32,
+    pub(crate) code: Gc<PyObject>,
+    slot: usize,
+    nvars: usize,
+}
+
+/// Every interpreter's stacks by thread ident: what a debugger walks.
+#[derive(Default)]
+pub(crate) struct StackRegistry(parking_lot::Mutex<Vec<(u64, std::sync::Weak<StackCell>)>>);
+
+impl StackRegistry {
+    fn register(&self, ident: u64, cell: &Arc<StackCell>) {
+        let mut all = self.0.lock();
+        all.retain(|(_, w)| w.strong_count() > 0);
+        all.push((ident, Arc::downgrade(cell)));
+    }
+
+    /// The stacks of the interpreters alive now.
+    pub(crate) fn live(&self) -> Vec<(u64, Arc<StackCell>)> {
+        self.0
+            .lock()
+            .iter()
+            .filter_map(|(t, w)| Some((*t, w.upgrade()?)))
+            .collect()
+    }
+}
 
 /// A thread's interpreter (see the module docs).
 pub struct Interp<'a> {
@@ -170,6 +332,15 @@ pub struct Interp<'a> {
     /// The containers whose repr is being built on this thread (CPython's
     /// `Py_ReprEnter`): a cycle prints `[...]`, and depth is bounded.
     pub(crate) repr_active: Vec<usize>,
+    /// Whether this thread has a trace or profile function (the dispatch
+    /// loop's one test for instrumentation).
+    tracing: bool,
+    /// Whether a trace or profile function is running (hooks do not trace
+    /// themselves).
+    in_hook: bool,
+    /// Whether the frame-evaluation hook is running on this thread (the
+    /// calls it makes are evaluated normally).
+    in_eval_frame_hook: bool,
 }
 
 /// The local names of a frame ([`Interp::frame_scope`]; builtins hook).
@@ -196,6 +367,7 @@ impl<'a> Interp<'a> {
     /// to (attached).
     pub fn new(rt: &'a Runtime, th: ThreadHeap<'a>) -> Interp<'a> {
         let cell = Arc::new(StackCell(UnsafeCell::new(Stacks::default())));
+        rt.stacks.register(rt.threads.current_ident(), &cell);
         let source = cell.clone();
         th.set_root_source(move |tracer: &mut Tracer| {
             // SAFETY: root sources run inside a pause (see `StackCell`).
@@ -209,6 +381,9 @@ impl<'a> Interp<'a> {
             native_depth: 0,
             stack_origin: stack_address(),
             repr_active: Vec::new(),
+            tracing: false,
+            in_hook: false,
+            in_eval_frame_hook: false,
         }
     }
 
@@ -269,6 +444,11 @@ impl<'a> Interp<'a> {
         self.th.mutator().poll_with(|m| unsafe { heap.service(m) });
     }
 
+    /// This thread's mutator (for firing events).
+    pub(crate) fn mutator(&self) -> &'a stillpoint_sync::Mutator {
+        self.th.mutator()
+    }
+
     /// Runs blocking `work` detached from the world, so pauses and
     /// collections need not wait for it (hook for crate::modules: every
     /// blocking wait goes through here). Values the caller needs afterwards
@@ -282,7 +462,13 @@ impl<'a> Interp<'a> {
     /// names — `Namespace` for a class body, `Globals` at module level,
     /// or a function's bound locals (cells dereferenced) in slot order.
     pub fn frame_scope(&mut self) -> Option<(Gc<PyObject>, FrameLocals)> {
-        let frame = *self.st().frames.last()?;
+        let depth = self.st().frames.len().checked_sub(1)?;
+        self.frame_scope_at(depth)
+    }
+
+    /// [`Interp::frame_scope`] of the frame at `depth` (0: the outermost).
+    pub(crate) fn frame_scope_at(&mut self, depth: usize) -> Option<(Gc<PyObject>, FrameLocals)> {
+        let frame = *self.st().frames.get(depth)?;
         if let Some(ns) = frame.namespace {
             return Some((frame.globals, FrameLocals::Namespace(ns)));
         }
@@ -331,6 +517,7 @@ impl<'a> Interp<'a> {
             .collect();
         let names: Vec<Value> = c.names.iter().map(|n| self.new_str(n)).collect();
         let code = CodeObject {
+            watch: stillpoint_sync::Watchable::new(stillpoint_sync::EventKind::Instrumentation),
             name: c.name.clone(),
             qualname: c.qualname.clone(),
             filename: filename.clone(),
@@ -373,18 +560,11 @@ impl<'a> Interp<'a> {
         let code = self.materialize(c, filename);
         let base = self.st().values.len();
         self.push_root(Value::object(code));
-        let globals = self.alloc(
-            self.rt.types.dict,
-            ObjectData::Dict(parking_lot::Mutex::new(Dict::new())),
-        );
+        let globals = self.new_module_dict();
         self.push_root(Value::object(globals));
         let module = self.alloc(
             self.rt.types.module,
-            ObjectData::Module(Module {
-                name: name.into(),
-                dict: globals,
-                file: Some(filename.clone()),
-            }),
+            ObjectData::Module(Module::new(name, globals, Some(filename.clone()))),
         );
         self.rt.add_module(name, module);
         let key = self.new_str("__name__");
@@ -422,6 +602,8 @@ impl<'a> Interp<'a> {
             base,
             ret_to,
             on_return,
+            entered: false,
+            frame_obj: Value::NULL,
         };
         self.st().frames.push(frame);
         Ok(())
@@ -502,6 +684,11 @@ impl<'a> Interp<'a> {
                 if let Some(receiver) = b.bound {
                     args.insert(0, receiver);
                 }
+                if self.tracing {
+                    return self
+                        .call_builtin_profiled(callable, b.func, &args, &kwargs)
+                        .map(CallOutcome::Done);
+                }
                 let v = (b.func)(self, &args, &kwargs)?;
                 Ok(CallOutcome::Done(v))
             }
@@ -572,7 +759,19 @@ impl<'a> Interp<'a> {
         kwnames: Option<Value>,
         on_return: OnReturn,
     ) -> PyResult<CallOutcome> {
-        let code_obj = f.code;
+        if !self.in_eval_frame_hook {
+            if let Some(hook) = self.rt.eval_frame_hook() {
+                let (args, kwargs) = self.collect_args(args_start, nargs, kwnames);
+                self.in_eval_frame_hook = true;
+                let replaced = hook(self, Value::object(func_obj), &args, &kwargs);
+                self.in_eval_frame_hook = false;
+                if let Some(result) = replaced {
+                    self.st().values.truncate(callable_pos);
+                    return result.map(CallOutcome::Done);
+                }
+            }
+        }
+        let code_obj = f.code();
         let ObjectData::Code(code) = &code_obj.data else {
             return Err(self.new_exception(self.rt.types.type_error, "function without code"));
         };
@@ -595,7 +794,6 @@ impl<'a> Interp<'a> {
             values.extend_from_slice(&locals);
         }
         self.init_cells(code, &f.closure, args_start);
-        let _ = func_obj;
         if code.has_flag(CodeFlags::GENERATOR) {
             // The frame's segment moves into a new generator object.
             let segment = self.st().values[args_start..].to_vec();
@@ -661,6 +859,8 @@ impl<'a> Interp<'a> {
     ) -> PyResult<Vec<Value>> {
         let argcount = code.argcount as usize;
         let kwonly = code.kwonlyargcount as usize;
+        let defaults = f.defaults();
+        let defaults = defaults.as_tuple().unwrap_or_default();
         let has_varargs = code.has_flag(CodeFlags::VARARGS);
         let has_varkw = code.has_flag(CodeFlags::VARKEYWORDS);
         let mut locals = vec![Value::UNBOUND; code.varnames.len()];
@@ -668,7 +868,7 @@ impl<'a> Interp<'a> {
         let mut slot = argcount + kwonly;
         if args.len() > argcount && !has_varargs {
             let given = args.len();
-            let takes = if f.defaults.is_empty() {
+            let takes = if defaults.is_empty() {
                 format!(
                     "{argcount} positional argument{}",
                     if argcount == 1 { "" } else { "s" }
@@ -676,7 +876,7 @@ impl<'a> Interp<'a> {
             } else {
                 format!(
                     "from {} to {argcount} positional arguments",
-                    argcount - f.defaults.len()
+                    argcount - defaults.len()
                 )
             };
             let msg = format!(
@@ -723,12 +923,12 @@ impl<'a> Interp<'a> {
         if has_varkw {
             locals[slot] = self.new_dict(extra_kw);
         }
-        let first_default = argcount.saturating_sub(f.defaults.len());
+        let first_default = argcount.saturating_sub(defaults.len());
         let mut missing = Vec::new();
         for (i, slot) in locals.iter_mut().enumerate().take(argcount) {
             if *slot == Value::UNBOUND {
                 if i >= first_default {
-                    *slot = f.defaults[i - first_default];
+                    *slot = defaults[i - first_default];
                 } else {
                     missing.push(format!("'{}'", code.varnames[i]));
                 }
@@ -747,7 +947,7 @@ impl<'a> Interp<'a> {
         {
             if locals[i] == Value::UNBOUND {
                 let pname = pname.to_string();
-                let default = match f.kwdefaults.as_object() {
+                let default = match f.kwdefaults.load().as_object() {
                     Some(d) => {
                         let key = self.new_str(&pname);
                         self.dict_get(d, key)?
@@ -884,19 +1084,8 @@ impl<'a> Interp<'a> {
             let msg = format!("subclassing '{}' is not supported yet", base_class.name);
             return Err(self.new_exception(self.rt.types.type_error, &msg));
         }
-        let mro_tail = match lang::c3_merge(&base_classes) {
-            Some(m) => m,
-            None => {
-                let names: Vec<String> = base_classes
-                    .iter()
-                    .filter_map(|b| b.as_class().map(|c| c.name.to_string()))
-                    .collect();
-                let msg = format!(
-                    "Cannot create a consistent method resolution\norder (MRO) for bases {}",
-                    names.join(", ")
-                );
-                return Err(self.new_exception(self.rt.types.type_error, &msg));
-            }
+        let Some(mro_tail) = lang::c3_merge(&base_classes) else {
+            return Err(self.mro_conflict(&base_classes));
         };
         let layout = base_classes
             .iter()
@@ -920,17 +1109,17 @@ impl<'a> Interp<'a> {
             dict.insert_hashed(doc_hash, doc, Value::NONE);
         }
         let module = self.globals_name();
+        let bases = self.class_tuple(&base_classes);
+        let mro_tail = self.class_tuple(&mro_tail);
         let class = self.alloc(
             self.rt.types.type_,
-            ObjectData::Class(crate::object::Class {
-                name: name_text.into(),
-                bases: base_classes.into(),
-                mro_tail: mro_tail.into(),
-                dict: parking_lot::Mutex::new(dict),
-                layout,
-                module,
-            }),
+            ObjectData::Class(crate::object::Class::new(
+                &name_text, bases, mro_tail, dict, layout, module,
+            )),
         );
+        for base in &base_classes {
+            self.add_subclass(*base, class);
+        }
         Ok(Value::object(class))
     }
 
@@ -1053,7 +1242,7 @@ impl<'a> Interp<'a> {
             groups.push(keys(self, globals));
         }
         if let ObjectData::Module(b) = &self.rt.builtins.data {
-            groups.push(keys(self, b.dict));
+            groups.push(keys(self, b.dict()));
         }
         for group in &groups {
             let names: Vec<&str> = group.iter().map(String::as_str).collect();
@@ -1081,7 +1270,22 @@ impl<'a> Interp<'a> {
             let base = frame.base as usize;
             let stack_base = base + code.nlocals();
             let mut pc = frame.pc as usize;
+            if !frame.entered {
+                self.st().frames.last_mut().expect("a frame").entered = true;
+                if self.tracing {
+                    if let Err(e) = self.trace_event(TraceEvent::Call, Value::NONE, frame.pc) {
+                        self.raise_before(pc, e, entry)?;
+                        continue 'frames;
+                    }
+                }
+            }
             loop {
+                if self.tracing {
+                    if let Err(e) = self.trace_line(pc as u32) {
+                        self.raise_before(pc, e, entry)?;
+                        continue 'frames;
+                    }
+                }
                 let instr = code.instructions[pc];
                 pc += 1;
                 let outcome: Result<Step, PyErr> =
@@ -1097,6 +1301,12 @@ impl<'a> Interp<'a> {
                         continue 'frames;
                     }
                     Ok(Step::Yield(value)) => {
+                        if self.tracing {
+                            if let Err(e) = self.trace_return(value, pc) {
+                                self.raise_before(pc - 1, e, entry)?;
+                                continue 'frames;
+                            }
+                        }
                         // Only generator frames yield, and they run in their
                         // own dispatch loop (`gen_resume`): save the frame
                         // into the generator and leave that loop.
@@ -1114,6 +1324,12 @@ impl<'a> Interp<'a> {
                         return Ok(value);
                     }
                     Ok(Step::Return(value)) => {
+                        if self.tracing {
+                            if let Err(e) = self.trace_return(value, pc) {
+                                self.raise_before(pc - 1, e, entry)?;
+                                continue 'frames;
+                            }
+                        }
                         let done = self.st().frames.pop().expect("the returning frame");
                         self.st().values.truncate(done.ret_to as usize);
                         let result = match done.on_return {
@@ -1183,12 +1399,15 @@ impl<'a> Interp<'a> {
     /// top frame (recording it in the traceback unless `reraise`), popping
     /// frames without one. `Ok(true)`: a handler in a frame above `entry`
     /// will run; `Err`: the exception leaves the frame at `entry`.
-    fn unwind(&mut self, exc: PyErr, entry: usize, reraise: bool) -> PyResult<bool> {
+    fn unwind(&mut self, mut exc: PyErr, entry: usize, reraise: bool) -> PyResult<bool> {
         let mut record = !reraise;
         loop {
             let frame = *self.st().frames.last().expect("a frame");
             if record {
                 self.add_traceback(exc.0, &frame);
+                if self.tracing {
+                    exc = self.trace_exception(exc, frame.pc.saturating_sub(1));
+                }
             }
             record = true;
             let ObjectData::Code(code) = &frame.code.data else {
@@ -1202,6 +1421,14 @@ impl<'a> Interp<'a> {
                 st.frames.last_mut().expect("a frame").pc = h.handler;
                 return Ok(true);
             }
+            if self.tracing {
+                let mark = self.push_root(exc.0);
+                let traced = self.trace_event(TraceEvent::Return, Value::NONE, frame.pc);
+                self.truncate_roots(mark);
+                if let Err(e) = traced {
+                    exc = e;
+                }
+            }
             let done = self.st().frames.pop().expect("a frame");
             self.st().values.truncate(done.ret_to as usize);
             if let OnReturn::Generator(g) = done.on_return {
@@ -1210,6 +1437,37 @@ impl<'a> Interp<'a> {
             if self.st().frames.len() < entry {
                 return Err(exc);
             }
+        }
+    }
+
+    /// `exc` raised before the top frame's instruction `pc` ran (by a hook):
+    /// unwinds as if that instruction raised it.
+    fn raise_before(&mut self, pc: usize, exc: PyErr, entry: usize) -> PyResult<bool> {
+        self.st().frames.last_mut().expect("a frame").pc = pc as u32 + 1;
+        self.unwind(exc, entry, false)
+    }
+
+    /// The `return` event of the top frame (which is returning `value`
+    /// from the instruction before `pc`).
+    fn trace_return(&mut self, value: Value, pc: usize) -> PyResult<()> {
+        let mark = self.push_root(value);
+        let traced = self.trace_event(TraceEvent::Return, value, pc as u32 - 1);
+        self.truncate_roots(mark);
+        traced
+    }
+
+    /// The `exception` event of the top frame; a hook that raises replaces
+    /// the exception.
+    fn trace_exception(&mut self, exc: PyErr, pc: u32) -> PyErr {
+        let mark = self.push_root(exc.0);
+        let class = Value::object(self.class_of(exc.0));
+        let arg = self.new_tuple(vec![class, exc.0, Value::NONE]);
+        self.push_root(arg);
+        let traced = self.trace_event(TraceEvent::Exception, arg, pc);
+        self.truncate_roots(mark);
+        match traced {
+            Ok(()) => exc,
+            Err(e) => e,
         }
     }
 
@@ -1581,23 +1839,20 @@ impl<'a> Interp<'a> {
                 let ObjectData::Code(c) = &code_gc.data else {
                     unreachable!("a code constant")
                 };
-                let defaults: Box<[Value]> = match defaults.and_then(|d| d.as_object()) {
-                    Some(d) => match &d.data {
-                        ObjectData::Tuple(items) => items.clone(),
-                        _ => Box::new([]),
-                    },
-                    None => Box::new([]),
-                };
+                let defaults = defaults
+                    .filter(|d| d.as_tuple().is_some())
+                    .unwrap_or(Value::NONE);
                 let qualname = self.str_of(qualname).unwrap_or_default();
                 let f = Function {
                     name: c.name.clone(),
                     qualname: qualname.into(),
-                    code: code_gc,
+                    code: AtomicValue::new(code_value),
                     globals: frame.globals,
-                    defaults,
-                    kwdefaults,
+                    defaults: AtomicValue::new(defaults),
+                    kwdefaults: AtomicValue::new(kwdefaults),
                     closure,
                     attrs: parking_lot::Mutex::new(Dict::new()),
+                    version: VersionTag::new(),
                 };
                 let v = Value::object(self.alloc(self.rt.types.function, ObjectData::Function(f)));
                 push!(v);
@@ -1626,11 +1881,12 @@ impl<'a> Interp<'a> {
                 let qn = self.new_str(&f.qualname);
                 self.dict_set(ns, key, qn)?;
                 let values_len = self.st().values.len();
-                if let ObjectData::Code(body_code) = &f.code.data {
+                let body_code_obj = f.code();
+                if let ObjectData::Code(body_code) = &body_code_obj.data {
                     self.init_cells(body_code, &f.closure, values_len);
                 }
                 self.push_frame(
-                    f.code,
+                    body_code_obj,
                     f.globals,
                     Some(ns),
                     values_len as u32,

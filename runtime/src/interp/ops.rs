@@ -110,7 +110,7 @@ impl Interp<'_> {
         if let Some(v) = probe(&c.dict.lock()) {
             return Some(v);
         }
-        for base in c.mro_tail.iter() {
+        for base in c.mro_tail().iter() {
             if let Some(v) = base.as_class().and_then(|bc| probe(&bc.dict.lock())) {
                 return Some(v);
             }
@@ -126,7 +126,7 @@ impl Interp<'_> {
         if let Some(v) = c.dict.lock().get_hashed(hash, name) {
             return Some(v);
         }
-        for base in c.mro_tail.iter() {
+        for base in c.mro_tail().iter() {
             if let Some(v) = base
                 .as_class()
                 .and_then(|bc| bc.dict.lock().get_hashed(hash, name))
@@ -142,7 +142,7 @@ impl Interp<'_> {
         if sub == sup {
             return true;
         }
-        sub.as_class().is_some_and(|c| c.mro_tail.contains(&sup))
+        sub.as_class().is_some_and(|c| c.mro_tail().contains(sup))
     }
 
     /// `isinstance(v, class)`.
@@ -247,7 +247,7 @@ impl Interp<'_> {
         let ObjectData::Module(b) = &self.rt.builtins.data else {
             unreachable!("builtins is a module")
         };
-        if let Some(v) = self.dict_get(b.dict, name)? {
+        if let Some(v) = self.dict_get(b.dict(), name)? {
             return Ok(v);
         }
         Err(self.undefined_name_error(name))
@@ -309,7 +309,7 @@ impl Interp<'_> {
         if let Some(o) = obj.as_object() {
             match &o.data {
                 ObjectData::Module(m) => {
-                    return match self.dict_get(m.dict, name)? {
+                    return match self.dict_get(m.dict(), name)? {
                         Some(v) => Ok((v, Value::NULL)),
                         None => self.attribute_error(obj, name),
                     };
@@ -321,13 +321,10 @@ impl Interp<'_> {
                     let text = self.str_of(name).unwrap_or_default();
                     match text.as_str() {
                         "__name__" => return Ok((self.new_str(&c.name), Value::NULL)),
-                        "__bases__" => {
-                            let bases = c.bases.iter().map(|b| Value::object(*b)).collect();
-                            return Ok((self.new_tuple(bases), Value::NULL));
-                        }
+                        "__bases__" => return Ok((c.bases().as_value(), Value::NULL)),
                         "__mro__" => {
                             let mut mro = vec![obj];
-                            mro.extend(c.mro_tail.iter().map(|b| Value::object(*b)));
+                            mro.extend(c.mro_tail().iter().map(Value::object));
                             return Ok((self.new_tuple(mro), Value::NULL));
                         }
                         _ => {}
@@ -393,6 +390,29 @@ impl Interp<'_> {
                     return Ok((v, Value::NULL));
                 }
             }
+            if let ObjectData::Builtin(b) = &o.data {
+                let text = self.str_of(name).unwrap_or_default();
+                let v = match text.as_str() {
+                    "__name__" => Some(self.new_str(b.name)),
+                    "__qualname__" => Some(match b.bound {
+                        Some(receiver) => {
+                            let owner = self.type_name(receiver);
+                            self.new_str(&format!("{owner}.{}", b.name))
+                        }
+                        None => self.new_str(b.name),
+                    }),
+                    _ => None,
+                };
+                if let Some(v) = v {
+                    return Ok((v, Value::NULL));
+                }
+            }
+            if matches!(o.data, ObjectData::Frame(_)) {
+                let text = self.str_of(name).unwrap_or_default();
+                if let Some(v) = self.frame_attribute(&o, &text) {
+                    return Ok((v, Value::NULL));
+                }
+            }
         }
         match class_attr {
             super::lang2::ClassAttr::Plain(v, receiver) => Ok((v, receiver)),
@@ -434,7 +454,8 @@ impl Interp<'_> {
                 (key.as_object()?.as_str()?.as_str() == "__slots__").then_some(v)
             })
         };
-        let mro = std::iter::once(class).chain(c.mro_tail.iter().copied());
+        let tail = c.mro_tail();
+        let mro = std::iter::once(class).chain(tail.iter());
         for k in mro.filter(|k| *k != object) {
             let Some(slots) = k.as_class().and_then(own_slots) else {
                 return false;
@@ -484,6 +505,9 @@ impl Interp<'_> {
 
     /// `obj.name = value`.
     pub fn set_attr(&mut self, obj: Value, name: Value, value: Value) -> PyResult<()> {
+        if self.set_event_attr(obj, name, value)? {
+            return Ok(());
+        }
         let h = self.hash(name)?;
         if let Some(o) = obj.as_object() {
             if let Some(d) = Self::instance_dict(&o) {
@@ -499,16 +523,17 @@ impl Interp<'_> {
                 return Ok(());
             }
             match &o.data {
-                ObjectData::Class(c) => {
-                    c.dict.lock().insert_hashed(h, name, value);
+                ObjectData::Class(_) => {
+                    self.set_class_attr(o, name, Some(value))?;
                     return Ok(());
                 }
                 ObjectData::Module(m) => {
-                    if let ObjectData::Dict(d) = &m.dict.data {
+                    if let ObjectData::Dict(d) = &m.dict().data {
                         d.lock().insert_hashed(h, name, value);
                     }
                     return Ok(());
                 }
+                ObjectData::Frame(_) if self.set_frame_attr(o, name, value)? => return Ok(()),
                 _ => {}
             }
         }
@@ -703,6 +728,17 @@ impl Interp<'_> {
                     )
                 }
                 ObjectData::Cell(_) => format!("<cell at {:#x}>", o.into_raw() as usize),
+                ObjectData::Frame(f) => {
+                    let (file, name) = match &f.code.data {
+                        ObjectData::Code(c) => (c.filename.to_string(), c.name.to_string()),
+                        _ => Default::default(),
+                    };
+                    let line = f.line.load(std::sync::atomic::Ordering::Relaxed);
+                    format!(
+                        "<frame at {:#x}, file '{file}', line {line}, code {name}>",
+                        o.into_raw() as usize
+                    )
+                }
                 ObjectData::Generator(g) => {
                     let name = g.lock().name.clone();
                     format!("<generator object {name} at {:#x}>", o.into_raw() as usize)

@@ -74,6 +74,15 @@ pub fn import(i: &mut Interp<'_>, name: Value) -> PyResult<Value> {
     Err(i.new_exception(i.rt.types.module_not_found_error, &msg))
 }
 
+impl Interp<'_> {
+    /// Compiles and runs `source` as a new module `name` (importable by
+    /// that name from then on); the module object.
+    pub fn exec_module(&mut self, name: &str, source: &str) -> PyResult<Value> {
+        let filename: Arc<str> = Arc::from(format!("<{name}>"));
+        run_source_module(self, name, source, &filename).map(Value::object)
+    }
+}
+
 /// Compiles and runs `source` as module `name` (registered while it runs,
 /// removed if it raises).
 fn run_source_module(
@@ -97,7 +106,11 @@ fn run_source_module(
     };
     match i.run_module(&compiled, name, filename) {
         Ok(()) => match i.rt.module(name) {
-            Some(m) => Ok(m),
+            Some(m) => {
+                // From now on a store into the module is a rebinding.
+                crate::events::activate_module_watch(&m);
+                Ok(m)
+            }
             None => Err(i.new_exception(i.rt.types.import_error, name)),
         },
         Err(e) => {
@@ -110,7 +123,7 @@ fn run_source_module(
 /// `from module import name`.
 pub fn import_from(i: &mut Interp<'_>, module: Value, name: Value) -> PyResult<Value> {
     if let Some(ObjectData::Module(m)) = module.data() {
-        let (dict, mod_name, file) = (m.dict, m.name.clone(), m.file.clone());
+        let (dict, mod_name, file) = (m.dict(), m.name.clone(), m.file.clone());
         if let Some(v) = i.dict_get(dict, name)? {
             return Ok(v);
         }
@@ -161,17 +174,17 @@ impl ModuleBuilder {
 
     /// The module object.
     pub(crate) fn finish(self, i: &Interp<'_>) -> Gc<PyObject> {
-        let dict = i.alloc(
-            i.rt.types.dict,
-            ObjectData::Dict(parking_lot::Mutex::new(self.dict)),
-        );
+        let dict = i.new_module_dict();
+        if let ObjectData::Dict(d) = &dict.data {
+            let mut d = d.lock();
+            for (h, k, v) in self.dict.hashed_items() {
+                d.insert_hashed(h, k, v);
+            }
+            d.watcher().expect("a module dict").activate();
+        }
         i.alloc(
             i.rt.types.module,
-            ObjectData::Module(Module {
-                name: self.name.into(),
-                dict,
-                file: None,
-            }),
+            ObjectData::Module(Module::new(self.name, dict, None)),
         )
     }
 }

@@ -23,7 +23,7 @@ pub fn create(i: &mut Interp<'_>) -> PyResult<Gc<PyObject>> {
         ("settrace", settrace),
         ("setprofile", setprofile),
         ("gettrace", gettrace),
-        ("getprofile", gettrace),
+        ("getprofile", getprofile),
         ("intern", intern),
     ];
     b.functions(i, functions);
@@ -90,7 +90,7 @@ pub fn note_module(i: &mut Interp<'_>, name: &str, module: Gc<PyObject>) {
         return;
     };
     let key = i.new_str("modules");
-    if let Ok(Some(modules)) = i.dict_get(m.dict, key) {
+    if let Ok(Some(modules)) = i.dict_get(m.dict(), key) {
         if let Some(ObjectData::Dict(d)) = modules.data() {
             let key = i.new_str(name);
             let _ = d.lock().insert(key, Value::object(module));
@@ -112,14 +112,14 @@ fn stream_class(i: &Interp<'_>) -> Gc<PyObject> {
     let object = i.rt.types.object;
     i.alloc(
         i.rt.types.type_,
-        ObjectData::Class(Class {
-            name: "TextIOWrapper".into(),
-            bases: Box::new([object]),
-            mro_tail: Box::new([object]),
-            dict: parking_lot::Mutex::new(dict),
-            layout: Layout::Instance,
-            module: Some("_io".into()),
-        }),
+        ObjectData::Class(Class::new(
+            "TextIOWrapper",
+            i.class_tuple(&[object]),
+            i.class_tuple(&[object]),
+            dict,
+            Layout::Instance,
+            Some("_io".into()),
+        )),
     )
 }
 
@@ -190,28 +190,33 @@ fn setrecursionlimit(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyRes
     Ok(Value::NONE)
 }
 
+/// The one argument of `settrace`/`setprofile`: None or a callable.
+fn hook_argument(i: &mut Interp<'_>, name: &str, args: Args<'_>) -> PyResult<Value> {
+    let [func] = args else {
+        let msg = format!("{name}() takes exactly one argument ({} given)", args.len());
+        return i.type_error(&msg);
+    };
+    Ok(*func)
+}
+
 fn settrace(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    if args.first().is_none_or(|v| v.is_none()) {
-        return Ok(Value::NONE);
-    }
-    Err(i.new_exception(
-        i.rt.types.not_implemented_error,
-        "sys.settrace is not supported yet",
-    ))
+    let func = hook_argument(i, "settrace", args)?;
+    i.set_trace(func, false);
+    Ok(Value::NONE)
 }
 
 fn setprofile(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    if args.first().is_none_or(|v| v.is_none()) {
-        return Ok(Value::NONE);
-    }
-    Err(i.new_exception(
-        i.rt.types.not_implemented_error,
-        "sys.setprofile is not supported yet",
-    ))
+    let func = hook_argument(i, "setprofile", args)?;
+    i.set_trace(func, true);
+    Ok(Value::NONE)
 }
 
-fn gettrace(_: &mut Interp<'_>, _: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    Ok(Value::NONE)
+fn gettrace(i: &mut Interp<'_>, _: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
+    Ok(i.get_trace(false))
+}
+
+fn getprofile(i: &mut Interp<'_>, _: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
+    Ok(i.get_trace(true))
 }
 
 fn intern(_: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {

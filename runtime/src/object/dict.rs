@@ -9,7 +9,11 @@
 //! calling Python code here would break the lock rule, so it will need a
 //! lookup that releases the lock around the call.
 
+use std::sync::Arc;
+
 use stillpoint_gc::{Trace, Tracer};
+
+use crate::events::{DictWatcher, VersionTag};
 
 use crate::object::{hash_bigint, hash_f64, hash_i64, hash_tuple, ObjectData, PyObject};
 use crate::value::{Unpacked, Value};
@@ -30,6 +34,12 @@ pub struct Dict {
     entries: Vec<Option<Entry>>,
     indices: Vec<u32>,
     len: usize,
+    /// Changes whenever the set of keys (or their positions) changes, not
+    /// when a value is replaced: a cached position stays right while it
+    /// holds.
+    keys_version: VersionTag,
+    /// Set on module dicts: every change fires their event.
+    watcher: Option<Arc<DictWatcher>>,
 }
 
 /// A key that cannot be hashed (its type name, for the TypeError).
@@ -149,6 +159,37 @@ impl Dict {
         Dict::default()
     }
 
+    /// An empty dict whose every change fires `watcher`'s event.
+    pub fn watched(watcher: Arc<DictWatcher>) -> Dict {
+        Dict {
+            watcher: Some(watcher),
+            ..Dict::default()
+        }
+    }
+
+    /// Makes this dict watched (a dict that becomes a module's globals).
+    pub fn set_watcher(&mut self, watcher: Arc<DictWatcher>) {
+        self.watcher = Some(watcher);
+    }
+
+    /// The watcher, on a module dict.
+    pub fn watcher(&self) -> Option<&Arc<DictWatcher>> {
+        self.watcher.as_ref()
+    }
+
+    /// The keys version (see the field).
+    pub fn keys_version(&self) -> &VersionTag {
+        &self.keys_version
+    }
+
+    /// After a change: the watched dict's event.
+    #[inline]
+    fn changed(&self) {
+        if let Some(w) = &self.watcher {
+            w.changed();
+        }
+    }
+
     /// The number of items.
     pub fn len(&self) -> usize {
         self.len
@@ -221,14 +262,20 @@ impl Dict {
         match self.find(hash, key) {
             Ok(slot) => {
                 let i = self.indices[slot] as usize;
-                self.entries[i].as_mut().expect("live").value = value;
+                let entry = self.entries[i].as_mut().expect("live");
+                if entry.value == value {
+                    return; // nothing changes, no event
+                }
+                entry.value = value;
             }
             Err(slot) => {
                 self.indices[slot] = self.entries.len() as u32;
                 self.entries.push(Some(Entry { hash, key, value }));
                 self.len += 1;
+                self.keys_version.invalidate();
             }
         }
+        self.changed();
     }
 
     /// Removes `key`, returning its value.
@@ -239,13 +286,17 @@ impl Dict {
                 let i = self.indices[slot] as usize;
                 self.indices[slot] = DELETED;
                 self.len -= 1;
-                self.entries[i].take().map(|e| e.value)
+                self.keys_version.invalidate();
+                let removed = self.entries[i].take().map(|e| e.value);
+                self.changed();
+                removed
             }
             Err(_) => None,
         })
     }
 
     fn grow(&mut self) {
+        self.keys_version.invalidate();
         // Compact the entries and rebuild the index table at >= 3× the
         // live count (a power of two, at least 8).
         self.entries.retain(Option::is_some);
@@ -295,9 +346,14 @@ impl Dict {
         None
     }
 
-    /// Removes every item.
+    /// Removes every item (a watched dict stays watched).
     pub fn clear(&mut self) {
-        *self = Dict::default();
+        let watcher = self.watcher.take();
+        *self = Dict {
+            watcher,
+            ..Dict::default()
+        };
+        self.changed();
     }
 }
 

@@ -25,10 +25,12 @@ use std::sync::Arc;
 use num_bigint::BigInt;
 use parking_lot::Mutex;
 use stillpoint_gc::{Gc, Trace, Tracer};
+use stillpoint_sync::{EventKind, Watchable};
 
 use crate::bytecode::CodeObject;
+use crate::events::VersionTag;
 use crate::interp::NativeFn;
-use crate::value::Value;
+use crate::value::{AtomicValue, Value};
 
 pub use dict::Dict;
 pub use set::SetTable;
@@ -160,25 +162,76 @@ pub enum ObjectData {
     Set(Mutex<SetTable>),
     /// A `property`, `staticmethod` or `classmethod` object.
     Descriptor(Descriptor),
+    /// A frame as trace and profile functions see it.
+    Frame(FrameObject),
+}
+
+/// The Python view of one activation (`frame`), made when a trace or
+/// profile function needs it. The activation itself lives on its
+/// thread's stacks; this holds what the hooks read and write.
+pub struct FrameObject {
+    /// `f_code`.
+    pub code: Gc<PyObject>,
+    /// `f_globals`.
+    pub globals: Gc<PyObject>,
+    /// `f_back`: the caller's frame object, or None.
+    pub back: Value,
+    /// `f_lineno` as of the last event.
+    pub line: std::sync::atomic::AtomicU32,
+    /// `f_locals`: the snapshot a hook may edit (written back to the
+    /// frame after the hook returns), or None before the first event.
+    pub locals: AtomicValue,
+    /// `f_trace`: the local trace function, or None.
+    pub trace: AtomicValue,
+    /// Line tracing state: the instruction and line of the last event.
+    pub(crate) last_pc: std::sync::atomic::AtomicU32,
+    pub(crate) last_line: std::sync::atomic::AtomicU32,
+}
+
+// SAFETY: traces the code, globals, caller and the hook-visible values.
+unsafe impl Trace for FrameObject {
+    fn trace(&self, tracer: &mut Tracer) {
+        tracer.mark(self.code);
+        tracer.mark(self.globals);
+        self.back.trace(tracer);
+        self.locals.trace(tracer);
+        self.trace.trace(tracer);
+    }
 }
 
 /// The descriptors attribute lookup knows natively.
+///
+/// Their callables can be replaced (calling `__init__` again is the
+/// "descriptor mutated" event), so they sit in atomic words.
 pub enum Descriptor {
     /// `property(fget, fset, fdel, doc)` (None where absent).
     Property {
         /// The getter.
-        fget: Value,
+        fget: AtomicValue,
         /// The setter.
-        fset: Value,
+        fset: AtomicValue,
         /// The deleter.
-        fdel: Value,
+        fdel: AtomicValue,
         /// The docstring.
-        doc: Value,
+        doc: AtomicValue,
     },
     /// `staticmethod(f)`.
-    StaticMethod(Value),
+    StaticMethod(AtomicValue),
     /// `classmethod(f)`.
-    ClassMethod(Value),
+    ClassMethod(AtomicValue),
+}
+
+impl Descriptor {
+    /// A property from `[fget, fset, fdel, doc]`.
+    pub fn property(slots: [Value; 4]) -> Descriptor {
+        let [fget, fset, fdel, doc] = slots.map(AtomicValue::new);
+        Descriptor::Property {
+            fget,
+            fset,
+            fdel,
+            doc,
+        }
+    }
 }
 
 // SAFETY: traces the wrapped callables.
@@ -226,6 +279,7 @@ unsafe impl Trace for ObjectData {
             ObjectData::Generator(g) => g.lock().trace(tracer),
             ObjectData::Set(t) => t.lock().trace(tracer),
             ObjectData::Descriptor(d) => d.trace(tracer),
+            ObjectData::Frame(f) => f.trace(tracer),
         }
     }
 }
@@ -281,24 +335,47 @@ pub struct Function {
     pub name: Box<str>,
     /// `__qualname__`.
     pub qualname: Box<str>,
-    /// The code object (`ObjectData::Code`).
-    pub code: Gc<PyObject>,
+    /// The code object (`ObjectData::Code`); `__code__` can replace it
+    /// (the "function modified" event).
+    pub code: AtomicValue,
     /// The globals dict (`ObjectData::Dict`) of the defining module.
     pub globals: Gc<PyObject>,
-    /// Default values of the last positional parameters.
-    pub defaults: Box<[Value]>,
-    /// Defaults of keyword-only parameters (a dict), or None.
-    pub kwdefaults: Value,
+    /// Default values of the last positional parameters: a tuple, or None
+    /// (`__defaults__`, replaceable).
+    pub defaults: AtomicValue,
+    /// Defaults of keyword-only parameters (a dict), or None
+    /// (`__kwdefaults__`, replaceable).
+    pub kwdefaults: AtomicValue,
     /// The cells of the code's free variables, in `freevars` order.
     pub closure: Box<[Value]>,
     /// Attributes set on the function (`f.calls = 0`; `__dict__`).
     pub attrs: Mutex<Dict>,
+    /// The function version that calls specialized on this function guard
+    /// on; replacing the code or defaults invalidates it.
+    pub version: VersionTag,
+}
+
+impl Function {
+    /// The code object (`ObjectData::Code`).
+    #[inline]
+    pub fn code(&self) -> Gc<PyObject> {
+        self.code
+            .load()
+            .as_object()
+            .expect("a function's code is an object")
+    }
+
+    /// The positional defaults: a tuple, or None.
+    #[inline]
+    pub fn defaults(&self) -> Value {
+        self.defaults.load()
+    }
 }
 // SAFETY: code, globals, defaults and closure cells are the function's
 // pointers.
 unsafe impl Trace for Function {
     fn trace(&self, tracer: &mut Tracer) {
-        tracer.mark(self.code);
+        self.code.trace(tracer);
         tracer.mark(self.globals);
         self.defaults.trace(tracer);
         self.kwdefaults.trace(tracer);
@@ -370,25 +447,138 @@ pub enum Layout {
     Builtin,
 }
 
-/// A class: name, bases, MRO and attribute dict.
+/// A class: name, bases, MRO and attribute dict, and what the rare events
+/// on classes need (DESIGN §2): the counter block of its class-attribute
+/// events, its version tag, and its subclasses (a change to a class
+/// changes what lookups on its subclasses find).
 pub struct Class {
     /// `__name__`.
     pub name: Box<str>,
-    /// `__bases__`.
-    pub bases: Box<[Gc<PyObject>]>,
-    /// The method resolution order, starting with the class itself (as a
-    /// raw list: the class cannot point to itself before it is allocated,
-    /// so the first entry is implicit).
-    pub mro_tail: Box<[Gc<PyObject>]>,
-    /// The attribute dict.
+    /// `__bases__`: a tuple of classes (replaceable: the "bases set"
+    /// event).
+    bases: AtomicValue,
+    /// The method resolution order after the class itself, a tuple of
+    /// classes (the class cannot point to itself before it is allocated,
+    /// so the first entry is implicit). Replaced with the bases.
+    mro_tail: AtomicValue,
+    /// The attribute dict. Change it only through
+    /// `Interp::set_class_attr` (crate::events), which fires the event.
     pub dict: Mutex<Dict>,
     /// The layout of its instances.
     pub layout: Layout,
     /// The module that defined the class (`__module__`), for reprs.
     pub module: Option<Box<str>>,
+    /// Counts this class's attribute events and holds the executors that
+    /// assumed its attributes unchanged.
+    pub watch: Watchable,
+    /// The class version that specialized lookups guard on; any change to
+    /// the class or a base invalidates it.
+    pub version: VersionTag,
+    /// The direct subclasses (weakly: a subclass does not keep itself
+    /// alive through its base).
+    pub(crate) subclasses: Mutex<Vec<stillpoint_gc::Weak<PyObject>>>,
+}
+
+impl Class {
+    /// A class whose `bases` and `mro_tail` are tuples of classes.
+    pub fn new(
+        name: &str,
+        bases: Value,
+        mro_tail: Value,
+        dict: Dict,
+        layout: Layout,
+        module: Option<Box<str>>,
+    ) -> Class {
+        Class {
+            name: name.into(),
+            bases: AtomicValue::new(bases),
+            mro_tail: AtomicValue::new(mro_tail),
+            dict: Mutex::new(dict),
+            layout,
+            module,
+            watch: Watchable::new(EventKind::ClassAttrSet),
+            version: VersionTag::new(),
+            subclasses: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Whether this is one of the runtime's builtin types (immutable: no
+    /// attribute, `__bases__` or `__class__` assignment). Classes made by
+    /// Python code always know their module.
+    pub fn is_builtin(&self) -> bool {
+        self.module.is_none()
+    }
+
+    /// `__bases__`.
+    #[inline]
+    pub fn bases(&self) -> ClassList {
+        ClassList(self.bases.load())
+    }
+
+    /// The MRO after the class itself.
+    #[inline]
+    pub fn mro_tail(&self) -> ClassList {
+        ClassList(self.mro_tail.load())
+    }
+
+    /// Replaces bases and MRO (only crate::events does, inside the event).
+    pub(crate) fn set_hierarchy(&self, bases: Value, mro_tail: Value) {
+        self.bases.store(bases);
+        self.mro_tail.store(mro_tail);
+    }
+}
+
+/// A tuple of classes (a class's bases or MRO), read as classes.
+///
+/// It borrows nothing: the tuple stays alive while the caller does not
+/// reach a safepoint (collections only run in pauses), and a caller that
+/// does must root what it keeps, as for any value.
+#[derive(Clone, Copy, Debug)]
+pub struct ClassList(Value);
+
+impl ClassList {
+    /// The tuple.
+    pub fn as_value(self) -> Value {
+        self.0
+    }
+
+    fn items(&self) -> &[Value] {
+        self.0.as_tuple().unwrap_or_default()
+    }
+
+    /// The classes in order.
+    pub fn iter(&self) -> impl Iterator<Item = Gc<PyObject>> + '_ {
+        self.items().iter().filter_map(|v| v.as_object())
+    }
+
+    /// How many classes.
+    pub fn len(&self) -> usize {
+        self.items().len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items().is_empty()
+    }
+
+    /// The first class.
+    pub fn first(&self) -> Option<Gc<PyObject>> {
+        self.iter().next()
+    }
+
+    /// Whether `class` is one of them.
+    pub fn contains(&self, class: Gc<PyObject>) -> bool {
+        self.iter().any(|c| c.into_raw() == class.into_raw())
+    }
+
+    /// The classes, copied.
+    pub fn to_vec(&self) -> Vec<Gc<PyObject>> {
+        self.iter().collect()
+    }
 }
 
 // SAFETY: traces bases, MRO and the dict (an object lock: the lock rule).
+// Subclasses are weak.
 unsafe impl Trace for Class {
     fn trace(&self, tracer: &mut Tracer) {
         self.bases.trace(tracer);
@@ -433,10 +623,37 @@ pub struct TracebackEntry {
 pub struct Module {
     /// `__name__`.
     pub name: Box<str>,
-    /// Its globals dict (`ObjectData::Dict`).
-    pub dict: Gc<PyObject>,
+    /// Its globals dict (`ObjectData::Dict`); the embedding API can
+    /// replace it (the "module dict replaced" event).
+    dict: AtomicValue,
     /// The source file, if any.
     pub file: Option<Arc<str>>,
+}
+
+impl Module {
+    /// A module named `name` whose globals are `dict`.
+    pub fn new(name: &str, dict: Gc<PyObject>, file: Option<Arc<str>>) -> Module {
+        Module {
+            name: name.into(),
+            dict: AtomicValue::new(Value::object(dict)),
+            file,
+        }
+    }
+
+    /// Its globals dict.
+    #[inline]
+    pub fn dict(&self) -> Gc<PyObject> {
+        self.dict
+            .load()
+            .as_object()
+            .expect("a module's dict is an object")
+    }
+
+    /// Replaces its globals dict (only crate::events does, inside the
+    /// event).
+    pub(crate) fn set_dict(&self, dict: Gc<PyObject>) {
+        self.dict.store(Value::object(dict));
+    }
 }
 
 /// A range object.
