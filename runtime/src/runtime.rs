@@ -425,8 +425,13 @@ impl Runtime {
         }
     }
 
-    /// Remembers a file's source for tracebacks.
+    /// Remembers a file's source for tracebacks. Pseudo-files (`<string>`,
+    /// `<stdin>`: names in angle brackets) are not remembered: CPython's
+    /// tracebacks show no source lines for them.
     pub(crate) fn add_source(&self, filename: &Arc<str>, source: &str) {
+        if filename.starts_with('<') && filename.ends_with('>') {
+            return;
+        }
         self.sources
             .lock()
             .insert(filename.clone(), Arc::from(source));

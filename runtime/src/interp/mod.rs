@@ -61,6 +61,13 @@ pub type NativeFn = fn(&mut Interp<'_>, &[Value], &[(Value, Value)]) -> PyResult
 /// thread may have.
 pub const MAX_NATIVE_DEPTH: u32 = 1000;
 
+/// Printed between an exception and the one raised `from` it.
+const CAUSE_SEPARATOR: &str =
+    "\nThe above exception was the direct cause of the following exception:\n\n";
+/// Printed between an exception and one raised while handling it.
+const CONTEXT_SEPARATOR: &str =
+    "\nDuring handling of the above exception, another exception occurred:\n\n";
+
 /// An address in the caller's stack frame (a stand-in for the stack
 /// pointer).
 #[inline(never)]
@@ -977,10 +984,54 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Renders an uncaught exception as CPython prints it.
+    /// Renders an uncaught exception as CPython prints it: the exceptions
+    /// it was chained to first (its `__cause__`, else its `__context__`
+    /// unless `__suppress_context__`), oldest first, each followed by
+    /// CPython's separator line.
     pub fn format_exception(&mut self, err: PyErr) -> String {
+        // The chain hangs off `err`, so rooting it keeps every link alive
+        // while `__str__` methods run.
+        let mark = self.push_root(err.0);
+        // Newest first; `links[k]` joins `chain[k]` to `chain[k + 1]`.
+        let mut chain = vec![err.0];
+        let mut links = Vec::new();
+        loop {
+            let exc = chain[chain.len() - 1];
+            let cause = self.exception_attr(exc, "__cause__");
+            let (earlier, link) = match cause {
+                Some(c) if !c.is_none() => (c, CAUSE_SEPARATOR),
+                _ => {
+                    let suppressed = self
+                        .exception_attr(exc, "__suppress_context__")
+                        .is_some_and(|s| s == Value::TRUE);
+                    match self.exception_attr(exc, "__context__") {
+                        Some(c) if !c.is_none() && !suppressed => (c, CONTEXT_SEPARATOR),
+                        _ => break,
+                    }
+                }
+            };
+            // A cycle (built by assigning the attributes) ends the chain.
+            if chain.contains(&earlier) || !matches!(earlier.data(), Some(ObjectData::Exception(_)))
+            {
+                break;
+            }
+            chain.push(earlier);
+            links.push(link);
+        }
         let mut out = String::new();
-        let exc = err.0;
+        for k in (0..chain.len()).rev() {
+            out.push_str(&self.format_one_exception(chain[k]));
+            if k > 0 {
+                out.push_str(links[k - 1]);
+            }
+        }
+        self.truncate_roots(mark);
+        out
+    }
+
+    /// One exception's traceback and its `Type: message` line.
+    fn format_one_exception(&mut self, exc: Value) -> String {
+        let mut out = String::new();
         if let Some(ObjectData::Exception(e)) = exc.data() {
             let entries = e.traceback.lock().clone();
             if !entries.is_empty() {
