@@ -375,11 +375,30 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Runs compiled module code as module `name`.
+    /// Runs compiled module code as a new module `name`.
     pub fn run_module(&mut self, c: &Compiled, name: &str, filename: &Arc<str>) -> PyResult<()> {
-        let code = self.materialize(c, filename);
+        let globals = self.new_module(name, filename)?;
+        self.run_in_globals(c, globals, filename)
+    }
+
+    /// Runs compiled code in module `__main__`'s namespace, made first if
+    /// there is none yet (the interactive prompt: every input shares it).
+    pub fn run_in_main(&mut self, c: &Compiled, filename: &Arc<str>) -> PyResult<()> {
+        let existing = self.rt.module("__main__").and_then(|m| match &m.data {
+            ObjectData::Module(m) => Some(m.dict),
+            _ => None,
+        });
+        let globals = match existing {
+            Some(globals) => globals,
+            None => self.new_module("__main__", filename)?,
+        };
+        self.run_in_globals(c, globals, filename)
+    }
+
+    /// A new module `name` (registered in the runtime); returns its
+    /// globals dict.
+    fn new_module(&mut self, name: &str, filename: &Arc<str>) -> PyResult<Gc<PyObject>> {
         let base = self.st().values.len();
-        self.push_root(Value::object(code));
         let globals = self.alloc(
             self.rt.types.dict,
             ObjectData::Dict(parking_lot::Mutex::new(Dict::new())),
@@ -400,6 +419,18 @@ impl<'a> Interp<'a> {
         let key = self.new_str("__builtins__");
         self.dict_set(globals, key, Value::object(self.rt.builtins))?;
         self.truncate_roots(base);
+        Ok(globals)
+    }
+
+    /// Runs compiled module-level code with `globals` as its namespace.
+    fn run_in_globals(
+        &mut self,
+        c: &Compiled,
+        globals: Gc<PyObject>,
+        filename: &Arc<str>,
+    ) -> PyResult<()> {
+        // The globals belong to a registered module, so they stay alive.
+        let code = self.materialize(c, filename);
         let top = self.st().values.len() as u32;
         self.push_frame(code, globals, None, top, top, OnReturn::Value)?;
         let entry = self.st().frames.len();
@@ -1409,6 +1440,19 @@ impl<'a> Interp<'a> {
             }
             Opcode::PopTop => {
                 pop!();
+            }
+            Opcode::PrintExpr => {
+                // Stays on the stack (rooted) while its repr runs.
+                let v = peek!(1);
+                if !v.is_none() {
+                    let text = self.repr(v)?;
+                    self.rt.write_stdout(&format!("{text}\n"));
+                    if let ObjectData::Module(b) = &self.rt.builtins.data {
+                        let key = self.new_str("_");
+                        self.dict_set(b.dict, key, v)?;
+                    }
+                }
+                drop_n!(1);
             }
             Opcode::Copy => {
                 let values = &mut self.st().values;
