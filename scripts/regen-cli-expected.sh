@@ -7,6 +7,9 @@
 #       whole stderr, with the folder's absolute path written as <DIR>, since
 #       tracebacks name the script by its absolute path) and NAME.status
 #       ("exit N").
+#   runtime/tests/repl/NAME.input     -> NAME.out, NAME.stderr, NAME.status: the
+#       interactive prompt (`-i -q`) reading NAME.input from stdin (prompts and
+#       tracebacks go to stderr).
 #
 # Usage: scripts/regen-cli-expected.sh [--python PY]
 # Programs run with their folder as the working directory, the bare file
@@ -18,13 +21,15 @@ root=$(pwd)
 python=python3
 if [ "${1:-}" = "--python" ]; then python="$2"; fi
 
-# run DIR NAME OUT ERR: runs DIR/NAME, stdout to OUT and stderr to ERR;
-# prints the exit code.
+# run DIR NAME OUT ERR [INPUT]: runs DIR/NAME (or, given INPUT, the prompt
+# reading INPUT), stdout to OUT and stderr to ERR; prints the exit code.
 run() {
-    local code=0
+    local code=0 input=/dev/null
+    local -a command=("$python" "$2")
+    if [ $# -gt 4 ]; then input=$5; command=("$python" -i -q); fi
     (cd "$1" && env PYTHONHASHSEED=0 PYTHONDONTWRITEBYTECODE=1 PYTHONIOENCODING=utf-8 \
-        PYTHONUNBUFFERED= PYTHONWARNINGS= PYTHONPATH= \
-        timeout 120 "$python" "$2" </dev/null >"$3" 2>"$4") || code=$?
+        PYTHONUNBUFFERED= PYTHONWARNINGS= PYTHONPATH= PYTHONSTARTUP= \
+        timeout 120 "${command[@]}" <"$input" >"$3" 2>"$4") || code=$?
     echo "$code"
 }
 
@@ -49,5 +54,11 @@ for path in "$dir"/*.py; do
     # Literal replacement of the folder (no regex: paths may hold dots).
     python3 -c 'import sys; d = sys.argv[1]; sys.stdout.write(open(sys.argv[2]).read().replace(d + "/", "<DIR>/"))' \
         "$dir" "$tmp/stderr" >"$dir/$name.stderr"
+done
+dir="$root/runtime/tests/repl"
+for path in "$dir"/*.input; do
+    name=$(basename "$path" .input)
+    code=$(run "$dir" - "$dir/$name.out" "$dir/$name.stderr" "$path")
+    echo "exit $code" >"$dir/$name.status"
 done
 echo "regenerated with $("$python" --version 2>&1)"
