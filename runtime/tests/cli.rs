@@ -234,7 +234,7 @@ fn dash_i_runs_the_prompt_after_the_script() {
 
 /// Every transcript in `tests/repl/`: the prompt (`-i -q`) reading
 /// NAME.input prints exactly python3's stdout and stderr (prompts,
-/// tracebacks) and exits with its status.
+/// tracebacks) and exits with its status, normally and under gc stress.
 #[test]
 fn prompt_transcripts_match_cpython() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/repl");
@@ -253,7 +253,6 @@ fn prompt_transcripts_match_cpython() {
                 .unwrap_or_else(|e| panic!("{name}.{ext}: {e}"))
         };
         let text = std::fs::read_to_string(input).unwrap();
-        let out = stillpoint(&["-i", "-q"], &dir, &text);
         let expected = Run {
             stdout: read("out"),
             stderr: read("stderr"),
@@ -263,10 +262,14 @@ fn prompt_transcripts_match_cpython() {
                 .and_then(|n| n.parse().ok())
                 .expect("exit N"),
         };
-        if out != expected {
-            failures.push(format!(
-                "{name}:\n--- ours\n{out:#?}\n--- python3\n{expected:#?}"
-            ));
+        // Also under gc stress: values the prompt prints must stay rooted.
+        for args in [&["-i", "-q"][..], &["-X", "gc-stress", "-i", "-q"][..]] {
+            let out = stillpoint(args, &dir, &text);
+            if out != expected {
+                failures.push(format!(
+                    "{name} {args:?}:\n--- ours\n{out:#?}\n--- python3\n{expected:#?}"
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
