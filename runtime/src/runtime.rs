@@ -6,7 +6,7 @@
 //! Python registers its own mutator and [`Interp`].
 
 use std::collections::HashMap;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufRead, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -16,7 +16,7 @@ use stillpoint_gc::{Gc, Heap, HeapConfig};
 use stillpoint_sync::{EventKind, Watchable, World};
 
 use crate::compile;
-use crate::error::format_syntax_error;
+use crate::error::{format_syntax_error, PyErr};
 use crate::events::DictWatcher;
 use crate::interp::{Interp, NativeFn};
 use crate::modules::random::RandomState;
@@ -492,8 +492,13 @@ impl Runtime {
         }
     }
 
-    /// Remembers a file's source for tracebacks.
+    /// Remembers a file's source for tracebacks. Pseudo-files (`<string>`,
+    /// `<stdin>`: names in angle brackets) are not remembered: CPython's
+    /// tracebacks show no source lines for them.
     pub(crate) fn add_source(&self, filename: &Arc<str>, source: &str) {
+        if filename.starts_with('<') && filename.ends_with('>') {
+            return;
+        }
         self.sources
             .lock()
             .insert(filename.clone(), Arc::from(source));
@@ -558,30 +563,114 @@ impl Runtime {
                 self.add_search_path(dir.to_path_buf());
             }
         }
+        self.session(
+            |interp| match interp.run_module(&compiled, "__main__", &filename) {
+                Ok(()) => Outcome::Completed,
+                Err(err) => self.uncaught(interp, err),
+            },
+        )
+    }
+
+    /// The interactive prompt, reading inputs from `input` until its end
+    /// (then [`Outcome::Completed`]) or a `SystemExit`. Every input runs
+    /// in module `__main__` (kept from an earlier [`Runtime::run_source`],
+    /// as `-i` wants); expression statements print their repr; an uncaught
+    /// exception prints its traceback and the prompt goes on. The prompts
+    /// `>>> ` and `... ` go to stderr, as CPython writes them when it
+    /// reads without readline; the caller prints any banner.
+    pub fn run_repl(&self, input: &mut dyn BufRead) -> Outcome {
+        let filename: Arc<str> = Arc::from("<stdin>");
+        self.session(|interp| loop {
+            let Some(source) = self.read_interactive_input(interp, input) else {
+                return Outcome::Completed;
+            };
+            let compiled = match compile::compile_interactive(&source) {
+                Ok(c) => c,
+                Err(e) => {
+                    self.flush_stdout();
+                    eprint!("{}", format_syntax_error(&filename, &e));
+                    continue;
+                }
+            };
+            if let Err(err) = interp.run_in_main(&compiled, &filename) {
+                let outcome = self.uncaught(interp, err);
+                if let Outcome::Exit(_) = outcome {
+                    return outcome;
+                }
+            }
+            self.flush_stdout();
+        })
+    }
+
+    /// Reads one complete interactive input (a simple statement, or a
+    /// compound one ended by a blank line), prompting on stderr; None at
+    /// the end of `input` with nothing pending. The thread is detached
+    /// while it waits, so other threads' pauses do not wait for it.
+    fn read_interactive_input(
+        &self,
+        interp: &mut Interp<'_>,
+        input: &mut dyn BufRead,
+    ) -> Option<String> {
+        let mut buffer = String::new();
+        loop {
+            self.flush_stdout();
+            eprint!("{}", if buffer.is_empty() { ">>> " } else { "... " });
+            let mut line = String::new();
+            let read = interp.detached(|| input.read_line(&mut line));
+            if !matches!(read, Ok(n) if n > 0) {
+                // As CPython: the end of the input ends the prompt's line
+                // and runs whatever is pending.
+                eprintln!();
+                return (!buffer.trim().is_empty()).then_some(buffer);
+            }
+            let blank = line.trim().is_empty();
+            if buffer.is_empty() && blank {
+                continue;
+            }
+            buffer.push_str(&line);
+            if !line.ends_with('\n') {
+                // The input ended inside this line: CPython prompts once
+                // more before it sees the end.
+                buffer.push('\n');
+                continue;
+            }
+            if blank || !compile::needs_more_input(&buffer) {
+                return Some(buffer);
+            }
+        }
+    }
+
+    /// Runs `body` with the calling thread as a mutator and an
+    /// interpreter; then waits for the Python threads it started.
+    fn session(&self, body: impl FnOnce(&mut Interp<'_>) -> Outcome) -> Outcome {
         self.threads.enter_source();
         let m = self.world.register();
         m.attach();
         let th = self.heap.thread(&m);
         let mut interp = Interp::new(self, th);
-        let outcome = match interp.run_module(&compiled, "__main__", &filename) {
-            Ok(()) => Outcome::Completed,
-            Err(err) if interp.isinstance(err.0, self.types.system_exit) => {
-                interp.push_root(err.0);
-                self.system_exit_status(&mut interp, err.0)
-            }
-            Err(err) => {
-                let text = interp.format_exception(err);
-                self.flush_stdout();
-                eprint!("{text}");
-                Outcome::UncaughtException
-            }
-        };
+        let outcome = body(&mut interp);
         drop(interp);
         drop(m);
         // The main thread waits for the other threads (detached: its
         // mutator is gone, so their pauses never wait for it).
         self.threads.leave_source();
         self.flush_stdout();
+        outcome
+    }
+
+    /// Reports an exception that reached the top level: a `SystemExit`
+    /// gives its exit status, anything else prints its traceback.
+    fn uncaught(&self, interp: &mut Interp<'_>, err: PyErr) -> Outcome {
+        let mark = interp.push_root(err.0);
+        let outcome = if interp.isinstance(err.0, self.types.system_exit) {
+            self.system_exit_status(interp, err.0)
+        } else {
+            let text = interp.format_exception(err);
+            self.flush_stdout();
+            eprint!("{text}");
+            Outcome::UncaughtException
+        };
+        interp.truncate_roots(mark);
         outcome
     }
 

@@ -29,6 +29,8 @@ pub fn functions() -> Vec<(&'static str, NativeFn)> {
         ("format", format::builtin_format),
         ("len", len),
         ("repr", repr),
+        ("exit", crate::modules::sys::exit),
+        ("quit", crate::modules::sys::exit),
         ("ascii", introspect::ascii),
         ("isinstance", isinstance),
         ("issubclass", issubclass),

@@ -128,6 +128,9 @@ define_instructions! {
     CallMethodKw(Count) fall: |n| -n - 2, jump: |n| -n - 2;
     /// Discards the top of the stack.
     PopTop(None) fall: |_| -1, jump: |_| -1;
+    /// Pops a value; unless it is None, prints its repr and binds it to
+    /// `builtins._` (an expression statement at the interactive prompt).
+    PrintExpr(None) fall: |_| -1, jump: |_| -1;
     /// Pushes a copy of the n-th item from the top (1 = top).
     Copy(Count) fall: |_| 1, jump: |_| 1;
     /// Swaps the top with the n-th item from the top.

@@ -168,6 +168,51 @@ impl<'s> SourceMap<'s> {
 
 /// Compiles a module's source.
 pub fn compile_module(source: &str) -> Result<Compiled, CompileError> {
+    compile_top_level(source, false)
+}
+
+/// Compiles one input of the interactive prompt: like a module, but each
+/// top-level expression statement prints its value's repr (unless None)
+/// and binds it to `builtins._`, as CPython's `single` mode does.
+pub fn compile_interactive(source: &str) -> Result<Compiled, CompileError> {
+    compile_top_level(source, true)
+}
+
+/// Whether the interactive prompt should read another line before running
+/// `source`: it opens a compound statement (which a blank line ends), or
+/// it stops in the middle of a statement (an open bracket, an unfinished
+/// string or block). Other syntax errors are complete: running reports them.
+pub fn needs_more_input(source: &str) -> bool {
+    match ruff_python_parser::parse_module(source) {
+        Ok(parsed) => parsed.syntax().body.last().is_some_and(|last| {
+            matches!(
+                last,
+                Stmt::FunctionDef(_)
+                    | Stmt::ClassDef(_)
+                    | Stmt::For(_)
+                    | Stmt::While(_)
+                    | Stmt::If(_)
+                    | Stmt::With(_)
+                    | Stmt::Match(_)
+                    | Stmt::Try(_)
+            )
+        }),
+        Err(e) => {
+            let at_end = e.location.start().to_usize() >= source.trim_end().len();
+            let unfinished = matches!(
+                &e.error,
+                ruff_python_parser::ParseErrorType::Lexical(
+                    ruff_python_parser::LexicalErrorType::Eof
+                        | ruff_python_parser::LexicalErrorType::UnclosedStringError
+                        | ruff_python_parser::LexicalErrorType::LineContinuationError
+                )
+            );
+            at_end || unfinished
+        }
+    }
+}
+
+fn compile_top_level(source: &str, interactive: bool) -> Result<Compiled, CompileError> {
     let map = SourceMap::new(source);
     let parsed = ruff_python_parser::parse_module(source).map_err(|e| {
         let indentation = matches!(
@@ -184,6 +229,7 @@ pub fn compile_module(source: &str) -> Result<Compiled, CompileError> {
     let mut compiler = Compiler {
         map: &map,
         enclosing: Vec::new(),
+        interactive,
     };
     let scope = scope::analyze_class(&module.body);
     let body = &module.body;
@@ -239,6 +285,8 @@ struct Compiler<'s> {
     /// cells (a function's locals; a class body's `__class__`), innermost
     /// last.
     enclosing: Vec<HashSet<String>>,
+    /// Compiling an interactive input ([`compile_interactive`]).
+    interactive: bool,
 }
 
 type Label = usize;
@@ -562,7 +610,11 @@ impl<'s> Compiler<'s> {
         match stmt {
             Stmt::Expr(s) => {
                 self.expr(u, &s.value)?;
-                u.emit(Opcode::PopTop, 0);
+                if self.interactive && u.kind == CodeKind::Module {
+                    u.emit(Opcode::PrintExpr, 0);
+                } else {
+                    u.emit(Opcode::PopTop, 0);
+                }
             }
             Stmt::Pass(_) => {}
             Stmt::Assign(s) => {
@@ -2336,6 +2388,33 @@ fn max_stack_depth(instrs: &[Instr], table: &[ExceptionEntry]) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_prompt_waits_for_unfinished_input_only() {
+        for unfinished in [
+            "if x:\n",
+            "if x: pass\n",
+            "def f():\n    return 1\n",
+            "for i in y:\n    i\n",
+            "(1,\n",
+            "x = [1,\n 2,\n",
+            "\"\"\"two\n",
+            "x = 1 + \\\n",
+        ] {
+            assert!(needs_more_input(unfinished), "{unfinished:?}");
+        }
+        for complete in [
+            "x = 1\n",
+            "f(1)\n",
+            "(1,\n2)\n",
+            "\"\"\"two\nlines\"\"\"\n",
+            "x = = 1\n",
+            "def f(:\n",
+            "import sys\n",
+        ] {
+            assert!(!needs_more_input(complete), "{complete:?}");
+        }
+    }
 
     fn error_of(src: &str) -> CompileError {
         compile_module(src).expect_err("should not compile")

@@ -268,7 +268,7 @@ impl Interp<'_> {
     }
 
     /// Attribute `name` of exception `exc` if it was set.
-    fn exception_attr(&mut self, exc: Value, name: &str) -> Option<Value> {
+    pub(super) fn exception_attr(&mut self, exc: Value, name: &str) -> Option<Value> {
         let key = self.new_str(name);
         let h = crate::object::dict::hash_value(key).ok()?;
         match exc.data() {

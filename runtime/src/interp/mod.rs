@@ -66,6 +66,13 @@ pub type NativeFn = fn(&mut Interp<'_>, &[Value], &[(Value, Value)]) -> PyResult
 /// thread may have.
 pub const MAX_NATIVE_DEPTH: u32 = 1000;
 
+/// Printed between an exception and the one raised `from` it.
+const CAUSE_SEPARATOR: &str =
+    "\nThe above exception was the direct cause of the following exception:\n\n";
+/// Printed between an exception and one raised while handling it.
+const CONTEXT_SEPARATOR: &str =
+    "\nDuring handling of the above exception, another exception occurred:\n\n";
+
 /// An address in the caller's stack frame (a stand-in for the stack
 /// pointer).
 #[inline(never)]
@@ -555,11 +562,30 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Runs compiled module code as module `name`.
+    /// Runs compiled module code as a new module `name`.
     pub fn run_module(&mut self, c: &Compiled, name: &str, filename: &Arc<str>) -> PyResult<()> {
-        let code = self.materialize(c, filename);
+        let globals = self.new_module(name, filename)?;
+        self.run_in_globals(c, globals, filename)
+    }
+
+    /// Runs compiled code in module `__main__`'s namespace, made first if
+    /// there is none yet (the interactive prompt: every input shares it).
+    pub fn run_in_main(&mut self, c: &Compiled, filename: &Arc<str>) -> PyResult<()> {
+        let existing = self.rt.module("__main__").and_then(|m| match &m.data {
+            ObjectData::Module(m) => Some(m.dict()),
+            _ => None,
+        });
+        let globals = match existing {
+            Some(globals) => globals,
+            None => self.new_module("__main__", filename)?,
+        };
+        self.run_in_globals(c, globals, filename)
+    }
+
+    /// A new module `name` (registered in the runtime); returns its
+    /// globals dict.
+    fn new_module(&mut self, name: &str, filename: &Arc<str>) -> PyResult<Gc<PyObject>> {
         let base = self.st().values.len();
-        self.push_root(Value::object(code));
         let globals = self.new_module_dict();
         self.push_root(Value::object(globals));
         let module = self.alloc(
@@ -573,6 +599,18 @@ impl<'a> Interp<'a> {
         let key = self.new_str("__builtins__");
         self.dict_set(globals, key, Value::object(self.rt.builtins))?;
         self.truncate_roots(base);
+        Ok(globals)
+    }
+
+    /// Runs compiled module-level code with `globals` as its namespace.
+    fn run_in_globals(
+        &mut self,
+        c: &Compiled,
+        globals: Gc<PyObject>,
+        filename: &Arc<str>,
+    ) -> PyResult<()> {
+        // The globals belong to a registered module, so they stay alive.
+        let code = self.materialize(c, filename);
         let top = self.st().values.len() as u32;
         self.push_frame(code, globals, None, top, top, OnReturn::Value)?;
         let entry = self.st().frames.len();
@@ -1166,10 +1204,54 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Renders an uncaught exception as CPython prints it.
+    /// Renders an uncaught exception as CPython prints it: the exceptions
+    /// it was chained to first (its `__cause__`, else its `__context__`
+    /// unless `__suppress_context__`), oldest first, each followed by
+    /// CPython's separator line.
     pub fn format_exception(&mut self, err: PyErr) -> String {
+        // The chain hangs off `err`, so rooting it keeps every link alive
+        // while `__str__` methods run.
+        let mark = self.push_root(err.0);
+        // Newest first; `links[k]` joins `chain[k]` to `chain[k + 1]`.
+        let mut chain = vec![err.0];
+        let mut links = Vec::new();
+        loop {
+            let exc = chain[chain.len() - 1];
+            let cause = self.exception_attr(exc, "__cause__");
+            let (earlier, link) = match cause {
+                Some(c) if !c.is_none() => (c, CAUSE_SEPARATOR),
+                _ => {
+                    let suppressed = self
+                        .exception_attr(exc, "__suppress_context__")
+                        .is_some_and(|s| s == Value::TRUE);
+                    match self.exception_attr(exc, "__context__") {
+                        Some(c) if !c.is_none() && !suppressed => (c, CONTEXT_SEPARATOR),
+                        _ => break,
+                    }
+                }
+            };
+            // A cycle (built by assigning the attributes) ends the chain.
+            if chain.contains(&earlier) || !matches!(earlier.data(), Some(ObjectData::Exception(_)))
+            {
+                break;
+            }
+            chain.push(earlier);
+            links.push(link);
+        }
         let mut out = String::new();
-        let exc = err.0;
+        for k in (0..chain.len()).rev() {
+            out.push_str(&self.format_one_exception(chain[k]));
+            if k > 0 {
+                out.push_str(links[k - 1]);
+            }
+        }
+        self.truncate_roots(mark);
+        out
+    }
+
+    /// One exception's traceback and its `Type: message` line.
+    fn format_one_exception(&mut self, exc: Value) -> String {
+        let mut out = String::new();
         if let Some(ObjectData::Exception(e)) = exc.data() {
             let entries = e.traceback.lock().clone();
             if !entries.is_empty() {
@@ -1616,6 +1698,19 @@ impl<'a> Interp<'a> {
             }
             Opcode::PopTop => {
                 pop!();
+            }
+            Opcode::PrintExpr => {
+                // Stays on the stack (rooted) while its repr runs.
+                let v = peek!(1);
+                if !v.is_none() {
+                    let text = self.repr(v)?;
+                    self.rt.write_stdout(&format!("{text}\n"));
+                    if let ObjectData::Module(b) = &self.rt.builtins.data {
+                        let key = self.new_str("_");
+                        self.dict_set(b.dict(), key, v)?;
+                    }
+                }
+                drop_n!(1);
             }
             Opcode::Copy => {
                 let values = &mut self.st().values;

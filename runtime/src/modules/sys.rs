@@ -163,7 +163,9 @@ fn stream_isatty(_: &mut Interp<'_>, _: Args<'_>, _: Kwargs<'_>) -> PyResult<Val
     Ok(Value::FALSE)
 }
 
-fn exit(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
+/// `sys.exit([code])`, also the builtins `exit` and `quit` (CPython's `site`
+/// adds those as callables that raise `SystemExit` the same way).
+pub(crate) fn exit(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let code = args.first().copied().unwrap_or(Value::NONE);
     let exc_args = if args.is_empty() {
         i.new_tuple(Vec::new())

@@ -1,0 +1,12 @@
+def cleanup(items):
+    items.pop()
+
+
+def process(table, items):
+    try:
+        table.pop("missing")
+    except KeyError:
+        cleanup(items)
+
+
+process({}, [])
