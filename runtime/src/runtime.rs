@@ -50,7 +50,7 @@ builtin_types! {
     // Language hook (crate::object::set, crate::interp::lang): sets and descriptors.
     set = "set", frozenset = "frozenset", property = "property", staticmethod = "staticmethod",
     classmethod = "classmethod", not_implemented_type = "NotImplementedType",
-    ellipsis_type = "ellipsis",
+    ellipsis_type = "ellipsis", super_ = "super",
     base_exception = "BaseException", exception = "Exception", type_error = "TypeError",
     value_error = "ValueError", name_error = "NameError", unbound_local_error = "UnboundLocalError",
     arithmetic_error = "ArithmeticError", zero_division_error = "ZeroDivisionError",
@@ -191,6 +191,7 @@ impl Runtime {
             classmethod: b("classmethod"),
             not_implemented_type: b("NotImplementedType"),
             ellipsis_type: b("ellipsis"),
+            super_: b("super"),
             base_exception,
             exception,
             type_error: exc("TypeError", exception),

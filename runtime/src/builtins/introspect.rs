@@ -12,7 +12,14 @@ pub(super) fn object_methods() -> NativeTable {
     vec![
         ("__new__", object_new as NativeFn),
         ("__format__", super::format::object_format),
+        ("__init_subclass__", object_init_subclass),
     ]
+}
+
+/// `object.__init_subclass__()`: the end of the `__init_subclass__`
+/// chain, which does nothing.
+fn object_init_subclass(_: &mut Interp<'_>, _: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
+    Ok(Value::NONE)
 }
 
 /// The methods of `type` (called on classes).

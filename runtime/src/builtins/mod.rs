@@ -81,6 +81,7 @@ pub fn type_methods(t: &Types) -> Vec<(Gc<PyObject>, NativeTable)> {
         (t.object, introspect::object_methods()),
         (t.type_, introspect::type_methods()),
         (t.range, list::range_methods()),
+        (t.slice, list::slice_methods()),
     ]
 }
 
@@ -755,6 +756,19 @@ pub fn construct(
             _ => unreachable!("arity checked"),
         };
         return Ok(i.new_range(r));
+    }
+    if class == t.super_ {
+        return i.construct_super(args);
+    }
+    if class == t.slice {
+        arity(i, "slice", args, 1, 3)?;
+        let parts = match *args {
+            [stop] => [Value::NONE, stop, Value::NONE],
+            [start, stop] => [start, stop, Value::NONE],
+            [start, stop, step] => [start, stop, step],
+            _ => unreachable!("arity checked"),
+        };
+        return Ok(Value::object(i.alloc(t.slice, ObjectData::Slice(parts))));
     }
     if class == t.object {
         arity(i, "object", args, 0, 0)?;

@@ -38,6 +38,7 @@ mod lang;
 mod lang2;
 mod ops;
 mod suggest;
+mod superobj;
 
 pub use lang2::lang_type_methods;
 
@@ -910,6 +911,7 @@ impl<'a> Interp<'a> {
         };
         let mut dict = Dict::new();
         for (k, v) in ns.lock().items() {
+            let v = self.implicit_classmethod(k, v);
             dict.insert_hashed(crate::object::dict::hash_value(k).unwrap_or(0), k, v);
         }
         // Every class has its own `__doc__` (None without a docstring), so
@@ -931,7 +933,10 @@ impl<'a> Interp<'a> {
                 module,
             }),
         );
-        Ok(Value::object(class))
+        let mark = self.push_root(Value::object(class));
+        let hooked = self.init_subclass(class);
+        self.truncate_roots(mark);
+        hooked.map(|()| Value::object(class))
     }
 
     fn globals_name(&mut self) -> Option<Box<str>> {

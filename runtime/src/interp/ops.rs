@@ -314,6 +314,10 @@ impl Interp<'_> {
                         None => self.attribute_error(obj, name),
                     };
                 }
+                ObjectData::Super {
+                    this_class,
+                    receiver,
+                } => return self.super_lookup(Value::object(*this_class), *receiver, name),
                 ObjectData::Class(c) => {
                     if let Some(v) = self.lookup_value(o, name) {
                         return Ok(self.unwrap_on_class(obj, v));
@@ -734,6 +738,19 @@ impl Interp<'_> {
                         _ => args_repr[1..args_repr.len() - 1].to_string(),
                     };
                     format!("{name}({inner})")
+                }
+                ObjectData::Super {
+                    this_class,
+                    receiver,
+                } => {
+                    let name = this_class
+                        .as_class()
+                        .map(|c| c.name.to_string())
+                        .unwrap_or_default();
+                    format!(
+                        "<super: <class '{name}'>, <{} object>>",
+                        self.type_name(*receiver)
+                    )
                 }
                 ObjectData::Descriptor(_) => {
                     format!(

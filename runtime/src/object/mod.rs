@@ -160,6 +160,14 @@ pub enum ObjectData {
     Set(Mutex<SetTable>),
     /// A `property`, `staticmethod` or `classmethod` object.
     Descriptor(Descriptor),
+    /// A `super(this_class, receiver)` object: attribute lookups on it
+    /// search the receiver's MRO after `this_class`.
+    Super {
+        /// The class whose successors in the MRO are searched.
+        this_class: Gc<PyObject>,
+        /// The instance (or class) the found methods bind to.
+        receiver: Value,
+    },
 }
 
 /// The descriptors attribute lookup knows natively.
@@ -226,6 +234,13 @@ unsafe impl Trace for ObjectData {
             ObjectData::Generator(g) => g.lock().trace(tracer),
             ObjectData::Set(t) => t.lock().trace(tracer),
             ObjectData::Descriptor(d) => d.trace(tracer),
+            ObjectData::Super {
+                this_class,
+                receiver,
+            } => {
+                tracer.mark(*this_class);
+                receiver.trace(tracer);
+            }
         }
     }
 }
