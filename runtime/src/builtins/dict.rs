@@ -34,6 +34,15 @@ pub(super) fn dict_methods() -> NativeTable {
 
 /// The methods of the three view classes (`kind` 0 keys, 1 values,
 /// 2 items).
+/// The methods of `mappingproxy` (a read-only view of a class dict):
+/// dict's reading methods.
+pub(super) fn mappingproxy_methods() -> NativeTable {
+    dict_methods()
+        .into_iter()
+        .filter(|(name, _)| matches!(*name, "keys" | "values" | "items" | "get" | "copy"))
+        .collect()
+}
+
 pub(super) fn view_methods(kind: u8) -> NativeTable {
     let mut m: NativeTable = vec![
         ("__iter__", view_iter as NativeFn),

@@ -73,6 +73,7 @@ pub fn type_methods(t: &Types) -> Vec<(Gc<PyObject>, NativeTable)> {
         (t.list, list::list_methods()),
         (t.tuple, list::tuple_methods()),
         (t.dict, dict::dict_methods()),
+        (t.mappingproxy, dict::mappingproxy_methods()),
         (t.dict_keys, dict::view_methods(0)),
         (t.dict_values, dict::view_methods(1)),
         (t.dict_items, dict::view_methods(2)),
@@ -157,10 +158,7 @@ fn with_list<R>(v: Value, f: impl FnOnce(&mut Vec<Value>) -> R) -> Option<R> {
 }
 
 fn with_dict<R>(v: Value, f: impl FnOnce(&mut Dict) -> R) -> Option<R> {
-    match &v.as_object()?.data {
-        ObjectData::Dict(d) => Some(f(&mut d.lock())),
-        _ => None,
-    }
+    Some(f(&mut v.as_object()?.dict_table()?.lock()))
 }
 
 // ---------------------------------------------------------------- functions

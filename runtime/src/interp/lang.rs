@@ -474,8 +474,8 @@ impl Interp<'_> {
         self.str_of(v)
     }
 
-    /// `del obj.name`.
-    pub(crate) fn del_attr(&mut self, obj: Value, name: Value) -> PyResult<()> {
+    /// `del obj.name` without a user `__delattr__` (`object.__delattr__`).
+    pub(crate) fn generic_del_attr(&mut self, obj: Value, name: Value) -> PyResult<()> {
         if matches!(obj.data(), Some(ObjectData::Instance(_)))
             && self.property_set(obj, name, None)?
         {
@@ -493,12 +493,6 @@ impl Interp<'_> {
         };
         if removed.is_some() {
             return Ok(());
-        }
-        if let Some(ObjectData::Instance(_)) = obj.data() {
-            if let Some(f) = self.lookup(self.class_of(obj), "__delattr__") {
-                self.call_value(f, &[obj, name], &[])?;
-                return Ok(());
-            }
         }
         let n = self.str_of(name).unwrap_or_default();
         let msg = format!("'{}' object has no attribute '{n}'", self.type_name(obj));
@@ -527,7 +521,14 @@ impl Interp<'_> {
                     "list assignment index out of range",
                 ))
             }
-            Some(ObjectData::Dict(d)) => {
+            Some(ObjectData::Dict(_) | ObjectData::AttrDict(_)) => {
+                let Some(d) = container.as_ref().and_then(|o| o.dict_table_mut()) else {
+                    let msg = format!(
+                        "'{}' object does not support item deletion",
+                        self.type_name(container)
+                    );
+                    return self.type_error(&msg);
+                };
                 let h = self.hash(key)?;
                 let _ = h;
                 let removed = d.lock().remove(key).ok().flatten();

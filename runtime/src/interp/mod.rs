@@ -34,12 +34,14 @@
 //! call; natives that call back into Python keep any other value they need
 //! on the value stack ([`Interp::push_root`]).
 
+mod attr_hooks;
 mod lang;
 mod lang2;
 mod ops;
 mod suggest;
 mod superobj;
 
+pub(crate) use attr_hooks::object_attribute_methods;
 pub use lang2::lang_type_methods;
 
 use std::cell::UnsafeCell;
@@ -1866,10 +1868,13 @@ impl<'a> Interp<'a> {
                     Some(ObjectData::Tuple(t)) => t.to_vec(),
                     _ => self.collect_iterable(args)?,
                 };
-                let keywords: Vec<(Value, Value)> = match kwargs.as_ref().and_then(|k| k.data()) {
-                    Some(ObjectData::Dict(d)) => d.lock().items().collect(),
-                    _ => Vec::new(),
-                };
+                let keywords: Vec<(Value, Value)> = kwargs
+                    .and_then(|k| {
+                        k.as_object()?
+                            .dict_table()
+                            .map(|d| d.lock().items().collect())
+                    })
+                    .unwrap_or_default();
                 // Rewrite the stack as an ordinary call (the dict and list
                 // stay referenced from the copies until then; no safepoint
                 // in between).
