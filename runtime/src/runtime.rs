@@ -78,6 +78,10 @@ pub(crate) struct HookNames {
     pub setattr: Value,
     /// `__delattr__`.
     pub delattr: Value,
+    /// `__hash__` (dict and set keys).
+    pub hash: Value,
+    /// `__eq__` (dict and set keys).
+    pub eq: Value,
 }
 
 /// The default recursion limit (CPython's).
@@ -325,6 +329,8 @@ impl Runtime {
             getattribute: str_value("__getattribute__"),
             setattr: str_value("__setattr__"),
             delattr: str_value("__delattr__"),
+            hash: str_value("__hash__"),
+            eq: str_value("__eq__"),
         };
         let modules = Arc::new(Mutex::new(HashMap::new()));
         modules.lock().insert("builtins".to_string(), builtins);
@@ -342,6 +348,8 @@ impl Runtime {
                 hook_names.getattribute,
                 hook_names.setattr,
                 hook_names.delattr,
+                hook_names.hash,
+                hook_names.eq,
             ] {
                 name.trace(tracer);
             }

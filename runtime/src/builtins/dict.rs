@@ -290,7 +290,10 @@ fn dict_self(
 fn dict_get(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let d = dict_self(i, args, "get", 1, 2)?;
     let h = i.hash(args[1])?;
-    let found = with_dict(d, |d| d.get_hashed(h, args[1])).flatten();
+    let key = i.table_key(args[1], || {
+        with_dict(d, |d| d.keys_with_hash(h)).unwrap_or_default()
+    })?;
+    let found = with_dict(d, |d| d.get_hashed(h, key)).flatten();
     Ok(found.unwrap_or(args.get(2).copied().unwrap_or(Value::NONE)))
 }
 
@@ -355,10 +358,11 @@ fn dict_fromkeys(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<
 
 fn dict_pop(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let d = dict_self(i, args, "pop", 1, 2)?;
-    i.hash(args[1])?;
-    let removed = with_dict(d, |d| d.remove(args[1]))
-        .and_then(Result::ok)
-        .flatten();
+    let h = i.hash(args[1])?;
+    let key = i.table_key(args[1], || {
+        with_dict(d, |d| d.keys_with_hash(h)).unwrap_or_default()
+    })?;
+    let removed = with_dict(d, |d| d.remove_hashed(h, key)).flatten();
     match (removed, args.get(2)) {
         (Some(v), _) => Ok(v),
         (None, Some(default)) => Ok(*default),

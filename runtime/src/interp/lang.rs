@@ -530,8 +530,8 @@ impl Interp<'_> {
                     return self.type_error(&msg);
                 };
                 let h = self.hash(key)?;
-                let _ = h;
-                let removed = d.lock().remove(key).ok().flatten();
+                let key = self.table_key(key, || d.lock().keys_with_hash(h))?;
+                let removed = d.lock().remove_hashed(h, key);
                 if removed.is_none() {
                     let args = self.new_tuple(vec![key]);
                     return Err(PyErr(

@@ -40,6 +40,7 @@ mod lang2;
 mod ops;
 mod suggest;
 mod superobj;
+mod user_keys;
 
 pub(crate) use attr_hooks::object_attribute_methods;
 pub use lang2::lang_type_methods;
@@ -916,6 +917,7 @@ impl<'a> Interp<'a> {
             let v = self.implicit_classmethod(k, v);
             dict.insert_hashed(crate::object::dict::hash_value(k).unwrap_or(0), k, v);
         }
+        self.implicit_hash_none(&mut dict);
         // Every class has its own `__doc__` (None without a docstring), so
         // a base's docstring is not inherited.
         let doc = self.new_str("__doc__");
@@ -1492,7 +1494,8 @@ impl<'a> Interp<'a> {
                 let mut dict = Dict::new();
                 for pair in items.chunks(2) {
                     let h = self.hash(pair[0])?;
-                    dict.insert_hashed(h, pair[0], pair[1]);
+                    let key = self.table_key(pair[0], || dict.keys_with_hash(h))?;
+                    dict.insert_hashed(h, key, pair[1]);
                 }
                 let v = Value::object(self.alloc(
                     self.rt.types.dict,
@@ -1796,6 +1799,7 @@ impl<'a> Interp<'a> {
                 let mut table = crate::object::SetTable::new(false);
                 for item in items {
                     let h = self.hash(item)?;
+                    let item = self.table_key(item, || table.keys_with_hash(h))?;
                     table.add_hashed(h, item);
                 }
                 let v = self.new_set(table);
@@ -1807,6 +1811,10 @@ impl<'a> Interp<'a> {
                 let set = peek!(1 + arg as usize);
                 if op == Opcode::SetAdd {
                     let h = self.hash(item)?;
+                    let item = self.table_key(item, || {
+                        crate::object::set::with_table(set, |t| t.keys_with_hash(h))
+                            .unwrap_or_default()
+                    })?;
                     crate::object::set::with_table(set, |t| t.add_hashed(h, item));
                 } else {
                     // Collected items stay referenced by `item` (rooted) or

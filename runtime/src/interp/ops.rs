@@ -178,6 +178,9 @@ impl Interp<'_> {
 
     /// `hash(v)`.
     pub fn hash(&mut self, v: Value) -> PyResult<i64> {
+        if let Some(h) = self.user_hash(v)? {
+            return Ok(h);
+        }
         hash_value(v).map_err(|u| self.unhashable(u))
     }
 
@@ -228,6 +231,7 @@ impl Interp<'_> {
             return Ok(None);
         };
         let h = self.hash(key)?;
+        let key = self.table_key(key, || d.lock().keys_with_hash(h))?;
         Ok(d.lock().get_hashed(h, key))
     }
 
@@ -235,6 +239,7 @@ impl Interp<'_> {
     pub fn dict_set(&mut self, dict: Gc<PyObject>, key: Value, value: Value) -> PyResult<()> {
         let h = self.hash(key)?;
         if let ObjectData::Dict(d) = &dict.data {
+            let key = self.table_key(key, || d.lock().keys_with_hash(h))?;
             d.lock().insert_hashed(h, key, value);
         }
         Ok(())
@@ -1529,6 +1534,7 @@ impl Interp<'_> {
                 ObjectData::Dict(_) | ObjectData::AttrDict(_) => {
                     let d = o.dict_table().expect("a dict");
                     let h = self.hash(item)?;
+                    let item = self.table_key(item, || d.lock().keys_with_hash(h))?;
                     return Ok(d.lock().get_hashed(h, item).is_some());
                 }
                 ObjectData::Set(_) => return self.set_contains(container, item),
@@ -1682,6 +1688,7 @@ impl Interp<'_> {
                 ObjectData::Dict(_) | ObjectData::AttrDict(_) => {
                     let d = o.dict_table().expect("a dict");
                     let h = self.hash(key)?;
+                    let key = self.table_key(key, || d.lock().keys_with_hash(h))?;
                     let found = d.lock().get_hashed(h, key);
                     return match found {
                         Some(v) => Ok(v),
@@ -1745,6 +1752,7 @@ impl Interp<'_> {
                         return self.type_error(&msg);
                     };
                     let h = self.hash(key)?;
+                    let key = self.table_key(key, || d.lock().keys_with_hash(h))?;
                     d.lock().insert_hashed(h, key, value);
                     return Ok(());
                 }
