@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use stillpoint_gc::{Gc, Heap, HeapConfig};
+use stillpoint_gc::{Gc, Heap, HeapConfig, Trace};
 use stillpoint_sync::{EventKind, Watchable, World};
 
 use crate::compile;
@@ -51,7 +51,7 @@ builtin_types! {
     // Language hook (crate::object::set, crate::interp::lang): sets and descriptors.
     set = "set", frozenset = "frozenset", property = "property", staticmethod = "staticmethod",
     classmethod = "classmethod", not_implemented_type = "NotImplementedType",
-    ellipsis_type = "ellipsis",
+    ellipsis_type = "ellipsis", super_ = "super", mappingproxy = "mappingproxy",
     base_exception = "BaseException", exception = "Exception", type_error = "TypeError",
     value_error = "ValueError", name_error = "NameError", unbound_local_error = "UnboundLocalError",
     arithmetic_error = "ArithmeticError", zero_division_error = "ZeroDivisionError",
@@ -66,6 +66,23 @@ builtin_types! {
     // Builtins hook: lazy iterators and dict views (crate::builtins).
     zip = "zip", map = "map", filter = "filter", enumerate = "enumerate", reversed = "reversed",
     dict_keys = "dict_keys", dict_values = "dict_values", dict_items = "dict_items",
+}
+
+/// The names of the attribute hooks every instance attribute access
+/// looks for, as strs made once (a lookup by a str value uses the class
+/// dicts' hash index).
+#[derive(Clone, Copy)]
+pub(crate) struct HookNames {
+    /// `__getattribute__`.
+    pub getattribute: Value,
+    /// `__setattr__`.
+    pub setattr: Value,
+    /// `__delattr__`.
+    pub delattr: Value,
+    /// `__hash__` (dict and set keys).
+    pub hash: Value,
+    /// `__eq__` (dict and set keys).
+    pub eq: Value,
 }
 
 /// The default recursion limit (CPython's).
@@ -89,6 +106,7 @@ pub struct Runtime {
     world: World,
     heap: Heap,
     pub(crate) types: Types,
+    pub(crate) hook_names: HookNames,
     pub(crate) builtins: Gc<PyObject>,
     /// Module objects by name (rooted).
     modules: Arc<Mutex<HashMap<String, Gc<PyObject>>>>,
@@ -228,6 +246,8 @@ impl Runtime {
             classmethod: b("classmethod"),
             not_implemented_type: b("NotImplementedType"),
             ellipsis_type: b("ellipsis"),
+            super_: b("super"),
+            mappingproxy: b("mappingproxy"),
             base_exception,
             exception,
             type_error: exc("TypeError", exception),
@@ -321,6 +341,7 @@ impl Runtime {
                         | "dict_items"
                         | "NotImplementedType"
                         | "ellipsis"
+                        | "mappingproxy"
                 ) {
                     d.insert(str_value(&name), Value::object(class))
                         .expect("str keys hash");
@@ -344,6 +365,13 @@ impl Runtime {
             Some(types.module),
             ObjectData::Module(Module::new("builtins", builtins_dict, None)),
         );
+        let hook_names = HookNames {
+            getattribute: str_value("__getattribute__"),
+            setattr: str_value("__setattr__"),
+            delattr: str_value("__delattr__"),
+            hash: str_value("__hash__"),
+            eq: str_value("__eq__"),
+        };
         let modules = Arc::new(Mutex::new(HashMap::new()));
         modules.lock().insert("builtins".to_string(), builtins);
         let roots = types.all();
@@ -355,6 +383,15 @@ impl Runtime {
             threads_for_roots.trace(tracer);
             for class in &roots {
                 tracer.mark(*class);
+            }
+            for name in [
+                hook_names.getattribute,
+                hook_names.setattr,
+                hook_names.delattr,
+                hook_names.hash,
+                hook_names.eq,
+            ] {
+                name.trace(tracer);
             }
             // The modules lock is never held across a safepoint.
             for module in modules_for_roots.lock().values() {
@@ -368,6 +405,7 @@ impl Runtime {
             world,
             heap,
             types,
+            hook_names,
             builtins,
             modules,
             sources: Mutex::new(HashMap::new()),

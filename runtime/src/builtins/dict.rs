@@ -34,6 +34,15 @@ pub(super) fn dict_methods() -> NativeTable {
 
 /// The methods of the three view classes (`kind` 0 keys, 1 values,
 /// 2 items).
+/// The methods of `mappingproxy` (a read-only view of a class dict):
+/// dict's reading methods.
+pub(super) fn mappingproxy_methods() -> NativeTable {
+    dict_methods()
+        .into_iter()
+        .filter(|(name, _)| matches!(*name, "keys" | "values" | "items" | "get" | "copy"))
+        .collect()
+}
+
 pub(super) fn view_methods(kind: u8) -> NativeTable {
     let mut m: NativeTable = vec![
         ("__iter__", view_iter as NativeFn),
@@ -281,7 +290,10 @@ fn dict_self(
 fn dict_get(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let d = dict_self(i, args, "get", 1, 2)?;
     let h = i.hash(args[1])?;
-    let found = with_dict(d, |d| d.get_hashed(h, args[1])).flatten();
+    let key = i.table_key(args[1], || {
+        with_dict(d, |d| d.keys_with_hash(h)).unwrap_or_default()
+    })?;
+    let found = with_dict(d, |d| d.get_hashed(h, key)).flatten();
     Ok(found.unwrap_or(args.get(2).copied().unwrap_or(Value::NONE)))
 }
 
@@ -346,10 +358,11 @@ fn dict_fromkeys(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<
 
 fn dict_pop(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let d = dict_self(i, args, "pop", 1, 2)?;
-    i.hash(args[1])?;
-    let removed = with_dict(d, |d| d.remove(args[1]))
-        .and_then(Result::ok)
-        .flatten();
+    let h = i.hash(args[1])?;
+    let key = i.table_key(args[1], || {
+        with_dict(d, |d| d.keys_with_hash(h)).unwrap_or_default()
+    })?;
+    let removed = with_dict(d, |d| d.remove_hashed(h, key)).flatten();
     match (removed, args.get(2)) {
         (Some(v), _) => Ok(v),
         (None, Some(default)) => Ok(*default),

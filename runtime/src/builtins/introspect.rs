@@ -12,7 +12,17 @@ pub(super) fn object_methods() -> NativeTable {
     vec![
         ("__new__", object_new as NativeFn),
         ("__format__", super::format::object_format),
+        ("__init_subclass__", object_init_subclass),
     ]
+    .into_iter()
+    .chain(crate::interp::object_attribute_methods())
+    .collect()
+}
+
+/// `object.__init_subclass__()`: the end of the `__init_subclass__`
+/// chain, which does nothing.
+fn object_init_subclass(_: &mut Interp<'_>, _: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
+    Ok(Value::NONE)
 }
 
 /// The methods of `type` (called on classes).
@@ -84,17 +94,6 @@ pub(super) fn vars(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> Py
     match i.get_attr(obj, key) {
         Ok(d) => Ok(d),
         Err(e) if i.isinstance(e.0, i.rt.types.attribute_error) => {
-            // Instances keep their attributes in an internal table: a
-            // snapshot of it (not live) where `__dict__` is unavailable.
-            if let Some(ObjectData::Instance(attrs)) = obj.data() {
-                let copy: Vec<(Value, Value)> = attrs.lock().items().collect();
-                let mut d = Dict::new();
-                for (k, v) in copy {
-                    let h = i.hash(k)?;
-                    d.insert_hashed(h, k, v);
-                }
-                return Ok(i.new_dict(d));
-            }
             i.type_error("vars() argument must have __dict__ attribute")
         }
         Err(e) => Err(e),

@@ -284,9 +284,9 @@ fn step_once(i: &mut Interp<'_>, it: Value, step: Step) -> PyResult<Option<Value
             Ok((!i.eq(v, sentinel)?).then_some(v))
         }
         Step::DictView(dict, index, items) => {
-            let entry = match dict.data() {
-                Some(ObjectData::Dict(d)) => d.lock().entry_from(index),
-                _ => None,
+            let entry = match dict.as_ref().and_then(|o| o.dict_table()) {
+                Some(d) => d.lock().entry_from(index),
+                None => None,
             };
             let Some((next, k, v)) = entry else {
                 return Ok(None);
@@ -498,7 +498,8 @@ pub(super) fn construct_reversed(
                 .collect();
             return iter_over(i, items);
         }
-        Some(ObjectData::Dict(d)) => {
+        Some(ObjectData::Dict(_) | ObjectData::AttrDict(_)) => {
+            let d = seq.as_ref().and_then(|o| o.dict_table()).expect("a dict");
             let mut keys: Vec<Value> = d.lock().items().map(|(k, _)| k).collect();
             keys.reverse();
             return iter_over(i, keys);

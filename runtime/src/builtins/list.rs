@@ -65,6 +65,34 @@ fn range_count(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Va
     Ok(i.new_int(range_position(args[0], args[1]).is_some() as i64))
 }
 
+/// The methods of `slice`.
+pub(super) fn slice_methods() -> NativeTable {
+    vec![("indices", slice_indices as NativeFn)]
+}
+
+/// `slice.indices(length)`: the normalized `(start, stop, step)`.
+fn slice_indices(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
+    arity(i, "indices", args, 2, 2)?;
+    let Some(ObjectData::Slice(parts)) = args[0].data() else {
+        return i.type_error("descriptor 'indices' requires a 'slice' object");
+    };
+    let parts = *parts;
+    let length = match i.as_i64(args[1]).filter(|_| !args[1].is_float()) {
+        Some(n) if n >= 0 => n as usize,
+        Some(_) => return i.value_error("length should not be negative"),
+        None => {
+            let msg = format!(
+                "'{}' object cannot be interpreted as an integer",
+                i.type_name(args[1])
+            );
+            return i.type_error(&msg);
+        }
+    };
+    let s = i.slice_indices(parts, length)?;
+    let items = vec![i.new_int(s.start), i.new_int(s.stop), i.new_int(s.step)];
+    Ok(i.new_tuple(items))
+}
+
 /// The methods of `tuple`.
 pub(super) fn tuple_methods() -> NativeTable {
     vec![("index", seq_index as NativeFn), ("count", seq_count)]

@@ -75,6 +75,7 @@ pub fn type_methods(t: &Types) -> Vec<(Gc<PyObject>, NativeTable)> {
         (t.list, list::list_methods()),
         (t.tuple, list::tuple_methods()),
         (t.dict, dict::dict_methods()),
+        (t.mappingproxy, dict::mappingproxy_methods()),
         (t.dict_keys, dict::view_methods(0)),
         (t.dict_values, dict::view_methods(1)),
         (t.dict_items, dict::view_methods(2)),
@@ -83,6 +84,7 @@ pub fn type_methods(t: &Types) -> Vec<(Gc<PyObject>, NativeTable)> {
         (t.object, introspect::object_methods()),
         (t.type_, introspect::type_methods()),
         (t.range, list::range_methods()),
+        (t.slice, list::slice_methods()),
     ]
 }
 
@@ -158,10 +160,7 @@ fn with_list<R>(v: Value, f: impl FnOnce(&mut Vec<Value>) -> R) -> Option<R> {
 }
 
 fn with_dict<R>(v: Value, f: impl FnOnce(&mut Dict) -> R) -> Option<R> {
-    match &v.as_object()?.data {
-        ObjectData::Dict(d) => Some(f(&mut d.lock())),
-        _ => None,
-    }
+    Some(f(&mut v.as_object()?.dict_table()?.lock()))
 }
 
 // ---------------------------------------------------------------- functions
@@ -757,6 +756,19 @@ pub fn construct(
             _ => unreachable!("arity checked"),
         };
         return Ok(i.new_range(r));
+    }
+    if class == t.super_ {
+        return i.construct_super(args);
+    }
+    if class == t.slice {
+        arity(i, "slice", args, 1, 3)?;
+        let parts = match *args {
+            [stop] => [Value::NONE, stop, Value::NONE],
+            [start, stop] => [start, stop, Value::NONE],
+            [start, stop, step] => [start, stop, step],
+            _ => unreachable!("arity checked"),
+        };
+        return Ok(Value::object(i.alloc(t.slice, ObjectData::Slice(parts))));
     }
     if class == t.object {
         arity(i, "object", args, 0, 0)?;

@@ -812,7 +812,7 @@ impl<'s> Compiler<'s> {
             }
             Expr::Subscript(sub) => {
                 self.expr(u, &sub.value)?;
-                self.subscript_key(u, &sub.slice)?;
+                self.expr(u, &sub.slice)?;
                 u.emit(Opcode::Copy, 2);
                 u.emit(Opcode::Copy, 2);
                 u.emit(Opcode::BinarySubscr, 0);
@@ -1626,7 +1626,7 @@ impl<'s> Compiler<'s> {
             }
             Expr::Subscript(s) => {
                 self.expr(u, &s.value)?;
-                self.subscript_key(u, &s.slice)?;
+                self.expr(u, &s.slice)?;
                 u.emit(Opcode::DeleteSubscr, 0);
             }
             Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
@@ -1649,7 +1649,7 @@ impl<'s> Compiler<'s> {
             }
             Expr::Subscript(s) => {
                 self.expr(u, &s.value)?;
-                self.subscript_key(u, &s.slice)?;
+                self.expr(u, &s.slice)?;
                 u.emit(Opcode::StoreSubscr, 0);
             }
             Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
@@ -1818,7 +1818,7 @@ impl<'s> Compiler<'s> {
             }
             Expr::Subscript(s) => {
                 self.expr(u, &s.value)?;
-                self.subscript_key(u, &s.slice)?;
+                self.expr(u, &s.slice)?;
                 u.emit(Opcode::BinarySubscr, 0);
             }
             Expr::List(l) if l.elts.iter().any(|e| e.is_starred_expr()) => {
@@ -1946,7 +1946,7 @@ impl<'s> Compiler<'s> {
                 u.emit(Opcode::LoadConst, k);
             }
             Expr::Starred(x) => return self.unsupported("starred expressions", x.range),
-            Expr::Slice(x) => return self.err("invalid syntax", x.range),
+            Expr::Slice(x) => self.slice_expr(u, x)?,
             Expr::IpyEscapeCommand(x) => return self.err("invalid syntax", x.range),
         }
         Ok(())
@@ -1983,29 +1983,26 @@ impl<'s> Compiler<'s> {
         Ok(())
     }
 
-    fn subscript_key<'a>(&mut self, u: &mut Unit<'a>, key: &'a Expr) -> CResult<()> {
-        match key {
-            Expr::Slice(sl) => {
-                for part in [&sl.lower, &sl.upper] {
-                    match part {
-                        Some(e) => self.expr(u, e)?,
-                        None => {
-                            let none = u.add_const(Const::None);
-                            u.emit(Opcode::LoadConst, none);
-                        }
-                    }
+    /// `lower:upper:step` (only valid in a subscript; the parser makes
+    /// sure of that): a slice object.
+    fn slice_expr<'a>(&mut self, u: &mut Unit<'a>, sl: &'a ast::ExprSlice) -> CResult<()> {
+        for part in [&sl.lower, &sl.upper] {
+            match part {
+                Some(e) => self.expr(u, e)?,
+                None => {
+                    let none = u.add_const(Const::None);
+                    u.emit(Opcode::LoadConst, none);
                 }
-                match &sl.step {
-                    Some(step) => {
-                        self.expr(u, step)?;
-                        u.emit(Opcode::BuildSlice, 3);
-                    }
-                    None => u.emit(Opcode::BuildSlice, 2),
-                }
-                Ok(())
             }
-            _ => self.expr(u, key),
         }
+        match &sl.step {
+            Some(step) => {
+                self.expr(u, step)?;
+                u.emit(Opcode::BuildSlice, 3);
+            }
+            None => u.emit(Opcode::BuildSlice, 2),
+        }
+        Ok(())
     }
 
     /// A list built from elements some of which are starred (`[*xs, y]`).
@@ -2079,6 +2076,11 @@ impl<'s> Compiler<'s> {
             u.loc = saved;
         } else {
             self.expr(u, &call.func)?;
+            // `super()` used as a value: `super(__class__, self)`.
+            if self.implicit_super_operands(u, call) {
+                u.emit(Opcode::Call, 2);
+                return Ok(());
+            }
         }
         let args = &call.arguments;
         self.elements(u, &args.args)?;
@@ -2121,6 +2123,13 @@ impl<'s> Compiler<'s> {
     /// attribute up with `LoadSuperMethod`/`LoadSuperAttr`.
     fn zero_arg_super(&self, u: &mut Unit<'_>, e: &Expr) -> bool {
         let Expr::Call(c) = e else { return false };
+        self.implicit_super_operands(u, c)
+    }
+
+    /// For a call `super()` with no arguments inside a method (`super`
+    /// not a local), emits the implicit operands `__class__, first
+    /// argument` and returns true.
+    fn implicit_super_operands(&self, u: &mut Unit<'_>, c: &ast::ExprCall) -> bool {
         let Expr::Name(n) = &*c.func else {
             return false;
         };

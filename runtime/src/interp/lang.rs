@@ -99,6 +99,19 @@ impl Interp<'_> {
     /// Runs generator `gen` until it yields or returns, sending `sent` as
     /// the value of the suspended `yield` expression.
     pub(super) fn gen_resume(&mut self, gen: Value, sent: Value) -> PyResult<Resumed> {
+        self.gen_resume_with(gen, sent, None)
+    }
+
+    /// Resumes generator `gen` either with `sent` as the value of the
+    /// suspended `yield`, or, with `thrown`, by raising that exception at
+    /// the `yield` (`generator.throw`, `generator.close`): its handlers
+    /// and `finally` blocks run.
+    fn gen_resume_with(
+        &mut self,
+        gen: Value,
+        sent: Value,
+        thrown: Option<Value>,
+    ) -> PyResult<Resumed> {
         let Some(ObjectData::Generator(state)) = gen.data() else {
             let msg = format!("'{}' object is not a generator", self.type_name(gen));
             return self.type_error(&msg);
@@ -108,6 +121,12 @@ impl Interp<'_> {
             match st.status {
                 GenStatus::Running => Err("generator already executing"),
                 GenStatus::Finished => Ok(None),
+                GenStatus::Created if thrown.is_some() => {
+                    // Thrown into before it started: it never runs.
+                    st.status = GenStatus::Finished;
+                    st.stack.clear();
+                    Ok(None)
+                }
                 GenStatus::Created if !sent.is_none() => {
                     Err("can't send non-None value to a just-started generator")
                 }
@@ -125,7 +144,12 @@ impl Interp<'_> {
         };
         let (code, globals, pc, stack, was) = match taken {
             Ok(Some(t)) => t,
-            Ok(None) => return Ok(Resumed::Returned(Value::NONE)),
+            Ok(None) => {
+                return match thrown {
+                    Some(exc) => Err(PyErr(exc)),
+                    None => Ok(Resumed::Returned(Value::NONE)),
+                }
+            }
             Err(msg) if msg.starts_with("generator") => {
                 return Err(self.new_exception(self.rt.types.value_error, msg))
             }
@@ -161,6 +185,11 @@ impl Interp<'_> {
         }
         self.st().frames.last_mut().expect("just pushed").pc = pc;
         let entry = self.st().frames.len();
+        if let Some(exc) = thrown {
+            // Raised at the `yield` the frame is suspended at: a handler
+            // there runs, or the frame is popped and the generator ends.
+            self.unwind(PyErr(exc), entry, false)?;
+        }
         self.native_depth += 1;
         let result = self.run(entry);
         self.native_depth -= 1;
@@ -257,6 +286,7 @@ impl Interp<'_> {
                     "send" => gen_send,
                     "__next__" => gen_next,
                     "close" => gen_close,
+                    "throw" => gen_throw,
                     "__iter__" => gen_iter,
                     "__name__" | "__qualname__" => {
                         let n = state.lock().name.clone();
@@ -268,6 +298,7 @@ impl Interp<'_> {
                     "send" => "send",
                     "__next__" => "__next__",
                     "close" => "close",
+                    "throw" => "throw",
                     _ => "__iter__",
                 };
                 let f = self.alloc(
@@ -327,21 +358,13 @@ impl Interp<'_> {
         let Some(position) = position else {
             return self.type_error("super(type, obj): obj must be an instance or subtype of type");
         };
+        let hash = self.hash(name)?;
         for base in &mro[position + 1..] {
-            let found = base.as_class().and_then(|c| {
-                let key = self.new_str(&text);
-                let h = self.hash(key).ok()?;
-                c.dict.lock().get_hashed(h, key)
-            });
+            let found = base
+                .as_class()
+                .and_then(|c| c.dict.lock().get_hashed(hash, name));
             if let Some(v) = found {
-                let is_function = v.as_object().is_some_and(|f| {
-                    matches!(f.data, ObjectData::Function(_) | ObjectData::Builtin(_))
-                });
-                return Ok(if is_function {
-                    (v, receiver)
-                } else {
-                    (v, Value::NULL)
-                });
+                return self.bind_super_attribute(v, receiver, start, name);
             }
         }
         if text == "__init__" {
@@ -451,8 +474,8 @@ impl Interp<'_> {
         self.str_of(v)
     }
 
-    /// `del obj.name`.
-    pub(crate) fn del_attr(&mut self, obj: Value, name: Value) -> PyResult<()> {
+    /// `del obj.name` without a user `__delattr__` (`object.__delattr__`).
+    pub(crate) fn generic_del_attr(&mut self, obj: Value, name: Value) -> PyResult<()> {
         if matches!(obj.data(), Some(ObjectData::Instance(_)))
             && self.property_set(obj, name, None)?
         {
@@ -473,12 +496,6 @@ impl Interp<'_> {
         };
         if removed.is_some() {
             return Ok(());
-        }
-        if let Some(ObjectData::Instance(_)) = obj.data() {
-            if let Some(f) = self.lookup(self.class_of(obj), "__delattr__") {
-                self.call_value(f, &[obj, name], &[])?;
-                return Ok(());
-            }
         }
         let n = self.str_of(name).unwrap_or_default();
         let msg = format!("'{}' object has no attribute '{n}'", self.type_name(obj));
@@ -507,10 +524,17 @@ impl Interp<'_> {
                     "list assignment index out of range",
                 ))
             }
-            Some(ObjectData::Dict(d)) => {
+            Some(ObjectData::Dict(_) | ObjectData::AttrDict(_)) => {
+                let Some(d) = container.as_ref().and_then(|o| o.dict_table_mut()) else {
+                    let msg = format!(
+                        "'{}' object does not support item deletion",
+                        self.type_name(container)
+                    );
+                    return self.type_error(&msg);
+                };
                 let h = self.hash(key)?;
-                let _ = h;
-                let removed = d.lock().remove(key).ok().flatten();
+                let key = self.table_key(key, || d.lock().keys_with_hash(h))?;
+                let removed = d.lock().remove_hashed(h, key);
                 if removed.is_none() {
                     let args = self.new_tuple(vec![key]);
                     return Err(PyErr(
@@ -693,18 +717,40 @@ fn gen_next(interp: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> 
 
 fn gen_close(interp: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let gen = args.first().copied().unwrap_or(Value::NONE);
-    if let Some(ObjectData::Generator(state)) = gen.data() {
-        let mut st = state.lock();
-        if st.status == GenStatus::Running {
-            drop(st);
-            return Err(
-                interp.new_exception(interp.rt.types.value_error, "generator already executing")
-            );
+    let no_args = interp.new_tuple(Vec::new());
+    let exit = interp.new_exception_object(interp.rt.types.generator_exit, no_args);
+    let mark = interp.push_root(exit);
+    let result = interp.gen_resume_with(gen, Value::NONE, Some(exit));
+    interp.truncate_roots(mark);
+    match result {
+        Ok(Resumed::Returned(_)) => Ok(Value::NONE),
+        Ok(Resumed::Yielded(_)) => Err(interp.new_exception(
+            interp.rt.types.runtime_error,
+            "generator ignored GeneratorExit",
+        )),
+        Err(e)
+            if interp.isinstance(e.0, interp.rt.types.generator_exit)
+                || interp.isinstance(e.0, interp.rt.types.stop_iteration) =>
+        {
+            Ok(Value::NONE)
         }
-        st.status = GenStatus::Finished;
-        st.stack.clear();
+        Err(e) => Err(e),
     }
-    Ok(Value::NONE)
+}
+
+fn gen_throw(interp: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    let gen = args.first().copied().unwrap_or(Value::NONE);
+    let Some(&thrown) = args.get(1) else {
+        return interp.type_error("throw expected at least 1 argument, got 0");
+    };
+    let exc = interp.make_raisable(thrown)?;
+    let mark = interp.push_root(exc);
+    let result = interp.gen_resume_with(gen, Value::NONE, Some(exc));
+    interp.truncate_roots(mark);
+    match result? {
+        Resumed::Yielded(v) => Ok(v),
+        Resumed::Returned(v) => Err(interp.stop_iteration(v)),
+    }
 }
 
 fn base_init(interp: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {

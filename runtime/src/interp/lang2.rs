@@ -246,13 +246,7 @@ impl Interp<'_> {
                 }
                 _ => Value::NONE,
             },
-            "__dict__" => {
-                let mut d = crate::object::Dict::new();
-                for (k, v) in f.attrs.lock().items() {
-                    d.insert_hashed(crate::object::dict::hash_value(k).unwrap_or(0), k, v);
-                }
-                self.new_dict(d)
-            }
+            "__dict__" => self.attribute_dict_view(Value::object(*o))?,
             _ => return None,
         })
     }

@@ -34,6 +34,7 @@
 //! call; natives that call back into Python keep any other value they need
 //! on the value stack ([`Interp::push_root`]).
 
+mod attr_hooks;
 mod lang;
 mod lang2;
 mod ops;
@@ -43,6 +44,10 @@ mod trace;
 use trace::TraceEvent;
 
 pub(crate) use lang::c3_merge_with;
+mod superobj;
+mod user_keys;
+
+pub(crate) use attr_hooks::object_attribute_methods;
 pub use lang2::lang_type_methods;
 
 use std::cell::UnsafeCell;
@@ -1137,8 +1142,10 @@ impl<'a> Interp<'a> {
         };
         let mut dict = Dict::new();
         for (k, v) in ns.lock().items() {
+            let v = self.implicit_classmethod(k, v);
             dict.insert_hashed(crate::object::dict::hash_value(k).unwrap_or(0), k, v);
         }
+        self.implicit_hash_none(&mut dict);
         // Every class has its own `__doc__` (None without a docstring), so
         // a base's docstring is not inherited.
         let doc = self.new_str("__doc__");
@@ -1158,7 +1165,10 @@ impl<'a> Interp<'a> {
         for base in &base_classes {
             self.add_subclass(*base, class);
         }
-        Ok(Value::object(class))
+        let mark = self.push_root(Value::object(class));
+        let hooked = self.init_subclass(class);
+        self.truncate_roots(mark);
+        hooked.map(|()| Value::object(class))
     }
 
     fn globals_name(&mut self) -> Option<Box<str>> {
@@ -1838,7 +1848,8 @@ impl<'a> Interp<'a> {
                 let mut dict = Dict::new();
                 for pair in items.chunks(2) {
                     let h = self.hash(pair[0])?;
-                    dict.insert_hashed(h, pair[0], pair[1]);
+                    let key = self.table_key(pair[0], || dict.keys_with_hash(h))?;
+                    dict.insert_hashed(h, key, pair[1]);
                 }
                 let v = Value::object(self.alloc(
                     self.rt.types.dict,
@@ -2140,6 +2151,7 @@ impl<'a> Interp<'a> {
                 let mut table = crate::object::SetTable::new(false);
                 for item in items {
                     let h = self.hash(item)?;
+                    let item = self.table_key(item, || table.keys_with_hash(h))?;
                     table.add_hashed(h, item);
                 }
                 let v = self.new_set(table);
@@ -2151,6 +2163,10 @@ impl<'a> Interp<'a> {
                 let set = peek!(1 + arg as usize);
                 if op == Opcode::SetAdd {
                     let h = self.hash(item)?;
+                    let item = self.table_key(item, || {
+                        crate::object::set::with_table(set, |t| t.keys_with_hash(h))
+                            .unwrap_or_default()
+                    })?;
                     crate::object::set::with_table(set, |t| t.add_hashed(h, item));
                 } else {
                     // Collected items stay referenced by `item` (rooted) or
@@ -2212,10 +2228,13 @@ impl<'a> Interp<'a> {
                     Some(ObjectData::Tuple(t)) => t.to_vec(),
                     _ => self.collect_iterable(args)?,
                 };
-                let keywords: Vec<(Value, Value)> = match kwargs.as_ref().and_then(|k| k.data()) {
-                    Some(ObjectData::Dict(d)) => d.lock().items().collect(),
-                    _ => Vec::new(),
-                };
+                let keywords: Vec<(Value, Value)> = kwargs
+                    .and_then(|k| {
+                        k.as_object()?
+                            .dict_table()
+                            .map(|d| d.lock().items().collect())
+                    })
+                    .unwrap_or_default();
                 // Rewrite the stack as an ordinary call (the dict and list
                 // stay referenced from the copies until then; no safepoint
                 // in between).

@@ -178,6 +178,9 @@ impl Interp<'_> {
 
     /// `hash(v)`.
     pub fn hash(&mut self, v: Value) -> PyResult<i64> {
+        if let Some(h) = self.user_hash(v)? {
+            return Ok(h);
+        }
         hash_value(v).map_err(|u| self.unhashable(u))
     }
 
@@ -228,6 +231,7 @@ impl Interp<'_> {
             return Ok(None);
         };
         let h = self.hash(key)?;
+        let key = self.table_key(key, || d.lock().keys_with_hash(h))?;
         Ok(d.lock().get_hashed(h, key))
     }
 
@@ -235,6 +239,7 @@ impl Interp<'_> {
     pub fn dict_set(&mut self, dict: Gc<PyObject>, key: Value, value: Value) -> PyResult<()> {
         let h = self.hash(key)?;
         if let ObjectData::Dict(d) = &dict.data {
+            let key = self.table_key(key, || d.lock().keys_with_hash(h))?;
             d.lock().insert_hashed(h, key, value);
         }
         Ok(())
@@ -279,33 +284,43 @@ impl Interp<'_> {
 
     /// `obj.name`.
     pub fn get_attr(&mut self, obj: Value, name: Value) -> PyResult<Value> {
-        let (method, receiver) = self.load_method(obj, name)?;
+        let loaded = self.load_method(obj, name)?;
+        Ok(self.bind_loaded(loaded))
+    }
+
+    /// The attribute value of a `load_method` result: the method bound to
+    /// its receiver, if it has one.
+    pub(super) fn bind_loaded(&mut self, (method, receiver): (Value, Value)) -> Value {
         if receiver.is_null() {
-            return Ok(method);
+            return method;
         }
         // Bind the method.
         if let Some(ObjectData::Builtin(b)) = method.data() {
-            return Ok(Value::object(self.alloc(
+            return Value::object(self.alloc(
                 self.rt.types.builtin_function,
                 ObjectData::Builtin(crate::object::BuiltinFunction {
                     name: b.name,
                     func: b.func,
                     bound: Some(receiver),
                 }),
-            )));
+            ));
         }
-        Ok(Value::object(self.alloc(
+        Value::object(self.alloc(
             self.rt.types.method,
             ObjectData::BoundMethod {
                 func: method,
                 receiver,
             },
-        )))
+        ))
     }
 
-    /// `obj.name` for a call: `(function, obj)` for a method found on the
-    /// class (no bound method is allocated), `(attribute, NULL)` otherwise.
-    pub fn load_method(&mut self, obj: Value, name: Value) -> PyResult<(Value, Value)> {
+    /// `load_method` without a user `__getattribute__`
+    /// (`object.__getattribute__`).
+    pub(crate) fn generic_load_method(
+        &mut self,
+        obj: Value,
+        name: Value,
+    ) -> PyResult<(Value, Value)> {
         if let Some(o) = obj.as_object() {
             match &o.data {
                 ObjectData::Module(m) => {
@@ -314,6 +329,10 @@ impl Interp<'_> {
                         None => self.attribute_error(obj, name),
                     };
                 }
+                ObjectData::Super {
+                    this_class,
+                    receiver,
+                } => return self.super_lookup(Value::object(*this_class), *receiver, name),
                 ObjectData::Class(c) => {
                     if let Some(v) = self.lookup_value(o, name) {
                         return Ok(self.unwrap_on_class(obj, v));
@@ -322,6 +341,10 @@ impl Interp<'_> {
                     match text.as_str() {
                         "__name__" => return Ok((self.new_str(&c.name), Value::NULL)),
                         "__bases__" => return Ok((c.bases().as_value(), Value::NULL)),
+                        "__dict__" => {
+                            let view = self.attribute_dict_view(obj).expect("classes have one");
+                            return Ok((view, Value::NULL));
+                        }
                         "__mro__" => {
                             let mut mro = vec![obj];
                             mro.extend(c.mro_tail().iter().map(Value::object));
@@ -417,8 +440,14 @@ impl Interp<'_> {
         match class_attr {
             super::lang2::ClassAttr::Plain(v, receiver) => Ok((v, receiver)),
             _ => {
-                if self.str_of(name).as_deref() == Some("__class__") {
-                    return Ok((Value::object(class), Value::NULL));
+                match self.str_of(name).as_deref() {
+                    Some("__class__") => return Ok((Value::object(class), Value::NULL)),
+                    Some("__dict__") if !self.slots_forbid(class, name) => {
+                        if let Some(view) = self.attribute_dict_view(obj) {
+                            return Ok((view, Value::NULL));
+                        }
+                    }
+                    _ => {}
                 }
                 if let Some(v) = self.number_attribute(obj, name) {
                     return Ok((v, Value::NULL));
@@ -503,8 +532,14 @@ impl Interp<'_> {
         }
     }
 
-    /// `obj.name = value`.
-    pub fn set_attr(&mut self, obj: Value, name: Value, value: Value) -> PyResult<()> {
+    /// `obj.name = value` without a user `__setattr__`
+    /// (`object.__setattr__`).
+    pub(crate) fn generic_set_attr(
+        &mut self,
+        obj: Value,
+        name: Value,
+        value: Value,
+    ) -> PyResult<()> {
         if self.set_event_attr(obj, name, value)? {
             return Ok(());
         }
@@ -556,7 +591,9 @@ impl Interp<'_> {
                 ObjectData::Str(s) => !s.as_str().is_empty(),
                 ObjectData::Tuple(t) => !t.is_empty(),
                 ObjectData::List(l) => !l.lock().is_empty(),
-                ObjectData::Dict(d) => !d.lock().is_empty(),
+                ObjectData::Dict(_) | ObjectData::AttrDict(_) => {
+                    !o.dict_table().expect("a dict").lock().is_empty()
+                }
                 ObjectData::Set(t) => !t.lock().is_empty(),
                 ObjectData::Range(r) => !r.is_empty(),
                 ObjectData::Instance(_) | ObjectData::Exception(_) => {
@@ -649,8 +686,10 @@ impl Interp<'_> {
                         Ok(format!("[{}]", parts?.join(", ")))
                     })?
                 }
-                ObjectData::Dict(d) => {
+                ObjectData::Dict(_) | ObjectData::AttrDict(_) => {
+                    let d = o.dict_table().expect("a dict");
                     let items: Vec<(Value, Value)> = d.lock().items().collect();
+                    let proxy = o.dict_table_mut().is_none();
                     self.repr_guarded(o, "{...}", |i| {
                         let flat: Vec<Value> = items.iter().flat_map(|(k, v)| [*k, *v]).collect();
                         let mark = i.root_all(&flat);
@@ -659,7 +698,12 @@ impl Interp<'_> {
                             .map(|(k, val)| Ok(format!("{}: {}", i.repr(*k)?, i.repr(*val)?)))
                             .collect();
                         i.truncate_roots(mark);
-                        Ok(format!("{{{}}}", parts?.join(", ")))
+                        let body = parts?.join(", ");
+                        Ok(if proxy {
+                            format!("mappingproxy({{{body}}})")
+                        } else {
+                            format!("{{{body}}}")
+                        })
                     })?
                 }
                 ObjectData::Set(t) => {
@@ -770,6 +814,19 @@ impl Interp<'_> {
                         _ => args_repr[1..args_repr.len() - 1].to_string(),
                     };
                     format!("{name}({inner})")
+                }
+                ObjectData::Super {
+                    this_class,
+                    receiver,
+                } => {
+                    let name = this_class
+                        .as_class()
+                        .map(|c| c.name.to_string())
+                        .unwrap_or_default();
+                    format!(
+                        "<super: <class '{name}'>, <{} object>>",
+                        self.type_name(*receiver)
+                    )
                 }
                 ObjectData::Descriptor(_) => {
                     format!(
@@ -1334,7 +1391,13 @@ impl Interp<'_> {
                     let (x, y) = (x.lock().clone(), y.lock().clone());
                     return self.seq_eq(&x, &y);
                 }
-                (ObjectData::Dict(x), ObjectData::Dict(y)) => {
+                (
+                    ObjectData::Dict(_) | ObjectData::AttrDict(_),
+                    ObjectData::Dict(_) | ObjectData::AttrDict(_),
+                ) => {
+                    let (Some(x), Some(y)) = (oa.dict_table(), ob.dict_table()) else {
+                        return Ok(false);
+                    };
                     let x: Vec<(Value, Value)> = x.lock().items().collect();
                     if x.len() != y.lock().len() {
                         return Ok(false);
@@ -1504,8 +1567,10 @@ impl Interp<'_> {
                         }
                     };
                 }
-                ObjectData::Dict(d) => {
+                ObjectData::Dict(_) | ObjectData::AttrDict(_) => {
+                    let d = o.dict_table().expect("a dict");
                     let h = self.hash(item)?;
+                    let item = self.table_key(item, || d.lock().keys_with_hash(h))?;
                     return Ok(d.lock().get_hashed(h, item).is_some());
                 }
                 ObjectData::Set(_) => return self.set_contains(container, item),
@@ -1656,8 +1721,10 @@ impl Interp<'_> {
                     };
                     return Ok(self.new_str(&c));
                 }
-                ObjectData::Dict(d) => {
+                ObjectData::Dict(_) | ObjectData::AttrDict(_) => {
+                    let d = o.dict_table().expect("a dict");
                     let h = self.hash(key)?;
+                    let key = self.table_key(key, || d.lock().keys_with_hash(h))?;
                     let found = d.lock().get_hashed(h, key);
                     return match found {
                         Some(v) => Ok(v),
@@ -1712,8 +1779,16 @@ impl Interp<'_> {
                         "list assignment index out of range",
                     ));
                 }
-                ObjectData::Dict(d) => {
+                ObjectData::Dict(_) | ObjectData::AttrDict(_) => {
+                    let Some(d) = o.dict_table_mut() else {
+                        let msg = format!(
+                            "'{}' object does not support item assignment",
+                            self.type_name(container)
+                        );
+                        return self.type_error(&msg);
+                    };
                     let h = self.hash(key)?;
+                    let key = self.table_key(key, || d.lock().keys_with_hash(h))?;
                     d.lock().insert_hashed(h, key, value);
                     return Ok(());
                 }
@@ -1742,10 +1817,15 @@ impl Interp<'_> {
                 IterState::Sequence { seq: v, index: 0 }
             }
             Some(ObjectData::Str(_)) => IterState::Str { s: v, offset: 0 },
-            Some(ObjectData::Dict(d)) => IterState::DictKeys {
+            Some(ObjectData::Dict(_) | ObjectData::AttrDict(_)) => IterState::DictKeys {
                 dict: v,
                 index: 0,
-                len: d.lock().len(),
+                len: v
+                    .as_ref()
+                    .and_then(|o| o.dict_table())
+                    .expect("a dict")
+                    .lock()
+                    .len(),
             },
             Some(ObjectData::Set(_)) => IterState::Set { set: v, index: 0 },
             Some(ObjectData::Range(r)) => IterState::Range {
@@ -1835,8 +1915,8 @@ impl Interp<'_> {
                 }
             }
             IterState::DictKeys { dict, index, len } => {
-                let entry = match dict.data() {
-                    Some(ObjectData::Dict(d)) => {
+                let entry = match dict.as_ref().and_then(|o| o.dict_table()) {
+                    Some(d) => {
                         let d = d.lock();
                         if d.len() != *len {
                             // Stays in this state, so later calls fail too (as CPython's).
@@ -1898,7 +1978,10 @@ impl Interp<'_> {
             match &o.data {
                 ObjectData::List(l) => return Ok(l.lock().clone()),
                 ObjectData::Tuple(t) => return Ok(t.to_vec()),
-                ObjectData::Dict(d) => return Ok(d.lock().items().map(|(k, _)| k).collect()),
+                ObjectData::Dict(_) | ObjectData::AttrDict(_) => {
+                    let d = o.dict_table().expect("a dict");
+                    return Ok(d.lock().items().map(|(k, _)| k).collect());
+                }
                 ObjectData::Set(t) => return Ok(t.lock().entries().map(|(_, k)| k).collect()),
                 _ => {}
             }
@@ -1948,7 +2031,9 @@ impl Interp<'_> {
                 ObjectData::Str(s) => return Ok(s.char_count()),
                 ObjectData::List(l) => return Ok(l.lock().len()),
                 ObjectData::Tuple(t) => return Ok(t.len()),
-                ObjectData::Dict(d) => return Ok(d.lock().len()),
+                ObjectData::Dict(_) | ObjectData::AttrDict(_) => {
+                    return Ok(o.dict_table().expect("a dict").lock().len())
+                }
                 ObjectData::Set(t) => return Ok(t.lock().len()),
                 ObjectData::Range(r) => return Ok(r.len() as usize),
                 ObjectData::Instance(_) => {

@@ -196,6 +196,10 @@ fn seed(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
             let fresh = RandomState::default();
             fresh.0.into_inner()
         }
+        Some(v) if i.str_of(*v).is_some() => {
+            let text = i.str_of(*v).unwrap_or_default();
+            Mt19937::from_int(&str_seed(&text))
+        }
         Some(v) => {
             let n = match v.as_float() {
                 Some(_) => BigInt::from(i.hash(*v)?),
@@ -212,6 +216,15 @@ fn seed(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     };
     *generator(i).lock() = g;
     Ok(Value::NONE)
+}
+
+/// The int CPython's version-2 seeding makes of a str: its UTF-8 bytes
+/// followed by their SHA-512 digest, read as one big-endian number.
+fn str_seed(text: &str) -> BigInt {
+    use sha2::{Digest, Sha512};
+    let mut bytes = text.as_bytes().to_vec();
+    bytes.extend_from_slice(&Sha512::digest(text.as_bytes()));
+    BigInt::from_bytes_be(num_bigint::Sign::Plus, &bytes)
 }
 
 fn random(i: &mut Interp<'_>, _: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
@@ -362,5 +375,14 @@ mod tests {
         assert_eq!(g.random(), 0.6394267984578837);
         let mut g = Mt19937::from_int(&BigInt::from(0));
         assert_eq!(g.random(), 0.8444218515250481);
+    }
+
+    #[test]
+    fn str_seeds_match_cpython() {
+        // python3 -c "import random; random.seed('abc'); print(random.random())"
+        let mut g = Mt19937::from_int(&str_seed("abc"));
+        assert_eq!(g.random(), 0.7720246314157545);
+        let mut g = Mt19937::from_int(&str_seed(""));
+        assert_eq!(g.random(), 0.9602256525641875);
     }
 }

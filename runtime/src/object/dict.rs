@@ -4,10 +4,11 @@
 //!
 //! Key equality is decided natively ([`keys_equal`]): identity, numeric
 //! equality across int/float/bool, str contents and tuples element-wise.
-//! User-defined `__eq__`/`__hash__` on keys is not consulted yet (instances
-//! hash by identity, which is right for classes that do not override them);
-//! calling Python code here would break the lock rule, so it will need a
-//! lookup that releases the lock around the call.
+//! Calling Python code here would break the lock rule: keys with a
+//! user-defined `__hash__`/`__eq__` are resolved by the interpreter before
+//! the table is touched (`crate::interp`'s `user_keys`: the hash is
+//! computed by `Interp::hash`, and the stored equal key found with
+//! [`Dict::keys_with_hash`] and `==` outside the lock).
 
 use std::sync::Arc;
 
@@ -229,6 +230,35 @@ impl Dict {
         }
     }
 
+    /// The keys stored with hash `hash` (those a lookup of a key with
+    /// that hash compares against), for lookups whose key equality needs
+    /// Python code (run after the lock is released).
+    pub fn keys_with_hash(&self, hash: i64) -> Vec<Value> {
+        let mut keys = Vec::new();
+        if self.indices.is_empty() {
+            return keys;
+        }
+        let mask = self.indices.len() - 1;
+        let mut slot = hash as u64 as usize & mask;
+        let mut perturb = hash as u64;
+        loop {
+            match self.indices[slot] {
+                EMPTY => return keys,
+                DELETED => {}
+                i => {
+                    let e = self.entries[i as usize]
+                        .as_ref()
+                        .expect("indexed entries are live");
+                    if e.hash == hash {
+                        keys.push(e.key);
+                    }
+                }
+            }
+            perturb >>= 5;
+            slot = (slot * 5 + 1 + perturb as usize) & mask;
+        }
+    }
+
     /// The value of `key`.
     pub fn get(&self, key: Value) -> Result<Option<Value>, Unhashable> {
         let hash = hash_value(key)?;
@@ -281,7 +311,12 @@ impl Dict {
     /// Removes `key`, returning its value.
     pub fn remove(&mut self, key: Value) -> Result<Option<Value>, Unhashable> {
         let hash = hash_value(key)?;
-        Ok(match self.find(hash, key) {
+        Ok(self.remove_hashed(hash, key))
+    }
+
+    /// Removes `key`, whose hash the caller computed, returning its value.
+    pub fn remove_hashed(&mut self, hash: i64, key: Value) -> Option<Value> {
+        match self.find(hash, key) {
             Ok(slot) => {
                 let i = self.indices[slot] as usize;
                 self.indices[slot] = DELETED;
@@ -292,7 +327,7 @@ impl Dict {
                 removed
             }
             Err(_) => None,
-        })
+        }
     }
 
     fn grow(&mut self) {

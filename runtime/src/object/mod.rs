@@ -85,6 +85,36 @@ impl PyObject {
         }
     }
 
+    /// The table of a dict: a dict's own, or the attribute table an
+    /// `AttrDict` view shows.
+    pub fn dict_table(&self) -> Option<&Mutex<Dict>> {
+        match &self.data {
+            ObjectData::Dict(d) => Some(d),
+            ObjectData::AttrDict(owner) => owner.attribute_table(),
+            _ => None,
+        }
+    }
+
+    /// `dict_table`, except for read-only views (`C.__dict__`).
+    pub fn dict_table_mut(&self) -> Option<&Mutex<Dict>> {
+        match &self.data {
+            ObjectData::AttrDict(owner) if owner.as_class().is_some() => None,
+            _ => self.dict_table(),
+        }
+    }
+
+    /// The table of the object's own attributes (what `__dict__` shows),
+    /// if it has one.
+    pub fn attribute_table(&self) -> Option<&Mutex<Dict>> {
+        match &self.data {
+            ObjectData::Instance(d) => Some(d),
+            ObjectData::Exception(e) => Some(&e.dict),
+            ObjectData::Function(f) => Some(&f.attrs),
+            ObjectData::Class(c) => Some(&c.dict),
+            _ => None,
+        }
+    }
+
     /// The string, if this object is a str.
     pub fn as_str(&self) -> Option<&PyStr> {
         match &self.data {
@@ -164,6 +194,19 @@ pub enum ObjectData {
     Descriptor(Descriptor),
     /// A frame as trace and profile functions see it.
     Frame(FrameObject),
+    /// The attribute table of another object (an instance, exception,
+    /// function or class), seen as a dict: `obj.__dict__` and `vars(obj)`
+    /// (class `dict`, live and writable), `C.__dict__` (class
+    /// `mappingproxy`, read-only).
+    AttrDict(Gc<PyObject>),
+    /// A `super(this_class, receiver)` object: attribute lookups on it
+    /// search the receiver's MRO after `this_class`.
+    Super {
+        /// The class whose successors in the MRO are searched.
+        this_class: Gc<PyObject>,
+        /// The instance (or class) the found methods bind to.
+        receiver: Value,
+    },
 }
 
 /// The Python view of one activation (`frame`), made when a trace or
@@ -280,6 +323,14 @@ unsafe impl Trace for ObjectData {
             ObjectData::Set(t) => t.lock().trace(tracer),
             ObjectData::Descriptor(d) => d.trace(tracer),
             ObjectData::Frame(f) => f.trace(tracer),
+            ObjectData::AttrDict(owner) => tracer.mark(*owner),
+            ObjectData::Super {
+                this_class,
+                receiver,
+            } => {
+                tracer.mark(*this_class);
+                receiver.trace(tracer);
+            }
         }
     }
 }

@@ -133,6 +133,15 @@ impl SetTable {
         }
     }
 
+    /// The keys stored with hash `hash` (see `Dict::keys_with_hash`).
+    pub fn keys_with_hash(&self, hash: i64) -> Vec<Value> {
+        self.slots
+            .iter()
+            .filter(|s| s.hash == hash && s.key != EMPTY && s.key != DUMMY)
+            .map(|s| s.key)
+            .collect()
+    }
+
     /// Whether `key` (hashing to `hash`) is in the set.
     pub fn contains_hashed(&self, hash: i64, key: Value) -> bool {
         self.probe(hash, key).is_ok()
@@ -372,6 +381,7 @@ impl Interp<'_> {
         // `collect_iterable`; no safepoint until the caller allocates.
         for item in self.collect_iterable(source)? {
             let h = self.hash(item)?;
+            let item = self.table_key(item, || table.keys_with_hash(h))?;
             table.add_hashed(h, item);
         }
         Ok(table)
@@ -380,6 +390,9 @@ impl Interp<'_> {
     /// Whether `item` is in the set `table` (TypeError if unhashable).
     pub fn set_contains(&mut self, set: Value, item: Value) -> PyResult<bool> {
         let h = self.hash(item)?;
+        let item = self.table_key(item, || {
+            with_table(set, |t| t.keys_with_hash(h)).unwrap_or_default()
+        })?;
         Ok(with_table(set, |t| t.contains_hashed(h, item)).unwrap_or(false))
     }
 }
@@ -652,21 +665,24 @@ fn set_isdisjoint(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) ->
 fn set_add(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     receiver(i, "add", args, 1..=1)?;
     let h = i.hash(args[1])?;
-    live(args[0], |t| t.add_hashed(h, args[1]));
+    let key = i.table_key(args[1], || live(args[0], |t| t.keys_with_hash(h)))?;
+    live(args[0], |t| t.add_hashed(h, key));
     Ok(Value::NONE)
 }
 
 fn set_discard(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     receiver(i, "discard", args, 1..=1)?;
     let h = i.hash(args[1])?;
-    live(args[0], |t| t.discard_hashed(h, args[1]));
+    let key = i.table_key(args[1], || live(args[0], |t| t.keys_with_hash(h)))?;
+    live(args[0], |t| t.discard_hashed(h, key));
     Ok(Value::NONE)
 }
 
 fn set_remove(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     receiver(i, "remove", args, 1..=1)?;
     let h = i.hash(args[1])?;
-    let removed = live(args[0], |t| t.discard_hashed(h, args[1]));
+    let key = i.table_key(args[1], || live(args[0], |t| t.keys_with_hash(h)))?;
+    let removed = live(args[0], |t| t.discard_hashed(h, key));
     if removed {
         return Ok(Value::NONE);
     }
