@@ -8,19 +8,92 @@
 //! entries are builtins, so they never count as hooks). Classes, modules
 //! and the builtin objects have no hooks.
 
+use std::sync::atomic::Ordering;
+
+use stillpoint_gc::Gc;
+
 use super::Interp;
 
 use crate::error::PyResult;
 use crate::interp::NativeFn;
-use crate::object::ObjectData;
+use crate::object::{ObjectData, PyObject};
 use crate::value::Value;
 
+/// Which of the special methods the interpreter consults on every access
+/// a class defines in Python (bits of [`Interp::class_hooks`]).
+pub(crate) mod hook {
+    /// `__getattribute__` is a Python function.
+    pub const GETATTRIBUTE: u8 = 1;
+    /// `__setattr__` is a Python function.
+    pub const SETATTR: u8 = 2;
+    /// `__delattr__` is a Python function.
+    pub const DELATTR: u8 = 4;
+    /// `__hash__` is a Python function.
+    pub const HASH: u8 = 8;
+    /// `__hash__` is None (instances are unhashable).
+    pub const HASH_NONE: u8 = 16;
+    /// `__eq__` is a Python function.
+    pub const EQ: u8 = 32;
+}
+
 impl Interp<'_> {
-    /// The user hook `name` (one of `rt.hook_names`) of an instance's
-    /// class, if it defines one.
-    fn attribute_hook(&self, obj: Value, name: Value) -> Option<Value> {
+    /// The [`hook`] bits of `class`. They are cached in the class under
+    /// its version tag, which every change to the class or a base resets
+    /// (crate::events), so the MRO is searched once per class version, not
+    /// on every attribute access.
+    pub(crate) fn class_hooks(&self, class: Gc<PyObject>) -> u8 {
+        let Some(c) = class.as_class() else {
+            return 0;
+        };
+        let cached = c.hooks_cache.load(Ordering::Relaxed);
+        let current = c.version.peek();
+        if current != 0 && (cached >> 8) as u32 == current {
+            return cached as u8;
+        }
+        // Tag first, then read: a change after this point resets the tag,
+        // so what is cached below can only be stale under a dead tag.
+        let version = c.version.get();
+        let names = &self.rt.hook_names;
+        let is_function = |v: Option<Value>| {
+            matches!(
+                v.and_then(|v| v.as_object())
+                    .map(|o| matches!(o.data, ObjectData::Function(_))),
+                Some(true)
+            )
+        };
+        let mut bits = 0;
+        for (name, bit) in [
+            (names.getattribute, hook::GETATTRIBUTE),
+            (names.setattr, hook::SETATTR),
+            (names.delattr, hook::DELATTR),
+            (names.eq, hook::EQ),
+        ] {
+            if is_function(self.lookup_value(class, name)) {
+                bits |= bit;
+            }
+        }
+        match self.lookup_value(class, names.hash) {
+            Some(v) if v.is_none() => bits |= hook::HASH_NONE,
+            found if is_function(found) => bits |= hook::HASH,
+            _ => {}
+        }
+        if version != 0 {
+            c.hooks_cache.store(
+                (u64::from(version) << 8) | u64::from(bits),
+                Ordering::Relaxed,
+            );
+        }
+        bits
+    }
+
+    /// The user hook `name` (one of `rt.hook_names`, with its [`hook`]
+    /// bit) of an instance's class, if it defines one.
+    fn attribute_hook(&self, obj: Value, name: Value, bit: u8) -> Option<Value> {
         let o = obj.as_object()?;
         if !matches!(o.data, ObjectData::Instance(_)) {
+            return None;
+        }
+        if self.class_hooks(o.class()) & bit == 0 {
             return None;
         }
         let hook = self.lookup_value(o.class(), name)?;
@@ -32,7 +105,9 @@ impl Interp<'_> {
     /// A user `__getattribute__` decides instead, with `__getattr__` as
     /// its fallback when it raises AttributeError.
     pub fn load_method(&mut self, obj: Value, name: Value) -> PyResult<(Value, Value)> {
-        let Some(hook) = self.attribute_hook(obj, self.rt.hook_names.getattribute) else {
+        let Some(hook) =
+            self.attribute_hook(obj, self.rt.hook_names.getattribute, hook::GETATTRIBUTE)
+        else {
             return self.generic_load_method(obj, name);
         };
         match self.call_value(hook, &[obj, name], &[]) {
@@ -64,7 +139,7 @@ impl Interp<'_> {
     /// `obj.name = value`, through a user `__setattr__` if the class has
     /// one. Plain `object()` instances have no attributes at all.
     pub fn set_attr(&mut self, obj: Value, name: Value, value: Value) -> PyResult<()> {
-        if let Some(hook) = self.attribute_hook(obj, self.rt.hook_names.setattr) {
+        if let Some(hook) = self.attribute_hook(obj, self.rt.hook_names.setattr, hook::SETATTR) {
             return self.call_value(hook, &[obj, name, value], &[]).map(|_| ());
         }
         if self.class_of(obj) == self.rt.types.object {
@@ -77,7 +152,7 @@ impl Interp<'_> {
 
     /// `del obj.name`, through a user `__delattr__` if the class has one.
     pub(crate) fn del_attr(&mut self, obj: Value, name: Value) -> PyResult<()> {
-        if let Some(hook) = self.attribute_hook(obj, self.rt.hook_names.delattr) {
+        if let Some(hook) = self.attribute_hook(obj, self.rt.hook_names.delattr, hook::DELATTR) {
             return self.call_value(hook, &[obj, name], &[]).map(|_| ());
         }
         self.generic_del_attr(obj, name)

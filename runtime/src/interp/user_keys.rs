@@ -8,6 +8,7 @@
 //! keys with the same hash, the lock is released, `==` runs on each, and
 //! the operation then uses the stored key itself (equal by identity).
 
+use super::attr_hooks::hook;
 use super::Interp;
 use crate::error::PyResult;
 use crate::object::{hash_bigint, hash_i64, Dict, ObjectData};
@@ -21,6 +22,10 @@ impl Interp<'_> {
             return Ok(None);
         };
         if !matches!(o.data, ObjectData::Instance(_)) {
+            return Ok(None);
+        }
+        let hooks = self.class_hooks(o.class());
+        if hooks & (hook::HASH | hook::HASH_NONE) == 0 {
             return Ok(None);
         }
         let Some(hook) = self.lookup_value(o.class(), self.rt.hook_names.hash) else {
@@ -51,13 +56,7 @@ impl Interp<'_> {
         let Some(o) = key.as_object() else {
             return false;
         };
-        matches!(o.data, ObjectData::Instance(_))
-            && matches!(
-                self.lookup_value(o.class(), self.rt.hook_names.eq)
-                    .and_then(|f| f.as_object())
-                    .map(|f| matches!(f.data, ObjectData::Function(_))),
-                Some(true)
-            )
+        matches!(o.data, ObjectData::Instance(_)) && self.class_hooks(o.class()) & hook::EQ != 0
     }
 
     /// The key a table operation should use for `key`: `key` itself, or,

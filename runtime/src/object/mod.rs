@@ -528,6 +528,9 @@ pub struct Class {
     /// The direct subclasses (weakly: a subclass does not keep itself
     /// alive through its base).
     pub(crate) subclasses: Mutex<Vec<stillpoint_gc::Weak<PyObject>>>,
+    /// Which special methods the class defines in Python, tagged with the
+    /// version they were found under (`Interp::class_hooks`).
+    pub(crate) hooks_cache: std::sync::atomic::AtomicU64,
 }
 
 impl Class {
@@ -550,6 +553,7 @@ impl Class {
             watch: Watchable::new(EventKind::ClassAttrSet),
             version: VersionTag::new(),
             subclasses: Mutex::new(Vec::new()),
+            hooks_cache: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
