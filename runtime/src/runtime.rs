@@ -83,6 +83,8 @@ pub(crate) struct HookNames {
     pub hash: Value,
     /// `__eq__` (dict and set keys).
     pub eq: Value,
+    /// `__slots__` (instances without an attribute dict).
+    pub slots: Value,
 }
 
 /// The default recursion limit (CPython's).
@@ -371,6 +373,7 @@ impl Runtime {
             delattr: str_value("__delattr__"),
             hash: str_value("__hash__"),
             eq: str_value("__eq__"),
+            slots: str_value("__slots__"),
         };
         let modules = Arc::new(Mutex::new(HashMap::new()));
         modules.lock().insert("builtins".to_string(), builtins);
@@ -390,6 +393,7 @@ impl Runtime {
                 hook_names.delattr,
                 hook_names.hash,
                 hook_names.eq,
+                hook_names.slots,
             ] {
                 name.trace(tracer);
             }
@@ -765,11 +769,29 @@ impl Runtime {
                 )
             })
             .collect();
+        let pause = |p: &stillpoint_sync::PauseStats| {
+            format!(
+                "\"count\": {}, \"time_to_safepoint\": {}, \"length\": {}",
+                p.count,
+                percentiles(&p.time_to_safepoint),
+                percentiles(&p.length)
+            )
+        };
+        let by_cause: Vec<String> = sync
+            .pauses_by_cause
+            .iter()
+            .map(|(cause, p)| {
+                format!(
+                    "{{\"cause\": \"{}\", {}}}",
+                    pause_cause_name(*cause),
+                    pause(p)
+                )
+            })
+            .collect();
         let pauses = format!(
-            "{{\"count\": {}, \"time_to_safepoint\": {}, \"length\": {}}}",
-            sync.pauses.count,
-            percentiles(&sync.pauses.time_to_safepoint),
-            percentiles(&sync.pauses.length)
+            "{{{}, \"by_cause\": [{}]}}",
+            pause(&sync.pauses),
+            by_cause.join(", ")
         );
         let gc = format!(
             "{{\"collections\": {}, \"collections_skipped\": {}, \"objects_freed\": {}, \"bytes_freed\": {}, \"heap_size\": {}, \"live_bytes\": {}, \"large_objects\": {}}}",
@@ -793,9 +815,16 @@ impl Runtime {
             e.created, e.installed, e.install_failed, e.live, e.freed
         ));
         for ev in &sync.events {
+            let threshold = match ev.threshold {
+                stillpoint_sync::Threshold::After(n) => n.to_string(),
+                stillpoint_sync::Threshold::Never => "never".to_string(),
+            };
             out.push_str(&format!(
-                "  event {:?}: {} invalidating fires, {} executors invalidated\n",
-                ev.kind, ev.invalidating_fires, ev.executors_invalidated
+                "  event {}: {} invalidating fires (threshold {threshold}{}), {} executors invalidated\n",
+                ev.kind.name(),
+                ev.invalidating_fires,
+                if ev.threshold_reached { ", reached" } else { "" },
+                ev.executors_invalidated
             ));
         }
         out.push_str(&format!(
@@ -806,11 +835,31 @@ impl Runtime {
             sync.pauses.length.p50,
             sync.pauses.length.max
         ));
+        for (cause, p) in &sync.pauses_by_cause {
+            out.push_str(&format!(
+                "    {}: {} (time to safepoint p50 {} ns, p99 {} ns; length p50 {} ns, p99 {} ns)\n",
+                pause_cause_name(*cause),
+                p.count,
+                p.time_to_safepoint.p50,
+                p.time_to_safepoint.p99,
+                p.length.p50,
+                p.length.p99
+            ));
+        }
         out.push_str(&format!(
             "  gc: {} collections, {} objects freed, heap {} bytes, live {} bytes\n",
             gc.collections, gc.objects_freed, gc.heap_size, gc.live_bytes
         ));
         out
+    }
+}
+
+/// The statistics' name of a pause cause.
+fn pause_cause_name(cause: stillpoint_sync::PauseCause) -> String {
+    match cause {
+        stillpoint_sync::PauseCause::Event(kind) => format!("event:{}", kind.name()),
+        stillpoint_sync::PauseCause::Collection => "collection".to_string(),
+        stillpoint_sync::PauseCause::Other => "other".to_string(),
     }
 }
 

@@ -214,7 +214,7 @@ fn print(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Val
             i.truncate_roots(mark - 1);
             r?;
         }
-        None => i.rt.write_stdout(&line),
+        None => crate::modules::sys::write_fd(i, 1, &line),
     }
     Ok(Value::NONE)
 }

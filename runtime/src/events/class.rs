@@ -52,6 +52,13 @@ impl Interp<'_> {
     fn class_and_subclasses(&self, class: Gc<PyObject>) -> Vec<Gc<PyObject>> {
         let _hierarchy = self.rt.class_hierarchy.lock();
         let mut all = vec![class];
+        if class
+            .as_class()
+            .is_none_or(|c| c.subclasses.lock().is_empty())
+        {
+            return all;
+        }
+        let mut seen = std::collections::HashSet::from([class.into_raw()]);
         let mut i = 0;
         while i < all.len() {
             let subs: Vec<Gc<PyObject>> = match all[i].as_class() {
@@ -59,7 +66,7 @@ impl Interp<'_> {
                 None => Vec::new(),
             };
             for sub in subs {
-                if !all.iter().any(|k| k.into_raw() == sub.into_raw()) {
+                if seen.insert(sub.into_raw()) {
                     all.push(sub);
                 }
             }

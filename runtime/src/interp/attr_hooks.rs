@@ -34,6 +34,8 @@ pub(crate) mod hook {
     pub const HASH_NONE: u8 = 16;
     /// `__eq__` is a Python function.
     pub const EQ: u8 = 32;
+    /// Some class of the MRO declares `__slots__`.
+    pub const SLOTS: u8 = 64;
 }
 
 impl Interp<'_> {
@@ -71,6 +73,9 @@ impl Interp<'_> {
             if is_function(self.lookup_value(class, name)) {
                 bits |= bit;
             }
+        }
+        if self.lookup_value(class, names.slots).is_some() {
+            bits |= hook::SLOTS;
         }
         match self.lookup_value(class, names.hash) {
             Some(v) if v.is_none() => bits |= hook::HASH_NONE,

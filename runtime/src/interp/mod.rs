@@ -1714,7 +1714,7 @@ impl<'a> Interp<'a> {
                 let v = peek!(1);
                 if !v.is_none() {
                     let text = self.repr(v)?;
-                    self.rt.write_stdout(&format!("{text}\n"));
+                    crate::modules::sys::write_fd(self, 1, &format!("{text}\n"));
                     if let ObjectData::Module(b) = &self.rt.builtins.data {
                         let key = self.new_str("_");
                         self.dict_set(b.dict(), key, v)?;

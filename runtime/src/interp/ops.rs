@@ -468,7 +468,7 @@ impl Interp<'_> {
     /// `name`: every class of the MRO below `object` declares `__slots__`
     /// and none of them lists `name` or `__dict__`.
     fn slots_forbid(&self, class: Gc<PyObject>, name: Value) -> bool {
-        if self.lookup(class, "__slots__").is_none() {
+        if self.class_hooks(class) & super::attr_hooks::hook::SLOTS == 0 {
             return false;
         }
         let Some(text) = self.str_of(name) else {

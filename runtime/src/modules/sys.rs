@@ -142,20 +142,25 @@ fn stream_write(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<V
     Ok(i.new_int(text.chars().count() as i64))
 }
 
-/// Writes `text` to stdout (1) or stderr (2).
-pub fn write_fd(i: &Interp<'_>, fd: i64, text: &str) {
-    if fd == 2 {
-        i.rt.flush_stdout();
-        let mut err = std::io::stderr().lock();
-        let _ = err.write_all(text.as_bytes());
-        let _ = err.flush();
-    } else {
-        i.rt.write_stdout(text);
-    }
+/// Writes `text` to stdout (1) or stderr (2), detached from the world (a
+/// blocked pipe must not hold up pauses).
+pub fn write_fd(i: &mut Interp<'_>, fd: i64, text: &str) {
+    let rt = i.rt;
+    i.detached(|| {
+        if fd == 2 {
+            rt.flush_stdout();
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(text.as_bytes());
+            let _ = err.flush();
+        } else {
+            rt.write_stdout(text);
+        }
+    });
 }
 
 fn stream_flush(i: &mut Interp<'_>, _: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    i.rt.flush_stdout();
+    let rt = i.rt;
+    i.detached(|| rt.flush_stdout());
     Ok(Value::NONE)
 }
 
