@@ -92,6 +92,9 @@ impl HeapInner {
         self.allocated_since.store(0, Ordering::Relaxed);
         self.budget.store(budget, Ordering::Relaxed);
         self.requested.store(false, Ordering::Relaxed);
+        // Still inside the pause: no thread reuses a freed cell before it
+        // can see the new epoch.
+        self.epoch.fetch_add(1, Ordering::Relaxed);
 
         let mut totals = lock(&self.totals);
         totals.collections += 1;

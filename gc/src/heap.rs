@@ -4,7 +4,7 @@
 use std::cell::UnsafeCell;
 use std::fmt;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use stillpoint_sync::{Mutator, PauseCause, World};
@@ -89,6 +89,8 @@ pub(crate) struct HeapInner {
     pub(crate) live_bytes: AtomicUsize,
     /// The heap size that requests a collection.
     pub(crate) budget: AtomicUsize,
+    /// Counts collections (see [`Heap::epoch`]).
+    pub(crate) epoch: AtomicU64,
     pub(crate) pool: Mutex<BlockPool>,
     pub(crate) large: Mutex<LargeObjects>,
     pub(crate) threads: Mutex<Vec<Arc<ThreadState>>>,
@@ -134,6 +136,7 @@ impl Heap {
                 allocated_since: AtomicUsize::new(0),
                 live_bytes: AtomicUsize::new(0),
                 budget: AtomicUsize::new(config.initial_budget),
+                epoch: AtomicU64::new(0),
                 pool: Mutex::default(),
                 large: Mutex::default(),
                 threads: Mutex::default(),
@@ -296,6 +299,17 @@ impl Heap {
     pub fn remove_global_root(&self, id: GlobalRootId) -> bool {
         let removed = lock(&self.inner.globals).remove(id);
         removed.is_some() // dropped outside the lock
+    }
+
+    /// The collection epoch: it changes in every collection, before any
+    /// freed memory can be reused, and at no other time. So an object
+    /// address remembered during one epoch names the same object for as
+    /// long as the epoch is unchanged (caches keyed by raw addresses check
+    /// it instead of rooting what they remember). One relaxed load; the
+    /// pause orders it with the collection.
+    #[inline]
+    pub fn epoch(&self) -> u64 {
+        self.inner.epoch.load(Ordering::Relaxed)
     }
 
     /// A snapshot of the statistics.

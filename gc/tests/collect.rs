@@ -44,16 +44,19 @@ fn the_request_runs_at_the_next_servicing_poll() {
         allocated >= budget - 64 * 1024,
         "requested after {allocated} bytes"
     );
+    assert_eq!(heap.epoch(), 0, "allocation does not change the epoch");
     // SAFETY: nothing allocated is used afterwards.
     m.poll_with(|m| unsafe { heap.service(m) });
     let stats = heap.stats();
     assert_eq!(stats.collections, 1);
+    assert_eq!(heap.epoch(), 1, "a collection does");
     assert!(!heap.collection_requested());
     assert_eq!(stats.pauses.count, 1, "one Collection pause");
     // The request was consumed: the next servicing poll does nothing.
     // SAFETY: as above.
     unsafe { th.safepoint() };
     assert_eq!(heap.stats().collections, 1);
+    assert_eq!(heap.epoch(), 1);
 }
 
 #[test]

@@ -40,6 +40,7 @@ mod lang2;
 mod ops;
 mod suggest;
 mod trace;
+mod type_cache;
 
 use trace::TraceEvent;
 
@@ -187,15 +188,18 @@ impl Stacks {
     }
 }
 
-/// The stacks, shared between the owning interpreter and its root source.
-pub(crate) struct StackCell(UnsafeCell<Stacks>);
+/// The stacks (shared between the owning interpreter and its root source
+/// and, inside pauses, debuggers) and the type-attribute cache (only the
+/// owner touches it).
+pub(crate) struct StackCell(UnsafeCell<Stacks>, type_cache::TypeCache);
 
 // SAFETY: the owning thread mutates the stacks only while it is attached
 // and between safepoints; the root source reads them only inside a pause,
 // when the owner is parked at a safepoint (or detached, or is itself the
 // collector inside `poll_with`, holding no reference from `Interp::st`).
 // The two never overlap: a pause waits for every attached mutator to park
-// first, and parking synchronizes (acquire/release on the state word).
+// first, and parking synchronizes (acquire/release on the state word). The
+// cache's cells are only used by the owning thread.
 unsafe impl Sync for StackCell {}
 // SAFETY: as for `Sync`; the contents are plain words and gc pointers.
 unsafe impl Send for StackCell {}
@@ -378,7 +382,10 @@ impl<'a> Interp<'a> {
     /// An interpreter for the calling thread, whose mutator `th` belongs
     /// to (attached).
     pub fn new(rt: &'a Runtime, th: ThreadHeap<'a>) -> Interp<'a> {
-        let cell = Arc::new(StackCell(UnsafeCell::new(Stacks::default())));
+        let cell = Arc::new(StackCell(
+            UnsafeCell::new(Stacks::default()),
+            type_cache::TypeCache::default(),
+        ));
         rt.stacks.register(rt.threads.current_ident(), &cell);
         let source = cell.clone();
         th.set_root_source(move |tracer: &mut Tracer| {

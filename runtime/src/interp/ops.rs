@@ -15,7 +15,7 @@ use crate::bytecode::{BinaryOp, CompareOp, UnaryOp};
 use crate::error::{PyErr, PyResult};
 use crate::object::dict::{hash_value, Unhashable};
 use crate::object::repr::{float_repr, str_repr};
-use crate::object::{Class, Dict, IterState, ObjectData, PyObject, PyStr, Range};
+use crate::object::{hash_str, Class, Dict, IterState, ObjectData, PyObject, PyStr, Range};
 use crate::value::{Unpacked, Value};
 
 /// A numeric operand, widened.
@@ -87,54 +87,26 @@ impl Interp<'_> {
 
     /// Looks `name` up along `class`'s MRO.
     pub fn lookup(&self, class: Gc<PyObject>, name: &str) -> Option<Value> {
-        let key = PyStr::new(name);
-        self.lookup_hashed(class, key.hash(), name)
-    }
-
-    fn lookup_hashed(&self, class: Gc<PyObject>, hash: i64, name: &str) -> Option<Value> {
         let c = class.as_class()?;
-        let probe = |dict: &Dict| -> Option<Value> {
-            // Lookups by text: build no key object, compare by contents.
-            for (k, v) in dict.items() {
-                if let Some(s) = k
-                    .as_object()
-                    .and_then(|o| o.as_str().map(|s| (s.hash(), s.as_str() == name)))
-                {
-                    if s.0 == hash && s.1 {
-                        return Some(v);
-                    }
-                }
-            }
-            None
-        };
-        if let Some(v) = probe(&c.dict.lock()) {
+        let hash = hash_str(name);
+        if let Some(v) = c.dict.lock().get_str(hash, name) {
             return Some(v);
         }
-        for base in c.mro_tail().iter() {
-            if let Some(v) = base.as_class().and_then(|bc| probe(&bc.dict.lock())) {
-                return Some(v);
-            }
-        }
-        None
+        c.mro_tail()
+            .iter()
+            .find_map(|base| base.as_class()?.dict.lock().get_str(hash, name))
     }
 
-    /// Looks a str-valued name up along the MRO (fast path through the
-    /// dicts' hash index).
-    pub(super) fn lookup_value(&self, class: Gc<PyObject>, name: Value) -> Option<Value> {
-        let c = class.as_class()?;
+    /// Looks a str-valued name up along the MRO of the class `c` (through
+    /// the dicts' hash index; `lookup_value` caches it).
+    pub(super) fn lookup_uncached(&self, c: &Class, name: Value) -> Option<Value> {
         let hash = name.as_object()?.as_str()?.hash();
         if let Some(v) = c.dict.lock().get_hashed(hash, name) {
             return Some(v);
         }
-        for base in c.mro_tail().iter() {
-            if let Some(v) = base
-                .as_class()
-                .and_then(|bc| bc.dict.lock().get_hashed(hash, name))
-            {
-                return Some(v);
-            }
-        }
-        None
+        c.mro_tail()
+            .iter()
+            .find_map(|base| base.as_class()?.dict.lock().get_hashed(hash, name))
     }
 
     /// Whether `sub` is `sup` or inherits from it.

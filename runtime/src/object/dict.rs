@@ -265,6 +265,38 @@ impl Dict {
         Ok(self.get_hashed(hash, key))
     }
 
+    /// The value of the str key whose text is `text` and whose hash is
+    /// `hash` (`hash_str(text)`): a lookup by name without a key object.
+    pub fn get_str(&self, hash: i64, text: &str) -> Option<Value> {
+        if self.indices.is_empty() {
+            return None;
+        }
+        let mask = self.indices.len() - 1;
+        let mut slot = hash as u64 as usize & mask;
+        let mut perturb = hash as u64;
+        loop {
+            match self.indices[slot] {
+                EMPTY => return None,
+                DELETED => {}
+                i => {
+                    let e = self.entries[i as usize]
+                        .as_ref()
+                        .expect("indexed entries are live");
+                    let same = e.hash == hash
+                        && e.key
+                            .as_ref()
+                            .and_then(|o| o.as_str())
+                            .is_some_and(|s| s.as_str() == text);
+                    if same {
+                        return Some(e.value);
+                    }
+                }
+            }
+            perturb >>= 5;
+            slot = (slot * 5 + 1 + perturb as usize) & mask;
+        }
+    }
+
     /// The value of `key`, whose hash the caller computed.
     pub fn get_hashed(&self, hash: i64, key: Value) -> Option<Value> {
         match self.find(hash, key) {
