@@ -20,10 +20,16 @@ impl Interp<'_> {
         let Some(o) = v.as_object() else {
             return Ok(None);
         };
-        if !matches!(o.data, ObjectData::Instance(_)) {
-            return Ok(None);
-        }
-        let Some(hook) = self.lookup_value(o.class(), self.rt.hook_names.hash) else {
+        let hook = match o.data {
+            ObjectData::Instance(_) => self.lookup_value(o.class(), self.rt.hook_names.hash),
+            // Lists and dicts are unhashable, and so are their subclasses
+            // unless they define `__hash__`.
+            ObjectData::Subclassed(_) => {
+                Some(self.subclass_override(v, "__hash__").unwrap_or(Value::NONE))
+            }
+            _ => return Ok(None),
+        };
+        let Some(hook) = hook else {
             return Ok(None);
         };
         if hook.is_none() {
@@ -51,13 +57,16 @@ impl Interp<'_> {
         let Some(o) = key.as_object() else {
             return false;
         };
-        matches!(o.data, ObjectData::Instance(_))
-            && matches!(
-                self.lookup_value(o.class(), self.rt.hook_names.eq)
-                    .and_then(|f| f.as_object())
-                    .map(|f| matches!(f.data, ObjectData::Function(_))),
-                Some(true)
-            )
+        let eq = match o.data {
+            ObjectData::Instance(_) => self.lookup_value(o.class(), self.rt.hook_names.eq),
+            ObjectData::Subclassed(_) => self.subclass_override(key, "__eq__"),
+            _ => None,
+        };
+        matches!(
+            eq.and_then(|f| f.as_object())
+                .map(|f| matches!(f.data, ObjectData::Function(_))),
+            Some(true)
+        )
     }
 
     /// The key a table operation should use for `key`: `key` itself, or,
