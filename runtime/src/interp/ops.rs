@@ -1471,6 +1471,7 @@ impl Interp<'_> {
                     let (x, y) = (x.to_vec(), y.to_vec());
                     return self.seq_eq(&x, &y);
                 }
+                (ObjectData::Range(x), ObjectData::Range(y)) => return Ok(x.same_values(y)),
                 (ObjectData::List(x), ObjectData::List(y)) => {
                     let (x, y) = (x.lock().clone(), y.lock().clone());
                     return self.seq_eq(&x, &y);

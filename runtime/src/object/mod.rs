@@ -781,6 +781,14 @@ impl Range {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// Whether both ranges produce the same values (`==` compares ranges
+    /// as sequences: `range(0) == range(2, 2)`).
+    pub fn same_values(&self, other: &Range) -> bool {
+        let n = self.len();
+        n == other.len()
+            && (n == 0 || (self.start == other.start && (n == 1 || self.step == other.step)))
+    }
 }
 
 /// The state of an iterator over a builtin container.
