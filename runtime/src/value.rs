@@ -190,6 +190,13 @@ impl Value {
         self.as_ref().map(|o| &o.data)
     }
 
+    /// The payload builtin operations work on
+    /// ([`PyObject::builtin_data`]), if this is a heap object.
+    #[inline]
+    pub fn builtin_data(&self) -> Option<&crate::object::ObjectData> {
+        self.as_ref().map(|o| o.builtin_data())
+    }
+
     /// The items, if this is a tuple (borrowed like [`Value::as_ref`]).
     #[inline]
     pub fn as_tuple(&self) -> Option<&[Value]> {

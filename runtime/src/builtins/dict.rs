@@ -389,8 +389,19 @@ fn dict_setdefault(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResul
 
 fn dict_update(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Value> {
     let d = dict_self(i, args, "update", 0, 1)?;
+    update(i, d, args.get(1).copied(), kwargs)
+}
+
+/// `d.update(src, **kwargs)` once the receiver `d` is checked (also
+/// `dict.__init__`).
+pub(super) fn update(
+    i: &mut Interp<'_>,
+    d: Value,
+    src: Option<Value>,
+    kwargs: Kwargs<'_>,
+) -> PyResult<Value> {
     let mark = i.root_mark();
-    let result = dict_update_from(i, d, args.get(1).copied(), kwargs);
+    let result = dict_update_from(i, d, src, kwargs);
     i.truncate_roots(mark);
     result
 }

@@ -243,7 +243,7 @@ fn step_once(i: &mut Interp<'_>, it: Value, step: Step) -> PyResult<Option<Value
                 return Ok(None);
             }
             let index = remaining - 1;
-            let item = match seq.data() {
+            let item = match seq.builtin_data() {
                 Some(ObjectData::List(l)) => {
                     let l = l.lock();
                     // A list that shrank below the position ends the walk.
@@ -461,7 +461,10 @@ pub(super) fn construct_reversed(
     arity(i, "reversed", args, 1, 1)?;
     let seq = args[0];
     let t = i.rt.types;
-    match seq.data() {
+    if let Some(f) = i.subclass_override(seq, "__reversed__") {
+        return i.call_value(f, &[seq], &[]);
+    }
+    match seq.builtin_data() {
         Some(ObjectData::List(l)) => {
             let remaining = l.lock().len();
             return Ok(new_lazy(

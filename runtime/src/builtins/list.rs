@@ -180,7 +180,7 @@ fn list_extend(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Va
 }
 
 fn seq_items(v: Value) -> Vec<Value> {
-    match v.data() {
+    match v.builtin_data() {
         Some(ObjectData::List(l)) => l.lock().clone(),
         Some(ObjectData::Tuple(t)) => t.to_vec(),
         _ => Vec::new(),
@@ -189,7 +189,6 @@ fn seq_items(v: Value) -> Vec<Value> {
 
 fn seq_index(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     arity(i, "index", args, 2, 4)?;
-    let what = i.type_name(args[0]);
     let items = seq_items(args[0]);
     let len = items.len() as i64;
     let mut bound = |v: Option<&Value>, default: i64| -> PyResult<i64> {
@@ -227,7 +226,7 @@ fn seq_index(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Valu
     if let Some(n) = found {
         return Ok(i.new_int(n));
     }
-    let msg = if what == "list" {
+    let msg = if super::list_of(args[0]).is_some() {
         let r = i.repr(args[1])?;
         format!("{r} is not in list")
     } else {

@@ -11,6 +11,7 @@ use crate::object::{Dict, ObjectData, PyObject, Range};
 use crate::runtime::Types;
 use crate::value::{Unpacked, Value};
 
+mod container_dunders;
 mod dict;
 pub(crate) mod format;
 mod introspect;
@@ -73,8 +74,10 @@ pub fn type_methods(t: &Types) -> Vec<(Gc<PyObject>, NativeTable)> {
     vec![
         (t.str, str::methods()),
         (t.list, list::list_methods()),
+        (t.list, container_dunders::container_dunders::<false>()),
         (t.tuple, list::tuple_methods()),
         (t.dict, dict::dict_methods()),
+        (t.dict, container_dunders::container_dunders::<true>()),
         (t.mappingproxy, dict::mappingproxy_methods()),
         (t.dict_keys, dict::view_methods(0)),
         (t.dict_values, dict::view_methods(1)),
@@ -147,16 +150,13 @@ fn text(i: &mut Interp<'_>, v: Value, what: &str) -> PyResult<String> {
     }
 }
 
+/// `v` if it is a list or an instance of a list subclass.
 fn list_of(v: Value) -> Option<Gc<PyObject>> {
-    v.as_object()
-        .filter(|o| matches!(o.data, ObjectData::List(_)))
+    v.as_object().filter(|o| o.list_items().is_some())
 }
 
 fn with_list<R>(v: Value, f: impl FnOnce(&mut Vec<Value>) -> R) -> Option<R> {
-    match &list_of(v)?.data {
-        ObjectData::List(l) => Some(f(&mut l.lock())),
-        _ => None,
-    }
+    Some(f(&mut v.as_ref()?.list_items()?.lock()))
 }
 
 fn with_dict<R>(v: Value, f: impl FnOnce(&mut Dict) -> R) -> Option<R> {

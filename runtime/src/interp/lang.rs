@@ -443,8 +443,8 @@ impl Interp<'_> {
         let Some(target) = dict.as_object() else {
             return Ok(());
         };
-        let items: Vec<(Value, Value)> = match mapping.data() {
-            Some(ObjectData::Dict(d)) => d.lock().items().collect(),
+        let items: Vec<(Value, Value)> = match mapping.as_ref().and_then(|o| o.dict_table()) {
+            Some(d) => d.lock().items().collect(),
             _ => {
                 let msg = if merge {
                     format!(
@@ -504,12 +504,22 @@ impl Interp<'_> {
 
     /// `del container[key]`.
     pub(super) fn del_item(&mut self, container: Value, key: Value) -> PyResult<()> {
+        if let Some(f) = self.subclass_override(container, "__delitem__") {
+            self.call_value(f, &[container, key], &[])?;
+            return Ok(());
+        }
+        self.builtin_del_item(container, key)
+    }
+
+    /// `del container[key]` without the Python `__delitem__` of a list or
+    /// dict subclass.
+    pub(crate) fn builtin_del_item(&mut self, container: Value, key: Value) -> PyResult<()> {
         if let Some(ObjectData::Slice(parts)) = key.data() {
             if self.set_slice(container, *parts, None)? {
                 return Ok(());
             }
         }
-        match container.data() {
+        match container.builtin_data() {
             Some(ObjectData::List(l)) => {
                 let len = l.lock().len();
                 let i = self.index(key, len, "list", true)?;
@@ -603,7 +613,7 @@ impl Interp<'_> {
         container: Value,
         parts: [Value; 3],
     ) -> PyResult<Option<Value>> {
-        match container.data() {
+        match container.builtin_data() {
             Some(ObjectData::List(l)) => {
                 let items = l.lock().clone();
                 let s = self.slice_indices(parts, items.len())?;
@@ -648,7 +658,7 @@ impl Interp<'_> {
         parts: [Value; 3],
         value: Option<Value>,
     ) -> PyResult<bool> {
-        let Some(ObjectData::List(l)) = container.data() else {
+        let Some(ObjectData::List(l)) = container.builtin_data() else {
             return Ok(false);
         };
         let new_items = match value {

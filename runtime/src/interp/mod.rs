@@ -60,7 +60,7 @@ use crate::bytecode::{BinaryOp, CodeFlags, CodeObject, CompareOp, Opcode, UnaryO
 use crate::compile::{Compiled, Const};
 use crate::error::{PyErr, PyResult};
 use crate::events::VersionTag;
-use crate::object::{Dict, Function, Module, ObjectData, PyObject, TracebackEntry};
+use crate::object::{Dict, Function, Layout, Module, ObjectData, PyObject, TracebackEntry};
 use crate::runtime::Runtime;
 use crate::value::{AtomicValue, Value};
 
@@ -1042,22 +1042,46 @@ impl<'a> Interp<'a> {
         if let Some(v) = self.construct_language_type(class, args_start, nargs, kwnames)? {
             return Ok(CallOutcome::Done(v));
         }
+        let t = &self.rt.types;
+        let is_builtin = class == t.list || class == t.dict;
         match layout {
-            Some(crate::object::Layout::Builtin) | None => {
+            Some(Layout::Builtin) | None => {
+                let (args, kwargs) = self.collect_args(args_start, nargs, kwnames);
+                let v = crate::builtins::construct(self, class, &args, &kwargs)?;
+                Ok(CallOutcome::Done(v))
+            }
+            Some(Layout::List | Layout::Dict) if is_builtin => {
                 let (args, kwargs) = self.collect_args(args_start, nargs, kwnames);
                 let v = crate::builtins::construct(self, class, &args, &kwargs)?;
                 Ok(CallOutcome::Done(v))
             }
             Some(layout) => {
-                let instance = if layout == crate::object::Layout::Exception {
-                    let (args, _) = self.collect_args(args_start, nargs, kwnames);
-                    let args = self.new_tuple(args);
-                    self.new_exception_object(class, args)
-                } else {
-                    Value::object(self.alloc(
+                let subclassed = |base| {
+                    ObjectData::Subclassed(Box::new(crate::object::SubclassedBuiltin {
+                        base,
+                        attrs: parking_lot::Mutex::new(Dict::new()),
+                    }))
+                };
+                let instance = match layout {
+                    Layout::Exception => {
+                        let (args, _) = self.collect_args(args_start, nargs, kwnames);
+                        let args = self.new_tuple(args);
+                        self.new_exception_object(class, args)
+                    }
+                    // Filled by `list.__init__` / `dict.__init__` (or a
+                    // Python `__init__` calling it through super()).
+                    Layout::List => Value::object(self.alloc(
+                        class,
+                        subclassed(ObjectData::List(parking_lot::Mutex::new(Vec::new()))),
+                    )),
+                    Layout::Dict => Value::object(self.alloc(
+                        class,
+                        subclassed(ObjectData::Dict(parking_lot::Mutex::new(Dict::new()))),
+                    )),
+                    Layout::Instance | Layout::Builtin => Value::object(self.alloc(
                         class,
                         ObjectData::Instance(parking_lot::Mutex::new(Dict::new())),
-                    ))
+                    )),
                 };
                 let init = self.lookup(class, "__init__");
                 match init.and_then(|f| f.as_object()) {
@@ -1078,8 +1102,18 @@ impl<'a> Interp<'a> {
                             OnReturn::Init(instance),
                         )
                     }
+                    Some(_) if matches!(layout, Layout::List | Layout::Dict) => {
+                        // The builtin `__init__` (list's or dict's).
+                        let (args, kwargs) = self.collect_args(args_start, nargs, kwnames);
+                        let init = init.expect("matched Some");
+                        let mut all = Vec::with_capacity(args.len() + 1);
+                        all.push(instance);
+                        all.extend(args);
+                        self.call_value(init, &all, &kwargs)?;
+                        Ok(CallOutcome::Done(instance))
+                    }
                     _ => {
-                        if nargs > 0 && layout == crate::object::Layout::Instance {
+                        if nargs > 0 && layout == Layout::Instance {
                             let name = class
                                 .as_class()
                                 .map(|c| c.name.to_string())
@@ -1128,20 +1162,30 @@ impl<'a> Interp<'a> {
         if base_classes.is_empty() {
             base_classes.push(self.rt.types.object);
         }
-        let base = base_classes[0];
-        let base_class = base.as_class().expect("checked above");
-        if base_class.layout == crate::object::Layout::Builtin {
-            let msg = format!("subclassing '{}' is not supported yet", base_class.name);
-            return Err(self.new_exception(self.rt.types.type_error, &msg));
+        for b in &base_classes {
+            let bc = b.as_class().expect("checked above");
+            if bc.layout == Layout::Builtin {
+                let msg = format!("subclassing '{}' is not supported yet", bc.name);
+                return Err(self.new_exception(self.rt.types.type_error, &msg));
+            }
         }
         let Some(mro_tail) = lang::c3_merge(&base_classes) else {
             return Err(self.mro_conflict(&base_classes));
         };
-        let layout = base_classes
+        // The instance layout: that of the bases that are not plain
+        // instances, which must agree (an instance cannot be both a list and
+        // a dict, or an exception).
+        let mut solid = base_classes
             .iter()
             .filter_map(|b| b.as_class().map(|c| c.layout))
-            .find(|l| *l != crate::object::Layout::Instance)
-            .unwrap_or(base_class.layout);
+            .filter(|l| *l != Layout::Instance);
+        let layout = solid.next().unwrap_or(Layout::Instance);
+        if solid.any(|l| l != layout) {
+            return Err(self.new_exception(
+                self.rt.types.type_error,
+                "multiple bases have instance lay-out conflict",
+            ));
+        }
         let ObjectData::Dict(ns) = &namespace.data else {
             return Err(
                 self.new_exception(self.rt.types.type_error, "class namespace is not a dict")

@@ -109,6 +109,35 @@ impl Interp<'_> {
             .find_map(|base| base.as_class()?.dict.lock().get_hashed(hash, name))
     }
 
+    /// The Python override of `dunder` that `v`'s class defines, when `v`
+    /// is an instance of a user subclass of `list` or `dict`: found along
+    /// the MRO before the builtin base itself. Operators call it instead
+    /// of the builtin behaviour; for any other value (the hot path) this is
+    /// one payload check.
+    #[inline]
+    pub(crate) fn subclass_override(&self, v: Value, dunder: &str) -> Option<Value> {
+        match v.as_ref() {
+            Some(o) if matches!(o.data, ObjectData::Subclassed(_)) => {
+                self.lookup_before_builtin(o.class(), dunder)
+            }
+            _ => None,
+        }
+    }
+
+    /// `lookup`, stopping at `list` and `dict`: what a subclass of them
+    /// defines (or inherits from other Python classes) itself.
+    fn lookup_before_builtin(&self, class: Gc<PyObject>, name: &str) -> Option<Value> {
+        let c = class.as_class()?;
+        let t = &self.rt.types;
+        let hash = hash_str(name);
+        let tail = c.mro_tail();
+        let found = std::iter::once(class)
+            .chain(tail.iter())
+            .take_while(|k| *k != t.list && *k != t.dict)
+            .find_map(|k| k.as_class()?.dict.lock().get_str(hash, name));
+        found
+    }
+
     /// Whether `sub` is `sup` or inherits from it.
     pub fn is_subclass(&self, sub: Gc<PyObject>, sup: Gc<PyObject>) -> bool {
         if sub == sup {
@@ -250,6 +279,7 @@ impl Interp<'_> {
             ObjectData::Instance(d) => Some(d),
             ObjectData::Exception(e) => Some(&e.dict),
             ObjectData::Function(f) => Some(&f.attrs),
+            ObjectData::Subclassed(s) => Some(&s.attrs),
             _ => None,
         }
     }
@@ -424,7 +454,10 @@ impl Interp<'_> {
                 if let Some(v) = self.number_attribute(obj, name) {
                     return Ok((v, Value::NULL));
                 }
-                if matches!(obj.data(), Some(ObjectData::Instance(_))) {
+                if matches!(
+                    obj.data(),
+                    Some(ObjectData::Instance(_) | ObjectData::Subclassed(_))
+                ) {
                     // The fallback for attributes normal lookup did not find.
                     if let Some(f) = self.lookup(class, "__getattr__") {
                         let v = self.call_value(f, &[obj, name], &[])?;
@@ -518,12 +551,16 @@ impl Interp<'_> {
         let h = self.hash(name)?;
         if let Some(o) = obj.as_object() {
             if let Some(d) = Self::instance_dict(&o) {
-                if matches!(o.data, ObjectData::Instance(_) | ObjectData::Exception(_))
-                    && self.property_set(obj, name, Some(value))?
+                if matches!(
+                    o.data,
+                    ObjectData::Instance(_) | ObjectData::Exception(_) | ObjectData::Subclassed(_)
+                ) && self.property_set(obj, name, Some(value))?
                 {
                     return Ok(());
                 }
-                if matches!(o.data, ObjectData::Instance(_)) && self.slots_forbid(o.class(), name) {
+                if matches!(o.data, ObjectData::Instance(_) | ObjectData::Subclassed(_))
+                    && self.slots_forbid(o.class(), name)
+                {
                     return self.attribute_error(obj, name);
                 }
                 d.lock().insert_hashed(h, name, value);
@@ -568,7 +605,17 @@ impl Interp<'_> {
                 }
                 ObjectData::Set(t) => !t.lock().is_empty(),
                 ObjectData::Range(r) => !r.is_empty(),
-                ObjectData::Instance(_) | ObjectData::Exception(_) => {
+                ObjectData::Subclassed(sub)
+                    if self.subclass_override(v, "__bool__").is_none()
+                        && self.subclass_override(v, "__len__").is_none() =>
+                {
+                    match &sub.base {
+                        ObjectData::List(l) => !l.lock().is_empty(),
+                        ObjectData::Dict(d) => !d.lock().is_empty(),
+                        _ => true,
+                    }
+                }
+                ObjectData::Instance(_) | ObjectData::Exception(_) | ObjectData::Subclassed(_) => {
                     let class = o.class();
                     if let Some(f) = self.lookup(class, "__bool__") {
                         let r = self.call_value(f, &[v], &[])?;
@@ -624,13 +671,22 @@ impl Interp<'_> {
 
     /// `repr(v)`.
     pub fn repr(&mut self, v: Value) -> PyResult<String> {
+        if let Some(f) = self.subclass_override(v, "__repr__") {
+            return self.call_for_str(f, v, "__repr__");
+        }
+        self.builtin_repr(v)
+    }
+
+    /// `repr(v)` without the Python `__repr__` of a list or dict subclass
+    /// (`list.__repr__`, `dict.__repr__`).
+    pub(crate) fn builtin_repr(&mut self, v: Value) -> PyResult<String> {
         Ok(match v.unpack() {
             Unpacked::Int(i) => i.to_string(),
             Unpacked::Float(f) => float_repr(f),
             Unpacked::Bool(true) => "True".into(),
             Unpacked::Bool(false) => "False".into(),
             Unpacked::None | Unpacked::Null | Unpacked::Unbound => "None".into(),
-            Unpacked::Object(o) => match &o.data {
+            Unpacked::Object(o) => match o.builtin_data() {
                 ObjectData::Int(b) => b.to_string(),
                 ObjectData::Str(s) => str_repr(s.as_str()),
                 ObjectData::Tuple(items) => {
@@ -813,7 +869,8 @@ impl Interp<'_> {
                 ObjectData::Instance(_) if o.class() == self.rt.types.ellipsis_type => {
                     "Ellipsis".into()
                 }
-                ObjectData::Instance(_) => {
+                // (`builtin_data` never shows `Subclassed`.)
+                ObjectData::Instance(_) | ObjectData::Subclassed(_) => {
                     let class = o.class();
                     if let Some(r) = self.user_dunder_str(class, v, "__repr__")? {
                         return Ok(r);
@@ -841,9 +898,14 @@ impl Interp<'_> {
         let Some(f) = self.lookup(class, name) else {
             return Ok(None);
         };
+        self.call_for_str(f, v, name).map(Some)
+    }
+
+    /// Calls `__repr__`/`__str__` method `f` on `v`: its result must be a str.
+    fn call_for_str(&mut self, f: Value, v: Value, name: &str) -> PyResult<String> {
         let r = self.call_value(f, &[v], &[])?;
         match self.str_of(r) {
-            Some(s) => Ok(Some(s)),
+            Some(s) => Ok(s),
             None => {
                 let msg = format!("{name} returned non-string (type {})", self.type_name(r));
                 self.type_error(&msg)
@@ -856,6 +918,11 @@ impl Interp<'_> {
         if let Some(o) = v.as_object() {
             match &o.data {
                 ObjectData::Str(s) => return Ok(s.as_str().to_string()),
+                ObjectData::Subclassed(_) => {
+                    if let Some(f) = self.subclass_override(v, "__str__") {
+                        return self.call_for_str(f, v, "__str__");
+                    }
+                }
                 ObjectData::Instance(_) => {
                     if let Some(s) = self.user_dunder_str(o.class(), v, "__str__")? {
                         return Ok(s);
@@ -1093,8 +1160,15 @@ impl Interp<'_> {
                 return crate::builtins::format::percent_format(self, x.as_str(), b);
             }
         }
+        // A list or dict subclass's Python operators come before the
+        // builtin ones it inherits.
+        if Self::is_subclassed(a) || Self::is_subclassed(b) {
+            if let Some(r) = self.user_binary_op(a, b, op)? {
+                return Ok(r);
+            }
+        }
         if let (Some(oa), Some(ob)) = (a.as_object(), b.as_object()) {
-            match (&oa.data, &ob.data, plain) {
+            match (oa.builtin_data(), ob.builtin_data(), plain) {
                 (ObjectData::Str(x), ObjectData::Str(y), BinaryOp::Add) => {
                     let mut s = String::with_capacity(x.as_str().len() + y.as_str().len());
                     s.push_str(x.as_str());
@@ -1139,7 +1213,7 @@ impl Interp<'_> {
             return Ok(r);
         }
         if plain == BinaryOp::Mul && op.is_inplace() && !b.is_float() && self.num(b).is_some() {
-            if let Some(ObjectData::List(x)) = a.data() {
+            if let Some(ObjectData::List(x)) = a.builtin_data() {
                 // `list *= n` repeats in place; CPython keeps the same object.
                 let n = self.as_i64(b).unwrap_or(i64::MAX).max(0) as usize;
                 let mut items = x.lock();
@@ -1161,7 +1235,7 @@ impl Interp<'_> {
         }
         if op.is_inplace() {
             if let Some(o) = a.as_object() {
-                if let ObjectData::List(l) = &o.data {
+                if let ObjectData::List(l) = o.builtin_data() {
                     if plain == BinaryOp::Add {
                         let items = self.collect_iterable(b)?;
                         l.lock().extend(items);
@@ -1170,28 +1244,8 @@ impl Interp<'_> {
                 }
             }
         }
-        // User-defined dunders.
-        let (name, rname) = dunder_names(plain);
-        if op.is_inplace() {
-            let iname = format!("__i{}", &name[2..]);
-            if let Some(f) = self.user_method(a, &iname) {
-                let r = self.call_value(f, &[a, b], &[])?;
-                if !self.is_not_implemented(r) {
-                    return Ok(r);
-                }
-            }
-        }
-        if let Some(f) = self.user_method(a, name) {
-            let r = self.call_value(f, &[a, b], &[])?;
-            if !self.is_not_implemented(r) {
-                return Ok(r);
-            }
-        }
-        if let Some(f) = self.user_method(b, rname) {
-            let r = self.call_value(f, &[b, a], &[])?;
-            if !self.is_not_implemented(r) {
-                return Ok(r);
-            }
+        if let Some(r) = self.user_binary_op(a, b, op)? {
+            return Ok(r);
         }
         let (ta, tb) = (self.type_name(a), self.type_name(b));
         if plain == BinaryOp::Add && ta == "str" {
@@ -1230,6 +1284,34 @@ impl Interp<'_> {
         ))
     }
 
+    /// `a op b` through user-defined dunders (`__iop__`, `__op__`, then
+    /// `b`'s `__rop__`); `None` when none applies.
+    fn user_binary_op(&mut self, a: Value, b: Value, op: BinaryOp) -> PyResult<Option<Value>> {
+        let (name, rname) = dunder_names(op.plain());
+        if op.is_inplace() {
+            let iname = format!("__i{}", &name[2..]);
+            if let Some(f) = self.user_method(a, &iname) {
+                let r = self.call_value(f, &[a, b], &[])?;
+                if !self.is_not_implemented(r) {
+                    return Ok(Some(r));
+                }
+            }
+        }
+        if let Some(f) = self.user_method(a, name) {
+            let r = self.call_value(f, &[a, b], &[])?;
+            if !self.is_not_implemented(r) {
+                return Ok(Some(r));
+            }
+        }
+        if let Some(f) = self.user_method(b, rname) {
+            let r = self.call_value(f, &[b, a], &[])?;
+            if !self.is_not_implemented(r) {
+                return Ok(Some(r));
+            }
+        }
+        Ok(None)
+    }
+
     /// `a | b` and friends on two sets (the result has `a`'s type;
     /// in-place forms update `a` when it is a set).
     fn set_binary_op(&mut self, a: Value, b: Value, op: BinaryOp) -> Option<Value> {
@@ -1259,10 +1341,17 @@ impl Interp<'_> {
     /// A method defined on a user class (instances only).
     pub(crate) fn user_method(&self, v: Value, name: &str) -> Option<Value> {
         let o = v.as_object()?;
-        if !matches!(o.data, ObjectData::Instance(_) | ObjectData::Exception(_)) {
-            return None;
+        match o.data {
+            ObjectData::Instance(_) | ObjectData::Exception(_) => self.lookup(o.class(), name),
+            ObjectData::Subclassed(_) => self.subclass_override(v, name),
+            _ => None,
         }
-        self.lookup(o.class(), name)
+    }
+
+    /// Whether `v` is an instance of a user subclass of `list` or `dict`.
+    #[inline]
+    fn is_subclassed(v: Value) -> bool {
+        matches!(v.data(), Some(ObjectData::Subclassed(_)))
     }
 
     fn repeat(&mut self, seq: Value, count: Value) -> PyResult<Option<Value>> {
@@ -1270,7 +1359,7 @@ impl Interp<'_> {
             return Ok(None);
         };
         if !matches!(
-            o.data,
+            o.builtin_data(),
             ObjectData::Str(_) | ObjectData::List(_) | ObjectData::Tuple(_)
         ) {
             return Ok(None);
@@ -1279,7 +1368,7 @@ impl Interp<'_> {
             return Ok(None);
         }
         let n = self.as_i64(count).unwrap_or(i64::MAX).max(0) as usize;
-        Ok(Some(match &o.data {
+        Ok(Some(match o.builtin_data() {
             ObjectData::Str(s) => {
                 if s.as_str().len().saturating_mul(n) > (1 << 32) {
                     return Err(self.new_exception(
@@ -1352,13 +1441,20 @@ impl Interp<'_> {
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
             return Ok(num_cmp(&x, &y) == Some(std::cmp::Ordering::Equal));
         }
+        // A list or dict subclass's `__eq__` comes before the builtin one.
+        if Self::is_subclassed(a) || Self::is_subclassed(b) {
+            if let Some(r) = self.user_eq(a, b)? {
+                return Ok(r);
+            }
+        }
         if let (Some(oa), Some(ob)) = (a.as_object(), b.as_object()) {
-            match (&oa.data, &ob.data) {
+            match (oa.builtin_data(), ob.builtin_data()) {
                 (ObjectData::Str(x), ObjectData::Str(y)) => return Ok(x.as_str() == y.as_str()),
                 (ObjectData::Tuple(x), ObjectData::Tuple(y)) => {
                     let (x, y) = (x.to_vec(), y.to_vec());
                     return self.seq_eq(&x, &y);
                 }
+                (ObjectData::Range(x), ObjectData::Range(y)) => return Ok(x.same_values(y)),
                 (ObjectData::List(x), ObjectData::List(y)) => {
                     let (x, y) = (x.lock().clone(), y.lock().clone());
                     return self.seq_eq(&x, &y);
@@ -1390,19 +1486,28 @@ impl Interp<'_> {
                 _ => {}
             }
         }
+        if let Some(r) = self.user_eq(a, b)? {
+            return Ok(r);
+        }
+        Ok(a == b && !a.is_float())
+    }
+
+    /// `a == b` through a user-defined `__eq__` of either side; `None` when
+    /// neither has one (or both return NotImplemented).
+    fn user_eq(&mut self, a: Value, b: Value) -> PyResult<Option<bool>> {
         if let Some(f) = self.user_method(a, "__eq__") {
             let r = self.call_value(f, &[a, b], &[])?;
             if !self.is_not_implemented(r) {
-                return self.is_true(r);
+                return self.is_true(r).map(Some);
             }
         }
         if let Some(f) = self.user_method(b, "__eq__") {
             let r = self.call_value(f, &[b, a], &[])?;
             if !self.is_not_implemented(r) {
-                return self.is_true(r);
+                return self.is_true(r).map(Some);
             }
         }
-        Ok(a == b && !a.is_float())
+        Ok(None)
     }
 
     fn seq_eq(&mut self, x: &[Value], y: &[Value]) -> PyResult<bool> {
@@ -1433,7 +1538,7 @@ impl Interp<'_> {
             return Ok(num_cmp(&x, &y));
         }
         if let (Some(oa), Some(ob)) = (a.as_object(), b.as_object()) {
-            let seqs = match (&oa.data, &ob.data) {
+            let seqs = match (oa.builtin_data(), ob.builtin_data()) {
                 (ObjectData::Str(x), ObjectData::Str(y)) => {
                     return Ok(Some(x.as_str().cmp(y.as_str())))
                 }
@@ -1522,8 +1627,18 @@ impl Interp<'_> {
 
     /// `item in container`.
     pub fn contains(&mut self, container: Value, item: Value) -> PyResult<bool> {
+        if let Some(f) = self.subclass_override(container, "__contains__") {
+            let r = self.call_value(f, &[container, item], &[])?;
+            return self.is_true(r);
+        }
+        self.builtin_contains(container, item)
+    }
+
+    /// `item in container` without the Python `__contains__` of a list or
+    /// dict subclass.
+    pub(crate) fn builtin_contains(&mut self, container: Value, item: Value) -> PyResult<bool> {
         if let Some(o) = container.as_object() {
-            match &o.data {
+            match o.builtin_data() {
                 ObjectData::Str(s) => {
                     return match item
                         .as_object()
@@ -1657,13 +1772,22 @@ impl Interp<'_> {
 
     /// `container[key]`.
     pub fn get_item(&mut self, container: Value, key: Value) -> PyResult<Value> {
+        if let Some(f) = self.subclass_override(container, "__getitem__") {
+            return self.call_value(f, &[container, key], &[]);
+        }
+        self.builtin_get_item(container, key)
+    }
+
+    /// `container[key]` without the Python `__getitem__` of a list or dict
+    /// subclass (a dict subclass's `__missing__` still applies).
+    pub(crate) fn builtin_get_item(&mut self, container: Value, key: Value) -> PyResult<Value> {
         if let Some(ObjectData::Slice(parts)) = key.data() {
             if let Some(v) = self.get_slice(container, *parts)? {
                 return Ok(v);
             }
         }
         if let Some(o) = container.as_object() {
-            match &o.data {
+            match o.builtin_data() {
                 ObjectData::List(l) => {
                     let len = l.lock().len();
                     let i = self.index(key, len, "list", false)?;
@@ -1701,6 +1825,9 @@ impl Interp<'_> {
                     return match found {
                         Some(v) => Ok(v),
                         None => {
+                            if let Some(f) = self.user_method(container, "__missing__") {
+                                return self.call_value(f, &[container, key], &[]);
+                            }
                             let args = self.new_tuple(vec![key]);
                             Err(PyErr(
                                 self.new_exception_object(self.rt.types.key_error, args),
@@ -1730,13 +1857,28 @@ impl Interp<'_> {
 
     /// `container[key] = value`.
     pub fn set_item(&mut self, container: Value, key: Value, value: Value) -> PyResult<()> {
+        if let Some(f) = self.subclass_override(container, "__setitem__") {
+            self.call_value(f, &[container, key, value], &[])?;
+            return Ok(());
+        }
+        self.builtin_set_item(container, key, value)
+    }
+
+    /// `container[key] = value` without the Python `__setitem__` of a list
+    /// or dict subclass.
+    pub(crate) fn builtin_set_item(
+        &mut self,
+        container: Value,
+        key: Value,
+        value: Value,
+    ) -> PyResult<()> {
         if let Some(ObjectData::Slice(parts)) = key.data() {
             if self.set_slice(container, *parts, Some(value))? {
                 return Ok(());
             }
         }
         if let Some(o) = container.as_object() {
-            match &o.data {
+            match o.builtin_data() {
                 ObjectData::List(l) => {
                     let len = l.lock().len();
                     let i = self.index(key, len, "list", true)?;
@@ -1784,7 +1926,15 @@ impl Interp<'_> {
 
     /// `iter(v)`.
     pub fn get_iter(&mut self, v: Value) -> PyResult<Value> {
-        let state = match v.data() {
+        if let Some(f) = self.subclass_override(v, "__iter__") {
+            return self.call_value(f, &[v], &[]);
+        }
+        self.builtin_iter(v)
+    }
+
+    /// `iter(v)` without the Python `__iter__` of a list or dict subclass.
+    pub(crate) fn builtin_iter(&mut self, v: Value) -> PyResult<Value> {
+        let state = match v.builtin_data() {
             Some(ObjectData::List(_) | ObjectData::Tuple(_)) => {
                 IterState::Sequence { seq: v, index: 0 }
             }
@@ -1854,7 +2004,7 @@ impl Interp<'_> {
         }
         let next = match &mut *state {
             IterState::Sequence { seq, index } => {
-                let item = match seq.data() {
+                let item = match seq.builtin_data() {
                     Some(ObjectData::List(l)) => l.lock().get(*index).copied(),
                     Some(ObjectData::Tuple(t)) => t.get(*index).copied(),
                     _ => None,
@@ -1946,8 +2096,11 @@ impl Interp<'_> {
     /// on the value stack until the end. The caller must root the result
     /// itself before it calls into Python again.
     pub fn collect_iterable(&mut self, v: Value) -> PyResult<Vec<Value>> {
-        if let Some(o) = v.as_object() {
-            match &o.data {
+        if let Some(o) = v
+            .as_object()
+            .filter(|_| self.subclass_override(v, "__iter__").is_none())
+        {
+            match o.builtin_data() {
                 ObjectData::List(l) => return Ok(l.lock().clone()),
                 ObjectData::Tuple(t) => return Ok(t.to_vec()),
                 ObjectData::Dict(_) | ObjectData::AttrDict(_) => {
@@ -1998,8 +2151,32 @@ impl Interp<'_> {
 
     /// `len(v)`.
     pub fn len(&mut self, v: Value) -> PyResult<usize> {
+        if let Some(f) = self.subclass_override(v, "__len__") {
+            return self.len_through(f, v);
+        }
+        self.builtin_len(v)
+    }
+
+    /// `len(v)` by calling `__len__` method `f`: a non-negative int.
+    fn len_through(&mut self, f: Value, v: Value) -> PyResult<usize> {
+        let r = self.call_value(f, &[v], &[])?;
+        match self.as_i64(r) {
+            Some(n) if n >= 0 => Ok(n as usize),
+            Some(_) => self.value_error("__len__() should return >= 0"),
+            None => {
+                let msg = format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    self.type_name(r)
+                );
+                self.type_error(&msg)
+            }
+        }
+    }
+
+    /// `len(v)` without the Python `__len__` of a list or dict subclass.
+    pub(crate) fn builtin_len(&mut self, v: Value) -> PyResult<usize> {
         if let Some(o) = v.as_object() {
-            match &o.data {
+            match o.builtin_data() {
                 ObjectData::Str(s) => return Ok(s.char_count()),
                 ObjectData::List(l) => return Ok(l.lock().len()),
                 ObjectData::Tuple(t) => return Ok(t.len()),
@@ -2010,18 +2187,7 @@ impl Interp<'_> {
                 ObjectData::Range(r) => return Ok(r.len() as usize),
                 ObjectData::Instance(_) => {
                     if let Some(f) = self.lookup(o.class(), "__len__") {
-                        let r = self.call_value(f, &[v], &[])?;
-                        return match self.as_i64(r) {
-                            Some(n) if n >= 0 => Ok(n as usize),
-                            Some(_) => self.value_error("__len__() should return >= 0"),
-                            None => {
-                                let msg = format!(
-                                    "'{}' object cannot be interpreted as an integer",
-                                    self.type_name(r)
-                                );
-                                self.type_error(&msg)
-                            }
-                        };
+                        return self.len_through(f, v);
                     }
                 }
                 _ => {}

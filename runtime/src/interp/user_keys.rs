@@ -21,14 +21,21 @@ impl Interp<'_> {
         let Some(o) = v.as_object() else {
             return Ok(None);
         };
-        if !matches!(o.data, ObjectData::Instance(_)) {
-            return Ok(None);
-        }
-        let hooks = self.class_hooks(o.class());
-        if hooks & (hook::HASH | hook::HASH_NONE) == 0 {
-            return Ok(None);
-        }
-        let Some(hook) = self.lookup_value(o.class(), self.rt.hook_names.hash) else {
+        let hook = match o.data {
+            ObjectData::Instance(_) => {
+                if self.class_hooks(o.class()) & (hook::HASH | hook::HASH_NONE) == 0 {
+                    return Ok(None);
+                }
+                self.lookup_value(o.class(), self.rt.hook_names.hash)
+            }
+            // Lists and dicts are unhashable, and so are their subclasses
+            // unless they define `__hash__`.
+            ObjectData::Subclassed(_) => {
+                Some(self.subclass_override(v, "__hash__").unwrap_or(Value::NONE))
+            }
+            _ => return Ok(None),
+        };
+        let Some(hook) = hook else {
             return Ok(None);
         };
         if hook.is_none() {
@@ -56,7 +63,16 @@ impl Interp<'_> {
         let Some(o) = key.as_object() else {
             return false;
         };
-        matches!(o.data, ObjectData::Instance(_)) && self.class_hooks(o.class()) & hook::EQ != 0
+        match o.data {
+            ObjectData::Instance(_) => self.class_hooks(o.class()) & hook::EQ != 0,
+            ObjectData::Subclassed(_) => matches!(
+                self.subclass_override(key, "__eq__")
+                    .and_then(|f| f.as_object())
+                    .map(|f| matches!(f.data, ObjectData::Function(_))),
+                Some(true)
+            ),
+            _ => false,
+        }
     }
 
     /// The key a table operation should use for `key`: `key` itself, or,

@@ -65,6 +65,15 @@ pub fn hash_value(v: Value) -> Result<i64, Unhashable> {
                 }
                 hash_tuple(hashes.into_iter(), items.len())
             }
+            ObjectData::Range(r) => {
+                // Consistent with `Range::same_values`: the length, then the
+                // start and step only where they matter.
+                let none = hash_value(Value::NONE)?;
+                let n = r.len();
+                let start = if n > 0 { hash_i64(r.start) } else { none };
+                let step = if n > 1 { hash_i64(r.step) } else { none };
+                hash_tuple([hash_i64(n), start, step].into_iter(), 3)
+            }
             ObjectData::List(_) => return Err(Unhashable("list")),
             ObjectData::Dict(_) => return Err(Unhashable("dict")),
             ObjectData::Set(t) => {
@@ -101,6 +110,7 @@ pub fn keys_equal(a: Value, b: Value) -> bool {
             (ObjectData::Tuple(s), ObjectData::Tuple(t)) => {
                 s.len() == t.len() && s.iter().zip(t.iter()).all(|(p, q)| keys_equal(*p, *q))
             }
+            (ObjectData::Range(s), ObjectData::Range(t)) => s.same_values(t),
             (ObjectData::Set(s), ObjectData::Set(t)) => {
                 // Copies: never two object locks at once.
                 let (s, t) = (s.lock().clone(), t.lock().clone());

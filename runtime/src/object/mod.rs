@@ -85,10 +85,30 @@ impl PyObject {
         }
     }
 
-    /// The table of a dict: a dict's own, or the attribute table an
-    /// `AttrDict` view shows.
-    pub fn dict_table(&self) -> Option<&Mutex<Dict>> {
+    /// The payload builtin operations work on: the list or dict inside an
+    /// instance of a user subclass of `list` or `dict`, else the payload
+    /// itself. (Operators check the subclass's Python overrides first.)
+    #[inline]
+    pub fn builtin_data(&self) -> &ObjectData {
         match &self.data {
+            ObjectData::Subclassed(s) => &s.base,
+            data => data,
+        }
+    }
+
+    /// The items of a list, or of an instance of a list subclass.
+    #[inline]
+    pub fn list_items(&self) -> Option<&Mutex<Vec<Value>>> {
+        match self.builtin_data() {
+            ObjectData::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The table of a dict: a dict's own (also inside an instance of a
+    /// dict subclass), or the attribute table an `AttrDict` view shows.
+    pub fn dict_table(&self) -> Option<&Mutex<Dict>> {
+        match self.builtin_data() {
             ObjectData::Dict(d) => Some(d),
             ObjectData::AttrDict(owner) => owner.attribute_table(),
             _ => None,
@@ -111,6 +131,7 @@ impl PyObject {
             ObjectData::Exception(e) => Some(&e.dict),
             ObjectData::Function(f) => Some(&f.attrs),
             ObjectData::Class(c) => Some(&c.dict),
+            ObjectData::Subclassed(s) => Some(&s.attrs),
             _ => None,
         }
     }
@@ -199,6 +220,8 @@ pub enum ObjectData {
     /// (class `dict`, live and writable), `C.__dict__` (class
     /// `mappingproxy`, read-only).
     AttrDict(Gc<PyObject>),
+    /// An instance of a user subclass of `list` or `dict`.
+    Subclassed(Box<SubclassedBuiltin>),
     /// A `super(this_class, receiver)` object: attribute lookups on it
     /// search the receiver's MRO after `this_class`.
     Super {
@@ -207,6 +230,17 @@ pub enum ObjectData {
         /// The instance (or class) the found methods bind to.
         receiver: Value,
     },
+}
+
+/// The payload of an instance of a user subclass of a builtin container:
+/// the builtin payload (`ObjectData::List` or `ObjectData::Dict`), which
+/// the builtin operations and methods work on unchanged, and the
+/// instance's own attributes.
+pub struct SubclassedBuiltin {
+    /// The list or dict payload.
+    pub base: ObjectData,
+    /// The instance attributes (`__dict__`).
+    pub attrs: Mutex<Dict>,
 }
 
 /// The Python view of one activation (`frame`), made when a trace or
@@ -324,6 +358,10 @@ unsafe impl Trace for ObjectData {
             ObjectData::Descriptor(d) => d.trace(tracer),
             ObjectData::Frame(f) => f.trace(tracer),
             ObjectData::AttrDict(owner) => tracer.mark(*owner),
+            ObjectData::Subclassed(s) => {
+                s.base.trace(tracer);
+                s.attrs.lock().trace(tracer);
+            }
             ObjectData::Super {
                 this_class,
                 receiver,
@@ -494,8 +532,14 @@ pub enum Layout {
     Instance,
     /// Exception instances (`BaseException` and its subclasses).
     Exception,
-    /// A builtin type that cannot be subclassed yet (int, str, list, ...).
+    /// A builtin type that cannot be subclassed yet (int, str, tuple, ...).
     Builtin,
+    /// `list` and its subclasses (instances of subclasses are
+    /// `ObjectData::Subclassed` around a list).
+    List,
+    /// `dict` and its subclasses (instances of subclasses are
+    /// `ObjectData::Subclassed` around a dict).
+    Dict,
 }
 
 /// A class: name, bases, MRO and attribute dict, and what the rare events
@@ -740,6 +784,14 @@ impl Range {
     /// Whether the range is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Whether both ranges produce the same values (`==` compares ranges
+    /// as sequences: `range(0) == range(2, 2)`).
+    pub fn same_values(&self, other: &Range) -> bool {
+        let n = self.len();
+        n == other.len()
+            && (n == 0 || (self.start == other.start && (n == 1 || self.step == other.step)))
     }
 }
 
