@@ -31,7 +31,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "stillpoint"))
-    parser.add_argument("--n", type=int, default=1500000)
+    parser.add_argument("--n", type=int, default=3000000)
     args = parser.parse_args()
     times = {"serial": [], "threads": []}
     results = set()
