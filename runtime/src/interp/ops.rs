@@ -1747,6 +1747,18 @@ impl Interp<'_> {
         what: &str,
         assignment: bool,
     ) -> PyResult<usize> {
+        let i = self.index_int(key, what)?;
+        match normalize_index(i, len) {
+            Some(idx) => Ok(idx),
+            None => Err(self.index_out_of_range(what, assignment)),
+        }
+    }
+
+    /// The int an index `key` stands for (TypeError for anything else).
+    fn index_int(&mut self, key: Value, what: &str) -> PyResult<i64> {
+        if let Some(i) = key.as_inline_int() {
+            return Ok(i);
+        }
         let Some(i) = (if key.is_float() {
             None
         } else {
@@ -1758,16 +1770,16 @@ impl Interp<'_> {
             );
             return self.type_error(&msg);
         };
-        let idx = if i < 0 { i + len as i64 } else { i };
-        if idx < 0 || idx >= len as i64 {
-            let msg = if assignment {
-                format!("{what} assignment index out of range")
-            } else {
-                format!("{what} index out of range")
-            };
-            return Err(self.new_exception(self.rt.types.index_error, &msg));
-        }
-        Ok(idx as usize)
+        Ok(i)
+    }
+
+    fn index_out_of_range(&mut self, what: &str, assignment: bool) -> PyErr {
+        let msg = if assignment {
+            format!("{what} assignment index out of range")
+        } else {
+            format!("{what} index out of range")
+        };
+        self.new_exception(self.rt.types.index_error, &msg)
     }
 
     /// `container[key]`.
@@ -1789,15 +1801,15 @@ impl Interp<'_> {
         if let Some(o) = container.as_object() {
             match o.builtin_data() {
                 ObjectData::List(l) => {
-                    let len = l.lock().len();
-                    let i = self.index(key, len, "list", false)?;
-                    // The list may have shrunk meanwhile (another thread):
-                    // re-check under the lock.
-                    let item = l.lock().get(i).copied();
+                    // One lock: the bounds check and the read are atomic.
+                    let i = self.index_int(key, "list")?;
+                    let item = {
+                        let items = l.lock();
+                        normalize_index(i, items.len()).map(|k| items[k])
+                    };
                     return match item {
                         Some(v) => Ok(v),
-                        None => Err(self
-                            .new_exception(self.rt.types.index_error, "list index out of range")),
+                        None => Err(self.index_out_of_range("list", false)),
                     };
                 }
                 ObjectData::Tuple(t) => {
@@ -1880,18 +1892,22 @@ impl Interp<'_> {
         if let Some(o) = container.as_object() {
             match o.builtin_data() {
                 ObjectData::List(l) => {
-                    let len = l.lock().len();
-                    let i = self.index(key, len, "list", true)?;
-                    let mut items = l.lock();
-                    if i < items.len() {
-                        items[i] = value;
-                        return Ok(());
-                    }
-                    drop(items);
-                    return Err(self.new_exception(
-                        self.rt.types.index_error,
-                        "list assignment index out of range",
-                    ));
+                    let i = self.index_int(key, "list")?;
+                    let stored = {
+                        let mut items = l.lock();
+                        match normalize_index(i, items.len()) {
+                            Some(k) => {
+                                items[k] = value;
+                                true
+                            }
+                            None => false,
+                        }
+                    };
+                    return if stored {
+                        Ok(())
+                    } else {
+                        Err(self.index_out_of_range("list", true))
+                    };
                 }
                 ObjectData::Dict(_) | ObjectData::AttrDict(_) => {
                     let Some(d) = o.dict_table_mut() else {
@@ -2201,6 +2217,14 @@ impl Interp<'_> {
     pub fn new_range(&self, r: Range) -> Value {
         Value::object(self.alloc(self.rt.types.range, ObjectData::Range(r)))
     }
+}
+
+/// `i` as a position in a sequence of `len` items (negative from the end),
+/// if it is one.
+#[inline]
+fn normalize_index(i: i64, len: usize) -> Option<usize> {
+    let idx = if i < 0 { i + len as i64 } else { i };
+    (0..len as i64).contains(&idx).then_some(idx as usize)
 }
 
 /// The `__op__` and `__rop__` names of an operator.
