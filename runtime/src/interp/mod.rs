@@ -729,6 +729,20 @@ impl<'a> Interp<'a> {
                 kwnames,
                 OnReturn::Value,
             ),
+            ObjectData::Builtin(b) if kwnames.is_none() && !self.tracing && nargs < 8 => {
+                // The common call: positional arguments copied into a
+                // buffer on the native stack, not a Vec (the originals stay
+                // on the value stack, rooted).
+                let mut buf = [Value::NONE; 8];
+                let bound = usize::from(b.bound.is_some());
+                if let Some(receiver) = b.bound {
+                    buf[0] = receiver;
+                }
+                buf[bound..bound + nargs]
+                    .copy_from_slice(&self.st().values[args_start..args_start + nargs]);
+                let v = (b.func)(self, &buf[..bound + nargs], &[])?;
+                Ok(CallOutcome::Done(v))
+            }
             ObjectData::Builtin(b) => {
                 let (mut args, kwargs) = self.collect_args(args_start, nargs, kwnames);
                 if let Some(receiver) = b.bound {

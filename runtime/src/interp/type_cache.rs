@@ -10,6 +10,10 @@
 //! (invariant 20), and tags are never reused. The tag is read before the
 //! lookup, so a racing change leaves the entry under a dead tag.
 //!
+//! Two-way set associative with 2048 sets (128 KiB per thread): direct
+//! mapping thrashed on hierarchies with many classes (see ARCHITECTURE.md,
+//! *Decisions*).
+//!
 //! Entries remember raw addresses without rooting them: each also records
 //! the heap's collection epoch, and is valid only in that epoch, during
 //! which no address can be freed and reused (`Heap::epoch`).
@@ -22,7 +26,9 @@ use super::Interp;
 use crate::object::PyObject;
 use crate::value::Value;
 
-const ENTRIES: usize = 1024;
+/// Two-way set associative: `SETS` pairs of entries.
+const SETS: usize = 2048;
+const INDEX_BITS: u32 = SETS.trailing_zeros();
 
 #[derive(Clone, Copy)]
 struct Entry {
@@ -44,14 +50,44 @@ pub(crate) struct TypeCache(Box<[Cell<Entry>]>);
 
 impl Default for TypeCache {
     fn default() -> Self {
-        TypeCache((0..ENTRIES).map(|_| Cell::new(EMPTY)).collect())
+        TypeCache((0..2 * SETS).map(|_| Cell::new(EMPTY)).collect())
     }
 }
 
 impl TypeCache {
-    fn slot(&self, version: u32, name: Value) -> &Cell<Entry> {
-        let h = (name.to_bits() >> 3) ^ u64::from(version).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        &self.0[(h as usize) & (ENTRIES - 1)]
+    /// The two entries a key may live in, most recently used first.
+    fn set(&self, version: u32, name: Value) -> (&Cell<Entry>, &Cell<Entry>) {
+        // Fibonacci hashing: the product's top bits mix every key bit.
+        let key = name.to_bits() ^ (u64::from(version) << 40);
+        let h = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - INDEX_BITS)) as usize;
+        (&self.0[2 * h], &self.0[2 * h + 1])
+    }
+
+    /// The cached result for `(version, name)` in `epoch`: `Some(NULL)`
+    /// for a cached miss.
+    #[inline]
+    fn get(&self, epoch: u64, version: u32, name: Value) -> Option<Value> {
+        let (first, second) = self.set(version, name);
+        let hit = |e: Entry| e.version == version && e.name == name && e.epoch == epoch;
+        let e = first.get();
+        if hit(e) {
+            return Some(e.value);
+        }
+        let e = second.get();
+        if hit(e) {
+            // Most recently used first.
+            second.set(first.get());
+            first.set(e);
+            return Some(e.value);
+        }
+        None
+    }
+
+    /// Caches a result, evicting the pair's least recently used entry.
+    fn put(&self, entry: Entry) {
+        let (first, second) = self.set(entry.version, entry.name);
+        second.set(first.get());
+        first.set(entry);
     }
 }
 
@@ -64,16 +100,15 @@ impl Interp<'_> {
         let epoch = self.rt.heap().epoch();
         let current = c.version.peek();
         if current != 0 {
-            let e = cache.slot(current, name).get();
-            if e.version == current && e.name == name && e.epoch == epoch {
-                return (!e.value.is_null()).then_some(e.value);
+            if let Some(v) = cache.get(epoch, current, name) {
+                return (!v.is_null()).then_some(v);
             }
         }
         // Tag first, then look (see the module docs).
         let version = c.version.get();
         let found = self.lookup_uncached(c, name);
         if version != 0 {
-            cache.slot(version, name).set(Entry {
+            cache.put(Entry {
                 epoch,
                 version,
                 name,
