@@ -27,6 +27,7 @@ pub mod interp;
 pub mod modules;
 pub mod object;
 pub mod runtime;
+pub mod specialize;
 pub mod value;
 
 pub use error::{PyErr, PyResult};

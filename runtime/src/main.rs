@@ -34,6 +34,7 @@ Options:
 -V     : print the version number and exit (also --version)
 -X opt : set implementation-specific option:
          -X gc-stress: collect garbage at every safepoint after an allocation
+         -X nospecialize: run tier 0 only (no specializing interpreter)
          -X stats: print the runtime's statistics on stderr at exit
 --stats-json PATH : write the runtime's statistics as JSON to PATH at exit
 file   : program read from script file
@@ -62,6 +63,7 @@ struct Options {
     gc_stress: bool,
     stats: bool,
     stats_json: Option<String>,
+    nospecialize: bool,
     /// `-i`: the prompt after the program (or instead of reading stdin).
     inspect: bool,
     /// `-q`: no banner.
@@ -87,6 +89,7 @@ fn parse_args(args: &[String]) -> Result<Options, ExitCode> {
         gc_stress: false,
         stats: false,
         stats_json: None,
+        nospecialize: false,
         inspect: false,
         quiet: false,
         program: None,
@@ -152,6 +155,7 @@ fn parse_args(args: &[String]) -> Result<Options, ExitCode> {
                         _ => match value.as_str() {
                             "gc-stress" => options.gc_stress = true,
                             "stats" => options.stats = true,
+                            "nospecialize" => options.nospecialize = true,
                             other => {
                                 return Err(usage_error(&format!("unknown -X option: {other}")))
                             }
@@ -265,6 +269,8 @@ fn main() -> ExitCode {
             let rt = Runtime::with_heap_config(HeapConfig::default().gc_stress(options.gc_stress));
             // This thread (and every Python thread) has a 256 MiB stack.
             rt.set_native_stack_budget(INTERPRETER_STACK - (16 << 20));
+            rt.set_specializing(!options.nospecialize);
+            rt.set_collect_stats(options.stats || options.stats_json.is_some());
             // A script's folder is importable (`run_source` adds it);
             // otherwise the current directory is, as in CPython.
             if !matches!(program, Program::Script(_)) {

@@ -137,6 +137,18 @@ pub struct Runtime {
     /// test every Python call makes).
     eval_frame_hook: parking_lot::RwLock<Option<crate::events::hooks::EvalFrameHook>>,
     has_eval_frame_hook: std::sync::atomic::AtomicBool,
+    /// Whether threads specialize (`-X nospecialize` turns it off).
+    specializing: std::sync::atomic::AtomicBool,
+    /// Whether specialization statistics are collected (`-X stats`).
+    collect_stats: std::sync::atomic::AtomicBool,
+    /// The thread indices of thread-local bytecode.
+    pub(crate) thread_indices: crate::specialize::ThreadIndexPool,
+    /// The specialization statistics of finished interpreters.
+    spec_totals: Mutex<crate::specialize::SpecializationStats>,
+    /// The builtins dict made at start-up and its watcher (the builtins a
+    /// specialized global load caches, unless the dict is replaced).
+    builtins_dict: Gc<PyObject>,
+    builtins_watcher: Arc<DictWatcher>,
     /// The "all code" watch of the instrumentation event (tracing or
     /// profiling switched on in some thread).
     instrumentation: Watchable,
@@ -315,7 +327,7 @@ impl Runtime {
         let builtins_watcher = Arc::new(DictWatcher::new(&world, EventKind::BuiltinModified));
         let builtins_dict = alloc(
             Some(types.dict),
-            ObjectData::Dict(Mutex::new(Dict::watched(builtins_watcher))),
+            ObjectData::Dict(Mutex::new(Dict::watched(builtins_watcher.clone()))),
         );
         {
             let ObjectData::Dict(d) = &builtins_dict.data else {
@@ -387,6 +399,9 @@ impl Runtime {
             for class in &roots {
                 tracer.mark(*class);
             }
+            // Kept even if the builtins module's dict is replaced: its
+            // address identifies it (`Runtime::builtins_dict`).
+            tracer.mark(builtins_dict);
             for name in [
                 hook_names.getattribute,
                 hook_names.setattr,
@@ -422,6 +437,12 @@ impl Runtime {
             threads,
             class_hierarchy: Mutex::new(0),
             instrumentation: Watchable::new(EventKind::Instrumentation),
+            specializing: std::sync::atomic::AtomicBool::new(true),
+            collect_stats: std::sync::atomic::AtomicBool::new(false),
+            thread_indices: Default::default(),
+            spec_totals: Default::default(),
+            builtins_dict,
+            builtins_watcher,
             stacks: Default::default(),
             eval_frame_hook: Default::default(),
             has_eval_frame_hook: Default::default(),
@@ -432,6 +453,52 @@ impl Runtime {
     /// The world (mutator registry, pauses, events).
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    /// Turns specialization (tier 1) on or off for interpreters made from
+    /// now on (`-X nospecialize`).
+    pub fn set_specializing(&self, on: bool) {
+        self.specializing.store(on, Ordering::Relaxed);
+    }
+
+    /// Whether new interpreters specialize.
+    pub fn specializing(&self) -> bool {
+        self.specializing.load(Ordering::Relaxed)
+    }
+
+    /// Collects specialization statistics in interpreters made from now on
+    /// (`-X stats`, `--stats-json`).
+    pub fn set_collect_stats(&self, on: bool) {
+        self.collect_stats.store(on, Ordering::Relaxed);
+    }
+
+    /// Whether specialization statistics are collected.
+    pub fn collects_stats(&self) -> bool {
+        self.collect_stats.load(Ordering::Relaxed)
+    }
+
+    /// Adds a finished interpreter's specialization statistics.
+    pub(crate) fn add_specialization_stats(&self, stats: &crate::specialize::SpecializationStats) {
+        self.spec_totals.lock().merge(stats);
+    }
+
+    /// The specialization statistics of the interpreters that finished.
+    pub fn specialization_stats(&self) -> crate::specialize::SpecializationStats {
+        self.spec_totals.lock().clone()
+    }
+
+    /// The builtins dict, if it is still the one made at start-up.
+    pub(crate) fn builtins_dict(&self) -> Option<Gc<PyObject>> {
+        let ObjectData::Module(m) = &self.builtins.data else {
+            return None;
+        };
+        (m.dict() == self.builtins_dict).then_some(self.builtins_dict)
+    }
+
+    /// The start-up builtins dict's watcher.
+    #[inline]
+    pub(crate) fn builtins_watcher(&self) -> &DictWatcher {
+        &self.builtins_watcher
     }
 
     /// Stores the frame-evaluation hook (inside its event).
@@ -797,8 +864,32 @@ impl Runtime {
             "{{\"collections\": {}, \"collections_skipped\": {}, \"objects_freed\": {}, \"bytes_freed\": {}, \"heap_size\": {}, \"live_bytes\": {}, \"large_objects\": {}}}",
             gc.collections, gc.collections_skipped, gc.objects_freed, gc.bytes_freed, gc.heap_size, gc.live_bytes, gc.large_objects
         );
+        let spec = self.specialization_stats();
+        let families: Vec<String> = spec
+            .families()
+            .iter()
+            .map(|(name, f)| {
+                let reasons: Vec<String> = f
+                    .failures
+                    .iter()
+                    .map(|(r, n)| format!("{{\"reason\": \"{r}\", \"count\": {n}}}"))
+                    .collect();
+                format!(
+                    "\"{name}\": {{\"executions\": {}, \"hits\": {}, \"misses\": {}, \"generic\": {}, \"hit_rate\": {:.4}, \"specialized\": {}, \"deopts\": {}, \"failures\": [{}]}}",
+                    f.hits + f.misses + f.generic,
+                    f.hits,
+                    f.misses,
+                    f.generic,
+                    f.hit_rate(),
+                    f.specialized,
+                    f.deopts,
+                    reasons.join(", ")
+                )
+            })
+            .collect();
         format!(
-            "{{\"specialization\": {{}}, \"executors\": {executors}, \"events\": [{}], \"pauses\": {pauses}, \"gc\": {gc}}}\n",
+            "{{\"specialization\": {{{}}}, \"executors\": {executors}, \"events\": [{}], \"pauses\": {pauses}, \"gc\": {gc}}}\n",
+            families.join(", "),
             events.join(", ")
         )
     }
@@ -809,7 +900,33 @@ impl Runtime {
         let gc = self.heap.stats();
         let e = &sync.executors;
         let mut out = String::from("stillpoint statistics\n");
-        out.push_str("  specialization: (no specializing tier yet)\n");
+        let spec = self.specialization_stats();
+        let families = spec.families();
+        if families.is_empty() {
+            out.push_str("  specialization: nothing specializable ran (or -X nospecialize)\n");
+        }
+        for (name, f) in families {
+            let mut reasons = f.failures.clone();
+            reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+            let top: Vec<String> = reasons
+                .iter()
+                .take(3)
+                .map(|(r, n)| format!("{r} ×{n}"))
+                .collect();
+            out.push_str(&format!(
+                "  specialization {name}: {} executions, hit rate {:.1}%, {} misses, {} deopts, {} specialized{}\n",
+                f.hits + f.misses + f.generic,
+                100.0 * f.hit_rate(),
+                f.misses,
+                f.deopts,
+                f.specialized,
+                if top.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (failures: {})", top.join(", "))
+                }
+            ));
+        }
         out.push_str(&format!(
             "  executors: created {}, installed {}, install failed {}, live {}, freed {}\n",
             e.created, e.installed, e.install_failed, e.live, e.freed

@@ -92,6 +92,14 @@ impl Value {
         self.0
     }
 
+    /// The value whose [`Value::to_bits`] gave `bits` (caches keep values
+    /// as words; the rooting contract applies to the result as to any
+    /// value).
+    #[inline]
+    pub(crate) fn from_bits(bits: u64) -> Value {
+        Value(bits)
+    }
+
     /// A float value (NaNs are canonicalized).
     #[inline]
     pub fn float(f: f64) -> Value {

@@ -49,7 +49,7 @@ pub enum Operand {
 macro_rules! define_instructions {
     ($(
         $(#[$doc:meta])*
-        $name:ident($operand:ident) fall: $fall:expr, jump: $jump:expr;
+        $name:ident($operand:ident) fall: $fall:expr, jump: $jump:expr $(, specializes $base:ident)?;
     )*) => {
         /// An opcode (see the module docs).
         #[repr(u8)]
@@ -85,6 +85,21 @@ macro_rules! define_instructions {
                         let fall: fn(i32) -> i32 = $fall;
                         let jump_effect: fn(i32) -> i32 = $jump;
                         if jump { jump_effect(arg) } else { fall(arg) }
+                    })*
+                }
+            }
+
+            /// The generic (adaptive) instruction of a specialized form's
+            /// family; the instruction itself otherwise. Deoptimizing
+            /// rewrites a specialized form to this.
+            #[inline]
+            pub fn family(self) -> Opcode {
+                match self {
+                    $(Opcode::$name => {
+                        #[allow(unused_mut, unused_assignments)]
+                        let mut base = Opcode::$name;
+                        $(base = Opcode::$base;)?
+                        base
                     })*
                 }
             }
@@ -265,6 +280,35 @@ define_instructions! {
     /// `exit, exc` → `exit, exc, exit(type(exc), exc, None)` (a `with`
     /// body raised).
     WithExceptStart(None) fall: |_| 1, jump: |_| 1;
+
+    // Specialized forms (tier 1). The compiler never emits them; the
+    // specializer rewrites a thread's copy of the bytecode to them and
+    // back (crate::specialize). Each guards what it assumed and, when a
+    // guard fails, performs the generic operation and deoptimizes.
+
+    /// A module global, cached under the globals dict's version.
+    LoadGlobalModule(Name) fall: |_| 1, jump: |_| 1, specializes LoadGlobal;
+    /// A builtin, cached under the globals' and the builtins' versions.
+    LoadGlobalBuiltin(Name) fall: |_| 1, jump: |_| 1, specializes LoadGlobal;
+    /// A module attribute (`math.sqrt`), cached under the module dict's
+    /// version.
+    LoadAttrModule(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr;
+    /// `int op int` for `+ - *` (and their in-place forms) on inline ints.
+    BinaryOpInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// `float op float` for `+ - * /` (and in-place forms).
+    BinaryOpFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// `str + str`.
+    BinaryOpStrConcat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// Comparing two inline ints.
+    CompareOpInt(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
+    /// Comparing two floats.
+    CompareOpFloat(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
+    /// `==`/`!=` on two strs.
+    CompareOpStr(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
+    /// `list[int]`.
+    BinarySubscrListInt(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
+    /// `tuple[int]`.
+    BinarySubscrTupleInt(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
 }
 
 /// Bits of a code object's `flags`.
@@ -514,6 +558,8 @@ pub struct CodeObject {
     /// executors built from it (which a debugger writing one of its frames'
     /// locals throws away).
     pub watch: stillpoint_sync::Watchable,
+    /// Each thread's copy of the instructions and inline caches (tier 1).
+    pub tlbc: crate::specialize::ThreadCodes,
 }
 
 // SAFETY: constants and names are the only heap pointers.
@@ -648,6 +694,7 @@ mod tests {
     #[test]
     fn handler_lookup() {
         let code = CodeObject {
+            tlbc: crate::specialize::ThreadCodes::new(&[]),
             watch: stillpoint_sync::Watchable::new(stillpoint_sync::EventKind::Instrumentation),
             name: "f".into(),
             qualname: "f".into(),

@@ -113,8 +113,16 @@ impl Interp<'_> {
             }
             d.watcher().expect("set above").activate();
         }
+        let old = m.dict();
         let mutator = self.mutator();
         mutator.fire(EventKind::ModuleDictReplaced, None, || m.set_dict(new));
+        // What was cached from the old dict (tier 1's module attributes and
+        // builtins) is stale now: count a change on it.
+        if let ObjectData::Dict(d) = &old.data {
+            if let Some(w) = d.lock().watcher() {
+                w.changed();
+            }
+        }
         Ok(())
     }
 

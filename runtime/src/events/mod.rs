@@ -32,7 +32,7 @@ pub mod class;
 pub mod function;
 pub mod hooks;
 
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 use stillpoint_sync::{EventKind, Watchable, World};
 
@@ -111,6 +111,10 @@ pub struct DictWatcher {
     world: World,
     watch: Watchable,
     active: AtomicBool,
+    /// Counts every change (keys or values), active or not: the version a
+    /// specialized global load caches its value under. Written under the
+    /// dict's lock, read without it.
+    values_version: AtomicU64,
 }
 
 impl DictWatcher {
@@ -120,6 +124,7 @@ impl DictWatcher {
             world: world.clone(),
             watch: Watchable::new(kind),
             active: AtomicBool::new(false),
+            values_version: AtomicU64::new(0),
         }
     }
 
@@ -136,6 +141,12 @@ impl DictWatcher {
         self.active.store(true, Ordering::Relaxed);
     }
 
+    /// How many times the dict has changed (lock-free; see the field).
+    #[inline]
+    pub fn values_version(&self) -> u64 {
+        self.values_version.load(Ordering::Acquire)
+    }
+
     /// Whether changes fire.
     pub fn is_active(&self) -> bool {
         self.active.load(Ordering::Relaxed)
@@ -146,6 +157,9 @@ impl DictWatcher {
     /// watch's own lock and executor locks, never an object lock, and
     /// cannot pause.
     pub(crate) fn changed(&self) {
+        // Release: a reader that sees the new version sees the change.
+        let v = self.values_version.load(Ordering::Relaxed);
+        self.values_version.store(v + 1, Ordering::Release);
         if self.active.load(Ordering::Relaxed) {
             self.world.fire(self.watch.kind(), Some(&self.watch), || ());
         }

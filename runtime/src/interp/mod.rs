@@ -62,6 +62,7 @@ use crate::error::{PyErr, PyResult};
 use crate::events::VersionTag;
 use crate::object::{Dict, Function, Layout, Module, ObjectData, PyObject, TracebackEntry};
 use crate::runtime::Runtime;
+use crate::specialize::ThreadCode;
 use crate::value::{AtomicValue, Value};
 
 /// A function implemented in Rust: positional arguments (a bound receiver
@@ -124,6 +125,9 @@ struct Frame {
     /// Its `frame` object once a hook asked for one (`Value::NULL` until
     /// then).
     frame_obj: Value,
+    /// The thread's copy of the code's instructions (owned by the code
+    /// object, which the frame keeps alive).
+    tc: *const ThreadCode,
 }
 
 /// The thread's stacks: its roots.
@@ -357,6 +361,11 @@ pub struct Interp<'a> {
     /// Whether the frame-evaluation hook is running on this thread (the
     /// calls it makes are evaluated normally).
     in_eval_frame_hook: bool,
+    /// This thread's index for thread-local bytecode (`None`: it runs the
+    /// frozen copies, unspecialized).
+    tlbc_index: Option<usize>,
+    /// This thread's specialization statistics, when they are collected.
+    pub(crate) spec_stats: Option<Box<crate::specialize::SpecializationStats>>,
 }
 
 /// The local names of a frame ([`Interp::frame_scope`]; builtins hook).
@@ -403,6 +412,12 @@ impl<'a> Interp<'a> {
             tracing: false,
             in_hook: false,
             in_eval_frame_hook: false,
+            tlbc_index: if rt.specializing() {
+                rt.thread_indices.acquire()
+            } else {
+                None
+            },
+            spec_stats: rt.collects_stats().then(Default::default),
         }
     }
 
@@ -536,6 +551,7 @@ impl<'a> Interp<'a> {
             .collect();
         let names: Vec<Value> = c.names.iter().map(|n| self.new_str(n)).collect();
         let code = CodeObject {
+            tlbc: crate::specialize::ThreadCodes::new(&c.instructions),
             watch: stillpoint_sync::Watchable::new(stillpoint_sync::EventKind::Instrumentation),
             name: c.name.clone(),
             qualname: c.qualname.clone(),
@@ -654,6 +670,10 @@ impl<'a> Interp<'a> {
             on_return,
             entered: false,
             frame_obj: Value::NULL,
+            tc: match &code.data {
+                ObjectData::Code(c) => c.tlbc.get(self.tlbc_index),
+                _ => unreachable!("frames run code objects"),
+            },
         };
         self.st().frames.push(frame);
         Ok(())
@@ -1424,6 +1444,10 @@ impl<'a> Interp<'a> {
                 unreachable!("frames run code objects")
             };
             let code: &CodeObject = code;
+            // SAFETY: the frame's thread code belongs to its code object,
+            // which the frame keeps alive (it is on the thread's stacks),
+            // and only this thread uses it (see `ThreadCode`).
+            let tc: &ThreadCode = unsafe { &*frame.tc };
             let base = frame.base as usize;
             let stack_base = base + code.nlocals();
             let mut pc = frame.pc as usize;
@@ -1443,10 +1467,11 @@ impl<'a> Interp<'a> {
                         continue 'frames;
                     }
                 }
-                let instr = code.instructions[pc];
+                let instr = tc.instr(pc);
                 pc += 1;
-                let outcome: Result<Step, PyErr> =
-                    self.step(instr.op, instr.arg, code, base, stack_base, &frame, &mut pc);
+                let outcome: Result<Step, PyErr> = self.step(
+                    instr.op, instr.arg, code, tc, base, stack_base, &frame, &mut pc,
+                );
                 match outcome {
                     Ok(Step::Next) => {}
                     Ok(Step::Call) => {
@@ -1635,6 +1660,7 @@ impl<'a> Interp<'a> {
         op: Opcode,
         arg: u32,
         code: &CodeObject,
+        tc: &ThreadCode,
         base: usize,
         stack_base: usize,
         frame: &Frame,
@@ -1700,7 +1726,17 @@ impl<'a> Interp<'a> {
             }
             Opcode::LoadGlobal => {
                 let name = code.names[arg as usize];
+                if self.adaptive(tc, *pc - 1, op) {
+                    self.specialize_load_global(tc, *pc - 1, frame.globals, name);
+                }
                 let v = self.load_global(frame.globals, name)?;
+                push!(v);
+            }
+            Opcode::LoadGlobalModule | Opcode::LoadGlobalBuiltin => {
+                let v = match self.load_global_cached(tc, *pc - 1, op, frame.globals) {
+                    Some(v) => v,
+                    None => self.load_global(frame.globals, code.names[arg as usize])?,
+                };
                 push!(v);
             }
             Opcode::StoreGlobal => {
@@ -1726,7 +1762,20 @@ impl<'a> Interp<'a> {
             }
             Opcode::LoadAttr => {
                 let obj = peek!(1);
-                let v = self.get_attr(obj, code.names[arg as usize])?;
+                let name = code.names[arg as usize];
+                if self.adaptive(tc, *pc - 1, op) {
+                    self.specialize_load_attr(tc, *pc - 1, obj, name);
+                }
+                let v = self.get_attr(obj, name)?;
+                drop_n!(1);
+                push!(v);
+            }
+            Opcode::LoadAttrModule => {
+                let obj = peek!(1);
+                let v = match self.load_attr_module_cached(tc, *pc - 1, obj) {
+                    Some(v) => v,
+                    None => self.get_attr(obj, code.names[arg as usize])?,
+                };
                 drop_n!(1);
                 push!(v);
             }
@@ -1797,9 +1846,23 @@ impl<'a> Interp<'a> {
                 let n = values.len();
                 values.swap(n - 1, n - arg as usize);
             }
+            Opcode::BinaryOpInt | Opcode::BinaryOpFloat | Opcode::BinaryOpStrConcat => {
+                let b = peek!(1);
+                let a = peek!(2);
+                let bop = BinaryOp::from_arg(arg);
+                let v = match self.binary_op_cached(tc, *pc - 1, op, a, b, bop) {
+                    Some(v) => v,
+                    None => self.binary_op(a, b, bop)?,
+                };
+                drop_n!(2);
+                push!(v);
+            }
             Opcode::BinaryOp => {
                 let b = peek!(1);
                 let a = peek!(2);
+                if self.adaptive(tc, *pc - 1, op) {
+                    self.specialize_binary_op(tc, *pc - 1, a, b, BinaryOp::from_arg(arg));
+                }
                 let op = BinaryOp::from_arg(arg);
                 let v = match (a.as_inline_int(), b.as_inline_int(), op.plain()) {
                     (Some(x), Some(y), BinaryOp::Add) => Value::try_int(x + y),
@@ -1819,9 +1882,23 @@ impl<'a> Interp<'a> {
                 drop_n!(1);
                 push!(v);
             }
+            Opcode::CompareOpInt | Opcode::CompareOpFloat | Opcode::CompareOpStr => {
+                let b = peek!(1);
+                let a = peek!(2);
+                let cop = CompareOp::from_arg(arg);
+                let v = match self.compare_op_cached(tc, *pc - 1, op, a, b, cop) {
+                    Some(v) => v,
+                    None => self.compare(a, b, cop)?,
+                };
+                drop_n!(2);
+                push!(v);
+            }
             Opcode::CompareOp => {
                 let b = peek!(1);
                 let a = peek!(2);
+                if self.adaptive(tc, *pc - 1, op) {
+                    self.specialize_compare_op(tc, *pc - 1, a, b, CompareOp::from_arg(arg));
+                }
                 let op = CompareOp::from_arg(arg);
                 let v = match (a.as_inline_int(), b.as_inline_int()) {
                     (Some(x), Some(y)) => Value::bool(match op {
@@ -1951,7 +2028,20 @@ impl<'a> Interp<'a> {
             Opcode::BinarySubscr => {
                 let key = peek!(1);
                 let container = peek!(2);
+                if self.adaptive(tc, *pc - 1, op) {
+                    self.specialize_binary_subscr(tc, *pc - 1, container, key);
+                }
                 let v = self.get_item(container, key)?;
+                drop_n!(2);
+                push!(v);
+            }
+            Opcode::BinarySubscrListInt | Opcode::BinarySubscrTupleInt => {
+                let key = peek!(1);
+                let container = peek!(2);
+                let v = match self.binary_subscr_cached(tc, *pc - 1, op, container, key) {
+                    Some(v) => v,
+                    None => self.get_item(container, key)?,
+                };
                 drop_n!(2);
                 push!(v);
             }
@@ -2431,5 +2521,11 @@ enum Step {
 impl Drop for Interp<'_> {
     fn drop(&mut self) {
         self.th.clear_root_source();
+        if let Some(index) = self.tlbc_index {
+            self.rt.thread_indices.release(index);
+        }
+        if let Some(stats) = self.spec_stats.take() {
+            self.rt.add_specialization_stats(&stats);
+        }
     }
 }

@@ -1,0 +1,471 @@
+//! The specializer and the specialized forms, family by family: what each
+//! form assumed (its guards), what it caches, and how it falls back.
+//!
+//! Each `specialize_*` looks at the operands of a generic instruction that
+//! has warmed up and rewrites the thread's copy (or backs off, recording
+//! why). Each `*_cached` runs a specialized form: `Some(result)` when the
+//! guards held, `None` after deoptimizing, when the caller performs the
+//! generic operation instead.
+
+use std::sync::Arc;
+
+use stillpoint_gc::Gc;
+
+use super::ThreadCode;
+use crate::bytecode::{BinaryOp, CompareOp, Opcode};
+use crate::events::DictWatcher;
+use crate::interp::Interp;
+use crate::object::{ObjectData, PyObject};
+use crate::value::Value;
+
+/// The address of a heap object, as a cache word.
+fn address(o: Gc<PyObject>) -> u64 {
+    o.into_raw() as u64
+}
+
+/// A dict's watcher, read under its lock: `(address, values version)`.
+fn watched(dict: Gc<PyObject>) -> Option<(u64, u64)> {
+    let ObjectData::Dict(d) = &dict.data else {
+        return None;
+    };
+    let d = d.lock();
+    let w = d.watcher()?;
+    Some((Arc::as_ptr(w) as u64, w.values_version()))
+}
+
+/// The watcher at a cache word.
+///
+/// # Safety
+/// `word` came from [`watched`] on a dict the caller knows is still alive
+/// (it compared the dict's address with a live reference first): a dict's
+/// watcher lives as long as the dict and never changes once set.
+unsafe fn watcher_at<'a>(word: u64) -> &'a DictWatcher {
+    // SAFETY: the caller's contract.
+    unsafe { &*(word as *const DictWatcher) }
+}
+
+impl Interp<'_> {
+    /// Statistics hook: a specialized form ran with its guards holding.
+    #[inline]
+    fn count_hit(&mut self, op: Opcode) {
+        if let Some(s) = self.spec_stats.as_mut() {
+            s.hit(op);
+        }
+    }
+
+    /// A specialized form's guard failed: deoptimize it.
+    fn count_miss(&mut self, tc: &ThreadCode, at: usize, op: Opcode) {
+        if let Some(s) = self.spec_stats.as_mut() {
+            s.miss(op);
+        }
+        tc.deoptimize(at);
+    }
+
+    /// Records an attempt's outcome: rewrite to `form`, or back off.
+    fn settle(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        family: Opcode,
+        outcome: Result<Opcode, &'static str>,
+    ) {
+        match outcome {
+            Ok(form) => {
+                tc.rewrite(at, form);
+                if let Some(s) = self.spec_stats.as_mut() {
+                    s.specialized(family);
+                }
+            }
+            Err(reason) => {
+                tc.back_off(at);
+                if let Some(s) = self.spec_stats.as_mut() {
+                    s.failed(family, reason);
+                }
+            }
+        }
+    }
+
+    /// Counts a generic execution; true when the instruction should try to
+    /// specialize now.
+    #[inline]
+    pub(crate) fn adaptive(&mut self, tc: &ThreadCode, at: usize, op: Opcode) -> bool {
+        if tc.is_frozen() {
+            return false;
+        }
+        if let Some(s) = self.spec_stats.as_mut() {
+            s.generic(op);
+        }
+        tc.tick(at)
+    }
+
+    // ------------------------------------------------------------ LoadGlobal
+
+    /// `LoadGlobal name` in `globals`.
+    pub(crate) fn specialize_load_global(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        globals: Gc<PyObject>,
+        name: Value,
+    ) {
+        let outcome = self.plan_load_global(tc, at, globals, name);
+        self.settle(tc, at, Opcode::LoadGlobal, outcome);
+    }
+
+    fn plan_load_global(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        globals: Gc<PyObject>,
+        name: Value,
+    ) -> Result<Opcode, &'static str> {
+        let hash = name.as_ref().and_then(|n| n.as_str()).ok_or("name")?.hash();
+        let ObjectData::Dict(g) = &globals.data else {
+            return Err("globals not a dict");
+        };
+        let cell = tc.cache(at);
+        let mut cache = cell.get();
+        let (gwatcher, gversion, found) = {
+            let g = g.lock();
+            let w = g.watcher().ok_or("globals not a module dict")?;
+            (
+                Arc::as_ptr(w) as u64,
+                w.values_version(),
+                g.get_hashed(hash, name),
+            )
+        };
+        if let Some(value) = found {
+            cache.words = [address(globals), gwatcher, gversion, value.to_bits(), 0];
+            cell.set(cache);
+            return Ok(Opcode::LoadGlobalModule);
+        }
+        let builtins = self.rt.builtins_dict().ok_or("builtins replaced")?;
+        let ObjectData::Dict(b) = &builtins.data else {
+            return Err("builtins not a dict");
+        };
+        let (bversion, found) = {
+            let b = b.lock();
+            let w = b.watcher().ok_or("builtins not watched")?;
+            (w.values_version(), b.get_hashed(hash, name))
+        };
+        let value = found.ok_or("not found")?;
+        cache.words = [
+            address(globals),
+            gwatcher,
+            gversion,
+            bversion,
+            value.to_bits(),
+        ];
+        cell.set(cache);
+        Ok(Opcode::LoadGlobalBuiltin)
+    }
+
+    /// `LoadGlobalModule` / `LoadGlobalBuiltin`: the cached value while
+    /// neither dict changed.
+    #[inline]
+    pub(crate) fn load_global_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        op: Opcode,
+        globals: Gc<PyObject>,
+    ) -> Option<Value> {
+        let c = tc.cache(at).get().words;
+        if c[0] == address(globals) {
+            // SAFETY: words[1] is the watcher of the dict at words[0],
+            // which is this frame's globals: alive.
+            let g = unsafe { watcher_at(c[1]) };
+            if g.values_version() == c[2] {
+                let value = match op {
+                    Opcode::LoadGlobalModule => Some(c[3]),
+                    _ if self.rt.builtins_watcher().values_version() == c[3] => Some(c[4]),
+                    _ => None,
+                };
+                if let Some(bits) = value {
+                    self.count_hit(op);
+                    return Some(Value::from_bits(bits));
+                }
+            }
+        }
+        self.count_miss(tc, at, op);
+        None
+    }
+
+    // ------------------------------------------------------------ LoadAttr
+
+    /// `LoadAttr name` on `obj`.
+    pub(crate) fn specialize_load_attr(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+    ) {
+        let outcome = (|| {
+            let Some(ObjectData::Module(m)) = obj.data() else {
+                return Err("not a module");
+            };
+            let dict = m.dict();
+            let (watcher, version) = watched(dict).ok_or("module dict not watched")?;
+            let hash = name.as_ref().and_then(|n| n.as_str()).ok_or("name")?.hash();
+            let ObjectData::Dict(d) = &dict.data else {
+                return Err("module dict not a dict");
+            };
+            let value = d.lock().get_hashed(hash, name).ok_or("not found")?;
+            let cell = tc.cache(at);
+            let mut cache = cell.get();
+            cache.words = [address(dict), watcher, version, value.to_bits(), 0];
+            cell.set(cache);
+            Ok(Opcode::LoadAttrModule)
+        })();
+        self.settle(tc, at, Opcode::LoadAttr, outcome);
+    }
+
+    /// `LoadAttrModule`: the cached attribute while the module's dict is
+    /// the same and unchanged.
+    #[inline]
+    pub(crate) fn load_attr_module_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+    ) -> Option<Value> {
+        let c = tc.cache(at).get().words;
+        if let Some(ObjectData::Module(m)) = obj.data() {
+            if address(m.dict()) == c[0] {
+                // SAFETY: words[1] is the watcher of the dict at words[0],
+                // which is the module's dict now: alive.
+                let w = unsafe { watcher_at(c[1]) };
+                if w.values_version() == c[2] {
+                    self.count_hit(Opcode::LoadAttrModule);
+                    return Some(Value::from_bits(c[3]));
+                }
+            }
+        }
+        self.count_miss(tc, at, Opcode::LoadAttrModule);
+        None
+    }
+
+    // ------------------------------------------------------------ BinaryOp
+
+    /// `BinaryOp op` on `a`, `b`.
+    pub(crate) fn specialize_binary_op(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        a: Value,
+        b: Value,
+        op: BinaryOp,
+    ) {
+        let plain = op.plain();
+        let outcome = if a.as_inline_int().is_some() && b.as_inline_int().is_some() {
+            match plain {
+                BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => Ok(Opcode::BinaryOpInt),
+                _ => Err("int operator"),
+            }
+        } else if a.is_float() && b.is_float() {
+            match plain {
+                BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::TrueDiv => {
+                    Ok(Opcode::BinaryOpFloat)
+                }
+                _ => Err("float operator"),
+            }
+        } else if is_str(a) && is_str(b) {
+            match plain {
+                BinaryOp::Add => Ok(Opcode::BinaryOpStrConcat),
+                _ => Err("str operator"),
+            }
+        } else {
+            Err("operand types")
+        };
+        self.settle(tc, at, Opcode::BinaryOp, outcome);
+    }
+
+    /// The specialized binary operators.
+    #[inline]
+    pub(crate) fn binary_op_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        form: Opcode,
+        a: Value,
+        b: Value,
+        op: BinaryOp,
+    ) -> Option<Value> {
+        let plain = op.plain();
+        let result = match form {
+            Opcode::BinaryOpInt => match (a.as_inline_int(), b.as_inline_int()) {
+                (Some(x), Some(y)) => match plain {
+                    BinaryOp::Add => Value::try_int(x + y),
+                    BinaryOp::Sub => Value::try_int(x - y),
+                    _ => x.checked_mul(y).and_then(Value::try_int),
+                },
+                _ => None,
+            },
+            Opcode::BinaryOpFloat => match (a.as_float(), b.as_float()) {
+                (Some(x), Some(y)) => match plain {
+                    BinaryOp::Add => Some(Value::float(x + y)),
+                    BinaryOp::Sub => Some(Value::float(x - y)),
+                    BinaryOp::Mul => Some(Value::float(x * y)),
+                    _ if y != 0.0 => Some(Value::float(x / y)),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => match (
+                a.as_ref().and_then(|o| o.as_str()),
+                b.as_ref().and_then(|o| o.as_str()),
+            ) {
+                (Some(x), Some(y)) if is_str(a) && is_str(b) => {
+                    let mut s = String::with_capacity(x.as_str().len() + y.as_str().len());
+                    s.push_str(x.as_str());
+                    s.push_str(y.as_str());
+                    Some(self.new_str(&s))
+                }
+                _ => None,
+            },
+        };
+        match result {
+            Some(_) => self.count_hit(form),
+            None => self.count_miss(tc, at, form),
+        }
+        result
+    }
+
+    // ------------------------------------------------------------ CompareOp
+
+    /// `CompareOp op` on `a`, `b`.
+    pub(crate) fn specialize_compare_op(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        a: Value,
+        b: Value,
+        op: CompareOp,
+    ) {
+        let ordering = matches!(
+            op,
+            CompareOp::Lt
+                | CompareOp::Le
+                | CompareOp::Gt
+                | CompareOp::Ge
+                | CompareOp::Eq
+                | CompareOp::Ne
+        );
+        let outcome = if !ordering {
+            Err("operator")
+        } else if a.as_inline_int().is_some() && b.as_inline_int().is_some() {
+            Ok(Opcode::CompareOpInt)
+        } else if a.is_float() && b.is_float() {
+            Ok(Opcode::CompareOpFloat)
+        } else if is_str(a) && is_str(b) && matches!(op, CompareOp::Eq | CompareOp::Ne) {
+            Ok(Opcode::CompareOpStr)
+        } else {
+            Err("operand types")
+        };
+        self.settle(tc, at, Opcode::CompareOp, outcome);
+    }
+
+    /// The specialized comparisons.
+    #[inline]
+    pub(crate) fn compare_op_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        form: Opcode,
+        a: Value,
+        b: Value,
+        op: CompareOp,
+    ) -> Option<Value> {
+        fn order<T: PartialOrd>(x: T, y: T, op: CompareOp) -> bool {
+            match op {
+                CompareOp::Lt => x < y,
+                CompareOp::Le => x <= y,
+                CompareOp::Gt => x > y,
+                CompareOp::Ge => x >= y,
+                CompareOp::Eq => x == y,
+                _ => x != y,
+            }
+        }
+        let result = match form {
+            Opcode::CompareOpInt => match (a.as_inline_int(), b.as_inline_int()) {
+                (Some(x), Some(y)) => Some(order(x, y, op)),
+                _ => None,
+            },
+            Opcode::CompareOpFloat => match (a.as_float(), b.as_float()) {
+                (Some(x), Some(y)) => Some(order(x, y, op)),
+                _ => None,
+            },
+            _ => match (
+                a.as_ref().and_then(|o| o.as_str()),
+                b.as_ref().and_then(|o| o.as_str()),
+            ) {
+                (Some(x), Some(y)) if is_str(a) && is_str(b) => {
+                    let equal = x.hash() == y.hash() && x.as_str() == y.as_str();
+                    Some(equal == (op == CompareOp::Eq))
+                }
+                _ => None,
+            },
+        };
+        match result {
+            Some(_) => self.count_hit(form),
+            None => self.count_miss(tc, at, form),
+        }
+        result.map(Value::bool)
+    }
+
+    // ------------------------------------------------------------ BinarySubscr
+
+    /// `BinarySubscr` on `container[key]`.
+    pub(crate) fn specialize_binary_subscr(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        container: Value,
+        key: Value,
+    ) {
+        let outcome = match (container.data(), key.as_inline_int()) {
+            (Some(ObjectData::List(_)), Some(_)) => Ok(Opcode::BinarySubscrListInt),
+            (Some(ObjectData::Tuple(_)), Some(_)) => Ok(Opcode::BinarySubscrTupleInt),
+            (_, None) => Err("key type"),
+            _ => Err("container type"),
+        };
+        self.settle(tc, at, Opcode::BinarySubscr, outcome);
+    }
+
+    /// `list[int]` and `tuple[int]` within bounds.
+    #[inline]
+    pub(crate) fn binary_subscr_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        form: Opcode,
+        container: Value,
+        key: Value,
+    ) -> Option<Value> {
+        let found = match (container.data(), key.as_inline_int()) {
+            (Some(ObjectData::List(l)), Some(i)) if form == Opcode::BinarySubscrListInt => {
+                let items = l.lock();
+                let idx = if i < 0 { i + items.len() as i64 } else { i };
+                usize::try_from(idx)
+                    .ok()
+                    .and_then(|k| items.get(k).copied())
+            }
+            (Some(ObjectData::Tuple(t)), Some(i)) if form == Opcode::BinarySubscrTupleInt => {
+                let idx = if i < 0 { i + t.len() as i64 } else { i };
+                usize::try_from(idx).ok().and_then(|k| t.get(k).copied())
+            }
+            _ => None,
+        };
+        match found {
+            Some(_) => self.count_hit(form),
+            None => self.count_miss(tc, at, form),
+        }
+        found
+    }
+}
+
+/// Whether `v` is an exact str.
+fn is_str(v: Value) -> bool {
+    matches!(v.data(), Some(ObjectData::Str(_)))
+}

@@ -1,0 +1,321 @@
+//! Tier 1: the specializing adaptive interpreter (PEP 659), free-threaded.
+//!
+//! # Thread-local bytecode
+//!
+//! Every thread that runs a code object runs its own copy of the code's
+//! instructions and inline caches (a [`ThreadCode`]), made on first use
+//! from the code's pristine instructions; the specializer rewrites only the
+//! calling thread's copy, so no counter or cache entry is ever written by
+//! two threads and nothing here needs an atomic. The pristine instructions
+//! themselves form a frozen `ThreadCode` that is never written: threads
+//! run it when specialization is off (`-X nospecialize`) or when all
+//! [`MAX_THREAD_CODES`] per-code copies are taken. (CPython lets the first
+//! thread specialize the original in place; keeping it pristine means a
+//! copy never races with a specialization, for one extra array per code
+//! object.)
+//!
+//! # Adaptive instructions
+//!
+//! A generic instruction of a family (`LoadGlobal`, `BinaryOp`, ...) counts
+//! down its cache's counter each time it runs; at zero the specializer
+//! looks at the operands and rewrites it to a specialized form with its
+//! cache filled, or, failing, backs off exponentially (and gives up after
+//! [`MAX_FAILURES`] failures). A specialized form checks its guards; when
+//! one fails it performs the generic operation — nothing is lost — and
+//! rewrites itself back to the generic instruction with a backed-off
+//! counter (a deoptimization).
+//!
+//! # Guards
+//!
+//! Guards compare version tags that the rare events reset (invariant 20),
+//! so every event keeps tier 1 correct with no work at the event site: a
+//! global load caches its value under the module dict's change count
+//! ([`DictWatcher::values_version`](crate::events::DictWatcher::values_version)),
+//! operator forms check the operands' types, which immediates carry in
+//! their bits.
+
+mod families;
+pub mod stats;
+
+use std::cell::Cell;
+use std::sync::OnceLock;
+
+use crate::bytecode::{Instr, Opcode};
+
+pub use stats::{FamilyStats, SpecializationStats};
+
+/// How many threads at once can have their own copy of one code object.
+pub const MAX_THREAD_CODES: usize = 64;
+
+/// Failed specializations after which an instruction stops trying.
+pub const MAX_FAILURES: u8 = 8;
+
+/// Executions of a generic instruction before its first specialization
+/// attempt.
+const WARMUP: u16 = 8;
+
+/// The largest back-off exponent (a retry every 2¹² executions at most).
+const MAX_BACKOFF: u8 = 12;
+
+/// One instruction's inline cache: its adaptive counter and what its
+/// specialized form remembered.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Cache {
+    /// Executions left before the next specialization attempt.
+    pub counter: u16,
+    /// The back-off exponent of the next wait.
+    pub backoff: u8,
+    /// Failed attempts so far.
+    pub failures: u8,
+    /// The specialized form's data (versions, addresses, values).
+    pub words: [u64; 5],
+}
+
+/// A thread's copy of a code object's instructions and caches (see the
+/// module docs).
+pub struct ThreadCode {
+    instrs: Box<[Cell<Instr>]>,
+    caches: Box<[Cell<Cache>]>,
+}
+
+// SAFETY: a `ThreadCode` is used by one thread at a time. A private copy
+// belongs to the thread holding its index in the runtime's pool (an index
+// passes to another thread only through the pool's mutex, which orders the
+// two threads' accesses); the frozen copy has no caches and its
+// instructions are never written after it is made, so threads only read
+// it.
+unsafe impl Sync for ThreadCode {}
+// SAFETY: as for `Sync`: the cells hold plain words.
+unsafe impl Send for ThreadCode {}
+
+impl ThreadCode {
+    /// A frozen copy: never specialized, no caches.
+    fn frozen(instrs: &[Instr]) -> ThreadCode {
+        ThreadCode {
+            instrs: instrs.iter().copied().map(Cell::new).collect(),
+            caches: Box::new([]),
+        }
+    }
+
+    /// A private copy with fresh counters.
+    fn private(instrs: &[Instr]) -> ThreadCode {
+        let fresh = Cache {
+            counter: WARMUP,
+            ..Cache::default()
+        };
+        ThreadCode {
+            instrs: instrs.iter().copied().map(Cell::new).collect(),
+            caches: instrs.iter().map(|_| Cell::new(fresh)).collect(),
+        }
+    }
+
+    /// The instruction at `pc`.
+    #[inline(always)]
+    pub(crate) fn instr(&self, pc: usize) -> Instr {
+        self.instrs[pc].get()
+    }
+
+    /// Whether this is the frozen copy (generic instructions only).
+    #[inline(always)]
+    pub(crate) fn is_frozen(&self) -> bool {
+        self.caches.is_empty()
+    }
+
+    /// The cache of the instruction at `pc` (a private copy's).
+    #[inline(always)]
+    pub(crate) fn cache(&self, pc: usize) -> &Cell<Cache> {
+        &self.caches[pc]
+    }
+
+    /// Rewrites the instruction at `pc` to `op`, keeping its operand.
+    #[inline]
+    pub(crate) fn rewrite(&self, pc: usize, op: Opcode) {
+        let cell = &self.instrs[pc];
+        let Instr { arg, .. } = cell.get();
+        cell.set(Instr { op, arg });
+    }
+
+    /// Counts one execution of the generic instruction at `pc`; true when
+    /// it is time to try specializing it.
+    #[inline(always)]
+    pub(crate) fn tick(&self, pc: usize) -> bool {
+        if self.is_frozen() {
+            return false;
+        }
+        let cell = &self.caches[pc];
+        let mut c = cell.get();
+        if c.counter == 0 {
+            return c.failures < MAX_FAILURES;
+        }
+        c.counter -= 1;
+        cell.set(c);
+        false
+    }
+
+    /// After a failed attempt: wait exponentially longer.
+    pub(crate) fn back_off(&self, pc: usize) {
+        let cell = &self.caches[pc];
+        let mut c = cell.get();
+        c.failures = c.failures.saturating_add(1);
+        c.backoff = (c.backoff + 1).min(MAX_BACKOFF);
+        c.counter = (1u16 << c.backoff) - 1;
+        cell.set(c);
+    }
+
+    /// A specialized form's guard failed: back to the generic instruction,
+    /// which waits before trying again.
+    pub(crate) fn deoptimize(&self, pc: usize) {
+        let op = self.instr(pc).op.family();
+        self.rewrite(pc, op);
+        let cell = &self.caches[pc];
+        let mut c = cell.get();
+        c.backoff = (c.backoff + 1).min(MAX_BACKOFF);
+        c.counter = (1u16 << c.backoff) - 1;
+        cell.set(c);
+    }
+}
+
+/// A code object's copies: the frozen one and one per thread index.
+pub struct ThreadCodes {
+    frozen: ThreadCode,
+    copies: OnceLock<Box<[OnceLock<ThreadCode>]>>,
+}
+
+impl ThreadCodes {
+    /// The copies of `instrs` (none made yet but the frozen one).
+    pub fn new(instrs: &[Instr]) -> ThreadCodes {
+        ThreadCodes {
+            frozen: ThreadCode::frozen(instrs),
+            copies: OnceLock::new(),
+        }
+    }
+
+    /// The copy the thread with pool index `index` runs (`None`: the
+    /// frozen copy).
+    #[inline]
+    pub(crate) fn get(&self, index: Option<usize>) -> &ThreadCode {
+        let Some(index) = index else {
+            return &self.frozen;
+        };
+        let copies = self
+            .copies
+            .get_or_init(|| (0..MAX_THREAD_CODES).map(|_| OnceLock::new()).collect());
+        copies[index].get_or_init(|| {
+            let pristine: Vec<Instr> = self.frozen.instrs.iter().map(Cell::get).collect();
+            ThreadCode::private(&pristine)
+        })
+    }
+}
+
+impl std::fmt::Debug for ThreadCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThreadCodes").finish_non_exhaustive()
+    }
+}
+
+/// The runtime's pool of thread indices (one per thread with its own
+/// copies; at most [`MAX_THREAD_CODES`]).
+#[derive(Debug, Default)]
+pub struct ThreadIndexPool(parking_lot::Mutex<Vec<bool>>);
+
+impl ThreadIndexPool {
+    /// A free index, if any.
+    pub fn acquire(&self) -> Option<usize> {
+        let mut used = self.0.lock();
+        if let Some(i) = used.iter().position(|u| !u) {
+            used[i] = true;
+            return Some(i);
+        }
+        if used.len() < MAX_THREAD_CODES {
+            used.push(true);
+            return Some(used.len() - 1);
+        }
+        None
+    }
+
+    /// Gives `index` back (its copies pass to the next thread that takes
+    /// it).
+    pub fn release(&self, index: usize) {
+        if let Some(u) = self.0.lock().get_mut(index) {
+            *u = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code() -> Vec<Instr> {
+        vec![
+            Instr {
+                op: Opcode::LoadGlobal,
+                arg: 3,
+            },
+            Instr {
+                op: Opcode::ReturnValue,
+                arg: 0,
+            },
+        ]
+    }
+
+    #[test]
+    fn counters_warm_up_then_back_off_and_give_up() {
+        let tc = ThreadCode::private(&code());
+        for _ in 0..WARMUP {
+            assert!(!tc.tick(0));
+        }
+        assert!(tc.tick(0), "warmed up");
+        // Each failure waits (2^k - 1) executions, k growing.
+        let mut waits = Vec::new();
+        for _ in 1..MAX_FAILURES {
+            tc.back_off(0);
+            let mut n = 0;
+            while !tc.tick(0) {
+                n += 1;
+            }
+            waits.push(n);
+        }
+        assert_eq!(waits, vec![1, 3, 7, 15, 31, 63, 127]);
+        // The last failure: it never tries again.
+        tc.back_off(0);
+        assert!((0..100_000).all(|_| !tc.tick(0)), "gave up");
+    }
+
+    #[test]
+    fn deoptimizing_restores_the_family_and_keeps_the_operand() {
+        let tc = ThreadCode::private(&code());
+        tc.rewrite(0, Opcode::LoadGlobalModule);
+        assert_eq!(tc.instr(0).op, Opcode::LoadGlobalModule);
+        tc.deoptimize(0);
+        assert_eq!(tc.instr(0).op, Opcode::LoadGlobal);
+        assert_eq!(tc.instr(0).arg, 3);
+        assert!(tc.cache(0).get().counter > 0, "waits before retrying");
+    }
+
+    #[test]
+    fn frozen_copies_never_specialize_and_threads_get_their_own() {
+        let codes = ThreadCodes::new(&code());
+        let frozen = codes.get(None);
+        assert!(frozen.is_frozen());
+        assert!(!frozen.tick(0));
+        let a = codes.get(Some(0));
+        let b = codes.get(Some(1));
+        a.rewrite(0, Opcode::LoadGlobalModule);
+        assert_eq!(b.instr(0).op, Opcode::LoadGlobal, "copies are separate");
+        assert_eq!(frozen.instr(0).op, Opcode::LoadGlobal);
+        assert!(std::ptr::eq(a, codes.get(Some(0))), "one copy per index");
+    }
+
+    #[test]
+    fn the_pool_reuses_released_indices_and_is_bounded() {
+        let pool = ThreadIndexPool::default();
+        let first: Vec<usize> = (0..MAX_THREAD_CODES)
+            .map(|_| pool.acquire().unwrap())
+            .collect();
+        assert_eq!(first, (0..MAX_THREAD_CODES).collect::<Vec<_>>());
+        assert_eq!(pool.acquire(), None, "bounded");
+        pool.release(5);
+        assert_eq!(pool.acquire(), Some(5));
+    }
+}
