@@ -875,7 +875,7 @@ impl Runtime {
                     .map(|(r, n)| format!("{{\"reason\": \"{r}\", \"count\": {n}}}"))
                     .collect();
                 format!(
-                    "\"{name}\": {{\"executions\": {}, \"hits\": {}, \"misses\": {}, \"generic\": {}, \"hit_rate\": {:.4}, \"specialized\": {}, \"deopts\": {}, \"failures\": [{}]}}",
+                    "\"{name}\": {{\"executions\": {}, \"hits\": {}, \"misses\": {}, \"generic\": {}, \"hit_rate\": {:.4}, \"specialized\": {}, \"deopts\": {}, \"refills\": {}, \"failures\": [{}]}}",
                     f.hits + f.misses + f.generic,
                     f.hits,
                     f.misses,
@@ -883,6 +883,7 @@ impl Runtime {
                     f.hit_rate(),
                     f.specialized,
                     f.deopts,
+                    f.refills,
                     reasons.join(", ")
                 )
             })

@@ -293,6 +293,11 @@ define_instructions! {
     /// A module attribute (`math.sqrt`), cached under the module dict's
     /// version.
     LoadAttrModule(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr;
+    /// A method of an instance's class (a Python function), cached under
+    /// the class version, for classes whose instances never hold an
+    /// attribute named like a class attribute (so the instance need not be
+    /// looked in).
+    LoadMethodInstance(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod;
     /// `int op int` for `+ - *` (and their in-place forms) on inline ints.
     BinaryOpInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
     /// `float op float` for `+ - * /` (and in-place forms).

@@ -89,6 +89,20 @@ impl Interp<'_> {
         }
     }
 
+    /// An instance of `class` may now hold an attribute named like one of
+    /// the class's: method lookups on its instances must look in the
+    /// instance first from now on. Resets the class's version (what was
+    /// specialized assuming otherwise fails its guard).
+    pub(crate) fn note_instance_shadowing(&self, class: Gc<PyObject>) {
+        let Some(c) = class.as_class() else { return };
+        if !c
+            .instances_shadow
+            .swap(true, std::sync::atomic::Ordering::AcqRel)
+        {
+            c.version.invalidate();
+        }
+    }
+
     /// `class.name = value`, or `del class.name` when `value` is None
     /// (returning what was removed). The class attribute event.
     pub(crate) fn set_class_attr(
@@ -151,6 +165,8 @@ impl Interp<'_> {
             );
             return Err(self.new_exception(self.rt.types.type_error, &msg));
         }
+        // The instance's attributes may shadow the new class's.
+        self.note_instance_shadowing(new);
         let m = self.mutator();
         m.fire(EventKind::ClassSet, None, || o.set_class(new));
         Ok(())

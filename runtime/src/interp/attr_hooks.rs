@@ -133,6 +133,10 @@ impl Interp<'_> {
     pub(crate) fn attribute_dict_view(&mut self, obj: Value) -> Option<Value> {
         let o = obj.as_object()?;
         o.attribute_table()?;
+        if matches!(o.data, ObjectData::Instance(_)) {
+            // Anything may be stored through the view.
+            self.note_instance_shadowing(o.class());
+        }
         let class = if o.as_class().is_some() {
             self.rt.types.mappingproxy
         } else {

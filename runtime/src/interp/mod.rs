@@ -44,6 +44,7 @@ mod type_cache;
 
 use trace::TraceEvent;
 
+pub(crate) use attr_hooks::hook;
 pub(crate) use lang::c3_merge_with;
 mod superobj;
 mod user_keys;
@@ -1787,7 +1788,22 @@ impl<'a> Interp<'a> {
             }
             Opcode::LoadMethod => {
                 let obj = peek!(1);
-                let (method, receiver) = self.load_method(obj, code.names[arg as usize])?;
+                let name = code.names[arg as usize];
+                if self.adaptive(tc, *pc - 1, op) {
+                    self.specialize_load_method(tc, *pc - 1, obj, name);
+                }
+                let (method, receiver) = self.load_method(obj, name)?;
+                drop_n!(1);
+                push!(method);
+                push!(receiver);
+            }
+            Opcode::LoadMethodInstance => {
+                let obj = peek!(1);
+                let name = code.names[arg as usize];
+                let (method, receiver) = match self.load_method_cached(tc, *pc - 1, obj, name) {
+                    Some(f) => (f, obj),
+                    None => self.load_method(obj, name)?,
+                };
                 drop_n!(1);
                 push!(method);
                 push!(receiver);

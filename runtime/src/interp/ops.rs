@@ -563,6 +563,11 @@ impl Interp<'_> {
                 {
                     return self.attribute_error(obj, name);
                 }
+                if matches!(o.data, ObjectData::Instance(_))
+                    && self.lookup_value(o.class(), name).is_some()
+                {
+                    self.note_instance_shadowing(o.class());
+                }
                 d.lock().insert_hashed(h, name, value);
                 return Ok(());
             }

@@ -94,7 +94,7 @@ impl TypeCache {
 impl Interp<'_> {
     /// Looks a str-valued `name` up along `class`'s MRO, through this
     /// thread's cache.
-    pub(super) fn lookup_value(&self, class: Gc<PyObject>, name: Value) -> Option<Value> {
+    pub(crate) fn lookup_value(&self, class: Gc<PyObject>, name: Value) -> Option<Value> {
         let c = class.as_class()?;
         let cache = &self.cell.1;
         let epoch = self.rt.heap().epoch();

@@ -575,6 +575,10 @@ pub struct Class {
     /// Which special methods the class defines in Python, tagged with the
     /// version they were found under (`Interp::class_hooks`).
     pub(crate) hooks_cache: std::sync::atomic::AtomicU64,
+    /// Whether an instance may hold an attribute named like an attribute
+    /// of the class (so a method lookup must look in the instance first).
+    /// Set once, never cleared; setting it resets the version tag.
+    pub(crate) instances_shadow: std::sync::atomic::AtomicBool,
 }
 
 impl Class {
@@ -598,6 +602,7 @@ impl Class {
             version: VersionTag::new(),
             subclasses: Mutex::new(Vec::new()),
             hooks_cache: std::sync::atomic::AtomicU64::new(0),
+            instances_shadow: std::sync::atomic::AtomicBool::new(false),
         }
     }
 

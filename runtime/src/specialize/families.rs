@@ -135,7 +135,16 @@ impl Interp<'_> {
             )
         };
         if let Some(value) = found {
-            cache.words = [address(globals), gwatcher, gversion, value.to_bits(), 0];
+            cache.words = [
+                address(globals),
+                gwatcher,
+                gversion,
+                value.to_bits(),
+                0,
+                0,
+                0,
+                0,
+            ];
             cell.set(cache);
             return Ok(Opcode::LoadGlobalModule);
         }
@@ -155,6 +164,9 @@ impl Interp<'_> {
             gversion,
             bversion,
             value.to_bits(),
+            0,
+            0,
+            0,
         ];
         cell.set(cache);
         Ok(Opcode::LoadGlobalBuiltin)
@@ -214,7 +226,7 @@ impl Interp<'_> {
             let value = d.lock().get_hashed(hash, name).ok_or("not found")?;
             let cell = tc.cache(at);
             let mut cache = cell.get();
-            cache.words = [address(dict), watcher, version, value.to_bits(), 0];
+            cache.words = [address(dict), watcher, version, value.to_bits(), 0, 0, 0, 0];
             cell.set(cache);
             Ok(Opcode::LoadAttrModule)
         })();
@@ -243,6 +255,107 @@ impl Interp<'_> {
             }
         }
         self.count_miss(tc, at, Opcode::LoadAttrModule);
+        None
+    }
+
+    // ------------------------------------------------------------ LoadMethod
+
+    /// `LoadMethod name` on `obj`.
+    pub(crate) fn specialize_load_method(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+    ) {
+        let outcome = self.method_entry(obj, name).map(|(version, found)| {
+            let cell = tc.cache(at);
+            let mut cache = cell.get();
+            cache.words = [u64::from(version), found.to_bits(), 0, 0, 0, 0, 0, 0];
+            cell.set(cache);
+            Opcode::LoadMethodInstance
+        });
+        self.settle(tc, at, Opcode::LoadMethod, outcome);
+    }
+
+    /// What a `LoadMethodInstance` cache entry holds for `obj.name`: the
+    /// class version and the function, when the lookup qualifies.
+    fn method_entry(&mut self, obj: Value, name: Value) -> Result<(u32, Value), &'static str> {
+        let o = obj.as_object().ok_or("not an object")?;
+        if !matches!(o.data, ObjectData::Instance(_)) {
+            return Err("not an instance");
+        }
+        let class = o.class();
+        let c = class.as_class().ok_or("class")?;
+        if c.instances_shadow
+            .load(std::sync::atomic::Ordering::Acquire)
+        {
+            return Err("instances shadow class attributes");
+        }
+        if self.class_hooks(class) & crate::interp::hook::GETATTRIBUTE != 0 {
+            return Err("__getattribute__");
+        }
+        // The tag first: a change after this point resets it.
+        let version = c.version.get();
+        if version == 0 {
+            return Err("out of versions");
+        }
+        let found = self.lookup_value(class, name).ok_or("not on the class")?;
+        if !matches!(found.data(), Some(ObjectData::Function(_))) {
+            return Err("not a Python function");
+        }
+        Ok((version, found))
+    }
+
+    /// `LoadMethodInstance`: a cache of up to four (class version,
+    /// function) entries, most recent first. A receiver of another class
+    /// that qualifies is added, dropping the oldest (a polymorphic call
+    /// site keeps hitting); one that does not qualify deoptimizes.
+    #[inline]
+    pub(crate) fn load_method_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+    ) -> Option<Value> {
+        let cell = tc.cache(at);
+        let c = cell.get().words;
+        if let Some(o) = obj.as_ref() {
+            if matches!(o.data, ObjectData::Instance(_)) {
+                let current = o.class().as_class().map_or(0, |k| k.version.peek());
+                let current = u64::from(current);
+                if current != 0 {
+                    for entry in c.chunks_exact(2) {
+                        if entry[0] == current {
+                            self.count_hit(Opcode::LoadMethodInstance);
+                            // The class (alive: the instance's) still
+                            // holds the function.
+                            return Some(Value::from_bits(entry[1]));
+                        }
+                    }
+                }
+            }
+        }
+        if let Ok((version, found)) = self.method_entry(obj, name) {
+            let mut cache = cell.get();
+            cache.words = [
+                u64::from(version),
+                found.to_bits(),
+                c[0],
+                c[1],
+                c[2],
+                c[3],
+                c[4],
+                c[5],
+            ];
+            cell.set(cache);
+            if let Some(s) = self.spec_stats.as_mut() {
+                s.refill(Opcode::LoadMethodInstance);
+            }
+            return Some(found);
+        }
+        self.count_miss(tc, at, Opcode::LoadMethodInstance);
         None
     }
 

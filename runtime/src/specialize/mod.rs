@@ -68,7 +68,7 @@ pub(crate) struct Cache {
     /// Failed attempts so far.
     pub failures: u8,
     /// The specialized form's data (versions, addresses, values).
-    pub words: [u64; 5],
+    pub words: [u64; 8],
 }
 
 /// A thread's copy of a code object's instructions and caches (see the

@@ -17,6 +17,9 @@ pub struct FamilyStats {
     pub specialized: u64,
     /// Specialized forms given up after a guard failed.
     pub deopts: u64,
+    /// Guard failures that refilled the cache instead of deoptimizing
+    /// (polymorphic sites).
+    pub refills: u64,
     /// Failed specialization attempts, by reason.
     pub failures: Vec<(&'static str, u64)>,
 }
@@ -38,6 +41,7 @@ impl FamilyStats {
         self.generic += other.generic;
         self.specialized += other.specialized;
         self.deopts += other.deopts;
+        self.refills += other.refills;
         for (reason, n) in &other.failures {
             self.fail(reason, *n);
         }
@@ -78,6 +82,13 @@ impl SpecializationStats {
         let f = self.family(op);
         f.misses += 1;
         f.deopts += 1;
+    }
+
+    /// A guard failed and the cache was refilled for the new operand.
+    pub(crate) fn refill(&mut self, op: Opcode) {
+        let f = self.family(op);
+        f.misses += 1;
+        f.refills += 1;
     }
 
     /// A generic instruction of a specializable family ran.
