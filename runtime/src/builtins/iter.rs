@@ -13,7 +13,7 @@ use stillpoint_gc::{Gc, Trace, Tracer};
 use super::{arity, kwarg, no_kwargs, Args, Kwargs};
 use crate::error::{PyErr, PyResult};
 use crate::interp::Interp;
-use crate::object::{IterState, ObjectData, PyObject, Range};
+use crate::object::{IterState, ObjectData, PyObject};
 use crate::value::Value;
 
 /// The state of a lazy builtin iterator.
@@ -482,15 +482,8 @@ pub(super) fn construct_reversed(
             ));
         }
         Some(ObjectData::Range(r)) => {
-            let r = *r;
-            let n = r.len();
-            let last = r.start + (n - 1).max(0) * r.step;
-            let rev = i.new_range(Range {
-                start: last,
-                stop: last - n * r.step,
-                step: -r.step,
-            });
-            return i.get_iter(rev);
+            let state = r.iter_state(true);
+            return Ok(i.new_iterator(state));
         }
         Some(ObjectData::Str(s)) => {
             let chars: Vec<char> = s.as_str().chars().rev().collect();

@@ -3,7 +3,7 @@
 use super::{arity, list_of, sort_list, with_list, Args, Kwargs, NativeTable};
 use crate::error::PyResult;
 use crate::interp::{Interp, NativeFn};
-use crate::object::ObjectData;
+use crate::object::{ObjectData, Range};
 use crate::value::Value;
 
 /// The methods of `list`.
@@ -28,41 +28,41 @@ pub(super) fn range_methods() -> NativeTable {
     vec![("index", range_index as NativeFn), ("count", range_count)]
 }
 
-/// The position of `v` in range `r`, if it is an int the range holds.
-fn range_position(r: Value, v: Value) -> Option<i64> {
-    let Some(ObjectData::Range(r)) = r.data() else {
-        return None;
-    };
-    if v.is_float() {
-        return None;
+/// The range a range method is called on, or CPython's TypeError.
+fn range_self(i: &mut Interp<'_>, args: Args<'_>, name: &str) -> PyResult<Range> {
+    match args.first().map(|r| r.data()) {
+        Some(Some(ObjectData::Range(r))) => {
+            let r = r.clone();
+            arity(i, name, &args[1..], 1, 1)?;
+            Ok(r)
+        }
+        Some(_) => {
+            let msg = format!(
+                "descriptor '{name}' for 'range' objects doesn't apply to a '{}' object",
+                i.type_name(args[0])
+            );
+            i.type_error(&msg)
+        }
+        None => i.type_error(&format!("unbound method range.{name}() needs an argument")),
     }
-    let n = match v.unpack() {
-        crate::value::Unpacked::Int(n) => n,
-        crate::value::Unpacked::Bool(b) => b as i64,
-        _ => return None,
-    };
-    let offset = n.checked_sub(r.start)?;
-    if offset % r.step != 0 {
-        return None;
-    }
-    let k = offset / r.step;
-    (k >= 0 && k < r.len()).then_some(k)
 }
 
 fn range_index(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    arity(i, "index", args, 2, 2)?;
-    match range_position(args[0], args[1]) {
-        Some(k) => Ok(i.new_int(k)),
-        None => {
+    let r = range_self(i, args, "index")?;
+    match i.range_search(&r, args[1], true)?.0 {
+        Some(k) => Ok(i.new_bigint(k)),
+        None if crate::builtins::numeric::big_of(args[1]).is_some() => {
             let r = i.repr(args[1])?;
             i.value_error(&format!("{r} is not in range"))
         }
+        None => i.value_error("sequence.index(x): x not in sequence"),
     }
 }
 
 fn range_count(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-    arity(i, "count", args, 2, 2)?;
-    Ok(i.new_int(range_position(args[0], args[1]).is_some() as i64))
+    let r = range_self(i, args, "count")?;
+    let count = i.range_search(&r, args[1], false)?.1;
+    Ok(i.new_bigint(count))
 }
 
 /// The methods of `slice`.

@@ -2,7 +2,7 @@
 //! types, and the methods of the builtin types.
 
 use num_bigint::BigInt;
-use num_traits::{Signed, ToPrimitive};
+use num_traits::{One, Signed, ToPrimitive, Zero};
 use stillpoint_gc::Gc;
 
 use crate::error::PyResult;
@@ -17,7 +17,7 @@ pub(crate) mod format;
 mod introspect;
 pub mod iter;
 mod list;
-mod numeric;
+pub(crate) mod numeric;
 mod str;
 
 type Args<'x> = &'x [Value];
@@ -723,39 +723,7 @@ pub fn construct(
     }
     if class == t.range {
         arity(i, "range", args, 1, 3)?;
-        let mut ints = Vec::new();
-        for a in args {
-            match (!a.is_float()).then(|| i.as_i64(*a)).flatten() {
-                Some(n) => ints.push(n),
-                None => {
-                    let msg = format!(
-                        "'{}' object cannot be interpreted as an integer",
-                        i.type_name(*a)
-                    );
-                    return i.type_error(&msg);
-                }
-            }
-        }
-        let r = match ints[..] {
-            [stop] => Range {
-                start: 0,
-                stop,
-                step: 1,
-            },
-            [start, stop] => Range {
-                start,
-                stop,
-                step: 1,
-            },
-            [start, stop, step] => {
-                if step == 0 {
-                    return i.value_error("range() arg 3 must not be zero");
-                }
-                Range { start, stop, step }
-            }
-            _ => unreachable!("arity checked"),
-        };
-        return Ok(i.new_range(r));
+        return construct_range(i, args);
     }
     if class == t.super_ {
         return i.construct_super(args);
@@ -778,6 +746,46 @@ pub fn construct(
         )));
     }
     i.type_error(&format!("cannot create '{name}' instances"))
+}
+
+/// `range(stop)`, `range(start, stop[, step])`: ints (or `__index__`
+/// objects) of any size; all-`i64` arguments skip the big-int arithmetic.
+fn construct_range(i: &mut Interp<'_>, args: Args<'_>) -> PyResult<Value> {
+    let small: Option<Vec<i64>> = args
+        .iter()
+        .map(|a| (!a.is_float()).then(|| i.as_i64(*a)).flatten())
+        .collect();
+    let r = match small.as_deref() {
+        Some(&[stop]) => Range::Small {
+            start: 0,
+            stop,
+            step: 1,
+        },
+        Some(&[start, stop]) => Range::Small {
+            start,
+            stop,
+            step: 1,
+        },
+        Some(&[start, stop, step]) if step != 0 => Range::Small { start, stop, step },
+        _ => {
+            let mut ints = Vec::with_capacity(args.len());
+            for a in args {
+                ints.push(numeric::index_of(i, *a)?);
+            }
+            let mut ints = ints.into_iter();
+            let (start, stop, step) = match (ints.next(), ints.next(), ints.next()) {
+                (Some(stop), None, _) => (BigInt::zero(), stop, BigInt::one()),
+                (Some(start), Some(stop), None) => (start, stop, BigInt::one()),
+                (Some(start), Some(stop), Some(step)) => (start, stop, step),
+                _ => unreachable!("arity checked"),
+            };
+            if step.is_zero() {
+                return i.value_error("range() arg 3 must not be zero");
+            }
+            Range::new(start, stop, step)
+        }
+    };
+    Ok(i.new_range(r))
 }
 
 fn construct_int(i: &mut Interp<'_>, args: Args<'_>) -> PyResult<Value> {

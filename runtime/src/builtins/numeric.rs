@@ -82,7 +82,7 @@ pub(super) fn float_methods() -> NativeTable {
 }
 
 /// The exact int value of `v` (int or bool), if it is one.
-pub(super) fn big_of(v: Value) -> Option<BigInt> {
+pub(crate) fn big_of(v: Value) -> Option<BigInt> {
     match v.unpack() {
         Unpacked::Int(n) => Some(n.into()),
         Unpacked::Bool(b) => Some((b as i64).into()),
@@ -95,7 +95,7 @@ pub(super) fn big_of(v: Value) -> Option<BigInt> {
 }
 
 /// An int argument (`__index__` for instances), or a TypeError.
-fn index_of(i: &mut Interp<'_>, v: Value) -> PyResult<BigInt> {
+pub(super) fn index_of(i: &mut Interp<'_>, v: Value) -> PyResult<BigInt> {
     if let Some(b) = big_of(v) {
         return Ok(b);
     }

@@ -269,7 +269,7 @@ impl Interp<'_> {
         PyErr(exc)
     }
 
-    /// Generator methods and slice attributes, looked up before the
+    /// Generator methods and slice and range attributes, looked up before the
     /// class (these objects have no attribute dict).
     pub(super) fn lang_attribute(
         &mut self,
@@ -329,6 +329,16 @@ impl Interp<'_> {
                     _ => return Ok(None),
                 };
                 Ok(Some((v, Value::NULL)))
+            }
+            ObjectData::Range(r) => {
+                let (start, stop, step) = r.bounds();
+                let v = match text.as_str() {
+                    "start" => start,
+                    "stop" => stop,
+                    "step" => step,
+                    _ => return Ok(None),
+                };
+                Ok(Some((self.new_bigint(v), Value::NULL)))
             }
             _ => Ok(None),
         }
@@ -635,16 +645,25 @@ impl Interp<'_> {
                 Ok(Some(self.new_str(&picked)))
             }
             Some(ObjectData::Range(r)) => {
-                let r = *r;
-                let s = self.slice_indices(parts, r.len() as usize)?;
-                let start = r.start + s.start * r.step;
-                let step = r.step * s.step;
-                let stop = start + s.len as i64 * step;
-                Ok(Some(self.new_range(crate::object::Range {
-                    start,
-                    stop,
-                    step,
-                })))
+                let r = r.clone();
+                let mut ints = [None, None, None];
+                for (int, part) in ints.iter_mut().zip(parts) {
+                    if part.is_none() {
+                        continue;
+                    }
+                    match crate::builtins::numeric::big_of(part) {
+                        Some(n) => *int = Some(n),
+                        None => return self.type_error(
+                            "slice indices must be integers or None or have an __index__ method",
+                        ),
+                    }
+                }
+                let [start, stop, step] = ints;
+                let step = step.unwrap_or_else(|| 1.into());
+                if num_traits::Zero::is_zero(&step) {
+                    return self.value_error("slice step cannot be zero");
+                }
+                Ok(Some(self.new_range(r.slice(start, stop, step))))
             }
             _ => Ok(None),
         }

@@ -6,7 +6,7 @@
 
 use num_bigint::BigInt;
 use num_integer::Integer;
-use num_traits::{FromPrimitive, Signed, ToPrimitive, Zero};
+use num_traits::{FromPrimitive, One, Signed, ToPrimitive, Zero};
 use parking_lot::Mutex;
 use stillpoint_gc::Gc;
 
@@ -762,10 +762,11 @@ impl Interp<'_> {
                     }
                 }
                 ObjectData::Range(r) => {
-                    if r.step == 1 {
-                        format!("range({}, {})", r.start, r.stop)
+                    let (start, stop, step) = r.bounds();
+                    if step.is_one() {
+                        format!("range({start}, {stop})")
                     } else {
-                        format!("range({}, {}, {})", r.start, r.stop, r.step)
+                        format!("range({start}, {stop}, {step})")
                     }
                 }
                 ObjectData::Function(f) => {
@@ -1692,15 +1693,11 @@ impl Interp<'_> {
                     return Ok(false);
                 }
                 ObjectData::Range(r) => {
-                    let Some(i) = self.as_i64(item) else {
-                        return Ok(false);
-                    };
-                    let in_bounds = if r.step > 0 {
-                        i >= r.start && i < r.stop
-                    } else {
-                        i <= r.start && i > r.stop
-                    };
-                    return Ok(in_bounds && (i as i128 - r.start as i128) % r.step as i128 == 0);
+                    if let Some(n) = self.as_i64(item) {
+                        return Ok(r.contains_i64(n));
+                    }
+                    let r = r.clone();
+                    return Ok(self.range_search(&r, item, true)?.0.is_some());
                 }
                 ObjectData::Instance(_) => {
                     if let Some(f) = self.lookup(o.class(), "__contains__") {
@@ -1853,9 +1850,24 @@ impl Interp<'_> {
                     };
                 }
                 ObjectData::Range(r) => {
-                    let r = *r;
-                    let i = self.index(key, r.len() as usize, "range object", false)?;
-                    return Ok(self.new_int(r.start + r.step * i as i64));
+                    if let Some(v) = self.as_i64(key).and_then(|k| r.get_small(k)) {
+                        return Ok(self.new_int(v));
+                    }
+                    let r = r.clone();
+                    let Some(key) = crate::builtins::numeric::big_of(key) else {
+                        let msg = format!(
+                            "range indices must be integers or slices, not {}",
+                            self.type_name(key)
+                        );
+                        return self.type_error(&msg);
+                    };
+                    return match r.get(&key) {
+                        Some(v) => Ok(self.new_bigint(v)),
+                        None => Err(self.new_exception(
+                            self.rt.types.index_error,
+                            "range object index out of range",
+                        )),
+                    };
                 }
                 ObjectData::Instance(_) => {
                     if let Some(f) = self.lookup(o.class(), "__getitem__") {
@@ -1971,11 +1983,7 @@ impl Interp<'_> {
                     .len(),
             },
             Some(ObjectData::Set(_)) => IterState::Set { set: v, index: 0 },
-            Some(ObjectData::Range(r)) => IterState::Range {
-                next: r.start,
-                remaining: r.len(),
-                step: r.step,
-            },
+            Some(ObjectData::Range(r)) => r.iter_state(false),
             Some(ObjectData::Iterator(_) | ObjectData::Generator(_)) => return Ok(v),
             Some(ObjectData::Instance(_)) => {
                 if let Some(f) = self.lookup(self.class_of(v), "__iter__") {
@@ -1994,10 +2002,15 @@ impl Interp<'_> {
                 return self.type_error(&msg);
             }
         };
-        Ok(Value::object(self.alloc(
+        Ok(self.new_iterator(state))
+    }
+
+    /// An iterator object stepping through `state`.
+    pub(crate) fn new_iterator(&self, state: IterState) -> Value {
+        Value::object(self.alloc(
             self.rt.types.iterator,
             ObjectData::Iterator(Mutex::new(state)),
-        )))
+        ))
     }
 
     /// `next(it)`, with `None` for exhaustion.
@@ -2007,7 +2020,7 @@ impl Interp<'_> {
         enum Produced {
             Value(Value),
             Char(char),
-            Int(i64),
+            BigInt(BigInt),
             SizeChanged,
         }
         if let Some(v) = self.iter_next_protocol(it)? {
@@ -2022,6 +2035,23 @@ impl Interp<'_> {
         if matches!(*state, IterState::Lazy(_)) {
             drop(state);
             return crate::builtins::iter::lazy_next(self, it);
+        }
+        // `for i in range(n)`'s hot path: straight to the int.
+        if let IterState::Range {
+            next,
+            remaining,
+            step,
+        } = &mut *state
+        {
+            if *remaining == 0 {
+                return Ok(None);
+            }
+            let v = *next;
+            *remaining -= 1;
+            // Wraps only past the last value (or stepping back from it).
+            *next = next.wrapping_add(*step);
+            drop(state);
+            return Ok(Some(self.new_int(v)));
         }
         let next = match &mut *state {
             IterState::Sequence { seq, index } => {
@@ -2043,18 +2073,14 @@ impl Interp<'_> {
                 }
                 c.map(Produced::Char)
             }
-            IterState::Range {
-                next,
-                remaining,
-                step,
-            } => {
-                if *remaining > 0 {
-                    let v = *next;
-                    *remaining -= 1;
-                    *next = next.wrapping_add(*step);
-                    Some(Produced::Int(v))
-                } else {
+            IterState::BigRange(r) => {
+                if r.remaining.is_zero() {
                     None
+                } else {
+                    let v = r.next.clone();
+                    r.remaining -= 1u32;
+                    r.next += &r.step;
+                    Some(Produced::BigInt(v))
                 }
             }
             IterState::DictKeys { dict, index, len } => {
@@ -2078,7 +2104,7 @@ impl Interp<'_> {
                     Err(()) => Produced::SizeChanged,
                 })
             }
-            IterState::Lazy(_) => unreachable!("stepped above"),
+            IterState::Lazy(_) | IterState::Range { .. } => unreachable!("stepped above"),
             IterState::Set { set, index } => {
                 let entry = match set.data() {
                     Some(ObjectData::Set(t)) => t.lock().entry_from(*index),
@@ -2107,7 +2133,7 @@ impl Interp<'_> {
                 let mut buf = [0u8; 4];
                 self.new_str(c.encode_utf8(&mut buf))
             }
-            Produced::Int(i) => self.new_int(i),
+            Produced::BigInt(b) => self.new_bigint(b),
             Produced::SizeChanged => unreachable!("raised above"),
         }))
     }
@@ -2205,7 +2231,15 @@ impl Interp<'_> {
                     return Ok(o.dict_table().expect("a dict").lock().len())
                 }
                 ObjectData::Set(t) => return Ok(t.lock().len()),
-                ObjectData::Range(r) => return Ok(r.len() as usize),
+                ObjectData::Range(r) => {
+                    return match r.len_usize() {
+                        Some(n) => Ok(n),
+                        None => Err(self.new_exception(
+                            self.rt.types.overflow_error,
+                            "Python int too large to convert to C ssize_t",
+                        )),
+                    };
+                }
                 ObjectData::Instance(_) => {
                     if let Some(f) = self.lookup(o.class(), "__len__") {
                         return self.len_through(f, v);
@@ -2221,6 +2255,38 @@ impl Interp<'_> {
     /// A range object.
     pub fn new_range(&self, r: Range) -> Value {
         Value::object(self.alloc(self.rt.types.range, ObjectData::Range(r)))
+    }
+
+    /// Where `item` is in range `r`: its first position, and how many
+    /// values equal it (only the first is looked for when `first_only`).
+    /// Ints and bools by arithmetic; anything else by comparing each
+    /// value with it in turn, as CPython does (`2.0 in range(3)`).
+    pub(crate) fn range_search(
+        &mut self,
+        r: &Range,
+        item: Value,
+        first_only: bool,
+    ) -> PyResult<(Option<BigInt>, BigInt)> {
+        if let Some(n) = crate::builtins::numeric::big_of(item) {
+            let position = r.position(&n);
+            let count = BigInt::from(position.is_some() as u8);
+            return Ok((position, count));
+        }
+        let (len, (mut value, _, step)) = (r.len(), r.bounds());
+        let (mut first, mut count, mut position) = (None, BigInt::zero(), BigInt::zero());
+        while position < len {
+            let v = self.new_bigint(value.clone());
+            if self.eq(v, item)? {
+                count += 1u32;
+                first.get_or_insert_with(|| position.clone());
+                if first_only {
+                    break;
+                }
+            }
+            value += &step;
+            position += 1u32;
+        }
+        Ok((first, count))
     }
 }
 

@@ -12,6 +12,7 @@
 
 use std::sync::Arc;
 
+use num_traits::{One, Zero};
 use stillpoint_gc::{Trace, Tracer};
 
 use crate::events::{DictWatcher, VersionTag};
@@ -70,9 +71,18 @@ pub fn hash_value(v: Value) -> Result<i64, Unhashable> {
                 // start and step only where they matter.
                 let none = hash_value(Value::NONE)?;
                 let n = r.len();
-                let start = if n > 0 { hash_i64(r.start) } else { none };
-                let step = if n > 1 { hash_i64(r.step) } else { none };
-                hash_tuple([hash_i64(n), start, step].into_iter(), 3)
+                let (start, _, step) = r.bounds();
+                let start = if n.is_zero() {
+                    none
+                } else {
+                    hash_bigint(&start)
+                };
+                let step = if n.is_zero() || n.is_one() {
+                    none
+                } else {
+                    hash_bigint(&step)
+                };
+                hash_tuple([hash_bigint(&n), start, step].into_iter(), 3)
             }
             ObjectData::List(_) => return Err(Unhashable("list")),
             ObjectData::Dict(_) => return Err(Unhashable("dict")),

@@ -16,6 +16,7 @@
 //! pause, and Python code may reach a safepoint anywhere.
 
 pub mod dict;
+pub mod range;
 pub mod repr;
 pub mod set;
 
@@ -33,6 +34,7 @@ use crate::interp::NativeFn;
 use crate::value::{AtomicValue, Value};
 
 pub use dict::Dict;
+pub use range::Range;
 pub use set::SetTable;
 
 /// A heap object: its class and its payload.
@@ -760,46 +762,6 @@ impl Module {
     }
 }
 
-/// A range object.
-#[derive(Clone, Copy, Debug)]
-pub struct Range {
-    /// First value.
-    pub start: i64,
-    /// Bound (excluded).
-    pub stop: i64,
-    /// Step (never 0).
-    pub step: i64,
-}
-
-impl Range {
-    /// The number of values.
-    pub fn len(&self) -> i64 {
-        let (lo, hi, step) = if self.step > 0 {
-            (self.start as i128, self.stop as i128, self.step as i128)
-        } else {
-            (self.stop as i128, self.start as i128, -(self.step as i128))
-        };
-        if lo >= hi {
-            0
-        } else {
-            ((hi - lo - 1) / step + 1) as i64
-        }
-    }
-
-    /// Whether the range is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Whether both ranges produce the same values (`==` compares ranges
-    /// as sequences: `range(0) == range(2, 2)`).
-    pub fn same_values(&self, other: &Range) -> bool {
-        let n = self.len();
-        n == other.len()
-            && (n == 0 || (self.start == other.start && (n == 1 || self.step == other.step)))
-    }
-}
-
 /// The state of an iterator over a builtin container.
 pub enum IterState {
     /// A list, tuple or str (by index; lists see concurrent appends).
@@ -821,10 +783,12 @@ pub enum IterState {
         /// The next value.
         next: i64,
         /// How many values are left.
-        remaining: i64,
+        remaining: u64,
         /// The step.
         step: i64,
     },
+    /// A range with big-int bounds.
+    BigRange(Box<range::BigRangeIter>),
     /// A dict's keys, by entry index.
     DictKeys {
         /// The dict.
@@ -858,7 +822,7 @@ unsafe impl Trace for IterState {
             | IterState::DictKeys { dict: v, .. }
             | IterState::Set { set: v, .. } => v.trace(tracer),
             IterState::Lazy(lazy) => lazy.trace(tracer),
-            IterState::Range { .. } | IterState::Done => {}
+            IterState::Range { .. } | IterState::BigRange(_) | IterState::Done => {}
         }
     }
 }
@@ -1005,16 +969,5 @@ mod tests {
         // hash((1, 2)) and hash(()) in CPython 3.11.
         assert_eq!(hash_tuple([1i64, 2].into_iter(), 2), -3550055125485641917);
         assert_eq!(hash_tuple(std::iter::empty(), 0), 5740354900026072187);
-    }
-
-    #[test]
-    fn range_len() {
-        let r = |start, stop, step| Range { start, stop, step }.len();
-        assert_eq!(r(0, 10, 1), 10);
-        assert_eq!(r(0, 10, 3), 4);
-        assert_eq!(r(10, 0, -3), 4);
-        assert_eq!(r(5, 5, 1), 0);
-        assert_eq!(r(5, 0, 1), 0);
-        assert_eq!(r(i64::MIN, i64::MAX, i64::MAX), 3);
     }
 }
