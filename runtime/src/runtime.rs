@@ -638,16 +638,19 @@ impl RuntimeInner {
 
     /// Runs `f` with a raw interpreter for the calling thread, attached to
     /// the world while `f` runs (the runtime's own tests; embedders use
-    /// [`Runtime::attach`] and its [`crate::Python`] token). The calling thread must not be attached to
-    /// this runtime already (the outer attachment would never reach a
-    /// safepoint, and pauses would wait for it forever).
+    /// [`Runtime::attach`] and its [`crate::Python`] token). Unlike
+    /// `attach`, the calling thread must not be attached already (the
+    /// outer attachment would never reach a safepoint, and pauses would
+    /// wait for it forever).
     pub fn attach_interp<R>(&self, f: impl FnOnce(&mut Interp<'_>) -> R) -> R {
         let m = self.world.register();
         m.attach();
+        let attachment = crate::embed::enter_attachment(&m);
         let th = self.heap.thread(&m);
         let mut interp = Interp::new(self, th);
         let result = f(&mut interp);
         drop(interp);
+        drop(attachment);
         drop(m);
         result
     }
@@ -756,10 +759,12 @@ impl RuntimeInner {
         self.threads.enter_source();
         let m = self.world.register();
         m.attach();
+        let attachment = crate::embed::enter_attachment(&m);
         let th = self.heap.thread(&m);
         let mut interp = Interp::new(self, th);
         let outcome = body(&mut interp);
         drop(interp);
+        drop(attachment);
         drop(m);
         // The main thread waits for the other threads (detached: its
         // mutator is gone, so their pauses never wait for it).

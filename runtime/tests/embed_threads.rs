@@ -281,3 +281,22 @@ fn big_ints_and_overflow_convert_as_python_does() {
     })
     .unwrap();
 }
+
+/// A native function that attaches again (instead of using the token it
+/// was given) from code `run_source` runs: the outer attachment is
+/// detached meanwhile, so the pause the inner one makes completes.
+#[test]
+fn attaching_inside_run_source_code_does_not_deadlock() {
+    let _watchdog = Watchdog::new("the run_source nesting test", Duration::from_secs(60));
+    let rt = Runtime::new();
+    let inner_rt = rt.clone();
+    rt.attach(|py| {
+        let pause = py.function("pause", move |_py, ()| {
+            Ok(inner_rt.attach(|inner| inner.threads().len()))
+        })?;
+        py.module("hostmod")?.set(py, "pause", pause)
+    })
+    .unwrap();
+    let outcome = rt.run_source("import hostmod\nassert hostmod.pause() >= 1\n", "<nested>");
+    assert_eq!(outcome, stillpoint::Outcome::Completed);
+}

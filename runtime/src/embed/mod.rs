@@ -44,6 +44,7 @@ pub use error::{Error, ErrorKind, TracebackFrame};
 pub(crate) use function::construct_native;
 pub use function::ClassBuilder;
 pub use object::Object;
+pub(crate) use python::enter_attachment;
 pub use python::{Code, Python};
 pub(crate) use runtime::EmbedConfig;
 pub use runtime::RuntimeBuilder;

@@ -50,7 +50,16 @@ thread_local! {
 }
 
 /// Pops this thread's innermost attachment (also when the closure panics).
-struct AttachmentGuard;
+pub(crate) struct AttachmentGuard;
+
+/// Records `m` as this thread's innermost attachment until the guard
+/// drops, so that [`Runtime::attach`] nested inside detaches it. Every
+/// place that attaches a mutator to run Python calls it (`run_source`,
+/// Python threads, [`Runtime::attach`]).
+pub(crate) fn enter_attachment(m: &Mutator) -> AttachmentGuard {
+    ATTACHMENTS.with(|a| a.borrow_mut().push(m as *const Mutator));
+    AttachmentGuard
+}
 
 impl Drop for AttachmentGuard {
     fn drop(&mut self) {
@@ -99,8 +108,7 @@ impl Runtime {
     fn attach_fresh<R>(&self, f: impl FnOnce(&mut Python<'_>) -> R) -> R {
         let m = self.world().register();
         m.attach();
-        ATTACHMENTS.with(|a| a.borrow_mut().push(&m as *const Mutator));
-        let _guard = AttachmentGuard;
+        let _guard = enter_attachment(&m);
         let th = self.heap().thread(&m);
         let mut py = Python {
             interp: Interp::new(self, th),

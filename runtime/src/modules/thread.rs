@@ -436,6 +436,7 @@ fn thread_main(rt: &RuntimeInner, registry: Arc<ThreadRegistry>, ident: u64, don
     {
         let m = rt.world().register();
         m.attach();
+        let _attachment = crate::embed::enter_attachment(&m);
         let th = rt.heap().thread(&m);
         let mut interp = Interp::new(rt, th);
         let thread = registry.state.lock().objects.get(&ident).copied();
