@@ -84,10 +84,18 @@ impl HeapInner {
         let end = Instant::now();
 
         let live = counts.live_bytes as usize;
-        let budget = self
+        let mut budget = self
             .config
             .initial_budget
             .max((live as f64 * self.config.growth_factor) as usize);
+        // Below a heap limit, collect again before growing past it; above
+        // it, the usual growth (the runtime raises MemoryError meanwhile,
+        // and collecting at every safepoint would not free anything).
+        if let Some(limit) = self.config.limit {
+            if live <= limit {
+                budget = budget.min(limit);
+            }
+        }
         self.live_bytes.store(live, Ordering::Relaxed);
         self.allocated_since.store(0, Ordering::Relaxed);
         self.budget.store(budget, Ordering::Relaxed);

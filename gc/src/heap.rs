@@ -34,6 +34,12 @@ pub struct HeapConfig {
     pub growth_factor: f64,
     /// Start in GC-stress mode (see [`Heap::set_gc_stress`]).
     pub gc_stress: bool,
+    /// A soft limit on live bytes, or `None` (the default). Collections
+    /// are requested before the heap grows past it, and after a collection
+    /// that leaves more live bytes than this, [`Heap::over_limit`] is true:
+    /// the runtime raises `MemoryError` in the thread that collected
+    /// instead of growing without bound. Nothing is freed early.
+    pub limit: Option<usize>,
 }
 
 impl Default for HeapConfig {
@@ -42,6 +48,7 @@ impl Default for HeapConfig {
             initial_budget: 8 << 20,
             growth_factor: 2.0,
             gc_stress: false,
+            limit: None,
         }
     }
 }
@@ -66,6 +73,12 @@ impl HeapConfig {
     /// [`HeapConfig::gc_stress`].
     pub fn gc_stress(mut self, on: bool) -> Self {
         self.gc_stress = on;
+        self
+    }
+
+    /// [`HeapConfig::limit`].
+    pub fn limit(mut self, bytes: Option<usize>) -> Self {
+        self.limit = bytes;
         self
     }
 }
@@ -210,6 +223,32 @@ impl Heap {
     /// Whether GC-stress mode is on.
     pub fn gc_stress(&self) -> bool {
         self.inner.stress.load(Ordering::Relaxed)
+    }
+
+    /// Whether the last collection left more live bytes than
+    /// [`HeapConfig::limit`] (false without a limit).
+    ///
+    /// ```
+    /// use stillpoint_gc::{Heap, HeapConfig};
+    /// let world = stillpoint_sync::World::new();
+    /// let heap = Heap::new(&world, HeapConfig::default().limit(Some(64)));
+    /// let m = world.register();
+    /// m.attach();
+    /// let th = heap.thread(&m);
+    /// let kept = heap.root(th.alloc([0u64; 32]));
+    /// // SAFETY: the only object used again is rooted (`kept`).
+    /// unsafe { heap.collect(&m) };
+    /// assert!(heap.over_limit());
+    /// drop(kept);
+    /// unsafe { heap.collect(&m) };
+    /// assert!(!heap.over_limit());
+    /// ```
+    pub fn over_limit(&self) -> bool {
+        let inner = &self.inner;
+        inner
+            .config
+            .limit
+            .is_some_and(|limit| inner.live_bytes.load(Ordering::Relaxed) > limit)
     }
 
     /// Whether a collection was requested and has not run yet.

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 use stillpoint_gc::{Gc, Heap, HeapConfig, Trace};
-use stillpoint_sync::{EventKind, Watchable, World};
+use stillpoint_sync::{EventKind, Watchable, World, WorldConfig};
 
 use crate::compile;
 use crate::error::{format_syntax_error, PyErr};
@@ -21,7 +21,9 @@ use crate::events::DictWatcher;
 use crate::interp::{Interp, NativeFn};
 use crate::modules::random::RandomState;
 use crate::modules::thread::ThreadRegistry;
-use crate::object::{BuiltinFunction, Class, Dict, Layout, Module, ObjectData, PyObject, PyStr};
+use crate::object::{
+    BuiltinFunction, Class, Dict, Layout, Module, NativeCode, ObjectData, PyObject, PyStr,
+};
 use crate::value::Value;
 
 macro_rules! builtin_types {
@@ -60,6 +62,7 @@ builtin_types! {
     recursion_error = "RecursionError", not_implemented_error = "NotImplementedError",
     assertion_error = "AssertionError", stop_iteration = "StopIteration",
     system_exit = "SystemExit", keyboard_interrupt = "KeyboardInterrupt",
+    memory_error = "MemoryError",
     generator_exit = "GeneratorExit",
     import_error = "ImportError", module_not_found_error = "ModuleNotFoundError",
     syntax_error = "SyntaxError",
@@ -103,8 +106,67 @@ pub enum Outcome {
     Exit(i32),
 }
 
-/// A Python runtime: shareable between threads.
-pub struct Runtime {
+/// A Python runtime: a cheap handle (an `Arc`) to the state every thread
+/// that runs Python shares. `Send + Sync`; clones share one runtime. The
+/// methods of [`RuntimeInner`] are reachable through `Deref`.
+///
+/// ```
+/// let rt = stillpoint::Runtime::new();
+/// let other = rt.clone();
+/// std::thread::spawn(move || other.run_source("x = 1\n", "<t>")).join().unwrap();
+/// ```
+#[derive(Clone)]
+pub struct Runtime(Arc<RuntimeInner>);
+
+impl std::ops::Deref for Runtime {
+    type Target = RuntimeInner;
+
+    fn deref(&self) -> &RuntimeInner {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime").finish_non_exhaustive()
+    }
+}
+
+impl Runtime {
+    /// A runtime with the default heap configuration.
+    pub fn new() -> Runtime {
+        Runtime::with_heap_config(HeapConfig::default())
+    }
+
+    /// A runtime whose heap uses `config` (e.g. GC stress).
+    pub fn with_heap_config(config: HeapConfig) -> Runtime {
+        Runtime::with_configs(config, WorldConfig::new())
+    }
+
+    /// A runtime with a heap configuration and a world configuration
+    /// (event thresholds); [`crate::RuntimeBuilder`] is the friendly way.
+    pub fn with_configs(heap: HeapConfig, world: WorldConfig) -> Runtime {
+        Runtime(Arc::new(RuntimeInner::new(heap, world)))
+    }
+
+    /// The embedding settings; only while this handle is the only one
+    /// (the builder, before it hands the runtime out).
+    pub(crate) fn embed_config_mut(&mut self) -> Option<&mut crate::embed::EmbedConfig> {
+        Arc::get_mut(&mut self.0).map(|inner| &mut inner.embed)
+    }
+
+    /// Whether two handles name the same runtime.
+    pub fn same_runtime(&self, other: &Runtime) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The state behind a [`Runtime`] handle: the world, the heap, the
+/// builtin types and modules. Internal code borrows it as
+/// `&RuntimeInner`; embedders use it through the handle.
+pub struct RuntimeInner {
+    /// Unique among the runtimes of the process (handles check it).
+    pub(crate) id: u64,
     world: World,
     heap: Heap,
     pub(crate) types: Types,
@@ -117,6 +179,8 @@ pub struct Runtime {
     stdout: Mutex<BufWriter<std::io::Stdout>>,
     stdout_is_terminal: bool,
     recursion_limit: AtomicU32,
+    /// What the embedding API's builder set (crate::embed).
+    embed: crate::embed::EmbedConfig,
     /// How many bytes of native stack nested dispatch loops (Rust code
     /// calling back into Python) may use below an interpreter's start.
     native_stack_budget: AtomicUsize,
@@ -154,15 +218,9 @@ pub struct Runtime {
     instrumentation: Watchable,
 }
 
-impl Runtime {
-    /// A runtime with the default heap configuration.
-    pub fn new() -> Runtime {
-        Runtime::with_heap_config(HeapConfig::default())
-    }
-
-    /// A runtime whose heap uses `config` (e.g. GC stress).
-    pub fn with_heap_config(config: HeapConfig) -> Runtime {
-        let world = World::new();
+impl RuntimeInner {
+    fn new(config: HeapConfig, world_config: WorldConfig) -> RuntimeInner {
+        let world = World::with_config(world_config);
         let heap = Heap::new(&world, config);
         let m = world.register();
         m.attach();
@@ -282,6 +340,7 @@ impl Runtime {
             stop_iteration: exc("StopIteration", exception),
             system_exit: exc("SystemExit", base_exception),
             keyboard_interrupt: exc("KeyboardInterrupt", base_exception),
+            memory_error: exc("MemoryError", exception),
             generator_exit: exc("GeneratorExit", base_exception),
             import_error,
             module_not_found_error: exc("ModuleNotFoundError", import_error),
@@ -304,7 +363,7 @@ impl Runtime {
                 Some(types.builtin_function),
                 ObjectData::Builtin(BuiltinFunction {
                     name,
-                    func,
+                    func: NativeCode::Fn(func),
                     bound: None,
                 }),
             ))
@@ -420,7 +479,9 @@ impl Runtime {
         drop(th);
         drop(m);
         let stdout = std::io::stdout();
-        Runtime {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        RuntimeInner {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             world,
             heap,
             types,
@@ -431,6 +492,7 @@ impl Runtime {
             stdout_is_terminal: stdout.is_terminal(),
             stdout: Mutex::new(BufWriter::with_capacity(1 << 16, stdout)),
             recursion_limit: AtomicU32::new(DEFAULT_RECURSION_LIMIT),
+            embed: Default::default(),
             native_stack_budget: AtomicUsize::new(DEFAULT_NATIVE_STACK_BUDGET),
             argv: Mutex::new(Vec::new()),
             search_path: Mutex::new(Vec::new()),
@@ -448,6 +510,11 @@ impl Runtime {
             has_eval_frame_hook: Default::default(),
             random: RandomState::default(),
         }
+    }
+
+    /// The embedding API's settings (crate::embed).
+    pub(crate) fn embed_config(&self) -> &crate::embed::EmbedConfig {
+        &self.embed
     }
 
     /// The world (mutator registry, pauses, events).
@@ -636,17 +703,21 @@ impl Runtime {
         let _ = self.stdout.lock().flush();
     }
 
-    /// Runs `f` with an interpreter for the calling thread, attached to the
-    /// world while `f` runs. The calling thread must not be attached to
-    /// this runtime already (the outer attachment would never reach a
-    /// safepoint, and pauses would wait for it forever).
-    pub fn attach<R>(&self, f: impl FnOnce(&mut Interp<'_>) -> R) -> R {
+    /// Runs `f` with a raw interpreter for the calling thread, attached to
+    /// the world while `f` runs (the runtime's own tests; embedders use
+    /// [`Runtime::attach`] and its [`crate::Python`] token). Unlike
+    /// `attach`, the calling thread must not be attached already (the
+    /// outer attachment would never reach a safepoint, and pauses would
+    /// wait for it forever).
+    pub fn attach_interp<R>(&self, f: impl FnOnce(&mut Interp<'_>) -> R) -> R {
         let m = self.world.register();
         m.attach();
+        let attachment = crate::embed::enter_attachment(&m);
         let th = self.heap.thread(&m);
         let mut interp = Interp::new(self, th);
         let result = f(&mut interp);
         drop(interp);
+        drop(attachment);
         drop(m);
         result
     }
@@ -755,10 +826,12 @@ impl Runtime {
         self.threads.enter_source();
         let m = self.world.register();
         m.attach();
+        let attachment = crate::embed::enter_attachment(&m);
         let th = self.heap.thread(&m);
         let mut interp = Interp::new(self, th);
         let outcome = body(&mut interp);
         drop(interp);
+        drop(attachment);
         drop(m);
         // The main thread waits for the other threads (detached: its
         // mutator is gone, so their pauses never wait for it).
@@ -808,7 +881,7 @@ impl Runtime {
     }
 }
 
-impl Runtime {
+impl RuntimeInner {
     /// The runtime's statistics as JSON: `specialization` (empty until the
     /// specializing tier exists), `executors`, `events`, `pauses` (sync)
     /// and `gc` (the heap).

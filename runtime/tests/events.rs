@@ -14,7 +14,7 @@ use stillpoint_sync::{EventKind, ExecutorSlot, PauseCause};
 
 /// Runs `source` as module `name` and returns `attr` of it.
 fn exec_get(rt: &Runtime, name: &str, source: &str, attr: &str) -> Value {
-    rt.attach(|i| {
+    rt.attach_interp(|i| {
         let m = i.exec_module(name, source).expect("module runs");
         let key = i.new_str(attr);
         i.get_attr(m, key).expect("attribute exists")
@@ -53,7 +53,7 @@ fn spin_in_thread(
         let rt = rt.clone();
         let ready = ready.clone();
         std::thread::spawn(move || {
-            rt.attach(|i| {
+            rt.attach_interp(|i| {
                 let key = i.new_str(module);
                 let m = stillpoint::modules::import(i, key).expect("module imported");
                 i.push_root(m);
@@ -78,7 +78,7 @@ fn class_attribute_set_fires_on_the_class_and_its_subclasses_only() {
     let source = "class Base:\n    x = 1\nclass Sub(Base):\n    pass\nclass Other:\n    x = 1\n";
     let classes = exec_get(&rt, "hier", source, "Base");
     let _ = classes;
-    rt.attach(|i| {
+    rt.attach_interp(|i| {
         let m = stillpoint::modules::import(i, i.new_str("hier")).unwrap();
         i.push_root(m);
         let get = |i: &mut stillpoint::interp::Interp<'_>, n: &str| {
@@ -225,7 +225,7 @@ fn settrace_fires_instrumentation_and_function_versions_change() {
         panic!("a function")
     };
     let before = func.version.get();
-    rt.attach(|i| {
+    rt.attach_interp(|i| {
         i.exec_module("modify", "import traced\ntraced.f.__defaults__ = ()\n")
             .unwrap();
     });
@@ -253,11 +253,11 @@ fn eval_frame_hook_reaches_a_thread_spinning_in_python() {
         }
         _ => None,
     });
-    rt.attach(|i| i.set_eval_frame_hook(Some(hook)));
+    rt.attach_interp(|i| i.set_eval_frame_hook(Some(hook)));
     let spins = worker.join().expect("the loop ends");
     assert!(spins > 0);
     assert_eq!(event_pauses(&rt, EventKind::EvalFrameHookSet), 1);
-    rt.attach(|i| i.set_eval_frame_hook(None));
+    rt.attach_interp(|i| i.set_eval_frame_hook(None));
     // Past the threshold: removing it did not pause again.
     assert_eq!(event_pauses(&rt, EventKind::EvalFrameHookSet), 1);
     let v = exec_int(&rt, "after", "import spin\nr = spin.value()\n", "r");
@@ -275,7 +275,7 @@ fn module_dict_replacement_reaches_a_thread_spinning_in_python() {
         "run",
     );
     let worker = spin_in_thread(&rt, "worker", "run");
-    rt.attach(|i| {
+    rt.attach_interp(|i| {
         let module = stillpoint::modules::import(i, i.new_str("flags")).unwrap();
         i.push_root(module);
         let mut d = Dict::new();
@@ -303,7 +303,7 @@ fn debugger_sets_a_local_of_a_thread_spinning_in_python() {
     );
     let worker = spin_in_thread(&rt, "looper", "run");
     let deadline = Instant::now() + Duration::from_secs(20);
-    rt.attach(|i| {
+    rt.attach_interp(|i| {
         // Find the thread and frame that run `run`.
         let (ident, depth, frame) = loop {
             let found = i.debug_threads().into_iter().find_map(|t| {

@@ -55,7 +55,7 @@ mod world;
 
 pub use event::{EventKind, Scope, Threshold, Thresholds, Watchable};
 pub use executor::{Dependency, ExecutorId, ExecutorRef, ExecutorSlot, InstallError};
-pub use mutator::Mutator;
+pub use mutator::{Mutator, RemoteMutator};
 pub use stats::{EventStats, ExecutorStats, PauseCause, PauseStats, Percentiles, Stats};
 #[cfg(loom)]
 pub use world::Fault;

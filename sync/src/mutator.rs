@@ -45,6 +45,44 @@ const POLL_REQUESTS: u32 = STOP | QUIESCE | SERVICE;
 /// Requests that survive every state transition until they are answered.
 pub(crate) const STICKY: u32 = QUIESCE | SERVICE;
 
+/// Another thread's way to reach a mutator: made by [`Mutator::remote`],
+/// `Send + Sync` and cheap to clone. It outlives the mutator harmlessly: a
+/// request to a thread that unregistered goes nowhere.
+///
+/// ```
+/// let world = stillpoint_sync::World::new();
+/// let m = world.register();
+/// m.attach();
+/// let remote = m.remote();
+/// std::thread::spawn(move || remote.request_service()).join().unwrap();
+/// let mut served = false;
+/// m.poll_with(|_| served = true);
+/// assert!(served);
+/// ```
+#[derive(Clone)]
+pub struct RemoteMutator {
+    world: World,
+    shared: Arc<MutatorShared>,
+}
+
+impl RemoteMutator {
+    /// Asks for the service of the owner's next [`Mutator::poll_with`], as
+    /// the owner's own [`Mutator::request_service`] does (an embedder's
+    /// interrupt uses it). The request survives pauses, detaching and
+    /// re-attaching.
+    ///
+    /// It sets the flag under the registry lock: the owner's slow paths and
+    /// pause requesters rewrite the word with plain stores (load, compute,
+    /// store) under that lock, which a lock-free `fetch_or` could slip
+    /// between and be lost to; every lock-free write (the owner's fast
+    /// paths) is a read-modify-write, which cannot lose it. So this is one
+    /// more writer under the lock (invariant 3), and needs no new model.
+    pub fn request_service(&self) {
+        let _registry = self.world.inner.registry.lock();
+        self.shared.state.fetch_or(SERVICE, Ordering::Relaxed);
+    }
+}
+
 /// What the world knows about one registered thread.
 pub(crate) struct MutatorShared {
     pub(crate) state: AtomicU32,
@@ -144,6 +182,15 @@ impl Mutator {
     /// collects). The request survives pauses, detaching and re-attaching.
     pub fn request_service(&self) {
         self.shared.state.fetch_or(SERVICE, Ordering::Relaxed);
+    }
+
+    /// A handle through which other threads can ask this thread for a
+    /// service at its next poll ([`RemoteMutator::request_service`]).
+    pub fn remote(&self) -> RemoteMutator {
+        RemoteMutator {
+            world: self.world.clone(),
+            shared: self.shared.clone(),
+        }
     }
 
     /// Answers every pending request; returns whether a service is due.

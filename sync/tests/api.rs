@@ -6,7 +6,8 @@
 
 use stillpoint_sync::{
     Dependency, EventKind, EventStats, ExecutorId, ExecutorSlot, ExecutorStats, InstallError,
-    PauseCause, PauseStats, Scope, Stats, Threshold, Thresholds, Watchable, World, WorldConfig,
+    PauseCause, PauseStats, RemoteMutator, Scope, Stats, Threshold, Thresholds, Watchable, World,
+    WorldConfig,
 };
 
 fn send_sync<T: Send + Sync>() {}
@@ -15,6 +16,8 @@ fn clone<T: Clone>() {}
 #[test]
 fn shared_types_are_send_and_sync() {
     send_sync::<World>();
+    send_sync::<RemoteMutator>();
+    clone::<RemoteMutator>();
     clone::<World>();
     send_sync::<WorldConfig>();
     send_sync::<Watchable>();

@@ -195,3 +195,60 @@ fn a_plain_poll_drops_a_requested_service() {
     m.poll_with(|_| runs += 1);
     assert_eq!(runs, 0);
 }
+
+/// Another thread's service requests reach the owner's next poll, also
+/// when they race the owner's own detaches, re-attaches and pauses (the
+/// slow paths rewrite the word under the registry lock, as the remote
+/// request does): none is lost.
+#[test]
+fn remote_service_requests_reach_the_next_poll_and_none_is_lost() {
+    let world = World::new();
+    let m = world.register();
+    m.attach();
+    let mut served = 0;
+    m.poll_with(|_| served += 1);
+    assert_eq!(served, 0, "nothing requested yet");
+    let remote = m.remote();
+    thread::spawn(move || remote.request_service())
+        .join()
+        .unwrap();
+    m.poll_with(|_| served += 1);
+    m.poll_with(|_| served += 1);
+    assert_eq!(served, 1, "one request, one service");
+
+    // Requests racing detach/attach and a third thread's pauses.
+    let (acked_tx, acked_rx) = mpsc::channel::<()>();
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let remote = m.remote();
+    let requester = thread::spawn(move || {
+        while go_rx.recv().is_ok() {
+            remote.request_service();
+            acked_tx.send(()).unwrap();
+        }
+    });
+    let pauser_world = world.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let pauser_stop = stop.clone();
+    let pauser = thread::spawn(move || {
+        while !pauser_stop.load(std::sync::atomic::Ordering::Relaxed) {
+            pauser_world.stop_the_world(|| ());
+        }
+    });
+    for round in 0..200 {
+        go_tx.send(()).unwrap();
+        // Churn the word while the request may be landing.
+        for _ in 0..3 {
+            m.detach();
+            m.attach();
+        }
+        recv("the request", &acked_rx);
+        let mut got = false;
+        m.poll_with(|_| got = true);
+        assert!(got, "round {round}: the request was lost");
+    }
+    drop(go_tx);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    m.detach();
+    join_within("the requester", requester);
+    join_within("the pauser", pauser);
+}

@@ -745,6 +745,10 @@ pub fn construct(
             ObjectData::Instance(parking_lot::Mutex::new(Dict::new())),
         )));
     }
+    // Embedding hook: native classes (crate::embed).
+    if let Some(v) = crate::embed::construct_native(i, class, args)? {
+        return Ok(v);
+    }
     i.type_error(&format!("cannot create '{name}' instances"))
 }
 

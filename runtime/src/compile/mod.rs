@@ -168,14 +168,29 @@ impl<'s> SourceMap<'s> {
 
 /// Compiles a module's source.
 pub fn compile_module(source: &str) -> Result<Compiled, CompileError> {
-    compile_top_level(source, false)
+    compile_top_level(source, TopLevel::Module)
+}
+
+/// Compiles one expression (`eval` mode): module-level code that returns
+/// the expression's value. Anything but a single expression is a
+/// SyntaxError.
+pub fn compile_eval(source: &str) -> Result<Compiled, CompileError> {
+    compile_top_level(source, TopLevel::Eval)
 }
 
 /// Compiles one input of the interactive prompt: like a module, but each
 /// top-level expression statement prints its value's repr (unless None)
 /// and binds it to `builtins._`, as CPython's `single` mode does.
 pub fn compile_interactive(source: &str) -> Result<Compiled, CompileError> {
-    compile_top_level(source, true)
+    compile_top_level(source, TopLevel::Interactive)
+}
+
+/// What top-level source is compiled as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TopLevel {
+    Module,
+    Interactive,
+    Eval,
 }
 
 /// Whether the interactive prompt should read another line before running
@@ -212,7 +227,7 @@ pub fn needs_more_input(source: &str) -> bool {
     }
 }
 
-fn compile_top_level(source: &str, interactive: bool) -> Result<Compiled, CompileError> {
+fn compile_top_level(source: &str, mode: TopLevel) -> Result<Compiled, CompileError> {
     let map = SourceMap::new(source);
     let parsed = ruff_python_parser::parse_module(source).map_err(|e| {
         let indentation = matches!(
@@ -226,10 +241,18 @@ fn compile_top_level(source: &str, interactive: bool) -> Result<Compiled, Compil
         err
     })?;
     let module = parsed.into_syntax();
+    let eval_expr = match (mode, module.body.as_slice()) {
+        (TopLevel::Eval, [Stmt::Expr(e)]) => Some(&*e.value),
+        (TopLevel::Eval, body) => {
+            let at = body.first().map_or(0, |s| s.range().start().to_usize());
+            return Err(map.error("invalid syntax (an expression was expected)", at));
+        }
+        _ => None,
+    };
     let mut compiler = Compiler {
         map: &map,
         enclosing: Vec::new(),
-        interactive,
+        interactive: mode == TopLevel::Interactive,
     };
     let scope = scope::analyze_class(&module.body);
     let body = &module.body;
@@ -246,7 +269,14 @@ fn compile_top_level(source: &str, interactive: bool) -> Result<Compiled, Compil
             range: TextRange::default(),
         },
         scope,
-        |c, u| c.compile_body(u, body),
+        |c, u| match eval_expr {
+            Some(expr) => {
+                c.expr(u, expr)?;
+                u.emit(Opcode::ReturnValue, 0);
+                Ok(())
+            }
+            None => c.compile_body(u, body),
+        },
     )
 }
 

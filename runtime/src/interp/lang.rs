@@ -305,7 +305,7 @@ impl Interp<'_> {
                     self.rt.types.builtin_function,
                     ObjectData::Builtin(crate::object::BuiltinFunction {
                         name,
-                        func,
+                        func: crate::object::NativeCode::Fn(func),
                         bound: None,
                     }),
                 );
@@ -384,7 +384,7 @@ impl Interp<'_> {
                 self.rt.types.builtin_function,
                 ObjectData::Builtin(crate::object::BuiltinFunction {
                     name: "__init__",
-                    func: base_init,
+                    func: crate::object::NativeCode::Fn(base_init),
                     bound: None,
                 }),
             );

@@ -53,6 +53,7 @@ pub(crate) use attr_hooks::object_attribute_methods;
 pub use lang2::lang_type_methods;
 
 use std::cell::UnsafeCell;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use stillpoint_gc::{Gc, ThreadHeap, Tracer};
@@ -62,7 +63,7 @@ use crate::compile::{Compiled, Const};
 use crate::error::{PyErr, PyResult};
 use crate::events::VersionTag;
 use crate::object::{Dict, Function, Layout, Module, ObjectData, PyObject, TracebackEntry};
-use crate::runtime::Runtime;
+use crate::runtime::RuntimeInner;
 use crate::specialize::ThreadCode;
 use crate::value::{AtomicValue, Value};
 
@@ -290,6 +291,28 @@ impl StackCell {
         })
     }
 
+    /// The value of the local `at` describes (None while it is unbound, or
+    /// if its frame is gone). Cells are dereferenced.
+    ///
+    /// # Safety
+    /// As for [`StackCell::describe_frames`].
+    pub(crate) unsafe fn read_local(&self, at: &LocatedLocal) -> Option<Value> {
+        // SAFETY: the caller's contract.
+        let stacks = unsafe { &*self.0.get() };
+        let frame = stacks.frames.get(at.depth)?;
+        if frame.base != at.base || frame.code != at.code {
+            return None;
+        }
+        let mut v = *stacks.values.get(at.base as usize + at.slot)?;
+        if at.slot >= at.nvars {
+            v = match v.data() {
+                Some(ObjectData::Cell(c)) => *c.lock(),
+                _ => Value::UNBOUND,
+            };
+        }
+        (v != Value::UNBOUND && v != Value::NULL).then_some(v)
+    }
+
     /// Writes `value` into the local `at` describes if its frame is still
     /// the same activation; false if it is gone.
     ///
@@ -342,7 +365,7 @@ impl StackRegistry {
 
 /// A thread's interpreter (see the module docs).
 pub struct Interp<'a> {
-    pub(crate) rt: &'a Runtime,
+    pub(crate) rt: &'a RuntimeInner,
     th: ThreadHeap<'a>,
     cell: Arc<StackCell>,
     native_depth: u32,
@@ -367,6 +390,17 @@ pub struct Interp<'a> {
     tlbc_index: Option<usize>,
     /// This thread's specialization statistics, when they are collected.
     pub(crate) spec_stats: Option<Box<crate::specialize::SpecializationStats>>,
+    /// The embedder's interrupt flag and step budget.
+    control: ThreadControl,
+}
+
+/// What an embedder controls on a thread from outside (crate::embed).
+pub(crate) struct ThreadControl {
+    /// Set by another thread (which then requests a service of this
+    /// thread's mutator): raise KeyboardInterrupt at the next safepoint.
+    pub(crate) interrupt: Arc<AtomicBool>,
+    /// Safepoints left before RuntimeError, or `None`: no budget.
+    pub(crate) steps_left: Option<u64>,
 }
 
 /// The local names of a frame ([`Interp::frame_scope`]; builtins hook).
@@ -391,7 +425,7 @@ enum CallOutcome {
 impl<'a> Interp<'a> {
     /// An interpreter for the calling thread, whose mutator `th` belongs
     /// to (attached).
-    pub fn new(rt: &'a Runtime, th: ThreadHeap<'a>) -> Interp<'a> {
+    pub fn new(rt: &'a RuntimeInner, th: ThreadHeap<'a>) -> Interp<'a> {
         let cell = Arc::new(StackCell(
             UnsafeCell::new(Stacks::default()),
             type_cache::TypeCache::default(),
@@ -419,6 +453,10 @@ impl<'a> Interp<'a> {
                 None
             },
             spec_stats: rt.collects_stats().then(Default::default),
+            control: ThreadControl {
+                interrupt: Arc::new(AtomicBool::new(false)),
+                steps_left: None,
+            },
         }
     }
 
@@ -469,14 +507,74 @@ impl<'a> Interp<'a> {
     }
 
     /// A safepoint: parks for a pending pause and runs a requested
-    /// collection.
+    /// service (a collection, an embedder's interrupt). Raises
+    /// KeyboardInterrupt for an interrupt, MemoryError when a collection
+    /// here left the heap over its limit, and RuntimeError when the step
+    /// budget ran out. Without a budget the fast path is the poll's load
+    /// and branch plus one branch on the budget.
     #[inline]
-    fn safepoint(&mut self) {
+    fn safepoint(&mut self) -> PyResult<()> {
+        if self.control.steps_left.is_some() {
+            self.count_step()?;
+        }
+        let mut due = false;
+        self.th.mutator().poll_with(|_| due = true);
+        if due {
+            return self.service();
+        }
+        Ok(())
+    }
+
+    /// A safepoint at the entry of the top frame (before its next
+    /// instruction): an exception it raises is raised in that frame.
+    fn entry_safepoint(&mut self, entry: usize) -> PyResult<()> {
+        if let Err(e) = self.safepoint() {
+            let pc = self.st().frames.last().expect("a frame").pc as usize;
+            self.raise_before(pc, e, entry)?;
+        }
+        Ok(())
+    }
+
+    /// Spends one step of the budget (crate::embed); RuntimeError once it
+    /// is spent, at this and every later safepoint.
+    #[cold]
+    fn count_step(&mut self) -> PyResult<()> {
+        let left = self.control.steps_left.as_mut().expect("a budget");
+        if *left == 0 {
+            return Err(
+                self.new_exception(self.rt.types.runtime_error, "instruction budget exhausted")
+            );
+        }
+        *left -= 1;
+        Ok(())
+    }
+
+    /// The service a poll found requested: a collection if one is due,
+    /// then the embedder's interrupt and the heap limit.
+    #[cold]
+    #[inline(never)]
+    fn service(&mut self) -> PyResult<()> {
         let heap = self.rt.heap();
+        let epoch = heap.epoch();
         // SAFETY: the rooting contract: every value this thread uses after
         // this point is on its stacks (the module docs), which its root
         // source reports; runtime-wide objects are global roots.
-        self.th.mutator().poll_with(|m| unsafe { heap.service(m) });
+        unsafe { heap.service(self.th.mutator()) };
+        if self.control.interrupt.swap(false, Ordering::AcqRel) {
+            let args = self.new_tuple(Vec::new());
+            let exc = self.new_exception_object(self.rt.types.keyboard_interrupt, args);
+            self.chain_context(exc);
+            return Err(PyErr(exc));
+        }
+        if heap.epoch() != epoch && heap.over_limit() {
+            return Err(self.new_exception(self.rt.types.memory_error, "heap limit exceeded"));
+        }
+        Ok(())
+    }
+
+    /// The controls an embedder holds over this thread (crate::embed).
+    pub(crate) fn control(&mut self) -> &mut ThreadControl {
+        &mut self.control
     }
 
     /// This thread's mutator (for firing events).
@@ -613,7 +711,7 @@ impl<'a> Interp<'a> {
 
     /// A new module `name` (registered in the runtime); returns its
     /// globals dict.
-    fn new_module(&mut self, name: &str, filename: &Arc<str>) -> PyResult<Gc<PyObject>> {
+    pub(crate) fn new_module(&mut self, name: &str, filename: &Arc<str>) -> PyResult<Gc<PyObject>> {
         let base = self.st().values.len();
         let globals = self.new_module_dict();
         self.push_root(Value::object(globals));
@@ -632,18 +730,29 @@ impl<'a> Interp<'a> {
     }
 
     /// Runs compiled module-level code with `globals` as its namespace.
-    fn run_in_globals(
+    pub(crate) fn run_in_globals(
         &mut self,
         c: &Compiled,
         globals: Gc<PyObject>,
         filename: &Arc<str>,
     ) -> PyResult<()> {
-        // The globals belong to a registered module, so they stay alive.
+        self.eval_in_globals(c, globals, filename).map(|_| ())
+    }
+
+    /// Runs compiled module-level code with `globals` as its namespace and
+    /// returns what it returns (an `eval` expression's value). The caller
+    /// keeps `globals` alive (a registered module's, or a rooted one).
+    pub(crate) fn eval_in_globals(
+        &mut self,
+        c: &Compiled,
+        globals: Gc<PyObject>,
+        filename: &Arc<str>,
+    ) -> PyResult<Value> {
         let code = self.materialize(c, filename);
         let top = self.st().values.len() as u32;
         self.push_frame(code, globals, None, top, top, OnReturn::Value)?;
         let entry = self.st().frames.len();
-        self.run(entry).map(|_| ())
+        self.run(entry)
     }
 
     fn push_frame(
@@ -761,7 +870,7 @@ impl<'a> Interp<'a> {
                 }
                 buf[bound..bound + nargs]
                     .copy_from_slice(&self.st().values[args_start..args_start + nargs]);
-                let v = (b.func)(self, &buf[..bound + nargs], &[])?;
+                let v = b.func.call(self, &buf[..bound + nargs], &[])?;
                 Ok(CallOutcome::Done(v))
             }
             ObjectData::Builtin(b) => {
@@ -771,10 +880,10 @@ impl<'a> Interp<'a> {
                 }
                 if self.tracing {
                     return self
-                        .call_builtin_profiled(callable, b.func, &args, &kwargs)
+                        .call_builtin_profiled(callable, &b.func, &args, &kwargs)
                         .map(CallOutcome::Done);
                 }
-                let v = (b.func)(self, &args, &kwargs)?;
+                let v = b.func.call(self, &args, &kwargs)?;
                 Ok(CallOutcome::Done(v))
             }
             ObjectData::BoundMethod { func, receiver } => {
@@ -1437,7 +1546,7 @@ impl<'a> Interp<'a> {
     /// The dispatch loop: runs until the frame at depth `entry` returns.
     fn run(&mut self, entry: usize) -> PyResult<Value> {
         // Function entry is a safepoint (the new frame is on the stack).
-        self.safepoint();
+        self.entry_safepoint(entry)?;
         'frames: loop {
             let frame = *self.st().frames.last().expect("a frame to run");
             let code_gc = frame.code;
@@ -1480,7 +1589,7 @@ impl<'a> Interp<'a> {
                         let frames = &mut self.st().frames;
                         let n = frames.len();
                         frames[n - 2].pc = pc as u32;
-                        self.safepoint();
+                        self.entry_safepoint(entry)?;
                         continue 'frames;
                     }
                     Ok(Step::Yield(value)) => {
@@ -1940,10 +2049,15 @@ impl<'a> Interp<'a> {
             }
             Opcode::Jump => *pc = arg as usize,
             Opcode::JumpBackward => {
+                let back_edge = *pc;
                 *pc = arg as usize;
                 let frames = &mut self.st().frames;
                 frames.last_mut().expect("a frame").pc = arg;
-                self.safepoint();
+                if let Err(e) = self.safepoint() {
+                    // Raised at the back-edge (inside the loop's `try`).
+                    *pc = back_edge;
+                    return Err(e);
+                }
             }
             Opcode::PopJumpIfFalse | Opcode::PopJumpIfTrue => {
                 let v = peek!(1);

@@ -302,7 +302,7 @@ impl Interp<'_> {
                 self.rt.types.builtin_function,
                 ObjectData::Builtin(crate::object::BuiltinFunction {
                     name: b.name,
-                    func: b.func,
+                    func: b.func.clone(),
                     bound: Some(receiver),
                 }),
             ));
@@ -876,7 +876,7 @@ impl Interp<'_> {
                     "Ellipsis".into()
                 }
                 // (`builtin_data` never shows `Subclassed`.)
-                ObjectData::Instance(_) | ObjectData::Subclassed(_) => {
+                ObjectData::Instance(_) | ObjectData::Subclassed(_) | ObjectData::Host(_) => {
                     let class = o.class();
                     if let Some(r) = self.user_dunder_str(class, v, "__repr__")? {
                         return Ok(r);

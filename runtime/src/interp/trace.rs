@@ -104,7 +104,7 @@ impl Interp<'_> {
     pub(super) fn call_builtin_profiled(
         &mut self,
         callable: Value,
-        func: super::NativeFn,
+        func: &crate::object::NativeCode,
         args: &[Value],
         kwargs: &[(Value, Value)],
     ) -> PyResult<Value> {
@@ -114,7 +114,7 @@ impl Interp<'_> {
             .last()
             .map_or(0, |f| f.pc.saturating_sub(1));
         self.trace_event(TraceEvent::CCall, callable, pc)?;
-        match func(self, args, kwargs) {
+        match func.call(self, args, kwargs) {
             Ok(v) => {
                 let mark = self.push_root(v);
                 let traced = self.trace_event(TraceEvent::CReturn, callable, pc);

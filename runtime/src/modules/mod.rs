@@ -195,7 +195,7 @@ pub(crate) fn native_function(i: &Interp<'_>, name: &'static str, func: NativeFn
         i.rt.types.builtin_function,
         ObjectData::Builtin(BuiltinFunction {
             name,
-            func,
+            func: crate::object::NativeCode::Fn(func),
             bound: None,
         }),
     ))

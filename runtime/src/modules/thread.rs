@@ -26,7 +26,7 @@ use super::{arg, float_arg, native_function, raise, ModuleBuilder};
 use crate::error::PyResult;
 use crate::interp::{Interp, NativeFn};
 use crate::object::{ObjectData, PyObject};
-use crate::runtime::Runtime;
+use crate::runtime::RuntimeInner;
 use crate::value::Value;
 
 /// The native stack of a Python thread (address space only; see main.rs).
@@ -398,7 +398,7 @@ fn start(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     // thread requires a `run_source` in progress, checked under the same
     // lock as the increment. So the runtime outlives the thread and is not
     // moved while it runs (a `run_source` borrows it).
-    let rt: &'static Runtime = unsafe { &*(i.rt as *const Runtime) };
+    let rt: &'static RuntimeInner = unsafe { &*(i.rt as *const RuntimeInner) };
     let done = Arc::new(Done::default());
     let mut st = registry.state.lock();
     if st.running_sources == 0 {
@@ -427,7 +427,7 @@ fn start(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-fn thread_main(rt: &Runtime, registry: Arc<ThreadRegistry>, ident: u64, done: Arc<Done>) {
+fn thread_main(rt: &RuntimeInner, registry: Arc<ThreadRegistry>, ident: u64, done: Arc<Done>) {
     registry
         .state
         .lock()
@@ -436,6 +436,7 @@ fn thread_main(rt: &Runtime, registry: Arc<ThreadRegistry>, ident: u64, done: Ar
     {
         let m = rt.world().register();
         m.attach();
+        let _attachment = crate::embed::enter_attachment(&m);
         let th = rt.heap().thread(&m);
         let mut interp = Interp::new(rt, th);
         let thread = registry.state.lock().objects.get(&ident).copied();

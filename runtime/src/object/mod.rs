@@ -224,6 +224,10 @@ pub enum ObjectData {
     AttrDict(Gc<PyObject>),
     /// An instance of a user subclass of `list` or `dict`.
     Subclassed(Box<SubclassedBuiltin>),
+    /// An instance of a native class (crate::embed): the host's data,
+    /// which holds no heap pointers (a host value that keeps Python
+    /// objects holds rooted handles).
+    Host(Box<dyn std::any::Any + Send + Sync>),
     /// A `super(this_class, receiver)` object: attribute lookups on it
     /// search the receiver's MRO after `this_class`.
     Super {
@@ -338,7 +342,10 @@ unsafe impl Trace for Descriptor {
 unsafe impl Trace for ObjectData {
     fn trace(&self, tracer: &mut Tracer) {
         match self {
-            ObjectData::Int(_) | ObjectData::Str(_) | ObjectData::Range(_) => {}
+            ObjectData::Int(_)
+            | ObjectData::Str(_)
+            | ObjectData::Range(_)
+            | ObjectData::Host(_) => {}
             ObjectData::Tuple(items) => items.trace(tracer),
             ObjectData::List(items) => items.lock().trace(tracer),
             ObjectData::Dict(d) | ObjectData::Instance(d) => d.lock().trace(tracer),
@@ -521,10 +528,48 @@ pub struct BuiltinFunction {
     /// `__name__`.
     pub name: &'static str,
     /// The implementation.
-    pub func: NativeFn,
+    pub func: NativeCode,
     /// A receiver bound in front of the arguments (builtin methods fetched
     /// as attributes), or `None`.
     pub bound: Option<Value>,
+}
+
+/// A host closure implementing a builtin function (the embedding API's
+/// native functions and methods): positional arguments (a bound receiver
+/// first) and keyword arguments, as for [`NativeFn`].
+pub type HostFn = std::sync::Arc<
+    dyn Fn(
+            &mut crate::interp::Interp<'_>,
+            &[Value],
+            &[(Value, Value)],
+        ) -> crate::error::PyResult<Value>
+        + Send
+        + Sync,
+>;
+
+/// How a builtin function is implemented.
+#[derive(Clone)]
+pub enum NativeCode {
+    /// A Rust function (the runtime's builtins): a plain pointer.
+    Fn(NativeFn),
+    /// A host closure (crate::embed).
+    Host(HostFn),
+}
+
+impl NativeCode {
+    /// Calls the implementation.
+    #[inline]
+    pub fn call(
+        &self,
+        i: &mut crate::interp::Interp<'_>,
+        args: &[Value],
+        kwargs: &[(Value, Value)],
+    ) -> crate::error::PyResult<Value> {
+        match self {
+            NativeCode::Fn(f) => f(i, args, kwargs),
+            NativeCode::Host(f) => f(i, args, kwargs),
+        }
+    }
 }
 
 /// How instances of a class are laid out (which payload they get).

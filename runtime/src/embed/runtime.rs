@@ -1,0 +1,105 @@
+//! Building a [`Runtime`] for embedding.
+
+use stillpoint_gc::HeapConfig;
+use stillpoint_sync::{EventKind, Threshold, WorldConfig};
+
+use crate::runtime::Runtime;
+
+/// What the embedding API keeps in the runtime (set by the builder).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct EmbedConfig {
+    /// Every attachment's initial step budget.
+    pub(crate) step_budget: Option<u64>,
+}
+
+/// Configures a [`Runtime`]: `Runtime::builder()....build()`.
+///
+/// ```
+/// use stillpoint::{EventKind, Runtime, Threshold};
+/// let rt = Runtime::builder()
+///     .recursion_limit(200)
+///     .threshold(EventKind::ClassAttrSet, Threshold::After(10))
+///     .gc_initial_budget(4 << 20)
+///     .heap_limit(256 << 20)
+///     .instruction_budget(1_000_000)
+///     .build();
+/// let depth: i64 = rt
+///     .attach(|py| py.import("sys")?.call_method(py, "getrecursionlimit", ()))
+///     .unwrap();
+/// assert_eq!(depth, 200);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct RuntimeBuilder {
+    heap: HeapConfig,
+    world: WorldConfig,
+    recursion_limit: Option<u32>,
+    embed: EmbedConfig,
+}
+
+impl Runtime {
+    /// A builder with the defaults of [`Runtime::new`].
+    pub fn builder() -> RuntimeBuilder {
+        RuntimeBuilder::default()
+    }
+}
+
+impl RuntimeBuilder {
+    /// The most nested Python calls (RecursionError beyond); default 1000.
+    pub fn recursion_limit(mut self, limit: u32) -> Self {
+        self.recursion_limit = Some(limit);
+        self
+    }
+
+    /// How many times an event kind may fire before optimized code stops
+    /// assuming it (see `stillpoint_sync::EventKind`).
+    pub fn threshold(mut self, kind: EventKind, threshold: Threshold) -> Self {
+        self.world = self.world.threshold(kind, threshold);
+        self
+    }
+
+    /// The heap size that requests the first collection (default 8 MiB).
+    pub fn gc_initial_budget(mut self, bytes: usize) -> Self {
+        self.heap = self.heap.initial_budget(bytes);
+        self
+    }
+
+    /// A soft limit on live heap bytes: a collection that leaves more
+    /// raises `MemoryError` in the thread that ran it (the objects stay;
+    /// once the program drops them, work goes on) instead of growing
+    /// until the process aborts.
+    ///
+    /// ```
+    /// let rt = stillpoint::Runtime::builder().heap_limit(16 << 20).build();
+    /// let survived: String = rt.attach(|py| {
+    ///     py.run("big = []\ntry:\n    while True:\n        big.append([0] * 100)\nexcept MemoryError:\n    big = None\n    outcome = 'MemoryError caught'\n")?;
+    ///     py.eval("outcome")
+    /// }).unwrap();
+    /// assert_eq!(survived, "MemoryError caught");
+    /// ```
+    pub fn heap_limit(mut self, bytes: usize) -> Self {
+        self.heap = self.heap.limit(Some(bytes));
+        self
+    }
+
+    /// Every attachment's initial step budget ([`crate::Python::set_step_budget`]).
+    pub fn instruction_budget(mut self, steps: u64) -> Self {
+        self.embed.step_budget = Some(steps);
+        self
+    }
+
+    /// Collect at every safepoint after an allocation (testing).
+    pub fn gc_stress(mut self, on: bool) -> Self {
+        self.heap = self.heap.gc_stress(on);
+        self
+    }
+
+    /// Makes the runtime.
+    pub fn build(self) -> Runtime {
+        let mut rt = Runtime::with_configs(self.heap, self.world);
+        *rt.embed_config_mut().expect("a new runtime has one handle") = self.embed;
+        if let Some(limit) = self.recursion_limit {
+            rt.set_recursion_limit(limit);
+        }
+        rt
+    }
+}
