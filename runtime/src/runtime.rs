@@ -146,13 +146,21 @@ impl Runtime {
     /// A runtime with a heap configuration and a world configuration
     /// (event thresholds); [`crate::RuntimeBuilder`] is the friendly way.
     pub fn with_configs(heap: HeapConfig, world: WorldConfig) -> Runtime {
-        Runtime(Arc::new(RuntimeInner::new(heap, world)))
+        Runtime::assemble(heap, world, Default::default())
     }
 
-    /// The embedding settings; only while this handle is the only one
-    /// (the builder, before it hands the runtime out).
-    pub(crate) fn embed_config_mut(&mut self) -> Option<&mut crate::embed::EmbedConfig> {
-        Arc::get_mut(&mut self.0).map(|inner| &mut inner.embed)
+    /// A runtime with every configuration (the builder's).
+    pub(crate) fn assemble(
+        heap: HeapConfig,
+        world: WorldConfig,
+        embed: crate::embed::EmbedConfig,
+    ) -> Runtime {
+        Runtime(Arc::new_cyclic(|this| {
+            let mut inner = RuntimeInner::new(heap, world);
+            inner.embed = embed;
+            inner.this = this.clone();
+            inner
+        }))
     }
 
     /// Whether two handles name the same runtime.
@@ -181,6 +189,9 @@ pub struct RuntimeInner {
     recursion_limit: AtomicU32,
     /// What the embedding API's builder set (crate::embed).
     embed: crate::embed::EmbedConfig,
+    /// The handle's own `Arc`, weakly (Python threads take a handle, so the
+    /// runtime outlives them).
+    this: std::sync::Weak<RuntimeInner>,
     /// How many bytes of native stack nested dispatch loops (Rust code
     /// calling back into Python) may use below an interpreter's start.
     native_stack_budget: AtomicUsize,
@@ -493,6 +504,7 @@ impl RuntimeInner {
             stdout: Mutex::new(BufWriter::with_capacity(1 << 16, stdout)),
             recursion_limit: AtomicU32::new(DEFAULT_RECURSION_LIMIT),
             embed: Default::default(),
+            this: std::sync::Weak::new(),
             native_stack_budget: AtomicUsize::new(DEFAULT_NATIVE_STACK_BUDGET),
             argv: Mutex::new(Vec::new()),
             search_path: Mutex::new(Vec::new()),
@@ -513,6 +525,11 @@ impl RuntimeInner {
     }
 
     /// The embedding API's settings (crate::embed).
+    /// A handle to this runtime (`None` only while it is being dropped).
+    pub(crate) fn handle(&self) -> Option<Runtime> {
+        self.this.upgrade().map(Runtime)
+    }
+
     pub(crate) fn embed_config(&self) -> &crate::embed::EmbedConfig {
         &self.embed
     }

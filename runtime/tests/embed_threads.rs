@@ -300,3 +300,53 @@ fn attaching_inside_run_source_code_does_not_deadlock() {
     let outcome = rt.run_source("import hostmod\nassert hostmod.pause() >= 1\n", "<nested>");
     assert_eq!(outcome, stillpoint::Outcome::Completed);
 }
+
+#[test]
+fn python_threads_start_from_code_run_in_attach_and_outlive_it() {
+    let rt = Runtime::new();
+    let total: i64 = rt
+        .attach(|py| {
+            py.run(
+                "import threading\n\
+                 results = [0] * 4\n\
+                 def work(k):\n    results[k] = sum(range(k * 1000))\n\
+                 ts = [threading.Thread(target=work, args=(k,)) for k in range(4)]\n\
+                 for t in ts:\n    t.start()\n\
+                 for t in ts:\n    t.join()\n",
+            )?;
+            py.eval("sum(results)")
+        })
+        .expect("threads ran");
+    assert_eq!(total, (0..4).map(|k: i64| (0..k * 1000).sum::<i64>()).sum());
+    // A thread still running when the attachment ends keeps the runtime
+    // alive (it holds a handle) and finishes after the embedder dropped
+    // its last handle: the native function it calls at the end runs.
+    let finished = Arc::new(AtomicBool::new(false));
+    let flag = finished.clone();
+    rt.attach(|py| -> Result<(), Error> {
+        let m = py.module("late")?;
+        let done = py.function("done", move |_py, (): ()| -> Result<(), Error> {
+            flag.store(true, Ordering::SeqCst);
+            Ok(())
+        })?;
+        m.set(py, "done", done)?;
+        let code = rt.compile(
+            concat!(
+                "import threading, time\n",
+                "def late():\n",
+                "    time.sleep(0.2)\n",
+                "    done()\n",
+                "threading.Thread(target=late).start()\n",
+            ),
+            "late.py",
+        )?;
+        py.exec(&code, &m)
+    })
+    .expect("started");
+    drop(rt);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !finished.load(Ordering::SeqCst) {
+        assert!(Instant::now() < deadline, "the thread finished");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}

@@ -95,8 +95,7 @@ impl RuntimeBuilder {
 
     /// Makes the runtime.
     pub fn build(self) -> Runtime {
-        let mut rt = Runtime::with_configs(self.heap, self.world);
-        *rt.embed_config_mut().expect("a new runtime has one handle") = self.embed;
+        let rt = Runtime::assemble(self.heap, self.world, self.embed);
         if let Some(limit) = self.recursion_limit {
             rt.set_recursion_limit(limit);
         }

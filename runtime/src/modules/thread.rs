@@ -26,7 +26,7 @@ use super::{arg, float_arg, native_function, raise, ModuleBuilder};
 use crate::error::PyResult;
 use crate::interp::{Interp, NativeFn};
 use crate::object::{ObjectData, PyObject};
-use crate::runtime::RuntimeInner;
+use crate::runtime::{Runtime, RuntimeInner};
 use crate::value::Value;
 
 /// The native stack of a Python thread (address space only; see main.rs).
@@ -191,9 +191,6 @@ struct Done {
 
 #[derive(Default)]
 struct RegistryState {
-    /// `Runtime::run_source` calls in progress: threads start only while
-    /// one is (it waits for all of them before it returns).
-    running_sources: usize,
     /// Threads started and not finished.
     live: usize,
     /// The Python thread objects of live threads and the main thread, by
@@ -234,7 +231,6 @@ impl ThreadRegistry {
     pub(crate) fn enter_source(&self) {
         let ident = self.current_ident();
         let mut st = self.state.lock();
-        st.running_sources += 1;
         st.main_ident = ident;
     }
 
@@ -245,7 +241,6 @@ impl ThreadRegistry {
         while st.live > 0 {
             self.all_done.wait(&mut st);
         }
-        st.running_sources -= 1;
     }
 
     /// Marks the thread objects (a global root; the lock is never held
@@ -392,23 +387,14 @@ fn start(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     i.set_attr(thread, key, ident_value)?;
     let key = i.new_str("native_id");
     i.set_attr(thread, key, ident_value)?;
-    // SAFETY: the new thread uses the runtime only until it decrements
-    // `live` below; `Runtime::run_source` (the only way Python code runs)
-    // does not return before `live` is 0 (`leave_source`), and starting a
-    // thread requires a `run_source` in progress, checked under the same
-    // lock as the increment. So the runtime outlives the thread and is not
-    // moved while it runs (a `run_source` borrows it).
-    let rt: &'static RuntimeInner = unsafe { &*(i.rt as *const RuntimeInner) };
+    // The thread holds a handle: the runtime outlives it, whether it was
+    // started inside `run_source` (which waits for it) or by code an
+    // embedder runs in `attach` (which does not).
+    let Some(rt) = i.rt.handle() else {
+        return raise(i, i.rt.types.runtime_error, "the runtime is shutting down");
+    };
     let done = Arc::new(Done::default());
     let mut st = registry.state.lock();
-    if st.running_sources == 0 {
-        drop(st);
-        return raise(
-            i,
-            i.rt.types.runtime_error,
-            "threads start only inside Runtime::run_source",
-        );
-    }
     st.objects.insert(ident, thread);
     st.done.insert(ident, done.clone());
     st.live += 1;
@@ -427,7 +413,8 @@ fn start(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-fn thread_main(rt: &RuntimeInner, registry: Arc<ThreadRegistry>, ident: u64, done: Arc<Done>) {
+fn thread_main(rt: Runtime, registry: Arc<ThreadRegistry>, ident: u64, done: Arc<Done>) {
+    let rt: &RuntimeInner = &rt;
     registry
         .state
         .lock()
