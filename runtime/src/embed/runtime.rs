@@ -33,6 +33,7 @@ pub struct RuntimeBuilder {
     heap: HeapConfig,
     world: WorldConfig,
     recursion_limit: Option<u32>,
+    specialize: Option<bool>,
     embed: EmbedConfig,
 }
 
@@ -54,6 +55,20 @@ impl RuntimeBuilder {
     /// assuming it (see `stillpoint_sync::EventKind`).
     pub fn threshold(mut self, kind: EventKind, threshold: Threshold) -> Self {
         self.world = self.world.threshold(kind, threshold);
+        self
+    }
+
+    /// Whether threads specialize their bytecode (tier 1; default on).
+    /// Off runs tier 0 only, as `stillpoint -X nospecialize` does.
+    ///
+    /// ```
+    /// let rt = stillpoint::Runtime::builder().specialize(false).build();
+    /// assert!(!rt.specializing());
+    /// let n: i64 = rt.attach(|py| py.eval("sum(range(100))")).unwrap();
+    /// assert_eq!(n, 4950);
+    /// ```
+    pub fn specialize(mut self, on: bool) -> Self {
+        self.specialize = Some(on);
         self
     }
 
@@ -98,6 +113,9 @@ impl RuntimeBuilder {
         let rt = Runtime::assemble(self.heap, self.world, self.embed);
         if let Some(limit) = self.recursion_limit {
             rt.set_recursion_limit(limit);
+        }
+        if let Some(on) = self.specialize {
+            rt.set_specializing(on);
         }
         rt
     }
