@@ -293,6 +293,19 @@ define_instructions! {
     /// A module attribute (`math.sqrt`), cached under the module dict's
     /// version.
     LoadAttrModule(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr;
+    /// An instance attribute: the class (by version, up to eight classes)
+    /// has nothing of that name, so the instance's dict is the only place
+    /// to look.
+    LoadAttrInstance(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr;
+    /// A class attribute that is not a method or descriptor, for a class
+    /// whose instances never shadow class attributes: the cached value.
+    LoadAttrClass(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr;
+    /// A `property` of the instance's class: its cached getter, called.
+    LoadAttrProperty(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr;
+    /// `obj.name = value` into an instance's dict: the class (by version,
+    /// up to eight) has no attribute of that name, no `__setattr__` and no
+    /// `__slots__`.
+    StoreAttrInstance(Name) fall: |_| -2, jump: |_| -2, specializes StoreAttr;
     /// A method of an instance's class (a Python function), cached under
     /// the class version, for classes whose instances never hold an
     /// attribute named like a class attribute (so the instance need not be

@@ -165,7 +165,7 @@ impl Interp<'_> {
     }
 
     /// Calls a property's getter on `obj`.
-    pub(super) fn property_get(&mut self, fget: Value, obj: Value, name: Value) -> PyResult<Value> {
+    pub(crate) fn property_get(&mut self, fget: Value, obj: Value, name: Value) -> PyResult<Value> {
         if fget.is_none() {
             let n = self.str_of(name).unwrap_or_default();
             let msg = format!(

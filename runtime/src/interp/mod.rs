@@ -1880,6 +1880,16 @@ impl<'a> Interp<'a> {
                 drop_n!(1);
                 push!(v);
             }
+            Opcode::LoadAttrInstance | Opcode::LoadAttrClass | Opcode::LoadAttrProperty => {
+                let obj = peek!(1);
+                let name = code.names[arg as usize];
+                let v = match self.load_attr_instance_cached(tc, *pc - 1, op, obj, name)? {
+                    Some(v) => v,
+                    None => self.get_attr(obj, name)?,
+                };
+                drop_n!(1);
+                push!(v);
+            }
             Opcode::LoadAttrModule => {
                 let obj = peek!(1);
                 let v = match self.load_attr_module_cached(tc, *pc - 1, obj) {
@@ -1892,7 +1902,20 @@ impl<'a> Interp<'a> {
             Opcode::StoreAttr => {
                 let obj = peek!(1);
                 let v = peek!(2);
-                self.set_attr(obj, code.names[arg as usize], v)?;
+                let name = code.names[arg as usize];
+                if self.adaptive(tc, *pc - 1, op) {
+                    self.specialize_store_attr(tc, *pc - 1, obj, name);
+                }
+                self.set_attr(obj, name, v)?;
+                drop_n!(2);
+            }
+            Opcode::StoreAttrInstance => {
+                let obj = peek!(1);
+                let v = peek!(2);
+                let name = code.names[arg as usize];
+                if !self.store_attr_cached(tc, *pc - 1, obj, name, v) {
+                    self.set_attr(obj, name, v)?;
+                }
                 drop_n!(2);
             }
             Opcode::LoadMethod => {

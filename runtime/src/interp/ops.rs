@@ -472,7 +472,7 @@ impl Interp<'_> {
     /// Whether `__slots__` keep instances of `class` from having attribute
     /// `name`: every class of the MRO below `object` declares `__slots__`
     /// and none of them lists `name` or `__dict__`.
-    fn slots_forbid(&self, class: Gc<PyObject>, name: Value) -> bool {
+    pub(crate) fn slots_forbid(&self, class: Gc<PyObject>, name: Value) -> bool {
         if self.class_hooks(class) & super::attr_hooks::hook::SLOTS == 0 {
             return false;
         }

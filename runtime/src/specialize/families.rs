@@ -205,7 +205,8 @@ impl Interp<'_> {
 
     // ------------------------------------------------------------ LoadAttr
 
-    /// `LoadAttr name` on `obj`.
+    /// `LoadAttr name` on `obj`: a module attribute, or an instance's
+    /// (in its dict, a class constant, a property).
     pub(crate) fn specialize_load_attr(
         &mut self,
         tc: &ThreadCode,
@@ -213,24 +214,275 @@ impl Interp<'_> {
         obj: Value,
         name: Value,
     ) {
-        let outcome = (|| {
-            let Some(ObjectData::Module(m)) = obj.data() else {
-                return Err("not a module");
-            };
-            let dict = m.dict();
-            let (watcher, version) = watched(dict).ok_or("module dict not watched")?;
-            let hash = name.as_ref().and_then(|n| n.as_str()).ok_or("name")?.hash();
-            let ObjectData::Dict(d) = &dict.data else {
-                return Err("module dict not a dict");
-            };
-            let value = d.lock().get_hashed(hash, name).ok_or("not found")?;
+        let outcome = match obj.data() {
+            Some(ObjectData::Module(_)) => self.plan_load_attr_module(tc, at, obj, name),
+            Some(ObjectData::Instance(_)) => self.plan_load_attr_instance(tc, at, obj, name),
+            _ => Err("receiver type"),
+        };
+        self.settle(tc, at, Opcode::LoadAttr, outcome);
+    }
+
+    fn plan_load_attr_module(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+    ) -> Result<Opcode, &'static str> {
+        let Some(ObjectData::Module(m)) = obj.data() else {
+            return Err("not a module");
+        };
+        let dict = m.dict();
+        let (watcher, version) = watched(dict).ok_or("module dict not watched")?;
+        let hash = name.as_ref().and_then(|n| n.as_str()).ok_or("name")?.hash();
+        let ObjectData::Dict(d) = &dict.data else {
+            return Err("module dict not a dict");
+        };
+        let value = d.lock().get_hashed(hash, name).ok_or("not found")?;
+        let cell = tc.cache(at);
+        let mut cache = cell.get();
+        cache.words = [address(dict), watcher, version, value.to_bits(), 0, 0, 0, 0];
+        cell.set(cache);
+        Ok(Opcode::LoadAttrModule)
+    }
+
+    /// The version of `obj`'s class, if `obj` is an instance whose class
+    /// has none of the `hooks` bits; read before anything it vouches for.
+    /// Dunder names (`__class__`, `__dict__`...) are never specialized:
+    /// several are computed or are events of their own.
+    fn instance_class_version(
+        &self,
+        obj: Value,
+        name: Value,
+        hooks: u8,
+    ) -> Result<(Gc<PyObject>, u32), &'static str> {
+        let text = name.as_ref().and_then(|n| n.as_str()).ok_or("name")?;
+        if text.as_str().starts_with("__") {
+            return Err("dunder name");
+        }
+        let o = obj.as_object().ok_or("not an object")?;
+        if !matches!(o.data, ObjectData::Instance(_)) {
+            return Err("not an instance");
+        }
+        let class = o.class();
+        if self.class_hooks(class) & hooks != 0 {
+            return Err("attribute hooks or __slots__");
+        }
+        let version = class.as_class().ok_or("class")?.version.get();
+        if version == 0 {
+            return Err("out of versions");
+        }
+        Ok((class, version))
+    }
+
+    fn plan_load_attr_instance(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+    ) -> Result<Opcode, &'static str> {
+        use crate::object::Descriptor;
+        let (class, version) =
+            self.instance_class_version(obj, name, crate::interp::hook::GETATTRIBUTE)?;
+        let cell = tc.cache(at);
+        let mut cache = cell.get();
+        let form = match self.lookup_value(class, name) {
+            None => {
+                cache.words = [u64::from(version), 0, 0, 0, 0, 0, 0, 0];
+                Opcode::LoadAttrInstance
+            }
+            Some(found) => match found.data() {
+                Some(ObjectData::Descriptor(Descriptor::Property { .. })) => {
+                    // The property itself: its getter is read when it runs
+                    // (re-initializing a property replaces it in place).
+                    cache.words = [u64::from(version), found.to_bits(), 0, 0, 0, 0, 0, 0];
+                    Opcode::LoadAttrProperty
+                }
+                Some(
+                    ObjectData::Function(_) | ObjectData::Builtin(_) | ObjectData::Descriptor(_),
+                ) => return Err("method or descriptor"),
+                _ => {
+                    let c = class.as_class().ok_or("class")?;
+                    if c.instances_shadow
+                        .load(std::sync::atomic::Ordering::Acquire)
+                    {
+                        return Err("instances shadow class attributes");
+                    }
+                    cache.words = [u64::from(version), found.to_bits(), 0, 0, 0, 0, 0, 0];
+                    Opcode::LoadAttrClass
+                }
+            },
+        };
+        cell.set(cache);
+        Ok(form)
+    }
+
+    /// The version of `obj`'s class if `obj` is an instance (0 otherwise).
+    #[inline]
+    fn receiver_version(obj: Value) -> u64 {
+        match obj.as_ref() {
+            Some(o) if matches!(o.data, ObjectData::Instance(_)) => {
+                u64::from(o.class().as_class().map_or(0, |c| c.version.peek()))
+            }
+            _ => 0,
+        }
+    }
+
+    /// `LoadAttrInstance`, `LoadAttrClass`, `LoadAttrProperty`. `Ok(None)`
+    /// after a guard failed (the caller does the generic load).
+    #[inline]
+    pub(crate) fn load_attr_instance_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        form: Opcode,
+        obj: Value,
+        name: Value,
+    ) -> crate::error::PyResult<Option<Value>> {
+        let cell = tc.cache(at);
+        let c = cell.get().words;
+        let current = Self::receiver_version(obj);
+        if current != 0 {
+            match form {
+                Opcode::LoadAttrInstance => {
+                    if c.contains(&current) {
+                        self.count_hit(form);
+                        let found = match obj.data() {
+                            Some(ObjectData::Instance(d)) => {
+                                let hash = name
+                                    .as_ref()
+                                    .and_then(|n| n.as_str())
+                                    .map_or(0, |s| s.hash());
+                                d.lock().get_hashed(hash, name)
+                            }
+                            _ => None,
+                        };
+                        // Missing: the generic load raises (or asks
+                        // `__getattr__`); the guard itself held.
+                        return Ok(found);
+                    }
+                    // Another class that qualifies joins the cache.
+                    if let Ok((class, version)) =
+                        self.instance_class_version(obj, name, crate::interp::hook::GETATTRIBUTE)
+                    {
+                        if self.lookup_value(class, name).is_none() {
+                            let mut cache = cell.get();
+                            cache.words.rotate_right(1);
+                            cache.words[0] = u64::from(version);
+                            cell.set(cache);
+                            if let Some(s) = self.spec_stats.as_mut() {
+                                s.refill(form);
+                            }
+                            return Ok(None);
+                        }
+                    }
+                }
+                Opcode::LoadAttrClass if current == c[0] => {
+                    self.count_hit(form);
+                    return Ok(Some(Value::from_bits(c[1])));
+                }
+                Opcode::LoadAttrProperty if current == c[0] => {
+                    self.count_hit(form);
+                    // The class (alive: the instance's) holds the property.
+                    let property = Value::from_bits(c[1]);
+                    let Some(ObjectData::Descriptor(crate::object::Descriptor::Property {
+                        fget,
+                        ..
+                    })) = property.data()
+                    else {
+                        unreachable!("cached from a property")
+                    };
+                    let fget = fget.load();
+                    return self.property_get(fget, obj, name).map(Some);
+                }
+                _ => {}
+            }
+        }
+        self.count_miss(tc, at, form);
+        Ok(None)
+    }
+
+    // ------------------------------------------------------------ StoreAttr
+
+    /// `StoreAttr name` on `obj`.
+    pub(crate) fn specialize_store_attr(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+    ) {
+        let outcome = self.store_attr_entry(obj, name).map(|version| {
             let cell = tc.cache(at);
             let mut cache = cell.get();
-            cache.words = [address(dict), watcher, version, value.to_bits(), 0, 0, 0, 0];
+            cache.words = [u64::from(version), 0, 0, 0, 0, 0, 0, 0];
             cell.set(cache);
-            Ok(Opcode::LoadAttrModule)
-        })();
-        self.settle(tc, at, Opcode::LoadAttr, outcome);
+            Opcode::StoreAttrInstance
+        });
+        self.settle(tc, at, Opcode::StoreAttr, outcome);
+    }
+
+    /// The class version under which `obj.name = v` is a plain store into
+    /// the instance's dict.
+    fn store_attr_entry(&mut self, obj: Value, name: Value) -> Result<u32, &'static str> {
+        use crate::interp::hook;
+        let (class, version) =
+            self.instance_class_version(obj, name, hook::SETATTR | hook::GETATTRIBUTE)?;
+        if class == self.rt.types.object {
+            return Err("plain object()");
+        }
+        if self.slots_forbid(class, name) {
+            return Err("__slots__ forbids it");
+        }
+        if self.lookup_value(class, name).is_some() {
+            return Err("the class has the name");
+        }
+        Ok(version)
+    }
+
+    /// `StoreAttrInstance`: `true` when stored (the guard held).
+    #[inline]
+    pub(crate) fn store_attr_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+        value: Value,
+    ) -> bool {
+        let cell = tc.cache(at);
+        let c = cell.get().words;
+        let current = Self::receiver_version(obj);
+        let qualifies = current != 0 && c.contains(&current) || {
+            // Another class that qualifies joins the cache.
+            match self.store_attr_entry(obj, name) {
+                Ok(version) => {
+                    let mut cache = cell.get();
+                    cache.words.rotate_right(1);
+                    cache.words[0] = u64::from(version);
+                    cell.set(cache);
+                    if let Some(s) = self.spec_stats.as_mut() {
+                        s.refill(Opcode::StoreAttrInstance);
+                    }
+                    true
+                }
+                Err(_) => false,
+            }
+        };
+        if !qualifies {
+            self.count_miss(tc, at, Opcode::StoreAttrInstance);
+            return false;
+        }
+        self.count_hit(Opcode::StoreAttrInstance);
+        if let Some(ObjectData::Instance(d)) = obj.data() {
+            let hash = name
+                .as_ref()
+                .and_then(|n| n.as_str())
+                .map_or(0, |s| s.hash());
+            d.lock().insert_hashed(hash, name, value);
+        }
+        true
     }
 
     /// `LoadAttrModule`: the cached attribute while the module's dict is
