@@ -323,6 +323,14 @@ define_instructions! {
     CompareOpFloat(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
     /// `==`/`!=` on two strs.
     CompareOpStr(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
+    /// Iterating a range of machine ints.
+    ForIterRange(Target) fall: |_| 1, jump: |_| -1, specializes ForIter;
+    /// Iterating a list or tuple.
+    ForIterSequence(Target) fall: |_| 1, jump: |_| -1, specializes ForIter;
+    /// Unpacking a tuple of exactly the operand's length.
+    UnpackSequenceTuple(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence;
+    /// Unpacking a list of exactly the operand's length.
+    UnpackSequenceList(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence;
     /// `list[int]`.
     BinarySubscrListInt(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
     /// `tuple[int]`.

@@ -2108,8 +2108,25 @@ impl<'a> Interp<'a> {
                 drop_n!(1);
                 push!(it);
             }
+            Opcode::ForIterRange | Opcode::ForIterSequence => {
+                let it = top!();
+                let next = match self.for_iter_cached(tc, *pc - 1, op, it) {
+                    Some(next) => next,
+                    None => self.iter_next(it)?,
+                };
+                match next {
+                    Some(v) => push!(v),
+                    None => {
+                        pop!();
+                        *pc = arg as usize;
+                    }
+                }
+            }
             Opcode::ForIter => {
                 let it = top!();
+                if self.adaptive(tc, *pc - 1, op) {
+                    self.specialize_for_iter(tc, *pc - 1, it);
+                }
                 match self.iter_next(it)? {
                     Some(v) => push!(v),
                     None => {
@@ -2205,8 +2222,28 @@ impl<'a> Interp<'a> {
                 self.set_item(container, key, v)?;
                 drop_n!(3);
             }
+            Opcode::UnpackSequenceTuple | Opcode::UnpackSequenceList => {
+                let seq = peek!(1);
+                let n = arg as usize;
+                let mut items = [Value::NONE; 8];
+                if self.unpack_cached(tc, *pc - 1, op, seq, n, &mut items) {
+                    drop_n!(1);
+                    for v in items[..n].iter().rev() {
+                        push!(*v);
+                    }
+                } else {
+                    let items = self.unpack(seq, n)?;
+                    drop_n!(1);
+                    for v in items.into_iter().rev() {
+                        push!(v);
+                    }
+                }
+            }
             Opcode::UnpackSequence => {
                 let seq = peek!(1);
+                if self.adaptive(tc, *pc - 1, op) {
+                    self.specialize_unpack(tc, *pc - 1, seq, arg as usize);
+                }
                 let items = self.unpack(seq, arg as usize)?;
                 drop_n!(1);
                 for v in items.into_iter().rev() {
