@@ -88,6 +88,8 @@ pub(crate) struct HookNames {
     pub eq: Value,
     /// `__slots__` (instances without an attribute dict).
     pub slots: Value,
+    /// `__init__` (class instantiation).
+    pub init: Value,
 }
 
 /// The default recursion limit (CPython's).
@@ -456,6 +458,7 @@ impl RuntimeInner {
             hash: str_value("__hash__"),
             eq: str_value("__eq__"),
             slots: str_value("__slots__"),
+            init: str_value("__init__"),
         };
         let modules = Arc::new(Mutex::new(HashMap::new()));
         modules.lock().insert("builtins".to_string(), builtins);
@@ -479,6 +482,7 @@ impl RuntimeInner {
                 hook_names.hash,
                 hook_names.eq,
                 hook_names.slots,
+                hook_names.init,
             ] {
                 name.trace(tracer);
             }

@@ -323,6 +323,16 @@ define_instructions! {
     CompareOpFloat(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
     /// `==`/`!=` on two strs.
     CompareOpStr(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
+    /// `f(args)` of the cached Python function (by identity and version)
+    /// taking exactly these positional arguments: the frame is pushed
+    /// without binding checks.
+    CallPyExactArgs(Count) fall: |n| -n, jump: |n| -n, specializes Call;
+    /// `C(args)` of the cached plain class (by identity and version) whose
+    /// `__init__` (by identity and version) takes exactly these arguments:
+    /// the instance is made and `__init__`'s frame pushed directly.
+    CallClassExactInit(Count) fall: |n| -n, jump: |n| -n, specializes Call;
+    /// `obj.m(args)` / `f(args)` through `LoadMethod`, the same way.
+    CallMethodPyExactArgs(Count) fall: |n| -n - 1, jump: |n| -n - 1, specializes CallMethod;
     /// Iterating a range of machine ints.
     ForIterRange(Target) fall: |_| 1, jump: |_| -1, specializes ForIter;
     /// Iterating a list or tuple.

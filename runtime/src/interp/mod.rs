@@ -1017,6 +1017,38 @@ impl<'a> Interp<'a> {
         Ok(CallOutcome::Pushed)
     }
 
+    /// Pushes the frame of a call whose guard proved the callable a plain
+    /// Python function taking exactly `nargs` positional arguments (tier
+    /// 1's `CallPyExactArgs`): the arguments already are its first locals.
+    fn push_exact_frame(
+        &mut self,
+        callable: Value,
+        callable_pos: usize,
+        args_start: usize,
+        nargs: usize,
+        on_return: OnReturn,
+    ) -> PyResult<()> {
+        let Some(ObjectData::Function(f)) = callable.data() else {
+            unreachable!("the guard checked the function")
+        };
+        let code_obj = f.code();
+        let ObjectData::Code(code) = &code_obj.data else {
+            unreachable!("a function's code is a code object")
+        };
+        let values = &mut self.st().values;
+        values.truncate(args_start + nargs);
+        values.resize(args_start + code.varnames.len(), Value::UNBOUND);
+        self.init_cells(code, &f.closure, args_start);
+        self.push_frame(
+            code_obj,
+            f.globals,
+            None,
+            args_start as u32,
+            callable_pos as u32,
+            on_return,
+        )
+    }
+
     /// Appends a frame's cell and free-variable slots after its locals
     /// (which start at `base`): new cells (holding the argument for
     /// parameters that are cells), then the function's closure cells.
@@ -1227,7 +1259,7 @@ impl<'a> Interp<'a> {
                         ObjectData::Instance(parking_lot::Mutex::new(Dict::new())),
                     )),
                 };
-                let init = self.lookup(class, "__init__");
+                let init = self.lookup_value(class, self.rt.hook_names.init);
                 match init.and_then(|f| f.as_object()) {
                     Some(f_obj) if matches!(f_obj.data, ObjectData::Function(_)) => {
                         let ObjectData::Function(f) = &f_obj.data else {
@@ -1940,6 +1972,70 @@ impl<'a> Interp<'a> {
                 push!(method);
                 push!(receiver);
             }
+            Opcode::CallClassExactInit => {
+                let len = self.st().values.len();
+                let nargs = arg as usize;
+                let (callable_pos, args_start) = (len - nargs - 1, len - nargs);
+                let class = self.st().values[callable_pos];
+                if let Some(init) = self.class_call_guard(tc, *pc - 1, class, nargs) {
+                    let class = class.as_object().expect("the guard checked the class");
+                    // No safepoint until the instance is on the stack.
+                    let instance = Value::object(self.alloc(
+                        class,
+                        ObjectData::Instance(parking_lot::Mutex::new(Dict::new())),
+                    ));
+                    let values = &mut self.st().values;
+                    values[callable_pos] = init;
+                    values.insert(args_start, instance);
+                    self.push_exact_frame(
+                        init,
+                        callable_pos,
+                        args_start,
+                        nargs + 1,
+                        OnReturn::Init(instance),
+                    )?;
+                    return Ok(Step::Call);
+                }
+                match self.call_at(callable_pos, args_start, nargs, None)? {
+                    CallOutcome::Done(v) => {
+                        self.st().values.truncate(callable_pos);
+                        push!(v);
+                    }
+                    CallOutcome::Pushed => return Ok(Step::Call),
+                }
+            }
+            Opcode::CallPyExactArgs | Opcode::CallMethodPyExactArgs => {
+                let len = self.st().values.len();
+                let nargs = arg as usize;
+                let (callable_pos, args_start, nargs) = if op == Opcode::CallMethodPyExactArgs {
+                    let callable_pos = len - nargs - 2;
+                    if self.st().values[callable_pos + 1].is_null() {
+                        (callable_pos, callable_pos + 2, nargs)
+                    } else {
+                        (callable_pos, callable_pos + 1, nargs + 1)
+                    }
+                } else {
+                    (len - nargs - 1, len - nargs, nargs)
+                };
+                let callable = self.st().values[callable_pos];
+                if self.call_guard(tc, *pc - 1, op, callable, nargs) {
+                    self.push_exact_frame(
+                        callable,
+                        callable_pos,
+                        args_start,
+                        nargs,
+                        OnReturn::Value,
+                    )?;
+                    return Ok(Step::Call);
+                }
+                match self.call_at(callable_pos, args_start, nargs, None)? {
+                    CallOutcome::Done(v) => {
+                        self.st().values.truncate(callable_pos);
+                        push!(v);
+                    }
+                    CallOutcome::Pushed => return Ok(Step::Call),
+                }
+            }
             Opcode::Call | Opcode::CallKw | Opcode::CallMethod | Opcode::CallMethodKw => {
                 let nargs = arg as usize;
                 let has_kw = matches!(op, Opcode::CallKw | Opcode::CallMethodKw);
@@ -1959,6 +2055,9 @@ impl<'a> Interp<'a> {
                 if has_kw {
                     // Keep the kwnames tuple rooted during the call.
                     push!(kwnames.expect("set above"));
+                } else if self.adaptive(tc, *pc - 1, op) {
+                    let callable = self.st().values[callable_pos];
+                    self.specialize_call(tc, *pc - 1, op, callable, nargs);
                 }
                 match self.call_at(callable_pos, args_start, nargs, kwnames)? {
                     CallOutcome::Done(v) => {
