@@ -341,6 +341,22 @@ define_instructions! {
     UnpackSequenceTuple(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence;
     /// Unpacking a list of exactly the operand's length.
     UnpackSequenceList(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence;
+    /// `is` / `is not`: identity, whatever the operands.
+    CompareOpIs(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
+    /// `key in dict` / `not in` for a key hashed natively (int, float,
+    /// str).
+    CompareOpInDict(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
+    /// `key in set` / `not in`, the same way.
+    CompareOpInSet(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
+    /// `dict[key]` for a key hashed natively (int, float, str).
+    BinarySubscrDict(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
+    /// `list[int] = value`.
+    StoreSubscrListInt(None) fall: |_| -3, jump: |_| -3, specializes StoreSubscr;
+    /// `dict[key] = value` for a key hashed natively.
+    StoreSubscrDict(None) fall: |_| -3, jump: |_| -3, specializes StoreSubscr;
+    /// A method of a builtin type (`list.append`, `str.join`...) on an
+    /// object of that exact type (builtin types never change).
+    LoadMethodBuiltin(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod;
     /// `list[int]`.
     BinarySubscrListInt(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
     /// `tuple[int]`.

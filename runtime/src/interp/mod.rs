@@ -1961,6 +1961,16 @@ impl<'a> Interp<'a> {
                 push!(method);
                 push!(receiver);
             }
+            Opcode::LoadMethodBuiltin => {
+                let obj = peek!(1);
+                let (method, receiver) = match self.load_method_builtin_cached(tc, *pc - 1, obj) {
+                    Some(f) => (f, obj),
+                    None => self.load_method(obj, code.names[arg as usize])?,
+                };
+                drop_n!(1);
+                push!(method);
+                push!(receiver);
+            }
             Opcode::LoadMethodInstance => {
                 let obj = peek!(1);
                 let name = code.names[arg as usize];
@@ -2129,7 +2139,12 @@ impl<'a> Interp<'a> {
                 drop_n!(1);
                 push!(v);
             }
-            Opcode::CompareOpInt | Opcode::CompareOpFloat | Opcode::CompareOpStr => {
+            Opcode::CompareOpInt
+            | Opcode::CompareOpFloat
+            | Opcode::CompareOpStr
+            | Opcode::CompareOpIs
+            | Opcode::CompareOpInDict
+            | Opcode::CompareOpInSet => {
                 let b = peek!(1);
                 let a = peek!(2);
                 let cop = CompareOp::from_arg(arg);
@@ -2304,7 +2319,9 @@ impl<'a> Interp<'a> {
                 drop_n!(2);
                 push!(v);
             }
-            Opcode::BinarySubscrListInt | Opcode::BinarySubscrTupleInt => {
+            Opcode::BinarySubscrListInt
+            | Opcode::BinarySubscrTupleInt
+            | Opcode::BinarySubscrDict => {
                 let key = peek!(1);
                 let container = peek!(2);
                 let v = match self.binary_subscr_cached(tc, *pc - 1, op, container, key) {
@@ -2318,7 +2335,19 @@ impl<'a> Interp<'a> {
                 let key = peek!(1);
                 let container = peek!(2);
                 let v = peek!(3);
+                if self.adaptive(tc, *pc - 1, op) {
+                    self.specialize_store_subscr(tc, *pc - 1, container, key);
+                }
                 self.set_item(container, key, v)?;
+                drop_n!(3);
+            }
+            Opcode::StoreSubscrListInt | Opcode::StoreSubscrDict => {
+                let key = peek!(1);
+                let container = peek!(2);
+                let v = peek!(3);
+                if !self.store_subscr_cached(tc, *pc - 1, op, container, key, v) {
+                    self.set_item(container, key, v)?;
+                }
                 drop_n!(3);
             }
             Opcode::UnpackSequenceTuple | Opcode::UnpackSequenceList => {

@@ -520,6 +520,35 @@ impl Interp<'_> {
         obj: Value,
         name: Value,
     ) {
+        if let Some(o) = obj.as_object() {
+            let class = o.class();
+            let builtin_type = class.as_class().is_some_and(|c| c.is_builtin());
+            // Objects with attribute tables (exceptions, functions) may
+            // shadow the type's methods; classes and modules look up
+            // differently.
+            let plain = o.attribute_table().is_none()
+                && !matches!(
+                    o.data,
+                    ObjectData::Class(_)
+                        | ObjectData::Module(_)
+                        | ObjectData::AttrDict(_)
+                        | ObjectData::Super { .. }
+                );
+            if builtin_type && plain {
+                let outcome = match self.lookup_value(class, name) {
+                    Some(f) if matches!(f.data(), Some(ObjectData::Builtin(_))) => {
+                        let cell = tc.cache(at);
+                        let mut cache = cell.get();
+                        cache.words = [address(class), f.to_bits(), 0, 0, 0, 0, 0, 0];
+                        cell.set(cache);
+                        Ok(Opcode::LoadMethodBuiltin)
+                    }
+                    _ => Err("not a builtin method"),
+                };
+                self.settle(tc, at, Opcode::LoadMethod, outcome);
+                return;
+            }
+        }
         let outcome = self.method_entry(obj, name).map(|(version, found)| {
             let cell = tc.cache(at);
             let mut cache = cell.get();
@@ -609,6 +638,30 @@ impl Interp<'_> {
         }
         self.count_miss(tc, at, Opcode::LoadMethodInstance);
         None
+    }
+
+    /// `LoadMethodBuiltin`: the cached builtin method while the receiver
+    /// is of the same builtin type (whose attributes never change).
+    #[inline]
+    pub(crate) fn load_method_builtin_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+    ) -> Option<Value> {
+        let c = tc.cache(at).get().words;
+        match obj.as_ref() {
+            Some(o) if address(o.class()) == c[0] && o.attribute_table().is_none() => {
+                self.count_hit(Opcode::LoadMethodBuiltin);
+                // Builtin types are immutable and rooted: so are their
+                // methods.
+                Some(Value::from_bits(c[1]))
+            }
+            _ => {
+                self.count_miss(tc, at, Opcode::LoadMethodBuiltin);
+                None
+            }
+        }
     }
 
     // ------------------------------------------------------------ BinaryOp
@@ -717,7 +770,16 @@ impl Interp<'_> {
                 | CompareOp::Eq
                 | CompareOp::Ne
         );
-        let outcome = if !ordering {
+        let outcome = if matches!(op, CompareOp::Is | CompareOp::IsNot) {
+            Ok(Opcode::CompareOpIs)
+        } else if matches!(op, CompareOp::In | CompareOp::NotIn) {
+            match b.data() {
+                _ if !native_key(a) => Err("key type"),
+                Some(ObjectData::Dict(_)) => Ok(Opcode::CompareOpInDict),
+                Some(ObjectData::Set(_)) => Ok(Opcode::CompareOpInSet),
+                _ => Err("container type"),
+            }
+        } else if !ordering {
             Err("operator")
         } else if a.as_inline_int().is_some() && b.as_inline_int().is_some() {
             Ok(Opcode::CompareOpInt)
@@ -753,6 +815,20 @@ impl Interp<'_> {
             }
         }
         let result = match form {
+            Opcode::CompareOpIs => Some((a == b) == (op == CompareOp::Is)),
+            Opcode::CompareOpInDict | Opcode::CompareOpInSet if native_key(a) => {
+                let hash = crate::object::dict::hash_value(a).ok();
+                let found = match (b.data(), hash) {
+                    (Some(ObjectData::Dict(d)), Some(h)) if form == Opcode::CompareOpInDict => {
+                        Some(d.lock().get_hashed(h, a).is_some())
+                    }
+                    (Some(ObjectData::Set(t)), Some(h)) if form == Opcode::CompareOpInSet => {
+                        Some(t.lock().contains_hashed(h, a))
+                    }
+                    _ => None,
+                };
+                found.map(|f| f == (op == CompareOp::In))
+            }
             Opcode::CompareOpInt => match (a.as_inline_int(), b.as_inline_int()) {
                 (Some(x), Some(y)) => Some(order(x, y, op)),
                 _ => None,
@@ -761,7 +837,7 @@ impl Interp<'_> {
                 (Some(x), Some(y)) => Some(order(x, y, op)),
                 _ => None,
             },
-            _ => match (
+            Opcode::CompareOpStr => match (
                 a.as_ref().and_then(|o| o.as_str()),
                 b.as_ref().and_then(|o| o.as_str()),
             ) {
@@ -771,6 +847,7 @@ impl Interp<'_> {
                 }
                 _ => None,
             },
+            _ => None,
         };
         match result {
             Some(_) => self.count_hit(form),
@@ -1113,6 +1190,72 @@ impl Interp<'_> {
         ok
     }
 
+    // ------------------------------------------------------------ StoreSubscr
+
+    /// `StoreSubscr` of `container[key] = ...`.
+    pub(crate) fn specialize_store_subscr(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        container: Value,
+        key: Value,
+    ) {
+        let outcome = match container.data() {
+            Some(ObjectData::List(_)) if key.as_inline_int().is_some() => {
+                Ok(Opcode::StoreSubscrListInt)
+            }
+            Some(ObjectData::Dict(_)) if native_key(key) => Ok(Opcode::StoreSubscrDict),
+            Some(ObjectData::List(_) | ObjectData::Dict(_)) => Err("key type"),
+            _ => Err("container type"),
+        };
+        self.settle(tc, at, Opcode::StoreSubscr, outcome);
+    }
+
+    /// `list[int] = v` within bounds, `dict[key] = v`: `true` when stored.
+    #[inline]
+    pub(crate) fn store_subscr_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        form: Opcode,
+        container: Value,
+        key: Value,
+        value: Value,
+    ) -> bool {
+        let stored = match (container.data(), form) {
+            (Some(ObjectData::List(l)), Opcode::StoreSubscrListInt) => match key.as_inline_int() {
+                Some(i) => {
+                    let mut items = l.lock();
+                    let idx = if i < 0 { i + items.len() as i64 } else { i };
+                    match usize::try_from(idx).ok().filter(|k| *k < items.len()) {
+                        Some(k) => {
+                            items[k] = value;
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                None => false,
+            },
+            (Some(ObjectData::Dict(d)), Opcode::StoreSubscrDict) if native_key(key) => {
+                match crate::object::dict::hash_value(key) {
+                    Ok(h) => {
+                        d.lock().insert_hashed(h, key, value);
+                        true
+                    }
+                    Err(_) => false,
+                }
+            }
+            _ => false,
+        };
+        if stored {
+            self.count_hit(form);
+        } else {
+            self.count_miss(tc, at, form);
+        }
+        stored
+    }
+
     // ------------------------------------------------------------ BinarySubscr
 
     /// `BinarySubscr` on `container[key]`.
@@ -1126,6 +1269,7 @@ impl Interp<'_> {
         let outcome = match (container.data(), key.as_inline_int()) {
             (Some(ObjectData::List(_)), Some(_)) => Ok(Opcode::BinarySubscrListInt),
             (Some(ObjectData::Tuple(_)), Some(_)) => Ok(Opcode::BinarySubscrTupleInt),
+            (Some(ObjectData::Dict(_)), _) if native_key(key) => Ok(Opcode::BinarySubscrDict),
             (_, None) => Err("key type"),
             _ => Err("container type"),
         };
@@ -1154,6 +1298,14 @@ impl Interp<'_> {
                 let idx = if i < 0 { i + t.len() as i64 } else { i };
                 usize::try_from(idx).ok().and_then(|k| t.get(k).copied())
             }
+            // A missing key goes the generic way (KeyError), counted as a
+            // miss.
+            (Some(ObjectData::Dict(d)), _)
+                if form == Opcode::BinarySubscrDict && native_key(key) =>
+            {
+                let hash = crate::object::dict::hash_value(key).ok();
+                hash.and_then(|h| d.lock().get_hashed(h, key))
+            }
             _ => None,
         };
         match found {
@@ -1162,6 +1314,12 @@ impl Interp<'_> {
         }
         found
     }
+}
+
+/// Whether `v` hashes and compares natively (an int, float or str): a
+/// table lookup with it runs no Python code.
+fn native_key(v: Value) -> bool {
+    v.as_inline_int().is_some() || v.is_float() || is_str(v)
 }
 
 /// Whether `v` is an exact str.
