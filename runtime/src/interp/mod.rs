@@ -1017,6 +1017,23 @@ impl<'a> Interp<'a> {
         Ok(CallOutcome::Pushed)
     }
 
+    /// Where a call's pieces are on the value stack, its `nargs` arguments
+    /// on top: `(callable, first argument, argument count)`. A method call
+    /// (`LoadMethod`'s layout) passes its receiver as the first argument
+    /// unless the slot after the callable is NULL.
+    fn call_positions(&mut self, method: bool, nargs: usize) -> (usize, usize, usize) {
+        let len = self.st().values.len();
+        if !method {
+            return (len - nargs - 1, len - nargs, nargs);
+        }
+        let callable_pos = len - nargs - 2;
+        if self.st().values[callable_pos + 1].is_null() {
+            (callable_pos, callable_pos + 2, nargs)
+        } else {
+            (callable_pos, callable_pos + 1, nargs + 1)
+        }
+    }
+
     /// Pushes the frame of a call whose guard proved the callable a plain
     /// Python function taking exactly `nargs` positional arguments (tier
     /// 1's `CallPyExactArgs`): the arguments already are its first locals.
@@ -2015,18 +2032,8 @@ impl<'a> Interp<'a> {
                 }
             }
             Opcode::CallPyExactArgs | Opcode::CallMethodPyExactArgs => {
-                let len = self.st().values.len();
-                let nargs = arg as usize;
-                let (callable_pos, args_start, nargs) = if op == Opcode::CallMethodPyExactArgs {
-                    let callable_pos = len - nargs - 2;
-                    if self.st().values[callable_pos + 1].is_null() {
-                        (callable_pos, callable_pos + 2, nargs)
-                    } else {
-                        (callable_pos, callable_pos + 1, nargs + 1)
-                    }
-                } else {
-                    (len - nargs - 1, len - nargs, nargs)
-                };
+                let (callable_pos, args_start, nargs) =
+                    self.call_positions(op == Opcode::CallMethodPyExactArgs, arg as usize);
                 let callable = self.st().values[callable_pos];
                 if self.call_guard(tc, *pc - 1, op, callable, nargs) {
                     self.push_exact_frame(
@@ -2050,18 +2057,10 @@ impl<'a> Interp<'a> {
                 let nargs = arg as usize;
                 let has_kw = matches!(op, Opcode::CallKw | Opcode::CallMethodKw);
                 let kwnames = if has_kw { Some(pop!()) } else { None };
-                let len = self.st().values.len();
-                let (callable_pos, args_start, nargs) =
-                    if matches!(op, Opcode::CallMethod | Opcode::CallMethodKw) {
-                        let callable_pos = len - nargs - 2;
-                        if self.st().values[callable_pos + 1].is_null() {
-                            (callable_pos, callable_pos + 2, nargs)
-                        } else {
-                            (callable_pos, callable_pos + 1, nargs + 1)
-                        }
-                    } else {
-                        (len - nargs - 1, len - nargs, nargs)
-                    };
+                let (callable_pos, args_start, nargs) = self.call_positions(
+                    matches!(op, Opcode::CallMethod | Opcode::CallMethodKw),
+                    nargs,
+                );
                 if has_kw {
                     // Keep the kwnames tuple rooted during the call.
                     push!(kwnames.expect("set above"));
