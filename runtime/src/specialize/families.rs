@@ -678,8 +678,8 @@ impl Interp<'_> {
         let plain = op.plain();
         let outcome = if a.as_inline_int().is_some() && b.as_inline_int().is_some() {
             match plain {
-                BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => Ok(Opcode::BinaryOpInt),
-                _ => Err("int operator"),
+                BinaryOp::Pow | BinaryOp::TrueDiv => Err("int operator"),
+                _ => Ok(Opcode::BinaryOpInt),
             }
         } else if a.is_float() && b.is_float() {
             match plain {
@@ -713,11 +713,7 @@ impl Interp<'_> {
         let plain = op.plain();
         let result = match form {
             Opcode::BinaryOpInt => match (a.as_inline_int(), b.as_inline_int()) {
-                (Some(x), Some(y)) => match plain {
-                    BinaryOp::Add => Value::try_int(x + y),
-                    BinaryOp::Sub => Value::try_int(x - y),
-                    _ => x.checked_mul(y).and_then(Value::try_int),
-                },
+                (Some(x), Some(y)) => int_op(plain, x, y).and_then(Value::try_int),
                 _ => None,
             },
             Opcode::BinaryOpFloat => match (a.as_float(), b.as_float()) {
@@ -1313,6 +1309,40 @@ impl Interp<'_> {
             None => self.count_miss(tc, at, form),
         }
         found
+    }
+}
+
+/// `x op y` on inline ints with Python's semantics (floor division and a
+/// modulo with the divisor's sign); `None` when the generic operation must
+/// decide (a zero divisor, a negative shift, a result out of range).
+fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<i64> {
+    match op {
+        BinaryOp::Add => Some(x + y),
+        BinaryOp::Sub => Some(x - y),
+        BinaryOp::Mul => x.checked_mul(y),
+        BinaryOp::FloorDiv if y != 0 => {
+            let q = x / y;
+            Some(if x % y != 0 && (x < 0) != (y < 0) {
+                q - 1
+            } else {
+                q
+            })
+        }
+        BinaryOp::Mod if y != 0 => {
+            let r = x % y;
+            Some(if r != 0 && (r < 0) != (y < 0) {
+                r + y
+            } else {
+                r
+            })
+        }
+        BinaryOp::And => Some(x & y),
+        BinaryOp::Or => Some(x | y),
+        BinaryOp::Xor => Some(x ^ y),
+        // Inline ints have 48 bits: a shift under 16 cannot overflow i64.
+        BinaryOp::LShift if (0..16).contains(&y) => Some(x << y),
+        BinaryOp::RShift if y >= 0 => Some(x >> y.min(63)),
+        _ => None,
     }
 }
 
