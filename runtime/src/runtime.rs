@@ -596,6 +596,13 @@ impl RuntimeInner {
         *self.eval_frame_hook.write() = hook;
     }
 
+    /// Whether a frame-evaluation hook is set (one load: the test a
+    /// specialized call makes).
+    #[inline]
+    pub(crate) fn has_eval_frame_hook(&self) -> bool {
+        self.has_eval_frame_hook.load(Ordering::Acquire)
+    }
+
     /// The frame-evaluation hook, if one is set.
     #[inline]
     pub(crate) fn eval_frame_hook(&self) -> Option<crate::events::hooks::EvalFrameHook> {
@@ -976,7 +983,7 @@ impl RuntimeInner {
                     f.generic,
                     f.hit_rate(),
                     f.specialized,
-                    f.deopts,
+                    f.deopts(),
                     f.refills,
                     reasons.join(", ")
                 )
@@ -1013,7 +1020,7 @@ impl RuntimeInner {
                 f.hits + f.misses + f.generic,
                 100.0 * f.hit_rate(),
                 f.misses,
-                f.deopts,
+                f.deopts(),
                 f.specialized,
                 if top.is_empty() {
                     String::new()

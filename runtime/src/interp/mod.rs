@@ -2116,10 +2116,11 @@ impl<'a> Interp<'a> {
             Opcode::BinaryOp => {
                 let b = peek!(1);
                 let a = peek!(2);
+                let bop = BinaryOp::from_arg(arg);
                 if self.adaptive(tc, *pc - 1, op) {
-                    self.specialize_binary_op(tc, *pc - 1, a, b, BinaryOp::from_arg(arg));
+                    self.specialize_binary_op(tc, *pc - 1, a, b, bop);
                 }
-                let op = BinaryOp::from_arg(arg);
+                let op = bop;
                 let v = match (a.as_inline_int(), b.as_inline_int(), op.plain()) {
                     (Some(x), Some(y), BinaryOp::Add) => Value::try_int(x + y),
                     (Some(x), Some(y), BinaryOp::Sub) => Value::try_int(x - y),
@@ -2157,10 +2158,11 @@ impl<'a> Interp<'a> {
             Opcode::CompareOp => {
                 let b = peek!(1);
                 let a = peek!(2);
+                let cop = CompareOp::from_arg(arg);
                 if self.adaptive(tc, *pc - 1, op) {
-                    self.specialize_compare_op(tc, *pc - 1, a, b, CompareOp::from_arg(arg));
+                    self.specialize_compare_op(tc, *pc - 1, a, b, cop);
                 }
-                let op = CompareOp::from_arg(arg);
+                let op = cop;
                 let v = match (a.as_inline_int(), b.as_inline_int()) {
                     (Some(x), Some(y)) => Value::bool(match op {
                         CompareOp::Lt => x < y,

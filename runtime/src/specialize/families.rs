@@ -942,7 +942,7 @@ impl Interp<'_> {
                 && class
                     .as_class()
                     .is_some_and(|k| u64::from(k.version.peek()) == c[1])
-        }) && self.rt.eval_frame_hook().is_none();
+        }) && !self.rt.has_eval_frame_hook();
         // The class (alive: the callable) still holds its `__init__`,
         // which the version check vouches for; then the function's own
         // version.
@@ -1010,7 +1010,7 @@ impl Interp<'_> {
     ) -> bool {
         let cell = tc.cache(at);
         let c = cell.get().words;
-        let hooked = self.rt.eval_frame_hook().is_some();
+        let hooked = self.rt.has_eval_frame_hook();
         let same = match callable.as_object() {
             Some(f_obj) if address(f_obj) == c[0] && c[2] == nargs as u64 => match &f_obj.data {
                 ObjectData::Function(f) => u64::from(f.version.peek()) == c[1],

@@ -15,8 +15,6 @@ pub struct FamilyStats {
     pub generic: u64,
     /// Specialized forms made.
     pub specialized: u64,
-    /// Specialized forms given up after a guard failed.
-    pub deopts: u64,
     /// Guard failures that refilled the cache instead of deoptimizing
     /// (polymorphic sites).
     pub refills: u64,
@@ -25,6 +23,12 @@ pub struct FamilyStats {
 }
 
 impl FamilyStats {
+    /// Specialized forms given up after a guard failed: the misses that
+    /// did not refill.
+    pub fn deopts(&self) -> u64 {
+        self.misses - self.refills
+    }
+
     /// Hits over every execution of the family's instructions.
     pub fn hit_rate(&self) -> f64 {
         let all = self.hits + self.misses + self.generic;
@@ -40,7 +44,6 @@ impl FamilyStats {
         self.misses += other.misses;
         self.generic += other.generic;
         self.specialized += other.specialized;
-        self.deopts += other.deopts;
         self.refills += other.refills;
         for (reason, n) in &other.failures {
             self.fail(reason, *n);
@@ -79,9 +82,7 @@ impl SpecializationStats {
 
     /// A specialized form's guard failed (it deoptimized).
     pub(crate) fn miss(&mut self, op: Opcode) {
-        let f = self.family(op);
-        f.misses += 1;
-        f.deopts += 1;
+        self.family(op).misses += 1;
     }
 
     /// A guard failed and the cache was refilled for the new operand.
@@ -144,7 +145,7 @@ mod tests {
         assert_eq!(families.len(), 1);
         let (name, f) = families[0];
         assert_eq!(name, "LoadGlobal");
-        assert_eq!((f.hits, f.misses, f.generic, f.deopts), (4, 2, 2, 2));
+        assert_eq!((f.hits, f.misses, f.generic, f.deopts()), (4, 2, 2, 2));
         assert_eq!(f.failures, vec![("not found", 2)]);
         assert!((f.hit_rate() - 0.5).abs() < 1e-9);
     }
