@@ -1,0 +1,277 @@
+//! Containers: `ForIter`, `UnpackSequence`, `StoreSubscr` and `BinarySubscr`.
+
+use super::*;
+
+impl Interp<'_> {
+    // ------------------------------------------------------------ ForIter
+
+    /// `ForIter` over the iterator `it`.
+    pub(crate) fn specialize_for_iter(&mut self, tc: &ThreadCode, at: usize, it: Value) {
+        use crate::object::IterState;
+        let outcome = match it.data() {
+            Some(ObjectData::Iterator(state)) => match &*state.lock() {
+                IterState::Range { .. } => Ok(Opcode::ForIterRange),
+                IterState::Sequence { .. } => Ok(Opcode::ForIterSequence),
+                _ => Err("iterator kind"),
+            },
+            Some(ObjectData::Generator(_)) => Err("generator"),
+            _ => Err("iterator type"),
+        };
+        self.settle(tc, at, Opcode::ForIter, outcome);
+    }
+
+    /// `ForIterRange` / `ForIterSequence`: `Some(Some(v))` the next value,
+    /// `Some(None)` exhausted, `None` a guard failed (the caller steps the
+    /// iterator the generic way).
+    #[inline]
+    pub(crate) fn for_iter_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        form: Opcode,
+        it: Value,
+    ) -> Option<Option<Value>> {
+        use crate::object::IterState;
+        enum Step {
+            Int(i64),
+            Item(Option<Value>),
+            Miss,
+        }
+        let step = match it.data() {
+            Some(ObjectData::Iterator(state)) => {
+                let mut st = state.lock();
+                match (&mut *st, form) {
+                    (
+                        IterState::Range {
+                            next,
+                            remaining,
+                            step,
+                        },
+                        Opcode::ForIterRange,
+                    ) => {
+                        if *remaining == 0 {
+                            Step::Item(None)
+                        } else {
+                            let v = *next;
+                            *remaining -= 1;
+                            // Wraps only past the last value.
+                            *next = next.wrapping_add(*step);
+                            Step::Int(v)
+                        }
+                    }
+                    (IterState::Sequence { seq, index }, Opcode::ForIterSequence) => {
+                        let item = match seq.data() {
+                            Some(ObjectData::List(l)) => l.lock().get(*index).copied(),
+                            Some(ObjectData::Tuple(t)) => t.get(*index).copied(),
+                            _ => None,
+                        };
+                        if item.is_some() {
+                            *index += 1;
+                            Step::Item(item)
+                        } else if matches!(
+                            seq.data(),
+                            Some(ObjectData::List(_) | ObjectData::Tuple(_))
+                        ) {
+                            *st = IterState::Done;
+                            Step::Item(None)
+                        } else {
+                            Step::Miss
+                        }
+                    }
+                    _ => Step::Miss,
+                }
+            }
+            _ => Step::Miss,
+        };
+        match step {
+            Step::Int(v) => {
+                self.count_hit(form);
+                Some(Some(self.new_int(v)))
+            }
+            Step::Item(item) => {
+                self.count_hit(form);
+                Some(item)
+            }
+            Step::Miss => {
+                self.count_miss(tc, at, form);
+                None
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ UnpackSequence
+
+    /// `UnpackSequence n` of `seq`.
+    pub(crate) fn specialize_unpack(&mut self, tc: &ThreadCode, at: usize, seq: Value, n: usize) {
+        let outcome = match seq.data() {
+            _ if n > 8 => Err("more than eight items"),
+            Some(ObjectData::Tuple(t)) if t.len() == n => Ok(Opcode::UnpackSequenceTuple),
+            Some(ObjectData::List(l)) if l.lock().len() == n => Ok(Opcode::UnpackSequenceList),
+            Some(ObjectData::Tuple(_) | ObjectData::List(_)) => Err("length"),
+            _ => Err("sequence type"),
+        };
+        self.settle(tc, at, Opcode::UnpackSequence, outcome);
+    }
+
+    /// The items of a tuple or list of exactly `n` items (`None`: a guard
+    /// failed).
+    #[inline]
+    pub(crate) fn unpack_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        form: Opcode,
+        seq: Value,
+        n: usize,
+        out: &mut [Value; 8],
+    ) -> bool {
+        let ok = n <= out.len()
+            && match (seq.data(), form) {
+                (Some(ObjectData::Tuple(t)), Opcode::UnpackSequenceTuple) if t.len() == n => {
+                    out[..n].copy_from_slice(t);
+                    true
+                }
+                (Some(ObjectData::List(l)), Opcode::UnpackSequenceList) => {
+                    let items = l.lock();
+                    if items.len() == n {
+                        out[..n].copy_from_slice(&items);
+                        true
+                    } else {
+                        false
+                    }
+                }
+                _ => false,
+            };
+        if ok {
+            self.count_hit(form);
+        } else {
+            self.count_miss(tc, at, form);
+        }
+        ok
+    }
+
+    // ------------------------------------------------------------ StoreSubscr
+
+    /// `StoreSubscr` of `container[key] = ...`.
+    pub(crate) fn specialize_store_subscr(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        container: Value,
+        key: Value,
+    ) {
+        let outcome = match container.data() {
+            Some(ObjectData::List(_)) if key.as_inline_int().is_some() => {
+                Ok(Opcode::StoreSubscrListInt)
+            }
+            Some(ObjectData::Dict(_)) if native_key(key) => Ok(Opcode::StoreSubscrDict),
+            Some(ObjectData::List(_) | ObjectData::Dict(_)) => Err("key type"),
+            _ => Err("container type"),
+        };
+        self.settle(tc, at, Opcode::StoreSubscr, outcome);
+    }
+
+    /// `list[int] = v` within bounds, `dict[key] = v`: `true` when stored.
+    #[inline]
+    pub(crate) fn store_subscr_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        form: Opcode,
+        container: Value,
+        key: Value,
+        value: Value,
+    ) -> bool {
+        let stored = match (container.data(), form) {
+            (Some(ObjectData::List(l)), Opcode::StoreSubscrListInt) => match key.as_inline_int() {
+                Some(i) => {
+                    let mut items = l.lock();
+                    let idx = if i < 0 { i + items.len() as i64 } else { i };
+                    match usize::try_from(idx).ok().filter(|k| *k < items.len()) {
+                        Some(k) => {
+                            items[k] = value;
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                None => false,
+            },
+            (Some(ObjectData::Dict(d)), Opcode::StoreSubscrDict) if native_key(key) => {
+                match crate::object::dict::hash_value(key) {
+                    Ok(h) => {
+                        d.lock().insert_hashed(h, key, value);
+                        true
+                    }
+                    Err(_) => false,
+                }
+            }
+            _ => false,
+        };
+        if stored {
+            self.count_hit(form);
+        } else {
+            self.count_miss(tc, at, form);
+        }
+        stored
+    }
+
+    // ------------------------------------------------------------ BinarySubscr
+
+    /// `BinarySubscr` on `container[key]`.
+    pub(crate) fn specialize_binary_subscr(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        container: Value,
+        key: Value,
+    ) {
+        let outcome = match (container.data(), key.as_inline_int()) {
+            (Some(ObjectData::List(_)), Some(_)) => Ok(Opcode::BinarySubscrListInt),
+            (Some(ObjectData::Tuple(_)), Some(_)) => Ok(Opcode::BinarySubscrTupleInt),
+            (Some(ObjectData::Dict(_)), _) if native_key(key) => Ok(Opcode::BinarySubscrDict),
+            (_, None) => Err("key type"),
+            _ => Err("container type"),
+        };
+        self.settle(tc, at, Opcode::BinarySubscr, outcome);
+    }
+
+    /// `list[int]` and `tuple[int]` within bounds.
+    #[inline]
+    pub(crate) fn binary_subscr_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        form: Opcode,
+        container: Value,
+        key: Value,
+    ) -> Option<Value> {
+        let found = match (container.data(), key.as_inline_int()) {
+            (Some(ObjectData::List(l)), Some(i)) if form == Opcode::BinarySubscrListInt => {
+                let items = l.lock();
+                let idx = if i < 0 { i + items.len() as i64 } else { i };
+                usize::try_from(idx)
+                    .ok()
+                    .and_then(|k| items.get(k).copied())
+            }
+            (Some(ObjectData::Tuple(t)), Some(i)) if form == Opcode::BinarySubscrTupleInt => {
+                let idx = if i < 0 { i + t.len() as i64 } else { i };
+                usize::try_from(idx).ok().and_then(|k| t.get(k).copied())
+            }
+            // A missing key goes the generic way (KeyError), counted as a
+            // miss.
+            (Some(ObjectData::Dict(d)), _)
+                if form == Opcode::BinarySubscrDict && native_key(key) =>
+            {
+                let hash = crate::object::dict::hash_value(key).ok();
+                hash.and_then(|h| d.lock().get_hashed(h, key))
+            }
+            _ => None,
+        };
+        match found {
+            Some(_) => self.count_hit(form),
+            None => self.count_miss(tc, at, form),
+        }
+        found
+    }
+}

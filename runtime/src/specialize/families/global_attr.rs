@@ -1,0 +1,571 @@
+//! Names: `LoadGlobal`, `LoadAttr`, `StoreAttr` and `LoadMethod`.
+
+use super::*;
+
+impl Interp<'_> {
+    // ------------------------------------------------------------ LoadGlobal
+
+    /// `LoadGlobal name` in `globals`.
+    pub(crate) fn specialize_load_global(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        globals: Gc<PyObject>,
+        name: Value,
+    ) {
+        let outcome = self.plan_load_global(tc, at, globals, name);
+        self.settle(tc, at, Opcode::LoadGlobal, outcome);
+    }
+
+    fn plan_load_global(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        globals: Gc<PyObject>,
+        name: Value,
+    ) -> Result<Opcode, &'static str> {
+        let hash = name.as_ref().and_then(|n| n.as_str()).ok_or("name")?.hash();
+        let ObjectData::Dict(g) = &globals.data else {
+            return Err("globals not a dict");
+        };
+        let cell = tc.cache(at);
+        let mut cache = cell.get();
+        let (gwatcher, gversion, found) = {
+            let g = g.lock();
+            let w = g.watcher().ok_or("globals not a module dict")?;
+            (
+                Arc::as_ptr(w) as u64,
+                w.values_version(),
+                g.get_hashed(hash, name),
+            )
+        };
+        if let Some(value) = found {
+            cache.words = [
+                address(globals),
+                gwatcher,
+                gversion,
+                value.to_bits(),
+                0,
+                0,
+                0,
+                0,
+            ];
+            cell.set(cache);
+            return Ok(Opcode::LoadGlobalModule);
+        }
+        let builtins = self.rt.builtins_dict().ok_or("builtins replaced")?;
+        let ObjectData::Dict(b) = &builtins.data else {
+            return Err("builtins not a dict");
+        };
+        let (bversion, found) = {
+            let b = b.lock();
+            let w = b.watcher().ok_or("builtins not watched")?;
+            (w.values_version(), b.get_hashed(hash, name))
+        };
+        let value = found.ok_or("not found")?;
+        cache.words = [
+            address(globals),
+            gwatcher,
+            gversion,
+            bversion,
+            value.to_bits(),
+            0,
+            0,
+            0,
+        ];
+        cell.set(cache);
+        Ok(Opcode::LoadGlobalBuiltin)
+    }
+
+    /// `LoadGlobalModule` / `LoadGlobalBuiltin`: the cached value while
+    /// neither dict changed.
+    #[inline]
+    pub(crate) fn load_global_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        op: Opcode,
+        globals: Gc<PyObject>,
+    ) -> Option<Value> {
+        let c = tc.cache(at).get().words;
+        if c[0] == address(globals) {
+            // SAFETY: words[1] is the watcher of the dict at words[0],
+            // which is this frame's globals: alive.
+            let g = unsafe { watcher_at(c[1]) };
+            if g.values_version() == c[2] {
+                let value = match op {
+                    Opcode::LoadGlobalModule => Some(c[3]),
+                    _ if self.rt.builtins_watcher().values_version() == c[3] => Some(c[4]),
+                    _ => None,
+                };
+                if let Some(bits) = value {
+                    self.count_hit(op);
+                    return Some(Value::from_bits(bits));
+                }
+            }
+        }
+        self.count_miss(tc, at, op);
+        None
+    }
+
+    // ------------------------------------------------------------ LoadAttr
+
+    /// `LoadAttr name` on `obj`: a module attribute, or an instance's
+    /// (in its dict, a class constant, a property).
+    pub(crate) fn specialize_load_attr(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+    ) {
+        let outcome = match obj.data() {
+            Some(ObjectData::Module(_)) => self.plan_load_attr_module(tc, at, obj, name),
+            Some(ObjectData::Instance(_)) => self.plan_load_attr_instance(tc, at, obj, name),
+            _ => Err("receiver type"),
+        };
+        self.settle(tc, at, Opcode::LoadAttr, outcome);
+    }
+
+    fn plan_load_attr_module(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+    ) -> Result<Opcode, &'static str> {
+        let Some(ObjectData::Module(m)) = obj.data() else {
+            return Err("not a module");
+        };
+        let dict = m.dict();
+        let (watcher, version) = watched(dict).ok_or("module dict not watched")?;
+        let hash = name.as_ref().and_then(|n| n.as_str()).ok_or("name")?.hash();
+        let ObjectData::Dict(d) = &dict.data else {
+            return Err("module dict not a dict");
+        };
+        let value = d.lock().get_hashed(hash, name).ok_or("not found")?;
+        let cell = tc.cache(at);
+        let mut cache = cell.get();
+        cache.words = [address(dict), watcher, version, value.to_bits(), 0, 0, 0, 0];
+        cell.set(cache);
+        Ok(Opcode::LoadAttrModule)
+    }
+
+    /// The version of `obj`'s class, if `obj` is an instance whose class
+    /// has none of the `hooks` bits; read before anything it vouches for.
+    /// Dunder names (`__class__`, `__dict__`...) are never specialized:
+    /// several are computed or are events of their own.
+    fn instance_class_version(
+        &self,
+        obj: Value,
+        name: Value,
+        hooks: u8,
+    ) -> Result<(Gc<PyObject>, u32), &'static str> {
+        let text = name.as_ref().and_then(|n| n.as_str()).ok_or("name")?;
+        if text.as_str().starts_with("__") {
+            return Err("dunder name");
+        }
+        let o = obj.as_object().ok_or("not an object")?;
+        if !matches!(o.data, ObjectData::Instance(_)) {
+            return Err("not an instance");
+        }
+        let class = o.class();
+        if self.class_hooks(class) & hooks != 0 {
+            return Err("attribute hooks or __slots__");
+        }
+        let version = class.as_class().ok_or("class")?.version.get();
+        if version == 0 {
+            return Err("out of versions");
+        }
+        Ok((class, version))
+    }
+
+    fn plan_load_attr_instance(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+    ) -> Result<Opcode, &'static str> {
+        use crate::object::Descriptor;
+        let (class, version) =
+            self.instance_class_version(obj, name, crate::interp::hook::GETATTRIBUTE)?;
+        let cell = tc.cache(at);
+        let mut cache = cell.get();
+        let form = match self.lookup_value(class, name) {
+            None => {
+                cache.words = [u64::from(version), 0, 0, 0, 0, 0, 0, 0];
+                Opcode::LoadAttrInstance
+            }
+            Some(found) => match found.data() {
+                Some(ObjectData::Descriptor(Descriptor::Property { .. })) => {
+                    // The property itself: its getter is read when it runs
+                    // (re-initializing a property replaces it in place).
+                    cache.words = [u64::from(version), found.to_bits(), 0, 0, 0, 0, 0, 0];
+                    Opcode::LoadAttrProperty
+                }
+                Some(
+                    ObjectData::Function(_) | ObjectData::Builtin(_) | ObjectData::Descriptor(_),
+                ) => return Err("method or descriptor"),
+                _ => {
+                    let c = class.as_class().ok_or("class")?;
+                    if c.instances_shadow
+                        .load(std::sync::atomic::Ordering::Acquire)
+                    {
+                        return Err("instances shadow class attributes");
+                    }
+                    cache.words = [u64::from(version), found.to_bits(), 0, 0, 0, 0, 0, 0];
+                    Opcode::LoadAttrClass
+                }
+            },
+        };
+        cell.set(cache);
+        Ok(form)
+    }
+
+    /// The version of `obj`'s class if `obj` is an instance (0 otherwise).
+    #[inline]
+    fn receiver_version(obj: Value) -> u64 {
+        match obj.as_ref() {
+            Some(o) if matches!(o.data, ObjectData::Instance(_)) => {
+                u64::from(o.class().as_class().map_or(0, |c| c.version.peek()))
+            }
+            _ => 0,
+        }
+    }
+
+    /// `LoadAttrInstance`, `LoadAttrClass`, `LoadAttrProperty`. `Ok(None)`
+    /// after a guard failed (the caller does the generic load).
+    #[inline]
+    pub(crate) fn load_attr_instance_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        form: Opcode,
+        obj: Value,
+        name: Value,
+    ) -> crate::error::PyResult<Option<Value>> {
+        let cell = tc.cache(at);
+        let c = cell.get().words;
+        let current = Self::receiver_version(obj);
+        if current != 0 {
+            match form {
+                Opcode::LoadAttrInstance => {
+                    if c.contains(&current) {
+                        self.count_hit(form);
+                        let found = match obj.data() {
+                            Some(ObjectData::Instance(d)) => {
+                                let hash = name
+                                    .as_ref()
+                                    .and_then(|n| n.as_str())
+                                    .map_or(0, |s| s.hash());
+                                d.lock().get_hashed(hash, name)
+                            }
+                            _ => None,
+                        };
+                        // Missing: the generic load raises (or asks
+                        // `__getattr__`); the guard itself held.
+                        return Ok(found);
+                    }
+                    // Another class that qualifies joins the cache.
+                    if let Ok((class, version)) =
+                        self.instance_class_version(obj, name, crate::interp::hook::GETATTRIBUTE)
+                    {
+                        if self.lookup_value(class, name).is_none() {
+                            let mut cache = cell.get();
+                            cache.words.rotate_right(1);
+                            cache.words[0] = u64::from(version);
+                            cell.set(cache);
+                            if let Some(s) = self.spec_stats.as_mut() {
+                                s.refill(form);
+                            }
+                            return Ok(None);
+                        }
+                    }
+                }
+                Opcode::LoadAttrClass if current == c[0] => {
+                    self.count_hit(form);
+                    return Ok(Some(Value::from_bits(c[1])));
+                }
+                Opcode::LoadAttrProperty if current == c[0] => {
+                    self.count_hit(form);
+                    // The class (alive: the instance's) holds the property.
+                    let property = Value::from_bits(c[1]);
+                    let Some(ObjectData::Descriptor(crate::object::Descriptor::Property {
+                        fget,
+                        ..
+                    })) = property.data()
+                    else {
+                        unreachable!("cached from a property")
+                    };
+                    let fget = fget.load();
+                    return self.property_get(fget, obj, name).map(Some);
+                }
+                _ => {}
+            }
+        }
+        self.count_miss(tc, at, form);
+        Ok(None)
+    }
+
+    // ------------------------------------------------------------ StoreAttr
+
+    /// `StoreAttr name` on `obj`.
+    pub(crate) fn specialize_store_attr(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+    ) {
+        let outcome = self.store_attr_entry(obj, name).map(|version| {
+            let cell = tc.cache(at);
+            let mut cache = cell.get();
+            cache.words = [u64::from(version), 0, 0, 0, 0, 0, 0, 0];
+            cell.set(cache);
+            Opcode::StoreAttrInstance
+        });
+        self.settle(tc, at, Opcode::StoreAttr, outcome);
+    }
+
+    /// The class version under which `obj.name = v` is a plain store into
+    /// the instance's dict.
+    fn store_attr_entry(&mut self, obj: Value, name: Value) -> Result<u32, &'static str> {
+        use crate::interp::hook;
+        let (class, version) =
+            self.instance_class_version(obj, name, hook::SETATTR | hook::GETATTRIBUTE)?;
+        if class == self.rt.types.object {
+            return Err("plain object()");
+        }
+        if self.slots_forbid(class, name) {
+            return Err("__slots__ forbids it");
+        }
+        if self.lookup_value(class, name).is_some() {
+            return Err("the class has the name");
+        }
+        Ok(version)
+    }
+
+    /// `StoreAttrInstance`: `true` when stored (the guard held).
+    #[inline]
+    pub(crate) fn store_attr_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+        value: Value,
+    ) -> bool {
+        let cell = tc.cache(at);
+        let c = cell.get().words;
+        let current = Self::receiver_version(obj);
+        let qualifies = current != 0 && c.contains(&current) || {
+            // Another class that qualifies joins the cache.
+            match self.store_attr_entry(obj, name) {
+                Ok(version) => {
+                    let mut cache = cell.get();
+                    cache.words.rotate_right(1);
+                    cache.words[0] = u64::from(version);
+                    cell.set(cache);
+                    if let Some(s) = self.spec_stats.as_mut() {
+                        s.refill(Opcode::StoreAttrInstance);
+                    }
+                    true
+                }
+                Err(_) => false,
+            }
+        };
+        if !qualifies {
+            self.count_miss(tc, at, Opcode::StoreAttrInstance);
+            return false;
+        }
+        self.count_hit(Opcode::StoreAttrInstance);
+        if let Some(ObjectData::Instance(d)) = obj.data() {
+            let hash = name
+                .as_ref()
+                .and_then(|n| n.as_str())
+                .map_or(0, |s| s.hash());
+            d.lock().insert_hashed(hash, name, value);
+        }
+        true
+    }
+
+    /// `LoadAttrModule`: the cached attribute while the module's dict is
+    /// the same and unchanged.
+    #[inline]
+    pub(crate) fn load_attr_module_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+    ) -> Option<Value> {
+        let c = tc.cache(at).get().words;
+        if let Some(ObjectData::Module(m)) = obj.data() {
+            if address(m.dict()) == c[0] {
+                // SAFETY: words[1] is the watcher of the dict at words[0],
+                // which is the module's dict now: alive.
+                let w = unsafe { watcher_at(c[1]) };
+                if w.values_version() == c[2] {
+                    self.count_hit(Opcode::LoadAttrModule);
+                    return Some(Value::from_bits(c[3]));
+                }
+            }
+        }
+        self.count_miss(tc, at, Opcode::LoadAttrModule);
+        None
+    }
+
+    // ------------------------------------------------------------ LoadMethod
+
+    /// `LoadMethod name` on `obj`.
+    pub(crate) fn specialize_load_method(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+    ) {
+        if let Some(o) = obj.as_object() {
+            let class = o.class();
+            let builtin_type = class.as_class().is_some_and(|c| c.is_builtin());
+            // Objects with attribute tables (exceptions, functions) may
+            // shadow the type's methods; classes and modules look up
+            // differently.
+            let plain = o.attribute_table().is_none()
+                && !matches!(
+                    o.data,
+                    ObjectData::Class(_)
+                        | ObjectData::Module(_)
+                        | ObjectData::AttrDict(_)
+                        | ObjectData::Super { .. }
+                );
+            if builtin_type && plain {
+                let outcome = match self.lookup_value(class, name) {
+                    Some(f) if matches!(f.data(), Some(ObjectData::Builtin(_))) => {
+                        let cell = tc.cache(at);
+                        let mut cache = cell.get();
+                        cache.words = [address(class), f.to_bits(), 0, 0, 0, 0, 0, 0];
+                        cell.set(cache);
+                        Ok(Opcode::LoadMethodBuiltin)
+                    }
+                    _ => Err("not a builtin method"),
+                };
+                self.settle(tc, at, Opcode::LoadMethod, outcome);
+                return;
+            }
+        }
+        let outcome = self.method_entry(obj, name).map(|(version, found)| {
+            let cell = tc.cache(at);
+            let mut cache = cell.get();
+            cache.words = [u64::from(version), found.to_bits(), 0, 0, 0, 0, 0, 0];
+            cell.set(cache);
+            Opcode::LoadMethodInstance
+        });
+        self.settle(tc, at, Opcode::LoadMethod, outcome);
+    }
+
+    /// What a `LoadMethodInstance` cache entry holds for `obj.name`: the
+    /// class version and the function, when the lookup qualifies.
+    fn method_entry(&mut self, obj: Value, name: Value) -> Result<(u32, Value), &'static str> {
+        let o = obj.as_object().ok_or("not an object")?;
+        if !matches!(o.data, ObjectData::Instance(_)) {
+            return Err("not an instance");
+        }
+        let class = o.class();
+        let c = class.as_class().ok_or("class")?;
+        if c.instances_shadow
+            .load(std::sync::atomic::Ordering::Acquire)
+        {
+            return Err("instances shadow class attributes");
+        }
+        if self.class_hooks(class) & crate::interp::hook::GETATTRIBUTE != 0 {
+            return Err("__getattribute__");
+        }
+        // The tag first: a change after this point resets it.
+        let version = c.version.get();
+        if version == 0 {
+            return Err("out of versions");
+        }
+        let found = self.lookup_value(class, name).ok_or("not on the class")?;
+        if !matches!(found.data(), Some(ObjectData::Function(_))) {
+            return Err("not a Python function");
+        }
+        Ok((version, found))
+    }
+
+    /// `LoadMethodInstance`: a cache of up to four (class version,
+    /// function) entries, most recent first. A receiver of another class
+    /// that qualifies is added, dropping the oldest (a polymorphic call
+    /// site keeps hitting); one that does not qualify deoptimizes.
+    #[inline]
+    pub(crate) fn load_method_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+    ) -> Option<Value> {
+        let cell = tc.cache(at);
+        let c = cell.get().words;
+        if let Some(o) = obj.as_ref() {
+            if matches!(o.data, ObjectData::Instance(_)) {
+                let current = o.class().as_class().map_or(0, |k| k.version.peek());
+                let current = u64::from(current);
+                if current != 0 {
+                    for entry in c.chunks_exact(2) {
+                        if entry[0] == current {
+                            self.count_hit(Opcode::LoadMethodInstance);
+                            // The class (alive: the instance's) still
+                            // holds the function.
+                            return Some(Value::from_bits(entry[1]));
+                        }
+                    }
+                }
+            }
+        }
+        if let Ok((version, found)) = self.method_entry(obj, name) {
+            let mut cache = cell.get();
+            cache.words = [
+                u64::from(version),
+                found.to_bits(),
+                c[0],
+                c[1],
+                c[2],
+                c[3],
+                c[4],
+                c[5],
+            ];
+            cell.set(cache);
+            if let Some(s) = self.spec_stats.as_mut() {
+                s.refill(Opcode::LoadMethodInstance);
+            }
+            return Some(found);
+        }
+        self.count_miss(tc, at, Opcode::LoadMethodInstance);
+        None
+    }
+
+    /// `LoadMethodBuiltin`: the cached builtin method while the receiver
+    /// is of the same builtin type (whose attributes never change).
+    #[inline]
+    pub(crate) fn load_method_builtin_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+    ) -> Option<Value> {
+        let c = tc.cache(at).get().words;
+        match obj.as_ref() {
+            Some(o) if address(o.class()) == c[0] && o.attribute_table().is_none() => {
+                self.count_hit(Opcode::LoadMethodBuiltin);
+                // Builtin types are immutable and rooted: so are their
+                // methods.
+                Some(Value::from_bits(c[1]))
+            }
+            _ => {
+                self.count_miss(tc, at, Opcode::LoadMethodBuiltin);
+                None
+            }
+        }
+    }
+}

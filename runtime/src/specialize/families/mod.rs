@@ -1,0 +1,150 @@
+//! The specializer and the specialized forms, family by family: what each
+//! form assumed (its guards), what it caches, and how it falls back.
+//!
+//! Each `specialize_*` looks at the operands of a generic instruction that
+//! has warmed up and rewrites the thread's copy (or backs off, recording
+//! why). Each `*_cached` runs a specialized form: `Some(result)` when the
+//! guards held, `None` after deoptimizing, when the caller performs the
+//! generic operation instead.
+
+mod call;
+mod containers;
+mod global_attr;
+mod ops;
+
+use std::sync::Arc;
+
+use stillpoint_gc::Gc;
+
+use super::ThreadCode;
+use crate::bytecode::{BinaryOp, CompareOp, Opcode};
+use crate::events::DictWatcher;
+use crate::interp::Interp;
+use crate::object::{ObjectData, PyObject};
+use crate::value::Value;
+
+/// The address of a heap object, as a cache word.
+fn address(o: Gc<PyObject>) -> u64 {
+    o.into_raw() as u64
+}
+
+/// A dict's watcher, read under its lock: `(address, values version)`.
+fn watched(dict: Gc<PyObject>) -> Option<(u64, u64)> {
+    let ObjectData::Dict(d) = &dict.data else {
+        return None;
+    };
+    let d = d.lock();
+    let w = d.watcher()?;
+    Some((Arc::as_ptr(w) as u64, w.values_version()))
+}
+
+/// The watcher at a cache word.
+///
+/// # Safety
+/// `word` came from [`watched`] on a dict the caller knows is still alive
+/// (it compared the dict's address with a live reference first): a dict's
+/// watcher lives as long as the dict and never changes once set.
+unsafe fn watcher_at<'a>(word: u64) -> &'a DictWatcher {
+    // SAFETY: the caller's contract.
+    unsafe { &*(word as *const DictWatcher) }
+}
+
+impl Interp<'_> {
+    /// Statistics hook: a specialized form ran with its guards holding.
+    #[inline]
+    fn count_hit(&mut self, op: Opcode) {
+        if let Some(s) = self.spec_stats.as_mut() {
+            s.hit(op);
+        }
+    }
+
+    /// A specialized form's guard failed: deoptimize it.
+    fn count_miss(&mut self, tc: &ThreadCode, at: usize, op: Opcode) {
+        if let Some(s) = self.spec_stats.as_mut() {
+            s.miss(op);
+        }
+        tc.deoptimize(at);
+    }
+
+    /// Records an attempt's outcome: rewrite to `form`, or back off.
+    fn settle(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        family: Opcode,
+        outcome: Result<Opcode, &'static str>,
+    ) {
+        match outcome {
+            Ok(form) => {
+                tc.rewrite(at, form);
+                if let Some(s) = self.spec_stats.as_mut() {
+                    s.specialized(family);
+                }
+            }
+            Err(reason) => {
+                tc.back_off(at);
+                if let Some(s) = self.spec_stats.as_mut() {
+                    s.failed(family, reason);
+                }
+            }
+        }
+    }
+
+    /// Counts a generic execution; true when the instruction should try to
+    /// specialize now.
+    #[inline]
+    pub(crate) fn adaptive(&mut self, tc: &ThreadCode, at: usize, op: Opcode) -> bool {
+        if tc.is_frozen() {
+            return false;
+        }
+        if let Some(s) = self.spec_stats.as_mut() {
+            s.generic(op);
+        }
+        tc.tick(at)
+    }
+}
+
+/// `x op y` on inline ints with Python's semantics (floor division and a
+/// modulo with the divisor's sign); `None` when the generic operation must
+/// decide (a zero divisor, a negative shift, a result out of range).
+fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<i64> {
+    match op {
+        BinaryOp::Add => Some(x + y),
+        BinaryOp::Sub => Some(x - y),
+        BinaryOp::Mul => x.checked_mul(y),
+        BinaryOp::FloorDiv if y != 0 => {
+            let q = x / y;
+            Some(if x % y != 0 && (x < 0) != (y < 0) {
+                q - 1
+            } else {
+                q
+            })
+        }
+        BinaryOp::Mod if y != 0 => {
+            let r = x % y;
+            Some(if r != 0 && (r < 0) != (y < 0) {
+                r + y
+            } else {
+                r
+            })
+        }
+        BinaryOp::And => Some(x & y),
+        BinaryOp::Or => Some(x | y),
+        BinaryOp::Xor => Some(x ^ y),
+        // Inline ints have 48 bits: a shift under 16 cannot overflow i64.
+        BinaryOp::LShift if (0..16).contains(&y) => Some(x << y),
+        BinaryOp::RShift if y >= 0 => Some(x >> y.min(63)),
+        _ => None,
+    }
+}
+
+/// Whether `v` hashes and compares natively (an int, float or str): a
+/// table lookup with it runs no Python code.
+fn native_key(v: Value) -> bool {
+    v.as_inline_int().is_some() || v.is_float() || is_str(v)
+}
+
+/// Whether `v` is an exact str.
+fn is_str(v: Value) -> bool {
+    matches!(v.data(), Some(ObjectData::Str(_)))
+}
