@@ -50,6 +50,7 @@ pub mod modules;
 pub mod object;
 pub mod runtime;
 pub mod specialize;
+pub mod tier2;
 pub mod value;
 
 pub use embed::{

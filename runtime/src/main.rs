@@ -35,6 +35,7 @@ Options:
 -X opt : set implementation-specific option:
          -X gc-stress: collect garbage at every safepoint after an allocation
          -X nospecialize: run tier 0 only (no specializing interpreter)
+         -X notier2: run no tier-2 executors (tiers 0 and 1 only)
          -X stats: print the runtime's statistics on stderr at exit
 --stats-json PATH : write the runtime's statistics as JSON to PATH at exit
 file   : program read from script file
@@ -64,6 +65,7 @@ struct Options {
     stats: bool,
     stats_json: Option<String>,
     nospecialize: bool,
+    notier2: bool,
     /// `-i`: the prompt after the program (or instead of reading stdin).
     inspect: bool,
     /// `-q`: no banner.
@@ -90,6 +92,7 @@ fn parse_args(args: &[String]) -> Result<Options, ExitCode> {
         stats: false,
         stats_json: None,
         nospecialize: false,
+        notier2: false,
         inspect: false,
         quiet: false,
         program: None,
@@ -156,6 +159,7 @@ fn parse_args(args: &[String]) -> Result<Options, ExitCode> {
                             "gc-stress" => options.gc_stress = true,
                             "stats" => options.stats = true,
                             "nospecialize" => options.nospecialize = true,
+                            "notier2" => options.notier2 = true,
                             other => {
                                 return Err(usage_error(&format!("unknown -X option: {other}")))
                             }
@@ -270,6 +274,7 @@ fn main() -> ExitCode {
             // This thread (and every Python thread) has a 256 MiB stack.
             rt.set_native_stack_budget(INTERPRETER_STACK - (16 << 20));
             rt.set_specializing(!options.nospecialize);
+            rt.set_tier2(!options.notier2);
             rt.set_collect_stats(options.stats || options.stats_json.is_some());
             // A script's folder is importable (`run_source` adds it);
             // otherwise the current directory is, as in CPython.

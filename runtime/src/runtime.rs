@@ -222,6 +222,10 @@ pub struct RuntimeInner {
     pub(crate) thread_indices: crate::specialize::ThreadIndexPool,
     /// The specialization statistics of finished interpreters.
     spec_totals: Mutex<crate::specialize::SpecializationStats>,
+    /// Whether hot loops get tier-2 executors (`-X notier2` turns it off).
+    tier2: std::sync::atomic::AtomicBool,
+    /// The tier-2 statistics of finished interpreters.
+    tier2_totals: Mutex<crate::tier2::Tier2Stats>,
     /// The builtins dict made at start-up and its watcher (the builtins a
     /// specialized global load caches, unless the dict is replaced).
     builtins_dict: Gc<PyObject>,
@@ -519,6 +523,8 @@ impl RuntimeInner {
             collect_stats: std::sync::atomic::AtomicBool::new(false),
             thread_indices: Default::default(),
             spec_totals: Default::default(),
+            tier2: std::sync::atomic::AtomicBool::new(true),
+            tier2_totals: Default::default(),
             builtins_dict,
             builtins_watcher,
             stacks: Default::default(),
@@ -573,6 +579,27 @@ impl RuntimeInner {
     /// The specialization statistics of the interpreters that finished.
     pub fn specialization_stats(&self) -> crate::specialize::SpecializationStats {
         self.spec_totals.lock().clone()
+    }
+
+    /// Turns tier 2 on or off for interpreters made from now on
+    /// (`-X notier2`). Tier 2 also needs specialization on.
+    pub fn set_tier2(&self, on: bool) {
+        self.tier2.store(on, Ordering::Relaxed);
+    }
+
+    /// Whether new interpreters build and run tier-2 executors.
+    pub fn tier2(&self) -> bool {
+        self.tier2.load(Ordering::Relaxed)
+    }
+
+    /// Adds a finished interpreter's tier-2 statistics.
+    pub(crate) fn add_tier2_stats(&self, stats: &crate::tier2::Tier2Stats) {
+        self.tier2_totals.lock().merge(stats);
+    }
+
+    /// The tier-2 statistics of the interpreters that finished.
+    pub fn tier2_stats(&self) -> crate::tier2::Tier2Stats {
+        self.tier2_totals.lock().clone()
     }
 
     /// The builtins dict, if it is still the one made at start-up.
@@ -965,6 +992,12 @@ impl RuntimeInner {
             "{{\"collections\": {}, \"collections_skipped\": {}, \"objects_freed\": {}, \"bytes_freed\": {}, \"heap_size\": {}, \"live_bytes\": {}, \"large_objects\": {}}}",
             gc.collections, gc.collections_skipped, gc.objects_freed, gc.bytes_freed, gc.heap_size, gc.live_bytes, gc.large_objects
         );
+        let tier2: Vec<String> = self
+            .tier2_stats()
+            .fields()
+            .iter()
+            .map(|(name, n)| format!("\"{name}\": {n}"))
+            .collect();
         let spec = self.specialization_stats();
         let families: Vec<String> = spec
             .families()
@@ -990,8 +1023,9 @@ impl RuntimeInner {
             })
             .collect();
         format!(
-            "{{\"specialization\": {{{}}}, \"executors\": {executors}, \"events\": [{}], \"pauses\": {pauses}, \"gc\": {gc}}}\n",
+            "{{\"specialization\": {{{}}}, \"executors\": {executors}, \"tier2\": {{{}}}, \"events\": [{}], \"pauses\": {pauses}, \"gc\": {gc}}}\n",
             families.join(", "),
+            tier2.join(", "),
             events.join(", ")
         )
     }
@@ -1033,6 +1067,31 @@ impl RuntimeInner {
             "  executors: created {}, installed {}, install failed {}, live {}, freed {}\n",
             e.created, e.installed, e.install_failed, e.live, e.freed
         ));
+        let t2 = self.tier2_stats();
+        out.push_str(&format!(
+            "  tier 2: {} entries, {} exits (guard {}, branch {}, jump {}, invalidated {}, error {}, end {}), {} micro-ops run\n",
+            t2.entries, t2.exits(), t2.exits_guard, t2.exits_branch, t2.exits_jump,
+            t2.exits_invalidated, t2.exits_error, t2.exits_end, t2.uops
+        ));
+        let installed = (t2.projected - t2.install_failed).max(1);
+        out.push_str(&format!(
+            "  tier 2: {} projected ({} failed to project, {} refused by install, {} rebuilt after hot exits), average trace {:.1} micro-ops over {:.1} instructions, {} guards removed, {} globals made constant\n",
+            t2.projected, t2.projection_failed, t2.install_failed, t2.rebuilt,
+            t2.trace_uops as f64 / installed as f64,
+            t2.trace_instructions as f64 / installed as f64,
+            t2.guards_removed, t2.globals_constant
+        ));
+        let steps: Vec<String> = t2
+            .top_steps(8)
+            .iter()
+            .map(|(name, n)| format!("{name} ×{n}"))
+            .collect();
+        if !steps.is_empty() {
+            out.push_str(&format!(
+                "  tier 2 steps (tier-1 forms run inside executors): {}\n",
+                steps.join(", ")
+            ));
+        }
         for ev in &sync.events {
             let threshold = match ev.threshold {
                 stillpoint_sync::Threshold::After(n) => n.to_string(),

@@ -320,6 +320,44 @@ impl<T> ExecutorRef<'_, T> {
     }
 }
 
+impl<T> ExecutorRef<'_, T> {
+    /// A handle on this executor's validity flag that outlives the
+    /// reference: for a runtime that leaves the executor's grace period
+    /// (drops the reference) around code that reaches safepoints, and
+    /// keeps what it needs of the payload alive itself (for example an
+    /// `Arc` payload it cloned). The handle keeps the flag readable, never
+    /// the payload.
+    pub fn validity(&self) -> Validity {
+        let p = self.core as *const ExecutorCore;
+        // SAFETY: `core` came from `Arc::into_raw` (the slot's strong
+        // reference) and is alive while this reference is (see `enter`);
+        // the `ManuallyDrop` leaves that reference's count as it was, and
+        // the clone takes a count of its own.
+        let slot_ref = std::mem::ManuallyDrop::new(unsafe { Arc::from_raw(p) });
+        Validity(Arc::clone(&slot_ref))
+    }
+}
+
+/// An executor's validity flag, readable after leaving the executor (see
+/// [`ExecutorRef::validity`]).
+pub struct Validity(Arc<ExecutorCore>);
+
+impl Validity {
+    /// False once the executor was invalidated (one relaxed load: an
+    /// invalidation that happened before this thread synchronized with the
+    /// event's thread is seen by coherence).
+    #[inline(always)]
+    pub fn is_valid(&self) -> bool {
+        self.0.is_valid()
+    }
+}
+
+impl std::fmt::Debug for Validity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Validity").field(&self.is_valid()).finish()
+    }
+}
+
 impl<T> std::ops::Deref for ExecutorRef<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {

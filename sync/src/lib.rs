@@ -54,7 +54,7 @@ mod stw;
 mod world;
 
 pub use event::{EventKind, Scope, Threshold, Thresholds, Watchable};
-pub use executor::{Dependency, ExecutorId, ExecutorRef, ExecutorSlot, InstallError};
+pub use executor::{Dependency, ExecutorId, ExecutorRef, ExecutorSlot, InstallError, Validity};
 pub use mutator::{Mutator, RemoteMutator};
 pub use stats::{EventStats, ExecutorStats, PauseCause, PauseStats, Percentiles, Stats};
 #[cfg(loom)]

@@ -798,3 +798,31 @@ fn invalidating_a_slot_through_another_world_panics() {
     world.install(&slot, 1, &[]).unwrap();
     slot.invalidate(&other);
 }
+
+#[test]
+fn a_validity_handle_outlives_the_reference_and_sees_the_invalidation() {
+    let world = World::new();
+    let class = Watchable::new(EventKind::ClassAttrSet);
+    let slot = ExecutorSlot::new();
+    let dep = world.assume_object(&class).unwrap();
+    world
+        .install(&slot, Arc::new(String::from("loop")), &[dep])
+        .unwrap();
+    let m = world.register();
+    m.attach();
+    let (payload, validity) = {
+        let r = slot.enter(&m).unwrap();
+        (Arc::clone(&*r), r.validity())
+    };
+    assert!(validity.is_valid());
+    m.fire(EventKind::ClassAttrSet, Some(&class), || ());
+    assert!(!validity.is_valid());
+    // Reclamation frees the slot's payload box; the clone and the flag
+    // stay readable.
+    m.poll();
+    world.reclaim();
+    assert_eq!(world.stats().executors.live, 0);
+    assert_eq!(payload.as_str(), "loop");
+    assert!(!validity.is_valid());
+    drop(validity);
+}

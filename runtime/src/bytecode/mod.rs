@@ -49,7 +49,8 @@ pub enum Operand {
 macro_rules! define_instructions {
     ($(
         $(#[$doc:meta])*
-        $name:ident($operand:ident) fall: $fall:expr, jump: $jump:expr $(, specializes $base:ident)?;
+        $name:ident($operand:ident) fall: $fall:expr, jump: $jump:expr
+            $(, specializes $base:ident)? $(, uops [$($uop:ident),*])?;
     )*) => {
         /// An opcode (see the module docs).
         #[repr(u8)]
@@ -103,19 +104,33 @@ macro_rules! define_instructions {
                     })*
                 }
             }
+
+            /// The instruction's micro-op expansion in a tier-2 superblock,
+            /// if the table names one (otherwise it runs there as one
+            /// `Step` of its tier-1 form: crate::tier2::uop).
+            pub fn uops(self) -> Option<&'static [crate::tier2::UopOp]> {
+                match self {
+                    $(Opcode::$name => {
+                        #[allow(unused_mut, unused_assignments)]
+                        let mut uops = None;
+                        $(uops = Some(&[$(crate::tier2::UopOp::$uop),*][..]);)?
+                        uops
+                    })*
+                }
+            }
         }
     };
 }
 
 define_instructions! {
     /// Does nothing.
-    Nop(None) fall: |_| 0, jump: |_| 0;
+    Nop(None) fall: |_| 0, jump: |_| 0, uops [];
     /// Pushes a constant.
-    LoadConst(Const) fall: |_| 1, jump: |_| 1;
+    LoadConst(Const) fall: |_| 1, jump: |_| 1, uops [LoadConst];
     /// Pushes a local (UnboundLocalError if unbound).
-    LoadFast(Local) fall: |_| 1, jump: |_| 1;
+    LoadFast(Local) fall: |_| 1, jump: |_| 1, uops [LoadFast];
     /// Pops into a local.
-    StoreFast(Local) fall: |_| -1, jump: |_| -1;
+    StoreFast(Local) fall: |_| -1, jump: |_| -1, uops [StoreFast];
     /// Pushes a global (then builtin) by name.
     LoadGlobal(Name) fall: |_| 1, jump: |_| 1;
     /// Pops into a global.
@@ -142,14 +157,14 @@ define_instructions! {
     /// `callable, self-or-NULL, arg × n, kwnames` → result.
     CallMethodKw(Count) fall: |n| -n - 2, jump: |n| -n - 2;
     /// Discards the top of the stack.
-    PopTop(None) fall: |_| -1, jump: |_| -1;
+    PopTop(None) fall: |_| -1, jump: |_| -1, uops [PopTop];
     /// Pops a value; unless it is None, prints its repr and binds it to
     /// `builtins._` (an expression statement at the interactive prompt).
     PrintExpr(None) fall: |_| -1, jump: |_| -1;
     /// Pushes a copy of the n-th item from the top (1 = top).
-    Copy(Count) fall: |_| 1, jump: |_| 1;
+    Copy(Count) fall: |_| 1, jump: |_| 1, uops [Copy];
     /// Swaps the top with the n-th item from the top.
-    Swap(Count) fall: |_| 0, jump: |_| 0;
+    Swap(Count) fall: |_| 0, jump: |_| 0, uops [Swap];
     /// `a, b` → `a op b`.
     BinaryOp(BinaryOp) fall: |_| -1, jump: |_| -1;
     /// `a` → `op a`.
@@ -157,17 +172,17 @@ define_instructions! {
     /// `a, b` → `a op b`.
     CompareOp(CompareOp) fall: |_| -1, jump: |_| -1;
     /// Jumps.
-    Jump(Target) fall: |_| 0, jump: |_| 0;
+    Jump(Target) fall: |_| 0, jump: |_| 0, uops [];
     /// Jumps back (a loop back-edge: a safepoint).
-    JumpBackward(Target) fall: |_| 0, jump: |_| 0;
+    JumpBackward(Target) fall: |_| 0, jump: |_| 0, uops [JumpToTop];
     /// Pops; jumps if false.
-    PopJumpIfFalse(Target) fall: |_| -1, jump: |_| -1;
+    PopJumpIfFalse(Target) fall: |_| -1, jump: |_| -1, uops [ExitIf];
     /// Pops; jumps if true.
-    PopJumpIfTrue(Target) fall: |_| -1, jump: |_| -1;
+    PopJumpIfTrue(Target) fall: |_| -1, jump: |_| -1, uops [ExitIf];
     /// Jumps (keeping the value) if false, else pops.
-    JumpIfFalseOrPop(Target) fall: |_| -1, jump: |_| 0;
+    JumpIfFalseOrPop(Target) fall: |_| -1, jump: |_| 0, uops [JumpIfOrPop];
     /// Jumps (keeping the value) if true, else pops.
-    JumpIfTrueOrPop(Target) fall: |_| -1, jump: |_| 0;
+    JumpIfTrueOrPop(Target) fall: |_| -1, jump: |_| 0, uops [JumpIfOrPop];
     /// `iterable` → `iterator`.
     GetIter(None) fall: |_| 0, jump: |_| 0;
     /// `iterator` → `iterator, next`; when exhausted pops the iterator and
@@ -287,9 +302,11 @@ define_instructions! {
     // guard fails, performs the generic operation and deoptimizes.
 
     /// A module global, cached under the globals dict's version.
-    LoadGlobalModule(Name) fall: |_| 1, jump: |_| 1, specializes LoadGlobal;
+    LoadGlobalModule(Name) fall: |_| 1, jump: |_| 1, specializes LoadGlobal,
+        uops [LoadGlobal];
     /// A builtin, cached under the globals' and the builtins' versions.
-    LoadGlobalBuiltin(Name) fall: |_| 1, jump: |_| 1, specializes LoadGlobal;
+    LoadGlobalBuiltin(Name) fall: |_| 1, jump: |_| 1, specializes LoadGlobal,
+        uops [LoadGlobal];
     /// A module attribute (`math.sqrt`), cached under the module dict's
     /// version.
     LoadAttrModule(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr;
@@ -312,15 +329,19 @@ define_instructions! {
     /// looked in).
     LoadMethodInstance(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod;
     /// `int op int` for `+ - *` (and their in-place forms) on inline ints.
-    BinaryOpInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    BinaryOpInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
+        uops [GuardBothInt, BinaryOpInt];
     /// `float op float` for `+ - * /` (and in-place forms).
-    BinaryOpFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    BinaryOpFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
+        uops [GuardBothFloat, BinaryOpFloat];
     /// `str + str`.
     BinaryOpStrConcat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
     /// Comparing two inline ints.
-    CompareOpInt(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
+    CompareOpInt(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp,
+        uops [GuardBothInt, CompareInt];
     /// Comparing two floats.
-    CompareOpFloat(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
+    CompareOpFloat(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp,
+        uops [GuardBothFloat, CompareFloat];
     /// `==`/`!=` on two strs.
     CompareOpStr(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
     /// `f(args)` of the cached Python function (by identity and version)
@@ -334,9 +355,11 @@ define_instructions! {
     /// `obj.m(args)` / `f(args)` through `LoadMethod`, the same way.
     CallMethodPyExactArgs(Count) fall: |n| -n - 1, jump: |n| -n - 1, specializes CallMethod;
     /// Iterating a range of machine ints.
-    ForIterRange(Target) fall: |_| 1, jump: |_| -1, specializes ForIter;
+    ForIterRange(Target) fall: |_| 1, jump: |_| -1, specializes ForIter,
+        uops [ForIterRange];
     /// Iterating a list or tuple.
-    ForIterSequence(Target) fall: |_| 1, jump: |_| -1, specializes ForIter;
+    ForIterSequence(Target) fall: |_| 1, jump: |_| -1, specializes ForIter,
+        uops [ForIterSequence];
     /// Unpacking a tuple of exactly the operand's length.
     UnpackSequenceTuple(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence;
     /// Unpacking a list of exactly the operand's length.
@@ -351,16 +374,23 @@ define_instructions! {
     /// `dict[key]` for a key hashed natively (int, float, str).
     BinarySubscrDict(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
     /// `list[int] = value`.
-    StoreSubscrListInt(None) fall: |_| -3, jump: |_| -3, specializes StoreSubscr;
+    StoreSubscrListInt(None) fall: |_| -3, jump: |_| -3, specializes StoreSubscr,
+        uops [StoreSubscrListInt];
     /// `dict[key] = value` for a key hashed natively.
     StoreSubscrDict(None) fall: |_| -3, jump: |_| -3, specializes StoreSubscr;
     /// A method of a builtin type (`list.append`, `str.join`...) on an
     /// object of that exact type (builtin types never change).
     LoadMethodBuiltin(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod;
     /// `list[int]`.
-    BinarySubscrListInt(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
+    BinarySubscrListInt(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr,
+        uops [SubscrSequenceInt];
     /// `tuple[int]`.
-    BinarySubscrTupleInt(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
+    BinarySubscrTupleInt(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr,
+        uops [SubscrSequenceInt];
+    /// A hot loop's back-edge whose loop has a tier-2 executor: a
+    /// safepoint, then the executor runs from the loop head (crate::tier2).
+    EnterExecutor(Target) fall: |_| 0, jump: |_| 0, specializes JumpBackward,
+        uops [JumpToTop];
 }
 
 /// Bits of a code object's `flags`.
@@ -612,6 +642,8 @@ pub struct CodeObject {
     pub watch: stillpoint_sync::Watchable,
     /// Each thread's copy of the instructions and inline caches (tier 1).
     pub tlbc: crate::specialize::ThreadCodes,
+    /// Its loops and their tier-2 executors.
+    pub loops: crate::tier2::Loops,
 }
 
 // SAFETY: constants and names are the only heap pointers.
@@ -747,6 +779,7 @@ mod tests {
     fn handler_lookup() {
         let code = CodeObject {
             tlbc: crate::specialize::ThreadCodes::new(&[]),
+            loops: crate::tier2::Loops::new(&[]),
             watch: stillpoint_sync::Watchable::new(stillpoint_sync::EventKind::Instrumentation),
             name: "f".into(),
             qualname: "f".into(),

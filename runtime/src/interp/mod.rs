@@ -58,7 +58,7 @@ use std::sync::Arc;
 
 use stillpoint_gc::{Gc, ThreadHeap, Tracer};
 
-use crate::bytecode::{BinaryOp, CodeFlags, CodeObject, CompareOp, Opcode, UnaryOp};
+use crate::bytecode::{BinaryOp, CodeFlags, CodeObject, CompareOp, Instr, Opcode, UnaryOp};
 use crate::compile::{Compiled, Const};
 use crate::error::{PyErr, PyResult};
 use crate::events::VersionTag;
@@ -107,11 +107,11 @@ enum OnReturn {
 
 /// An activation of a code object.
 #[derive(Clone, Copy, Debug)]
-struct Frame {
+pub(crate) struct Frame {
     /// The code object (`ObjectData::Code`).
     code: Gc<PyObject>,
     /// The globals dict.
-    globals: Gc<PyObject>,
+    pub(crate) globals: Gc<PyObject>,
     /// The namespace dict of a class body.
     namespace: Option<Gc<PyObject>>,
     /// The next instruction.
@@ -390,6 +390,10 @@ pub struct Interp<'a> {
     tlbc_index: Option<usize>,
     /// This thread's specialization statistics, when they are collected.
     pub(crate) spec_stats: Option<Box<crate::specialize::SpecializationStats>>,
+    /// Whether hot loops get tier-2 executors on this thread.
+    tier2: bool,
+    /// This thread's tier-2 statistics, when they are collected.
+    pub(crate) t2_stats: Option<Box<crate::tier2::Tier2Stats>>,
     /// The embedder's interrupt flag and step budget.
     control: ThreadControl,
 }
@@ -453,6 +457,8 @@ impl<'a> Interp<'a> {
                 None
             },
             spec_stats: rt.collects_stats().then(Default::default),
+            tier2: rt.tier2() && rt.specializing(),
+            t2_stats: rt.collects_stats().then(Default::default),
             control: ThreadControl {
                 interrupt: Arc::new(AtomicBool::new(false)),
                 steps_left: None,
@@ -469,6 +475,27 @@ impl<'a> Interp<'a> {
         unsafe { &mut *self.cell.0.get() }
     }
 
+    /// The thread's value stack (tier 2 works on it directly).
+    #[inline(always)]
+    pub(crate) fn st_values(&mut self) -> &mut Vec<Value> {
+        &mut self.st().values
+    }
+
+    /// Records where the top frame is (tier 2 keeps it as tier 1 would).
+    #[inline(always)]
+    pub(crate) fn set_frame_pc(&mut self, pc: u32) {
+        self.st().frames.last_mut().expect("a frame").pc = pc;
+    }
+
+    /// The UnboundLocalError of reading local `slot` of `code`.
+    pub(crate) fn unbound_local(&mut self, code: &CodeObject, slot: usize) -> PyErr {
+        let msg = format!(
+            "cannot access local variable '{}' where it is not associated with a value",
+            code.varnames[slot]
+        );
+        self.new_exception(self.rt.types.unbound_local_error, &msg)
+    }
+
     /// Keeps `v` alive until the stack is cut back below it (for native
     /// code that calls back into Python). Returns its slot.
     pub fn push_root(&mut self, v: Value) -> usize {
@@ -480,6 +507,13 @@ impl<'a> Interp<'a> {
     /// Whether another nested dispatch loop would take this thread past its
     /// native stack budget (or past [`MAX_NATIVE_DEPTH`] loops): then the
     /// call raises RecursionError instead of overflowing the native stack.
+    /// Whether half the native stack budget is used: tier 2 then leaves
+    /// calls to tier 1, which makes them without native recursion.
+    pub(crate) fn native_stack_half_used(&self) -> bool {
+        let used = self.stack_origin.saturating_sub(stack_address());
+        self.native_depth >= MAX_NATIVE_DEPTH / 2 || used > self.rt.native_stack_budget() / 2
+    }
+
     pub(crate) fn native_stack_exhausted(&self) -> bool {
         let used = self.stack_origin.saturating_sub(stack_address());
         self.native_depth >= MAX_NATIVE_DEPTH || used > self.rt.native_stack_budget()
@@ -513,7 +547,7 @@ impl<'a> Interp<'a> {
     /// budget ran out. Without a budget the fast path is the poll's load
     /// and branch plus one branch on the budget.
     #[inline]
-    fn safepoint(&mut self) -> PyResult<()> {
+    pub(crate) fn safepoint(&mut self) -> PyResult<()> {
         if self.control.steps_left.is_some() {
             self.count_step()?;
         }
@@ -651,6 +685,7 @@ impl<'a> Interp<'a> {
         let names: Vec<Value> = c.names.iter().map(|n| self.new_str(n)).collect();
         let code = CodeObject {
             tlbc: crate::specialize::ThreadCodes::new(&c.instructions),
+            loops: crate::tier2::Loops::new(&c.instructions),
             watch: stillpoint_sync::Watchable::new(stillpoint_sync::EventKind::Instrumentation),
             name: c.name.clone(),
             qualname: c.qualname.clone(),
@@ -1812,6 +1847,93 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// Tier 2 at the back-edge at `at`, after its safepoint (`*pc` is the
+    /// loop head): a hot `JumpBackward` gets its loop an executor and becomes
+    /// `EnterExecutor`; `EnterExecutor` runs the executor and sets `*pc`
+    /// where tier 1 resumes (crate::tier2).
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn tier2_back_edge(
+        &mut self,
+        op: Opcode,
+        code: &CodeObject,
+        tc: &ThreadCode,
+        base: usize,
+        stack_base: usize,
+        frame: &Frame,
+        at: usize,
+        pc: &mut usize,
+    ) -> PyResult<()> {
+        if op == Opcode::JumpBackward {
+            if tc.tick(at) {
+                if self.tier2_hot_loop(code, tc, frame.globals, at, *pc) {
+                    tc.rewrite(at, Opcode::EnterExecutor);
+                } else {
+                    tc.back_off(at);
+                }
+            }
+            return Ok(());
+        }
+        let Some(lp) = code.loops.at(at) else {
+            tc.deoptimize(at);
+            return Ok(());
+        };
+        // Leave the executor's grace period at once: its calls reach
+        // safepoints. Our own reference keeps it alive; the validity
+        // handle says when an event threw it away.
+        let (exec, validity) = match lp.slot.enter(self.mutator()) {
+            Some(r) => (Arc::clone(&*r), r.validity()),
+            None => {
+                // Invalidated: back to counting, to rebuild when hot again.
+                tc.deoptimize(at);
+                return Ok(());
+            }
+        };
+        match self.run_executor(lp, exec, validity, code, tc, base, stack_base, frame) {
+            crate::tier2::exec::Leave::At(resume) => {
+                *pc = resume;
+                Ok(())
+            }
+            crate::tier2::exec::Leave::Raised(i, e) => {
+                *pc = i + 1;
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs one instruction as tier 1 does, for a tier-2 `Step`: a call it
+    /// makes runs to completion in a nested dispatch loop, and its result
+    /// is pushed as the dispatch loop would push it.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    pub(crate) fn step_out_of_line(
+        &mut self,
+        instr: Instr,
+        code: &CodeObject,
+        tc: &ThreadCode,
+        base: usize,
+        stack_base: usize,
+        frame: &Frame,
+        pc: &mut usize,
+    ) -> PyResult<()> {
+        match self.step(instr.op, instr.arg, code, tc, base, stack_base, frame, pc)? {
+            Step::Next => Ok(()),
+            Step::Call => {
+                self.native_depth += 1;
+                let entry = self.st().frames.len();
+                let result = self.run(entry);
+                self.native_depth -= 1;
+                let v = result?;
+                self.st().values.push(v);
+                Ok(())
+            }
+            Step::Return(_) | Step::Yield(_) => Err(self.new_exception(
+                self.rt.types.runtime_error,
+                "tier 2 ran an instruction that leaves its frame",
+            )),
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn step(
@@ -1871,11 +1993,7 @@ impl<'a> Interp<'a> {
             Opcode::LoadFast => {
                 let v = self.st().values[base + arg as usize];
                 if v == Value::UNBOUND {
-                    let msg = format!(
-                        "cannot access local variable '{}' where it is not associated with a value",
-                        code.varnames[arg as usize]
-                    );
-                    return Err(self.new_exception(self.rt.types.unbound_local_error, &msg));
+                    return Err(self.unbound_local(code, arg as usize));
                 }
                 push!(v);
             }
@@ -2186,7 +2304,7 @@ impl<'a> Interp<'a> {
                 push!(v);
             }
             Opcode::Jump => *pc = arg as usize,
-            Opcode::JumpBackward => {
+            Opcode::JumpBackward | Opcode::EnterExecutor => {
                 let back_edge = *pc;
                 *pc = arg as usize;
                 let frames = &mut self.st().frames;
@@ -2195,6 +2313,9 @@ impl<'a> Interp<'a> {
                     // Raised at the back-edge (inside the loop's `try`).
                     *pc = back_edge;
                     return Err(e);
+                }
+                if self.tier2 && !self.tracing {
+                    self.tier2_back_edge(op, code, tc, base, stack_base, frame, back_edge - 1, pc)?;
                 }
             }
             Opcode::PopJumpIfFalse | Opcode::PopJumpIfTrue => {
@@ -2845,6 +2966,9 @@ impl Drop for Interp<'_> {
         }
         if let Some(stats) = self.spec_stats.take() {
             self.rt.add_specialization_stats(&stats);
+        }
+        if let Some(stats) = self.t2_stats.take() {
+            self.rt.add_tier2_stats(&stats);
         }
     }
 }

@@ -246,7 +246,7 @@ impl Interp<'_> {
         Ok(())
     }
 
-    pub(super) fn load_global(&mut self, globals: Gc<PyObject>, name: Value) -> PyResult<Value> {
+    pub(crate) fn load_global(&mut self, globals: Gc<PyObject>, name: Value) -> PyResult<Value> {
         if let Some(v) = self.dict_get(globals, name)? {
             return Ok(v);
         }

@@ -107,7 +107,7 @@ impl Interp<'_> {
 /// `x op y` on inline ints with Python's semantics (floor division and a
 /// modulo with the divisor's sign); `None` when the generic operation must
 /// decide (a zero divisor, a negative shift, a result out of range).
-fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<i64> {
+pub(crate) fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<i64> {
     match op {
         BinaryOp::Add => Some(x + y),
         BinaryOp::Sub => Some(x - y),
@@ -134,6 +134,19 @@ fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<i64> {
         // Inline ints have 48 bits: a shift under 16 cannot overflow i64.
         BinaryOp::LShift if (0..16).contains(&y) => Some(x << y),
         BinaryOp::RShift if y >= 0 => Some(x >> y.min(63)),
+        _ => None,
+    }
+}
+
+/// `x op y` on floats for the operators the float form covers (`+ - * /`;
+/// `None` for the others and for a zero divisor, which the generic
+/// operation reports).
+pub(crate) fn float_op(op: BinaryOp, x: f64, y: f64) -> Option<f64> {
+    match op {
+        BinaryOp::Add => Some(x + y),
+        BinaryOp::Sub => Some(x - y),
+        BinaryOp::Mul => Some(x * y),
+        BinaryOp::TrueDiv if y != 0.0 => Some(x / y),
         _ => None,
     }
 }

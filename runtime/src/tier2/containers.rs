@@ -1,0 +1,97 @@
+//! The container operations tier 2 runs natively: the same reads and
+//! writes as tier 1's specialized forms, each one atomic under the
+//! container's lock, without their statistics or deoptimization (a
+//! mismatch makes the executor leave instead).
+
+use crate::object::{IterState, ObjectData};
+use crate::value::Value;
+
+/// The next value of a range iterator that stays an inline int:
+/// `Some(Some(v))`, `Some(None)` when exhausted, `None` when `it` is not
+/// such an iterator (or its next value would not be inline; nothing is
+/// consumed then).
+pub(crate) fn range_next(it: Value) -> Option<Option<Value>> {
+    let Some(ObjectData::Iterator(state)) = it.data() else {
+        return None;
+    };
+    let mut st = state.lock();
+    let IterState::Range {
+        next,
+        remaining,
+        step,
+    } = &mut *st
+    else {
+        return None;
+    };
+    if *remaining == 0 {
+        return Some(None);
+    }
+    let v = Value::try_int(*next)?;
+    *remaining -= 1;
+    // Wraps only past the last value.
+    *next = next.wrapping_add(*step);
+    Some(Some(v))
+}
+
+/// The next item of a list or tuple iterator: as [`range_next`].
+pub(crate) fn sequence_next(it: Value) -> Option<Option<Value>> {
+    let Some(ObjectData::Iterator(state)) = it.data() else {
+        return None;
+    };
+    let mut st = state.lock();
+    let IterState::Sequence { seq, index } = &mut *st else {
+        return None;
+    };
+    let item = match seq.data() {
+        Some(ObjectData::List(l)) => l.lock().get(*index).copied(),
+        Some(ObjectData::Tuple(t)) => t.get(*index).copied(),
+        _ => return None,
+    };
+    match item {
+        Some(v) => {
+            *index += 1;
+            Some(Some(v))
+        }
+        None => {
+            *st = IterState::Done;
+            Some(None)
+        }
+    }
+}
+
+/// `index` as a position in a sequence of `len` items (negative from the
+/// end), if it is one.
+fn position(index: i64, len: usize) -> Option<usize> {
+    let i = if index < 0 { index + len as i64 } else { index };
+    usize::try_from(i).ok().filter(|k| *k < len)
+}
+
+/// `container[key]` for an exact list or tuple and an inline int key in
+/// range; `None` otherwise (the generic operation decides).
+pub(crate) fn sequence_item(container: Value, key: Value) -> Option<Value> {
+    let i = key.as_inline_int()?;
+    match container.data()? {
+        ObjectData::List(l) => {
+            let items = l.lock();
+            position(i, items.len()).map(|k| items[k])
+        }
+        ObjectData::Tuple(t) => position(i, t.len()).map(|k| t[k]),
+        _ => None,
+    }
+}
+
+/// `container[key] = value` for an exact list and an inline int key in
+/// range; false otherwise (nothing stored).
+pub(crate) fn list_store(container: Value, key: Value, value: Value) -> bool {
+    let (Some(ObjectData::List(l)), Some(i)) = (container.data(), key.as_inline_int()) else {
+        return false;
+    };
+    let mut items = l.lock();
+    match position(i, items.len()) {
+        Some(k) => {
+            items[k] = value;
+            true
+        }
+        None => false,
+    }
+}

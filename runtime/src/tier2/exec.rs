@@ -1,0 +1,497 @@
+//! Building executors from the interpreter (projection, the optimizer's
+//! assumptions, install) and running them: the micro-op interpreter.
+
+use std::sync::Arc;
+
+use stillpoint_gc::Gc;
+use stillpoint_sync::{Dependency, EventKind, Validity};
+
+use super::optimize::{self, Assumptions};
+use super::project::project;
+use super::uop::UopOp;
+use super::{Executor, Loop, Tier2Stats, MAX_REBUILDS};
+use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Opcode};
+use crate::error::PyErr;
+use crate::events::DictWatcher;
+use crate::interp::Interp;
+use crate::object::{ObjectData, PyObject};
+use crate::specialize::ThreadCode;
+use crate::value::Value;
+
+/// Why an executor left, and where tier 1 resumes.
+#[derive(Debug)]
+pub(crate) enum Leave {
+    /// Resume tier 1 at this instruction.
+    At(usize),
+    /// The instruction at this index raised.
+    Raised(usize, PyErr),
+}
+
+/// The optimizer's assumptions for one projection, paid for with
+/// dependencies taken before each value is read.
+struct Planner<'i, 'a, 'w> {
+    interp: &'i mut Interp<'a>,
+    names: &'w [Value],
+    globals: Option<(Gc<PyObject>, &'w DictWatcher)>,
+    builtins: Option<(Gc<PyObject>, &'w DictWatcher)>,
+    deps: Vec<Dependency<'w>>,
+    module_assumed: bool,
+    builtins_assumed: bool,
+}
+
+impl Planner<'_, '_, '_> {
+    fn lookup(&mut self, dict: Gc<PyObject>, name: Value) -> Option<Value> {
+        let hash = name.as_ref().and_then(|n| n.as_str())?.hash();
+        let ObjectData::Dict(d) = &dict.data else {
+            return None;
+        };
+        d.lock().get_hashed(hash, name)
+    }
+}
+
+impl<'w> Assumptions for Planner<'_, '_, 'w> {
+    fn global_constant(&mut self, name: u32) -> Option<Value> {
+        let name = *self.names.get(name as usize)?;
+        let (globals, gw) = self.globals?;
+        let world = self.interp.rt.world().clone();
+        if !self.module_assumed {
+            // Activate, then depend, then read (events::DictWatcher).
+            gw.activate();
+            self.deps.push(world.assume_object(gw.watch())?);
+            self.module_assumed = true;
+        }
+        if let Some(v) = self.lookup(globals, name) {
+            return Some(v);
+        }
+        let (builtins, bw) = self.builtins?;
+        if !self.builtins_assumed {
+            bw.activate();
+            self.deps.push(world.assume(EventKind::ModuleDictReplaced)?);
+            self.deps.push(world.assume_object(bw.watch())?);
+            self.builtins_assumed = true;
+        }
+        // The dict may have been replaced before the dependency was taken.
+        if self.interp.rt.builtins_dict() != Some(builtins) {
+            return None;
+        }
+        self.lookup(builtins, name)
+    }
+}
+
+/// The watcher of a module dict.
+fn watcher_of(dict: Gc<PyObject>) -> Option<Arc<DictWatcher>> {
+    let ObjectData::Dict(d) = &dict.data else {
+        return None;
+    };
+    d.lock().watcher().cloned()
+}
+
+impl Interp<'_> {
+    /// Tier 2's statistics hook.
+    fn t2_stats(&mut self) -> Option<&mut Tier2Stats> {
+        self.t2_stats.as_deref_mut()
+    }
+
+    /// A hot back-edge at `back_edge` (jumping to `head`) in `tc`: makes
+    /// sure its loop has an executor, projecting and installing one if
+    /// needed. True when the thread should rewrite the back-edge to enter
+    /// it.
+    pub(crate) fn tier2_hot_loop(
+        &mut self,
+        code: &CodeObject,
+        tc: &ThreadCode,
+        globals: Gc<PyObject>,
+        back_edge: usize,
+        head: usize,
+    ) -> bool {
+        let Some(lp) = code.loops.at(back_edge) else {
+            return false;
+        };
+        if lp.slot.is_linked() {
+            return true;
+        }
+        let world = self.rt.world().clone();
+        // Dependencies come before what they cover is read: the code's own
+        // watch (a debugger writing a local of one of its frames) and all
+        // instrumentation.
+        let Some(code_dep) = world.assume_object(&code.watch) else {
+            return false;
+        };
+        let Some(instr_dep) = world.assume_object(self.rt.instrumentation()) else {
+            return false;
+        };
+        let trace = project(
+            |pc| tc.instr(pc),
+            |i| code.constants[i as usize],
+            head as u32,
+            back_edge as u32,
+        );
+        let mut trace = match trace {
+            Ok(t) => t,
+            Err(_) => {
+                if let Some(s) = self.t2_stats() {
+                    s.projection_failed += 1;
+                }
+                return false;
+            }
+        };
+        let gw = watcher_of(globals);
+        let bw = self.rt.builtins_dict().and_then(watcher_of);
+        let (report, deps) = {
+            let mut planner = Planner {
+                interp: self,
+                names: &code.names,
+                globals: gw.as_deref().map(|w| (globals, w)),
+                builtins: None,
+                deps: vec![code_dep, instr_dep],
+                module_assumed: false,
+                builtins_assumed: false,
+            };
+            if let (Some(b), Some(w)) = (planner.interp.rt.builtins_dict(), bw.as_deref()) {
+                planner.builtins = Some((b, w));
+            }
+            let report = optimize::optimize(&mut trace.uops, &mut planner);
+            (report, planner.deps)
+        };
+        let n_uops = trace.uops.len() as u64;
+        let executor = Arc::new(Executor::new(trace.uops, head as u32, trace.instructions));
+        let installed = world.install(&lp.slot, executor, &deps).is_ok();
+        drop(deps);
+        if let Some(s) = self.t2_stats() {
+            s.projected += 1;
+            if installed {
+                s.trace_uops += n_uops;
+                s.trace_instructions += trace.instructions as u64;
+                s.guards_removed += report.guards_removed;
+                s.globals_constant += report.globals_constant;
+            } else {
+                s.install_failed += 1;
+            }
+        }
+        // Another thread may have installed one meanwhile.
+        installed || lp.slot.is_linked()
+    }
+
+    /// A guard of `lp`'s executor failed often: the values moved on, and so
+    /// did this thread's tier-1 forms. Throw the executor away to rebuild
+    /// it from them, a bounded number of times.
+    #[cold]
+    fn hot_exit(&mut self, lp: &Loop) {
+        if lp
+            .rebuilds
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            >= MAX_REBUILDS
+        {
+            return;
+        }
+        lp.slot.invalidate(self.rt.world());
+        if let Some(s) = self.t2_stats() {
+            s.rebuilt += 1;
+        }
+    }
+
+    /// Runs the executor of loop `lp` on the current frame from its first
+    /// micro-op until it leaves.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn run_executor(
+        &mut self,
+        lp: &Loop,
+        exec: Arc<Executor>,
+        validity: Validity,
+        code: &CodeObject,
+        tc: &ThreadCode,
+        base: usize,
+        stack_base: usize,
+        frame: &crate::interp::Frame,
+    ) -> Leave {
+        let uops = &exec.uops[..];
+        let mut i = 0usize;
+        let mut executed = 0u64;
+        macro_rules! leave {
+            ($why:expr, $to:expr) => {{
+                let to = $to;
+                break ($why, Leave::At(to as usize));
+            }};
+        }
+        macro_rules! raise {
+            ($u:expr, $e:expr) => {
+                break (Why::Error, Leave::Raised($u.at as usize, $e))
+            };
+        }
+        // A jump inside the executor to instruction `pc` (leaving if the
+        // executor does not cover it).
+        macro_rules! jump {
+            ($pc:expr) => {{
+                let pc = $pc as usize;
+                match exec.label(pc) {
+                    Some(l) => {
+                        i = l;
+                        continue;
+                    }
+                    None => leave!(Why::Jump, pc),
+                }
+            }};
+        }
+        let (why, leave) = loop {
+            let u = uops[i];
+            executed += 1;
+            match u.op {
+                UopOp::LoadFast => {
+                    let v = self.st_values()[base + u.arg as usize];
+                    if v == Value::UNBOUND {
+                        let e = self.unbound_local(code, u.arg as usize);
+                        raise!(u, e);
+                    }
+                    self.st_values().push(v);
+                }
+                UopOp::LoadFastBound => {
+                    let values = self.st_values();
+                    let v = values[base + u.arg as usize];
+                    values.push(v);
+                }
+                UopOp::StoreFast => {
+                    let values = self.st_values();
+                    let v = values.pop().expect("the loop balances the stack");
+                    values[base + u.arg as usize] = v;
+                }
+                UopOp::LoadConst => self.st_values().push(Value::from_bits(u.operand)),
+                UopOp::PopTop => {
+                    self.st_values().pop();
+                }
+                UopOp::Copy => {
+                    let values = self.st_values();
+                    let v = values[values.len() - u.arg as usize];
+                    values.push(v);
+                }
+                UopOp::Swap => {
+                    let values = self.st_values();
+                    let n = values.len();
+                    values.swap(n - 1, n - u.arg as usize);
+                }
+                UopOp::LoadGlobal => {
+                    let name = code.names[u.arg as usize];
+                    match self.load_global(frame.globals, name) {
+                        Ok(v) => self.st_values().push(v),
+                        Err(e) => raise!(u, e),
+                    }
+                }
+                UopOp::GuardBothInt | UopOp::GuardBothFloat => {
+                    let values = self.st_values();
+                    let n = values.len();
+                    let (a, b) = (values[n - 2], values[n - 1]);
+                    let holds = if u.op == UopOp::GuardBothInt {
+                        a.as_inline_int().is_some() && b.as_inline_int().is_some()
+                    } else {
+                        a.is_float() && b.is_float()
+                    };
+                    if !holds {
+                        if exec.count_exit(i) {
+                            self.hot_exit(lp);
+                        }
+                        leave!(Why::Guard, u.at);
+                    }
+                }
+                UopOp::BinaryOpInt
+                | UopOp::BinaryOpFloat
+                | UopOp::CompareInt
+                | UopOp::CompareFloat => {
+                    let values = self.st_values();
+                    let n = values.len();
+                    let (a, b) = (values[n - 2], values[n - 1]);
+                    let result = match u.op {
+                        UopOp::BinaryOpInt => binary_int(u.arg, a, b),
+                        UopOp::BinaryOpFloat => binary_float(u.arg, a, b),
+                        UopOp::CompareInt => compare(u.arg, a.as_inline_int(), b.as_inline_int()),
+                        _ => compare(u.arg, a.as_float(), b.as_float()),
+                    };
+                    // Overflow or a zero divisor: tier 1's generic path.
+                    let Some(v) = result else {
+                        leave!(Why::Guard, u.at);
+                    };
+                    values.truncate(n - 2);
+                    values.push(v);
+                }
+                UopOp::ExitIf | UopOp::ExitIfBool | UopOp::JumpIf | UopOp::JumpIfBool => {
+                    let v = *self.st_values().last().expect("a value to test");
+                    let (truth, escaped) = match v.as_bool() {
+                        Some(t) => (t, false),
+                        None => match self.is_true(v) {
+                            Ok(t) => (t, true),
+                            Err(e) => raise!(u, e),
+                        },
+                    };
+                    self.st_values().pop();
+                    let taken = truth == (u.arg == 1);
+                    // `__bool__` ran: leave here if that invalidated us.
+                    if escaped && !validity.is_valid() {
+                        leave!(Why::Invalidated, if taken { u.target } else { u.at + 1 });
+                    }
+                    if taken {
+                        if matches!(u.op, UopOp::ExitIf | UopOp::ExitIfBool) {
+                            leave!(Why::Branch, u.target);
+                        }
+                        jump!(u.target);
+                    }
+                }
+                UopOp::ForIterRange | UopOp::ForIterSequence => {
+                    let it = *self.st_values().last().expect("an iterator");
+                    let next = if u.op == UopOp::ForIterRange {
+                        super::containers::range_next(it)
+                    } else {
+                        super::containers::sequence_next(it)
+                    };
+                    match next {
+                        Some(Some(v)) => self.st_values().push(v),
+                        Some(None) => {
+                            self.st_values().pop();
+                            jump!(u.arg);
+                        }
+                        None => {
+                            if exec.count_exit(i) {
+                                self.hot_exit(lp);
+                            }
+                            leave!(Why::Guard, u.at);
+                        }
+                    }
+                }
+                UopOp::SubscrSequenceInt => {
+                    let values = self.st_values();
+                    let n = values.len();
+                    match super::containers::sequence_item(values[n - 2], values[n - 1]) {
+                        Some(v) => {
+                            values.truncate(n - 2);
+                            values.push(v);
+                        }
+                        None => leave!(Why::Guard, u.at),
+                    }
+                }
+                UopOp::StoreSubscrListInt => {
+                    let values = self.st_values();
+                    let n = values.len();
+                    if !super::containers::list_store(values[n - 2], values[n - 1], values[n - 3]) {
+                        leave!(Why::Guard, u.at);
+                    }
+                    values.truncate(n - 3);
+                }
+                UopOp::JumpIfOrPop => {
+                    let v = *self.st_values().last().expect("a value to test");
+                    let (truth, escaped) = match v.as_bool() {
+                        Some(t) => (t, false),
+                        None => match self.is_true(v) {
+                            Ok(t) => (t, true),
+                            Err(e) => raise!(u, e),
+                        },
+                    };
+                    let taken = truth == (u.opcode == Opcode::JumpIfTrueOrPop);
+                    if !taken {
+                        self.st_values().pop();
+                    }
+                    if escaped && !validity.is_valid() {
+                        leave!(Why::Invalidated, if taken { u.arg } else { u.at + 1 });
+                    }
+                    if taken {
+                        jump!(u.arg);
+                    }
+                }
+                UopOp::Jump => jump!(u.target),
+                UopOp::Step => {
+                    if self.native_stack_half_used() {
+                        // Calls from here would nest native frames, which
+                        // tier 1's frame-pushing calls do not.
+                        leave!(Why::End, u.at);
+                    }
+                    self.set_frame_pc(u.at + 1);
+                    let instr = tc.instr(u.at as usize);
+                    if let Some(s) = self.t2_stats() {
+                        s.steps[instr.op.family() as usize] += 1;
+                    }
+                    let mut next = u.at as usize + 1;
+                    if let Err(e) =
+                        self.step_out_of_line(instr, code, tc, base, stack_base, frame, &mut next)
+                    {
+                        raise!(u, e);
+                    }
+                    if next != u.target as usize {
+                        // It jumped (a loop ran out): it escaped, so check
+                        // validity before going on inside.
+                        if !validity.is_valid() {
+                            leave!(Why::Invalidated, next);
+                        }
+                        jump!(next);
+                    }
+                }
+                UopOp::CheckValidity => {
+                    if !validity.is_valid() {
+                        leave!(Why::Invalidated, u.target);
+                    }
+                }
+                UopOp::JumpToTop | UopOp::JumpBack => {
+                    self.set_frame_pc(u.target);
+                    if let Err(e) = self.safepoint() {
+                        // Raised at the back-edge, as tier 1 raises it.
+                        raise!(u, e);
+                    }
+                    if !validity.is_valid() {
+                        leave!(Why::Invalidated, u.target);
+                    }
+                    jump!(u.target);
+                }
+                UopOp::Exit => leave!(Why::End, u.target),
+            }
+            i += 1;
+        };
+        if let Some(s) = self.t2_stats() {
+            s.entries += 1;
+            s.uops += executed;
+            match why {
+                Why::Guard => s.exits_guard += 1,
+                Why::Branch => s.exits_branch += 1,
+                Why::Jump => s.exits_jump += 1,
+                Why::Invalidated => s.exits_invalidated += 1,
+                Why::Error => s.exits_error += 1,
+                Why::End => s.exits_end += 1,
+            }
+        }
+        leave
+    }
+}
+
+/// Why an executor left (statistics).
+#[derive(Clone, Copy, Debug)]
+enum Why {
+    Guard,
+    Branch,
+    Jump,
+    Invalidated,
+    Error,
+    End,
+}
+
+/// `a op b` on inline ints (`op` a [`BinaryOp`] operand); `None` when the
+/// operands are not inline ints or the result is not one.
+fn binary_int(op: u32, a: Value, b: Value) -> Option<Value> {
+    let op = BinaryOp::from_arg(op).plain();
+    crate::specialize::int_op(op, a.as_inline_int()?, b.as_inline_int()?).and_then(Value::try_int)
+}
+
+/// `a op b` on floats, as tier 1's float form computes it.
+fn binary_float(op: u32, a: Value, b: Value) -> Option<Value> {
+    let op = BinaryOp::from_arg(op).plain();
+    crate::specialize::float_op(op, a.as_float()?, b.as_float()?).map(Value::float)
+}
+
+/// `a cmp b` for an ordered pair of native numbers.
+fn compare<T: PartialOrd>(op: u32, a: Option<T>, b: Option<T>) -> Option<Value> {
+    let (a, b) = (a?, b?);
+    let r = match CompareOp::from_arg(op) {
+        CompareOp::Lt => a < b,
+        CompareOp::Le => a <= b,
+        CompareOp::Gt => a > b,
+        CompareOp::Ge => a >= b,
+        CompareOp::Eq => a == b,
+        CompareOp::Ne => a != b,
+        _ => return None,
+    };
+    Some(Value::bool(r))
+}

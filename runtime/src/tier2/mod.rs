@@ -1,0 +1,317 @@
+//! Tier 2: executors that assume rare events away (DESIGN §2, §3, §6).
+//!
+//! # Life of an executor
+//!
+//! A loop's back-edge (`JumpBackward`) counts down in the thread's own
+//! bytecode copy (tier 1's adaptive counter, warm-up and back-off, so no
+//! two threads write one). When it is hot, the thread *projects* a superblock: it walks its specialized
+//! instructions from the loop head along the directions it expects
+//! ([`project`]), expands each instruction into the micro-ops the one
+//! instruction table names ([`uop`]), and the optimizer ([`optimize`])
+//! removes what the trace proves or assumes: guards on values whose types
+//! it knows, global loads that become constants while their module and
+//! the builtins stay unchanged, and validity checks that follow nothing
+//! escaping. What it assumed becomes [`stillpoint_sync::Dependency`]s,
+//! taken before the state they cover was read, and the executor is
+//! installed through `sync` (register-then-check) into its loop's slot,
+//! shared by every thread. The thread then rewrites its back-edge to
+//! `EnterExecutor`.
+//!
+//! `EnterExecutor` polls like any back-edge, then runs the executor in
+//! the micro-op interpreter ([`exec`]) on the frame's own stack and
+//! locals. Every micro-op keeps the frame exactly as tier 1 would have it
+//! between instructions, so leaving — a failed guard, a branch the trace
+//! did not follow, an invalidated executor — resumes tier 1 at the exact
+//! instruction with the exact frame state. After every escaping micro-op
+//! and on every back-edge the executor checks that it is still the one in
+//! its slot; an event that invalidated it unlinked it there, so the check
+//! fails and the thread leaves before using anything the event changed.
+//!
+//! # Why constants in micro-ops are safe
+//!
+//! A constant an executor embeds (a global's value) is reachable from the
+//! dict it came from for as long as the executor stays valid: changing that
+//! entry fires the dict's event, which invalidates the executor first. A
+//! thread reads an embedded constant only while no safepoint has passed
+//! since its last validity check, and the collector runs only at
+//! safepoints; so a constant is never read after it could have been
+//! collected (invariant 28).
+
+mod containers;
+pub mod exec;
+pub mod optimize;
+pub mod project;
+pub mod uop;
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use stillpoint_sync::ExecutorSlot;
+
+use crate::bytecode::{Instr, Opcode};
+pub use uop::{Uop, UopOp};
+
+/// The most instructions one superblock covers.
+pub const MAX_TRACE_INSTRUCTIONS: usize = 256;
+
+/// How many times a loop's executor is rebuilt because one of its guards
+/// failed often (a type changed; the thread's tier-1 forms have moved on),
+/// before the loop keeps what it has.
+pub const MAX_REBUILDS: u32 = 4;
+
+/// Failures of one guard before its executor is rebuilt.
+pub const HOT_EXIT: u32 = 64;
+
+/// An optimized loop, shared by every thread that runs it.
+pub struct Executor {
+    /// The micro-ops, in instruction order.
+    pub uops: Box<[Uop]>,
+    /// The loop head: the first instruction the loop covers.
+    pub head: u32,
+    /// How many instructions of the code it covers.
+    pub instructions: u32,
+    /// For each instruction from the head on, the first micro-op at or
+    /// after it (where a jump to it lands).
+    labels: Box<[u32]>,
+    /// Failures per micro-op (relaxed counters; only guard exits write
+    /// them).
+    exits: Box<[AtomicU32]>,
+}
+
+impl Executor {
+    /// An executor over `uops` for the loop at `head`.
+    pub fn new(uops: Vec<Uop>, head: u32, instructions: u32) -> Executor {
+        let last = uops.iter().map(|u| u.at).max().unwrap_or(head);
+        let labels = (head..=last)
+            .map(|pc| uops.iter().position(|u| u.at >= pc).unwrap_or(uops.len()) as u32)
+            .collect();
+        let exits = uops.iter().map(|_| AtomicU32::new(0)).collect();
+        Executor {
+            uops: uops.into_boxed_slice(),
+            head,
+            instructions,
+            labels,
+            exits,
+        }
+    }
+
+    /// The micro-op where a jump to instruction `pc` lands, if the
+    /// executor covers it.
+    #[inline]
+    pub fn label(&self, pc: usize) -> Option<usize> {
+        let i = *self.labels.get(pc.checked_sub(self.head as usize)?)? as usize;
+        (i < self.uops.len() && self.uops[i].at as usize >= pc).then_some(i)
+    }
+
+    /// Counts a guard failure at micro-op `i`; true when it just became
+    /// hot.
+    pub(crate) fn count_exit(&self, i: usize) -> bool {
+        self.exits[i].fetch_add(1, Ordering::Relaxed) + 1 == HOT_EXIT
+    }
+}
+
+impl std::fmt::Debug for Executor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "executor for the loop at {}:", self.head)?;
+        for u in self.uops.iter() {
+            writeln!(f, "  {u}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One loop of a code object: its back-edge and the executor slot every
+/// thread enters.
+pub struct Loop {
+    /// The index of its `JumpBackward`.
+    pub back_edge: u32,
+    /// The executor, if one is installed.
+    pub slot: ExecutorSlot<Arc<Executor>>,
+    /// Rebuilds after hot guard failures (bounded by [`MAX_REBUILDS`]).
+    pub(crate) rebuilds: AtomicU32,
+}
+
+/// The loops of a code object, by back-edge.
+pub struct Loops(Box<[Loop]>);
+
+impl Loops {
+    /// A slot for every back-edge in `instrs`.
+    pub fn new(instrs: &[Instr]) -> Loops {
+        Loops(
+            instrs
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.op == Opcode::JumpBackward)
+                .map(|(pc, _)| Loop {
+                    back_edge: pc as u32,
+                    slot: ExecutorSlot::new(),
+                    rebuilds: AtomicU32::new(0),
+                })
+                .collect(),
+        )
+    }
+
+    /// The loop whose back-edge is at `pc`.
+    pub fn at(&self, pc: usize) -> Option<&Loop> {
+        let i = self
+            .0
+            .binary_search_by_key(&(pc as u32), |l| l.back_edge)
+            .ok()?;
+        Some(&self.0[i])
+    }
+
+    /// Every loop.
+    pub fn iter(&self) -> impl Iterator<Item = &Loop> {
+        self.0.iter()
+    }
+}
+
+impl std::fmt::Debug for Loops {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|l| l.back_edge))
+            .finish()
+    }
+}
+
+/// Tier-2 statistics of one interpreter (merged into the runtime's when
+/// it ends; `-X stats`, `--stats-json`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tier2Stats {
+    /// Instructions run as a `Step` (their tier-1 form), by family: what
+    /// has no micro-ops of its own yet.
+    pub steps: [u64; 256],
+    /// Superblocks projected and optimized.
+    pub projected: u64,
+    /// Projections that found no loop to close (backed off).
+    pub projection_failed: u64,
+    /// Optimized executors refused by `install` (a dependency fired).
+    pub install_failed: u64,
+    /// Executors rebuilt because an exit ran hot.
+    pub rebuilt: u64,
+    /// Entries into executors.
+    pub entries: u64,
+    /// Exits by why: a guard, a branch, an instruction that jumped out,
+    /// the executor invalidated, an error, the trace's end.
+    pub exits_guard: u64,
+    /// See `exits_guard`.
+    pub exits_branch: u64,
+    /// See `exits_guard`.
+    pub exits_jump: u64,
+    /// See `exits_guard`.
+    pub exits_invalidated: u64,
+    /// See `exits_guard`.
+    pub exits_error: u64,
+    /// See `exits_guard`.
+    pub exits_end: u64,
+    /// Micro-ops executed.
+    pub uops: u64,
+    /// Micro-ops of the superblocks installed (their sum), and
+    /// instructions covered, for average trace lengths.
+    pub trace_uops: u64,
+    /// See `trace_uops`.
+    pub trace_instructions: u64,
+    /// Guards and checks the optimizer removed.
+    pub guards_removed: u64,
+    /// Global loads turned into constants.
+    pub globals_constant: u64,
+}
+
+impl Default for Tier2Stats {
+    fn default() -> Self {
+        Tier2Stats {
+            steps: [0; 256],
+            projected: 0,
+            projection_failed: 0,
+            install_failed: 0,
+            rebuilt: 0,
+            entries: 0,
+            exits_guard: 0,
+            exits_branch: 0,
+            exits_jump: 0,
+            exits_invalidated: 0,
+            exits_error: 0,
+            exits_end: 0,
+            uops: 0,
+            trace_uops: 0,
+            trace_instructions: 0,
+            guards_removed: 0,
+            globals_constant: 0,
+        }
+    }
+}
+
+impl Tier2Stats {
+    /// Adds `other` into this.
+    pub fn merge(&mut self, other: &Tier2Stats) {
+        macro_rules! add {
+            ($($f:ident),*) => { $(self.$f += other.$f;)* };
+        }
+        for (a, b) in self.steps.iter_mut().zip(other.steps.iter()) {
+            *a += b;
+        }
+        add!(
+            projected,
+            projection_failed,
+            install_failed,
+            rebuilt,
+            entries,
+            exits_guard,
+            exits_branch,
+            exits_jump,
+            exits_invalidated,
+            exits_error,
+            exits_end,
+            uops,
+            trace_uops,
+            trace_instructions,
+            guards_removed,
+            globals_constant
+        );
+    }
+
+    /// All exits.
+    pub fn exits(&self) -> u64 {
+        self.exits_guard
+            + self.exits_branch
+            + self.exits_jump
+            + self.exits_invalidated
+            + self.exits_error
+            + self.exits_end
+    }
+
+    /// The most frequent `Step` families, most first.
+    pub fn top_steps(&self, n: usize) -> Vec<(&'static str, u64)> {
+        let mut v: Vec<(&'static str, u64)> = Opcode::ALL
+            .iter()
+            .map(|op| (op.name(), self.steps[*op as usize]))
+            .filter(|(_, c)| *c > 0)
+            .collect();
+        v.sort_by_key(|(_, c)| std::cmp::Reverse(*c));
+        v.truncate(n);
+        v
+    }
+
+    /// The fields by name, for reports.
+    pub fn fields(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("projected", self.projected),
+            ("projection_failed", self.projection_failed),
+            ("install_failed", self.install_failed),
+            ("rebuilt", self.rebuilt),
+            ("entries", self.entries),
+            ("exits", self.exits()),
+            ("exits_guard", self.exits_guard),
+            ("exits_branch", self.exits_branch),
+            ("exits_jump", self.exits_jump),
+            ("exits_invalidated", self.exits_invalidated),
+            ("exits_error", self.exits_error),
+            ("exits_end", self.exits_end),
+            ("uops", self.uops),
+            ("trace_uops", self.trace_uops),
+            ("trace_instructions", self.trace_instructions),
+            ("guards_removed", self.guards_removed),
+            ("globals_constant", self.globals_constant),
+        ]
+    }
+}

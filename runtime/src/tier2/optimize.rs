@@ -1,0 +1,596 @@
+//! The optimizer: passes over a projected superblock, each tested on its
+//! own.
+//!
+//! 0. [`fuse_tuple_swaps`]: `a, b = b, a` builds a tuple only to unpack
+//!    it; a swap of the stack does the same without allocating.
+//! 1. [`globals_to_constants`]: a global load becomes a constant when the
+//!    runtime lets the executor depend on its module dict (and on the
+//!    builtins, for a builtin) staying unchanged; past a dict's event
+//!    threshold the load stays.
+//! 2. [`propagate_types`]: an abstract interpretation of the locals and the
+//!    stack over int, float and bool (immutable kinds: no event changes a
+//!    value's type) and boundness, forgetting everything where a jump
+//!    lands (so what it knows always comes from micro-ops that ran on the
+//!    way there). It removes guards the trace already proved, lets known-bound local loads skip their check, and turns a
+//!    branch on a known bool into one that cannot escape. Facts about
+//!    locals survive escaping micro-ops: only a debugger can write a
+//!    frame's locals behind the trace's back, and that event invalidates
+//!    the executor, which the validity check after the escape catches.
+//! 3. [`remove_dead_pushes`]: a push that is popped right away.
+//! 4. [`place_validity_checks`]: a check after every escaping micro-op and
+//!    nowhere else (back-edges check on their own, and so do branches on
+//!    the rare path that ran `__bool__`).
+
+use super::project::jump_targets;
+use super::uop::{Uop, UopOp};
+use crate::bytecode::Opcode;
+use crate::value::Value;
+
+/// What the optimizer may assume, and the dependencies that pay for it
+/// (implemented by the interpreter; tests use a table).
+pub trait Assumptions {
+    /// The current value of global `names[name]` as a constant the
+    /// executor may embed, after taking the dependencies that make it one;
+    /// `None` keeps the load.
+    fn global_constant(&mut self, name: u32) -> Option<Value>;
+}
+
+/// What the passes did (statistics).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Guards and checks removed or made cheaper.
+    pub guards_removed: u64,
+    /// Global loads turned into constants.
+    pub globals_constant: u64,
+}
+
+/// Runs every pass in order.
+pub fn optimize(uops: &mut Vec<Uop>, env: &mut dyn Assumptions) -> Report {
+    fuse_tuple_swaps(uops);
+    let mut report = Report {
+        globals_constant: globals_to_constants(uops, env),
+        ..Report::default()
+    };
+    report.guards_removed = propagate_types(uops);
+    remove_dead_pushes(uops);
+    place_validity_checks(uops);
+    report
+}
+
+/// Pass 0 (module docs): `BuildTuple n` then `UnpackSequence n` (n = 2
+/// or 3, nothing jumping between them) reverses the top n values, which
+/// `Swap n` does.
+pub fn fuse_tuple_swaps(uops: &mut Vec<Uop>) {
+    let targets = jump_targets(uops);
+    let mut out: Vec<Uop> = Vec::with_capacity(uops.len());
+    for u in uops.drain(..) {
+        let fuses = u.op == UopOp::Step
+            && u.opcode.family() == Opcode::UnpackSequence
+            && targets.binary_search(&u.at).is_err()
+            && out.last().is_some_and(|p| {
+                p.op == UopOp::Step
+                    && p.opcode == Opcode::BuildTuple
+                    && p.arg == u.arg
+                    && (2..=3).contains(&u.arg)
+            });
+        if fuses {
+            let build = out.last_mut().expect("checked");
+            build.op = UopOp::Swap;
+            build.target = u.target;
+        } else {
+            out.push(u);
+        }
+    }
+    *uops = out;
+}
+
+/// Pass 1 (module docs). Returns how many loads became constants.
+pub fn globals_to_constants(uops: &mut [Uop], env: &mut dyn Assumptions) -> u64 {
+    let mut n = 0;
+    for u in uops.iter_mut().filter(|u| u.op == UopOp::LoadGlobal) {
+        if let Some(v) = env.global_constant(u.arg) {
+            u.op = UopOp::LoadConst;
+            u.operand = v.to_bits();
+            n += 1;
+        }
+    }
+    n
+}
+
+/// What the trace knows about a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Known {
+    Nothing,
+    Int,
+    Float,
+    Bool,
+}
+
+impl Known {
+    fn of(v: Value) -> Known {
+        if v.as_inline_int().is_some() {
+            Known::Int
+        } else if v.is_float() {
+            Known::Float
+        } else if v.as_bool().is_some() {
+            Known::Bool
+        } else {
+            Known::Nothing
+        }
+    }
+}
+
+/// A stack entry: what is known of it, and the local it is a copy of
+/// (a guard on it then teaches the local too).
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    known: Known,
+    copy_of: Option<usize>,
+}
+
+const UNKNOWN: Entry = Entry {
+    known: Known::Nothing,
+    copy_of: None,
+};
+
+/// The abstract frame: the locals the trace has seen, and the part of the
+/// stack it pushed (below that, nothing is known).
+#[derive(Default)]
+struct Abstract {
+    locals: Vec<(Known, bool)>,
+    stack: Vec<Entry>,
+}
+
+impl Abstract {
+    fn local(&mut self, k: usize) -> &mut (Known, bool) {
+        if self.locals.len() <= k {
+            self.locals.resize(k + 1, (Known::Nothing, false));
+        }
+        &mut self.locals[k]
+    }
+
+    fn pop(&mut self) -> Entry {
+        self.stack.pop().unwrap_or(UNKNOWN)
+    }
+
+    fn peek(&self, depth: usize) -> Entry {
+        let n = self.stack.len();
+        if depth <= n {
+            self.stack[n - depth]
+        } else {
+            UNKNOWN
+        }
+    }
+
+    /// Learns that the entry `depth` from the top is `known`.
+    fn learn(&mut self, depth: usize, known: Known) {
+        let n = self.stack.len();
+        if depth > n {
+            return;
+        }
+        let e = &mut self.stack[n - depth];
+        e.known = known;
+        if let Some(k) = e.copy_of {
+            self.local(k).0 = known;
+        }
+    }
+
+    /// The net stack change of an instruction run as a `Step`: what it
+    /// pushes is unknown, and so is everything it may have popped.
+    fn step(&mut self, u: &Uop) {
+        let effect = u.opcode.stack_effect(u.arg, false);
+        let n = self.stack.len() as i32 + effect;
+        self.stack.clear();
+        self.stack.resize(n.max(0) as usize, UNKNOWN);
+        if u.opcode == Opcode::DeleteFast {
+            *self.local(u.arg as usize) = (Known::Nothing, false);
+        }
+    }
+}
+
+/// Pass 2 (module docs). Returns how many guards it removed or cheapened.
+pub fn propagate_types(uops: &mut Vec<Uop>) -> u64 {
+    let targets = jump_targets(uops);
+    let mut state = Abstract::default();
+    let mut removed = 0;
+    let mut out: Vec<Uop> = Vec::with_capacity(uops.len());
+    let mut previous: Option<Uop> = None;
+    for mut u in uops.drain(..) {
+        let lands = previous.is_none_or(|p| p.at != u.at) && targets.binary_search(&u.at).is_ok();
+        let follows_transfer = previous.is_some_and(|p| {
+            matches!(
+                p.op,
+                UopOp::Jump | UopOp::JumpBack | UopOp::JumpToTop | UopOp::Exit
+            )
+        });
+        if lands || follows_transfer {
+            state = Abstract::default();
+        }
+        previous = Some(u);
+        match u.op {
+            UopOp::LoadFast | UopOp::LoadFastBound => {
+                let k = u.arg as usize;
+                let (known, bound) = *state.local(k);
+                if bound && u.op == UopOp::LoadFast {
+                    u.op = UopOp::LoadFastBound;
+                    removed += 1;
+                }
+                state.local(k).1 = true;
+                state.stack.push(Entry {
+                    known,
+                    copy_of: Some(k),
+                });
+            }
+            UopOp::StoreFast => {
+                let k = u.arg as usize;
+                let e = state.pop();
+                for s in state.stack.iter_mut().filter(|s| s.copy_of == Some(k)) {
+                    s.copy_of = None;
+                }
+                *state.local(k) = (e.known, true);
+            }
+            UopOp::LoadConst => state.stack.push(Entry {
+                known: Known::of(Value::from_bits(u.operand)),
+                copy_of: None,
+            }),
+            UopOp::LoadGlobal => state.stack.push(UNKNOWN),
+            UopOp::PopTop => {
+                state.pop();
+            }
+            UopOp::Copy => {
+                let e = state.peek(u.arg as usize);
+                state.stack.push(e);
+            }
+            UopOp::Swap => {
+                let n = state.stack.len();
+                let d = u.arg as usize;
+                if d <= n {
+                    state.stack.swap(n - 1, n - d);
+                } else if let Some(top) = state.stack.last_mut() {
+                    *top = UNKNOWN;
+                }
+            }
+            UopOp::GuardBothInt | UopOp::GuardBothFloat => {
+                let want = if u.op == UopOp::GuardBothInt {
+                    Known::Int
+                } else {
+                    Known::Float
+                };
+                if state.peek(1).known == want && state.peek(2).known == want {
+                    removed += 1;
+                    continue;
+                }
+                state.learn(1, want);
+                state.learn(2, want);
+            }
+            UopOp::BinaryOpInt | UopOp::BinaryOpFloat => {
+                state.pop();
+                state.pop();
+                state.stack.push(Entry {
+                    known: if u.op == UopOp::BinaryOpInt {
+                        Known::Int
+                    } else {
+                        Known::Float
+                    },
+                    copy_of: None,
+                });
+            }
+            UopOp::CompareInt | UopOp::CompareFloat => {
+                state.pop();
+                state.pop();
+                state.stack.push(Entry {
+                    known: Known::Bool,
+                    copy_of: None,
+                });
+            }
+            UopOp::ExitIf | UopOp::ExitIfBool | UopOp::JumpIf | UopOp::JumpIfBool => {
+                if state.pop().known == Known::Bool {
+                    let cheaper = match u.op {
+                        UopOp::ExitIf => UopOp::ExitIfBool,
+                        UopOp::JumpIf => UopOp::JumpIfBool,
+                        same => same,
+                    };
+                    if cheaper != u.op {
+                        u.op = cheaper;
+                        removed += 1;
+                    }
+                }
+            }
+            UopOp::ForIterRange | UopOp::ForIterSequence => state.stack.push(Entry {
+                known: if u.op == UopOp::ForIterRange {
+                    Known::Int
+                } else {
+                    Known::Nothing
+                },
+                copy_of: None,
+            }),
+            UopOp::SubscrSequenceInt => {
+                state.pop();
+                state.pop();
+                state.stack.push(UNKNOWN);
+            }
+            UopOp::StoreSubscrListInt => {
+                state.pop();
+                state.pop();
+                state.pop();
+            }
+            UopOp::JumpIfOrPop => {
+                state.pop();
+            }
+            UopOp::Step => state.step(&u),
+            UopOp::CheckValidity
+            | UopOp::Jump
+            | UopOp::JumpBack
+            | UopOp::JumpToTop
+            | UopOp::Exit => {}
+        }
+        out.push(u);
+    }
+    *uops = out;
+    removed
+}
+
+/// Pass 3 (module docs): a push that cannot fail, popped at once (not
+/// where a jump lands on the pop).
+pub fn remove_dead_pushes(uops: &mut Vec<Uop>) {
+    let targets = jump_targets(uops);
+    let mut out: Vec<Uop> = Vec::with_capacity(uops.len());
+    for u in uops.drain(..) {
+        let dead = u.op == UopOp::PopTop
+            && targets.binary_search(&u.at).is_err()
+            && out.last().is_some_and(|p| {
+                matches!(p.op, UopOp::LoadFastBound | UopOp::LoadConst | UopOp::Copy)
+            });
+        if dead {
+            out.pop();
+        } else {
+            out.push(u);
+        }
+    }
+    *uops = out;
+}
+
+/// Pass 4 (module docs). An escaping micro-op ends its instruction, so
+/// the check after it resumes tier 1 at the next micro-op's instruction.
+pub fn place_validity_checks(uops: &mut Vec<Uop>) {
+    uops.retain(|u| u.op != UopOp::CheckValidity);
+    let mut out = Vec::with_capacity(uops.len() * 2);
+    for i in 0..uops.len() {
+        let u = uops[i];
+        out.push(u);
+        if u.op.escapes() && !matches!(u.op, UopOp::JumpToTop | UopOp::JumpBack) {
+            if let Some(next) = uops.get(i + 1) {
+                let mut check = *next;
+                check.op = UopOp::CheckValidity;
+                check.target = next.at;
+                check.operand = 0;
+                out.push(check);
+            }
+        }
+    }
+    *uops = out;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bytecode::Instr;
+
+    fn uop(op: UopOp, opcode: Opcode, arg: u32, at: u32) -> Uop {
+        Uop::new(op, Instr { op: opcode, arg }, at, at + 1)
+    }
+
+    fn ops(uops: &[Uop]) -> Vec<UopOp> {
+        uops.iter().map(|u| u.op).collect()
+    }
+
+    fn int(i: i64) -> Uop {
+        let mut u = uop(UopOp::LoadConst, Opcode::LoadConst, 0, 0);
+        u.operand = Value::try_int(i).unwrap().to_bits();
+        u
+    }
+
+    struct Table(Vec<Option<Value>>);
+
+    impl Assumptions for Table {
+        fn global_constant(&mut self, name: u32) -> Option<Value> {
+            self.0[name as usize]
+        }
+    }
+
+    #[test]
+    fn globals_become_constants_only_where_the_runtime_allows() {
+        let mut uops = vec![
+            uop(UopOp::LoadGlobal, Opcode::LoadGlobalModule, 0, 0),
+            uop(UopOp::LoadGlobal, Opcode::LoadGlobalBuiltin, 1, 1),
+        ];
+        let five = Value::try_int(5).unwrap();
+        let n = globals_to_constants(&mut uops, &mut Table(vec![Some(five), None]));
+        assert_eq!(n, 1);
+        assert_eq!(ops(&uops), vec![UopOp::LoadConst, UopOp::LoadGlobal]);
+        assert_eq!(uops[0].operand, five.to_bits());
+    }
+
+    #[test]
+    fn a_tuple_built_to_be_unpacked_becomes_a_swap() {
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 1, 1),
+            uop(UopOp::Step, Opcode::BuildTuple, 2, 2),
+            uop(UopOp::Step, Opcode::UnpackSequenceTuple, 2, 3),
+            uop(UopOp::Step, Opcode::BuildTuple, 4, 4),
+            uop(UopOp::Step, Opcode::UnpackSequence, 4, 5),
+        ];
+        fuse_tuple_swaps(&mut uops);
+        assert_eq!(
+            ops(&uops),
+            vec![
+                UopOp::LoadFast,
+                UopOp::LoadFast,
+                UopOp::Swap,
+                UopOp::Step,
+                UopOp::Step
+            ]
+        );
+        assert_eq!((uops[2].arg, uops[2].at, uops[2].target), (2, 2, 4));
+    }
+
+    #[test]
+    fn a_proved_int_guard_is_removed_and_locals_remember_it() {
+        // i < n; i += 1 (i and n guarded by the compare).
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 1, 1),
+            uop(UopOp::GuardBothInt, Opcode::CompareOpInt, 0, 2),
+            uop(UopOp::CompareInt, Opcode::CompareOpInt, 0, 2),
+            uop(UopOp::ExitIf, Opcode::PopJumpIfFalse, 0, 3),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 4),
+            int(1),
+            uop(UopOp::GuardBothInt, Opcode::BinaryOpInt, 12, 6),
+            uop(UopOp::BinaryOpInt, Opcode::BinaryOpInt, 12, 6),
+            uop(UopOp::StoreFast, Opcode::StoreFast, 0, 7),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 8),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 1, 9),
+            uop(UopOp::GuardBothInt, Opcode::CompareOpInt, 0, 10),
+        ];
+        let removed = propagate_types(&mut uops);
+        assert_eq!(
+            ops(&uops),
+            vec![
+                UopOp::LoadFast,
+                UopOp::LoadFast,
+                UopOp::GuardBothInt,
+                UopOp::CompareInt,
+                UopOp::ExitIfBool,
+                UopOp::LoadFastBound,
+                UopOp::LoadConst,
+                UopOp::BinaryOpInt,
+                UopOp::StoreFast,
+                UopOp::LoadFastBound,
+                UopOp::LoadFastBound,
+            ]
+        );
+        // Two guards, one branch and three loads' checks.
+        assert_eq!(removed, 2 + 1 + 3);
+    }
+
+    #[test]
+    fn a_store_or_a_step_forgets_what_it_overwrote() {
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 1, 1),
+            uop(UopOp::GuardBothInt, Opcode::BinaryOpInt, 0, 2),
+            uop(UopOp::BinaryOpInt, Opcode::BinaryOpInt, 0, 2),
+            // x = obj.attr: unknown type into local 0
+            uop(UopOp::Step, Opcode::LoadAttr, 0, 3),
+            uop(UopOp::StoreFast, Opcode::StoreFast, 0, 4),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 5),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 1, 6),
+            uop(UopOp::GuardBothInt, Opcode::BinaryOpInt, 0, 7),
+            // del local 1, then load it again: the check stays.
+            uop(UopOp::Step, Opcode::DeleteFast, 1, 8),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 1, 9),
+        ];
+        propagate_types(&mut uops);
+        assert_eq!(uops[8].op, UopOp::GuardBothInt, "local 0 is unknown again");
+        assert_eq!(uops[10].op, UopOp::LoadFast, "local 1 may be unbound");
+    }
+
+    #[test]
+    fn an_escaping_step_keeps_what_is_known_of_locals() {
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 1),
+            uop(UopOp::GuardBothFloat, Opcode::BinaryOpFloat, 0, 2),
+            uop(UopOp::BinaryOpFloat, Opcode::BinaryOpFloat, 0, 2),
+            uop(UopOp::Step, Opcode::Call, 1, 3),
+            uop(UopOp::PopTop, Opcode::PopTop, 0, 4),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 5),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 6),
+            uop(UopOp::GuardBothFloat, Opcode::BinaryOpFloat, 0, 7),
+        ];
+        propagate_types(&mut uops);
+        assert_eq!(uops.last().unwrap().op, UopOp::LoadFastBound);
+    }
+
+    #[test]
+    fn pushes_popped_at_once_are_removed_but_checked_loads_stay() {
+        let mut uops = vec![
+            int(1),
+            uop(UopOp::PopTop, Opcode::PopTop, 0, 1),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 2),
+            uop(UopOp::PopTop, Opcode::PopTop, 0, 3),
+            uop(UopOp::LoadFastBound, Opcode::LoadFast, 0, 4),
+            uop(UopOp::PopTop, Opcode::PopTop, 0, 5),
+        ];
+        remove_dead_pushes(&mut uops);
+        // The checked load can raise UnboundLocalError: it stays.
+        assert_eq!(ops(&uops), vec![UopOp::LoadFast, UopOp::PopTop]);
+    }
+
+    #[test]
+    fn validity_checks_follow_exactly_the_escaping_micro_ops() {
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            uop(UopOp::Step, Opcode::LoadAttr, 0, 1),
+            uop(UopOp::ExitIfBool, Opcode::PopJumpIfFalse, 0, 2),
+            uop(UopOp::Step, Opcode::Call, 0, 3),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 7),
+            uop(UopOp::JumpToTop, Opcode::JumpBackward, 0, 8),
+        ];
+        place_validity_checks(&mut uops);
+        assert_eq!(
+            ops(&uops),
+            vec![
+                UopOp::LoadFast,
+                UopOp::Step,
+                UopOp::CheckValidity,
+                UopOp::ExitIfBool,
+                UopOp::Step,
+                UopOp::CheckValidity,
+                UopOp::LoadFast,
+                UopOp::JumpToTop,
+            ]
+        );
+        // Each check resumes tier 1 at the next instruction.
+        assert_eq!(uops[2].target, 2);
+        assert_eq!(uops[5].target, 7);
+        for (i, u) in uops.iter().enumerate() {
+            if u.op == UopOp::CheckValidity {
+                assert!(uops[i - 1].op.escapes());
+            }
+        }
+    }
+
+    #[test]
+    fn what_is_known_ends_where_a_jump_lands() {
+        // 0: i (int) ...; 2: the target of a jump from 5; 3: guard on i.
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 1),
+            uop(UopOp::GuardBothInt, Opcode::BinaryOpInt, 0, 2),
+            uop(UopOp::BinaryOpInt, Opcode::BinaryOpInt, 0, 2),
+            uop(UopOp::StoreFast, Opcode::StoreFast, 0, 3),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 4),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 5),
+            uop(UopOp::GuardBothInt, Opcode::BinaryOpInt, 0, 6),
+            uop(UopOp::PopTop, Opcode::PopTop, 0, 7),
+            uop(UopOp::LoadConst, Opcode::LoadConst, 0, 8),
+            uop(UopOp::JumpIf, Opcode::PopJumpIfTrue, 1, 9),
+        ];
+        uops[10].target = 4;
+        uops[9].operand = Value::TRUE.to_bits();
+        propagate_types(&mut uops);
+        // Instruction 4 is a jump target: its loads and guard stay.
+        assert_eq!(uops[5].op, UopOp::LoadFast);
+        assert_eq!(uops[7].op, UopOp::GuardBothInt);
+        let mut dead = vec![
+            uop(UopOp::LoadConst, Opcode::LoadConst, 0, 0),
+            uop(UopOp::PopTop, Opcode::PopTop, 0, 1),
+            uop(UopOp::Jump, Opcode::Jump, 0, 2),
+        ];
+        dead[2].target = 1;
+        remove_dead_pushes(&mut dead);
+        assert_eq!(dead.len(), 3, "a jump lands on the pop");
+    }
+}

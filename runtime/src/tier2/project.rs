@@ -1,0 +1,328 @@
+//! Projection: from a hot loop's specialized instructions to the micro-ops
+//! of its executor.
+//!
+//! The executor covers the loop's *region*: every instruction between the
+//! loop head and the back-edge that ordinary control flow reaches from the
+//! head without leaving that range (exception handlers, reached only by
+//! unwinding, stay out). Instructions keep their order; a branch whose
+//! target is in the region becomes a jump between micro-ops, one whose
+//! target is outside becomes an exit, and a back-edge to the head closes
+//! the loop with `JumpToTop`. A nested loop inside the region runs in the
+//! same executor, its back-edge a `JumpBack` (a safepoint and a validity
+//! check, like `JumpToTop`). Instructions that end the frame (`return`,
+//! `raise`, `yield`) become exits to tier 1, which runs them.
+//!
+//! So an `if` inside a loop costs a micro-op jump, not a side exit: CPython
+//! projects a linear trace and grows side traces from hot exits instead;
+//! here the loop body is small and known, so covering it whole is simpler
+//! and exits only where the loop really ends.
+
+use super::uop::{expansion, Uop, UopOp};
+use super::MAX_TRACE_INSTRUCTIONS;
+use crate::bytecode::{Instr, Opcode, Operand};
+use crate::value::Value;
+
+/// A projected loop, before optimization.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Trace {
+    /// The micro-ops, in instruction order.
+    pub uops: Vec<Uop>,
+    /// Instructions covered.
+    pub instructions: u32,
+}
+
+/// Whether `op` ends a frame or raises by design: tier 1 runs it.
+fn leaves_frame(op: Opcode) -> bool {
+    matches!(
+        op,
+        Opcode::ReturnValue
+            | Opcode::YieldValue
+            | Opcode::Send
+            | Opcode::Raise
+            | Opcode::Reraise
+            | Opcode::PrintExpr
+    )
+}
+
+/// Whether an instruction of `op` (other than the branches projection
+/// lays out itself) may continue at its operand's target.
+fn may_jump(op: Opcode) -> bool {
+    op.operand() == Operand::Target
+}
+
+/// Where control may go after the instruction `i` at `pc`.
+fn successors(i: Instr, pc: usize) -> Vec<usize> {
+    match i.op {
+        Opcode::Jump | Opcode::JumpBackward | Opcode::EnterExecutor => vec![i.arg as usize],
+        op if leaves_frame(op) => vec![],
+        op if may_jump(op) => vec![pc + 1, i.arg as usize],
+        _ => vec![pc + 1],
+    }
+}
+
+/// The instructions of the region (module docs), as a membership table
+/// indexed from `head`.
+fn region(instr: &impl Fn(usize) -> Instr, head: usize, back_edge: usize) -> Vec<bool> {
+    let mut member = vec![false; back_edge - head + 1];
+    let mut work = vec![head];
+    while let Some(pc) = work.pop() {
+        if pc < head || pc > back_edge || member[pc - head] {
+            continue;
+        }
+        member[pc - head] = true;
+        work.extend(successors(instr(pc), pc));
+    }
+    member
+}
+
+/// Projects the loop whose back-edge at `back_edge` jumps to `head`.
+/// `instr` reads the projecting thread's (specialized) instructions,
+/// `constant` a code constant.
+pub fn project(
+    instr: impl Fn(usize) -> Instr,
+    constant: impl Fn(u32) -> Value,
+    head: u32,
+    back_edge: u32,
+) -> Result<Trace, &'static str> {
+    let (head, back_edge) = (head as usize, back_edge as usize);
+    if back_edge < head {
+        return Err("not a loop");
+    }
+    let member = region(&instr, head, back_edge);
+    let inside = |pc: usize| pc >= head && pc <= back_edge && member[pc - head];
+    let instructions = member.iter().filter(|m| **m).count();
+    if instructions > MAX_TRACE_INSTRUCTIONS {
+        return Err("loop too long");
+    }
+    if !member[back_edge - head] {
+        return Err("the back-edge is unreachable");
+    }
+    let mut uops = Vec::new();
+    for pc in (head..=back_edge).filter(|&pc| member[pc - head]) {
+        let i = instr(pc);
+        let at = pc as u32;
+        let mut add = |op: UopOp, target: usize| uops.push(Uop::new(op, i, at, target as u32));
+        match i.op {
+            Opcode::Jump => {
+                let t = i.arg as usize;
+                if !inside(t) {
+                    add(UopOp::Exit, t);
+                } else if !(pc + 1..t).all(|p| !inside(p)) || t <= pc {
+                    add(UopOp::Jump, t);
+                }
+                // Otherwise the target is the next instruction laid out.
+            }
+            Opcode::JumpBackward | Opcode::EnterExecutor => {
+                let t = i.arg as usize;
+                if t == head {
+                    add(UopOp::JumpToTop, head);
+                } else if inside(t) {
+                    add(UopOp::JumpBack, t);
+                } else {
+                    add(UopOp::Exit, pc);
+                }
+            }
+            Opcode::PopJumpIfFalse | Opcode::PopJumpIfTrue => {
+                let t = i.arg as usize;
+                let op = if inside(t) {
+                    UopOp::JumpIf
+                } else {
+                    UopOp::ExitIf
+                };
+                uops.push(Uop {
+                    arg: (i.op == Opcode::PopJumpIfTrue) as u32,
+                    ..Uop::new(op, i, at, t as u32)
+                });
+            }
+            op if leaves_frame(op) => add(UopOp::Exit, pc),
+            op => {
+                for &u in expansion(op) {
+                    let mut uop = Uop::new(u, i, at, at + 1);
+                    if u == UopOp::LoadConst {
+                        uop.operand = constant(i.arg).to_bits();
+                    }
+                    uops.push(uop);
+                }
+            }
+        }
+    }
+    Ok(Trace {
+        uops,
+        instructions: instructions as u32,
+    })
+}
+
+/// The instructions some micro-op may jump to inside the executor (where
+/// what the optimizer knows from the instructions laid out before ends).
+pub fn jump_targets(uops: &[Uop]) -> Vec<u32> {
+    let mut targets: Vec<u32> = uops
+        .iter()
+        .filter_map(|u| match u.op {
+            UopOp::Jump
+            | UopOp::JumpIf
+            | UopOp::JumpIfBool
+            | UopOp::JumpBack
+            | UopOp::JumpToTop => Some(u.target),
+            UopOp::ExitIf | UopOp::ExitIfBool | UopOp::Exit => None,
+            // Instructions with a target keep it in their operand.
+            _ if may_jump(u.opcode) => Some(u.arg),
+            _ => None,
+        })
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    targets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ins(op: Opcode, arg: u32) -> Instr {
+        Instr { op, arg }
+    }
+
+    fn ops(t: &Trace) -> Vec<UopOp> {
+        t.uops.iter().map(|u| u.op).collect()
+    }
+
+    fn run(code: &[Instr], head: u32, back_edge: u32) -> Result<Trace, &'static str> {
+        project(
+            |pc| code[pc],
+            |_| Value::try_int(1).unwrap(),
+            head,
+            back_edge,
+        )
+    }
+
+    /// `while i < n: i += 1` as the compiler lays it out, specialized.
+    fn counting_loop() -> Vec<Instr> {
+        vec![
+            ins(Opcode::LoadFast, 0),       // 0 head
+            ins(Opcode::LoadFast, 1),       // 1
+            ins(Opcode::CompareOpInt, 2),   // 2 (<)
+            ins(Opcode::PopJumpIfFalse, 9), // 3
+            ins(Opcode::LoadFast, 0),       // 4
+            ins(Opcode::LoadConst, 0),      // 5
+            ins(Opcode::BinaryOpInt, 12),   // 6 (+=)
+            ins(Opcode::StoreFast, 0),      // 7
+            ins(Opcode::JumpBackward, 0),   // 8
+            ins(Opcode::LoadConst, 0),      // 9
+            ins(Opcode::ReturnValue, 0),    // 10
+        ]
+    }
+
+    #[test]
+    fn a_loop_body_becomes_its_expansions_closed_by_jump_to_top() {
+        let t = run(&counting_loop(), 0, 8).unwrap();
+        assert_eq!(
+            ops(&t),
+            vec![
+                UopOp::LoadFast,
+                UopOp::LoadFast,
+                UopOp::GuardBothInt,
+                UopOp::CompareInt,
+                UopOp::ExitIf,
+                UopOp::LoadFast,
+                UopOp::LoadConst,
+                UopOp::GuardBothInt,
+                UopOp::BinaryOpInt,
+                UopOp::StoreFast,
+                UopOp::JumpToTop,
+            ]
+        );
+        assert_eq!(t.instructions, 9);
+        // The branch leaves for the loop exit when false.
+        let exit = t.uops[4];
+        assert_eq!((exit.arg, exit.at, exit.target), (0, 3, 9));
+        assert_eq!(t.uops[6].operand, Value::try_int(1).unwrap().to_bits());
+        assert_eq!(t.uops.last().unwrap().target, 0);
+    }
+
+    #[test]
+    fn branches_inside_the_loop_jump_and_leaving_ones_exit() {
+        // for ...: if a: continue / if b: break / return c
+        let code = vec![
+            ins(Opcode::ForIterRange, 12),   // 0 head
+            ins(Opcode::StoreFast, 0),       // 1
+            ins(Opcode::LoadFast, 0),        // 2
+            ins(Opcode::PopJumpIfFalse, 5),  // 3
+            ins(Opcode::JumpBackward, 0),    // 4 continue
+            ins(Opcode::LoadFast, 1),        // 5
+            ins(Opcode::PopJumpIfTrue, 12),  // 6 break
+            ins(Opcode::LoadFast, 2),        // 7
+            ins(Opcode::PopJumpIfFalse, 10), // 8
+            ins(Opcode::ReturnValue, 0),     // 9
+            ins(Opcode::Nop, 0),             // 10
+            ins(Opcode::JumpBackward, 0),    // 11
+            ins(Opcode::LoadConst, 0),       // 12
+        ];
+        let t = run(&code, 0, 11).unwrap();
+        assert_eq!(
+            ops(&t),
+            vec![
+                UopOp::ForIterRange, // exhausted: jumps out
+                UopOp::StoreFast,
+                UopOp::LoadFast,
+                UopOp::JumpIf,
+                UopOp::JumpToTop,
+                UopOp::LoadFast,
+                UopOp::ExitIf,
+                UopOp::LoadFast,
+                UopOp::JumpIf,
+                UopOp::Exit, // return: tier 1 runs it
+                UopOp::JumpToTop,
+            ]
+        );
+        assert_eq!((t.uops[3].target, t.uops[3].arg), (5, 0));
+        assert_eq!((t.uops[6].target, t.uops[6].arg), (12, 1));
+        assert_eq!(t.uops[9].target, 9);
+        assert_eq!(jump_targets(&t.uops), vec![0, 5, 10, 12]);
+    }
+
+    #[test]
+    fn a_nested_loop_runs_in_the_same_executor() {
+        let code = vec![
+            ins(Opcode::Nop, 0),            // 0 outer head
+            ins(Opcode::LoadFast, 0),       // 1 inner head
+            ins(Opcode::PopJumpIfFalse, 4), // 2 inner exit
+            ins(Opcode::JumpBackward, 1),   // 3 inner back-edge
+            ins(Opcode::JumpBackward, 0),   // 4 outer back-edge
+        ];
+        let t = run(&code, 0, 4).unwrap();
+        assert_eq!(
+            ops(&t),
+            vec![
+                UopOp::LoadFast,
+                UopOp::JumpIf,
+                UopOp::JumpBack,
+                UopOp::JumpToTop
+            ]
+        );
+        assert_eq!((t.uops[1].target, t.uops[2].target), (4, 1));
+    }
+
+    #[test]
+    fn code_only_unwinding_reaches_is_left_out_and_loops_must_close() {
+        let code = vec![
+            ins(Opcode::LoadFast, 0),     // 0
+            ins(Opcode::Jump, 4),         // 1
+            ins(Opcode::Reraise, 0),      // 2 a handler
+            ins(Opcode::Nop, 0),          // 3
+            ins(Opcode::JumpBackward, 0), // 4
+        ];
+        let t = run(&code, 0, 4).unwrap();
+        assert_eq!(ops(&t), vec![UopOp::LoadFast, UopOp::JumpToTop]);
+        assert_eq!(t.instructions, 3);
+        let never_loops = vec![ins(Opcode::ReturnValue, 0), ins(Opcode::JumpBackward, 0)];
+        assert!(run(&never_loops, 0, 1).is_err());
+    }
+
+    #[test]
+    fn instructions_without_an_expansion_run_as_one_step() {
+        let code = vec![ins(Opcode::LoadAttr, 3), ins(Opcode::JumpBackward, 0)];
+        let t = run(&code, 0, 1).unwrap();
+        assert_eq!(ops(&t), vec![UopOp::Step, UopOp::JumpToTop]);
+        assert_eq!((t.uops[0].at, t.uops[0].target), (0, 1));
+    }
+}

@@ -1,0 +1,199 @@
+//! Micro-ops: what a superblock is made of.
+//!
+//! Each instruction of the one instruction table names its micro-op
+//! expansion (`uops [...]` in [`crate::bytecode`]); an instruction without
+//! one runs in a superblock as a single [`UopOp::Step`], which performs the
+//! thread's own tier-1 form of that instruction. [`define_uops!`] lists the
+//! micro-ops with what the optimizer must know about each: whether it may
+//! leave the superblock at its instruction (a guard), and whether it may run
+//! arbitrary code or reach a safepoint (escaping: a validity check follows
+//! it).
+
+use crate::bytecode::{Instr, Opcode};
+
+macro_rules! define_uops {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident { guard: $guard:expr, escapes: $escapes:expr };
+    )*) => {
+        /// A micro-op (see the module docs).
+        #[repr(u8)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum UopOp {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl UopOp {
+            /// Every micro-op, in table order.
+            pub const ALL: &'static [UopOp] = &[$(UopOp::$name,)*];
+
+            /// The micro-op's name (traces and statistics).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(UopOp::$name => stringify!($name),)*
+                }
+            }
+
+            /// Whether it may leave the superblock at its own instruction
+            /// (before changing anything), to run it in tier 1.
+            pub fn is_guard(self) -> bool {
+                match self {
+                    $(UopOp::$name => $guard,)*
+                }
+            }
+
+            /// Whether it may run Python code or reach a safepoint, after
+            /// which the executor may have been invalidated.
+            pub fn escapes(self) -> bool {
+                match self {
+                    $(UopOp::$name => $escapes,)*
+                }
+            }
+        }
+    };
+}
+
+define_uops! {
+    /// Runs the instruction at `at` as the thread's tier 1 does (any form
+    /// of its family); leaves the superblock if it jumps elsewhere than
+    /// `target`. A call it makes runs to completion.
+    Step { guard: false, escapes: true };
+    /// Pushes local `arg` (UnboundLocalError if unbound).
+    LoadFast { guard: false, escapes: false };
+    /// Pushes local `arg`, known bound.
+    LoadFastBound { guard: false, escapes: false };
+    /// Pops into local `arg`.
+    StoreFast { guard: false, escapes: false };
+    /// Pushes the value in `operand`.
+    LoadConst { guard: false, escapes: false };
+    /// Discards the top of the stack.
+    PopTop { guard: false, escapes: false };
+    /// Pushes a copy of the `arg`-th item from the top.
+    Copy { guard: false, escapes: false };
+    /// Swaps the top with the `arg`-th item from the top.
+    Swap { guard: false, escapes: false };
+    /// Pushes global `names[arg]` looked up in the frame's globals, then
+    /// the builtins (NameError if neither has it).
+    LoadGlobal { guard: false, escapes: false };
+    /// Leaves unless the top two values are inline ints.
+    GuardBothInt { guard: true, escapes: false };
+    /// Leaves unless the top two values are floats.
+    GuardBothFloat { guard: true, escapes: false };
+    /// `a, b` → `a op b` on inline ints (`arg` the operator); leaves
+    /// before changing anything when the result is not an inline int.
+    BinaryOpInt { guard: true, escapes: false };
+    /// `a, b` → `a op b` on floats; leaves on a zero divisor.
+    BinaryOpFloat { guard: true, escapes: false };
+    /// `a, b` → `a cmp b` on inline ints (`arg` the comparison).
+    CompareInt { guard: false, escapes: false };
+    /// `a, b` → `a cmp b` on floats.
+    CompareFloat { guard: false, escapes: false };
+    /// Pops a value; leaves for `target` (outside the loop) when its truth
+    /// is `arg == 1`. The truth of a non-bool may run `__bool__`/`__len__`;
+    /// then it checks validity itself before going on.
+    ExitIf { guard: false, escapes: false };
+    /// `ExitIf` on a value known to be a bool.
+    ExitIfBool { guard: false, escapes: false };
+    /// Pops a value; jumps to instruction `target` (inside the loop) when
+    /// its truth is `arg == 1`; checks validity after a `__bool__` as
+    /// `ExitIf` does.
+    JumpIf { guard: false, escapes: false };
+    /// `JumpIf` on a value known to be a bool.
+    JumpIfBool { guard: false, escapes: false };
+    /// Jumps to instruction `target` (inside the loop).
+    Jump { guard: false, escapes: false };
+    /// A nested loop's back-edge to instruction `target`: a safepoint, a
+    /// validity check, then the jump.
+    JumpBack { guard: false, escapes: true };
+    /// `iterator` → `iterator, next` for a range iterator whose values are
+    /// inline ints; when exhausted pops it and jumps to `arg` (the
+    /// instruction's target). Leaves for `at` on any other iterator.
+    ForIterRange { guard: true, escapes: false };
+    /// As `ForIterRange`, for a list or tuple iterator.
+    ForIterSequence { guard: true, escapes: false };
+    /// `container, key` → `container[key]` for an exact list or tuple and
+    /// an inline int index in range; leaves for `at` otherwise.
+    SubscrSequenceInt { guard: true, escapes: false };
+    /// `value, list, key` → (stores `list[key] = value`) for an exact list
+    /// and an inline int index in range; leaves for `at` otherwise.
+    StoreSubscrListInt { guard: true, escapes: false };
+    /// Jumps to `arg` keeping the top when its truth is `(opcode ==
+    /// JumpIfTrueOrPop)`, else pops it; checks validity after a
+    /// `__bool__` as `ExitIf` does.
+    JumpIfOrPop { guard: false, escapes: false };
+    /// Leaves for `target` unless the executor is still valid.
+    CheckValidity { guard: false, escapes: false };
+    /// The loop's back-edge: a safepoint, a validity check, then back to
+    /// the first micro-op.
+    JumpToTop { guard: false, escapes: true };
+    /// Leaves for `target`.
+    Exit { guard: false, escapes: false };
+}
+
+/// One micro-op of a superblock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Uop {
+    /// What it does.
+    pub op: UopOp,
+    /// The opcode of the instruction it came from (its form when
+    /// projected).
+    pub opcode: Opcode,
+    /// Its small operand (local slot, operator, count, direction).
+    pub arg: u32,
+    /// The instruction it came from: a guard leaves to run it in tier 1,
+    /// an error is raised there.
+    pub at: u32,
+    /// The instruction it leaves for or jumps to, or where the loop goes
+    /// on after a `Step`.
+    pub target: u32,
+    /// Its word operand (a constant's bits).
+    pub operand: u64,
+}
+
+impl Uop {
+    /// A micro-op of `instr` (at index `at`), with its operand and no
+    /// word operand.
+    pub fn new(op: UopOp, instr: Instr, at: u32, target: u32) -> Uop {
+        Uop {
+            op,
+            opcode: instr.op,
+            arg: instr.arg,
+            at,
+            target,
+            operand: 0,
+        }
+    }
+}
+
+impl std::fmt::Display for Uop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:>4} {:<14} {:<4} ({})",
+            self.at,
+            self.op.name(),
+            self.arg,
+            self.opcode.name()
+        )?;
+        match self.op {
+            UopOp::Step
+            | UopOp::Exit
+            | UopOp::ExitIf
+            | UopOp::ExitIfBool
+            | UopOp::JumpIf
+            | UopOp::JumpIfBool
+            | UopOp::Jump
+            | UopOp::JumpBack
+            | UopOp::JumpToTop => write!(f, " -> {}", self.target),
+            UopOp::CheckValidity => write!(f, " (else -> {})", self.target),
+            UopOp::LoadConst => write!(f, " ({:#x})", self.operand),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// How an instruction enters a superblock: its table expansion, or one
+/// `Step` when it names none.
+pub fn expansion(op: Opcode) -> &'static [UopOp] {
+    op.uops().unwrap_or(&[UopOp::Step])
+}
