@@ -313,10 +313,12 @@ define_instructions! {
     /// An instance attribute: the class (by version, up to eight classes)
     /// has nothing of that name, so the instance's dict is the only place
     /// to look.
-    LoadAttrInstance(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr;
+    LoadAttrInstance(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr,
+        uops [GuardClassVersion, LoadAttrInstanceDict];
     /// A class attribute that is not a method or descriptor, for a class
     /// whose instances never shadow class attributes: the cached value.
-    LoadAttrClass(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr;
+    LoadAttrClass(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr,
+        uops [GuardClassVersion, LoadAttrConst];
     /// A `property` of the instance's class: its cached getter, called.
     LoadAttrProperty(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr;
     /// `obj.name = value` into an instance's dict: the class (by version,
@@ -327,7 +329,8 @@ define_instructions! {
     /// the class version, for classes whose instances never hold an
     /// attribute named like a class attribute (so the instance need not be
     /// looked in).
-    LoadMethodInstance(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod;
+    LoadMethodInstance(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod,
+        uops [GuardClassVersion, LoadMethodConst];
     /// `int op int` for `+ - *` (and their in-place forms) on inline ints.
     BinaryOpInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
         uops [GuardBothInt, BinaryOpInt];

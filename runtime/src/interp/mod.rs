@@ -1866,7 +1866,7 @@ impl<'a> Interp<'a> {
     ) -> PyResult<()> {
         if op == Opcode::JumpBackward {
             if tc.tick(at) {
-                if self.tier2_hot_loop(code, tc, frame.globals, at, *pc) {
+                if self.tier2_hot_loop(code, tc, frame.globals, base, at, *pc) {
                     tc.rewrite(at, Opcode::EnterExecutor);
                 } else {
                     tc.back_off(at);

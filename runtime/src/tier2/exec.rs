@@ -49,6 +49,41 @@ impl Planner<'_, '_, '_> {
     }
 }
 
+impl<'w> Planner<'_, '_, 'w> {
+    /// Takes dependencies on `classes` (each with the version a guard
+    /// checks) and on object-class assignment and bases changes; returns
+    /// the versions the optimizer may then trust across escaping
+    /// micro-ops. Past a threshold, none (the guards stay).
+    fn assume_classes(&mut self, classes: &'w [(u64, Gc<PyObject>)]) -> Vec<u64> {
+        if classes.is_empty() {
+            return Vec::new();
+        }
+        let world = self.interp.rt.world().clone();
+        let (Some(class_set), Some(bases_set)) = (
+            world.assume(EventKind::ClassSet),
+            world.assume(EventKind::BasesSet),
+        ) else {
+            return Vec::new();
+        };
+        self.deps.push(class_set);
+        self.deps.push(bases_set);
+        let mut stable = Vec::new();
+        for (version, class) in classes {
+            let Some(c) = class.as_class() else { continue };
+            let Some(dep) = world.assume_object(&c.watch) else {
+                continue;
+            };
+            // Depend first, then check the class is still in the state the
+            // guard names: a change after this fails the install.
+            if u64::from(c.version.peek()) == *version {
+                self.deps.push(dep);
+                stable.push(*version);
+            }
+        }
+        stable
+    }
+}
+
 impl<'w> Assumptions for Planner<'_, '_, 'w> {
     fn global_constant(&mut self, name: u32) -> Option<Value> {
         let name = *self.names.get(name as usize)?;
@@ -87,6 +122,29 @@ fn watcher_of(dict: Gc<PyObject>) -> Option<Arc<DictWatcher>> {
 }
 
 impl Interp<'_> {
+    /// The classes of receivers that are locals at the projection: for a
+    /// class guard on a value just loaded from local `k`, the class of the
+    /// frame's current value of `k`, if it is in the guarded version.
+    fn receiver_classes(&mut self, uops: &[super::Uop], base: usize) -> Vec<(u64, Gc<PyObject>)> {
+        let mut found: Vec<(u64, Gc<PyObject>)> = Vec::new();
+        for pair in uops.windows(2) {
+            let (load, guard) = (pair[0], pair[1]);
+            if guard.op != UopOp::GuardClassVersion
+                || !matches!(load.op, UopOp::LoadFast | UopOp::LoadFastBound)
+                || found.iter().any(|(v, _)| *v == guard.operand)
+            {
+                continue;
+            }
+            let v = self.st_values()[base + load.arg as usize];
+            if instance_class_version(v) == guard.operand && guard.operand != 0 {
+                if let Some(o) = v.as_ref() {
+                    found.push((guard.operand, o.class()));
+                }
+            }
+        }
+        found
+    }
+
     /// Tier 2's statistics hook.
     fn t2_stats(&mut self) -> Option<&mut Tier2Stats> {
         self.t2_stats.as_deref_mut()
@@ -101,6 +159,7 @@ impl Interp<'_> {
         code: &CodeObject,
         tc: &ThreadCode,
         globals: Gc<PyObject>,
+        base: usize,
         back_edge: usize,
         head: usize,
     ) -> bool {
@@ -122,6 +181,7 @@ impl Interp<'_> {
         };
         let trace = project(
             |pc| tc.instr(pc),
+            |pc| tc.cache(pc).get().words,
             |i| code.constants[i as usize],
             head as u32,
             back_edge as u32,
@@ -135,6 +195,7 @@ impl Interp<'_> {
                 return false;
             }
         };
+        let classes = self.receiver_classes(&trace.uops, base);
         let gw = watcher_of(globals);
         let bw = self.rt.builtins_dict().and_then(watcher_of);
         let (report, deps) = {
@@ -150,7 +211,8 @@ impl Interp<'_> {
             if let (Some(b), Some(w)) = (planner.interp.rt.builtins_dict(), bw.as_deref()) {
                 planner.builtins = Some((b, w));
             }
-            let report = optimize::optimize(&mut trace.uops, &mut planner);
+            let stable = planner.assume_classes(&classes);
+            let report = optimize::optimize(&mut trace.uops, &mut planner, &stable);
             (report, planner.deps)
         };
         let n_uops = trace.uops.len() as u64;
@@ -394,6 +456,39 @@ impl Interp<'_> {
                         jump!(u.arg);
                     }
                 }
+                UopOp::GuardClassVersion => {
+                    let values = self.st_values();
+                    let v = values[values.len() - u.arg as usize];
+                    if instance_class_version(v) != u.operand {
+                        if exec.count_exit(i) {
+                            self.hot_exit(lp);
+                        }
+                        leave!(Why::Guard, u.at);
+                    }
+                }
+                UopOp::LoadAttrInstanceDict => {
+                    let obj = *self.st_values().last().expect("a receiver");
+                    let name = code.names[u.arg as usize];
+                    let found = match (obj.data(), name.as_ref().and_then(|n| n.as_str())) {
+                        (Some(ObjectData::Instance(d)), Some(text)) => {
+                            d.lock().get_hashed(text.hash(), name)
+                        }
+                        _ => None,
+                    };
+                    match found {
+                        Some(v) => *self.st_values().last_mut().expect("a receiver") = v,
+                        None => leave!(Why::Guard, u.at),
+                    }
+                }
+                UopOp::LoadAttrConst => {
+                    *self.st_values().last_mut().expect("a receiver") = Value::from_bits(u.operand)
+                }
+                UopOp::LoadMethodConst => {
+                    let values = self.st_values();
+                    let obj = values.pop().expect("a receiver");
+                    values.push(Value::from_bits(u.operand));
+                    values.push(obj);
+                }
                 UopOp::Jump => jump!(u.target),
                 UopOp::Step => {
                     if self.native_stack_half_used() {
@@ -466,6 +561,18 @@ enum Why {
     Invalidated,
     Error,
     End,
+}
+
+/// The version of `v`'s class if `v` is an instance (0 otherwise: no
+/// guard's version).
+#[inline]
+fn instance_class_version(v: Value) -> u64 {
+    match v.as_ref() {
+        Some(o) if matches!(o.data, ObjectData::Instance(_)) => {
+            u64::from(o.class().as_class().map_or(0, |c| c.version.peek()))
+        }
+        _ => 0,
+    }
 }
 
 /// `a op b` on inline ints (`op` a [`BinaryOp`] operand); `None` when the

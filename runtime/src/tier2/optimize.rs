@@ -44,14 +44,16 @@ pub struct Report {
     pub globals_constant: u64,
 }
 
-/// Runs every pass in order.
-pub fn optimize(uops: &mut Vec<Uop>, env: &mut dyn Assumptions) -> Report {
+/// Runs every pass in order. `stable` lists the class versions the
+/// executor depends on (with object-class assignment assumed away), whose
+/// guards hold across escaping micro-ops too.
+pub fn optimize(uops: &mut Vec<Uop>, env: &mut dyn Assumptions, stable: &[u64]) -> Report {
     fuse_tuple_swaps(uops);
     let mut report = Report {
         globals_constant: globals_to_constants(uops, env),
         ..Report::default()
     };
-    report.guards_removed = propagate_types(uops);
+    report.guards_removed = propagate_types(uops, stable);
     remove_dead_pushes(uops);
     place_validity_checks(uops);
     report
@@ -104,6 +106,8 @@ enum Known {
     Int,
     Float,
     Bool,
+    /// An instance whose class had this version when guarded.
+    Instance(u64),
 }
 
 impl Known {
@@ -176,8 +180,18 @@ impl Abstract {
     }
 
     /// The net stack change of an instruction run as a `Step`: what it
-    /// pushes is unknown, and so is everything it may have popped.
-    fn step(&mut self, u: &Uop) {
+    /// pushes is unknown, and so is everything it may have popped. It may
+    /// have run Python code: an instance's class may have changed since,
+    /// unless the executor depends on that class and on object-class
+    /// assignment.
+    fn step(&mut self, u: &Uop, stable: &[u64]) {
+        for local in self.locals.iter_mut() {
+            if let Known::Instance(v) = local.0 {
+                if !stable.contains(&v) {
+                    local.0 = Known::Nothing;
+                }
+            }
+        }
         let effect = u.opcode.stack_effect(u.arg, false);
         let n = self.stack.len() as i32 + effect;
         self.stack.clear();
@@ -189,7 +203,7 @@ impl Abstract {
 }
 
 /// Pass 2 (module docs). Returns how many guards it removed or cheapened.
-pub fn propagate_types(uops: &mut Vec<Uop>) -> u64 {
+pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64]) -> u64 {
     let targets = jump_targets(uops);
     let mut state = Abstract::default();
     let mut removed = 0;
@@ -317,7 +331,31 @@ pub fn propagate_types(uops: &mut Vec<Uop>) -> u64 {
             UopOp::JumpIfOrPop => {
                 state.pop();
             }
-            UopOp::Step => state.step(&u),
+            UopOp::GuardClassVersion => {
+                let d = u.arg as usize;
+                if state.peek(d).known == Known::Instance(u.operand) {
+                    removed += 1;
+                    continue;
+                }
+                state.learn(d, Known::Instance(u.operand));
+            }
+            UopOp::LoadAttrInstanceDict => {
+                state.pop();
+                state.stack.push(UNKNOWN);
+            }
+            UopOp::LoadAttrConst => {
+                state.pop();
+                state.stack.push(Entry {
+                    known: Known::of(Value::from_bits(u.operand)),
+                    copy_of: None,
+                });
+            }
+            UopOp::LoadMethodConst => {
+                let receiver = state.pop();
+                state.stack.push(UNKNOWN);
+                state.stack.push(receiver);
+            }
+            UopOp::Step => state.step(&u, stable),
             UopOp::CheckValidity
             | UopOp::Jump
             | UopOp::JumpBack
@@ -453,7 +491,7 @@ mod tests {
             uop(UopOp::LoadFast, Opcode::LoadFast, 1, 9),
             uop(UopOp::GuardBothInt, Opcode::CompareOpInt, 0, 10),
         ];
-        let removed = propagate_types(&mut uops);
+        let removed = propagate_types(&mut uops, &[]);
         assert_eq!(
             ops(&uops),
             vec![
@@ -491,7 +529,7 @@ mod tests {
             uop(UopOp::Step, Opcode::DeleteFast, 1, 8),
             uop(UopOp::LoadFast, Opcode::LoadFast, 1, 9),
         ];
-        propagate_types(&mut uops);
+        propagate_types(&mut uops, &[]);
         assert_eq!(uops[8].op, UopOp::GuardBothInt, "local 0 is unknown again");
         assert_eq!(uops[10].op, UopOp::LoadFast, "local 1 may be unbound");
     }
@@ -509,8 +547,41 @@ mod tests {
             uop(UopOp::LoadFast, Opcode::LoadFast, 0, 6),
             uop(UopOp::GuardBothFloat, Opcode::BinaryOpFloat, 0, 7),
         ];
-        propagate_types(&mut uops);
+        propagate_types(&mut uops, &[]);
         assert_eq!(uops.last().unwrap().op, UopOp::LoadFastBound);
+    }
+
+    #[test]
+    fn class_guards_hold_across_calls_only_for_classes_the_executor_depends_on() {
+        let guard = |at| {
+            let mut g = uop(UopOp::GuardClassVersion, Opcode::LoadMethodInstance, 1, at);
+            g.operand = 42;
+            g
+        };
+        let body = || {
+            vec![
+                uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+                guard(1),
+                uop(UopOp::LoadAttrInstanceDict, Opcode::LoadAttrInstance, 0, 1),
+                uop(UopOp::LoadFast, Opcode::LoadFast, 0, 2),
+                guard(3), // no escape since the first: removed
+                uop(UopOp::LoadMethodConst, Opcode::LoadMethodInstance, 0, 3),
+                uop(UopOp::Step, Opcode::CallMethod, 0, 4),
+                uop(UopOp::LoadFast, Opcode::LoadFast, 0, 5),
+                guard(6), // after a call: kept unless the class is stable
+            ]
+        };
+        let mut unstable = body();
+        propagate_types(&mut unstable, &[]);
+        let guards = |u: &[Uop]| {
+            u.iter()
+                .filter(|u| u.op == UopOp::GuardClassVersion)
+                .count()
+        };
+        assert_eq!(guards(&unstable), 2);
+        let mut stable = body();
+        propagate_types(&mut stable, &[42]);
+        assert_eq!(guards(&stable), 1);
     }
 
     #[test]
@@ -580,7 +651,7 @@ mod tests {
         ];
         uops[10].target = 4;
         uops[9].operand = Value::TRUE.to_bits();
-        propagate_types(&mut uops);
+        propagate_types(&mut uops, &[]);
         // Instruction 4 is a jump target: its loads and guard stay.
         assert_eq!(uops[5].op, UopOp::LoadFast);
         assert_eq!(uops[7].op, UopOp::GuardBothInt);

@@ -75,11 +75,23 @@ fn region(instr: &impl Fn(usize) -> Instr, head: usize, back_edge: usize) -> Vec
     member
 }
 
+/// Whether the inline cache `words` of an attribute or method form saw
+/// more than one receiver class (then the instruction runs as a `Step`,
+/// whose tier-1 form handles every class it cached).
+fn polymorphic(op: Opcode, words: &[u64; 8]) -> bool {
+    match op {
+        Opcode::LoadAttrInstance => words[1] != 0,
+        Opcode::LoadMethodInstance => words[2] != 0,
+        _ => false,
+    }
+}
+
 /// Projects the loop whose back-edge at `back_edge` jumps to `head`.
 /// `instr` reads the projecting thread's (specialized) instructions,
-/// `constant` a code constant.
+/// `cache` their inline caches' words, `constant` a code constant.
 pub fn project(
     instr: impl Fn(usize) -> Instr,
+    cache: impl Fn(usize) -> [u64; 8],
     constant: impl Fn(u32) -> Value,
     head: u32,
     back_edge: u32,
@@ -136,10 +148,23 @@ pub fn project(
             }
             op if leaves_frame(op) => add(UopOp::Exit, pc),
             op => {
+                let words = if op.family() != op { cache(pc) } else { [0; 8] };
+                if polymorphic(op, &words) {
+                    add(UopOp::Step, pc + 1);
+                    continue;
+                }
                 for &u in expansion(op) {
                     let mut uop = Uop::new(u, i, at, at + 1);
-                    if u == UopOp::LoadConst {
-                        uop.operand = constant(i.arg).to_bits();
+                    uop.operand = match u {
+                        UopOp::LoadConst => constant(i.arg).to_bits(),
+                        // The class version, then what the form cached.
+                        UopOp::GuardClassVersion => words[0],
+                        UopOp::LoadAttrConst | UopOp::LoadMethodConst => words[1],
+                        _ => 0,
+                    };
+                    if u == UopOp::GuardClassVersion {
+                        // The receiver is the top of the stack.
+                        uop.arg = 1;
                     }
                     uops.push(uop);
                 }
@@ -189,6 +214,7 @@ mod tests {
     fn run(code: &[Instr], head: u32, back_edge: u32) -> Result<Trace, &'static str> {
         project(
             |pc| code[pc],
+            |_| [7, 8, 0, 0, 0, 0, 0, 0],
             |_| Value::try_int(1).unwrap(),
             head,
             back_edge,
@@ -316,6 +342,30 @@ mod tests {
         assert_eq!(t.instructions, 3);
         let never_loops = vec![ins(Opcode::ReturnValue, 0), ins(Opcode::JumpBackward, 0)];
         assert!(run(&never_loops, 0, 1).is_err());
+    }
+
+    #[test]
+    fn attribute_forms_carry_their_cache_and_polymorphic_ones_step() {
+        let code = vec![
+            ins(Opcode::LoadFast, 0),
+            ins(Opcode::LoadMethodInstance, 2),
+            ins(Opcode::LoadAttrInstance, 3),
+            ins(Opcode::JumpBackward, 0),
+        ];
+        let t = run(&code, 0, 3).unwrap();
+        assert_eq!(
+            ops(&t),
+            vec![
+                UopOp::LoadFast,
+                UopOp::GuardClassVersion,
+                UopOp::LoadMethodConst,
+                // The cache (7, 8, ...) saw two classes.
+                UopOp::Step,
+                UopOp::JumpToTop
+            ]
+        );
+        assert_eq!((t.uops[1].arg, t.uops[1].operand), (1, 7));
+        assert_eq!(t.uops[2].operand, 8);
     }
 
     #[test]

@@ -121,6 +121,20 @@ define_uops! {
     /// JumpIfTrueOrPop)`, else pops it; checks validity after a
     /// `__bool__` as `ExitIf` does.
     JumpIfOrPop { guard: false, escapes: false };
+    /// Leaves for `at` unless the value `arg` from the top is an instance
+    /// whose class has version `operand` (a version names one class in one
+    /// state: a class attribute set or a bases change gives it a new one).
+    GuardClassVersion { guard: true, escapes: false };
+    /// `obj` → `obj.__dict__[names[arg]]`, for an instance whose class
+    /// (guarded) neither defines the name nor hooks attribute access;
+    /// leaves for `at` when the dict lacks it (tier 1 then raises or asks
+    /// `__getattr__`).
+    LoadAttrInstanceDict { guard: true, escapes: false };
+    /// `obj` → the class attribute in `operand` (guarded class).
+    LoadAttrConst { guard: false, escapes: false };
+    /// `obj` → `method, obj` with the function in `operand` (guarded
+    /// class).
+    LoadMethodConst { guard: false, escapes: false };
     /// Leaves for `target` unless the executor is still valid.
     CheckValidity { guard: false, escapes: false };
     /// The loop's back-edge: a safepoint, a validity check, then back to
