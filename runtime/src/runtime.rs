@@ -1069,8 +1069,8 @@ impl RuntimeInner {
         ));
         let t2 = self.tier2_stats();
         out.push_str(&format!(
-            "  tier 2: {} entries, {} exits (guard {}, branch {}, jump {}, invalidated {}, error {}, end {}), {} micro-ops run\n",
-            t2.entries, t2.exits(), t2.exits_guard, t2.exits_branch, t2.exits_jump,
+            "  tier 2: {} entries ({} found their executor gone), {} exits (guard {}, branch {}, jump {}, invalidated {}, error {}, end {}), {} micro-ops run\n",
+            t2.entries, t2.entry_misses, t2.exits(), t2.exits_guard, t2.exits_branch, t2.exits_jump,
             t2.exits_invalidated, t2.exits_error, t2.exits_end, t2.uops
         ));
         let installed = (t2.projected - t2.install_failed).max(1);

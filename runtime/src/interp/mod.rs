@@ -1885,6 +1885,9 @@ impl<'a> Interp<'a> {
             Some(r) => (Arc::clone(&*r), r.validity()),
             None => {
                 // Invalidated: back to counting, to rebuild when hot again.
+                if let Some(s) = self.t2_stats.as_deref_mut() {
+                    s.entry_misses += 1;
+                }
                 tc.deoptimize(at);
                 return Ok(());
             }

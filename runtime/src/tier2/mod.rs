@@ -191,6 +191,9 @@ pub struct Tier2Stats {
     pub rebuilt: u64,
     /// Entries into executors.
     pub entries: u64,
+    /// Back-edges rewritten to enter an executor that found none (it was
+    /// invalidated): they go back to counting.
+    pub entry_misses: u64,
     /// Exits by why: a guard, a branch, an instruction that jumped out,
     /// the executor invalidated, an error, the trace's end.
     pub exits_guard: u64,
@@ -226,6 +229,7 @@ impl Default for Tier2Stats {
             install_failed: 0,
             rebuilt: 0,
             entries: 0,
+            entry_misses: 0,
             exits_guard: 0,
             exits_branch: 0,
             exits_jump: 0,
@@ -256,6 +260,7 @@ impl Tier2Stats {
             install_failed,
             rebuilt,
             entries,
+            entry_misses,
             exits_guard,
             exits_branch,
             exits_jump,
@@ -300,6 +305,7 @@ impl Tier2Stats {
             ("install_failed", self.install_failed),
             ("rebuilt", self.rebuilt),
             ("entries", self.entries),
+            ("entry_misses", self.entry_misses),
             ("exits", self.exits()),
             ("exits_guard", self.exits_guard),
             ("exits_branch", self.exits_branch),
