@@ -181,6 +181,10 @@ pub struct RuntimeInner {
     heap: Heap,
     pub(crate) types: Types,
     pub(crate) hook_names: HookNames,
+    /// Interned identifier strings (names in code, identifier-like string
+    /// constants): one object per spelling, so attribute and global lookups
+    /// compare keys by identity. Roots, like CPython's interned strings.
+    pub(crate) interned: Arc<Mutex<HashMap<Box<str>, Gc<PyObject>>>>,
     pub(crate) builtins: Gc<PyObject>,
     /// Module objects by name (rooted).
     modules: Arc<Mutex<HashMap<String, Gc<PyObject>>>>,
@@ -475,7 +479,13 @@ impl RuntimeInner {
         let modules_for_roots = modules.clone();
         let threads = Arc::new(ThreadRegistry::default());
         let threads_for_roots = threads.clone();
+        let interned: Arc<Mutex<HashMap<Box<str>, Gc<PyObject>>>> = Default::default();
+        let interned_for_roots = interned.clone();
         heap.add_global_root(move |tracer: &mut stillpoint_gc::Tracer| {
+            // Never held across a safepoint.
+            for s in interned_for_roots.lock().values() {
+                tracer.mark(*s);
+            }
             // The registry's lock is never held across a safepoint either.
             threads_for_roots.trace(tracer);
             for class in &roots {
@@ -510,6 +520,7 @@ impl RuntimeInner {
             heap,
             types,
             hook_names,
+            interned,
             builtins,
             modules,
             sources: Mutex::new(HashMap::new()),

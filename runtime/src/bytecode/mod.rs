@@ -132,7 +132,7 @@ define_instructions! {
     /// Pops into a local.
     StoreFast(Local) fall: |_| -1, jump: |_| -1, uops [StoreFast];
     /// Pushes a global (then builtin) by name.
-    LoadGlobal(Name) fall: |_| 1, jump: |_| 1;
+    LoadGlobal(Name) fall: |_| 1, jump: |_| 1, uops [LoadGlobal];
     /// Pops into a global.
     StoreGlobal(Name) fall: |_| -1, jump: |_| -1;
     /// Pushes a name from the frame's namespace dict, then globals, then
@@ -324,7 +324,8 @@ define_instructions! {
     /// `obj.name = value` into an instance's dict: the class (by version,
     /// up to eight) has no attribute of that name, no `__setattr__` and no
     /// `__slots__`.
-    StoreAttrInstance(Name) fall: |_| -2, jump: |_| -2, specializes StoreAttr;
+    StoreAttrInstance(Name) fall: |_| -2, jump: |_| -2, specializes StoreAttr,
+        uops [GuardClassVersion, StoreAttrInstanceDict];
     /// A method of an instance's class (a Python function), cached under
     /// the class version, for classes whose instances never hold an
     /// attribute named like a class attribute (so the instance need not be

@@ -46,6 +46,8 @@ impl Interp<'_> {
         let mut subs = b.subclasses.lock();
         subs.retain(|w| !w.is_cleared());
         subs.push(weak);
+        b.has_subclasses
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// `class` and every class that inherits from it, each once.
@@ -80,6 +82,16 @@ impl Interp<'_> {
     /// subclasses — gets a new version, and its attribute event fires.
     pub(crate) fn class_modified(&mut self, class: Gc<PyObject>) {
         let m = self.mutator();
+        // Without subclasses, no hierarchy walk: a subclass made after this
+        // check looks the class up after the change that called us (the
+        // flag's field docs say why a relaxed load is enough).
+        if let Some(c) = class.as_class() {
+            if !c.has_subclasses.load(std::sync::atomic::Ordering::Relaxed) {
+                c.version.invalidate();
+                m.fire(EventKind::ClassAttrSet, Some(&c.watch), || ());
+                return;
+            }
+        }
         // No safepoint below: the classes stay alive without rooting.
         for k in self.class_and_subclasses(class) {
             if let Some(c) = k.as_class() {
@@ -119,16 +131,15 @@ impl Interp<'_> {
             let msg = format!("cannot set '{n}' attribute of immutable type '{}'", c.name);
             return Err(self.new_exception(self.rt.types.type_error, &msg));
         }
-        let h = self.hash(name)?;
+        let h = match name.as_ref().and_then(|n| n.as_str()) {
+            Some(s) => s.hash(),
+            None => self.hash(name)?,
+        };
         let old = {
             let mut dict = c.dict.lock();
             match value {
-                Some(v) => {
-                    let old = dict.get_hashed(h, name);
-                    dict.insert_hashed(h, name, v);
-                    old
-                }
-                None => dict.remove(name).ok().flatten(),
+                Some(v) => dict.insert_hashed(h, name, v),
+                None => dict.remove_hashed(h, name),
             }
         };
         if value.is_some() || old.is_some() {

@@ -105,6 +105,12 @@ enum OnReturn {
     Generator(Value),
 }
 
+/// Whether `s` is spelled like an identifier (short, ASCII letters,
+/// digits and underscores): such string constants are interned.
+fn looks_like_identifier(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
 /// An activation of a code object.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Frame {
@@ -682,7 +688,7 @@ impl<'a> Interp<'a> {
             .iter()
             .map(|k| self.constant(k, filename))
             .collect();
-        let names: Vec<Value> = c.names.iter().map(|n| self.new_str(n)).collect();
+        let names: Vec<Value> = c.names.iter().map(|n| self.intern(n)).collect();
         let code = CodeObject {
             tlbc: crate::specialize::ThreadCodes::new(&c.instructions),
             loops: crate::tier2::Loops::new(&c.instructions),
@@ -714,6 +720,9 @@ impl<'a> Interp<'a> {
             Const::Bool(b) => Value::bool(*b),
             Const::Int(i) => self.new_bigint(i.clone()),
             Const::Float(f) => Value::float(*f),
+            // Identifier-like constants are interned, as in CPython
+            // (`getattr(o, "name")` then finds keys by identity).
+            Const::Str(s) if looks_like_identifier(s) => self.intern(s),
             Const::Str(s) => self.new_str(s),
             Const::Tuple(items) => {
                 let items: Vec<Value> = items.iter().map(|k| self.constant(k, filename)).collect();

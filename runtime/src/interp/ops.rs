@@ -32,6 +32,20 @@ impl Interp<'_> {
         Value::object(self.alloc(self.rt.types.str, ObjectData::Str(PyStr::new(s))))
     }
 
+    /// The interned str spelled `s` (made on first use; see
+    /// `RuntimeInner::interned`).
+    pub(crate) fn intern(&self, s: &str) -> Value {
+        let mut table = self.rt.interned.lock();
+        if let Some(o) = table.get(s) {
+            return Value::object(*o);
+        }
+        // Allocation never collects, so the new string needs no root
+        // before it is in the table.
+        let o = self.alloc(self.rt.types.str, ObjectData::Str(PyStr::new(s)));
+        table.insert(s.into(), o);
+        Value::object(o)
+    }
+
     /// A new tuple.
     pub fn new_tuple(&self, items: Vec<Value>) -> Value {
         Value::object(self.alloc(self.rt.types.tuple, ObjectData::Tuple(items.into())))

@@ -336,28 +336,31 @@ impl Dict {
         Ok(())
     }
 
-    /// Inserts or replaces `key`, whose hash the caller computed.
-    pub fn insert_hashed(&mut self, hash: i64, key: Value, value: Value) {
+    /// Inserts or replaces `key`, whose hash the caller computed; returns
+    /// the value it replaced.
+    pub fn insert_hashed(&mut self, hash: i64, key: Value, value: Value) -> Option<Value> {
         if (self.entries.len() + 1) * 3 >= self.indices.len() * 2 {
             self.grow();
         }
-        match self.find(hash, key) {
+        let old = match self.find(hash, key) {
             Ok(slot) => {
                 let i = self.indices[slot] as usize;
                 let entry = self.entries[i].as_mut().expect("live");
                 if entry.value == value {
-                    return; // nothing changes, no event
+                    return Some(value); // nothing changes, no event
                 }
-                entry.value = value;
+                Some(std::mem::replace(&mut entry.value, value))
             }
             Err(slot) => {
                 self.indices[slot] = self.entries.len() as u32;
                 self.entries.push(Some(Entry { hash, key, value }));
                 self.len += 1;
                 self.keys_version.invalidate();
+                None
             }
-        }
+        };
         self.changed();
+        old
     }
 
     /// Removes `key`, returning its value.

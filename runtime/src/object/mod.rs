@@ -620,6 +620,11 @@ pub struct Class {
     /// The direct subclasses (weakly: a subclass does not keep itself
     /// alive through its base).
     pub(crate) subclasses: Mutex<Vec<stillpoint_gc::Weak<PyObject>>>,
+    /// Set once the class has had a subclass (never cleared): a change to
+    /// a class without one skips the hierarchy walk. Relaxed: read after
+    /// the changer held the class dict's lock, which orders it with every
+    /// lookup a subclass made (`Interp::class_modified`).
+    pub(crate) has_subclasses: std::sync::atomic::AtomicBool,
     /// Which special methods the class defines in Python, tagged with the
     /// version they were found under (`Interp::class_hooks`).
     pub(crate) hooks_cache: std::sync::atomic::AtomicU64,
@@ -649,6 +654,7 @@ impl Class {
             watch: Watchable::new(EventKind::ClassAttrSet),
             version: VersionTag::new(),
             subclasses: Mutex::new(Vec::new()),
+            has_subclasses: std::sync::atomic::AtomicBool::new(false),
             hooks_cache: std::sync::atomic::AtomicU64::new(0),
             instances_shadow: std::sync::atomic::AtomicBool::new(false),
         }

@@ -85,6 +85,17 @@ impl<'w> Planner<'_, '_, 'w> {
 }
 
 impl<'w> Assumptions for Planner<'_, '_, 'w> {
+    fn plain_class(&self, v: Value) -> bool {
+        let rt = self.interp.rt;
+        match v.as_ref() {
+            Some(o) => match &o.data {
+                ObjectData::Class(c) => !c.is_builtin() && o.class() == rt.types.type_,
+                _ => false,
+            },
+            None => false,
+        }
+    }
+
     fn global_constant(&mut self, name: u32) -> Option<Value> {
         let name = *self.names.get(name as usize)?;
         let (globals, gw) = self.globals?;
@@ -488,6 +499,27 @@ impl Interp<'_> {
                     let obj = values.pop().expect("a receiver");
                     values.push(Value::from_bits(u.operand));
                     values.push(obj);
+                }
+                UopOp::StoreAttrInstanceDict => {
+                    let values = self.st_values();
+                    let n = values.len();
+                    let (value, obj) = (values[n - 2], values[n - 1]);
+                    let name = code.names[u.arg as usize];
+                    if let (Some(ObjectData::Instance(d)), Some(text)) =
+                        (obj.data(), name.as_ref().and_then(|n| n.as_str()))
+                    {
+                        d.lock().insert_hashed(text.hash(), name, value);
+                    }
+                    self.st_values().truncate(n - 2);
+                }
+                UopOp::StoreClassAttr => {
+                    let value = *self.st_values().last().expect("a value");
+                    let class = Value::from_bits(u.operand).as_object().expect("a class");
+                    let name = code.names[u.arg as usize];
+                    if let Err(e) = self.set_class_attr(class, name, Some(value)) {
+                        raise!(u, e);
+                    }
+                    self.st_values().pop();
                 }
                 UopOp::Jump => jump!(u.target),
                 UopOp::Step => {

@@ -1,23 +1,26 @@
-//! The optimizer: passes over a projected superblock, each tested on its
-//! own.
+//! The optimizer: passes over a projected loop, each tested on its own.
 //!
-//! 0. [`fuse_tuple_swaps`]: `a, b = b, a` builds a tuple only to unpack
+//! 1. [`fuse_tuple_swaps`]: `a, b = b, a` builds a tuple only to unpack
 //!    it; a swap of the stack does the same without allocating.
-//! 1. [`globals_to_constants`]: a global load becomes a constant when the
+//! 2. [`globals_to_constants`]: a global load becomes a constant when the
 //!    runtime lets the executor depend on its module dict (and on the
 //!    builtins, for a builtin) staying unchanged; past a dict's event
 //!    threshold the load stays.
-//! 2. [`propagate_types`]: an abstract interpretation of the locals and the
-//!    stack over int, float and bool (immutable kinds: no event changes a
-//!    value's type) and boundness, forgetting everything where a jump
-//!    lands (so what it knows always comes from micro-ops that ran on the
-//!    way there). It removes guards the trace already proved, lets known-bound local loads skip their check, and turns a
-//!    branch on a known bool into one that cannot escape. Facts about
-//!    locals survive escaping micro-ops: only a debugger can write a
-//!    frame's locals behind the trace's back, and that event invalidates
-//!    the executor, which the validity check after the escape catches.
-//! 3. [`remove_dead_pushes`]: a push that is popped right away.
-//! 4. [`place_validity_checks`]: a check after every escaping micro-op and
+//! 3. [`class_attr_stores`]: a store to an attribute of a class that is
+//!    now a constant goes straight to the class attribute event.
+//! 4. [`propagate_types`]: an abstract interpretation of the locals and the
+//!    stack over int, float, bool and instance class versions, and
+//!    boundness, forgetting everything where a jump lands (so what it
+//!    knows always comes from micro-ops that ran on the way there). It
+//!    removes guards the trace already proved, lets known-bound local loads
+//!    skip their check, and turns a branch on a known bool into one that
+//!    cannot escape. Facts about locals survive escaping micro-ops: only a
+//!    debugger can write a frame's locals behind the trace's back, and that
+//!    event invalidates the executor, which the validity check after the
+//!    escape catches; a class version survives them only when the executor
+//!    depends on that class.
+//! 5. [`remove_dead_pushes`]: a push that is popped right away.
+//! 6. [`place_validity_checks`]: a check after every escaping micro-op and
 //!    nowhere else (back-edges check on their own, and so do branches on
 //!    the rare path that ran `__bool__`).
 
@@ -33,6 +36,10 @@ pub trait Assumptions {
     /// executor may embed, after taking the dependencies that make it one;
     /// `None` keeps the load.
     fn global_constant(&mut self, name: u32) -> Option<Value>;
+
+    /// Whether `v` is a class whose attributes are stored plainly: a
+    /// user class whose metaclass is `type` (no `__setattr__` of its own).
+    fn plain_class(&self, v: Value) -> bool;
 }
 
 /// What the passes did (statistics).
@@ -53,13 +60,14 @@ pub fn optimize(uops: &mut Vec<Uop>, env: &mut dyn Assumptions, stable: &[u64]) 
         globals_constant: globals_to_constants(uops, env),
         ..Report::default()
     };
+    class_attr_stores(uops, env);
     report.guards_removed = propagate_types(uops, stable);
     remove_dead_pushes(uops);
     place_validity_checks(uops);
     report
 }
 
-/// Pass 0 (module docs): `BuildTuple n` then `UnpackSequence n` (n = 2
+/// Pass 1 (module docs): `BuildTuple n` then `UnpackSequence n` (n = 2
 /// or 3, nothing jumping between them) reverses the top n values, which
 /// `Swap n` does.
 pub fn fuse_tuple_swaps(uops: &mut Vec<Uop>) {
@@ -86,7 +94,7 @@ pub fn fuse_tuple_swaps(uops: &mut Vec<Uop>) {
     *uops = out;
 }
 
-/// Pass 1 (module docs). Returns how many loads became constants.
+/// Pass 2 (module docs). Returns how many loads became constants.
 pub fn globals_to_constants(uops: &mut [Uop], env: &mut dyn Assumptions) -> u64 {
     let mut n = 0;
     for u in uops.iter_mut().filter(|u| u.op == UopOp::LoadGlobal) {
@@ -97,6 +105,34 @@ pub fn globals_to_constants(uops: &mut [Uop], env: &mut dyn Assumptions) -> u64 
         }
     }
     n
+}
+
+/// Pass 3 (module docs): `LoadConst C; StoreAttr name` (generic, its
+/// receiver a plain class, the name not a dunder that names an event)
+/// becomes `StoreClassAttr name` with `C` as its operand.
+pub fn class_attr_stores(uops: &mut Vec<Uop>, env: &dyn Assumptions) {
+    let targets = jump_targets(uops);
+    let mut out: Vec<Uop> = Vec::with_capacity(uops.len());
+    for u in uops.drain(..) {
+        let fuses = u.op == UopOp::Step
+            && u.opcode == Opcode::StoreAttr
+            && targets.binary_search(&u.at).is_err()
+            && out.last().is_some_and(|p| {
+                p.op == UopOp::LoadConst && env.plain_class(Value::from_bits(p.operand))
+            });
+        if fuses {
+            let class = out.pop().expect("checked");
+            out.push(Uop {
+                op: UopOp::StoreClassAttr,
+                operand: class.operand,
+                at: u.at,
+                ..u
+            });
+        } else {
+            out.push(u);
+        }
+    }
+    *uops = out;
 }
 
 /// What the trace knows about a value.
@@ -166,6 +202,24 @@ impl Abstract {
         }
     }
 
+    /// After Python code may have run: classes not depended on may have
+    /// changed.
+    fn step_escaped(&mut self, stable: &[u64]) {
+        let forget = |k: &mut Known| {
+            if let Known::Instance(v) = *k {
+                if !stable.contains(&v) {
+                    *k = Known::Nothing;
+                }
+            }
+        };
+        for local in self.locals.iter_mut() {
+            forget(&mut local.0);
+        }
+        for entry in self.stack.iter_mut() {
+            forget(&mut entry.known);
+        }
+    }
+
     /// Learns that the entry `depth` from the top is `known`.
     fn learn(&mut self, depth: usize, known: Known) {
         let n = self.stack.len();
@@ -185,13 +239,7 @@ impl Abstract {
     /// unless the executor depends on that class and on object-class
     /// assignment.
     fn step(&mut self, u: &Uop, stable: &[u64]) {
-        for local in self.locals.iter_mut() {
-            if let Known::Instance(v) = local.0 {
-                if !stable.contains(&v) {
-                    local.0 = Known::Nothing;
-                }
-            }
-        }
+        self.step_escaped(stable);
         let effect = u.opcode.stack_effect(u.arg, false);
         let n = self.stack.len() as i32 + effect;
         self.stack.clear();
@@ -202,7 +250,7 @@ impl Abstract {
     }
 }
 
-/// Pass 2 (module docs). Returns how many guards it removed or cheapened.
+/// Pass 4 (module docs). Returns how many guards it removed or cheapened.
 pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64]) -> u64 {
     let targets = jump_targets(uops);
     let mut state = Abstract::default();
@@ -355,6 +403,14 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64]) -> u64 {
                 state.stack.push(UNKNOWN);
                 state.stack.push(receiver);
             }
+            UopOp::StoreAttrInstanceDict => {
+                state.pop();
+                state.pop();
+            }
+            UopOp::StoreClassAttr => {
+                state.pop();
+                state.step_escaped(stable);
+            }
             UopOp::Step => state.step(&u, stable),
             UopOp::CheckValidity
             | UopOp::Jump
@@ -368,7 +424,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64]) -> u64 {
     removed
 }
 
-/// Pass 3 (module docs): a push that cannot fail, popped at once (not
+/// Pass 5 (module docs): a push that cannot fail, popped at once (not
 /// where a jump lands on the pop).
 pub fn remove_dead_pushes(uops: &mut Vec<Uop>) {
     let targets = jump_targets(uops);
@@ -388,7 +444,7 @@ pub fn remove_dead_pushes(uops: &mut Vec<Uop>) {
     *uops = out;
 }
 
-/// Pass 4 (module docs). An escaping micro-op ends its instruction, so
+/// Pass 6 (module docs). An escaping micro-op ends its instruction, so
 /// the check after it resumes tier 1 at the next micro-op's instruction.
 pub fn place_validity_checks(uops: &mut Vec<Uop>) {
     uops.retain(|u| u.op != UopOp::CheckValidity);
@@ -434,6 +490,10 @@ mod tests {
         fn global_constant(&mut self, name: u32) -> Option<Value> {
             self.0[name as usize]
         }
+
+        fn plain_class(&self, v: Value) -> bool {
+            v == Value::TRUE
+        }
     }
 
     #[test]
@@ -471,6 +531,38 @@ mod tests {
             ]
         );
         assert_eq!((uops[2].arg, uops[2].at, uops[2].target), (2, 2, 4));
+    }
+
+    #[test]
+    fn stores_to_a_constant_plain_class_go_straight_to_the_event() {
+        let konst = |v: Value, at| {
+            let mut u = uop(UopOp::LoadConst, Opcode::LoadGlobalModule, 0, at);
+            u.operand = v.to_bits();
+            u
+        };
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            konst(Value::TRUE, 1), // "a plain class" for the table
+            uop(UopOp::Step, Opcode::StoreAttr, 4, 2),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 3),
+            konst(Value::NONE, 4), // not a class
+            uop(UopOp::Step, Opcode::StoreAttr, 4, 5),
+        ];
+        class_attr_stores(&mut uops, &Table(vec![]));
+        assert_eq!(
+            ops(&uops),
+            vec![
+                UopOp::LoadFast,
+                UopOp::StoreClassAttr,
+                UopOp::LoadFast,
+                UopOp::LoadConst,
+                UopOp::Step
+            ]
+        );
+        assert_eq!(
+            (uops[1].arg, uops[1].at, uops[1].operand),
+            (4, 2, Value::TRUE.to_bits())
+        );
     }
 
     #[test]

@@ -80,7 +80,7 @@ fn region(instr: &impl Fn(usize) -> Instr, head: usize, back_edge: usize) -> Vec
 /// whose tier-1 form handles every class it cached).
 fn polymorphic(op: Opcode, words: &[u64; 8]) -> bool {
     match op {
-        Opcode::LoadAttrInstance => words[1] != 0,
+        Opcode::LoadAttrInstance | Opcode::StoreAttrInstance => words[1] != 0,
         Opcode::LoadMethodInstance => words[2] != 0,
         _ => false,
     }

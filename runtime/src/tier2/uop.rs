@@ -135,6 +135,14 @@ define_uops! {
     /// `obj` → `method, obj` with the function in `operand` (guarded
     /// class).
     LoadMethodConst { guard: false, escapes: false };
+    /// `value, obj` → (stores `obj.__dict__[names[arg]] = value`) for an
+    /// instance whose class (guarded) neither defines the name nor hooks
+    /// attribute stores.
+    StoreAttrInstanceDict { guard: false, escapes: false };
+    /// `value` → (stores `C.names[arg] = value` for the plain class `C` in
+    /// `operand`): the class attribute event, which may invalidate this
+    /// very executor.
+    StoreClassAttr { guard: false, escapes: true };
     /// Leaves for `target` unless the executor is still valid.
     CheckValidity { guard: false, escapes: false };
     /// The loop's back-edge: a safepoint, a validity check, then back to
