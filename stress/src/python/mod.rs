@@ -211,6 +211,8 @@ pub(crate) struct Counters {
     pub(crate) rounds: Counter,
     /// Of which traced.
     pub(crate) traced_rounds: Counter,
+    /// Worker attachments (each a fresh interpreter).
+    pub(crate) attachments: Counter,
     /// Iterations of the workers' hot loops.
     pub(crate) iterations: Counter,
     /// Channel reads checked (both bounds).

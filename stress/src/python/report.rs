@@ -32,9 +32,10 @@ pub(crate) fn print(shared: &Shared, samples: &Samples, elapsed: Duration) -> i3
         .collect();
     println!("thresholds: {}", thresholds.join(", "));
     println!(
-        "workers: {} rounds ({} traced), {} loop iterations",
+        "workers: {} rounds ({} traced) in {} attachments, {} loop iterations",
         big(c.rounds.get()),
         big(c.traced_rounds.get()),
+        big(c.attachments.get()),
         big(c.iterations.get())
     );
     let checked = c.reads_checked.get() + c.checksums_checked.get() + c.trace_checks.get();

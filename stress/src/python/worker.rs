@@ -90,11 +90,11 @@ impl Worker<'_> {
                 self.index, self.rounds
             ));
         }
-        self.check_reads(py, slot)
+        self.check_reads(py, Some(slot))
     }
 
     /// Counts the wrong reads the round found (the `bad` list only grows).
-    fn check_reads(&mut self, py: &mut Python<'_>, slot: u64) -> Result<(), Error> {
+    fn check_reads(&mut self, py: &mut Python<'_>, slot: Option<u64>) -> Result<(), Error> {
         let now: Vec<i64> = self.bad.extract(py)?;
         for (i, (&after, before)) in now.iter().zip(self.bad_seen.iter_mut()).enumerate() {
             if after == *before {
@@ -105,11 +105,13 @@ impl Worker<'_> {
             let (channel, kind) = (i / 3, i % 3);
             self.shared.counters.wrong_reads[channel][kind].add(new);
             self.shared.fail(format!(
-                "worker {} round {}: {new} {} reads of channel {} (target set {slot})",
+                "worker {} round {}: {new} {} reads of channel {}{}",
                 self.index,
                 self.rounds,
                 WRONG_READ_KINDS[kind],
-                Channel::NAMES[channel]
+                Channel::NAMES[channel],
+                slot.map(|s| format!(" (target set {s})"))
+                    .unwrap_or_default()
             ));
         }
         Ok(())
@@ -144,12 +146,18 @@ impl Worker<'_> {
     }
 }
 
+/// A worker ends its attachment and attaches again (a fresh interpreter:
+/// new thread-local bytecode, tier-1 state and tier-2 counters, entering
+/// the executors other threads built) after a round one time in this many.
+const REATTACH_ONE_IN: u64 = 64;
+
 /// Worker `index`: rounds until the run stops.
 pub(crate) fn run(shared: &Shared, index: usize) {
     let lane = &shared.workers[index];
-    let setup = shared.rt.attach(|py| {
-        shared.worker_idents[index].store(py.thread_ident(), Ordering::Release);
-        let bad: Object = py.eval(&format!("[0] * {}", 3 * CHANNELS))?;
+    let result = (|| {
+        let bad: Object = shared
+            .rt
+            .attach(|py| py.eval(&format!("[0] * {}", 3 * CHANNELS)))?;
         let mut worker = Worker {
             shared,
             index,
@@ -160,33 +168,50 @@ pub(crate) fn run(shared: &Shared, index: usize) {
             rounds: 0,
         };
         while !shared.stopping() {
-            let traced = worker.rng.one_in(8);
-            lane.set(if traced { "traced round" } else { "work round" });
-            let result = if traced {
-                worker.traced_round(py)
-            } else {
-                worker.work_round(py)
-            };
-            if let Err(e) = result {
-                shared.counters.crashes.inc();
-                shared.fail(format!(
-                    "worker {index} round {} raised:\n{e}",
-                    worker.rounds
-                ));
-                // what the round counted before it raised
-                worker.check_reads(py, u64::MAX)?;
-            }
-            worker.rounds += 1;
-            shared.counters.rounds.inc();
-            lane.step();
+            shared.rt.attach(|py| worker.attachment(py, lane))?;
+            shared.counters.attachments.inc();
         }
         Ok::<(), Error>(())
-    });
-    if let Err(e) = setup {
+    })();
+    if let Err(e) = result {
         shared.counters.crashes.inc();
         shared.fail(format!("worker {index} failed:\n{e}"));
     }
     lane.set("done");
+}
+
+impl Worker<'_> {
+    /// Rounds in one attachment, until the run stops or it is time to
+    /// attach again.
+    fn attachment(&mut self, py: &mut Python<'_>, lane: &super::Lane) -> Result<(), Error> {
+        let shared = self.shared;
+        shared.worker_idents[self.index].store(py.thread_ident(), Ordering::Release);
+        while !shared.stopping() {
+            let traced = self.rng.one_in(8);
+            lane.set(if traced { "traced round" } else { "work round" });
+            let result = if traced {
+                self.traced_round(py)
+            } else {
+                self.work_round(py)
+            };
+            if let Err(e) = result {
+                shared.counters.crashes.inc();
+                shared.fail(format!(
+                    "worker {} round {} raised:\n{e}",
+                    self.index, self.rounds
+                ));
+                // what the round counted before it raised
+                self.check_reads(py, None)?;
+            }
+            self.rounds += 1;
+            shared.counters.rounds.inc();
+            lane.step();
+            if self.rng.one_in(REATTACH_ONE_IN) {
+                break;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
