@@ -84,6 +84,10 @@ pub(crate) struct Args {
     /// (--python) The events' thresholds.
     #[arg(long, value_enum, default_value_t = python::ThresholdMode::Mixed)]
     thresholds: python::ThresholdMode,
+    /// (--python) Collect at every safepoint after an allocation (slow:
+    /// shorten the rounds' work with few threads).
+    #[arg(long)]
+    gc_stress: bool,
     /// (--python) The highest tier: 0 (no specialization), 1 or 2.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(0..=2))]
     tier: u8,

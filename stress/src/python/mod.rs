@@ -419,7 +419,9 @@ const FUNCTIONS: &[&str] = &[
 
 /// Builds the runtime, loads the workload and shares it.
 fn set_up(args: Args) -> Result<Shared, Error> {
-    let mut builder = Runtime::builder().specialize(args.tier >= 1);
+    let mut builder = Runtime::builder()
+        .specialize(args.tier >= 1)
+        .gc_stress(args.gc_stress);
     for &kind in EventKind::ALL.iter() {
         builder = builder.threshold(kind, args.thresholds.threshold(kind, args.seed));
     }

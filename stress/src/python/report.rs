@@ -14,7 +14,7 @@ pub(crate) fn print(shared: &Shared, samples: &Samples, elapsed: Duration) -> i3
     let stats = shared.rt.world().stats();
     let t2 = shared.rt.tier2_stats();
     println!(
-        "stillpoint-stress --python: {:.1} s, seed {}, {} workers, {} injectors, {} target sets, tier {}, thresholds {:?}{}",
+        "stillpoint-stress --python: {:.1} s, seed {}, {} workers, {} injectors, {} target sets, tier {}, thresholds {:?}{}{}",
         elapsed.as_secs_f64(),
         args.seed,
         args.threads,
@@ -22,6 +22,7 @@ pub(crate) fn print(shared: &Shared, samples: &Samples, elapsed: Duration) -> i3
         args.targets,
         args.tier,
         args.thresholds,
+        if args.gc_stress { ", gc-stress" } else { "" },
         args.inject_bug
             .map(|b| format!(", INJECTED BUG {b:?}"))
             .unwrap_or_default()
