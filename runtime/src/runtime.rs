@@ -403,7 +403,9 @@ impl RuntimeInner {
         let builtins_watcher = Arc::new(DictWatcher::new(&world, EventKind::BuiltinModified));
         let builtins_dict = alloc(
             Some(types.dict),
-            ObjectData::Dict(Mutex::new(Dict::watched(builtins_watcher.clone()))),
+            ObjectData::Dict(crate::object::Mutex::new(Dict::watched(
+                builtins_watcher.clone(),
+            ))),
         );
         {
             let ObjectData::Dict(d) = &builtins_dict.data else {
@@ -444,7 +446,10 @@ impl RuntimeInner {
                 ("NotImplemented", types.not_implemented_type),
                 ("Ellipsis", types.ellipsis_type),
             ] {
-                let singleton = alloc(Some(class), ObjectData::Instance(Mutex::new(Dict::new())));
+                let singleton = alloc(
+                    Some(class),
+                    ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
+                );
                 d.insert(str_value(name), Value::object(singleton))
                     .expect("str keys hash");
             }

@@ -106,7 +106,10 @@ fn new_view(i: &mut Interp<'_>, class: Gc<PyObject>, dict: Value) -> Value {
     let mut attrs = Dict::new();
     let key = i.new_str("mapping");
     attrs.insert(key, dict).expect("str keys hash");
-    Value::object(i.alloc(class, ObjectData::Instance(parking_lot::Mutex::new(attrs))))
+    Value::object(i.alloc(
+        class,
+        ObjectData::Instance(crate::object::Mutex::new(attrs)),
+    ))
 }
 
 fn view_iter(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {

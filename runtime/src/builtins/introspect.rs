@@ -225,6 +225,6 @@ fn object_new(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Val
     }
     Ok(Value::object(i.alloc(
         cls,
-        ObjectData::Instance(parking_lot::Mutex::new(Dict::new())),
+        ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
     )))
 }

@@ -110,7 +110,7 @@ unsafe impl Trace for LazyIter {
 pub(crate) fn new_lazy(i: &Interp<'_>, class: Gc<PyObject>, state: LazyIter) -> Value {
     Value::object(i.alloc(
         class,
-        ObjectData::Iterator(parking_lot::Mutex::new(IterState::Lazy(state))),
+        ObjectData::Iterator(crate::object::Mutex::new(IterState::Lazy(state))),
     ))
 }
 

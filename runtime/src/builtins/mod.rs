@@ -742,7 +742,7 @@ pub fn construct(
         arity(i, "object", args, 0, 0)?;
         return Ok(Value::object(i.alloc(
             t.object,
-            ObjectData::Instance(parking_lot::Mutex::new(Dict::new())),
+            ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
         )));
     }
     // Embedding hook: native classes (crate::embed).

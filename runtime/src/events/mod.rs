@@ -174,9 +174,9 @@ impl crate::interp::Interp<'_> {
         let watcher = DictWatcher::new(self.rt.world(), EventKind::GlobalSet);
         self.alloc(
             self.rt.types.dict,
-            crate::object::ObjectData::Dict(parking_lot::Mutex::new(crate::object::Dict::watched(
-                std::sync::Arc::new(watcher),
-            ))),
+            crate::object::ObjectData::Dict(crate::object::Mutex::new(
+                crate::object::Dict::watched(std::sync::Arc::new(watcher)),
+            )),
         )
     }
 }

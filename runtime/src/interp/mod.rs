@@ -1036,7 +1036,7 @@ impl<'a> Interp<'a> {
             };
             let g = self.alloc(
                 self.rt.types.generator,
-                ObjectData::Generator(parking_lot::Mutex::new(state)),
+                ObjectData::Generator(crate::object::Mutex::new(state)),
             );
             self.st().values.truncate(callable_pos);
             return Ok(CallOutcome::Done(Value::object(g)));
@@ -1118,7 +1118,7 @@ impl<'a> Interp<'a> {
             // No safepoint between the allocation and the push.
             let cell = self.alloc(
                 self.rt.types.cell,
-                ObjectData::Cell(parking_lot::Mutex::new(initial)),
+                ObjectData::Cell(crate::object::Mutex::new(initial)),
             );
             self.st().values.push(Value::object(cell));
         }
@@ -1287,7 +1287,7 @@ impl<'a> Interp<'a> {
                 let subclassed = |base| {
                     ObjectData::Subclassed(Box::new(crate::object::SubclassedBuiltin {
                         base,
-                        attrs: parking_lot::Mutex::new(Dict::new()),
+                        attrs: crate::object::Mutex::new(Dict::new()),
                     }))
                 };
                 let instance = match layout {
@@ -1300,15 +1300,15 @@ impl<'a> Interp<'a> {
                     // Python `__init__` calling it through super()).
                     Layout::List => Value::object(self.alloc(
                         class,
-                        subclassed(ObjectData::List(parking_lot::Mutex::new(Vec::new()))),
+                        subclassed(ObjectData::List(crate::object::Mutex::new(Vec::new()))),
                     )),
                     Layout::Dict => Value::object(self.alloc(
                         class,
-                        subclassed(ObjectData::Dict(parking_lot::Mutex::new(Dict::new()))),
+                        subclassed(ObjectData::Dict(crate::object::Mutex::new(Dict::new()))),
                     )),
                     Layout::Instance | Layout::Builtin => Value::object(self.alloc(
                         class,
-                        ObjectData::Instance(parking_lot::Mutex::new(Dict::new())),
+                        ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
                     )),
                 };
                 let init = self.lookup_value(class, self.rt.hook_names.init);
@@ -1462,10 +1462,10 @@ impl<'a> Interp<'a> {
         Value::object(self.alloc(
             class,
             ObjectData::Exception(crate::object::ExceptionData {
-                args: parking_lot::Mutex::new(args),
-                dict: parking_lot::Mutex::new(Dict::new()),
-                traceback: parking_lot::Mutex::new(Vec::new()),
-                suggestion: parking_lot::Mutex::new(None),
+                args: crate::object::Mutex::new(args),
+                dict: crate::object::Mutex::new(Dict::new()),
+                traceback: crate::object::Mutex::new(Vec::new()),
+                suggestion: crate::object::Mutex::new(None),
             }),
         ))
     }
@@ -2130,7 +2130,7 @@ impl<'a> Interp<'a> {
                     // No safepoint until the instance is on the stack.
                     let instance = Value::object(self.alloc(
                         class,
-                        ObjectData::Instance(parking_lot::Mutex::new(Dict::new())),
+                        ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
                     ));
                     let values = &mut self.st().values;
                     values[callable_pos] = init;
@@ -2404,7 +2404,7 @@ impl<'a> Interp<'a> {
                 }
                 let v = Value::object(self.alloc(
                     self.rt.types.dict,
-                    ObjectData::Dict(parking_lot::Mutex::new(dict)),
+                    ObjectData::Dict(crate::object::Mutex::new(dict)),
                 ));
                 self.st().values.truncate(len - 2 * n);
                 push!(v);
@@ -2555,7 +2555,7 @@ impl<'a> Interp<'a> {
                     defaults: AtomicValue::new(defaults),
                     kwdefaults: AtomicValue::new(kwdefaults),
                     closure,
-                    attrs: parking_lot::Mutex::new(Dict::new()),
+                    attrs: crate::object::Mutex::new(Dict::new()),
                     version: VersionTag::new(),
                 };
                 let v = Value::object(self.alloc(self.rt.types.function, ObjectData::Function(f)));
@@ -2572,7 +2572,7 @@ impl<'a> Interp<'a> {
                 // Root the pieces in the new frame's return action.
                 let ns = self.alloc(
                     self.rt.types.dict,
-                    ObjectData::Dict(parking_lot::Mutex::new(Dict::new())),
+                    ObjectData::Dict(crate::object::Mutex::new(Dict::new())),
                 );
                 let Some(ObjectData::Function(f)) = body.data() else {
                     unreachable!("MakeClass takes the body function")

@@ -4,10 +4,10 @@
 //! Builtin types are handled natively; instances of user classes go
 //! through their dunder methods (found on the class's MRO).
 
+use crate::object::Mutex;
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{FromPrimitive, One, Signed, ToPrimitive, Zero};
-use parking_lot::Mutex;
 use stillpoint_gc::Gc;
 
 use super::Interp;

@@ -16,6 +16,7 @@
 //! pause, and Python code may reach a safepoint anywhere.
 
 pub mod dict;
+pub mod lock;
 pub mod range;
 pub mod repr;
 pub mod set;
@@ -23,8 +24,8 @@ pub mod set;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+pub use lock::Mutex;
 use num_bigint::BigInt;
-use parking_lot::Mutex;
 use stillpoint_gc::{Gc, Trace, Tracer};
 use stillpoint_sync::{EventKind, Watchable};
 

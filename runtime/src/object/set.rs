@@ -358,7 +358,7 @@ impl Interp<'_> {
         } else {
             self.rt.types.set
         };
-        Value::object(self.alloc(class, ObjectData::Set(parking_lot::Mutex::new(table))))
+        Value::object(self.alloc(class, ObjectData::Set(crate::object::Mutex::new(table))))
     }
 
     /// A table holding the elements of any iterable (`set(iterable)`).
