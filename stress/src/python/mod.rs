@@ -40,6 +40,7 @@ use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
 use stillpoint::{Error, EventKind, Object, Python, Runtime, Threshold};
+use stillpoint_sync::Scope;
 
 use crate::model::Counter;
 use crate::rng::Rng;
@@ -54,8 +55,9 @@ const WORKLOAD: &str = include_str!("workload.py");
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ThresholdMode {
     /// A spread over the kinds, rotated by the seed: DESIGN's default,
-    /// never reached, 64, 0 (never assumed) and 1. The debugger's write
-    /// and instrumentation keep DESIGN's (never).
+    /// never reached, 64, 0 (never assumed) and 1 (local kinds: the first
+    /// three). The debugger's write and instrumentation keep DESIGN's
+    /// (never).
     Mixed,
     /// DESIGN §2's defaults.
     Design,
@@ -79,14 +81,25 @@ impl ThresholdMode {
             ThresholdMode::Never => Threshold::Never,
             ThresholdMode::Zero => Threshold::After(0),
             ThresholdMode::Mixed => {
-                let choices = [
-                    kind.default_threshold(),
-                    Threshold::Never,
-                    Threshold::After(64),
-                    Threshold::After(0),
-                    Threshold::After(1),
-                ];
-                let rotation = Rng::new(seed, 0x7472_6573).index(choices.len());
+                // Local events count per object, and refreshed target sets
+                // bring new ones: never 0 or 1 there, so that executors
+                // depend on classes and modules (`zero` covers the rest).
+                let choices: &[Threshold] = if kind.scope() == Scope::Local {
+                    &[
+                        kind.default_threshold(),
+                        Threshold::Never,
+                        Threshold::After(64),
+                    ]
+                } else {
+                    &[
+                        kind.default_threshold(),
+                        Threshold::Never,
+                        Threshold::After(64),
+                        Threshold::After(0),
+                        Threshold::After(1),
+                    ]
+                };
+                let rotation = Rng::new(seed, 0x7472_6573).index(5);
                 let i = EventKind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
                 choices[(i + rotation) % choices.len()]
             }
@@ -637,6 +650,10 @@ mod tests {
             assert!(chosen.contains(&Threshold::Never), "{chosen:?}");
             assert!(chosen.contains(&Threshold::After(0)), "{chosen:?}");
             assert!(chosen.contains(&Threshold::After(64)), "{chosen:?}");
+            for kind in [EventKind::ClassAttrSet, EventKind::GlobalSet] {
+                let t = ThresholdMode::Mixed.threshold(kind, seed);
+                assert!(!matches!(t, Threshold::After(0 | 1)), "{kind:?}: {t:?}");
+            }
         }
         assert_eq!(
             ThresholdMode::Zero.threshold(EventKind::DebuggerSetLocal, 0),
