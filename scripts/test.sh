@@ -8,9 +8,12 @@
 #      bound 3 unless LOOM_MAX_PREEMPTIONS says otherwise), including the
 #      deliberately broken variants that loom must reject;
 #   5. memcheck of the heap's test binaries (scripts/memcheck.sh);
-#   6. a short stress run (4 mutator threads, 20 s, 0 violations).
+#   6. a short stress run (4 mutator threads, 20 s, 0 violations);
+#   7. a short Python stress run on the runtime (3 workers, 10 s, 0 wrong
+#      results, 0 crashes, no hang).
 #
-# STRESS_SECONDS shortens or lengthens step 5 (default 20).
+# STRESS_SECONDS shortens or lengthens step 6 (default 20),
+# PYTHON_STRESS_SECONDS step 7 (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,6 +54,9 @@ step "memcheck of the gc test binaries"
 step "stress (4 mutators, ${STRESS_SECONDS:-20} s)"
 cargo run --release --quiet -p stillpoint-stress -- --threads 4 --seconds "${STRESS_SECONDS:-20}"
 
-passed=$(grep -oE '[0-9]+ passed' "$results" | awk '{n += $1} END {print n + 1}')
-step "all tests passed (the stress run counts as one)"
+step "Python stress on the runtime (3 workers, ${PYTHON_STRESS_SECONDS:-10} s)"
+cargo run --release --quiet -p stillpoint-stress -- --python --threads 3 --seconds "${PYTHON_STRESS_SECONDS:-10}"
+
+passed=$(grep -oE '[0-9]+ passed' "$results" | awk '{n += $1} END {print n + 2}')
+step "all tests passed (each stress run counts as one)"
 echo "$passed passed, 0 failed"

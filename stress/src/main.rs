@@ -21,9 +21,18 @@
 //! the optimizer read state before taking its dependency,
 //! `ignore-validity` makes executors ignore `is_valid()`, and
 //! `block-attached` makes a mutator sleep while attached (a hang: exit 3).
+//! With `--python`: `publish-early` publishes generations before making
+//! the change (stale reads: exit 1), `sleep-attached` makes an injector
+//! sleep while attached (a hang: exit 3).
+//!
+//! `--python` stresses the runtime itself instead: worker threads run hot,
+//! checked Python loops on shared classes while injectors fire every rare
+//! event, in Python and through the embedding API (see the `python`
+//! module).
 
 mod checks;
 mod model;
+mod python;
 mod rng;
 mod workload;
 
@@ -49,13 +58,41 @@ pub(crate) enum InjectedBug {
     IgnoreValidity,
     /// One mutator blocks while attached (the next pause waits forever).
     BlockAttached,
+    /// (--python) Injectors publish a generation before they make the
+    /// change: workers must count stale reads.
+    PublishEarly,
+    /// (--python) Injectors sleep while attached, in the middle of an
+    /// injection: the next pause waits forever (a hang).
+    SleepAttached,
 }
 
-/// Stress the stillpoint-sync protocol: mutators, executors, events, pauses.
+/// Stress the stillpoint-sync protocol (synthetic mutators, executors,
+/// events, pauses), or with --python the runtime: Python workers, injected
+/// events, checked results.
 #[derive(Clone, Debug, Parser)]
 #[command(version)]
 pub(crate) struct Args {
-    /// Mutator threads (each lane respawns its thread now and then).
+    /// Run Python on the runtime: worker threads run checked hot loops
+    /// while injectors fire every rare event (in Python and through the
+    /// embedding API).
+    #[arg(long)]
+    python: bool,
+    /// (--python) Target sets: the classes, instances and functions that
+    /// workers share and injectors change.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    targets: u32,
+    /// (--python) The events' thresholds.
+    #[arg(long, value_enum, default_value_t = python::ThresholdMode::Mixed)]
+    thresholds: python::ThresholdMode,
+    /// (--python) Collect at every safepoint after an allocation (slow:
+    /// shorten the rounds' work with few threads).
+    #[arg(long)]
+    gc_stress: bool,
+    /// (--python) The highest tier: 0 (no specialization), 1 or 2.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(0..=2))]
+    tier: u8,
+    /// Mutator threads (each lane respawns its thread now and then), or
+    /// with --python worker threads.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1024))]
     threads: u32,
     /// Run time in seconds (fractions allowed).
@@ -65,7 +102,7 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = 0x5711_7901)]
     seed: u64,
     /// Injector threads (even-numbered ones are host threads, odd-numbered
-    /// ones registered mutators).
+    /// ones registered mutators; with --python all are attached threads).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=256))]
     injectors: u32,
     /// Executor slots shared by all threads.
@@ -87,13 +124,14 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = 4)]
     optimize_one_in: u64,
     /// Fail if more executors are live at once (default: 16 x slots +
-    /// threads + 1024).
+    /// threads + 1024; with --python 256 + 64 x (threads + injectors)).
     #[arg(long)]
     max_live: Option<u64>,
     /// A thread that makes no progress this long is a hang (exit 3).
     #[arg(long, default_value_t = 10.0)]
     hang_seconds: f64,
-    /// Break the harness on purpose (the checks must then fail).
+    /// Break the harness on purpose (the checks must then fail; synthetic
+    /// mode).
     #[arg(long, value_enum, hide = true)]
     inject_bug: Option<InjectedBug>,
 }
@@ -115,6 +153,9 @@ fn main() {
     if let Err(message) = args.validate() {
         eprintln!("error: {message}");
         std::process::exit(2);
+    }
+    if args.python {
+        std::process::exit(python::run(args));
     }
     let duration = Duration::from_secs_f64(args.seconds);
     let shared = Arc::new(Shared::new(args));
@@ -183,7 +224,7 @@ fn main() {
     std::process::exit(if ok { 0 } else { 1 });
 }
 
-fn micros(p: Percentiles) -> String {
+pub(crate) fn micros(p: Percentiles) -> String {
     let us = |ns: u64| ns as f64 / 1000.0;
     format!(
         "p50 {:.1} p99 {:.1} max {:.1} µs",
@@ -194,7 +235,7 @@ fn micros(p: Percentiles) -> String {
 }
 
 /// Thousands separators, for the big counters.
-fn big(n: u64) -> String {
+pub(crate) fn big(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
@@ -206,7 +247,7 @@ fn big(n: u64) -> String {
     out
 }
 
-fn threshold_text(threshold: Threshold) -> String {
+pub(crate) fn threshold_text(threshold: Threshold) -> String {
     match threshold {
         Threshold::After(n) => format!("after {n}"),
         Threshold::Never => "never".to_string(),
