@@ -53,13 +53,16 @@ impl Scope {
             .collect()
     }
 
-    /// The names a class body passes through to enclosing scopes: its own
-    /// reads fall back to globals, so only nested scopes' needs (minus
-    /// the implicit `__class__` cell) and explicit nonlocals count.
+    /// The names a class body passes through to enclosing scopes: what it
+    /// reads without binding (an enclosing function's local is then a cell
+    /// it reads, as CPython's `LOAD_CLASSDEREF`; otherwise the read falls
+    /// back to globals), nested scopes' needs (minus the implicit
+    /// `__class__` cell) and explicit nonlocals.
     pub fn class_free_names(&self) -> HashSet<String> {
         self.child_free
             .iter()
             .chain(self.nonlocals.iter())
+            .chain(self.used.iter().filter(|n| !self.bound.contains(*n)))
             .filter(|n| !self.globals.contains(*n) && n.as_str() != "__class__")
             .cloned()
             .collect()
