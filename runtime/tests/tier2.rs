@@ -1405,3 +1405,35 @@ fn threshold_option_sets_every_counted_event_kind() {
         );
     }
 }
+
+/// The debugger writes a value of another type into a local that the
+/// executor's types say is an int: the loop must not run one more
+/// iteration on the old type (it would add a float as an int).
+#[test]
+fn debugger_set_local_of_another_type_is_seen_at_once() {
+    let kind = EventKind::DebuggerSetLocal;
+    let rt = runtime();
+    define(
+        &rt,
+        "typed",
+        "def run():\n    step = 1\n    total = 0\n    while step == 1:\n        total = total + step\n        total = total - step\n    total = total + step\n    return int(total * 4) * 10 + (1 if type(step) is float else 0)\n",
+    );
+    let done = start_call(&rt, "typed", "run");
+    rt.attach_interp(|i| {
+        let (ident, depth) = i
+            .debug_threads()
+            .into_iter()
+            .find_map(|t| {
+                let d = t.frames.iter().position(|f| f.function == "run")?;
+                Some((t.ident, d))
+            })
+            .expect("the looping thread is there");
+        let half = Value::float(0.5);
+        i.debug_set_local(ident, depth, "step", half)
+            .expect("written");
+    });
+    let result = done.recv_timeout(SPIN_LIMIT).expect("the loop ends");
+    assert_eq!(result, 2 * 10 + 1, "total is 0.5 after the loop");
+    let s = Snapshot::take(&rt, kind);
+    assert!(s.tier2.entries > 0);
+}
