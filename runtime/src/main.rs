@@ -4,16 +4,18 @@
 //! terminal and reads the program from stdin otherwise. Options: `-i`
 //! (the prompt after the program, or on a non-terminal stdin), `-q` (no
 //! banner), `-X gc-stress` (collect at every safepoint after an
-//! allocation), `-X stats` (a summary on stderr at exit), `--stats-json
-//! PATH`, `-h`, `-V`. Exit codes as CPython's: 1 for an uncaught exception
+//! allocation), `-X nospecialize`, `-X notier2`, `-X threshold=N|never`
+//! (the event thresholds), `-X stats` (a summary on stderr at exit),
+//! `--stats-json PATH`, `-h`, `-V`. Exit codes as CPython's: 1 for an uncaught exception
 //! (and a missing `-m` module), the `SystemExit` code, 2 for a bad command
 //! line or a missing file.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use stillpoint::{Outcome, Runtime};
+use stillpoint::{EventKind, Outcome, Runtime, Threshold};
 use stillpoint_gc::HeapConfig;
+use stillpoint_sync::WorldConfig;
 
 /// The interpreter runs on its own thread with a large stack: Python calls
 /// do not recurse natively, but Rust code calling back into Python does
@@ -36,6 +38,9 @@ Options:
          -X gc-stress: collect garbage at every safepoint after an allocation
          -X nospecialize: run tier 0 only (no specializing interpreter)
          -X notier2: run no tier-2 executors (tiers 0 and 1 only)
+         -X threshold=N: every event with a threshold stops invalidating
+             executors after N fires (N=never: it always invalidates); the
+             debugger's set-local and instrumentation always invalidate
          -X stats: print the runtime's statistics on stderr at exit
 --stats-json PATH : write the runtime's statistics as JSON to PATH at exit
 file   : program read from script file
@@ -66,6 +71,8 @@ struct Options {
     stats_json: Option<String>,
     nospecialize: bool,
     notier2: bool,
+    /// `-X threshold=N|never`: the threshold of every counted event kind.
+    threshold: Option<Threshold>,
     /// `-i`: the prompt after the program (or instead of reading stdin).
     inspect: bool,
     /// `-q`: no banner.
@@ -93,6 +100,7 @@ fn parse_args(args: &[String]) -> Result<Options, ExitCode> {
         stats_json: None,
         nospecialize: false,
         notier2: false,
+        threshold: None,
         inspect: false,
         quiet: false,
         program: None,
@@ -160,6 +168,15 @@ fn parse_args(args: &[String]) -> Result<Options, ExitCode> {
                             "stats" => options.stats = true,
                             "nospecialize" => options.nospecialize = true,
                             "notier2" => options.notier2 = true,
+                            other if other.starts_with("threshold=") => {
+                                let Some(threshold) = parse_threshold(&other["threshold=".len()..])
+                                else {
+                                    return Err(usage_error(&format!(
+                                        "-X {other}: expected a count or 'never'"
+                                    )));
+                                };
+                                options.threshold = Some(threshold);
+                            }
                             other => {
                                 return Err(usage_error(&format!("unknown -X option: {other}")))
                             }
@@ -186,6 +203,32 @@ fn parse_args(args: &[String]) -> Result<Options, ExitCode> {
     }
     options.args = args.get(next..).unwrap_or_default().to_vec();
     Ok(options)
+}
+
+/// The value of `-X threshold=`: a count of invalidating fires, or
+/// `never` (every fire invalidates).
+fn parse_threshold(value: &str) -> Option<Threshold> {
+    match value {
+        "never" => Some(Threshold::Never),
+        count => count.parse().ok().map(Threshold::After),
+    }
+}
+
+/// The world configuration for `-X threshold=`: the given threshold for
+/// every event kind whose default is a count. The debugger's set-local and
+/// instrumentation keep theirs (they always invalidate: every executor
+/// depends on instrumentation staying off, so a count there would only turn
+/// tier 2 off).
+fn world_config(threshold: Option<Threshold>) -> WorldConfig {
+    let Some(threshold) = threshold else {
+        return WorldConfig::new();
+    };
+    EventKind::ALL
+        .into_iter()
+        .filter(|kind| kind.default_threshold() != Threshold::Never)
+        .fold(WorldConfig::new(), |config, kind| {
+            config.threshold(kind, threshold)
+        })
 }
 
 /// A path as CPython shows the main script: absolute.
@@ -270,7 +313,10 @@ fn main() -> ExitCode {
         .name("stillpoint-main".into())
         .stack_size(INTERPRETER_STACK)
         .spawn(move || {
-            let rt = Runtime::with_heap_config(HeapConfig::default().gc_stress(options.gc_stress));
+            let rt = Runtime::with_configs(
+                HeapConfig::default().gc_stress(options.gc_stress),
+                world_config(options.threshold),
+            );
             // This thread (and every Python thread) has a 256 MiB stack.
             rt.set_native_stack_budget(INTERPRETER_STACK - (16 << 20));
             rt.set_specializing(!options.nospecialize);

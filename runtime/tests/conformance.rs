@@ -8,6 +8,11 @@
 //! equal. Every listed program is run (in parallel, each with a time limit)
 //! and every mismatch is reported before the test fails.
 //!
+//! The modes: normally (tiers 1 and 2 on), `-X nospecialize` (tier 0),
+//! `-X gc-stress`, `-X threshold=0` (tier 2 assumes no counted event),
+//! `-X threshold=1`, and, for the programs that fire events (`event_*`,
+//! `spec_*`, `tier2_*`), `-X threshold=0 -X gc-stress`.
+//!
 //! `scripts/conformance-status.sh` runs every program of the corpus, listed
 //! or not, and is what fills `SUPPORTED`.
 
@@ -23,8 +28,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// A program still running after this long is killed and counts as a failure
-/// (a hang). Generous: the debug binary under `-X gc-stress`, with the three
-/// corpus runs sharing two cores, takes up to ~30 s on the slowest program.
+/// (a hang). Generous: the debug binary under `-X gc-stress`, with the
+/// corpus runs sharing two cores, takes up to ~45 s on the slowest program.
 const PROGRAM_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// How long to wait for a finished program's output pipes to close.
@@ -320,6 +325,31 @@ fn check_supported(label: &str, extra_args: &[&str], excluded: &[(String, String
         .into_iter()
         .filter(|p| !excluded.iter().any(|(name, _)| name == p))
         .collect();
+    check_programs(label, extra_args, &programs);
+}
+
+/// The areas of the corpus that fire the rare events of DESIGN §2 against
+/// hot loops: what changing the event thresholds changes.
+const EVENT_AREAS: [&str; 3] = ["event_", "spec_", "tier2_"];
+
+/// Runs the listed programs of [`EVENT_AREAS`] with `extra_args` (see
+/// [`check_supported`]).
+fn check_event_programs(label: &str, extra_args: &[&str]) {
+    let programs: Vec<String> = supported_programs()
+        .into_iter()
+        .filter(|p| EVENT_AREAS.iter().any(|area| p.starts_with(area)))
+        .collect();
+    assert!(
+        programs.len() >= 40,
+        "the event programs are listed in SUPPORTED ({} found)",
+        programs.len()
+    );
+    check_programs(label, extra_args, &programs);
+}
+
+/// Runs `programs` with `extra_args`, several at a time, and fails with a
+/// report of all mismatches.
+fn check_programs(label: &str, extra_args: &[&str], programs: &[String]) {
     let next = AtomicUsize::new(0);
     let failures = Mutex::new(Vec::new());
     let workers = thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8));
@@ -381,6 +411,34 @@ fn supported_programs_match_cpython_under_gc_stress() {
         " (-X gc-stress)",
         &["-X", "gc-stress"],
         &gc_stress_excluded(),
+    );
+}
+
+/// Every program with every event threshold at 0: tier 2 assumes no event
+/// that is counted (it keeps the guards and takes no dependency on them).
+/// `-X threshold=` leaves the debugger's set-local and instrumentation at
+/// "always invalidate".
+#[test]
+fn supported_programs_match_cpython_at_threshold_0() {
+    check_supported(" (-X threshold=0)", &["-X", "threshold=0"], &[]);
+}
+
+/// Every program with every event threshold at 1: the first fire of each
+/// event invalidates what assumed it, every later one is not assumed.
+#[test]
+fn supported_programs_match_cpython_at_threshold_1() {
+    check_supported(" (-X threshold=1)", &["-X", "threshold=1"], &[]);
+}
+
+/// The programs that fire events, with every threshold at 0 and the
+/// collector running at every opportunity, so that the guarded forms meet
+/// the collector too (the whole corpus runs under gc-stress with the
+/// default thresholds).
+#[test]
+fn event_programs_match_cpython_at_threshold_0_under_gc_stress() {
+    check_event_programs(
+        " (-X threshold=0 -X gc-stress)",
+        &["-X", "threshold=0", "-X", "gc-stress"],
     );
 }
 

@@ -1,4 +1,4 @@
-# Helper module for event_module_attr_set_from_importer.py (not a test program).
+# Helper module for event_module_attr_set_from_importer.py and tier2_global_set.py (not a test program).
 SCALE = 1
 
 
