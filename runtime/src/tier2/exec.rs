@@ -85,15 +85,19 @@ impl<'w> Planner<'_, '_, 'w> {
 }
 
 impl<'w> Assumptions for Planner<'_, '_, 'w> {
-    fn plain_class(&self, v: Value) -> bool {
+    fn plain_class_store(&self, v: Value, name: u32) -> bool {
         let rt = self.interp.rt;
-        match v.as_ref() {
-            Some(o) => match &o.data {
+        let plain_name = self
+            .names
+            .get(name as usize)
+            .and_then(|n| n.as_ref())
+            .and_then(|n| n.as_str())
+            .is_some_and(|n| !n.as_str().starts_with("__"));
+        plain_name
+            && v.as_ref().is_some_and(|o| match &o.data {
                 ObjectData::Class(c) => !c.is_builtin() && o.class() == rt.types.type_,
                 _ => false,
-            },
-            None => false,
-        }
+            })
     }
 
     fn global_constant(&mut self, name: u32) -> Option<Value> {

@@ -37,9 +37,11 @@ pub trait Assumptions {
     /// `None` keeps the load.
     fn global_constant(&mut self, name: u32) -> Option<Value>;
 
-    /// Whether `v` is a class whose attributes are stored plainly: a
-    /// user class whose metaclass is `type` (no `__setattr__` of its own).
-    fn plain_class(&self, v: Value) -> bool;
+    /// Whether storing `names[name]` on `v` is a plain class attribute
+    /// store: `v` a user class whose metaclass is `type` (no `__setattr__`
+    /// of its own), and the name not a dunder (`__bases__`, `__class__`
+    /// and friends are events of their own).
+    fn plain_class_store(&self, v: Value, name: u32) -> bool;
 }
 
 /// What the passes did (statistics).
@@ -118,7 +120,8 @@ pub fn class_attr_stores(uops: &mut Vec<Uop>, env: &dyn Assumptions) {
             && u.opcode == Opcode::StoreAttr
             && targets.binary_search(&u.at).is_err()
             && out.last().is_some_and(|p| {
-                p.op == UopOp::LoadConst && env.plain_class(Value::from_bits(p.operand))
+                p.op == UopOp::LoadConst
+                    && env.plain_class_store(Value::from_bits(p.operand), u.arg)
             });
         if fuses {
             let class = out.pop().expect("checked");
@@ -491,8 +494,8 @@ mod tests {
             self.0[name as usize]
         }
 
-        fn plain_class(&self, v: Value) -> bool {
-            v == Value::TRUE
+        fn plain_class_store(&self, v: Value, name: u32) -> bool {
+            v == Value::TRUE && name != 99
         }
     }
 
@@ -547,6 +550,8 @@ mod tests {
             uop(UopOp::LoadFast, Opcode::LoadFast, 0, 3),
             konst(Value::NONE, 4), // not a class
             uop(UopOp::Step, Opcode::StoreAttr, 4, 5),
+            konst(Value::TRUE, 6),
+            uop(UopOp::Step, Opcode::StoreAttr, 99, 7), // "a dunder"
         ];
         class_attr_stores(&mut uops, &Table(vec![]));
         assert_eq!(
@@ -555,6 +560,8 @@ mod tests {
                 UopOp::LoadFast,
                 UopOp::StoreClassAttr,
                 UopOp::LoadFast,
+                UopOp::LoadConst,
+                UopOp::Step,
                 UopOp::LoadConst,
                 UopOp::Step
             ]
