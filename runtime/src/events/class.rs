@@ -104,7 +104,9 @@ impl Interp<'_> {
     /// An instance of `class` may now hold an attribute named like one of
     /// the class's: method lookups on its instances must look in the
     /// instance first from now on. Resets the class's version (what was
-    /// specialized assuming otherwise fails its guard).
+    /// specialized assuming otherwise fails its guard) and fires its
+    /// attribute event (executors that dropped the guard, relying on the
+    /// class, are thrown away).
     pub(crate) fn note_instance_shadowing(&self, class: Gc<PyObject>) {
         let Some(c) = class.as_class() else { return };
         if !c
@@ -112,6 +114,8 @@ impl Interp<'_> {
             .swap(true, std::sync::atomic::Ordering::AcqRel)
         {
             c.version.invalidate();
+            self.mutator()
+                .fire(EventKind::ClassAttrSet, Some(&c.watch), || ());
         }
     }
 
@@ -176,10 +180,24 @@ impl Interp<'_> {
             );
             return Err(self.new_exception(self.rt.types.type_error, &msg));
         }
-        // The instance's attributes may shadow the new class's.
-        self.note_instance_shadowing(new);
+        // Whether the instance's attributes shadow the new class's is read
+        // inside the event, where no attribute store can race with it;
+        // stores after it see the new class and note shadowing themselves.
         let m = self.mutator();
-        m.fire(EventKind::ClassSet, None, || o.set_class(new));
+        let this = &*self;
+        let shadows = m.fire(EventKind::ClassSet, None, || {
+            o.set_class(new);
+            match &o.data {
+                ObjectData::Instance(d) => d
+                    .lock()
+                    .items()
+                    .any(|(k, _)| this.lookup_value(new, k).is_some()),
+                _ => true,
+            }
+        });
+        if shadows {
+            self.note_instance_shadowing(new);
+        }
         Ok(())
     }
 

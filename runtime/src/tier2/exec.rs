@@ -35,6 +35,9 @@ struct Planner<'i, 'a, 'w> {
     globals: Option<(Gc<PyObject>, &'w DictWatcher)>,
     builtins: Option<(Gc<PyObject>, &'w DictWatcher)>,
     deps: Vec<Dependency<'w>>,
+    /// Classes whose attributes may become constants (see
+    /// `Interp::constant_classes`).
+    classes: &'w [Gc<PyObject>],
     module_assumed: bool,
     builtins_assumed: bool,
 }
@@ -100,6 +103,42 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
             })
     }
 
+    fn class_attribute(&mut self, class: Value, name: u32) -> Option<Value> {
+        let rt = self.interp.rt;
+        // Only classes collected before planning (their dependencies must
+        // borrow from something that outlives the planner).
+        let o: &'w Gc<PyObject> = self.classes.iter().find(|c| Value::object(**c) == class)?;
+        let ObjectData::Class(c) = &o.data else {
+            return None;
+        };
+        let name_value = *self.names.get(name as usize)?;
+        let text = name_value.as_ref()?.as_str()?;
+        // Dunders may be the metaclass's data descriptors (`__name__`...).
+        if c.is_builtin() || o.class() != rt.types.type_ || text.as_str().starts_with("__") {
+            return None;
+        }
+        let world = rt.world().clone();
+        let bases = world.assume(EventKind::BasesSet)?;
+        // The class's event fires for changes to its bases' attributes
+        // too (`Interp::class_modified`). Depend first, then look.
+        let dep = world.assume_object(&c.watch)?;
+        let found = self.interp.lookup_value(*o, name_value)?;
+        // Values a class attribute read returns as they are (no `__get__`).
+        let plain = match found.data() {
+            None => true,
+            Some(d) => !matches!(
+                d,
+                ObjectData::Descriptor(_) | ObjectData::Instance(_) | ObjectData::Subclassed(_)
+            ),
+        };
+        if !plain {
+            return None;
+        }
+        self.deps.push(bases);
+        self.deps.push(dep);
+        Some(found)
+    }
+
     fn global_constant(&mut self, name: u32) -> Option<Value> {
         let name = *self.names.get(name as usize)?;
         let (globals, gw) = self.globals?;
@@ -137,23 +176,72 @@ fn watcher_of(dict: Gc<PyObject>) -> Option<Arc<DictWatcher>> {
 }
 
 impl Interp<'_> {
-    /// The classes of receivers that are locals at the projection: for a
-    /// class guard on a value just loaded from local `k`, the class of the
-    /// frame's current value of `k`, if it is in the guarded version.
-    fn receiver_classes(&mut self, uops: &[super::Uop], base: usize) -> Vec<(u64, Gc<PyObject>)> {
+    /// The classes of receivers that are locals or globals at the
+    /// projection: for a class guard on a value just loaded from local or
+    /// global `k`, the class of `k`'s current value, if it is in the
+    /// guarded version.
+    fn receiver_classes(
+        &mut self,
+        uops: &[super::Uop],
+        base: usize,
+        globals: Gc<PyObject>,
+        names: &[Value],
+    ) -> Vec<(u64, Gc<PyObject>)> {
         let mut found: Vec<(u64, Gc<PyObject>)> = Vec::new();
         for pair in uops.windows(2) {
             let (load, guard) = (pair[0], pair[1]);
             if guard.op != UopOp::GuardClassVersion
-                || !matches!(load.op, UopOp::LoadFast | UopOp::LoadFastBound)
+                || !matches!(
+                    load.op,
+                    UopOp::LoadFast | UopOp::LoadFastBound | UopOp::LoadGlobal
+                )
                 || found.iter().any(|(v, _)| *v == guard.operand)
             {
                 continue;
             }
-            let v = self.st_values()[base + load.arg as usize];
+            let v = if load.op == UopOp::LoadGlobal {
+                match names.get(load.arg as usize) {
+                    Some(&name) => self.load_global(globals, name).unwrap_or(Value::NONE),
+                    None => continue,
+                }
+            } else {
+                self.st_values()[base + load.arg as usize]
+            };
             if instance_class_version(v) == guard.operand && guard.operand != 0 {
                 if let Some(o) = v.as_ref() {
                     found.push((guard.operand, o.class()));
+                }
+            }
+        }
+        found
+    }
+
+    /// The classes that global loads followed by an attribute access name
+    /// now (read without dependencies: the planner takes them before it
+    /// relies on anything).
+    fn constant_classes(
+        &mut self,
+        uops: &[super::Uop],
+        globals: Gc<PyObject>,
+        names: &[Value],
+    ) -> Vec<Gc<PyObject>> {
+        let mut found: Vec<Gc<PyObject>> = Vec::new();
+        for pair in uops.windows(2) {
+            let (load, access) = (pair[0], pair[1]);
+            if load.op != UopOp::LoadGlobal
+                || access.op != UopOp::Step
+                || !matches!(access.opcode, Opcode::LoadAttr | Opcode::StoreAttr)
+            {
+                continue;
+            }
+            let Some(&name) = names.get(load.arg as usize) else {
+                continue;
+            };
+            if let Ok(v) = self.load_global(globals, name) {
+                if let Some(o) = v.as_object() {
+                    if matches!(o.data, ObjectData::Class(_)) && !found.contains(&o) {
+                        found.push(o);
+                    }
                 }
             }
         }
@@ -210,7 +298,8 @@ impl Interp<'_> {
                 return false;
             }
         };
-        let classes = self.receiver_classes(&trace.uops, base);
+        let classes = self.receiver_classes(&trace.uops, base, globals, &code.names);
+        let constant_classes = self.constant_classes(&trace.uops, globals, &code.names);
         let gw = watcher_of(globals);
         let bw = self.rt.builtins_dict().and_then(watcher_of);
         let (report, deps) = {
@@ -220,6 +309,7 @@ impl Interp<'_> {
                 globals: gw.as_deref().map(|w| (globals, w)),
                 builtins: None,
                 deps: vec![code_dep, instr_dep],
+                classes: &constant_classes,
                 module_assumed: false,
                 builtins_assumed: false,
             };
@@ -602,7 +692,7 @@ enum Why {
 /// The version of `v`'s class if `v` is an instance (0 otherwise: no
 /// guard's version).
 #[inline]
-fn instance_class_version(v: Value) -> u64 {
+pub(super) fn instance_class_version(v: Value) -> u64 {
     match v.as_ref() {
         Some(o) if matches!(o.data, ObjectData::Instance(_)) => {
             u64::from(o.class().as_class().map_or(0, |c| c.version.peek()))

@@ -6,8 +6,9 @@
 //!    runtime lets the executor depend on its module dict (and on the
 //!    builtins, for a builtin) staying unchanged; past a dict's event
 //!    threshold the load stays.
-//! 3. [`class_attr_stores`]: a store to an attribute of a class that is
-//!    now a constant goes straight to the class attribute event.
+//! 3. [`class_attributes`]: a load of an attribute of a class that is now
+//!    a constant becomes a constant under a dependency on the class; a
+//!    store to one goes straight to the class attribute event.
 //! 4. [`propagate_types`]: an abstract interpretation of the locals and the
 //!    stack over int, float, bool and instance class versions, and
 //!    boundness, forgetting everything where a jump lands (so what it
@@ -42,6 +43,12 @@ pub trait Assumptions {
     /// of its own), and the name not a dunder (`__bases__`, `__class__`
     /// and friends are events of their own).
     fn plain_class_store(&self, v: Value, name: u32) -> bool;
+
+    /// The value of attribute `names[name]` of the class `class` as a
+    /// constant the executor may embed, after taking the dependencies that
+    /// make it one (the class, whose event also fires for changes to its
+    /// bases, and bases assignment); `None` keeps the load.
+    fn class_attribute(&mut self, class: Value, name: u32) -> Option<Value>;
 }
 
 /// What the passes did (statistics).
@@ -62,7 +69,7 @@ pub fn optimize(uops: &mut Vec<Uop>, env: &mut dyn Assumptions, stable: &[u64]) 
         globals_constant: globals_to_constants(uops, env),
         ..Report::default()
     };
-    class_attr_stores(uops, env);
+    report.globals_constant += class_attributes(uops, env);
     report.guards_removed = propagate_types(uops, stable);
     remove_dead_pushes(uops);
     place_validity_checks(uops);
@@ -109,13 +116,31 @@ pub fn globals_to_constants(uops: &mut [Uop], env: &mut dyn Assumptions) -> u64 
     n
 }
 
-/// Pass 3 (module docs): `LoadConst C; StoreAttr name` (generic, its
-/// receiver a plain class, the name not a dunder that names an event)
-/// becomes `StoreClassAttr name` with `C` as its operand.
-pub fn class_attr_stores(uops: &mut Vec<Uop>, env: &dyn Assumptions) {
+/// Pass 3 (module docs): `LoadConst C; LoadAttr name` becomes `LoadConst
+/// value` where the runtime makes the attribute a constant; `LoadConst C;
+/// StoreAttr name` (generic, its receiver a plain class, the name not a
+/// dunder that names an event) becomes `StoreClassAttr name` with `C` as
+/// its operand. Returns how many loads became constants.
+pub fn class_attributes(uops: &mut Vec<Uop>, env: &mut dyn Assumptions) -> u64 {
     let targets = jump_targets(uops);
     let mut out: Vec<Uop> = Vec::with_capacity(uops.len());
+    let mut constants = 0;
     for u in uops.drain(..) {
+        let loads = u.op == UopOp::Step
+            && u.opcode == Opcode::LoadAttr
+            && targets.binary_search(&u.at).is_err()
+            && out.last().is_some_and(|p| p.op == UopOp::LoadConst);
+        if loads {
+            let class = out.last().expect("checked").operand;
+            if let Some(v) = env.class_attribute(Value::from_bits(class), u.arg) {
+                let load = out.last_mut().expect("checked");
+                load.operand = v.to_bits();
+                load.at = u.at;
+                load.target = u.target;
+                constants += 1;
+                continue;
+            }
+        }
         let fuses = u.op == UopOp::Step
             && u.opcode == Opcode::StoreAttr
             && targets.binary_search(&u.at).is_err()
@@ -136,6 +161,7 @@ pub fn class_attr_stores(uops: &mut Vec<Uop>, env: &dyn Assumptions) {
         }
     }
     *uops = out;
+    constants
 }
 
 /// What the trace knows about a value.
@@ -294,10 +320,21 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64]) -> u64 {
                 }
                 *state.local(k) = (e.known, true);
             }
-            UopOp::LoadConst => state.stack.push(Entry {
-                known: Known::of(Value::from_bits(u.operand)),
-                copy_of: None,
-            }),
+            UopOp::LoadConst => {
+                let v = Value::from_bits(u.operand);
+                // A constant instance of a class the executor depends on
+                // keeps that class while the executor is valid.
+                let version = super::exec::instance_class_version(v);
+                let known = if version != 0 && stable.contains(&version) {
+                    Known::Instance(version)
+                } else {
+                    Known::of(v)
+                };
+                state.stack.push(Entry {
+                    known,
+                    copy_of: None,
+                });
+            }
             UopOp::LoadGlobal => state.stack.push(UNKNOWN),
             UopOp::PopTop => {
                 state.pop();
@@ -497,6 +534,10 @@ mod tests {
         fn plain_class_store(&self, v: Value, name: u32) -> bool {
             v == Value::TRUE && name != 99
         }
+
+        fn class_attribute(&mut self, class: Value, name: u32) -> Option<Value> {
+            (class == Value::TRUE && name == 5).then(|| Value::try_int(42).unwrap())
+        }
     }
 
     #[test]
@@ -553,7 +594,7 @@ mod tests {
             konst(Value::TRUE, 6),
             uop(UopOp::Step, Opcode::StoreAttr, 99, 7), // "a dunder"
         ];
-        class_attr_stores(&mut uops, &Table(vec![]));
+        class_attributes(&mut uops, &mut Table(vec![]));
         assert_eq!(
             ops(&uops),
             vec![
@@ -570,6 +611,28 @@ mod tests {
             (uops[1].arg, uops[1].at, uops[1].operand),
             (4, 2, Value::TRUE.to_bits())
         );
+    }
+
+    #[test]
+    fn attributes_of_a_constant_class_become_constants_where_allowed() {
+        let konst = |v: Value, at| {
+            let mut u = uop(UopOp::LoadConst, Opcode::LoadGlobalModule, 0, at);
+            u.operand = v.to_bits();
+            u
+        };
+        let mut uops = vec![
+            konst(Value::TRUE, 0),
+            uop(UopOp::Step, Opcode::LoadAttr, 5, 1),
+            konst(Value::TRUE, 2),
+            uop(UopOp::Step, Opcode::LoadAttr, 6, 3), // not allowed
+        ];
+        assert_eq!(class_attributes(&mut uops, &mut Table(vec![])), 1);
+        assert_eq!(
+            ops(&uops),
+            vec![UopOp::LoadConst, UopOp::LoadConst, UopOp::Step]
+        );
+        assert_eq!(uops[0].operand, Value::try_int(42).unwrap().to_bits());
+        assert_eq!(uops[0].at, 1);
     }
 
     #[test]
