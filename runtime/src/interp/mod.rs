@@ -859,20 +859,9 @@ impl<'a> Interp<'a> {
                 kwnames,
                 OnReturn::Value,
             ),
-            ObjectData::Builtin(b) if kwnames.is_none() && !self.tracing && nargs < 8 => {
-                // The common call: positional arguments copied into a
-                // buffer on the native stack, not a Vec (the originals stay
-                // on the value stack, rooted).
-                let mut buf = [Value::NONE; 8];
-                let bound = usize::from(b.bound.is_some());
-                if let Some(receiver) = b.bound {
-                    buf[0] = receiver;
-                }
-                buf[bound..bound + nargs]
-                    .copy_from_slice(&self.st().values[args_start..args_start + nargs]);
-                let v = b.func.call(self, &buf[..bound + nargs], &[])?;
-                Ok(CallOutcome::Done(v))
-            }
+            ObjectData::Builtin(b) if kwnames.is_none() && !self.tracing && nargs < 8 => self
+                .call_builtin_positional(b, args_start, nargs)
+                .map(CallOutcome::Done),
             ObjectData::Builtin(b) => {
                 let (mut args, kwargs) = self.collect_args(args_start, nargs, kwnames);
                 if let Some(receiver) = b.bound {
@@ -989,22 +978,7 @@ impl<'a> Interp<'a> {
         }
         self.init_cells(code, &f.closure, args_start);
         if code.has_flag(CodeFlags::GENERATOR) {
-            // The frame's segment moves into a new generator object.
-            let segment = self.st().values[args_start..].to_vec();
-            let state = crate::object::GenState {
-                code: code_obj,
-                globals: f.globals,
-                pc: 0,
-                stack: segment,
-                status: crate::object::GenStatus::Created,
-                name: f.name.clone(),
-            };
-            let g = self.alloc(
-                self.rt.types.generator,
-                ObjectData::Generator(parking_lot::Mutex::new(state)),
-            );
-            self.st().values.truncate(callable_pos);
-            return Ok(CallOutcome::Done(Value::object(g)));
+            return self.call_generator_function(f, code_obj, callable_pos, args_start, on_return);
         }
         self.push_frame(
             code_obj,
@@ -1034,28 +1008,74 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Pushes the frame of a call whose guard proved the callable a plain
-    /// Python function taking exactly `nargs` positional arguments (tier
-    /// 1's `CallPyExactArgs`): the arguments already are its first locals.
-    fn push_exact_frame(
+    /// The call of generator function `f` (whose code is `code_obj`): a
+    /// new generator, into which the frame's segment, from `args_start`
+    /// (locals and cells, ready), moves; the stack is cut back to
+    /// `callable_pos`. As `__init__` it is an error (not None).
+    fn call_generator_function(
         &mut self,
-        callable: Value,
+        f: &Function,
+        code_obj: Gc<PyObject>,
+        callable_pos: usize,
+        args_start: usize,
+        on_return: OnReturn,
+    ) -> PyResult<CallOutcome> {
+        let segment = self.st().values[args_start..].to_vec();
+        let state = crate::object::GenState {
+            code: code_obj,
+            globals: f.globals,
+            pc: 0,
+            stack: segment,
+            status: crate::object::GenStatus::Created,
+            name: f.name.clone(),
+        };
+        let g = self.alloc(
+            self.rt.types.generator,
+            ObjectData::Generator(parking_lot::Mutex::new(state)),
+        );
+        self.st().values.truncate(callable_pos);
+        if let OnReturn::Init(_) = on_return {
+            return Err(self.new_exception(
+                self.rt.types.type_error,
+                "__init__() should return None, not 'generator'",
+            ));
+        }
+        Ok(CallOutcome::Done(Value::object(g)))
+    }
+
+    /// Calls the Python function `func` as a tier-1 guard found it
+    /// callable with the `nargs` positional arguments at `args_start`: its
+    /// code (read once by the guard) and the defaults tuple whose last
+    /// items fill the parameters the call leaves out. The arguments
+    /// already are its first locals. A generator function's call makes the
+    /// generator.
+    fn call_positional(
+        &mut self,
+        func: Value,
+        (code_obj, defaults): (Gc<PyObject>, Value),
         callable_pos: usize,
         args_start: usize,
         nargs: usize,
         on_return: OnReturn,
-    ) -> PyResult<()> {
-        let Some(ObjectData::Function(f)) = callable.data() else {
+    ) -> PyResult<CallOutcome> {
+        let Some(ObjectData::Function(f)) = func.data() else {
             unreachable!("the guard checked the function")
         };
-        let code_obj = f.code();
         let ObjectData::Code(code) = &code_obj.data else {
             unreachable!("a function's code is a code object")
         };
         let values = &mut self.st().values;
         values.truncate(args_start + nargs);
+        let missing = code.argcount as usize - nargs;
+        if missing > 0 {
+            let defaults = defaults.as_tuple().expect("the guard checked the defaults");
+            values.extend_from_slice(&defaults[defaults.len() - missing..]);
+        }
         values.resize(args_start + code.varnames.len(), Value::UNBOUND);
         self.init_cells(code, &f.closure, args_start);
+        if code.has_flag(CodeFlags::GENERATOR) {
+            return self.call_generator_function(f, code_obj, callable_pos, args_start, on_return);
+        }
         self.push_frame(
             code_obj,
             f.globals,
@@ -1063,7 +1083,51 @@ impl<'a> Interp<'a> {
             args_start as u32,
             callable_pos as u32,
             on_return,
-        )
+        )?;
+        Ok(CallOutcome::Pushed)
+    }
+
+    /// Rewrites a call of a bound method at `callable_pos` (`func`,
+    /// `receiver`) as a call of `func` with the receiver first: into the
+    /// empty receiver slot of a method call (`args_start` two past the
+    /// callable), or inserted before the arguments. Returns the new
+    /// `(args_start, nargs)`.
+    fn unpack_bound_method(
+        &mut self,
+        callable_pos: usize,
+        args_start: usize,
+        nargs: usize,
+        func: Value,
+        receiver: Value,
+    ) -> (usize, usize) {
+        let values = &mut self.st().values;
+        values[callable_pos] = func;
+        if args_start == callable_pos + 2 {
+            values[callable_pos + 1] = receiver;
+        } else {
+            values.insert(args_start, receiver);
+        }
+        (callable_pos + 1, nargs + 1)
+    }
+
+    /// Calls builtin `b` with the `nargs` (fewer than eight) positional
+    /// arguments at `args_start`, copied into a buffer on the native stack,
+    /// not a Vec (the originals stay on the value stack, rooted).
+    #[inline]
+    fn call_builtin_positional(
+        &mut self,
+        b: &crate::object::BuiltinFunction,
+        args_start: usize,
+        nargs: usize,
+    ) -> PyResult<Value> {
+        let mut buf = [Value::NONE; 8];
+        let bound = usize::from(b.bound.is_some());
+        if let Some(receiver) = b.bound {
+            buf[0] = receiver;
+        }
+        buf[bound..bound + nargs]
+            .copy_from_slice(&self.st().values[args_start..args_start + nargs]);
+        b.func.call(self, &buf[..bound + nargs], &[])
     }
 
     /// Appends a frame's cell and free-variable slots after its locals
@@ -1864,6 +1928,19 @@ impl<'a> Interp<'a> {
                     .expect("the compiler balances the stack")
             };
         }
+        // A call's outcome: its value replaces the callable and arguments,
+        // or its frame runs next.
+        macro_rules! finish_call {
+            ($outcome:expr, $callable_pos:expr) => {
+                match $outcome {
+                    CallOutcome::Done(v) => {
+                        self.st().values.truncate($callable_pos);
+                        push!(v);
+                    }
+                    CallOutcome::Pushed => return Ok(Step::Call),
+                }
+            };
+        }
         let _ = stack_base;
         match op {
             Opcode::Nop => {}
@@ -1999,12 +2076,12 @@ impl<'a> Interp<'a> {
                 push!(method);
                 push!(receiver);
             }
-            Opcode::CallClassExactInit => {
+            Opcode::CallClassInit => {
                 let len = self.st().values.len();
                 let nargs = arg as usize;
                 let (callable_pos, args_start) = (len - nargs - 1, len - nargs);
                 let class = self.st().values[callable_pos];
-                if let Some(init) = self.class_call_guard(tc, *pc - 1, class, nargs) {
+                if let Some((init, callee)) = self.class_call_guard(tc, *pc - 1, class, nargs) {
                     let class = class.as_object().expect("the guard checked the class");
                     // No safepoint until the instance is on the stack.
                     let instance = Value::object(self.alloc(
@@ -2014,43 +2091,141 @@ impl<'a> Interp<'a> {
                     let values = &mut self.st().values;
                     values[callable_pos] = init;
                     values.insert(args_start, instance);
-                    self.push_exact_frame(
+                    let outcome = self.call_positional(
                         init,
+                        callee,
                         callable_pos,
                         args_start,
                         nargs + 1,
                         OnReturn::Init(instance),
                     )?;
-                    return Ok(Step::Call);
-                }
-                match self.call_at(callable_pos, args_start, nargs, None)? {
-                    CallOutcome::Done(v) => {
-                        self.st().values.truncate(callable_pos);
-                        push!(v);
-                    }
-                    CallOutcome::Pushed => return Ok(Step::Call),
+                    finish_call!(outcome, callable_pos);
+                } else {
+                    finish_call!(
+                        self.call_at(callable_pos, args_start, nargs, None)?,
+                        callable_pos
+                    );
                 }
             }
-            Opcode::CallPyExactArgs | Opcode::CallMethodPyExactArgs => {
+            Opcode::CallClassNoInit => {
+                let len = self.st().values.len();
+                let nargs = arg as usize;
+                let callable_pos = len - nargs - 1;
+                let class = self.st().values[callable_pos];
+                if self.class_no_init_guard(tc, *pc - 1, class) {
+                    let class = class.as_object().expect("the guard checked the class");
+                    let instance = Value::object(self.alloc(
+                        class,
+                        ObjectData::Instance(parking_lot::Mutex::new(Dict::new())),
+                    ));
+                    self.st().values.truncate(callable_pos);
+                    push!(instance);
+                } else {
+                    let outcome = self.call_at(callable_pos, callable_pos + 1, nargs, None)?;
+                    finish_call!(outcome, callable_pos);
+                }
+            }
+            Opcode::CallPy | Opcode::CallMethodPy => {
                 let (callable_pos, args_start, nargs) =
-                    self.call_positions(op == Opcode::CallMethodPyExactArgs, arg as usize);
+                    self.call_positions(op == Opcode::CallMethodPy, arg as usize);
                 let callable = self.st().values[callable_pos];
-                if self.call_guard(tc, *pc - 1, op, callable, nargs) {
-                    self.push_exact_frame(
+                let outcome = match self.py_call_guard(tc, *pc - 1, op, callable, nargs) {
+                    Some(callee) => self.call_positional(
                         callable,
+                        callee,
                         callable_pos,
                         args_start,
                         nargs,
                         OnReturn::Value,
-                    )?;
-                    return Ok(Step::Call);
+                    )?,
+                    None => self.call_at(callable_pos, args_start, nargs, None)?,
+                };
+                finish_call!(outcome, callable_pos);
+            }
+            Opcode::CallBound | Opcode::CallMethodBound => {
+                let (callable_pos, args_start, nargs) =
+                    self.call_positions(op == Opcode::CallMethodBound, arg as usize);
+                let callable = self.st().values[callable_pos];
+                let outcome = match self.bound_call_guard(tc, *pc - 1, op, callable, nargs) {
+                    Some((func, receiver, callee)) => {
+                        let (args_start, nargs) = self.unpack_bound_method(
+                            callable_pos,
+                            args_start,
+                            nargs,
+                            func,
+                            receiver,
+                        );
+                        self.call_positional(
+                            func,
+                            callee,
+                            callable_pos,
+                            args_start,
+                            nargs,
+                            OnReturn::Value,
+                        )?
+                    }
+                    None => self.call_at(callable_pos, args_start, nargs, None)?,
+                };
+                finish_call!(outcome, callable_pos);
+            }
+            Opcode::CallBuiltin | Opcode::CallMethodBuiltin => {
+                let (callable_pos, args_start, nargs) =
+                    self.call_positions(op == Opcode::CallMethodBuiltin, arg as usize);
+                let callable = self.st().values[callable_pos];
+                let tracing = self.tracing;
+                if self.builtin_call_guard(tc, *pc - 1, op, callable, nargs, tracing) {
+                    let Some(ObjectData::Builtin(b)) = callable.data() else {
+                        unreachable!("the guard checked the builtin")
+                    };
+                    let v = self.call_builtin_positional(b, args_start, nargs)?;
+                    self.st().values.truncate(callable_pos);
+                    push!(v);
+                } else {
+                    finish_call!(
+                        self.call_at(callable_pos, args_start, nargs, None)?,
+                        callable_pos
+                    );
                 }
-                match self.call_at(callable_pos, args_start, nargs, None)? {
-                    CallOutcome::Done(v) => {
+            }
+            Opcode::CallLen | Opcode::CallIsinstance => {
+                let nargs = arg as usize;
+                let callable_pos = self.st().values.len() - nargs - 1;
+                let callable = self.st().values[callable_pos];
+                let tracing = self.tracing;
+                let (first, last) = (self.st().values[callable_pos + 1], peek!(1));
+                let cached = if op == Opcode::CallLen {
+                    self.len_cached(tc, *pc - 1, callable, first, tracing)
+                } else {
+                    self.isinstance_cached(tc, *pc - 1, callable, first, last, tracing)
+                };
+                match cached {
+                    Some(v) => {
+                        let v = v?;
                         self.st().values.truncate(callable_pos);
                         push!(v);
                     }
-                    CallOutcome::Pushed => return Ok(Step::Call),
+                    None => {
+                        let outcome = self.call_at(callable_pos, callable_pos + 1, nargs, None)?;
+                        finish_call!(outcome, callable_pos);
+                    }
+                }
+            }
+            Opcode::CallBuiltinClass => {
+                let nargs = arg as usize;
+                let callable_pos = self.st().values.len() - nargs - 1;
+                let class = self.st().values[callable_pos];
+                if self.builtin_class_guard(tc, *pc - 1, class) {
+                    let class = class.as_object().expect("the guard checked the class");
+                    // The arguments stay on the stack, rooted, while the
+                    // constructor runs (it may run Python code).
+                    let mut args = [Value::NONE; 8];
+                    args[..nargs].copy_from_slice(&self.st().values[callable_pos + 1..]);
+                    let v = self.construct_builtin_class(class, &args[..nargs])?;
+                    self.st().values.truncate(callable_pos);
+                    push!(v);
+                } else {
+                    let outcome = self.call_at(callable_pos, callable_pos + 1, nargs, None)?;
+                    finish_call!(outcome, callable_pos);
                 }
             }
             Opcode::Call | Opcode::CallKw | Opcode::CallMethod | Opcode::CallMethodKw => {
