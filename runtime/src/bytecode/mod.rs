@@ -364,6 +364,10 @@ define_instructions! {
     ForIterRange(Target) fall: |_| 1, jump: |_| -1, specializes ForIter;
     /// Iterating a list or tuple.
     ForIterSequence(Target) fall: |_| 1, jump: |_| -1, specializes ForIter;
+    /// Iterating a generator: its frame is resumed in the running dispatch
+    /// loop (no nested loop, no copy of the protocol's result); a yield
+    /// pushes the value here, a return jumps to the loop's exit.
+    ForIterGenerator(Target) fall: |_| 1, jump: |_| -1, specializes ForIter;
     /// Unpacking a tuple of exactly the operand's length.
     UnpackSequenceTuple(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence;
     /// Unpacking a list of exactly the operand's length.

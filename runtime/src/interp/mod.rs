@@ -36,6 +36,7 @@
 
 mod attr_hooks;
 mod lang;
+pub(crate) use lang::GenLoopStep;
 mod lang2;
 mod ops;
 mod suggest;
@@ -103,6 +104,11 @@ enum OnReturn {
     /// A generator's frame yielded or returned: its state goes back into
     /// the generator object.
     Generator(Value),
+    /// A generator resumed by tier 1's `ForIterGenerator` in its caller's
+    /// dispatch loop: its state goes back into the generator too, then a
+    /// yielded value is pushed for the caller's loop body, and a return
+    /// pops the generator and jumps to `exit`, the loop's end.
+    GeneratorLoop { gen: Value, exit: u32 },
 }
 
 /// An activation of a code object.
@@ -173,7 +179,7 @@ impl Stacks {
                 OnReturn::Value => [Value::NONE, Value::NONE],
                 OnReturn::Init(v) => [v, Value::NONE],
                 OnReturn::ClassBody { name, bases } => [name, bases],
-                OnReturn::Generator(g) => [g, Value::NONE],
+                OnReturn::Generator(g) | OnReturn::GeneratorLoop { gen: g, .. } => [g, Value::NONE],
             };
             for v in pending.into_iter().chain([f.frame_obj]) {
                 if let Some(o) = v.as_object() {
@@ -385,6 +391,11 @@ pub struct Interp<'a> {
     /// Whether the frame-evaluation hook is running on this thread (the
     /// calls it makes are evaluated normally).
     in_eval_frame_hook: bool,
+    /// Whether the last generator frame that left a dispatch loop of
+    /// `gen_resume` yielded (rather than returned). Kept here, not read
+    /// back from the generator, which another thread may already have
+    /// resumed.
+    generator_yielded: bool,
     /// This thread's index for thread-local bytecode (`None`: it runs the
     /// frozen copies, unspecialized).
     tlbc_index: Option<usize>,
@@ -447,6 +458,7 @@ impl<'a> Interp<'a> {
             tracing: false,
             in_hook: false,
             in_eval_frame_hook: false,
+            generator_yielded: false,
             tlbc_index: if rt.specializing() {
                 rt.thread_indices.acquire()
             } else {
@@ -1712,20 +1724,33 @@ impl<'a> Interp<'a> {
                                 continue 'frames;
                             }
                         }
-                        // Only generator frames yield, and they run in their
-                        // own dispatch loop (`gen_resume`): save the frame
-                        // into the generator and leave that loop.
+                        // Only generator frames yield: save the frame into
+                        // the generator. One resumed by `gen_resume` runs in
+                        // its own dispatch loop, which it leaves; one
+                        // resumed by `ForIterGenerator` hands the value to
+                        // its caller's loop body, in this loop.
                         let done = self.st().frames.pop().expect("the yielding frame");
-                        if let OnReturn::Generator(g) = done.on_return {
-                            let segment = self.st().values[done.base as usize..].to_vec();
+                        if let OnReturn::Generator(g) | OnReturn::GeneratorLoop { gen: g, .. } =
+                            done.on_return
+                        {
                             if let Some(ObjectData::Generator(state)) = g.data() {
                                 let mut state = state.lock();
-                                state.stack = segment;
+                                // Refilled in place: the generator keeps its
+                                // buffer across iterations.
+                                state.stack.clear();
+                                state
+                                    .stack
+                                    .extend_from_slice(&self.st().values[done.base as usize..]);
                                 state.pc = pc as u32;
                                 state.status = crate::object::GenStatus::Suspended;
                             }
                         }
                         self.st().values.truncate(done.ret_to as usize);
+                        if let OnReturn::GeneratorLoop { .. } = done.on_return {
+                            self.st().values.push(value);
+                            continue 'frames;
+                        }
+                        self.generator_yielded = true;
                         return Ok(value);
                     }
                     Ok(Step::Return(value)) => {
@@ -1737,6 +1762,14 @@ impl<'a> Interp<'a> {
                         }
                         let done = self.st().frames.pop().expect("the returning frame");
                         self.st().values.truncate(done.ret_to as usize);
+                        if let OnReturn::GeneratorLoop { gen, exit } = done.on_return {
+                            // The loop is over: what `ForIter` does when its
+                            // iterator is exhausted (the value is dropped).
+                            self.finish_generator(gen);
+                            self.st().values.pop();
+                            self.st().frames.last_mut().expect("the loop's frame").pc = exit;
+                            continue 'frames;
+                        }
                         let result = match done.on_return {
                             OnReturn::Value => Ok(value),
                             OnReturn::Init(instance) => {
@@ -1769,8 +1802,10 @@ impl<'a> Interp<'a> {
                             }
                             OnReturn::Generator(g) => {
                                 self.finish_generator(g);
+                                self.generator_yielded = false;
                                 Ok(value)
                             }
+                            OnReturn::GeneratorLoop { .. } => unreachable!("handled above"),
                         };
                         if self.st().frames.len() < entry {
                             return result;
@@ -1836,8 +1871,12 @@ impl<'a> Interp<'a> {
             }
             let done = self.st().frames.pop().expect("a frame");
             self.st().values.truncate(done.ret_to as usize);
-            if let OnReturn::Generator(g) = done.on_return {
+            if let OnReturn::Generator(g) | OnReturn::GeneratorLoop { gen: g, .. } = done.on_return
+            {
                 self.finish_generator(g);
+                if self.isinstance(exc.0, self.rt.types.stop_iteration) {
+                    exc = self.stop_iteration_escaped(exc);
+                }
             }
             if self.st().frames.len() < entry {
                 return Err(exc);
@@ -2402,6 +2441,23 @@ impl<'a> Interp<'a> {
                 let it = top!();
                 let next = match self.for_iter_cached(tc, *pc - 1, op, it) {
                     Some(next) => next,
+                    None => self.iter_next(it)?,
+                };
+                match next {
+                    Some(v) => push!(v),
+                    None => {
+                        pop!();
+                        *pc = arg as usize;
+                    }
+                }
+            }
+            Opcode::ForIterGenerator => {
+                let it = top!();
+                let next = match self.for_iter_gen_cached(tc, *pc - 1, it, arg) {
+                    Some(step) => match step? {
+                        GenLoopStep::Resumed => return Ok(Step::Call),
+                        GenLoopStep::Finished => None,
+                    },
                     None => self.iter_next(it)?,
                 };
                 match next {
