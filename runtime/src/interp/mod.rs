@@ -1145,10 +1145,16 @@ impl<'a> Interp<'a> {
     /// Appends a frame's cell and free-variable slots after its locals
     /// (which start at `base`): new cells (holding the argument for
     /// parameters that are cells), then the function's closure cells.
+    /// Inlined into the calls: most codes have neither.
+    #[inline]
     fn init_cells(&mut self, code: &CodeObject, closure: &[Value], base: usize) {
-        if code.cellvars.is_empty() && code.freevars.is_empty() {
-            return;
+        if !code.cellvars.is_empty() || !code.freevars.is_empty() {
+            self.make_cells(code, closure, base);
         }
+    }
+
+    /// [`Interp::init_cells`] for a code with cells or free variables.
+    fn make_cells(&mut self, code: &CodeObject, closure: &[Value], base: usize) {
         let nvars = code.varnames.len();
         self.st().values.truncate(base + nvars);
         for name in code.cellvars.iter() {
