@@ -1715,7 +1715,7 @@ impl<'a> Interp<'a> {
                 );
                 match outcome {
                     Ok(Step::Next) => {}
-                    Ok(Step::Call) => {
+                    Ok(Step::Call | Step::Resume) => {
                         // Save the caller's position; run the callee.
                         let frames = &mut self.st().frames;
                         let n = frames.len();
@@ -2461,7 +2461,7 @@ impl<'a> Interp<'a> {
                 let it = top!();
                 let next = match self.for_iter_gen_cached(tc, *pc - 1, it, arg) {
                     Some(step) => match step? {
-                        GenLoopStep::Resumed => return Ok(Step::Call),
+                        GenLoopStep::Resumed => return Ok(Step::Resume),
                         GenLoopStep::Finished => None,
                     },
                     None => self.iter_next(it)?,
@@ -3069,7 +3069,14 @@ impl<'a> Interp<'a> {
 /// What one instruction did to control flow.
 enum Step {
     Next,
+    /// A callee's frame was pushed: run it, then push its result.
     Call,
+    /// `ForIterGenerator` pushed a generator's frame above its loop's: run
+    /// it in the same dispatch loop. Unlike a callee's frame it never
+    /// returns a result: it pushes what it yields for the loop body, and
+    /// ends the loop in its caller's frame (`OnReturn::GeneratorLoop`), so
+    /// only `run` itself may run it, not a nested loop that pushes a result.
+    Resume,
     Return(Value),
     Yield(Value),
 }
