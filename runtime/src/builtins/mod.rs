@@ -219,6 +219,17 @@ fn print(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Val
     Ok(Value::NONE)
 }
 
+/// Whether `f` is the `len` builtin's code (tier 1's `CallLen`).
+pub(crate) fn is_len(f: NativeFn) -> bool {
+    std::ptr::fn_addr_eq(f, len as NativeFn)
+}
+
+/// Whether `f` is the `isinstance` builtin's code (tier 1's
+/// `CallIsinstance`).
+pub(crate) fn is_isinstance(f: NativeFn) -> bool {
+    std::ptr::fn_addr_eq(f, isinstance as NativeFn)
+}
+
 fn len(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Value> {
     no_kwargs(i, "len", kwargs)?;
     arity(i, "len", args, 1, 1)?;

@@ -348,22 +348,53 @@ define_instructions! {
         uops [GuardBothFloat, CompareFloat];
     /// `==`/`!=` on two strs.
     CompareOpStr(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
-    /// `f(args)` of the cached Python function (by identity and version)
-    /// taking exactly these positional arguments: the frame is pushed
+    /// `f(args)` of a Python function whose code (read when it runs, so
+    /// any function, closure or replaced `__code__` is judged afresh) takes
+    /// these positional arguments and nothing else, the missing last ones
+    /// from its `__defaults__`: the frame is pushed, or the generator made,
     /// without binding checks.
-    CallPyExactArgs(Count) fall: |n| -n, jump: |n| -n, specializes Call;
+    CallPy(Count) fall: |n| -n, jump: |n| -n, specializes Call;
     /// `C(args)` of the cached plain class (by identity and version) whose
-    /// `__init__` (by identity and version) takes exactly these arguments:
-    /// the instance is made and `__init__`'s frame pushed directly.
-    CallClassExactInit(Count) fall: |n| -n, jump: |n| -n, specializes Call;
-    /// `obj.m(args)` / `f(args)` through `LoadMethod`, the same way.
-    CallMethodPyExactArgs(Count) fall: |n| -n - 1, jump: |n| -n - 1, specializes CallMethod;
+    /// `__init__` takes these arguments, the same way: the instance is made
+    /// and `__init__`'s frame pushed directly.
+    CallClassInit(Count) fall: |n| -n, jump: |n| -n, specializes Call;
+    /// `obj.m(args)` / `f(args)` through `LoadMethod`, as `CallPy`.
+    CallMethodPy(Count) fall: |n| -n - 1, jump: |n| -n - 1, specializes CallMethod;
+    /// `C()` of the cached plain class (by identity and version) with no
+    /// Python `__init__` (`object.__init__`): the instance, made directly.
+    CallClassNoInit(Count) fall: |n| -n, jump: |n| -n, specializes Call;
+    /// `m(args)` of a bound method whose Python function takes the
+    /// receiver and these arguments (as `CallPy`): unpacked in place, the
+    /// frame pushed.
+    CallBound(Count) fall: |n| -n, jump: |n| -n, specializes Call;
+    /// `obj.m(args)` where `LoadMethod` found a bound method, the same way.
+    CallMethodBound(Count) fall: |n| -n - 1, jump: |n| -n - 1, specializes CallMethod;
+    /// `f(args)` of a native builtin function with at most eight
+    /// positional arguments: called straight from the stack.
+    CallBuiltin(Count) fall: |n| -n, jump: |n| -n, specializes Call;
+    /// `obj.m(args)` of a builtin method (`list.append`, `math.sqrt`), the
+    /// same way.
+    CallMethodBuiltin(Count) fall: |n| -n - 1, jump: |n| -n - 1, specializes CallMethod;
+    /// `len(x)` of the cached `len` builtin (by identity and code): exact
+    /// lists, tuples, strs, dicts and sets read their length directly.
+    CallLen(Count) fall: |n| -n, jump: |n| -n, specializes Call;
+    /// `isinstance(x, C)` of the cached `isinstance` builtin: a class
+    /// argument is answered by walking the MRO.
+    CallIsinstance(Count) fall: |n| -n, jump: |n| -n, specializes Call;
+    /// `T(args)` of the cached builtin type (`range`, `list`, `int`...;
+    /// immutable and never freed): constructed without the generic call's
+    /// argument vectors; `range` of machine ints directly.
+    CallBuiltinClass(Count) fall: |n| -n, jump: |n| -n, specializes Call;
     /// Iterating a range of machine ints.
     ForIterRange(Target) fall: |_| 1, jump: |_| -1, specializes ForIter,
         uops [ForIterRange];
     /// Iterating a list or tuple.
     ForIterSequence(Target) fall: |_| 1, jump: |_| -1, specializes ForIter,
         uops [ForIterSequence];
+    /// Iterating a generator: its frame is resumed in the running dispatch
+    /// loop (no nested loop, no copy of the protocol's result); a yield
+    /// pushes the value here, a return jumps to the loop's exit.
+    ForIterGenerator(Target) fall: |_| 1, jump: |_| -1, specializes ForIter;
     /// Unpacking a tuple of exactly the operand's length.
     UnpackSequenceTuple(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence;
     /// Unpacking a list of exactly the operand's length.

@@ -11,7 +11,10 @@
 //! frame and runs a nested dispatch loop until the frame yields (the
 //! segment moves back into the generator) or returns (the generator is
 //! finished). The generator's status makes a second resume while it runs
-//! (another thread, or itself) a `ValueError`, as in CPython.
+//! (another thread, or itself) a `ValueError`, as in CPython. A `for` loop
+//! specialized to `ForIterGenerator` resumes the frame in its own dispatch
+//! loop instead ([`Interp::gen_resume_in_loop`]). A StopIteration that
+//! leaves a generator's frame becomes a RuntimeError (PEP 479).
 
 use stillpoint_gc::Gc;
 
@@ -27,6 +30,14 @@ pub(super) enum Resumed {
     Yielded(Value),
     /// It finished with this return value.
     Returned(Value),
+}
+
+/// What `ForIterGenerator` found (`Interp::gen_resume_in_loop`).
+pub(crate) enum GenLoopStep {
+    /// The generator's frame was pushed: the dispatch loop runs it.
+    Resumed,
+    /// It had finished: the loop ends.
+    Finished,
 }
 
 /// Normalized slice bounds for a sequence of some length.
@@ -194,12 +205,74 @@ impl Interp<'_> {
         let result = self.run(entry);
         self.native_depth -= 1;
         let value = result?;
-        let status = state.lock().status;
-        Ok(if status == GenStatus::Suspended {
+        Ok(if self.generator_yielded {
             Resumed::Yielded(value)
         } else {
             Resumed::Returned(value)
         })
+    }
+
+    /// Resumes generator `gen` (an iterator on top of the value stack) in
+    /// the running dispatch loop, for tier 1's `ForIterGenerator` looping
+    /// to `exit`: its frame is pushed above the caller's, with no nested
+    /// loop; the dispatch loop pushes what it yields for the loop body and
+    /// ends the loop when it returns (`OnReturn::GeneratorLoop`). `None`
+    /// when it is running (the generic path raises the `ValueError`).
+    pub(crate) fn gen_resume_in_loop(
+        &mut self,
+        gen: Value,
+        exit: u32,
+    ) -> Option<PyResult<GenLoopStep>> {
+        let Some(ObjectData::Generator(state)) = gen.data() else {
+            return None;
+        };
+        let base = self.st().values.len();
+        let (code, globals, pc, was) = {
+            let mut st = state.lock();
+            let was = st.status;
+            match was {
+                GenStatus::Running => return None,
+                GenStatus::Finished => return Some(Ok(GenLoopStep::Finished)),
+                GenStatus::Created | GenStatus::Suspended => {}
+            }
+            st.status = GenStatus::Running;
+            // Copied out, the buffer kept for the next yield. No safepoint
+            // until the frame that roots the segment is pushed.
+            self.st().values.extend_from_slice(&st.stack);
+            st.stack.clear();
+            (st.code, st.globals, st.pc, was)
+        };
+        let segment_end = self.st().values.len();
+        if was == GenStatus::Suspended {
+            // The value of the `yield` it is suspended at.
+            self.st().values.push(Value::NONE);
+        }
+        let on_return = OnReturn::GeneratorLoop { gen, exit };
+        if let Err(e) = self.push_frame(code, globals, None, base as u32, base as u32, on_return) {
+            let mut st = state.lock();
+            st.stack
+                .extend_from_slice(&self.st().values[base..segment_end]);
+            st.status = was;
+            drop(st);
+            self.st().values.truncate(base);
+            return Some(Err(e));
+        }
+        self.st().frames.last_mut().expect("just pushed").pc = pc;
+        Some(Ok(GenLoopStep::Resumed))
+    }
+
+    /// What leaves a generator's frame when `exc`, a StopIteration, does
+    /// (PEP 479): a RuntimeError caused by it, so that a stray
+    /// StopIteration cannot end the caller's loop silently.
+    pub(super) fn stop_iteration_escaped(&mut self, exc: PyErr) -> PyErr {
+        let err = self.new_exception(
+            self.rt.types.runtime_error,
+            "generator raised StopIteration",
+        );
+        self.set_exception_attr(err.0, "__cause__", exc.0);
+        self.set_exception_attr(err.0, "__context__", exc.0);
+        self.set_exception_attr(err.0, "__suppress_context__", Value::TRUE);
+        err
     }
 
     /// Marks a generator whose frame returned or raised as exhausted.

@@ -36,6 +36,7 @@
 
 mod attr_hooks;
 mod lang;
+pub(crate) use lang::GenLoopStep;
 mod lang2;
 mod ops;
 mod suggest;
@@ -103,6 +104,11 @@ enum OnReturn {
     /// A generator's frame yielded or returned: its state goes back into
     /// the generator object.
     Generator(Value),
+    /// A generator resumed by tier 1's `ForIterGenerator` in its caller's
+    /// dispatch loop: its state goes back into the generator too, then a
+    /// yielded value is pushed for the caller's loop body, and a return
+    /// pops the generator and jumps to `exit`, the loop's end.
+    GeneratorLoop { gen: Value, exit: u32 },
 }
 
 /// Whether `s` is spelled like an identifier (short, ASCII letters,
@@ -179,7 +185,7 @@ impl Stacks {
                 OnReturn::Value => [Value::NONE, Value::NONE],
                 OnReturn::Init(v) => [v, Value::NONE],
                 OnReturn::ClassBody { name, bases } => [name, bases],
-                OnReturn::Generator(g) => [g, Value::NONE],
+                OnReturn::Generator(g) | OnReturn::GeneratorLoop { gen: g, .. } => [g, Value::NONE],
             };
             for v in pending.into_iter().chain([f.frame_obj]) {
                 if let Some(o) = v.as_object() {
@@ -391,6 +397,11 @@ pub struct Interp<'a> {
     /// Whether the frame-evaluation hook is running on this thread (the
     /// calls it makes are evaluated normally).
     in_eval_frame_hook: bool,
+    /// Whether the last generator frame that left a dispatch loop of
+    /// `gen_resume` yielded (rather than returned). Kept here, not read
+    /// back from the generator, which another thread may already have
+    /// resumed.
+    generator_yielded: bool,
     /// This thread's index for thread-local bytecode (`None`: it runs the
     /// frozen copies, unspecialized).
     tlbc_index: Option<usize>,
@@ -457,6 +468,7 @@ impl<'a> Interp<'a> {
             tracing: false,
             in_hook: false,
             in_eval_frame_hook: false,
+            generator_yielded: false,
             tlbc_index: if rt.specializing() {
                 rt.thread_indices.acquire()
             } else {
@@ -903,20 +915,9 @@ impl<'a> Interp<'a> {
                 kwnames,
                 OnReturn::Value,
             ),
-            ObjectData::Builtin(b) if kwnames.is_none() && !self.tracing && nargs < 8 => {
-                // The common call: positional arguments copied into a
-                // buffer on the native stack, not a Vec (the originals stay
-                // on the value stack, rooted).
-                let mut buf = [Value::NONE; 8];
-                let bound = usize::from(b.bound.is_some());
-                if let Some(receiver) = b.bound {
-                    buf[0] = receiver;
-                }
-                buf[bound..bound + nargs]
-                    .copy_from_slice(&self.st().values[args_start..args_start + nargs]);
-                let v = b.func.call(self, &buf[..bound + nargs], &[])?;
-                Ok(CallOutcome::Done(v))
-            }
+            ObjectData::Builtin(b) if kwnames.is_none() && !self.tracing && nargs < 8 => self
+                .call_builtin_positional(b, args_start, nargs)
+                .map(CallOutcome::Done),
             ObjectData::Builtin(b) => {
                 let (mut args, kwargs) = self.collect_args(args_start, nargs, kwnames);
                 if let Some(receiver) = b.bound {
@@ -1033,22 +1034,7 @@ impl<'a> Interp<'a> {
         }
         self.init_cells(code, &f.closure, args_start);
         if code.has_flag(CodeFlags::GENERATOR) {
-            // The frame's segment moves into a new generator object.
-            let segment = self.st().values[args_start..].to_vec();
-            let state = crate::object::GenState {
-                code: code_obj,
-                globals: f.globals,
-                pc: 0,
-                stack: segment,
-                status: crate::object::GenStatus::Created,
-                name: f.name.clone(),
-            };
-            let g = self.alloc(
-                self.rt.types.generator,
-                ObjectData::Generator(crate::object::Mutex::new(state)),
-            );
-            self.st().values.truncate(callable_pos);
-            return Ok(CallOutcome::Done(Value::object(g)));
+            return self.call_generator_function(f, code_obj, callable_pos, args_start, on_return);
         }
         self.push_frame(
             code_obj,
@@ -1078,28 +1064,74 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Pushes the frame of a call whose guard proved the callable a plain
-    /// Python function taking exactly `nargs` positional arguments (tier
-    /// 1's `CallPyExactArgs`): the arguments already are its first locals.
-    fn push_exact_frame(
+    /// The call of generator function `f` (whose code is `code_obj`): a
+    /// new generator, into which the frame's segment, from `args_start`
+    /// (locals and cells, ready), moves; the stack is cut back to
+    /// `callable_pos`. As `__init__` it is an error (not None).
+    fn call_generator_function(
         &mut self,
-        callable: Value,
+        f: &Function,
+        code_obj: Gc<PyObject>,
+        callable_pos: usize,
+        args_start: usize,
+        on_return: OnReturn,
+    ) -> PyResult<CallOutcome> {
+        let segment = self.st().values[args_start..].to_vec();
+        let state = crate::object::GenState {
+            code: code_obj,
+            globals: f.globals,
+            pc: 0,
+            stack: segment,
+            status: crate::object::GenStatus::Created,
+            name: f.name.clone(),
+        };
+        let g = self.alloc(
+            self.rt.types.generator,
+            ObjectData::Generator(crate::object::Mutex::new(state)),
+        );
+        self.st().values.truncate(callable_pos);
+        if let OnReturn::Init(_) = on_return {
+            return Err(self.new_exception(
+                self.rt.types.type_error,
+                "__init__() should return None, not 'generator'",
+            ));
+        }
+        Ok(CallOutcome::Done(Value::object(g)))
+    }
+
+    /// Calls the Python function `func` as a tier-1 guard found it
+    /// callable with the `nargs` positional arguments at `args_start`: its
+    /// code (read once by the guard) and the defaults tuple whose last
+    /// items fill the parameters the call leaves out. The arguments
+    /// already are its first locals. A generator function's call makes the
+    /// generator.
+    fn call_positional(
+        &mut self,
+        func: Value,
+        (code_obj, defaults): (Gc<PyObject>, Value),
         callable_pos: usize,
         args_start: usize,
         nargs: usize,
         on_return: OnReturn,
-    ) -> PyResult<()> {
-        let Some(ObjectData::Function(f)) = callable.data() else {
+    ) -> PyResult<CallOutcome> {
+        let Some(ObjectData::Function(f)) = func.data() else {
             unreachable!("the guard checked the function")
         };
-        let code_obj = f.code();
         let ObjectData::Code(code) = &code_obj.data else {
             unreachable!("a function's code is a code object")
         };
         let values = &mut self.st().values;
         values.truncate(args_start + nargs);
+        let missing = code.argcount as usize - nargs;
+        if missing > 0 {
+            let defaults = defaults.as_tuple().expect("the guard checked the defaults");
+            values.extend_from_slice(&defaults[defaults.len() - missing..]);
+        }
         values.resize(args_start + code.varnames.len(), Value::UNBOUND);
         self.init_cells(code, &f.closure, args_start);
+        if code.has_flag(CodeFlags::GENERATOR) {
+            return self.call_generator_function(f, code_obj, callable_pos, args_start, on_return);
+        }
         self.push_frame(
             code_obj,
             f.globals,
@@ -1107,16 +1139,66 @@ impl<'a> Interp<'a> {
             args_start as u32,
             callable_pos as u32,
             on_return,
-        )
+        )?;
+        Ok(CallOutcome::Pushed)
+    }
+
+    /// Rewrites a call of a bound method at `callable_pos` (`func`,
+    /// `receiver`) as a call of `func` with the receiver first: into the
+    /// empty receiver slot of a method call (`args_start` two past the
+    /// callable), or inserted before the arguments. Returns the new
+    /// `(args_start, nargs)`.
+    fn unpack_bound_method(
+        &mut self,
+        callable_pos: usize,
+        args_start: usize,
+        nargs: usize,
+        func: Value,
+        receiver: Value,
+    ) -> (usize, usize) {
+        let values = &mut self.st().values;
+        values[callable_pos] = func;
+        if args_start == callable_pos + 2 {
+            values[callable_pos + 1] = receiver;
+        } else {
+            values.insert(args_start, receiver);
+        }
+        (callable_pos + 1, nargs + 1)
+    }
+
+    /// Calls builtin `b` with the `nargs` (fewer than eight) positional
+    /// arguments at `args_start`, copied into a buffer on the native stack,
+    /// not a Vec (the originals stay on the value stack, rooted).
+    #[inline]
+    fn call_builtin_positional(
+        &mut self,
+        b: &crate::object::BuiltinFunction,
+        args_start: usize,
+        nargs: usize,
+    ) -> PyResult<Value> {
+        let mut buf = [Value::NONE; 8];
+        let bound = usize::from(b.bound.is_some());
+        if let Some(receiver) = b.bound {
+            buf[0] = receiver;
+        }
+        buf[bound..bound + nargs]
+            .copy_from_slice(&self.st().values[args_start..args_start + nargs]);
+        b.func.call(self, &buf[..bound + nargs], &[])
     }
 
     /// Appends a frame's cell and free-variable slots after its locals
     /// (which start at `base`): new cells (holding the argument for
     /// parameters that are cells), then the function's closure cells.
+    /// Inlined into the calls: most codes have neither.
+    #[inline]
     fn init_cells(&mut self, code: &CodeObject, closure: &[Value], base: usize) {
-        if code.cellvars.is_empty() && code.freevars.is_empty() {
-            return;
+        if !code.cellvars.is_empty() || !code.freevars.is_empty() {
+            self.make_cells(code, closure, base);
         }
+    }
+
+    /// [`Interp::init_cells`] for a code with cells or free variables.
+    fn make_cells(&mut self, code: &CodeObject, closure: &[Value], base: usize) {
         let nvars = code.varnames.len();
         self.st().values.truncate(base + nvars);
         for name in code.cellvars.iter() {
@@ -1677,7 +1759,7 @@ impl<'a> Interp<'a> {
                 );
                 match outcome {
                     Ok(Step::Next) => {}
-                    Ok(Step::Call) => {
+                    Ok(Step::Call | Step::Resume) => {
                         // Save the caller's position; run the callee.
                         let frames = &mut self.st().frames;
                         let n = frames.len();
@@ -1692,20 +1774,33 @@ impl<'a> Interp<'a> {
                                 continue 'frames;
                             }
                         }
-                        // Only generator frames yield, and they run in their
-                        // own dispatch loop (`gen_resume`): save the frame
-                        // into the generator and leave that loop.
+                        // Only generator frames yield: save the frame into
+                        // the generator. One resumed by `gen_resume` runs in
+                        // its own dispatch loop, which it leaves; one
+                        // resumed by `ForIterGenerator` hands the value to
+                        // its caller's loop body, in this loop.
                         let done = self.st().frames.pop().expect("the yielding frame");
-                        if let OnReturn::Generator(g) = done.on_return {
-                            let segment = self.st().values[done.base as usize..].to_vec();
+                        if let OnReturn::Generator(g) | OnReturn::GeneratorLoop { gen: g, .. } =
+                            done.on_return
+                        {
                             if let Some(ObjectData::Generator(state)) = g.data() {
                                 let mut state = state.lock();
-                                state.stack = segment;
+                                // Refilled in place: the generator keeps its
+                                // buffer across iterations.
+                                state.stack.clear();
+                                state
+                                    .stack
+                                    .extend_from_slice(&self.st().values[done.base as usize..]);
                                 state.pc = pc as u32;
                                 state.status = crate::object::GenStatus::Suspended;
                             }
                         }
                         self.st().values.truncate(done.ret_to as usize);
+                        if let OnReturn::GeneratorLoop { .. } = done.on_return {
+                            self.st().values.push(value);
+                            continue 'frames;
+                        }
+                        self.generator_yielded = true;
                         return Ok(value);
                     }
                     Ok(Step::Return(value)) => {
@@ -1717,6 +1812,14 @@ impl<'a> Interp<'a> {
                         }
                         let done = self.st().frames.pop().expect("the returning frame");
                         self.st().values.truncate(done.ret_to as usize);
+                        if let OnReturn::GeneratorLoop { gen, exit } = done.on_return {
+                            // The loop is over: what `ForIter` does when its
+                            // iterator is exhausted (the value is dropped).
+                            self.finish_generator(gen);
+                            self.st().values.pop();
+                            self.st().frames.last_mut().expect("the loop's frame").pc = exit;
+                            continue 'frames;
+                        }
                         let result = match done.on_return {
                             OnReturn::Value => Ok(value),
                             OnReturn::Init(instance) => {
@@ -1749,8 +1852,10 @@ impl<'a> Interp<'a> {
                             }
                             OnReturn::Generator(g) => {
                                 self.finish_generator(g);
+                                self.generator_yielded = false;
                                 Ok(value)
                             }
+                            OnReturn::GeneratorLoop { .. } => unreachable!("handled above"),
                         };
                         if self.st().frames.len() < entry {
                             return result;
@@ -1816,8 +1921,12 @@ impl<'a> Interp<'a> {
             }
             let done = self.st().frames.pop().expect("a frame");
             self.st().values.truncate(done.ret_to as usize);
-            if let OnReturn::Generator(g) = done.on_return {
+            if let OnReturn::Generator(g) | OnReturn::GeneratorLoop { gen: g, .. } = done.on_return
+            {
                 self.finish_generator(g);
+                if self.isinstance(exc.0, self.rt.types.stop_iteration) {
+                    exc = self.stop_iteration_escaped(exc);
+                }
             }
             if self.st().frames.len() < entry {
                 return Err(exc);
@@ -1939,7 +2048,7 @@ impl<'a> Interp<'a> {
                 self.st().values.push(v);
                 Ok(())
             }
-            Step::Return(_) | Step::Yield(_) => Err(self.new_exception(
+            Step::Return(_) | Step::Yield(_) | Step::Resume => Err(self.new_exception(
                 self.rt.types.runtime_error,
                 "tier 2 ran an instruction that leaves its frame",
             )),
@@ -1996,6 +2105,19 @@ impl<'a> Interp<'a> {
                     .values
                     .last()
                     .expect("the compiler balances the stack")
+            };
+        }
+        // A call's outcome: its value replaces the callable and arguments,
+        // or its frame runs next.
+        macro_rules! finish_call {
+            ($outcome:expr, $callable_pos:expr) => {
+                match $outcome {
+                    CallOutcome::Done(v) => {
+                        self.st().values.truncate($callable_pos);
+                        push!(v);
+                    }
+                    CallOutcome::Pushed => return Ok(Step::Call),
+                }
             };
         }
         let _ = stack_base;
@@ -2129,12 +2251,12 @@ impl<'a> Interp<'a> {
                 push!(method);
                 push!(receiver);
             }
-            Opcode::CallClassExactInit => {
+            Opcode::CallClassInit => {
                 let len = self.st().values.len();
                 let nargs = arg as usize;
                 let (callable_pos, args_start) = (len - nargs - 1, len - nargs);
                 let class = self.st().values[callable_pos];
-                if let Some(init) = self.class_call_guard(tc, *pc - 1, class, nargs) {
+                if let Some((init, callee)) = self.class_call_guard(tc, *pc - 1, class, nargs) {
                     let class = class.as_object().expect("the guard checked the class");
                     // No safepoint until the instance is on the stack.
                     let instance = Value::object(self.alloc(
@@ -2144,43 +2266,141 @@ impl<'a> Interp<'a> {
                     let values = &mut self.st().values;
                     values[callable_pos] = init;
                     values.insert(args_start, instance);
-                    self.push_exact_frame(
+                    let outcome = self.call_positional(
                         init,
+                        callee,
                         callable_pos,
                         args_start,
                         nargs + 1,
                         OnReturn::Init(instance),
                     )?;
-                    return Ok(Step::Call);
-                }
-                match self.call_at(callable_pos, args_start, nargs, None)? {
-                    CallOutcome::Done(v) => {
-                        self.st().values.truncate(callable_pos);
-                        push!(v);
-                    }
-                    CallOutcome::Pushed => return Ok(Step::Call),
+                    finish_call!(outcome, callable_pos);
+                } else {
+                    finish_call!(
+                        self.call_at(callable_pos, args_start, nargs, None)?,
+                        callable_pos
+                    );
                 }
             }
-            Opcode::CallPyExactArgs | Opcode::CallMethodPyExactArgs => {
+            Opcode::CallClassNoInit => {
+                let len = self.st().values.len();
+                let nargs = arg as usize;
+                let callable_pos = len - nargs - 1;
+                let class = self.st().values[callable_pos];
+                if self.class_no_init_guard(tc, *pc - 1, class) {
+                    let class = class.as_object().expect("the guard checked the class");
+                    let instance = Value::object(self.alloc(
+                        class,
+                        ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
+                    ));
+                    self.st().values.truncate(callable_pos);
+                    push!(instance);
+                } else {
+                    let outcome = self.call_at(callable_pos, callable_pos + 1, nargs, None)?;
+                    finish_call!(outcome, callable_pos);
+                }
+            }
+            Opcode::CallPy | Opcode::CallMethodPy => {
                 let (callable_pos, args_start, nargs) =
-                    self.call_positions(op == Opcode::CallMethodPyExactArgs, arg as usize);
+                    self.call_positions(op == Opcode::CallMethodPy, arg as usize);
                 let callable = self.st().values[callable_pos];
-                if self.call_guard(tc, *pc - 1, op, callable, nargs) {
-                    self.push_exact_frame(
+                let outcome = match self.py_call_guard(tc, *pc - 1, op, callable, nargs) {
+                    Some(callee) => self.call_positional(
                         callable,
+                        callee,
                         callable_pos,
                         args_start,
                         nargs,
                         OnReturn::Value,
-                    )?;
-                    return Ok(Step::Call);
+                    )?,
+                    None => self.call_at(callable_pos, args_start, nargs, None)?,
+                };
+                finish_call!(outcome, callable_pos);
+            }
+            Opcode::CallBound | Opcode::CallMethodBound => {
+                let (callable_pos, args_start, nargs) =
+                    self.call_positions(op == Opcode::CallMethodBound, arg as usize);
+                let callable = self.st().values[callable_pos];
+                let outcome = match self.bound_call_guard(tc, *pc - 1, op, callable, nargs) {
+                    Some((func, receiver, callee)) => {
+                        let (args_start, nargs) = self.unpack_bound_method(
+                            callable_pos,
+                            args_start,
+                            nargs,
+                            func,
+                            receiver,
+                        );
+                        self.call_positional(
+                            func,
+                            callee,
+                            callable_pos,
+                            args_start,
+                            nargs,
+                            OnReturn::Value,
+                        )?
+                    }
+                    None => self.call_at(callable_pos, args_start, nargs, None)?,
+                };
+                finish_call!(outcome, callable_pos);
+            }
+            Opcode::CallBuiltin | Opcode::CallMethodBuiltin => {
+                let (callable_pos, args_start, nargs) =
+                    self.call_positions(op == Opcode::CallMethodBuiltin, arg as usize);
+                let callable = self.st().values[callable_pos];
+                let tracing = self.tracing;
+                if self.builtin_call_guard(tc, *pc - 1, op, callable, nargs, tracing) {
+                    let Some(ObjectData::Builtin(b)) = callable.data() else {
+                        unreachable!("the guard checked the builtin")
+                    };
+                    let v = self.call_builtin_positional(b, args_start, nargs)?;
+                    self.st().values.truncate(callable_pos);
+                    push!(v);
+                } else {
+                    finish_call!(
+                        self.call_at(callable_pos, args_start, nargs, None)?,
+                        callable_pos
+                    );
                 }
-                match self.call_at(callable_pos, args_start, nargs, None)? {
-                    CallOutcome::Done(v) => {
+            }
+            Opcode::CallLen | Opcode::CallIsinstance => {
+                let nargs = arg as usize;
+                let callable_pos = self.st().values.len() - nargs - 1;
+                let callable = self.st().values[callable_pos];
+                let tracing = self.tracing;
+                let (first, last) = (self.st().values[callable_pos + 1], peek!(1));
+                let cached = if op == Opcode::CallLen {
+                    self.len_cached(tc, *pc - 1, callable, first, tracing)
+                } else {
+                    self.isinstance_cached(tc, *pc - 1, callable, first, last, tracing)
+                };
+                match cached {
+                    Some(v) => {
+                        let v = v?;
                         self.st().values.truncate(callable_pos);
                         push!(v);
                     }
-                    CallOutcome::Pushed => return Ok(Step::Call),
+                    None => {
+                        let outcome = self.call_at(callable_pos, callable_pos + 1, nargs, None)?;
+                        finish_call!(outcome, callable_pos);
+                    }
+                }
+            }
+            Opcode::CallBuiltinClass => {
+                let nargs = arg as usize;
+                let callable_pos = self.st().values.len() - nargs - 1;
+                let class = self.st().values[callable_pos];
+                if self.builtin_class_guard(tc, *pc - 1, class) {
+                    let class = class.as_object().expect("the guard checked the class");
+                    // The arguments stay on the stack, rooted, while the
+                    // constructor runs (it may run Python code).
+                    let mut args = [Value::NONE; 8];
+                    args[..nargs].copy_from_slice(&self.st().values[callable_pos + 1..]);
+                    let v = self.construct_builtin_class(class, &args[..nargs])?;
+                    self.st().values.truncate(callable_pos);
+                    push!(v);
+                } else {
+                    let outcome = self.call_at(callable_pos, callable_pos + 1, nargs, None)?;
+                    finish_call!(outcome, callable_pos);
                 }
             }
             Opcode::Call | Opcode::CallKw | Opcode::CallMethod | Opcode::CallMethodKw => {
@@ -2360,6 +2580,23 @@ impl<'a> Interp<'a> {
                 let it = top!();
                 let next = match self.for_iter_cached(tc, *pc - 1, op, it) {
                     Some(next) => next,
+                    None => self.iter_next(it)?,
+                };
+                match next {
+                    Some(v) => push!(v),
+                    None => {
+                        pop!();
+                        *pc = arg as usize;
+                    }
+                }
+            }
+            Opcode::ForIterGenerator => {
+                let it = top!();
+                let next = match self.for_iter_gen_cached(tc, *pc - 1, it, arg) {
+                    Some(step) => match step? {
+                        GenLoopStep::Resumed => return Ok(Step::Resume),
+                        GenLoopStep::Finished => None,
+                    },
                     None => self.iter_next(it)?,
                 };
                 match next {
@@ -2965,7 +3202,14 @@ impl<'a> Interp<'a> {
 /// What one instruction did to control flow.
 enum Step {
     Next,
+    /// A callee's frame was pushed: run it, then push its result.
     Call,
+    /// `ForIterGenerator` pushed a generator's frame above its loop's: run
+    /// it in the same dispatch loop. Unlike a callee's frame it never
+    /// returns a result: it pushes what it yields for the loop body, and
+    /// ends the loop in its caller's frame (`OnReturn::GeneratorLoop`), so
+    /// only `run` itself may run it, not a nested loop that pushes a result.
+    Resume,
     Return(Value),
     Yield(Value),
 }

@@ -622,8 +622,13 @@ impl Interp<'_> {
                         // tier 1's frame-pushing calls do not.
                         leave!(Why::End, u.at);
                     }
-                    self.set_frame_pc(u.at + 1);
                     let instr = tc.instr(u.at as usize);
+                    if instr.op == Opcode::ForIterGenerator {
+                        // It resumes the generator's frame in the running
+                        // dispatch loop, which only tier 1 is.
+                        leave!(Why::End, u.at);
+                    }
+                    self.set_frame_pc(u.at + 1);
                     if let Some(s) = self.t2_stats() {
                         s.steps[instr.op.family() as usize] += 1;
                     }

@@ -147,6 +147,9 @@ pub fn project(
                 });
             }
             op if leaves_frame(op) => add(UopOp::Exit, pc),
+            // It resumes a generator's frame in the running dispatch loop,
+            // which only tier 1 is: the loop stays in tier 1.
+            Opcode::ForIterGenerator => return Err("iterates a generator"),
             op => {
                 let words = if op.family() != op { cache(pc) } else { [0; 8] };
                 if polymorphic(op, &words) {

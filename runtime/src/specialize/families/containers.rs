@@ -14,7 +14,7 @@ impl Interp<'_> {
                 IterState::Sequence { .. } => Ok(Opcode::ForIterSequence),
                 _ => Err("iterator kind"),
             },
-            Some(ObjectData::Generator(_)) => Err("generator"),
+            Some(ObjectData::Generator(_)) => Ok(Opcode::ForIterGenerator),
             _ => Err("iterator type"),
         };
         self.settle(tc, at, Opcode::ForIter, outcome);
@@ -97,6 +97,25 @@ impl Interp<'_> {
                 None
             }
         }
+    }
+
+    /// `ForIterGenerator`: resumes the generator `it` in this dispatch loop
+    /// (see [`Interp::gen_resume_in_loop`]); `None` when it is not a
+    /// generator, or is running (deoptimized: the generic path raises).
+    #[inline]
+    pub(crate) fn for_iter_gen_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        it: Value,
+        exit: u32,
+    ) -> Option<crate::error::PyResult<crate::interp::GenLoopStep>> {
+        let step = self.gen_resume_in_loop(it, exit);
+        match step {
+            Some(_) => self.count_hit(Opcode::ForIterGenerator),
+            None => self.count_miss(tc, at, Opcode::ForIterGenerator),
+        }
+        step
     }
 
     // ------------------------------------------------------------ UnpackSequence
