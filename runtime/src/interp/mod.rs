@@ -2022,6 +2022,51 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// `func(args)` for tier 2's `CallPyConst`: `func` (on the stack below
+    /// its `nargs` arguments) is a Python function the executor depends on
+    /// (its code and defaults unchanged, no frame-evaluation hook), so no
+    /// guard runs: its frame is pushed and run in a nested dispatch loop,
+    /// and the result replaces the callable and arguments.
+    pub(crate) fn call_constant_function(&mut self, func: Value, nargs: usize) -> PyResult<()> {
+        let Some(ObjectData::Function(f)) = func.data() else {
+            unreachable!("the optimizer made a function constant")
+        };
+        let code = f.code();
+        let argcount = match &code.data {
+            ObjectData::Code(c) => c.argcount as usize,
+            _ => nargs,
+        };
+        let defaults = if nargs == argcount {
+            Value::NONE
+        } else {
+            f.defaults()
+        };
+        let (callable_pos, args_start, nargs) = self.call_positions(false, nargs);
+        let outcome = self.call_positional(
+            func,
+            (code, defaults),
+            callable_pos,
+            args_start,
+            nargs,
+            OnReturn::Value,
+        )?;
+        let v = match outcome {
+            CallOutcome::Done(v) => {
+                self.st().values.truncate(callable_pos);
+                v
+            }
+            CallOutcome::Pushed => {
+                self.native_depth += 1;
+                let entry = self.st().frames.len();
+                let result = self.run(entry);
+                self.native_depth -= 1;
+                result?
+            }
+        };
+        self.st().values.push(v);
+        Ok(())
+    }
+
     /// Runs one instruction as tier 1 does, for a tier-2 `Step`: a call it
     /// makes runs to completion in a nested dispatch loop, and its result
     /// is pushed as the dispatch loop would push it.

@@ -55,6 +55,10 @@ pub const MAX_FAILURES: u8 = 8;
 /// attempt.
 const WARMUP: u16 = 8;
 
+/// Back-edges a loop takes in one thread before tier 2 projects it: twice
+/// the warm-up, so the body's instructions are specialized first.
+const HOT_LOOP: u16 = 2 * WARMUP;
+
 /// The largest back-off exponent (a retry every 2¹² executions at most).
 const MAX_BACKOFF: u8 = 12;
 
@@ -98,15 +102,22 @@ impl ThreadCode {
         }
     }
 
-    /// A private copy with fresh counters.
+    /// A private copy with fresh counters. A back-edge waits longer than
+    /// other instructions ([`HOT_LOOP`]): by the time its loop is projected
+    /// for tier 2, every instruction in the body has run often enough to
+    /// have specialized (or given up).
     fn private(instrs: &[Instr]) -> ThreadCode {
-        let fresh = Cache {
-            counter: WARMUP,
+        let fresh = |i: &Instr| Cache {
+            counter: if i.op == Opcode::JumpBackward {
+                HOT_LOOP
+            } else {
+                WARMUP
+            },
             ..Cache::default()
         };
         ThreadCode {
             instrs: instrs.iter().copied().map(Cell::new).collect(),
-            caches: instrs.iter().map(|_| Cell::new(fresh)).collect(),
+            caches: instrs.iter().map(|i| Cell::new(fresh(i))).collect(),
         }
     }
 

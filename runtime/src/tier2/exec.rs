@@ -38,6 +38,7 @@ struct Planner<'i, 'a, 'w> {
     /// Classes whose attributes may become constants (see
     /// `Interp::constant_classes`).
     classes: &'w [Gc<PyObject>],
+    calls_assumed: bool,
     module_assumed: bool,
     builtins_assumed: bool,
 }
@@ -139,6 +140,43 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
         Some(found)
     }
 
+    fn constant_call(&mut self, func: Value, nargs: u32) -> bool {
+        let Some(ObjectData::Function(f)) = func.data() else {
+            return false;
+        };
+        let world = self.interp.rt.world().clone();
+        if !self.calls_assumed {
+            // Depend first, then read the code and defaults.
+            let (Some(modified), Some(hook)) = (
+                world.assume(EventKind::FunctionModified),
+                world.assume(EventKind::EvalFrameHookSet),
+            ) else {
+                return false;
+            };
+            self.deps.push(modified);
+            self.deps.push(hook);
+            self.calls_assumed = true;
+        }
+        if self.interp.rt.has_eval_frame_hook() {
+            return false;
+        }
+        let code = f.code();
+        let ObjectData::Code(c) = &code.data else {
+            return false;
+        };
+        let (argcount, n) = (c.argcount as usize, nargs as usize);
+        let plain = c.flags
+            & (crate::bytecode::CodeFlags::VARARGS | crate::bytecode::CodeFlags::VARKEYWORDS)
+            == 0
+            && c.kwonlyargcount == 0;
+        let fits = n == argcount
+            || (n < argcount
+                && f.defaults()
+                    .as_tuple()
+                    .is_some_and(|d| d.len() >= argcount - n));
+        plain && fits
+    }
+
     fn global_constant(&mut self, name: u32) -> Option<Value> {
         let name = *self.names.get(name as usize)?;
         let (globals, gw) = self.globals?;
@@ -165,6 +203,13 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
         }
         self.lookup(builtins, name)
     }
+}
+
+/// Whether `STILLPOINT_DUMP_EXECUTORS` is set: every executor built is
+/// printed on stderr with its micro-ops (a developer's view of tier 2).
+fn dump_executors() -> bool {
+    static DUMP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *DUMP.get_or_init(|| std::env::var_os("STILLPOINT_DUMP_EXECUTORS").is_some())
 }
 
 /// The watcher of a module dict.
@@ -310,6 +355,7 @@ impl Interp<'_> {
                 builtins: None,
                 deps: vec![code_dep, instr_dep],
                 classes: &constant_classes,
+                calls_assumed: false,
                 module_assumed: false,
                 builtins_assumed: false,
             };
@@ -320,6 +366,15 @@ impl Interp<'_> {
             let report = optimize::optimize(&mut trace.uops, &mut planner, &stable);
             (report, planner.deps)
         };
+        if dump_executors() {
+            eprintln!(
+                "tier 2: {} line {}: {} dependencies\n{:?}",
+                code.qualname,
+                code.locations.get(head).map_or(0, |l| l.line),
+                deps.len(),
+                Executor::new(trace.uops.clone(), head as u32, trace.instructions)
+            );
+        }
         let n_uops = trace.uops.len() as u64;
         let executor = Arc::new(Executor::new(trace.uops, head as u32, trace.instructions));
         let installed = world.install(&lp.slot, executor, &deps).is_ok();
@@ -645,6 +700,16 @@ impl Interp<'_> {
                             leave!(Why::Invalidated, next);
                         }
                         jump!(next);
+                    }
+                }
+                UopOp::CallPyConst => {
+                    if self.native_stack_half_used() {
+                        leave!(Why::End, u.at);
+                    }
+                    self.set_frame_pc(u.at + 1);
+                    let func = Value::from_bits(u.operand);
+                    if let Err(e) = self.call_constant_function(func, u.arg as usize) {
+                        raise!(u, e);
                     }
                 }
                 UopOp::CheckValidity => {

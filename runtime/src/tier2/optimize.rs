@@ -49,6 +49,12 @@ pub trait Assumptions {
     /// make it one (the class, whose event also fires for changes to its
     /// bases, and bases assignment); `None` keeps the load.
     fn class_attribute(&mut self, class: Value, name: u32) -> Option<Value>;
+
+    /// Whether a call of `func` with `nargs` positional arguments may skip
+    /// its guards: `func` a Python function taking them, after taking the
+    /// dependencies on its code and defaults (function modification) and
+    /// on there being no frame-evaluation hook.
+    fn constant_call(&mut self, func: Value, nargs: u32) -> bool;
 }
 
 /// What the passes did (statistics).
@@ -70,7 +76,7 @@ pub fn optimize(uops: &mut Vec<Uop>, env: &mut dyn Assumptions, stable: &[u64]) 
         ..Report::default()
     };
     report.globals_constant += class_attributes(uops, env);
-    report.guards_removed = propagate_types(uops, stable);
+    report.guards_removed = propagate_types(uops, stable, env);
     remove_dead_pushes(uops);
     place_validity_checks(uops);
     report
@@ -195,11 +201,14 @@ impl Known {
 struct Entry {
     known: Known,
     copy_of: Option<usize>,
+    /// The constant it is (a `LoadConst`'s operand).
+    constant: Option<u64>,
 }
 
 const UNKNOWN: Entry = Entry {
     known: Known::Nothing,
     copy_of: None,
+    constant: None,
 };
 
 /// The abstract frame: the locals the trace has seen, and the part of the
@@ -280,7 +289,7 @@ impl Abstract {
 }
 
 /// Pass 4 (module docs). Returns how many guards it removed or cheapened.
-pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64]) -> u64 {
+pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assumptions) -> u64 {
     let targets = jump_targets(uops);
     let mut state = Abstract::default();
     let mut removed = 0;
@@ -310,6 +319,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64]) -> u64 {
                 state.stack.push(Entry {
                     known,
                     copy_of: Some(k),
+                    constant: None,
                 });
             }
             UopOp::StoreFast => {
@@ -333,6 +343,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64]) -> u64 {
                 state.stack.push(Entry {
                     known,
                     copy_of: None,
+                    constant: Some(u.operand),
                 });
             }
             UopOp::LoadGlobal => state.stack.push(UNKNOWN),
@@ -375,6 +386,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64]) -> u64 {
                         Known::Float
                     },
                     copy_of: None,
+                    constant: None,
                 });
             }
             UopOp::CompareInt | UopOp::CompareFloat => {
@@ -383,6 +395,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64]) -> u64 {
                 state.stack.push(Entry {
                     known: Known::Bool,
                     copy_of: None,
+                    constant: None,
                 });
             }
             UopOp::ExitIf | UopOp::ExitIfBool | UopOp::JumpIf | UopOp::JumpIfBool => {
@@ -405,6 +418,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64]) -> u64 {
                     Known::Nothing
                 },
                 copy_of: None,
+                constant: None,
             }),
             UopOp::SubscrSequenceInt => {
                 state.pop();
@@ -436,6 +450,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64]) -> u64 {
                 state.stack.push(Entry {
                     known: Known::of(Value::from_bits(u.operand)),
                     copy_of: None,
+                    constant: None,
                 });
             }
             UopOp::LoadMethodConst => {
@@ -451,7 +466,19 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64]) -> u64 {
                 state.pop();
                 state.step_escaped(stable);
             }
-            UopOp::Step => state.step(&u, stable),
+            UopOp::Step => {
+                let n = u.arg;
+                let callee = state.peek(n as usize + 1).constant;
+                let constant_call = matches!(u.opcode, Opcode::CallPy)
+                    && callee.is_some_and(|f| env.constant_call(Value::from_bits(f), n));
+                if constant_call {
+                    u.op = UopOp::CallPyConst;
+                    u.operand = callee.expect("checked");
+                    removed += 1;
+                }
+                state.step(&u, stable);
+            }
+            UopOp::CallPyConst => state.step(&u, stable),
             UopOp::CheckValidity
             | UopOp::Jump
             | UopOp::JumpBack
@@ -537,6 +564,10 @@ mod tests {
 
         fn class_attribute(&mut self, class: Value, name: u32) -> Option<Value> {
             (class == Value::TRUE && name == 5).then(|| Value::try_int(42).unwrap())
+        }
+
+        fn constant_call(&mut self, func: Value, nargs: u32) -> bool {
+            func == Value::TRUE && nargs == 1
         }
     }
 
@@ -653,7 +684,7 @@ mod tests {
             uop(UopOp::LoadFast, Opcode::LoadFast, 1, 9),
             uop(UopOp::GuardBothInt, Opcode::CompareOpInt, 0, 10),
         ];
-        let removed = propagate_types(&mut uops, &[]);
+        let removed = propagate_types(&mut uops, &[], &mut Table(vec![]));
         assert_eq!(
             ops(&uops),
             vec![
@@ -691,7 +722,7 @@ mod tests {
             uop(UopOp::Step, Opcode::DeleteFast, 1, 8),
             uop(UopOp::LoadFast, Opcode::LoadFast, 1, 9),
         ];
-        propagate_types(&mut uops, &[]);
+        propagate_types(&mut uops, &[], &mut Table(vec![]));
         assert_eq!(uops[8].op, UopOp::GuardBothInt, "local 0 is unknown again");
         assert_eq!(uops[10].op, UopOp::LoadFast, "local 1 may be unbound");
     }
@@ -709,7 +740,7 @@ mod tests {
             uop(UopOp::LoadFast, Opcode::LoadFast, 0, 6),
             uop(UopOp::GuardBothFloat, Opcode::BinaryOpFloat, 0, 7),
         ];
-        propagate_types(&mut uops, &[]);
+        propagate_types(&mut uops, &[], &mut Table(vec![]));
         assert_eq!(uops.last().unwrap().op, UopOp::LoadFastBound);
     }
 
@@ -734,7 +765,7 @@ mod tests {
             ]
         };
         let mut unstable = body();
-        propagate_types(&mut unstable, &[]);
+        propagate_types(&mut unstable, &[], &mut Table(vec![]));
         let guards = |u: &[Uop]| {
             u.iter()
                 .filter(|u| u.op == UopOp::GuardClassVersion)
@@ -742,8 +773,37 @@ mod tests {
         };
         assert_eq!(guards(&unstable), 2);
         let mut stable = body();
-        propagate_types(&mut stable, &[42]);
+        propagate_types(&mut stable, &[42], &mut Table(vec![]));
         assert_eq!(guards(&stable), 1);
+    }
+
+    #[test]
+    fn calls_of_a_constant_function_the_runtime_vouches_for_lose_their_guards() {
+        let konst = |v: Value, at| {
+            let mut u = uop(UopOp::LoadConst, Opcode::LoadGlobalModule, 0, at);
+            u.operand = v.to_bits();
+            u
+        };
+        let mut uops = vec![
+            konst(Value::TRUE, 0),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 1),
+            uop(UopOp::Step, Opcode::CallPy, 1, 2),
+            konst(Value::TRUE, 3),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 4),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 5),
+            uop(UopOp::Step, Opcode::CallPy, 2, 6), // two arguments: refused
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 7),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 8),
+            uop(UopOp::Step, Opcode::CallPy, 1, 9), // callee not a constant
+        ];
+        propagate_types(&mut uops, &[], &mut Table(vec![]));
+        let calls: Vec<UopOp> = uops
+            .iter()
+            .filter(|u| u.opcode == Opcode::CallPy)
+            .map(|u| u.op)
+            .collect();
+        assert_eq!(calls, vec![UopOp::CallPyConst, UopOp::Step, UopOp::Step]);
+        assert_eq!(uops[2].operand, Value::TRUE.to_bits());
     }
 
     #[test]
@@ -813,7 +873,7 @@ mod tests {
         ];
         uops[10].target = 4;
         uops[9].operand = Value::TRUE.to_bits();
-        propagate_types(&mut uops, &[]);
+        propagate_types(&mut uops, &[], &mut Table(vec![]));
         // Instruction 4 is a jump target: its loads and guard stay.
         assert_eq!(uops[5].op, UopOp::LoadFast);
         assert_eq!(uops[7].op, UopOp::GuardBothInt);

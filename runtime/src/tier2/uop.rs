@@ -143,6 +143,10 @@ define_uops! {
     /// `operand`): the class attribute event, which may invalidate this
     /// very executor.
     StoreClassAttr { guard: false, escapes: true };
+    /// `func, arg × arg` → `func(args)` for the Python function in
+    /// `operand`, which the executor depends on (code and defaults
+    /// unchanged, no frame-evaluation hook): no guard.
+    CallPyConst { guard: false, escapes: true };
     /// Leaves for `target` unless the executor is still valid.
     CheckValidity { guard: false, escapes: false };
     /// The loop's back-edge: a safepoint, a validity check, then back to
