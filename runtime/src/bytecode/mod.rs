@@ -311,15 +311,24 @@ define_instructions! {
     /// attribute named like a class attribute (so the instance need not be
     /// looked in).
     LoadMethodInstance(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod;
-    /// `int op int` for `+ - *` (and their in-place forms) on inline ints.
+    /// `int op int` on inline ints, every operator (in-place forms too);
+    /// a zero divisor, a negative shift or exponent and a big result go
+    /// the generic way.
     BinaryOpInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
-    /// `float op float` for `+ - * /` (and in-place forms).
+    /// `+ - * / **` on two floats or a float and an inline int (and
+    /// in-place forms).
     BinaryOpFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
     /// `str + str`.
     BinaryOpStrConcat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// `list + list` or `tuple + tuple` (exact types; `+=` extends a list).
+    BinaryOpSeqConcat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// An instance's operator method (a Python function, cached under the
+    /// class version), called in a new frame, when the right operand is a
+    /// float, an inline int or an instance of the same class.
+    BinaryOpInstance(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
     /// Comparing two inline ints.
     CompareOpInt(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
-    /// Comparing two floats.
+    /// Comparing two floats, or a float and an inline int.
     CompareOpFloat(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
     /// `==`/`!=` on two strs.
     CompareOpStr(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
@@ -337,6 +346,8 @@ define_instructions! {
     ForIterRange(Target) fall: |_| 1, jump: |_| -1, specializes ForIter;
     /// Iterating a list or tuple.
     ForIterSequence(Target) fall: |_| 1, jump: |_| -1, specializes ForIter;
+    /// Unpacking a tuple of two items into two targets.
+    UnpackSequenceTwoTuple(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence;
     /// Unpacking a tuple of exactly the operand's length.
     UnpackSequenceTuple(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence;
     /// Unpacking a list of exactly the operand's length.
@@ -354,6 +365,9 @@ define_instructions! {
     StoreSubscrListInt(None) fall: |_| -3, jump: |_| -3, specializes StoreSubscr;
     /// `dict[key] = value` for a key hashed natively.
     StoreSubscrDict(None) fall: |_| -3, jump: |_| -3, specializes StoreSubscr;
+    /// A module attribute called as a function (`math.sqrt(x)`), cached
+    /// under the module dict's version; no receiver.
+    LoadMethodModule(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod;
     /// A method of a builtin type (`list.append`, `str.join`...) on an
     /// object of that exact type (builtin types never change).
     LoadMethodBuiltin(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod;
@@ -361,6 +375,10 @@ define_instructions! {
     BinarySubscrListInt(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
     /// `tuple[int]`.
     BinarySubscrTupleInt(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
+    /// `str[int]` (a byte offset for ASCII text).
+    BinarySubscrStrInt(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
+    /// `list[a:b:c]` / `tuple[a:b:c]` with inline int or None parts.
+    BinarySubscrSeqSlice(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
 }
 
 /// Bits of a code object's `flags`.

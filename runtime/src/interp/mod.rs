@@ -45,7 +45,8 @@ mod type_cache;
 use trace::TraceEvent;
 
 pub(crate) use attr_hooks::hook;
-pub(crate) use lang::c3_merge_with;
+pub(crate) use lang::{c3_merge_with, SliceIndices};
+pub(crate) use ops::dunder_names;
 mod superobj;
 mod user_keys;
 
@@ -103,6 +104,10 @@ enum OnReturn {
     /// A generator's frame yielded or returned: its state goes back into
     /// the generator object.
     Generator(Value),
+    /// An operator method called for `a op b` (`BinaryOpInstance`)
+    /// returned: NotImplemented becomes the operator's TypeError (that
+    /// form only calls when nothing else would be tried).
+    Operator { a: Value, b: Value, op: BinaryOp },
 }
 
 /// An activation of a code object.
@@ -174,6 +179,7 @@ impl Stacks {
                 OnReturn::Init(v) => [v, Value::NONE],
                 OnReturn::ClassBody { name, bases } => [name, bases],
                 OnReturn::Generator(g) => [g, Value::NONE],
+                OnReturn::Operator { a, b, .. } => [a, b],
             };
             for v in pending.into_iter().chain([f.frame_obj]) {
                 if let Some(o) = v.as_object() {
@@ -1707,6 +1713,10 @@ impl<'a> Interp<'a> {
                                 self.finish_generator(g);
                                 Ok(value)
                             }
+                            OnReturn::Operator { a, b, op } if self.is_not_implemented(value) => {
+                                self.unsupported_operands(a, b, op)
+                            }
+                            OnReturn::Operator { .. } => Ok(value),
                         };
                         if self.st().frames.len() < entry {
                             return result;
@@ -1941,7 +1951,7 @@ impl<'a> Interp<'a> {
             }
             Opcode::LoadAttrModule => {
                 let obj = peek!(1);
-                let v = match self.load_attr_module_cached(tc, *pc - 1, obj) {
+                let v = match self.load_attr_module_cached(tc, *pc - 1, op, obj) {
                     Some(v) => v,
                     None => self.get_attr(obj, code.names[arg as usize])?,
                 };
@@ -1982,6 +1992,16 @@ impl<'a> Interp<'a> {
                 let obj = peek!(1);
                 let (method, receiver) = match self.load_method_builtin_cached(tc, *pc - 1, obj) {
                     Some(f) => (f, obj),
+                    None => self.load_method(obj, code.names[arg as usize])?,
+                };
+                drop_n!(1);
+                push!(method);
+                push!(receiver);
+            }
+            Opcode::LoadMethodModule => {
+                let obj = peek!(1);
+                let (method, receiver) = match self.load_attr_module_cached(tc, *pc - 1, op, obj) {
+                    Some(v) => (v, Value::NULL),
                     None => self.load_method(obj, code.names[arg as usize])?,
                 };
                 drop_n!(1);
@@ -2102,7 +2122,26 @@ impl<'a> Interp<'a> {
                 let n = values.len();
                 values.swap(n - 1, n - arg as usize);
             }
-            Opcode::BinaryOpInt | Opcode::BinaryOpFloat | Opcode::BinaryOpStrConcat => {
+            Opcode::BinaryOpInstance => {
+                let b = peek!(1);
+                let a = peek!(2);
+                let bop = BinaryOp::from_arg(arg);
+                if let Some(method) = self.binary_op_instance_guard(tc, *pc - 1, a, b) {
+                    // `a, b` → `method, a, b`, called as `method(a, b)`.
+                    let callable_pos = self.st().values.len() - 2;
+                    self.st().values.insert(callable_pos, method);
+                    let on_return = OnReturn::Operator { a, b, op: bop };
+                    self.push_exact_frame(method, callable_pos, callable_pos + 1, 2, on_return)?;
+                    return Ok(Step::Call);
+                }
+                let v = self.binary_op(a, b, bop)?;
+                drop_n!(2);
+                push!(v);
+            }
+            Opcode::BinaryOpInt
+            | Opcode::BinaryOpFloat
+            | Opcode::BinaryOpStrConcat
+            | Opcode::BinaryOpSeqConcat => {
                 let b = peek!(1);
                 let a = peek!(2);
                 let bop = BinaryOp::from_arg(arg);
@@ -2322,6 +2361,8 @@ impl<'a> Interp<'a> {
             }
             Opcode::BinarySubscrListInt
             | Opcode::BinarySubscrTupleInt
+            | Opcode::BinarySubscrStrInt
+            | Opcode::BinarySubscrSeqSlice
             | Opcode::BinarySubscrDict => {
                 let key = peek!(1);
                 let container = peek!(2);
@@ -2362,6 +2403,20 @@ impl<'a> Interp<'a> {
                     }
                 } else {
                     let items = self.unpack(seq, n)?;
+                    drop_n!(1);
+                    for v in items.into_iter().rev() {
+                        push!(v);
+                    }
+                }
+            }
+            Opcode::UnpackSequenceTwoTuple => {
+                let seq = peek!(1);
+                if let Some([first, second]) = self.unpack_two_cached(tc, *pc - 1, seq) {
+                    drop_n!(1);
+                    push!(second);
+                    push!(first);
+                } else {
+                    let items = self.unpack(seq, 2)?;
                     drop_n!(1);
                     for v in items.into_iter().rev() {
                         push!(v);

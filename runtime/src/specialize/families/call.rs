@@ -112,7 +112,10 @@ impl Interp<'_> {
 
     /// The cache of an exact-arguments call of `callable`: its address,
     /// version and the argument count, when it qualifies.
-    fn exact_call_entry(callable: Value, nargs: usize) -> Result<[u64; 8], &'static str> {
+    pub(super) fn exact_call_entry(
+        callable: Value,
+        nargs: usize,
+    ) -> Result<[u64; 8], &'static str> {
         use crate::bytecode::CodeFlags;
         let f_obj = callable.as_object().ok_or("not an object")?;
         let ObjectData::Function(f) = &f_obj.data else {

@@ -390,13 +390,14 @@ impl Interp<'_> {
         true
     }
 
-    /// `LoadAttrModule`: the cached attribute while the module's dict is
-    /// the same and unchanged.
+    /// `LoadAttrModule` / `LoadMethodModule`: the cached attribute while
+    /// the module's dict is the same and unchanged.
     #[inline]
     pub(crate) fn load_attr_module_cached(
         &mut self,
         tc: &ThreadCode,
         at: usize,
+        form: Opcode,
         obj: Value,
     ) -> Option<Value> {
         let c = tc.cache(at).get().words;
@@ -406,12 +407,12 @@ impl Interp<'_> {
                 // which is the module's dict now: alive.
                 let w = unsafe { watcher_at(c[1]) };
                 if w.values_version() == c[2] {
-                    self.count_hit(Opcode::LoadAttrModule);
+                    self.count_hit(form);
                     return Some(Value::from_bits(c[3]));
                 }
             }
         }
-        self.count_miss(tc, at, Opcode::LoadAttrModule);
+        self.count_miss(tc, at, form);
         None
     }
 
@@ -425,6 +426,14 @@ impl Interp<'_> {
         obj: Value,
         name: Value,
     ) {
+        if matches!(obj.data(), Some(ObjectData::Module(_))) {
+            // `math.sqrt(x)`: the attribute, called without a receiver.
+            let outcome = self
+                .plan_load_attr_module(tc, at, obj, name)
+                .map(|_| Opcode::LoadMethodModule);
+            self.settle(tc, at, Opcode::LoadMethod, outcome);
+            return;
+        }
         if let Some(o) = obj.as_object() {
             let class = o.class();
             let builtin_type = class.as_class().is_some_and(|c| c.is_builtin());
