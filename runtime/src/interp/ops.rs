@@ -563,7 +563,7 @@ impl Interp<'_> {
                 {
                     return self.attribute_error(obj, name);
                 }
-                if matches!(o.data, ObjectData::Instance(_))
+                if matches!(o.data, ObjectData::Instance(_) | ObjectData::Subclassed(_))
                     && self.lookup_value(o.class(), name).is_some()
                 {
                     self.note_instance_shadowing(o.class());
