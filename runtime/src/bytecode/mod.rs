@@ -311,13 +311,25 @@ define_instructions! {
     /// attribute named like a class attribute (so the instance need not be
     /// looked in).
     LoadMethodInstance(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod;
-    /// `int op int` on inline ints, every operator (in-place forms too);
-    /// a zero divisor, a negative shift or exponent and a big result go
-    /// the generic way.
+    /// `int op int` on inline ints for the operators without a form of
+    /// their own (in-place forms too); a zero divisor, a negative shift or
+    /// exponent and a big result go the generic way.
     BinaryOpInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
-    /// `+ - * / **` on two floats or a float and an inline int (and
+    /// `int + int` (and `+=`) on inline ints.
+    BinaryOpAddInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// `int - int` (and `-=`) on inline ints.
+    BinaryOpSubtractInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// `int * int` (and `*=`) on inline ints.
+    BinaryOpMultiplyInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// `/` and `**` on two floats or a float and an inline int (and
     /// in-place forms).
     BinaryOpFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// `+` (and `+=`) on two floats or a float and an inline int.
+    BinaryOpAddFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// `-` (and `-=`) on two floats or a float and an inline int.
+    BinaryOpSubtractFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// `*` (and `*=`) on two floats or a float and an inline int.
+    BinaryOpMultiplyFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
     /// `str + str`.
     BinaryOpStrConcat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
     /// `list + list` or `tuple + tuple` (exact types; `+=` extends a list).

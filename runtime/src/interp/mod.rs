@@ -1865,6 +1865,20 @@ impl<'a> Interp<'a> {
                 values.truncate(len - $n);
             }};
         }
+        // A `+ - *` form of two ints or floats: `$cached` computes it with
+        // `$arith`; the generic operation runs when a guard failed.
+        macro_rules! arithmetic_form {
+            ($cached:ident, $arith:expr) => {{
+                let b = peek!(1);
+                let a = peek!(2);
+                let v = match self.$cached(tc, *pc - 1, op, a, b, $arith) {
+                    Some(v) => v,
+                    None => self.binary_op(a, b, BinaryOp::from_arg(arg))?,
+                };
+                drop_n!(2);
+                push!(v);
+            }};
+        }
         macro_rules! top {
             () => {
                 *self
@@ -2122,6 +2136,12 @@ impl<'a> Interp<'a> {
                 let n = values.len();
                 values.swap(n - 1, n - arg as usize);
             }
+            Opcode::BinaryOpAddInt => arithmetic_form!(int_arith_cached, |x, y| Some(x + y)),
+            Opcode::BinaryOpSubtractInt => arithmetic_form!(int_arith_cached, |x, y| Some(x - y)),
+            Opcode::BinaryOpMultiplyInt => arithmetic_form!(int_arith_cached, i64::checked_mul),
+            Opcode::BinaryOpAddFloat => arithmetic_form!(float_arith_cached, |x, y| x + y),
+            Opcode::BinaryOpSubtractFloat => arithmetic_form!(float_arith_cached, |x, y| x - y),
+            Opcode::BinaryOpMultiplyFloat => arithmetic_form!(float_arith_cached, |x, y| x * y),
             Opcode::BinaryOpInstance => {
                 let b = peek!(1);
                 let a = peek!(2);

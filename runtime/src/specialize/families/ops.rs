@@ -16,15 +16,22 @@ impl Interp<'_> {
         op: BinaryOp,
     ) {
         let plain = op.plain();
+        // `+ - *` get a form each: the form is the whole dispatch (one
+        // form for several operators would switch on the operator again,
+        // an indirect jump shared by every site, which mispredicts).
         let outcome = if a.as_inline_int().is_some() && b.as_inline_int().is_some() {
-            Ok(Opcode::BinaryOpInt)
+            Ok(match plain {
+                BinaryOp::Add => Opcode::BinaryOpAddInt,
+                BinaryOp::Sub => Opcode::BinaryOpSubtractInt,
+                BinaryOp::Mul => Opcode::BinaryOpMultiplyInt,
+                _ => Opcode::BinaryOpInt,
+            })
         } else if float_operands(a, b).is_some() {
             match plain {
-                BinaryOp::Add
-                | BinaryOp::Sub
-                | BinaryOp::Mul
-                | BinaryOp::TrueDiv
-                | BinaryOp::Pow => Ok(Opcode::BinaryOpFloat),
+                BinaryOp::Add => Ok(Opcode::BinaryOpAddFloat),
+                BinaryOp::Sub => Ok(Opcode::BinaryOpSubtractFloat),
+                BinaryOp::Mul => Ok(Opcode::BinaryOpMultiplyFloat),
+                BinaryOp::TrueDiv | BinaryOp::Pow => Ok(Opcode::BinaryOpFloat),
                 _ => Err("float operator"),
             }
         } else if is_str(a) && is_str(b) {
@@ -135,7 +142,51 @@ impl Interp<'_> {
         method
     }
 
-    /// The specialized binary operators computed in place (every form but
+    /// `BinaryOpAddInt`, `BinaryOpSubtractInt`, `BinaryOpMultiplyInt`:
+    /// `arith` on two inline ints, when the result is an inline int.
+    #[inline(always)]
+    pub(crate) fn int_arith_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        form: Opcode,
+        a: Value,
+        b: Value,
+        arith: fn(i64, i64) -> Option<i64>,
+    ) -> Option<Value> {
+        let result = match (a.as_inline_int(), b.as_inline_int()) {
+            (Some(x), Some(y)) => arith(x, y).and_then(Value::try_int),
+            _ => None,
+        };
+        match result {
+            Some(_) => self.count_hit(form),
+            None => self.count_miss(tc, at, form),
+        }
+        result
+    }
+
+    /// `BinaryOpAddFloat`, `BinaryOpSubtractFloat`,
+    /// `BinaryOpMultiplyFloat`: `arith` on two floats or a float and an
+    /// inline int.
+    #[inline(always)]
+    pub(crate) fn float_arith_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        form: Opcode,
+        a: Value,
+        b: Value,
+        arith: fn(f64, f64) -> f64,
+    ) -> Option<Value> {
+        let result = float_operands(a, b).map(|(x, y)| Value::float(arith(x, y)));
+        match result {
+            Some(_) => self.count_hit(form),
+            None => self.count_miss(tc, at, form),
+        }
+        result
+    }
+
+    /// The other specialized binary operators computed in place (all but
     /// `BinaryOpInstance`, which calls a method).
     #[inline]
     pub(crate) fn binary_op_cached(
@@ -160,9 +211,6 @@ impl Interp<'_> {
             },
             Opcode::BinaryOpFloat => match float_operands(a, b) {
                 Some((x, y)) => match plain {
-                    BinaryOp::Add => Some(x + y),
-                    BinaryOp::Sub => Some(x - y),
-                    BinaryOp::Mul => Some(x * y),
                     BinaryOp::TrueDiv if y != 0.0 => Some(x / y),
                     BinaryOp::Pow => float_pow(x, y),
                     _ => None,
