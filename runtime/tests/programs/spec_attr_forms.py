@@ -196,6 +196,35 @@ except AttributeError as e:
     print("AttributeError:", e)
 
 
+# Another thread rebinds a module function while this one calls it.
+rebind = threading.Event()
+rebound = threading.Event()
+
+
+def rebind_hypot():
+    rebind.wait()
+    math.hypot = lambda x, y: 0.0
+    rebound.set()
+
+
+def hypots(n):
+    s = 0.0
+    for i in range(n):
+        s += math.hypot(3, 4)
+        if i == 300:
+            rebind.set()
+            rebound.wait()
+    return s
+
+
+real_hypot = math.hypot
+t = threading.Thread(target=rebind_hypot)
+t.start()
+print(hypots(600))
+t.join()
+math.hypot = real_hypot
+
+
 # Methods of list and dict subclasses: their own and inherited ones.
 class Stack(list):
     def push(self, v):
