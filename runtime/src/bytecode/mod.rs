@@ -332,20 +332,45 @@ define_instructions! {
     /// looked in).
     LoadMethodInstance(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod,
         uops [GuardClassVersion, LoadMethodConst];
-    /// `int op int` for `+ - *` (and their in-place forms) on inline ints.
-    BinaryOpInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
+    /// `int op int` on inline ints for the operators without a form of
+    /// their own (in-place forms too); a zero divisor, a negative shift or
+    /// exponent and a big result go the generic way.
+    BinaryOpInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// `int + int` (and `+=`) on inline ints.
+    BinaryOpAddInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
         uops [GuardBothInt, BinaryOpInt];
-    /// `float op float` for `+ - * /` (and in-place forms).
-    BinaryOpFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
-        uops [GuardBothFloat, BinaryOpFloat];
+    /// `int - int` (and `-=`) on inline ints.
+    BinaryOpSubtractInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
+        uops [GuardBothInt, BinaryOpInt];
+    /// `int * int` (and `*=`) on inline ints.
+    BinaryOpMultiplyInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
+        uops [GuardBothInt, BinaryOpInt];
+    /// `/` and `**` on two floats or a float and an inline int (and
+    /// in-place forms).
+    BinaryOpFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// `+` (and `+=`) on two floats or a float and an inline int.
+    BinaryOpAddFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
+        uops [GuardFloatMix, BinaryOpFloat];
+    /// `-` (and `-=`) on two floats or a float and an inline int.
+    BinaryOpSubtractFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
+        uops [GuardFloatMix, BinaryOpFloat];
+    /// `*` (and `*=`) on two floats or a float and an inline int.
+    BinaryOpMultiplyFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
+        uops [GuardFloatMix, BinaryOpFloat];
     /// `str + str`.
     BinaryOpStrConcat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// `list + list` or `tuple + tuple` (exact types; `+=` extends a list).
+    BinaryOpSeqConcat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    /// An instance's operator method (a Python function, cached under the
+    /// class version), called in a new frame, when the right operand is a
+    /// float, an inline int or an instance of the same class.
+    BinaryOpInstance(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
     /// Comparing two inline ints.
     CompareOpInt(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp,
         uops [GuardBothInt, CompareInt];
-    /// Comparing two floats.
+    /// Comparing two floats, or a float and an inline int.
     CompareOpFloat(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp,
-        uops [GuardBothFloat, CompareFloat];
+        uops [GuardFloatMix, CompareFloat];
     /// `==`/`!=` on two strs.
     CompareOpStr(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
     /// `f(args)` of a Python function whose code (read when it runs, so
@@ -395,6 +420,8 @@ define_instructions! {
     /// loop (no nested loop, no copy of the protocol's result); a yield
     /// pushes the value here, a return jumps to the loop's exit.
     ForIterGenerator(Target) fall: |_| 1, jump: |_| -1, specializes ForIter;
+    /// Unpacking a tuple of two items into two targets.
+    UnpackSequenceTwoTuple(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence;
     /// Unpacking a tuple of exactly the operand's length.
     UnpackSequenceTuple(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence;
     /// Unpacking a list of exactly the operand's length.
@@ -413,6 +440,9 @@ define_instructions! {
         uops [StoreSubscrListInt];
     /// `dict[key] = value` for a key hashed natively.
     StoreSubscrDict(None) fall: |_| -3, jump: |_| -3, specializes StoreSubscr;
+    /// A module attribute called as a function (`math.sqrt(x)`), cached
+    /// under the module dict's version; no receiver.
+    LoadMethodModule(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod;
     /// A method of a builtin type (`list.append`, `str.join`...) on an
     /// object of that exact type (builtin types never change).
     LoadMethodBuiltin(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod;
@@ -422,6 +452,10 @@ define_instructions! {
     /// `tuple[int]`.
     BinarySubscrTupleInt(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr,
         uops [SubscrSequenceInt];
+    /// `str[int]` (a byte offset for ASCII text).
+    BinarySubscrStrInt(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
+    /// `list[a:b:c]` / `tuple[a:b:c]` with inline int or None parts.
+    BinarySubscrSeqSlice(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
     /// A hot loop's back-edge whose loop has a tier-2 executor: a
     /// safepoint, then the executor runs from the loop head (crate::tier2).
     EnterExecutor(Target) fall: |_| 0, jump: |_| 0, specializes JumpBackward,

@@ -133,7 +133,7 @@ impl Interp<'_> {
     pub(crate) fn attribute_dict_view(&mut self, obj: Value) -> Option<Value> {
         let o = obj.as_object()?;
         o.attribute_table()?;
-        if matches!(o.data, ObjectData::Instance(_)) {
+        if matches!(o.data, ObjectData::Instance(_) | ObjectData::Subclassed(_)) {
             // Anything may be stored through the view.
             self.note_instance_shadowing(o.class());
         }

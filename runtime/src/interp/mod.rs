@@ -46,7 +46,8 @@ mod type_cache;
 use trace::TraceEvent;
 
 pub(crate) use attr_hooks::hook;
-pub(crate) use lang::c3_merge_with;
+pub(crate) use lang::{c3_merge_with, SliceIndices};
+pub(crate) use ops::dunder_names;
 mod superobj;
 mod user_keys;
 
@@ -109,6 +110,10 @@ enum OnReturn {
     /// yielded value is pushed for the caller's loop body, and a return
     /// pops the generator and jumps to `exit`, the loop's end.
     GeneratorLoop { gen: Value, exit: u32 },
+    /// An operator method called for `a op b` (`BinaryOpInstance`)
+    /// returned: NotImplemented becomes the operator's TypeError (that
+    /// form only calls when nothing else would be tried).
+    Operator { a: Value, b: Value, op: BinaryOp },
 }
 
 /// Whether `s` is spelled like an identifier (short, ASCII letters,
@@ -186,6 +191,7 @@ impl Stacks {
                 OnReturn::Init(v) => [v, Value::NONE],
                 OnReturn::ClassBody { name, bases } => [name, bases],
                 OnReturn::Generator(g) | OnReturn::GeneratorLoop { gen: g, .. } => [g, Value::NONE],
+                OnReturn::Operator { a, b, .. } => [a, b],
             };
             for v in pending.into_iter().chain([f.frame_obj]) {
                 if let Some(o) = v.as_object() {
@@ -1856,6 +1862,10 @@ impl<'a> Interp<'a> {
                                 Ok(value)
                             }
                             OnReturn::GeneratorLoop { .. } => unreachable!("handled above"),
+                            OnReturn::Operator { a, b, op } if self.is_not_implemented(value) => {
+                                self.unsupported_operands(a, b, op)
+                            }
+                            OnReturn::Operator { .. } => Ok(value),
                         };
                         if self.st().frames.len() < entry {
                             return result;
@@ -2143,6 +2153,20 @@ impl<'a> Interp<'a> {
                 values.truncate(len - $n);
             }};
         }
+        // A `+ - *` form of two ints or floats: `$cached` computes it with
+        // `$arith`; the generic operation runs when a guard failed.
+        macro_rules! arithmetic_form {
+            ($cached:ident, $arith:expr) => {{
+                let b = peek!(1);
+                let a = peek!(2);
+                let v = match self.$cached(tc, *pc - 1, op, a, b, $arith) {
+                    Some(v) => v,
+                    None => self.binary_op(a, b, BinaryOp::from_arg(arg))?,
+                };
+                drop_n!(2);
+                push!(v);
+            }};
+        }
         macro_rules! top {
             () => {
                 *self
@@ -2238,7 +2262,7 @@ impl<'a> Interp<'a> {
             }
             Opcode::LoadAttrModule => {
                 let obj = peek!(1);
-                let v = match self.load_attr_module_cached(tc, *pc - 1, obj) {
+                let v = match self.load_attr_module_cached(tc, *pc - 1, op, obj) {
                     Some(v) => v,
                     None => self.get_attr(obj, code.names[arg as usize])?,
                 };
@@ -2279,6 +2303,16 @@ impl<'a> Interp<'a> {
                 let obj = peek!(1);
                 let (method, receiver) = match self.load_method_builtin_cached(tc, *pc - 1, obj) {
                     Some(f) => (f, obj),
+                    None => self.load_method(obj, code.names[arg as usize])?,
+                };
+                drop_n!(1);
+                push!(method);
+                push!(receiver);
+            }
+            Opcode::LoadMethodModule => {
+                let obj = peek!(1);
+                let (method, receiver) = match self.load_attr_module_cached(tc, *pc - 1, op, obj) {
+                    Some(v) => (v, Value::NULL),
                     None => self.load_method(obj, code.names[arg as usize])?,
                 };
                 drop_n!(1);
@@ -2497,7 +2531,45 @@ impl<'a> Interp<'a> {
                 let n = values.len();
                 values.swap(n - 1, n - arg as usize);
             }
-            Opcode::BinaryOpInt | Opcode::BinaryOpFloat | Opcode::BinaryOpStrConcat => {
+            Opcode::BinaryOpAddInt => arithmetic_form!(int_arith_cached, |x, y| Some(x + y)),
+            Opcode::BinaryOpSubtractInt => arithmetic_form!(int_arith_cached, |x, y| Some(x - y)),
+            Opcode::BinaryOpMultiplyInt => arithmetic_form!(int_arith_cached, i64::checked_mul),
+            Opcode::BinaryOpAddFloat => arithmetic_form!(float_arith_cached, |x, y| x + y),
+            Opcode::BinaryOpSubtractFloat => arithmetic_form!(float_arith_cached, |x, y| x - y),
+            Opcode::BinaryOpMultiplyFloat => arithmetic_form!(float_arith_cached, |x, y| x * y),
+            Opcode::BinaryOpInstance => {
+                let b = peek!(1);
+                let a = peek!(2);
+                let bop = BinaryOp::from_arg(arg);
+                if let Some(method) = self.binary_op_instance_guard(tc, *pc - 1, a, b) {
+                    // `a, b` → `method, a, b`, called as `method(a, b)`.
+                    let callable_pos = self.st().values.len() - 2;
+                    self.st().values.insert(callable_pos, method);
+                    let on_return = OnReturn::Operator { a, b, op: bop };
+                    // The guard proved a plain function of two parameters
+                    // (no safepoint since: its code cannot have changed).
+                    let Some(ObjectData::Function(f)) = method.data() else {
+                        unreachable!("the guard checked the function")
+                    };
+                    let callee = (f.code(), Value::NONE);
+                    self.call_positional(
+                        method,
+                        callee,
+                        callable_pos,
+                        callable_pos + 1,
+                        2,
+                        on_return,
+                    )?;
+                    return Ok(Step::Call);
+                }
+                let v = self.binary_op(a, b, bop)?;
+                drop_n!(2);
+                push!(v);
+            }
+            Opcode::BinaryOpInt
+            | Opcode::BinaryOpFloat
+            | Opcode::BinaryOpStrConcat
+            | Opcode::BinaryOpSeqConcat => {
                 let b = peek!(1);
                 let a = peek!(2);
                 let bop = BinaryOp::from_arg(arg);
@@ -2737,6 +2809,8 @@ impl<'a> Interp<'a> {
             }
             Opcode::BinarySubscrListInt
             | Opcode::BinarySubscrTupleInt
+            | Opcode::BinarySubscrStrInt
+            | Opcode::BinarySubscrSeqSlice
             | Opcode::BinarySubscrDict => {
                 let key = peek!(1);
                 let container = peek!(2);
@@ -2777,6 +2851,20 @@ impl<'a> Interp<'a> {
                     }
                 } else {
                     let items = self.unpack(seq, n)?;
+                    drop_n!(1);
+                    for v in items.into_iter().rev() {
+                        push!(v);
+                    }
+                }
+            }
+            Opcode::UnpackSequenceTwoTuple => {
+                let seq = peek!(1);
+                if let Some([first, second]) = self.unpack_two_cached(tc, *pc - 1, seq) {
+                    drop_n!(1);
+                    push!(second);
+                    push!(first);
+                } else {
+                    let items = self.unpack(seq, 2)?;
                     drop_n!(1);
                     for v in items.into_iter().rev() {
                         push!(v);

@@ -577,7 +577,7 @@ impl Interp<'_> {
                 {
                     return self.attribute_error(obj, name);
                 }
-                if matches!(o.data, ObjectData::Instance(_))
+                if matches!(o.data, ObjectData::Instance(_) | ObjectData::Subclassed(_))
                     && self.lookup_value(o.class(), name).is_some()
                 {
                     self.note_instance_shadowing(o.class());
@@ -1267,6 +1267,18 @@ impl Interp<'_> {
         if let Some(r) = self.user_binary_op(a, b, op)? {
             return Ok(r);
         }
+        self.unsupported_operands(a, b, op)
+    }
+
+    /// The TypeError of `a op b` when no implementation accepted the
+    /// operands.
+    pub(crate) fn unsupported_operands(
+        &mut self,
+        a: Value,
+        b: Value,
+        op: BinaryOp,
+    ) -> PyResult<Value> {
+        let plain = op.plain();
         let (ta, tb) = (self.type_name(a), self.type_name(b));
         if plain == BinaryOp::Add && ta == "str" {
             return self.type_error(&format!("can only concatenate str (not \"{tb}\") to str"));
@@ -2313,7 +2325,7 @@ fn normalize_index(i: i64, len: usize) -> Option<usize> {
 }
 
 /// The `__op__` and `__rop__` names of an operator.
-fn dunder_names(op: BinaryOp) -> (&'static str, &'static str) {
+pub(crate) fn dunder_names(op: BinaryOp) -> (&'static str, &'static str) {
     match op {
         BinaryOp::Add => ("__add__", "__radd__"),
         BinaryOp::Sub => ("__sub__", "__rsub__"),

@@ -17,7 +17,7 @@ use stillpoint_gc::{Trace, Tracer};
 
 use crate::events::{DictWatcher, VersionTag};
 
-use crate::object::{hash_bigint, hash_f64, hash_i64, hash_tuple, ObjectData, PyObject};
+use crate::object::{hash_bigint, hash_f64, hash_i64, hash_tuple, ObjectData, PyObject, PyStr};
 use crate::value::{Unpacked, Value};
 
 const EMPTY: u32 = u32::MAX;
@@ -130,6 +130,18 @@ pub fn keys_equal(a: Value, b: Value) -> bool {
         },
         _ => false,
     }
+}
+
+/// Whether the entry's key is the str `name` whose text is `text`: the
+/// same object, or a str with the same hash and text.
+#[inline]
+fn str_key_is(e: &Entry, name: Value, text: &PyStr) -> bool {
+    e.key == name
+        || (e.hash == text.hash()
+            && e.key
+                .as_ref()
+                .and_then(|k| k.as_str())
+                .is_some_and(|k| k.as_str() == text.as_str()))
 }
 
 /// A number view for cross-type equality.
@@ -339,28 +351,83 @@ impl Dict {
     /// Inserts or replaces `key`, whose hash the caller computed; returns
     /// the value it replaced.
     pub fn insert_hashed(&mut self, hash: i64, key: Value, value: Value) -> Option<Value> {
+        self.insert_hashed_at(hash, key, value).1
+    }
+
+    /// [`Dict::insert_hashed`], also returning the key's position in the
+    /// entry vector (a hint for [`Dict::value_at_str`]).
+    pub fn insert_hashed_at(
+        &mut self,
+        hash: i64,
+        key: Value,
+        value: Value,
+    ) -> (usize, Option<Value>) {
         if (self.entries.len() + 1) * 3 >= self.indices.len() * 2 {
             self.grow();
         }
-        let old = match self.find(hash, key) {
+        let (i, old) = match self.find(hash, key) {
             Ok(slot) => {
                 let i = self.indices[slot] as usize;
                 let entry = self.entries[i].as_mut().expect("live");
                 if entry.value == value {
-                    return Some(value); // nothing changes, no event
+                    return (i, Some(value)); // nothing changes, no event
                 }
-                Some(std::mem::replace(&mut entry.value, value))
+                (i, Some(std::mem::replace(&mut entry.value, value)))
             }
             Err(slot) => {
-                self.indices[slot] = self.entries.len() as u32;
+                let i = self.entries.len();
+                self.indices[slot] = i as u32;
                 self.entries.push(Some(Entry { hash, key, value }));
                 self.len += 1;
                 self.keys_version.invalidate();
-                None
+                (i, None)
             }
         };
         self.changed();
-        old
+        (i, old)
+    }
+
+    /// The value at position `index` of the entry vector if its key is the
+    /// str `name` (the same object, or equal text): one probe at a
+    /// position remembered from an earlier lookup (instances of a class
+    /// usually get their attributes in the same order). `None` when the
+    /// position holds something else.
+    #[inline]
+    pub fn value_at_str(&self, index: usize, name: Value, text: &PyStr) -> Option<Value> {
+        let e = self.entries.get(index)?.as_ref()?;
+        str_key_is(e, name, text).then_some(e.value)
+    }
+
+    /// Replaces the value at position `index` if its key is the str
+    /// `name`, as [`Dict::value_at_str`] finds it; false (nothing changed)
+    /// when the position holds something else.
+    #[inline]
+    pub fn replace_at_str(
+        &mut self,
+        index: usize,
+        name: Value,
+        text: &PyStr,
+        value: Value,
+    ) -> bool {
+        let Some(Some(e)) = self.entries.get_mut(index) else {
+            return false;
+        };
+        if !str_key_is(e, name, text) {
+            return false;
+        }
+        if e.value != value {
+            e.value = value;
+            self.changed();
+        }
+        true
+    }
+
+    /// The value of `key` (hashed by the caller) and its position in the
+    /// entry vector (a hint for [`Dict::value_at_str`]).
+    pub fn get_hashed_at(&self, hash: i64, key: Value) -> Option<(Value, usize)> {
+        let slot = self.find(hash, key).ok()?;
+        let i = self.indices[slot] as usize;
+        Some((self.entries[i].expect("live").value, i))
     }
 
     /// Removes `key`, returning its value.

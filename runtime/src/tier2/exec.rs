@@ -498,14 +498,14 @@ impl Interp<'_> {
                         Err(e) => raise!(u, e),
                     }
                 }
-                UopOp::GuardBothInt | UopOp::GuardBothFloat => {
+                UopOp::GuardBothInt | UopOp::GuardFloatMix => {
                     let values = self.st_values();
                     let n = values.len();
                     let (a, b) = (values[n - 2], values[n - 1]);
                     let holds = if u.op == UopOp::GuardBothInt {
                         a.as_inline_int().is_some() && b.as_inline_int().is_some()
                     } else {
-                        a.is_float() && b.is_float()
+                        as_f64(a).is_some() && as_f64(b).is_some() && (a.is_float() || b.is_float())
                     };
                     if !holds {
                         if exec.count_exit(i) {
@@ -525,7 +525,7 @@ impl Interp<'_> {
                         UopOp::BinaryOpInt => binary_int(u.arg, a, b),
                         UopOp::BinaryOpFloat => binary_float(u.arg, a, b),
                         UopOp::CompareInt => compare(u.arg, a.as_inline_int(), b.as_inline_int()),
-                        _ => compare(u.arg, a.as_float(), b.as_float()),
+                        _ => compare(u.arg, as_f64(a), as_f64(b)),
                     };
                     // Overflow or a zero divisor: tier 1's generic path.
                     let Some(v) = result else {
@@ -781,7 +781,14 @@ fn binary_int(op: u32, a: Value, b: Value) -> Option<Value> {
 /// `a op b` on floats, as tier 1's float form computes it.
 fn binary_float(op: u32, a: Value, b: Value) -> Option<Value> {
     let op = BinaryOp::from_arg(op).plain();
-    crate::specialize::float_op(op, a.as_float()?, b.as_float()?).map(Value::float)
+    crate::specialize::float_op(op, as_f64(a)?, as_f64(b)?).map(Value::float)
+}
+
+/// A float, or an inline int as a float (exact: inline ints have 48
+/// bits), as tier 1's float forms read their operands.
+#[inline]
+fn as_f64(v: Value) -> Option<f64> {
+    v.as_float().or_else(|| v.as_inline_int().map(|i| i as f64))
 }
 
 /// `a cmp b` for an ordered pair of native numbers.

@@ -363,18 +363,29 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     *top = UNKNOWN;
                 }
             }
-            UopOp::GuardBothInt | UopOp::GuardBothFloat => {
-                let want = if u.op == UopOp::GuardBothInt {
-                    Known::Int
-                } else {
-                    Known::Float
-                };
-                if state.peek(1).known == want && state.peek(2).known == want {
+            UopOp::GuardBothInt => {
+                if state.peek(1).known == Known::Int && state.peek(2).known == Known::Int {
                     removed += 1;
                     continue;
                 }
-                state.learn(1, want);
-                state.learn(2, want);
+                state.learn(1, Known::Int);
+                state.learn(2, Known::Int);
+            }
+            UopOp::GuardFloatMix => {
+                // Floats, or a float and an inline int.
+                let (a, b) = (state.peek(2).known, state.peek(1).known);
+                let number = |k: Known| matches!(k, Known::Int | Known::Float);
+                if number(a) && number(b) && (a == Known::Float || b == Known::Float) {
+                    removed += 1;
+                    continue;
+                }
+                // What passing teaches: an operand beside a known int is a
+                // float; two unknown operands stay unknown.
+                if a == Known::Int {
+                    state.learn(1, Known::Float);
+                } else if b == Known::Int {
+                    state.learn(2, Known::Float);
+                }
             }
             UopOp::BinaryOpInt | UopOp::BinaryOpFloat => {
                 state.pop();
@@ -729,16 +740,20 @@ mod tests {
 
     #[test]
     fn an_escaping_step_keeps_what_is_known_of_locals() {
+        let mut half = uop(UopOp::LoadConst, Opcode::LoadConst, 0, 0);
+        half.operand = Value::float(0.5).to_bits();
         let mut uops = vec![
+            half,
+            uop(UopOp::StoreFast, Opcode::StoreFast, 0, 0),
             uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
             uop(UopOp::LoadFast, Opcode::LoadFast, 0, 1),
-            uop(UopOp::GuardBothFloat, Opcode::BinaryOpFloat, 0, 2),
+            uop(UopOp::GuardFloatMix, Opcode::BinaryOpFloat, 0, 2),
             uop(UopOp::BinaryOpFloat, Opcode::BinaryOpFloat, 0, 2),
             uop(UopOp::Step, Opcode::Call, 1, 3),
             uop(UopOp::PopTop, Opcode::PopTop, 0, 4),
             uop(UopOp::LoadFast, Opcode::LoadFast, 0, 5),
             uop(UopOp::LoadFast, Opcode::LoadFast, 0, 6),
-            uop(UopOp::GuardBothFloat, Opcode::BinaryOpFloat, 0, 7),
+            uop(UopOp::GuardFloatMix, Opcode::BinaryOpFloat, 0, 7),
         ];
         propagate_types(&mut uops, &[], &mut Table(vec![]));
         assert_eq!(uops.last().unwrap().op, UopOp::LoadFastBound);

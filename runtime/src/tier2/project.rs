@@ -20,6 +20,7 @@
 use super::uop::{expansion, Uop, UopOp};
 use super::MAX_TRACE_INSTRUCTIONS;
 use crate::bytecode::{Instr, Opcode, Operand};
+use crate::specialize::monomorphic_receiver;
 use crate::value::Value;
 
 /// A projected loop, before optimization.
@@ -73,17 +74,6 @@ fn region(instr: &impl Fn(usize) -> Instr, head: usize, back_edge: usize) -> Vec
         work.extend(successors(instr(pc), pc));
     }
     member
-}
-
-/// Whether the inline cache `words` of an attribute or method form saw
-/// more than one receiver class (then the instruction runs as a `Step`,
-/// whose tier-1 form handles every class it cached).
-fn polymorphic(op: Opcode, words: &[u64; 8]) -> bool {
-    match op {
-        Opcode::LoadAttrInstance | Opcode::StoreAttrInstance => words[1] != 0,
-        Opcode::LoadMethodInstance => words[2] != 0,
-        _ => false,
-    }
 }
 
 /// Projects the loop whose back-edge at `back_edge` jumps to `head`.
@@ -151,18 +141,26 @@ pub fn project(
             // which only tier 1 is: the loop stays in tier 1.
             Opcode::ForIterGenerator => return Err("iterates a generator"),
             op => {
-                let words = if op.family() != op { cache(pc) } else { [0; 8] };
-                if polymorphic(op, &words) {
-                    add(UopOp::Step, pc + 1);
-                    continue;
-                }
-                for &u in expansion(op) {
+                let expanded = expansion(op);
+                // A receiver-guarded form: its one class and what it
+                // cached, or a step when the site saw several classes.
+                let receiver = if expanded.contains(&UopOp::GuardClassVersion) {
+                    match monomorphic_receiver(op, &cache(pc)) {
+                        Some(r) => r,
+                        None => {
+                            add(UopOp::Step, pc + 1);
+                            continue;
+                        }
+                    }
+                } else {
+                    (0, 0)
+                };
+                for &u in expanded {
                     let mut uop = Uop::new(u, i, at, at + 1);
                     uop.operand = match u {
                         UopOp::LoadConst => constant(i.arg).to_bits(),
-                        // The class version, then what the form cached.
-                        UopOp::GuardClassVersion => words[0],
-                        UopOp::LoadAttrConst | UopOp::LoadMethodConst => words[1],
+                        UopOp::GuardClassVersion => receiver.0,
+                        UopOp::LoadAttrConst | UopOp::LoadMethodConst => receiver.1,
                         _ => 0,
                     };
                     if u == UopOp::GuardClassVersion {
@@ -227,17 +225,17 @@ mod tests {
     /// `while i < n: i += 1` as the compiler lays it out, specialized.
     fn counting_loop() -> Vec<Instr> {
         vec![
-            ins(Opcode::LoadFast, 0),       // 0 head
-            ins(Opcode::LoadFast, 1),       // 1
-            ins(Opcode::CompareOpInt, 2),   // 2 (<)
-            ins(Opcode::PopJumpIfFalse, 9), // 3
-            ins(Opcode::LoadFast, 0),       // 4
-            ins(Opcode::LoadConst, 0),      // 5
-            ins(Opcode::BinaryOpInt, 12),   // 6 (+=)
-            ins(Opcode::StoreFast, 0),      // 7
-            ins(Opcode::JumpBackward, 0),   // 8
-            ins(Opcode::LoadConst, 0),      // 9
-            ins(Opcode::ReturnValue, 0),    // 10
+            ins(Opcode::LoadFast, 0),        // 0 head
+            ins(Opcode::LoadFast, 1),        // 1
+            ins(Opcode::CompareOpInt, 2),    // 2 (<)
+            ins(Opcode::PopJumpIfFalse, 9),  // 3
+            ins(Opcode::LoadFast, 0),        // 4
+            ins(Opcode::LoadConst, 0),       // 5
+            ins(Opcode::BinaryOpAddInt, 12), // 6 (+=)
+            ins(Opcode::StoreFast, 0),       // 7
+            ins(Opcode::JumpBackward, 0),    // 8
+            ins(Opcode::LoadConst, 0),       // 9
+            ins(Opcode::ReturnValue, 0),     // 10
         ]
     }
 

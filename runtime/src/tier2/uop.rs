@@ -77,16 +77,18 @@ define_uops! {
     LoadGlobal { guard: false, escapes: false };
     /// Leaves unless the top two values are inline ints.
     GuardBothInt { guard: true, escapes: false };
-    /// Leaves unless the top two values are floats.
-    GuardBothFloat { guard: true, escapes: false };
+    /// Leaves unless the top two values are floats, or a float and an
+    /// inline int (tier 1's float forms take both).
+    GuardFloatMix { guard: true, escapes: false };
     /// `a, b` → `a op b` on inline ints (`arg` the operator); leaves
     /// before changing anything when the result is not an inline int.
     BinaryOpInt { guard: true, escapes: false };
-    /// `a, b` → `a op b` on floats; leaves on a zero divisor.
+    /// `a, b` → `a op b` on floats (an inline int operand converted);
+    /// leaves on a zero divisor.
     BinaryOpFloat { guard: true, escapes: false };
     /// `a, b` → `a cmp b` on inline ints (`arg` the comparison).
     CompareInt { guard: false, escapes: false };
-    /// `a, b` → `a cmp b` on floats.
+    /// `a, b` → `a cmp b` on floats (an inline int operand converted).
     CompareFloat { guard: false, escapes: false };
     /// Pops a value; leaves for `target` (outside the loop) when its truth
     /// is `arg == 1`. The truth of a non-bool may run `__bool__`/`__len__`;

@@ -278,6 +278,45 @@ impl Interp<'_> {
         found
     }
 
+    /// The cache of an exact-arguments call of `callable`: its address,
+    /// version and the argument count, when it qualifies.
+    pub(super) fn exact_call_entry(
+        callable: Value,
+        nargs: usize,
+    ) -> Result<[u64; 8], &'static str> {
+        use crate::bytecode::CodeFlags;
+        let f_obj = callable.as_object().ok_or("not an object")?;
+        let ObjectData::Function(f) = &f_obj.data else {
+            return Err("not a Python function");
+        };
+        let code = f.code();
+        let ObjectData::Code(c) = &code.data else {
+            return Err("code");
+        };
+        if c.flags & (CodeFlags::VARARGS | CodeFlags::VARKEYWORDS | CodeFlags::GENERATOR) != 0
+            || c.kwonlyargcount != 0
+        {
+            return Err("not a plain function");
+        }
+        if c.argcount as usize != nargs {
+            return Err("argument count");
+        }
+        let version = f.version.get();
+        if version == 0 {
+            return Err("out of versions");
+        }
+        Ok([
+            address(f_obj),
+            u64::from(version),
+            nargs as u64,
+            0,
+            0,
+            0,
+            0,
+            0,
+        ])
+    }
+
     /// The guard of `CallClassNoInit`: the cached class, unchanged (so it
     /// still has no Python `__init__`). Deoptimizes when it fails.
     #[inline]

@@ -124,6 +124,9 @@ impl Interp<'_> {
     pub(crate) fn specialize_unpack(&mut self, tc: &ThreadCode, at: usize, seq: Value, n: usize) {
         let outcome = match seq.data() {
             _ if n > 8 => Err("more than eight items"),
+            Some(ObjectData::Tuple(t)) if t.len() == 2 && n == 2 => {
+                Ok(Opcode::UnpackSequenceTwoTuple)
+            }
             Some(ObjectData::Tuple(t)) if t.len() == n => Ok(Opcode::UnpackSequenceTuple),
             Some(ObjectData::List(l)) if l.lock().len() == n => Ok(Opcode::UnpackSequenceList),
             Some(ObjectData::Tuple(_) | ObjectData::List(_)) => Err("length"),
@@ -167,6 +170,25 @@ impl Interp<'_> {
             self.count_miss(tc, at, form);
         }
         ok
+    }
+
+    /// `UnpackSequenceTwoTuple`: the two items of a tuple of exactly two
+    /// (`None`: the guard failed).
+    #[inline]
+    pub(crate) fn unpack_two_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        seq: Value,
+    ) -> Option<[Value; 2]> {
+        if let Some(ObjectData::Tuple(t)) = seq.data() {
+            if let [first, second] = **t {
+                self.count_hit(Opcode::UnpackSequenceTwoTuple);
+                return Some([first, second]);
+            }
+        }
+        self.count_miss(tc, at, Opcode::UnpackSequenceTwoTuple);
+        None
     }
 
     // ------------------------------------------------------------ StoreSubscr
@@ -248,14 +270,21 @@ impl Interp<'_> {
         let outcome = match (container.data(), key.as_inline_int()) {
             (Some(ObjectData::List(_)), Some(_)) => Ok(Opcode::BinarySubscrListInt),
             (Some(ObjectData::Tuple(_)), Some(_)) => Ok(Opcode::BinarySubscrTupleInt),
+            (Some(ObjectData::Str(_)), Some(_)) => Ok(Opcode::BinarySubscrStrInt),
             (Some(ObjectData::Dict(_)), _) if native_key(key) => Ok(Opcode::BinarySubscrDict),
+            (Some(ObjectData::List(_) | ObjectData::Tuple(_)), None)
+                if simple_slice(key, 0).is_some() =>
+            {
+                Ok(Opcode::BinarySubscrSeqSlice)
+            }
             (_, None) => Err("key type"),
             _ => Err("container type"),
         };
         self.settle(tc, at, Opcode::BinarySubscr, outcome);
     }
 
-    /// `list[int]` and `tuple[int]` within bounds.
+    /// `list[int]`, `tuple[int]` and `str[int]` within bounds, `dict[key]`
+    /// present, `list[a:b:c]` and `tuple[a:b:c]` with int or None parts.
     #[inline]
     pub(crate) fn binary_subscr_cached(
         &mut self,
@@ -277,6 +306,38 @@ impl Interp<'_> {
                 let idx = if i < 0 { i + t.len() as i64 } else { i };
                 usize::try_from(idx).ok().and_then(|k| t.get(k).copied())
             }
+            (Some(ObjectData::Str(s)), Some(i)) if form == Opcode::BinarySubscrStrInt => {
+                let idx = if i < 0 { i + s.char_count() as i64 } else { i };
+                let k = usize::try_from(idx).ok().filter(|k| *k < s.char_count());
+                // ASCII text indexes by byte; other text by character.
+                let char_text = k.map(|k| match s.is_ascii() {
+                    true => &s.as_str()[k..k + 1],
+                    false => {
+                        let (at, c) = s.as_str().char_indices().nth(k).expect("within bounds");
+                        &s.as_str()[at..at + c.len_utf8()]
+                    }
+                });
+                char_text.map(|text| self.new_str(text))
+            }
+            (Some(ObjectData::List(l)), None) if form == Opcode::BinarySubscrSeqSlice => {
+                // One lock: the bounds and the items are read together.
+                let items = l.lock();
+                simple_slice(key, items.len()).map(|s| {
+                    let picked: Vec<Value> = s.indices().map(|i| items[i]).collect();
+                    drop(items);
+                    self.new_list(picked)
+                })
+            }
+            (Some(ObjectData::Tuple(t)), None) if form == Opcode::BinarySubscrSeqSlice => {
+                simple_slice(key, t.len()).map(|s| {
+                    if s.step == 1 && s.len == t.len() {
+                        // The whole tuple is the tuple itself.
+                        container
+                    } else {
+                        self.new_tuple(s.indices().map(|i| t[i]).collect())
+                    }
+                })
+            }
             // A missing key goes the generic way (KeyError), counted as a
             // miss.
             (Some(ObjectData::Dict(d)), _)
@@ -293,4 +354,29 @@ impl Interp<'_> {
         }
         found
     }
+}
+
+/// The bounds of `seq[key]` on a sequence of `len` items when `key` is a
+/// slice whose parts are inline ints or None, with a non-zero step
+/// (`None`: the generic operation decides, or raises).
+#[inline]
+fn simple_slice(key: Value, len: usize) -> Option<crate::interp::SliceIndices> {
+    let Some(ObjectData::Slice(parts)) = key.data() else {
+        return None;
+    };
+    let part = |v: Value| match v.as_inline_int() {
+        Some(i) => Some(Some(i)),
+        None if v.is_none() => Some(None),
+        None => None,
+    };
+    let step = part(parts[2])?.unwrap_or(1);
+    if step == 0 {
+        return None;
+    }
+    Some(crate::interp::SliceIndices::new(
+        part(parts[0])?,
+        part(parts[1])?,
+        step,
+        len,
+    ))
 }

@@ -194,7 +194,7 @@ impl Interp<'_> {
         let mut cache = cell.get();
         let form = match self.lookup_value(class, name) {
             None => {
-                cache.words = [u64::from(version), 0, 0, 0, 0, 0, 0, 0];
+                cache.words = [instance_entry(version), 0, 0, 0, 0, 0, 0, 0];
                 Opcode::LoadAttrInstance
             }
             Some(found) => match found.data() {
@@ -251,21 +251,30 @@ impl Interp<'_> {
         if current != 0 {
             match form {
                 Opcode::LoadAttrInstance => {
-                    if c.contains(&current) {
+                    // (The version matched: `obj` is an instance.)
+                    if let (Some(k), Some(ObjectData::Instance(d)), Some(text)) = (
+                        c.iter().position(|w| w >> 32 == current),
+                        obj.data(),
+                        name.as_ref().and_then(|n| n.as_str()),
+                    ) {
                         self.count_hit(form);
-                        let found = match obj.data() {
-                            Some(ObjectData::Instance(d)) => {
-                                let hash = name
-                                    .as_ref()
-                                    .and_then(|n| n.as_str())
-                                    .map_or(0, |s| s.hash());
-                                d.lock().get_hashed(hash, name)
+                        let hint = entry_hint(c[k]);
+                        let found = {
+                            let d = d.lock();
+                            match d.value_at_str(hint, name, text) {
+                                Some(v) => Some((v, hint)),
+                                None => d.get_hashed_at(text.hash(), name),
                             }
-                            _ => None,
                         };
+                        if let Some((_, position)) = found.filter(|(_, i)| *i != hint) {
+                            // Elsewhere in this instance: look there next.
+                            let mut cache = cell.get();
+                            cache.words[k] = with_hint(c[k], position);
+                            cell.set(cache);
+                        }
                         // Missing: the generic load raises (or asks
                         // `__getattr__`); the guard itself held.
-                        return Ok(found);
+                        return Ok(found.map(|(v, _)| v));
                     }
                     // Another class that qualifies joins the cache.
                     if let Ok((class, version)) =
@@ -274,7 +283,7 @@ impl Interp<'_> {
                         if self.lookup_value(class, name).is_none() {
                             let mut cache = cell.get();
                             cache.words.rotate_right(1);
-                            cache.words[0] = u64::from(version);
+                            cache.words[0] = instance_entry(version);
                             cell.set(cache);
                             if let Some(s) = self.spec_stats.as_mut() {
                                 s.refill(form);
@@ -321,7 +330,7 @@ impl Interp<'_> {
         let outcome = self.store_attr_entry(obj, name).map(|version| {
             let cell = tc.cache(at);
             let mut cache = cell.get();
-            cache.words = [u64::from(version), 0, 0, 0, 0, 0, 0, 0];
+            cache.words = [instance_entry(version), 0, 0, 0, 0, 0, 0, 0];
             cell.set(cache);
             Opcode::StoreAttrInstance
         });
@@ -359,44 +368,64 @@ impl Interp<'_> {
         let cell = tc.cache(at);
         let c = cell.get().words;
         let current = Self::receiver_version(obj);
-        let qualifies = current != 0 && c.contains(&current) || {
+        let entry = c.iter().position(|w| current != 0 && w >> 32 == current);
+        let k = match entry {
+            Some(k) => k,
             // Another class that qualifies joins the cache.
-            match self.store_attr_entry(obj, name) {
+            None => match self.store_attr_entry(obj, name) {
                 Ok(version) => {
                     let mut cache = cell.get();
                     cache.words.rotate_right(1);
-                    cache.words[0] = u64::from(version);
+                    cache.words[0] = instance_entry(version);
                     cell.set(cache);
                     if let Some(s) = self.spec_stats.as_mut() {
                         s.refill(Opcode::StoreAttrInstance);
                     }
-                    true
+                    0
                 }
-                Err(_) => false,
-            }
+                Err(_) => {
+                    self.count_miss(tc, at, Opcode::StoreAttrInstance);
+                    return false;
+                }
+            },
         };
-        if !qualifies {
+        let (Some(ObjectData::Instance(d)), Some(text)) =
+            (obj.data(), name.as_ref().and_then(|n| n.as_str()))
+        else {
             self.count_miss(tc, at, Opcode::StoreAttrInstance);
             return false;
+        };
+        if entry.is_some() {
+            self.count_hit(Opcode::StoreAttrInstance);
         }
-        self.count_hit(Opcode::StoreAttrInstance);
-        if let Some(ObjectData::Instance(d)) = obj.data() {
-            let hash = name
-                .as_ref()
-                .and_then(|n| n.as_str())
-                .map_or(0, |s| s.hash());
-            d.lock().insert_hashed(hash, name, value);
+        let word = cell.get().words[k];
+        let hint = entry_hint(word);
+        let position = {
+            let mut d = d.lock();
+            if d.replace_at_str(hint, name, text, value) {
+                hint
+            } else {
+                d.insert_hashed_at(text.hash(), name, value).0
+            }
+        };
+        if position != hint {
+            // A new attribute, or one elsewhere in this instance: the next
+            // instance of the class probably has it there.
+            let mut cache = cell.get();
+            cache.words[k] = with_hint(word, position);
+            cell.set(cache);
         }
         true
     }
 
-    /// `LoadAttrModule`: the cached attribute while the module's dict is
-    /// the same and unchanged.
+    /// `LoadAttrModule` / `LoadMethodModule`: the cached attribute while
+    /// the module's dict is the same and unchanged.
     #[inline]
     pub(crate) fn load_attr_module_cached(
         &mut self,
         tc: &ThreadCode,
         at: usize,
+        form: Opcode,
         obj: Value,
     ) -> Option<Value> {
         let c = tc.cache(at).get().words;
@@ -406,12 +435,12 @@ impl Interp<'_> {
                 // which is the module's dict now: alive.
                 let w = unsafe { watcher_at(c[1]) };
                 if w.values_version() == c[2] {
-                    self.count_hit(Opcode::LoadAttrModule);
+                    self.count_hit(form);
                     return Some(Value::from_bits(c[3]));
                 }
             }
         }
-        self.count_miss(tc, at, Opcode::LoadAttrModule);
+        self.count_miss(tc, at, form);
         None
     }
 
@@ -425,6 +454,14 @@ impl Interp<'_> {
         obj: Value,
         name: Value,
     ) {
+        if matches!(obj.data(), Some(ObjectData::Module(_))) {
+            // `math.sqrt(x)`: the attribute, called without a receiver.
+            let outcome = self
+                .plan_load_attr_module(tc, at, obj, name)
+                .map(|_| Opcode::LoadMethodModule);
+            self.settle(tc, at, Opcode::LoadMethod, outcome);
+            return;
+        }
         if let Some(o) = obj.as_object() {
             let class = o.class();
             let builtin_type = class.as_class().is_some_and(|c| c.is_builtin());
@@ -465,10 +502,12 @@ impl Interp<'_> {
     }
 
     /// What a `LoadMethodInstance` cache entry holds for `obj.name`: the
-    /// class version and the function, when the lookup qualifies.
+    /// class version and the function, when the lookup qualifies. The
+    /// receiver is an instance of a user class, or of a user subclass of
+    /// a builtin type (whose inherited builtin methods qualify too).
     fn method_entry(&mut self, obj: Value, name: Value) -> Result<(u32, Value), &'static str> {
         let o = obj.as_object().ok_or("not an object")?;
-        if !matches!(o.data, ObjectData::Instance(_)) {
+        if !is_instance_receiver(&o) {
             return Err("not an instance");
         }
         let class = o.class();
@@ -487,10 +526,11 @@ impl Interp<'_> {
             return Err("out of versions");
         }
         let found = self.lookup_value(class, name).ok_or("not on the class")?;
-        if !matches!(found.data(), Some(ObjectData::Function(_))) {
-            return Err("not a Python function");
+        match (found.data(), &o.data) {
+            (Some(ObjectData::Function(_)), _)
+            | (Some(ObjectData::Builtin(_)), ObjectData::Subclassed(_)) => Ok((version, found)),
+            _ => Err("not a Python function"),
         }
-        Ok((version, found))
     }
 
     /// `LoadMethodInstance`: a cache of up to four (class version,
@@ -508,7 +548,7 @@ impl Interp<'_> {
         let cell = tc.cache(at);
         let c = cell.get().words;
         if let Some(o) = obj.as_ref() {
-            if matches!(o.data, ObjectData::Instance(_)) {
+            if is_instance_receiver(o) {
                 let current = o.class().as_class().map_or(0, |k| k.version.peek());
                 let current = u64::from(current);
                 if current != 0 {
@@ -568,4 +608,48 @@ impl Interp<'_> {
             }
         }
     }
+}
+
+/// What tier 2 reads from the cache of a receiver-guarded attribute form
+/// (the layouts are this file's): the class version of its one receiver
+/// class and the value it cached (a class attribute, a method; 0 for the
+/// instance forms), or `None` when the site saw several classes (tier 2
+/// then runs the tier-1 form, which handles them all).
+pub(crate) fn monomorphic_receiver(form: Opcode, words: &[u64; 8]) -> Option<(u64, u64)> {
+    match form {
+        Opcode::LoadAttrInstance | Opcode::StoreAttrInstance => {
+            (words[1] == 0 && words[0] != 0).then_some((words[0] >> 32, 0))
+        }
+        Opcode::LoadMethodInstance => (words[2] == 0).then_some((words[0], words[1])),
+        Opcode::LoadAttrClass => Some((words[0], words[1])),
+        _ => None,
+    }
+}
+
+/// A cache entry of the instance attribute forms: the class version in
+/// the high half, the attribute's position in the instance dict's entry
+/// vector (a hint, checked on use) in the low half, none yet.
+fn instance_entry(version: u32) -> u64 {
+    u64::from(version) << 32 | u64::from(u32::MAX)
+}
+
+/// The position hint of an instance attribute cache entry.
+#[inline]
+fn entry_hint(word: u64) -> usize {
+    (word & u64::from(u32::MAX)) as usize
+}
+
+/// `word` with the position hint `position` (none if it does not fit).
+#[inline]
+fn with_hint(word: u64, position: usize) -> u64 {
+    let hint = u32::try_from(position).unwrap_or(u32::MAX);
+    word & !u64::from(u32::MAX) | u64::from(hint)
+}
+
+/// Whether `o` is an instance of a user class or of a user subclass of a
+/// builtin type: a receiver whose attributes are in its own table, which
+/// the class's "instances shadow" flag vouches for.
+#[inline]
+fn is_instance_receiver(o: &PyObject) -> bool {
+    matches!(o.data, ObjectData::Instance(_) | ObjectData::Subclassed(_))
 }

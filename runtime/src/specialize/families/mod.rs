@@ -10,6 +10,8 @@
 mod call;
 mod containers;
 mod global_attr;
+
+pub(crate) use global_attr::monomorphic_receiver;
 mod ops;
 
 use std::sync::Arc;
@@ -106,7 +108,8 @@ impl Interp<'_> {
 
 /// `x op y` on inline ints with Python's semantics (floor division and a
 /// modulo with the divisor's sign); `None` when the generic operation must
-/// decide (a zero divisor, a negative shift, a result out of range).
+/// decide (a zero divisor, a negative shift or exponent, a result out of
+/// range, true division).
 pub(crate) fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<i64> {
     match op {
         BinaryOp::Add => Some(x + y),
@@ -134,6 +137,8 @@ pub(crate) fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<i64> {
         // Inline ints have 48 bits: a shift under 16 cannot overflow i64.
         BinaryOp::LShift if (0..16).contains(&y) => Some(x << y),
         BinaryOp::RShift if y >= 0 => Some(x >> y.min(63)),
+        // A negative exponent makes a float: the generic operation's.
+        BinaryOp::Pow => x.checked_pow(u32::try_from(y).ok()?),
         _ => None,
     }
 }
