@@ -347,7 +347,8 @@ define_instructions! {
         uops [GuardBothInt, BinaryOpInt];
     /// `/` and `**` on two floats or a float and an inline int (and
     /// in-place forms).
-    BinaryOpFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    BinaryOpFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
+        uops [GuardFloatMix, BinaryOpFloat];
     /// `+` (and `+=`) on two floats or a float and an inline int.
     BinaryOpAddFloat(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
         uops [GuardFloatMix, BinaryOpFloat];
@@ -427,7 +428,8 @@ define_instructions! {
     /// Unpacking a list of exactly the operand's length.
     UnpackSequenceList(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence;
     /// `is` / `is not`: identity, whatever the operands.
-    CompareOpIs(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
+    CompareOpIs(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp,
+        uops [CompareIs];
     /// `key in dict` / `not in` for a key hashed natively (int, float,
     /// str).
     CompareOpInDict(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;

@@ -534,6 +534,15 @@ impl Interp<'_> {
                     values.truncate(n - 2);
                     values.push(v);
                 }
+                UopOp::CompareIs => {
+                    let values = self.st_values();
+                    let n = values.len();
+                    let same = values[n - 2] == values[n - 1];
+                    values.truncate(n - 2);
+                    values.push(Value::bool(
+                        same == (CompareOp::from_arg(u.arg) == CompareOp::Is),
+                    ));
+                }
                 UopOp::ExitIf | UopOp::ExitIfBool | UopOp::JumpIf | UopOp::JumpIfBool => {
                     let v = *self.st_values().last().expect("a value to test");
                     let (truth, escaped) = match v.as_bool() {

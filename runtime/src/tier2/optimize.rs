@@ -400,7 +400,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     constant: None,
                 });
             }
-            UopOp::CompareInt | UopOp::CompareFloat => {
+            UopOp::CompareInt | UopOp::CompareFloat | UopOp::CompareIs => {
                 state.pop();
                 state.pop();
                 state.stack.push(Entry {

@@ -90,6 +90,8 @@ define_uops! {
     CompareInt { guard: false, escapes: false };
     /// `a, b` → `a cmp b` on floats (an inline int operand converted).
     CompareFloat { guard: false, escapes: false };
+    /// `a, b` → `a is b` (or `is not`, by `arg`): identity.
+    CompareIs { guard: false, escapes: false };
     /// Pops a value; leaves for `target` (outside the loop) when its truth
     /// is `arg == 1`. The truth of a non-bool may run `__bool__`/`__len__`;
     /// then it checks validity itself before going on.

@@ -143,15 +143,18 @@ pub(crate) fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<i64> {
     }
 }
 
-/// `x op y` on floats for the operators the float form covers (`+ - * /`;
-/// `None` for the others and for a zero divisor, which the generic
-/// operation reports).
+/// `x op y` on floats (tier 2's float micro-ops): `+ - * /`, and `**` of a
+/// positive base with a finite result; `None` for everything the generic
+/// operation must decide (a zero divisor, an overflow, a complex result).
 pub(crate) fn float_op(op: BinaryOp, x: f64, y: f64) -> Option<f64> {
     match op {
         BinaryOp::Add => Some(x + y),
         BinaryOp::Sub => Some(x - y),
         BinaryOp::Mul => Some(x * y),
         BinaryOp::TrueDiv if y != 0.0 => Some(x / y),
+        BinaryOp::Pow if x > 0.0 && x.is_finite() && y.is_finite() => {
+            Some(x.powf(y)).filter(|r| r.is_finite())
+        }
         _ => None,
     }
 }
