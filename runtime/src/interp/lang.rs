@@ -201,10 +201,7 @@ impl Interp<'_> {
             // there runs, or the frame is popped and the generator ends.
             self.unwind(PyErr(exc), entry, false)?;
         }
-        self.native_depth += 1;
-        let result = self.run(entry);
-        self.native_depth -= 1;
-        let value = result?;
+        let value = self.run_nested(entry)?;
         Ok(if self.generator_yielded {
             Resumed::Yielded(value)
         } else {

@@ -884,10 +884,7 @@ impl<'a> Interp<'a> {
             Ok(CallOutcome::Done(v)) => Ok(v),
             Ok(CallOutcome::Pushed) => {
                 let entry = self.st().frames.len();
-                self.native_depth += 1;
-                let r = self.run(entry);
-                self.native_depth -= 1;
-                r
+                self.run_nested(entry)
             }
             Err(e) => Err(e),
         };
@@ -2032,6 +2029,16 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// Runs the frame just pushed at depth `entry` to completion in a nested
+    /// dispatch loop (native recursion, counted against the native stack
+    /// limits) and returns what it returns.
+    pub(crate) fn run_nested(&mut self, entry: usize) -> PyResult<Value> {
+        self.native_depth += 1;
+        let result = self.run(entry);
+        self.native_depth -= 1;
+        result
+    }
+
     /// `func(args)` for tier 2's `CallPyConst`: `func` (on the stack below
     /// its `nargs` arguments) is a Python function the executor depends on
     /// (its code and defaults unchanged, no frame-evaluation hook), so no
@@ -2066,11 +2073,8 @@ impl<'a> Interp<'a> {
                 v
             }
             CallOutcome::Pushed => {
-                self.native_depth += 1;
                 let entry = self.st().frames.len();
-                let result = self.run(entry);
-                self.native_depth -= 1;
-                result?
+                self.run_nested(entry)?
             }
         };
         self.st().values.push(v);
@@ -2095,11 +2099,8 @@ impl<'a> Interp<'a> {
         match self.step(instr.op, instr.arg, code, tc, base, stack_base, frame, pc)? {
             Step::Next => Ok(()),
             Step::Call => {
-                self.native_depth += 1;
                 let entry = self.st().frames.len();
-                let result = self.run(entry);
-                self.native_depth -= 1;
-                let v = result?;
+                let v = self.run_nested(entry)?;
                 self.st().values.push(v);
                 Ok(())
             }
