@@ -78,6 +78,7 @@ unsafe fn drop_box<T>(p: *mut ()) {
 }
 
 impl ExecutorCore {
+    #[inline]
     pub(crate) fn is_valid(&self) -> bool {
         self.valid.load(Ordering::Relaxed)
     }
