@@ -3,14 +3,16 @@
 //! # Life of an executor
 //!
 //! A loop's back-edge (`JumpBackward`) counts down in the thread's own
-//! bytecode copy (tier 1's adaptive counter, warm-up and back-off, so no
-//! two threads write one). When it is hot, the thread *projects* a superblock: it walks its specialized
-//! instructions from the loop head along the directions it expects
-//! ([`project`]), expands each instruction into the micro-ops the one
-//! instruction table names ([`uop`]), and the optimizer ([`optimize`])
-//! removes what the trace proves or assumes: guards on values whose types
-//! it knows, global loads that become constants while their module and
-//! the builtins stay unchanged, and validity checks that follow nothing
+//! bytecode copy (tier 1's adaptive counter and back-off, so no two
+//! threads write one; a back-edge waits twice tier 1's warm-up, so the
+//! loop body is specialized first). When it is hot, the thread *projects*
+//! the loop's region — the instructions ordinary control flow reaches from
+//! the head without leaving the loop — from its specialized instructions
+//! ([`project`]), expanding each into the micro-ops the one instruction
+//! table names ([`uop`]). The optimizer ([`optimize`]) removes what the
+//! region proves or assumes: guards on values whose types or classes it
+//! knows, global loads and class attributes that become constants, call
+//! guards on constant functions, and validity checks that follow nothing
 //! escaping. What it assumed becomes [`stillpoint_sync::Dependency`]s,
 //! taken before the state they cover was read, and the executor is
 //! installed through `sync` (register-then-check) into its loop's slot,
@@ -19,13 +21,15 @@
 //!
 //! `EnterExecutor` polls like any back-edge, then runs the executor in
 //! the micro-op interpreter ([`exec`]) on the frame's own stack and
-//! locals. Every micro-op keeps the frame exactly as tier 1 would have it
-//! between instructions, so leaving — a failed guard, a branch the trace
-//! did not follow, an invalidated executor — resumes tier 1 at the exact
+//! locals, holding its own reference to the executor and a
+//! [`stillpoint_sync::Validity`] (not a grace period: calls inside reach
+//! safepoints). Every micro-op keeps the frame exactly as tier 1 would have
+//! it between instructions, so leaving — a failed guard, a branch out of
+//! the loop, an invalidated executor — resumes tier 1 at the exact
 //! instruction with the exact frame state. After every escaping micro-op
-//! and on every back-edge the executor checks that it is still the one in
-//! its slot; an event that invalidated it unlinked it there, so the check
-//! fails and the thread leaves before using anything the event changed.
+//! and on every back-edge the executor checks its validity; an event that
+//! relied-on state changes invalidates it first, so the thread leaves
+//! before using anything the event changed.
 //!
 //! # Why constants in micro-ops are safe
 //!
