@@ -28,7 +28,7 @@
 //! the loop, an invalidated executor — resumes tier 1 at the exact
 //! instruction with the exact frame state. After every escaping micro-op
 //! and on every back-edge the executor checks its validity; an event that
-//! relied-on state changes invalidates it first, so the thread leaves
+//! changes what it relied on invalidates it first, so the thread leaves
 //! before using anything the event changed.
 //!
 //! # Why constants in micro-ops are safe
