@@ -94,10 +94,10 @@ pub(crate) struct HookNames {
 
 /// The default recursion limit (CPython's).
 pub const DEFAULT_RECURSION_LIMIT: u32 = 1000;
-/// The default [`Runtime::native_stack_budget`]: safe on a 2 MiB thread.
+/// The default [`RuntimeInner::native_stack_budget`]: safe on a 2 MiB thread.
 pub const DEFAULT_NATIVE_STACK_BUDGET: usize = 1 << 20;
 
-/// Where [`Runtime::run_source`] ended.
+/// Where [`RuntimeInner::run_source`] ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// The program ran to completion.
@@ -682,7 +682,7 @@ impl RuntimeInner {
         self.native_stack_budget.load(Ordering::Relaxed)
     }
 
-    /// Sets [`Runtime::native_stack_budget`]. The default (1 MiB) is safe
+    /// Sets [`RuntimeInner::native_stack_budget`]. The default (1 MiB) is safe
     /// on any thread; raise it only for threads whose stacks are known to
     /// be larger (the `stillpoint` command runs Python on 256 MiB stacks).
     pub fn set_native_stack_budget(&self, bytes: usize) {
@@ -824,7 +824,7 @@ impl RuntimeInner {
 
     /// The interactive prompt, reading inputs from `input` until its end
     /// (then [`Outcome::Completed`]) or a `SystemExit`. Every input runs
-    /// in module `__main__` (kept from an earlier [`Runtime::run_source`],
+    /// in module `__main__` (kept from an earlier [`RuntimeInner::run_source`],
     /// as `-i` wants); expression statements print their repr; an uncaught
     /// exception prints its traceback and the prompt goes on. The prompts
     /// `>>> ` and `... ` go to stderr, as CPython writes them when it
@@ -1046,7 +1046,7 @@ impl RuntimeInner {
         )
     }
 
-    /// A readable summary of [`Runtime::stats_json`]'s data (`-X stats`).
+    /// A readable summary of [`RuntimeInner::stats_json`]'s data (`-X stats`).
     pub fn stats_summary(&self) -> String {
         let sync = self.world.stats();
         let gc = self.heap.stats();

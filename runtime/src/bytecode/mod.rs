@@ -1,6 +1,6 @@
 //! The instruction set, defined once (DESIGN §6), and code objects.
 //!
-//! [`define_instructions!`] lists every instruction with its operand kind
+//! `define_instructions!` lists every instruction with its operand kind
 //! and its stack effects (falling through and jumping); the [`Opcode`]
 //! enum, the names table, [`Opcode::operand`], [`Opcode::stack_effect`] and
 //! the disassembler all come from that one table. Later tiers (specialized

@@ -4,7 +4,7 @@
 //! would like to assume constant, and each goes through `stillpoint-sync`
 //! with its threshold: the mutation is the `apply` of a fire, global kinds
 //! stop the world below their threshold, local kinds invalidate the
-//! dependents of one [`Watchable`](stillpoint_sync::Watchable). Every event
+//! dependents of one [`stillpoint_sync::Watchable`]. Every event
 //! also invalidates the version tags that specialized instructions guard
 //! on. Where each one happens:
 //!

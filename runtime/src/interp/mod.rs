@@ -6,7 +6,7 @@
 //!
 //! # Frames without native recursion
 //!
-//! A Python-to-Python call pushes a [`Frame`] and continues in the same
+//! A Python-to-Python call pushes a `Frame` and continues in the same
 //! dispatch loop; returning pops it. The native stack grows only when Rust
 //! code calls back into Python ([`Interp::call_value`]: builtins calling
 //! `__repr__`, for example), which starts a nested dispatch loop. Every

@@ -3,7 +3,7 @@
 //! Each instruction of the one instruction table names its micro-op
 //! expansion (`uops [...]` in [`crate::bytecode`]); an instruction without
 //! one runs in a superblock as a single [`UopOp::Step`], which performs the
-//! thread's own tier-1 form of that instruction. [`define_uops!`] lists the
+//! thread's own tier-1 form of that instruction. `define_uops!` lists the
 //! micro-ops with what the optimizer must know about each: whether it may
 //! leave the superblock at its instruction (a guard), and whether it may run
 //! arbitrary code or reach a safepoint (escaping: a validity check follows
