@@ -41,7 +41,7 @@
 //! ```
 //!
 //! The whole crate compiles under `RUSTFLAGS="--cfg loom"`, where every
-//! primitive comes from loom through [`primitive`]'s shim; the models live
+//! primitive comes from loom through `primitive`'s shim; the models live
 //! in the `stillpoint-loom-tests` crate.
 
 mod event;
