@@ -252,7 +252,7 @@ define_instructions! {
     /// `item × n` → set.
     BuildSet(Count) fall: |n| 1 - n, jump: |n| 1 - n;
     /// `item` → (appends it to the list n deep after the pop).
-    ListAppend(Count) fall: |_| -1, jump: |_| -1;
+    ListAppend(Count) fall: |_| -1, jump: |_| -1, uops [ListAppend];
     /// `iterable` → (extends the list n deep after the pop).
     ListExtend(Count) fall: |_| -1, jump: |_| -1;
     /// `item` → (adds it to the set n deep after the pop).
@@ -335,7 +335,8 @@ define_instructions! {
     /// `int op int` on inline ints for the operators without a form of
     /// their own (in-place forms too); a zero divisor, a negative shift or
     /// exponent and a big result go the generic way.
-    BinaryOpInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    BinaryOpInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
+        uops [GuardBothInt, BinaryOpIntAny];
     /// `int + int` (and `+=`) on inline ints.
     BinaryOpAddInt(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
         uops [GuardBothInt, BinaryOpInt];

@@ -3154,14 +3154,15 @@ impl<'a> Interp<'a> {
                 }
                 drop_n!(1);
             }
-            Opcode::ListAppend | Opcode::ListExtend => {
+            Opcode::ListAppend => {
+                let item = pop!();
+                let list = peek!(arg as usize);
+                crate::tier2::list_append(list, item);
+            }
+            Opcode::ListExtend => {
                 let item = peek!(1);
                 let list = peek!(1 + arg as usize);
-                let items = if op == Opcode::ListAppend {
-                    vec![item]
-                } else {
-                    self.collect_iterable(item)?
-                };
+                let items = self.collect_iterable(item)?;
                 if let Some(ObjectData::List(l)) = list.data() {
                     l.lock().extend(items);
                 }

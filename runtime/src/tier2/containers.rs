@@ -59,6 +59,13 @@ pub(crate) fn sequence_next(it: Value) -> Option<Option<Value>> {
     }
 }
 
+/// `list.append(item)` for the list a comprehension builds (`ListAppend`).
+pub(crate) fn list_append(list: Value, item: Value) {
+    if let Some(ObjectData::List(l)) = list.data() {
+        l.lock().push(item);
+    }
+}
+
 /// `index` as a position in a sequence of `len` items (negative from the
 /// end), if it is one.
 fn position(index: i64, len: usize) -> Option<usize> {

@@ -565,6 +565,27 @@ impl Interp<'_> {
                         jump!(u.target);
                     }
                 }
+                UopOp::BinaryOpIntAny => {
+                    let values = self.st_values();
+                    let n = values.len();
+                    let (a, b) = (values[n - 2], values[n - 1]);
+                    let v = match binary_int(u.arg, a, b) {
+                        Some(v) => v,
+                        None => match self.binary_op(a, b, BinaryOp::from_arg(u.arg)) {
+                            Ok(v) => v,
+                            Err(e) => raise!(u, e),
+                        },
+                    };
+                    let values = self.st_values();
+                    values.truncate(n - 2);
+                    values.push(v);
+                }
+                UopOp::ListAppend => {
+                    let values = self.st_values();
+                    let item = values.pop().expect("an item");
+                    let list = values[values.len() - u.arg as usize];
+                    super::containers::list_append(list, item);
+                }
                 UopOp::ForIterRange | UopOp::ForIterSequence => {
                     let it = *self.st_values().last().expect("an iterator");
                     let next = if u.op == UopOp::ForIterRange {

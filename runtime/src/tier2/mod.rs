@@ -42,6 +42,7 @@
 //! collected (invariant 28).
 
 mod containers;
+pub(crate) use containers::list_append;
 pub mod exec;
 pub mod optimize;
 pub mod project;

@@ -469,6 +469,14 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                 state.stack.push(UNKNOWN);
                 state.stack.push(receiver);
             }
+            UopOp::BinaryOpIntAny => {
+                state.pop();
+                state.pop();
+                state.stack.push(UNKNOWN);
+            }
+            UopOp::ListAppend => {
+                state.pop();
+            }
             UopOp::StoreAttrInstanceDict => {
                 state.pop();
                 state.pop();

@@ -83,6 +83,14 @@ define_uops! {
     /// `a, b` → `a op b` on inline ints (`arg` the operator); leaves
     /// before changing anything when the result is not an inline int.
     BinaryOpInt { guard: true, escapes: false };
+    /// `a, b` → `a op b` on inline ints for the other operators (`//`, `%`,
+    /// shifts, bitwise, `/`, `**`): the generic operation when the result
+    /// is not an inline int (ints run no Python code), so its type is not
+    /// known.
+    BinaryOpIntAny { guard: false, escapes: false };
+    /// `list, ..., item` → `list, ...` with the item appended (a
+    /// comprehension's list, `arg` below the top).
+    ListAppend { guard: false, escapes: false };
     /// `a, b` → `a op b` on floats (an inline int operand converted);
     /// leaves on a zero divisor.
     BinaryOpFloat { guard: true, escapes: false };
