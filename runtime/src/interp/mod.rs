@@ -1035,6 +1035,21 @@ impl<'a> Interp<'a> {
             values.truncate(args_start);
             values.extend_from_slice(&locals);
         }
+        self.enter_function(f, code_obj, code, callable_pos, args_start, on_return)
+    }
+
+    /// The last step of every Python call, once the frame's locals (from
+    /// `args_start`) hold the bound arguments: its cells, then a generator
+    /// object for a generator function, or the frame pushed.
+    fn enter_function(
+        &mut self,
+        f: &crate::object::Function,
+        code_obj: Gc<PyObject>,
+        code: &CodeObject,
+        callable_pos: usize,
+        args_start: usize,
+        on_return: OnReturn,
+    ) -> PyResult<CallOutcome> {
         self.init_cells(code, &f.closure, args_start);
         if code.has_flag(CodeFlags::GENERATOR) {
             return self.call_generator_function(f, code_obj, callable_pos, args_start, on_return);
@@ -1131,19 +1146,7 @@ impl<'a> Interp<'a> {
             values.extend_from_slice(&defaults[defaults.len() - missing..]);
         }
         values.resize(args_start + code.varnames.len(), Value::UNBOUND);
-        self.init_cells(code, &f.closure, args_start);
-        if code.has_flag(CodeFlags::GENERATOR) {
-            return self.call_generator_function(f, code_obj, callable_pos, args_start, on_return);
-        }
-        self.push_frame(
-            code_obj,
-            f.globals,
-            None,
-            args_start as u32,
-            callable_pos as u32,
-            on_return,
-        )?;
-        Ok(CallOutcome::Pushed)
+        self.enter_function(f, code_obj, code, callable_pos, args_start, on_return)
     }
 
     /// Rewrites a call of a bound method at `callable_pos` (`func`,
@@ -3157,7 +3160,7 @@ impl<'a> Interp<'a> {
             Opcode::ListAppend => {
                 let item = pop!();
                 let list = peek!(arg as usize);
-                crate::tier2::list_append(list, item);
+                crate::object::native::list_append(list, item);
             }
             Opcode::ListExtend => {
                 let item = peek!(1);

@@ -17,6 +17,7 @@
 
 pub mod dict;
 pub mod lock;
+pub mod native;
 pub mod range;
 pub mod repr;
 pub mod set;

@@ -584,14 +584,14 @@ impl Interp<'_> {
                     let values = self.st_values();
                     let item = values.pop().expect("an item");
                     let list = values[values.len() - u.arg as usize];
-                    super::containers::list_append(list, item);
+                    crate::object::native::list_append(list, item);
                 }
                 UopOp::ForIterRange | UopOp::ForIterSequence => {
                     let it = *self.st_values().last().expect("an iterator");
                     let next = if u.op == UopOp::ForIterRange {
-                        super::containers::range_next(it)
+                        crate::object::native::range_next(it)
                     } else {
-                        super::containers::sequence_next(it)
+                        crate::object::native::sequence_next(it)
                     };
                     match next {
                         Some(Some(v)) => self.st_values().push(v),
@@ -610,7 +610,7 @@ impl Interp<'_> {
                 UopOp::SubscrSequenceInt => {
                     let values = self.st_values();
                     let n = values.len();
-                    match super::containers::sequence_item(values[n - 2], values[n - 1]) {
+                    match crate::object::native::sequence_item(values[n - 2], values[n - 1]) {
                         Some(v) => {
                             values.truncate(n - 2);
                             values.push(v);
@@ -621,7 +621,11 @@ impl Interp<'_> {
                 UopOp::StoreSubscrListInt => {
                     let values = self.st_values();
                     let n = values.len();
-                    if !super::containers::list_store(values[n - 2], values[n - 1], values[n - 3]) {
+                    if !crate::object::native::list_store(
+                        values[n - 2],
+                        values[n - 1],
+                        values[n - 3],
+                    ) {
                         leave!(Why::Guard, u.at);
                     }
                     values.truncate(n - 3);

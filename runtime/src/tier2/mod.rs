@@ -41,8 +41,6 @@
 //! safepoints; so a constant is never read after it could have been
 //! collected (invariant 28).
 
-mod containers;
-pub(crate) use containers::list_append;
 pub mod exec;
 pub mod optimize;
 pub mod project;

@@ -224,20 +224,9 @@ impl Interp<'_> {
         value: Value,
     ) -> bool {
         let stored = match (container.data(), form) {
-            (Some(ObjectData::List(l)), Opcode::StoreSubscrListInt) => match key.as_inline_int() {
-                Some(i) => {
-                    let mut items = l.lock();
-                    let idx = if i < 0 { i + items.len() as i64 } else { i };
-                    match usize::try_from(idx).ok().filter(|k| *k < items.len()) {
-                        Some(k) => {
-                            items[k] = value;
-                            true
-                        }
-                        None => false,
-                    }
-                }
-                None => false,
-            },
+            (Some(ObjectData::List(_)), Opcode::StoreSubscrListInt) => {
+                crate::object::native::list_store(container, key, value)
+            }
             (Some(ObjectData::Dict(d)), Opcode::StoreSubscrDict) if native_key(key) => {
                 match crate::object::dict::hash_value(key) {
                     Ok(h) => {
@@ -295,16 +284,11 @@ impl Interp<'_> {
         key: Value,
     ) -> Option<Value> {
         let found = match (container.data(), key.as_inline_int()) {
-            (Some(ObjectData::List(l)), Some(i)) if form == Opcode::BinarySubscrListInt => {
-                let items = l.lock();
-                let idx = if i < 0 { i + items.len() as i64 } else { i };
-                usize::try_from(idx)
-                    .ok()
-                    .and_then(|k| items.get(k).copied())
+            (Some(ObjectData::List(_)), Some(_)) if form == Opcode::BinarySubscrListInt => {
+                crate::object::native::sequence_item(container, key)
             }
-            (Some(ObjectData::Tuple(t)), Some(i)) if form == Opcode::BinarySubscrTupleInt => {
-                let idx = if i < 0 { i + t.len() as i64 } else { i };
-                usize::try_from(idx).ok().and_then(|k| t.get(k).copied())
+            (Some(ObjectData::Tuple(_)), Some(_)) if form == Opcode::BinarySubscrTupleInt => {
+                crate::object::native::sequence_item(container, key)
             }
             (Some(ObjectData::Str(s)), Some(i)) if form == Opcode::BinarySubscrStrInt => {
                 let idx = if i < 0 { i + s.char_count() as i64 } else { i };

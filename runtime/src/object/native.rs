@@ -1,16 +1,16 @@
-//! The container operations tier 2 runs natively: the same reads and
-//! writes as tier 1's specialized forms, each one atomic under the
-//! container's lock, without their statistics or deoptimization (a
-//! mismatch makes the executor leave instead).
+//! Container operations without dispatch, for the specialized forms of
+//! tier 1 and the micro-ops of tier 2: each is atomic under the
+//! container's lock and returns `None`/false when the operands are not
+//! what it handles (the caller then deoptimizes or leaves its executor).
 
-use crate::object::{IterState, ObjectData};
+use super::{IterState, ObjectData};
 use crate::value::Value;
 
 /// The next value of a range iterator that stays an inline int:
 /// `Some(Some(v))`, `Some(None)` when exhausted, `None` when `it` is not
 /// such an iterator (or its next value would not be inline; nothing is
 /// consumed then).
-pub(crate) fn range_next(it: Value) -> Option<Option<Value>> {
+pub fn range_next(it: Value) -> Option<Option<Value>> {
     let Some(ObjectData::Iterator(state)) = it.data() else {
         return None;
     };
@@ -34,7 +34,7 @@ pub(crate) fn range_next(it: Value) -> Option<Option<Value>> {
 }
 
 /// The next item of a list or tuple iterator: as [`range_next`].
-pub(crate) fn sequence_next(it: Value) -> Option<Option<Value>> {
+pub fn sequence_next(it: Value) -> Option<Option<Value>> {
     let Some(ObjectData::Iterator(state)) = it.data() else {
         return None;
     };
@@ -60,7 +60,7 @@ pub(crate) fn sequence_next(it: Value) -> Option<Option<Value>> {
 }
 
 /// `list.append(item)` for the list a comprehension builds (`ListAppend`).
-pub(crate) fn list_append(list: Value, item: Value) {
+pub fn list_append(list: Value, item: Value) {
     if let Some(ObjectData::List(l)) = list.data() {
         l.lock().push(item);
     }
@@ -75,7 +75,7 @@ fn position(index: i64, len: usize) -> Option<usize> {
 
 /// `container[key]` for an exact list or tuple and an inline int key in
 /// range; `None` otherwise (the generic operation decides).
-pub(crate) fn sequence_item(container: Value, key: Value) -> Option<Value> {
+pub fn sequence_item(container: Value, key: Value) -> Option<Value> {
     let i = key.as_inline_int()?;
     match container.data()? {
         ObjectData::List(l) => {
@@ -89,7 +89,7 @@ pub(crate) fn sequence_item(container: Value, key: Value) -> Option<Value> {
 
 /// `container[key] = value` for an exact list and an inline int key in
 /// range; false otherwise (nothing stored).
-pub(crate) fn list_store(container: Value, key: Value, value: Value) -> bool {
+pub fn list_store(container: Value, key: Value, value: Value) -> bool {
     let (Some(ObjectData::List(l)), Some(i)) = (container.data(), key.as_inline_int()) else {
         return false;
     };
