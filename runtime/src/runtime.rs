@@ -1091,11 +1091,11 @@ impl RuntimeInner {
         ));
         let installed = (t2.projected - t2.install_failed).max(1);
         out.push_str(&format!(
-            "  tier 2: {} projected ({} failed to project, {} refused by install, {} rebuilt after hot exits), average trace {:.1} micro-ops over {:.1} instructions, {} guards removed, {} globals made constant\n",
+            "  tier 2: {} projected ({} failed to project, {} refused by install, {} rebuilt after hot exits), average trace {:.1} micro-ops over {:.1} instructions, {} guards removed, {} globals made constant, {} calls inlined\n",
             t2.projected, t2.projection_failed, t2.install_failed, t2.rebuilt,
             t2.trace_uops as f64 / installed as f64,
             t2.trace_instructions as f64 / installed as f64,
-            t2.guards_removed, t2.globals_constant
+            t2.guards_removed, t2.globals_constant, t2.calls_inlined
         ));
         let steps: Vec<String> = t2
             .top_steps(8)

@@ -1168,6 +1168,54 @@ fn debugger_set_local_invalidates_the_frame_code_every_time() {
     assert_eq!(all.exits_invalidated, 3, "{all:?}");
 }
 
+/// The debugger's set-local on the frame of a call that an executor
+/// inlined: the frame is real, the write invalidates the executor that
+/// inlined its code (and no other), and the call returns the new value.
+#[test]
+fn debugger_set_local_in_an_inlined_call_invalidates_the_executor_that_inlined_it() {
+    let kind = EventKind::DebuggerSetLocal;
+    let rt = runtime();
+    define(
+        &rt,
+        "inliner",
+        "def hold():\n    n = 0\n    while n < 2000:\n        n += 1\n\ndef probe():\n    step = 0\n    hold()\n    return step\n\ndef run():\n    while True:\n        s = probe()\n        if s:\n            return s\n",
+    );
+    let before = installed(&rt);
+    let done = start_call(&rt, "inliner", "run");
+    // `hold`'s loop, then `run`'s, which inlines `probe`.
+    wait_for_install(&rt, before + 1);
+    let mid = Snapshot::take(&rt, kind);
+    let deadline = std::time::Instant::now() + SPIN_LIMIT;
+    // The thread is inside `probe` nearly always (in `hold`); retry when
+    // the write finds it between calls.
+    while !rt.attach_interp(|i| {
+        let Some((ident, depth)) = i.debug_threads().into_iter().find_map(|t| {
+            let d = t.frames.iter().position(|f| f.function == "probe")?;
+            Some((t.ident, d))
+        }) else {
+            return false;
+        };
+        i.debug_set_local(ident, depth, "step", Value::try_int(7).unwrap())
+            .is_ok()
+    }) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never caught in probe"
+        );
+    }
+    let result = done.recv_timeout(SPIN_LIMIT).expect("run returned");
+    assert_eq!(result, 7, "the inlined call returned the value written");
+    assert!(
+        rt.tier2_stats().calls_inlined > 0,
+        "run's executor inlined probe"
+    );
+    let write = Delta::between(&mid, &Snapshot::take(&rt, kind));
+    assert_eq!(
+        write.executors_invalidated, 1,
+        "the executor that inlined probe, not hold's: {write:?}"
+    );
+}
+
 /// Replacing the builtins module's dict (embedding API) while a thread
 /// spins in an executor that made a builtin a constant: the executor is
 /// invalidated and the loop sees the new dict's value.

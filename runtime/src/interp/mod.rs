@@ -149,6 +149,18 @@ pub(crate) struct Frame {
     tc: *const ThreadCode,
 }
 
+impl Frame {
+    /// The code object it runs.
+    pub(crate) fn code_object(&self) -> Gc<PyObject> {
+        self.code
+    }
+
+    /// Where its locals start on the value stack.
+    pub(crate) fn locals_base(&self) -> usize {
+        self.base as usize
+    }
+}
+
 /// The thread's stacks: its roots.
 pub(crate) struct Stacks {
     values: Vec<Value>,
@@ -1765,6 +1777,11 @@ impl<'a> Interp<'a> {
                 );
                 match outcome {
                     Ok(Step::Next) => {}
+                    Ok(Step::Switched) => continue 'frames,
+                    Ok(Step::Unwind(e)) => {
+                        self.unwind(e, entry, false)?;
+                        continue 'frames;
+                    }
                     Ok(Step::Call | Step::Resume) => {
                         // Save the caller's position; run the callee.
                         let frames = &mut self.st().frames;
@@ -1978,7 +1995,8 @@ impl<'a> Interp<'a> {
     /// Tier 2 at the back-edge at `at`, after its safepoint (`*pc` is the
     /// loop head): a hot `JumpBackward` gets its loop an executor and becomes
     /// `EnterExecutor`; `EnterExecutor` runs the executor and sets `*pc`
-    /// where tier 1 resumes (crate::tier2).
+    /// where tier 1 resumes (crate::tier2), or switches to the frame of an
+    /// inlined call the executor left in.
     #[allow(clippy::too_many_arguments)]
     #[inline]
     fn tier2_back_edge(
@@ -1991,7 +2009,7 @@ impl<'a> Interp<'a> {
         frame: &Frame,
         at: usize,
         pc: &mut usize,
-    ) -> PyResult<()> {
+    ) -> PyResult<Step> {
         if op == Opcode::JumpBackward {
             if tc.tick(at) {
                 if self.tier2_hot_loop(code, tc, frame.globals, base, at, *pc) {
@@ -2000,11 +2018,11 @@ impl<'a> Interp<'a> {
                     tc.back_off(at);
                 }
             }
-            return Ok(());
+            return Ok(Step::Next);
         }
         let Some(lp) = code.loops.at(at) else {
             tc.deoptimize(at);
-            return Ok(());
+            return Ok(Step::Next);
         };
         // Leave the executor's grace period at once: its calls reach
         // safepoints. Our own reference keeps it alive; the validity
@@ -2017,19 +2035,28 @@ impl<'a> Interp<'a> {
                     s.entry_misses += 1;
                 }
                 tc.deoptimize(at);
-                return Ok(());
+                return Ok(Step::Next);
             }
         };
-        match self.run_executor(lp, exec, validity, code, tc, base, stack_base, frame) {
-            crate::tier2::exec::Leave::At(resume) => {
-                *pc = resume;
-                Ok(())
-            }
-            crate::tier2::exec::Leave::Raised(i, e) => {
-                *pc = i + 1;
-                Err(e)
-            }
+        let depth = self.st().frames.len();
+        let leave = self.run_executor(lp, exec, validity, code, tc, base, stack_base, frame);
+        let (resume, raised) = match leave {
+            crate::tier2::exec::Leave::At(resume) => (resume, None),
+            crate::tier2::exec::Leave::Raised(i, e) => (i + 1, Some(e)),
+        };
+        if self.st().frames.len() == depth {
+            *pc = resume;
+            return match raised {
+                None => Ok(Step::Next),
+                Some(e) => Err(e),
+            };
         }
+        // It left inside an inlined call: tier 1 goes on in that frame.
+        self.set_frame_pc(resume as u32);
+        Ok(match raised {
+            None => Step::Switched,
+            Some(e) => Step::Unwind(e),
+        })
     }
 
     /// Runs the frame just pushed at depth `entry` to completion in a nested
@@ -2048,6 +2075,18 @@ impl<'a> Interp<'a> {
     /// guard runs: its frame is pushed and run in a nested dispatch loop,
     /// and the result replaces the callable and arguments.
     pub(crate) fn call_constant_function(&mut self, func: Value, nargs: usize) -> PyResult<()> {
+        if self.push_constant_function(func, nargs)? {
+            let entry = self.st().frames.len();
+            let v = self.run_nested(entry)?;
+            self.st().values.push(v);
+        }
+        Ok(())
+    }
+
+    /// The call of `call_constant_function` up to its frame: true when
+    /// the frame is pushed, false when the call is done and its result
+    /// pushed (a generator function's).
+    pub(crate) fn push_constant_function(&mut self, func: Value, nargs: usize) -> PyResult<bool> {
         let Some(ObjectData::Function(f)) = func.data() else {
             unreachable!("the optimizer made a function constant")
         };
@@ -2070,18 +2109,38 @@ impl<'a> Interp<'a> {
             nargs,
             OnReturn::Value,
         )?;
-        let v = match outcome {
+        match outcome {
             CallOutcome::Done(v) => {
-                self.st().values.truncate(callable_pos);
-                v
+                let values = &mut self.st().values;
+                values.truncate(callable_pos);
+                values.push(v);
+                Ok(false)
             }
-            CallOutcome::Pushed => {
-                let entry = self.st().frames.len();
-                self.run_nested(entry)?
-            }
-        };
-        self.st().values.push(v);
-        Ok(())
+            CallOutcome::Pushed => Ok(true),
+        }
+    }
+
+    /// The frame tier 2 just pushed for an inlined call, which its
+    /// micro-ops run: the dispatch loop will not announce it (tier 2 runs
+    /// only while nothing traces).
+    pub(crate) fn enter_inlined_frame(&mut self) -> Frame {
+        let frame = self.st().frames.last_mut().expect("the pushed frame");
+        frame.entered = true;
+        *frame
+    }
+
+    /// This thread's copy of `code`'s instructions.
+    pub(crate) fn thread_code<'c>(&self, code: &'c CodeObject) -> &'c ThreadCode {
+        code.tlbc.get(self.tlbc_index)
+    }
+
+    /// Pops the top frame of an inlined call, which returned `value`: its
+    /// values go and `value` takes the callable's place.
+    pub(crate) fn pop_inlined_frame(&mut self, value: Value) {
+        let st = self.st();
+        let done = st.frames.pop().expect("the inlined frame");
+        st.values.truncate(done.ret_to as usize);
+        st.values.push(value);
     }
 
     /// Runs one instruction as tier 1 does, for a tier-2 `Step`: a call it
@@ -2107,10 +2166,12 @@ impl<'a> Interp<'a> {
                 self.st().values.push(v);
                 Ok(())
             }
-            Step::Return(_) | Step::Yield(_) | Step::Resume => Err(self.new_exception(
-                self.rt.types.runtime_error,
-                "tier 2 ran an instruction that leaves its frame",
-            )),
+            Step::Return(_) | Step::Yield(_) | Step::Resume | Step::Switched | Step::Unwind(_) => {
+                Err(self.new_exception(
+                    self.rt.types.runtime_error,
+                    "tier 2 ran an instruction that leaves its frame",
+                ))
+            }
         }
     }
 
@@ -2668,7 +2729,16 @@ impl<'a> Interp<'a> {
                     return Err(e);
                 }
                 if self.tier2 && !self.tracing {
-                    self.tier2_back_edge(op, code, tc, base, stack_base, frame, back_edge - 1, pc)?;
+                    return self.tier2_back_edge(
+                        op,
+                        code,
+                        tc,
+                        base,
+                        stack_base,
+                        frame,
+                        back_edge - 1,
+                        pc,
+                    );
                 }
             }
             Opcode::PopJumpIfFalse | Opcode::PopJumpIfTrue => {
@@ -3350,6 +3420,12 @@ enum Step {
     Resume,
     Return(Value),
     Yield(Value),
+    /// An executor left tier 1 to run a frame it pushed (an inlined
+    /// call), whose position it saved: run the top frame.
+    Switched,
+    /// An executor's inlined call raised this in the frame it pushed, at
+    /// the position it saved: unwind from there.
+    Unwind(PyErr),
 }
 
 impl Drop for Interp<'_> {

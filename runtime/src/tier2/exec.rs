@@ -7,9 +7,9 @@ use stillpoint_gc::Gc;
 use stillpoint_sync::{Dependency, EventKind, Validity};
 
 use super::optimize::{self, Assumptions};
-use super::project::project;
-use super::uop::UopOp;
-use super::{Executor, Loop, Tier2Stats, MAX_REBUILDS};
+use super::project::{project, project_function};
+use super::uop::{Uop, UopOp};
+use super::{Executor, Loop, Tier2Stats, MAX_INLINE_DEPTH, MAX_INLINE_INSTRUCTIONS, MAX_REBUILDS};
 use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Opcode};
 use crate::error::PyErr;
 use crate::events::DictWatcher;
@@ -31,6 +31,8 @@ pub(crate) enum Leave {
 /// dependencies taken before each value is read.
 struct Planner<'i, 'a, 'w> {
     interp: &'i mut Interp<'a>,
+    /// The names of the code being optimized (the loop's, or an inlined
+    /// function's).
     names: &'w [Value],
     globals: Option<(Gc<PyObject>, &'w DictWatcher)>,
     builtins: Option<(Gc<PyObject>, &'w DictWatcher)>,
@@ -38,6 +40,12 @@ struct Planner<'i, 'a, 'w> {
     /// Classes whose attributes may become constants (see
     /// `Interp::constant_classes`).
     classes: &'w [Gc<PyObject>],
+    /// Functions whose calls may be inlined, with the code they had (see
+    /// `Interp::inline_candidates`).
+    callees: &'w [(Gc<PyObject>, Gc<PyObject>)],
+    /// What optimizing the inlined functions did, and how many there are.
+    inlined: optimize::Report,
+    calls_inlined: u64,
     calls_assumed: bool,
     module_assumed: bool,
     builtins_assumed: bool,
@@ -85,6 +93,110 @@ impl<'w> Planner<'_, '_, 'w> {
             }
         }
         stable
+    }
+}
+
+impl<'w> Planner<'_, '_, 'w> {
+    /// Replaces the calls of constant functions in `uops` (optimized code
+    /// at inlining depth `depth`) by the functions' own optimized
+    /// micro-ops between `PushFrame` and `PopFrame`, where the function is
+    /// a candidate, small and loop-free. `segments` counts the inlined
+    /// bodies (each is a segment of its own).
+    fn inline_calls(
+        &mut self,
+        uops: Vec<Uop>,
+        stable: &[u64],
+        depth: u32,
+        segments: &mut u16,
+    ) -> Vec<Uop> {
+        let mut out = Vec::with_capacity(uops.len());
+        for u in uops {
+            let body = (u.op == UopOp::CallPyConst && depth < MAX_INLINE_DEPTH)
+                .then(|| self.inline_body(u, stable, depth, segments))
+                .flatten();
+            match body {
+                Some(body) => {
+                    out.push(Uop {
+                        op: UopOp::PushFrame,
+                        ..u
+                    });
+                    out.extend(body);
+                    self.calls_inlined += 1;
+                }
+                None => out.push(u),
+            }
+        }
+        out
+    }
+
+    /// The optimized micro-ops of the function `call` (a `CallPyConst`)
+    /// calls, with its own calls inlined, if it may be inlined.
+    fn inline_body(
+        &mut self,
+        call: Uop,
+        stable: &[u64],
+        depth: u32,
+        segments: &mut u16,
+    ) -> Option<Vec<Uop>> {
+        let func = Value::from_bits(call.operand);
+        let callees: &'w [(Gc<PyObject>, Gc<PyObject>)] = self.callees;
+        let (_, code_obj) = callees.iter().find(|(f, _)| Value::object(*f) == func)?;
+        let Some(ObjectData::Function(f)) = func.data() else {
+            return None;
+        };
+        let ObjectData::Code(code) = &code_obj.data else {
+            return None;
+        };
+        // `constant_call` made the executor depend on the function's code
+        // staying this one; a frame it pushes reads the same globals.
+        if f.code() != *code_obj
+            || Some(f.globals) != self.globals.map(|(g, _)| g)
+            || code.has_flag(crate::bytecode::CodeFlags::GENERATOR)
+            || *segments == u16::MAX
+        {
+            return None;
+        }
+        // A debugger writing a local of the inlined frame throws the
+        // executor away, as for the loop's own frame.
+        let world = self.interp.rt.world().clone();
+        let watch = world.assume_object(&code.watch)?;
+        let tc = self.interp.thread_code(code);
+        let trace = project_function(
+            |pc| tc.instr(pc),
+            |pc| tc.cache(pc).get().words,
+            |i| code.constants[i as usize],
+            code.instructions.len() as u32,
+            MAX_INLINE_INSTRUCTIONS,
+        )
+        .ok()?;
+        self.deps.push(watch);
+        let mut body = trace.uops;
+        let names = std::mem::replace(&mut self.names, &code.names);
+        let report = optimize::optimize(&mut body, self, stable);
+        self.inlined.guards_removed += report.guards_removed;
+        self.inlined.globals_constant += report.globals_constant;
+        *segments += 1;
+        let segment = *segments;
+        for u in &mut body {
+            u.segment = segment;
+        }
+        let body = self.inline_calls(body, stable, depth + 1, segments);
+        self.names = names;
+        Some(body)
+    }
+}
+
+/// Points each `PushFrame` at the micro-op its caller goes on with: the
+/// next one of the caller's segment (the callee's body comes between).
+fn link_inlined_returns(uops: &mut [Uop]) {
+    for p in 0..uops.len() {
+        if uops[p].op == UopOp::PushFrame {
+            let segment = uops[p].segment;
+            let next = (p + 1..uops.len())
+                .find(|&q| uops[q].segment == segment)
+                .expect("a check follows every call");
+            uops[p].target = next as u32;
+        }
     }
 }
 
@@ -293,6 +405,56 @@ impl Interp<'_> {
         found
     }
 
+    /// The functions the micro-ops `uops` (of code with `names`, running
+    /// in `globals`) may call through a constant — a global, or a method
+    /// of a guarded class — and, to the inlining depth, the functions
+    /// those call, each with its current code, added to `found`. Read
+    /// without dependencies: the planner takes them before it relies on
+    /// anything, and checks the code is still the same.
+    fn inline_candidates(
+        &mut self,
+        uops: &[Uop],
+        globals: Gc<PyObject>,
+        names: &[Value],
+        depth: u32,
+        found: &mut Vec<(Gc<PyObject>, Gc<PyObject>)>,
+    ) {
+        if depth >= MAX_INLINE_DEPTH {
+            return;
+        }
+        for u in uops {
+            let v = match u.op {
+                UopOp::LoadGlobal => match names.get(u.arg as usize) {
+                    Some(&name) => self.load_global(globals, name).unwrap_or(Value::NONE),
+                    None => continue,
+                },
+                UopOp::LoadMethodConst => Value::from_bits(u.operand),
+                _ => continue,
+            };
+            let (Some(func), Some(ObjectData::Function(f))) = (v.as_object(), v.data()) else {
+                continue;
+            };
+            let code_obj = f.code();
+            if f.globals != globals || found.iter().any(|(g, _)| *g == func) {
+                continue;
+            }
+            found.push((func, code_obj));
+            let ObjectData::Code(code) = &code_obj.data else {
+                continue;
+            };
+            let tc = self.thread_code(code);
+            if let Ok(t) = project_function(
+                |pc| tc.instr(pc),
+                |pc| tc.cache(pc).get().words,
+                |i| code.constants[i as usize],
+                code.instructions.len() as u32,
+                MAX_INLINE_INSTRUCTIONS,
+            ) {
+                self.inline_candidates(&t.uops, globals, &code.names, depth + 1, found);
+            }
+        }
+    }
+
     /// Tier 2's statistics hook.
     fn t2_stats(&mut self) -> Option<&mut Tier2Stats> {
         self.t2_stats.as_deref_mut()
@@ -345,6 +507,8 @@ impl Interp<'_> {
         };
         let classes = self.receiver_classes(&trace.uops, base, globals, &code.names);
         let constant_classes = self.constant_classes(&trace.uops, globals, &code.names);
+        let mut callees = Vec::new();
+        self.inline_candidates(&trace.uops, globals, &code.names, 0, &mut callees);
         let gw = watcher_of(globals);
         let bw = self.rt.builtins_dict().and_then(watcher_of);
         let (report, deps) = {
@@ -355,6 +519,9 @@ impl Interp<'_> {
                 builtins: None,
                 deps: vec![code_dep, instr_dep],
                 classes: &constant_classes,
+                callees: &callees,
+                inlined: optimize::Report::default(),
+                calls_inlined: 0,
                 calls_assumed: false,
                 module_assumed: false,
                 builtins_assumed: false,
@@ -363,7 +530,14 @@ impl Interp<'_> {
                 planner.builtins = Some((b, w));
             }
             let stable = planner.assume_classes(&classes);
-            let report = optimize::optimize(&mut trace.uops, &mut planner, &stable);
+            let mut report = optimize::optimize(&mut trace.uops, &mut planner, &stable);
+            let loop_uops = std::mem::take(&mut trace.uops);
+            let mut segments = 0;
+            trace.uops = planner.inline_calls(loop_uops, &stable, 0, &mut segments);
+            link_inlined_returns(&mut trace.uops);
+            report.guards_removed += planner.inlined.guards_removed;
+            report.globals_constant += planner.inlined.globals_constant;
+            report.calls_inlined = planner.calls_inlined;
             (report, planner.deps)
         };
         if dump_executors() {
@@ -386,6 +560,7 @@ impl Interp<'_> {
                 s.trace_instructions += trace.instructions as u64;
                 s.guards_removed += report.guards_removed;
                 s.globals_constant += report.globals_constant;
+                s.calls_inlined += report.calls_inlined;
             } else {
                 s.install_failed += 1;
             }
@@ -413,7 +588,8 @@ impl Interp<'_> {
     }
 
     /// Runs the executor of loop `lp` on the current frame from its first
-    /// micro-op until it leaves.
+    /// micro-op until it leaves (in that frame, or in the frame of a call
+    /// it inlined).
     #[inline(never)]
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn run_executor(
@@ -427,26 +603,66 @@ impl Interp<'_> {
         stack_base: usize,
         frame: &crate::interp::Frame,
     ) -> Leave {
+        let mut executed = 0u64;
+        let run = Run {
+            lp,
+            exec: &exec,
+            validity: &validity,
+        };
+        let flow = self.run_uops(&run, 0, code, tc, base, stack_base, frame, &mut executed);
+        let Flow::Left(why, leave) = flow else {
+            unreachable!("only an inlined call's micro-ops return")
+        };
+        if let Some(s) = self.t2_stats() {
+            s.entries += 1;
+            s.uops += executed;
+            match why {
+                Why::Guard => s.exits_guard += 1,
+                Why::Branch => s.exits_branch += 1,
+                Why::Jump => s.exits_jump += 1,
+                Why::Invalidated => s.exits_invalidated += 1,
+                Why::Error => s.exits_error += 1,
+                Why::End => s.exits_end += 1,
+            }
+        }
+        leave
+    }
+
+    /// Runs the micro-ops from `start` on one frame (the loop's, or an
+    /// inlined call's) until they leave, or return from the inlined call.
+    #[allow(clippy::too_many_arguments)]
+    fn run_uops(
+        &mut self,
+        run: &Run<'_>,
+        start: usize,
+        code: &CodeObject,
+        tc: &ThreadCode,
+        base: usize,
+        stack_base: usize,
+        frame: &crate::interp::Frame,
+        executed_total: &mut u64,
+    ) -> Flow {
+        let Run { lp, exec, validity } = *run;
         let uops = &exec.uops[..];
-        let mut i = 0usize;
+        let mut i = start;
         let mut executed = 0u64;
         macro_rules! leave {
             ($why:expr, $to:expr) => {{
                 let to = $to;
-                break ($why, Leave::At(to as usize));
+                break Flow::Left($why, Leave::At(to as usize));
             }};
         }
         macro_rules! raise {
             ($u:expr, $e:expr) => {
-                break (Why::Error, Leave::Raised($u.at as usize, $e))
+                break Flow::Left(Why::Error, Leave::Raised($u.at as usize, $e))
             };
         }
-        // A jump inside the executor to instruction `pc` (leaving if the
-        // executor does not cover it).
+        // A jump inside the executor to instruction `pc` of the running
+        // code (leaving if the executor does not cover it).
         macro_rules! jump {
-            ($pc:expr) => {{
+            ($u:expr, $pc:expr) => {{
                 let pc = $pc as usize;
-                match exec.label(pc) {
+                match exec.label($u.segment, pc) {
                     Some(l) => {
                         i = l;
                         continue;
@@ -455,7 +671,7 @@ impl Interp<'_> {
                 }
             }};
         }
-        let (why, leave) = loop {
+        let flow = loop {
             let u = uops[i];
             executed += 1;
             match u.op {
@@ -562,7 +778,7 @@ impl Interp<'_> {
                         if matches!(u.op, UopOp::ExitIf | UopOp::ExitIfBool) {
                             leave!(Why::Branch, u.target);
                         }
-                        jump!(u.target);
+                        jump!(u, u.target);
                     }
                 }
                 UopOp::BinaryOpIntAny => {
@@ -597,7 +813,7 @@ impl Interp<'_> {
                         Some(Some(v)) => self.st_values().push(v),
                         Some(None) => {
                             self.st_values().pop();
-                            jump!(u.arg);
+                            jump!(u, u.arg);
                         }
                         None => {
                             if exec.count_exit(i) {
@@ -647,7 +863,7 @@ impl Interp<'_> {
                         leave!(Why::Invalidated, if taken { u.arg } else { u.at + 1 });
                     }
                     if taken {
-                        jump!(u.arg);
+                        jump!(u, u.arg);
                     }
                 }
                 UopOp::GuardClassVersion => {
@@ -704,7 +920,7 @@ impl Interp<'_> {
                     }
                     self.st_values().pop();
                 }
-                UopOp::Jump => jump!(u.target),
+                UopOp::Jump => jump!(u, u.target),
                 UopOp::Step => {
                     if self.native_stack_half_used() {
                         // Calls from here would nest native frames, which
@@ -733,7 +949,7 @@ impl Interp<'_> {
                         if !validity.is_valid() {
                             leave!(Why::Invalidated, next);
                         }
-                        jump!(next);
+                        jump!(u, next);
                     }
                 }
                 UopOp::CallPyConst => {
@@ -760,26 +976,71 @@ impl Interp<'_> {
                     if !validity.is_valid() {
                         leave!(Why::Invalidated, u.target);
                     }
-                    jump!(u.target);
+                    jump!(u, u.target);
                 }
                 UopOp::Exit => leave!(Why::End, u.target),
+                UopOp::PushFrame => {
+                    if self.native_stack_half_used() {
+                        leave!(Why::End, u.at);
+                    }
+                    self.set_frame_pc(u.at + 1);
+                    match self.push_constant_function(Value::from_bits(u.operand), u.arg as usize) {
+                        Err(e) => raise!(u, e),
+                        Ok(false) => {}
+                        Ok(true) => {
+                            let callee = self.enter_inlined_frame();
+                            let code_obj = callee.code_object();
+                            let ObjectData::Code(callee_code) = &code_obj.data else {
+                                unreachable!("frames run code objects")
+                            };
+                            let callee_tc = self.thread_code(callee_code);
+                            let callee_base = callee.locals_base();
+                            let flow = self.run_uops(
+                                run,
+                                i + 1,
+                                callee_code,
+                                callee_tc,
+                                callee_base,
+                                callee_base + callee_code.nlocals(),
+                                &callee,
+                                executed_total,
+                            );
+                            if let Flow::Left(..) = flow {
+                                break flow;
+                            }
+                        }
+                    }
+                    i = u.target as usize;
+                    continue;
+                }
+                UopOp::PopFrame => {
+                    let v = self.st_values().pop().expect("a return value");
+                    self.pop_inlined_frame(v);
+                    break Flow::Returned;
+                }
             }
             i += 1;
         };
-        if let Some(s) = self.t2_stats() {
-            s.entries += 1;
-            s.uops += executed;
-            match why {
-                Why::Guard => s.exits_guard += 1,
-                Why::Branch => s.exits_branch += 1,
-                Why::Jump => s.exits_jump += 1,
-                Why::Invalidated => s.exits_invalidated += 1,
-                Why::Error => s.exits_error += 1,
-                Why::End => s.exits_end += 1,
-            }
-        }
-        leave
+        *executed_total += executed;
+        flow
     }
+}
+
+/// What every frame of one executor run shares.
+#[derive(Clone, Copy)]
+struct Run<'r> {
+    lp: &'r Loop,
+    exec: &'r Executor,
+    validity: &'r Validity,
+}
+
+/// How a run of micro-ops on one frame ended.
+enum Flow {
+    /// The executor left: why, and where tier 1 resumes (in the top
+    /// frame).
+    Left(Why, Leave),
+    /// An inlined call returned (its frame is popped, its value pushed).
+    Returned,
 }
 
 /// Why an executor left (statistics).

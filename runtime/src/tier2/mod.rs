@@ -57,6 +57,13 @@ pub use uop::{Uop, UopOp};
 /// The most instructions one superblock covers.
 pub const MAX_TRACE_INSTRUCTIONS: usize = 256;
 
+/// The most instructions of a function inlined into a superblock.
+pub const MAX_INLINE_INSTRUCTIONS: usize = 96;
+
+/// How deep inlined calls nest (a call inside an inlined function is
+/// inlined too, up to this depth).
+pub const MAX_INLINE_DEPTH: u32 = 2;
+
 /// How many times a loop's executor is rebuilt because one of its guards
 /// failed often (a type changed; the thread's tier-1 forms have moved on),
 /// before the loop keeps what it has.
@@ -73,20 +80,43 @@ pub struct Executor {
     pub head: u32,
     /// How many instructions of the code it covers.
     pub instructions: u32,
-    /// For each instruction from the head on, the first micro-op at or
-    /// after it (where a jump to it lands).
-    labels: Box<[u32]>,
+    /// For each code (segment) of the micro-ops, and each of its
+    /// instructions from its first covered one on, the first micro-op of
+    /// that code at or after it (where a jump to it lands).
+    labels: Box<[Labels]>,
     /// Failures per micro-op (relaxed counters; only guard exits write
     /// them).
     exits: Box<[AtomicU32]>,
 }
 
+/// Where jumps land in one segment (see [`Executor::label`]).
+struct Labels {
+    first: u32,
+    uops: Box<[u32]>,
+}
+
 impl Executor {
     /// An executor over `uops` for the loop at `head`.
     pub fn new(uops: Vec<Uop>, head: u32, instructions: u32) -> Executor {
-        let last = uops.iter().map(|u| u.at).max().unwrap_or(head);
-        let labels = (head..=last)
-            .map(|pc| uops.iter().position(|u| u.at >= pc).unwrap_or(uops.len()) as u32)
+        let segments = uops.iter().map(|u| u.segment).max().map_or(1, |s| s + 1);
+        let labels = (0..segments)
+            .map(|s| {
+                let mine = || uops.iter().enumerate().filter(move |(_, u)| u.segment == s);
+                let first = if s == 0 {
+                    head
+                } else {
+                    mine().map(|(_, u)| u.at).min().unwrap_or(0)
+                };
+                let last = mine().map(|(_, u)| u.at).max().unwrap_or(first);
+                let uops = (first..=last)
+                    .map(|pc| {
+                        mine()
+                            .find(|(_, u)| u.at >= pc)
+                            .map_or(uops.len(), |(i, _)| i) as u32
+                    })
+                    .collect();
+                Labels { first, uops }
+            })
             .collect();
         let exits = uops.iter().map(|_| AtomicU32::new(0)).collect();
         Executor {
@@ -98,11 +128,12 @@ impl Executor {
         }
     }
 
-    /// The micro-op where a jump to instruction `pc` lands, if the
-    /// executor covers it.
+    /// The micro-op where a jump to instruction `pc` of segment `segment`
+    /// lands, if the executor covers it.
     #[inline]
-    pub fn label(&self, pc: usize) -> Option<usize> {
-        let i = *self.labels.get(pc.checked_sub(self.head as usize)?)? as usize;
+    pub fn label(&self, segment: u16, pc: usize) -> Option<usize> {
+        let labels = &self.labels[usize::from(segment)];
+        let i = *labels.uops.get(pc.checked_sub(labels.first as usize)?)? as usize;
         (i < self.uops.len() && self.uops[i].at as usize >= pc).then_some(i)
     }
 
@@ -221,6 +252,8 @@ pub struct Tier2Stats {
     pub guards_removed: u64,
     /// Global loads turned into constants.
     pub globals_constant: u64,
+    /// Calls inlined into the superblocks installed.
+    pub calls_inlined: u64,
 }
 
 impl Default for Tier2Stats {
@@ -244,6 +277,7 @@ impl Default for Tier2Stats {
             trace_instructions: 0,
             guards_removed: 0,
             globals_constant: 0,
+            calls_inlined: 0,
         }
     }
 }
@@ -274,7 +308,8 @@ impl Tier2Stats {
             trace_uops,
             trace_instructions,
             guards_removed,
-            globals_constant
+            globals_constant,
+            calls_inlined
         );
     }
 
@@ -321,6 +356,50 @@ impl Tier2Stats {
             ("trace_instructions", self.trace_instructions),
             ("guards_removed", self.guards_removed),
             ("globals_constant", self.globals_constant),
+            ("calls_inlined", self.calls_inlined),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jumps_land_in_the_segment_of_the_code_they_jump_in() {
+        let at = |op, at: u32, segment| Uop {
+            segment,
+            ..Uop::new(
+                op,
+                Instr {
+                    op: Opcode::Nop,
+                    arg: 0,
+                },
+                at,
+                at + 1,
+            )
+        };
+        // The loop (segment 0, from instruction 10) inlines a function
+        // (segment 1, instructions from 0) between its 11 and 12.
+        let e = Executor::new(
+            vec![
+                at(UopOp::LoadFast, 10, 0),
+                at(UopOp::PushFrame, 11, 0),
+                at(UopOp::LoadFast, 0, 1),
+                at(UopOp::JumpIf, 1, 1),
+                at(UopOp::PopFrame, 2, 1),
+                at(UopOp::PopFrame, 3, 1),
+                at(UopOp::CheckValidity, 12, 0),
+                at(UopOp::JumpToTop, 12, 0),
+            ],
+            10,
+            3,
+        );
+        assert_eq!(e.label(0, 10), Some(0));
+        assert_eq!(e.label(0, 12), Some(6), "past the inlined body");
+        assert_eq!(e.label(1, 3), Some(5));
+        assert_eq!(e.label(1, 0), Some(2));
+        assert_eq!(e.label(0, 9), None, "before the loop");
+        assert_eq!(e.label(1, 4), None, "past the function");
     }
 }

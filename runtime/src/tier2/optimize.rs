@@ -64,6 +64,8 @@ pub struct Report {
     pub guards_removed: u64,
     /// Global loads turned into constants.
     pub globals_constant: u64,
+    /// Calls inlined (by the planner, after these passes).
+    pub calls_inlined: u64,
 }
 
 /// Runs every pass in order. `stable` lists the class versions the
@@ -203,12 +205,16 @@ struct Entry {
     copy_of: Option<usize>,
     /// The constant it is (a `LoadConst`'s operand).
     constant: Option<u64>,
+    /// It is the receiver a `LoadMethodConst` pushed after its method
+    /// (so a method call passes it as the first argument).
+    receiver: bool,
 }
 
 const UNKNOWN: Entry = Entry {
     known: Known::Nothing,
     copy_of: None,
     constant: None,
+    receiver: false,
 };
 
 /// The abstract frame: the locals the trace has seen, and the part of the
@@ -320,6 +326,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     known,
                     copy_of: Some(k),
                     constant: None,
+                    receiver: false,
                 });
             }
             UopOp::StoreFast => {
@@ -344,6 +351,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     known,
                     copy_of: None,
                     constant: Some(u.operand),
+                    receiver: false,
                 });
             }
             UopOp::LoadGlobal => state.stack.push(UNKNOWN),
@@ -398,6 +406,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     },
                     copy_of: None,
                     constant: None,
+                    receiver: false,
                 });
             }
             UopOp::CompareInt | UopOp::CompareFloat | UopOp::CompareIs => {
@@ -407,6 +416,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     known: Known::Bool,
                     copy_of: None,
                     constant: None,
+                    receiver: false,
                 });
             }
             UopOp::ExitIf | UopOp::ExitIfBool | UopOp::JumpIf | UopOp::JumpIfBool => {
@@ -430,6 +440,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                 },
                 copy_of: None,
                 constant: None,
+                receiver: false,
             }),
             UopOp::SubscrSequenceInt => {
                 state.pop();
@@ -462,12 +473,19 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     known: Known::of(Value::from_bits(u.operand)),
                     copy_of: None,
                     constant: None,
+                    receiver: false,
                 });
             }
             UopOp::LoadMethodConst => {
                 let receiver = state.pop();
-                state.stack.push(UNKNOWN);
-                state.stack.push(receiver);
+                state.stack.push(Entry {
+                    constant: Some(u.operand),
+                    ..UNKNOWN
+                });
+                state.stack.push(Entry {
+                    receiver: true,
+                    ..receiver
+                });
             }
             UopOp::BinaryOpIntAny => {
                 state.pop();
@@ -487,17 +505,28 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             }
             UopOp::Step => {
                 let n = u.arg;
-                let callee = state.peek(n as usize + 1).constant;
-                let constant_call = matches!(u.opcode, Opcode::CallPy)
-                    && callee.is_some_and(|f| env.constant_call(Value::from_bits(f), n));
-                if constant_call {
+                // `f(args)`, or `obj.m(args)` as `m(obj, args)`: the same
+                // stack, the receiver one more argument.
+                let (callee, nargs) = match u.opcode {
+                    Opcode::CallPy => (state.peek(n as usize + 1).constant, n),
+                    Opcode::CallMethodPy if state.peek(n as usize + 1).receiver => {
+                        (state.peek(n as usize + 2).constant, n + 1)
+                    }
+                    _ => (None, n),
+                };
+                state.step(&u, stable);
+                if let Some(f) = callee.filter(|f| env.constant_call(Value::from_bits(*f), nargs)) {
                     u.op = UopOp::CallPyConst;
-                    u.operand = callee.expect("checked");
+                    u.opcode = Opcode::CallPy;
+                    u.arg = nargs;
+                    u.operand = f;
                     removed += 1;
                 }
-                state.step(&u, stable);
             }
             UopOp::CallPyConst => state.step(&u, stable),
+            // Inlining comes after these passes; were it not, nothing
+            // known of one frame would hold in the other.
+            UopOp::PushFrame | UopOp::PopFrame => state = Abstract::default(),
             UopOp::CheckValidity
             | UopOp::Jump
             | UopOp::JumpBack
@@ -827,6 +856,32 @@ mod tests {
             .collect();
         assert_eq!(calls, vec![UopOp::CallPyConst, UopOp::Step, UopOp::Step]);
         assert_eq!(uops[2].operand, Value::TRUE.to_bits());
+    }
+
+    #[test]
+    fn a_method_call_through_a_constant_method_becomes_a_call_with_its_receiver() {
+        let method = |at| {
+            let mut u = uop(UopOp::LoadMethodConst, Opcode::LoadMethodInstance, 0, at);
+            u.operand = Value::TRUE.to_bits();
+            u
+        };
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            method(1),
+            uop(UopOp::Step, Opcode::CallMethodPy, 0, 2),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 3),
+            uop(UopOp::Step, Opcode::LoadMethod, 0, 4), // not a constant
+            uop(UopOp::Step, Opcode::CallMethodPy, 0, 5),
+        ];
+        propagate_types(&mut uops, &[], &mut Table(vec![]));
+        let call = uops[2];
+        assert_eq!(call.op, UopOp::CallPyConst);
+        assert_eq!(
+            (call.opcode, call.arg, call.operand),
+            (Opcode::CallPy, 1, Value::TRUE.to_bits()),
+            "the receiver is the one argument"
+        );
+        assert_eq!(uops[5].op, UopOp::Step);
     }
 
     #[test]

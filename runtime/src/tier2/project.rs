@@ -91,16 +91,56 @@ pub fn project(
         return Err("not a loop");
     }
     let member = region(&instr, head, back_edge);
-    let inside = |pc: usize| pc >= head && pc <= back_edge && member[pc - head];
-    let instructions = member.iter().filter(|m| **m).count();
-    if instructions > MAX_TRACE_INSTRUCTIONS {
-        return Err("loop too long");
-    }
     if !member[back_edge - head] {
         return Err("the back-edge is unreachable");
     }
+    lay_out(
+        &instr,
+        &cache,
+        &constant,
+        head,
+        &member,
+        MAX_TRACE_INSTRUCTIONS,
+        false,
+    )
+}
+
+/// Projects a whole function body of `len` instructions to be inlined
+/// where it is called: its returns become `PopFrame`. A function with a
+/// loop, or longer than `max` instructions, is not inlined.
+pub fn project_function(
+    instr: impl Fn(usize) -> Instr,
+    cache: impl Fn(usize) -> [u64; 8],
+    constant: impl Fn(u32) -> Value,
+    len: u32,
+    max: usize,
+) -> Result<Trace, &'static str> {
+    if len == 0 {
+        return Err("no code");
+    }
+    let member = region(&instr, 0, len as usize - 1);
+    lay_out(&instr, &cache, &constant, 0, &member, max, true)
+}
+
+/// Lays out the region `member` (indexed from `head`) as micro-ops: a
+/// loop's, or an inlined function's when `function`.
+fn lay_out(
+    instr: &impl Fn(usize) -> Instr,
+    cache: &impl Fn(usize) -> [u64; 8],
+    constant: &impl Fn(u32) -> Value,
+    head: usize,
+    member: &[bool],
+    max: usize,
+    function: bool,
+) -> Result<Trace, &'static str> {
+    let end = head + member.len() - 1;
+    let inside = |pc: usize| pc >= head && pc <= end && member[pc - head];
+    let instructions = member.iter().filter(|m| **m).count();
+    if instructions > max {
+        return Err("too long");
+    }
     let mut uops = Vec::new();
-    for pc in (head..=back_edge).filter(|&pc| member[pc - head]) {
+    for pc in (head..=end).filter(|&pc| member[pc - head]) {
         let i = instr(pc);
         let at = pc as u32;
         let mut add = |op: UopOp, target: usize| uops.push(Uop::new(op, i, at, target as u32));
@@ -113,6 +153,9 @@ pub fn project(
                     add(UopOp::Jump, t);
                 }
                 // Otherwise the target is the next instruction laid out.
+            }
+            Opcode::JumpBackward | Opcode::EnterExecutor if function => {
+                return Err("the function loops");
             }
             Opcode::JumpBackward | Opcode::EnterExecutor => {
                 let t = i.arg as usize;
@@ -135,6 +178,10 @@ pub fn project(
                     arg: (i.op == Opcode::PopJumpIfTrue) as u32,
                     ..Uop::new(op, i, at, t as u32)
                 });
+            }
+            Opcode::ReturnValue if function => add(UopOp::PopFrame, pc),
+            Opcode::YieldValue | Opcode::Send if function => {
+                return Err("a generator");
             }
             op if leaves_frame(op) => add(UopOp::Exit, pc),
             // It resumes a generator's frame in the running dispatch loop,
@@ -375,5 +422,54 @@ mod tests {
         let t = run(&code, 0, 1).unwrap();
         assert_eq!(ops(&t), vec![UopOp::Step, UopOp::JumpToTop]);
         assert_eq!((t.uops[0].at, t.uops[0].target), (0, 1));
+    }
+    #[test]
+    fn a_function_body_returns_through_pop_frame_and_a_loop_keeps_it_out() {
+        // def f(x): if x: return 1 / return x + 1
+        let body = vec![
+            ins(Opcode::LoadFast, 0),       // 0
+            ins(Opcode::PopJumpIfFalse, 4), // 1
+            ins(Opcode::LoadConst, 0),      // 2
+            ins(Opcode::ReturnValue, 0),    // 3
+            ins(Opcode::LoadFast, 0),       // 4
+            ins(Opcode::LoadConst, 0),      // 5
+            ins(Opcode::BinaryOpAddInt, 0), // 6
+            ins(Opcode::ReturnValue, 0),    // 7
+        ];
+        let inline = |code: &[Instr], max| {
+            project_function(
+                |pc| code[pc],
+                |_| [0; 8],
+                |_| Value::try_int(1).unwrap(),
+                code.len() as u32,
+                max,
+            )
+        };
+        let t = inline(&body, 8).unwrap();
+        assert_eq!(
+            ops(&t),
+            vec![
+                UopOp::LoadFast,
+                UopOp::JumpIf,
+                UopOp::LoadConst,
+                UopOp::PopFrame,
+                UopOp::LoadFast,
+                UopOp::LoadConst,
+                UopOp::GuardBothInt,
+                UopOp::BinaryOpInt,
+                UopOp::PopFrame,
+            ]
+        );
+        assert_eq!(t.uops[1].target, 4);
+        assert!(inline(&body, 7).is_err(), "longer than allowed");
+        let loops = vec![
+            ins(Opcode::LoadFast, 0),
+            ins(Opcode::PopJumpIfFalse, 3),
+            ins(Opcode::JumpBackward, 0),
+            ins(Opcode::ReturnValue, 0),
+        ];
+        assert!(inline(&loops, 8).is_err(), "a function with a loop");
+        let generator = vec![ins(Opcode::LoadConst, 0), ins(Opcode::YieldValue, 0)];
+        assert!(inline(&generator, 8).is_err(), "a generator");
     }
 }

@@ -159,6 +159,16 @@ define_uops! {
     /// `operand`, which the executor depends on (code and defaults
     /// unchanged, no frame-evaluation hook): no guard.
     CallPyConst { guard: false, escapes: true };
+    /// `func, arg × arg` → a new frame for the Python function in
+    /// `operand`, called as `CallPyConst` calls it; the function's inlined
+    /// micro-ops follow and run on that frame, until a `PopFrame` returns
+    /// to the caller's micro-op at `target` (a micro-op index, not an
+    /// instruction). A side exit inside leaves tier 1 running the callee's
+    /// frame, which returns to the caller as any call does.
+    PushFrame { guard: false, escapes: false };
+    /// An inlined function returns the top of its stack: its frame is
+    /// popped and the value pushed where the call's callable was.
+    PopFrame { guard: false, escapes: false };
     /// Leaves for `target` unless the executor is still valid.
     CheckValidity { guard: false, escapes: false };
     /// The loop's back-edge: a safepoint, a validity check, then back to
@@ -186,6 +196,9 @@ pub struct Uop {
     pub target: u32,
     /// Its word operand (a constant's bits).
     pub operand: u64,
+    /// The code it belongs to: 0 for the loop's, then one number per
+    /// inlined call (`at`, `target` and jumps count in that code).
+    pub segment: u16,
 }
 
 impl Uop {
@@ -199,6 +212,7 @@ impl Uop {
             at,
             target,
             operand: 0,
+            segment: 0,
         }
     }
 }
@@ -207,7 +221,8 @@ impl std::fmt::Display for Uop {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{:>4} {:<14} {:<4} ({})",
+            "{:>2}:{:>4} {:<14} {:<4} ({})",
+            self.segment,
             self.at,
             self.op.name(),
             self.arg,
@@ -224,6 +239,7 @@ impl std::fmt::Display for Uop {
             | UopOp::JumpBack
             | UopOp::JumpToTop => write!(f, " -> {}", self.target),
             UopOp::CheckValidity => write!(f, " (else -> {})", self.target),
+            UopOp::PushFrame => write!(f, " (then #{})", self.target),
             UopOp::LoadConst => write!(f, " ({:#x})", self.operand),
             _ => Ok(()),
         }
