@@ -168,7 +168,7 @@ define_instructions! {
     /// `a, b` → `a op b`.
     BinaryOp(BinaryOp) fall: |_| -1, jump: |_| -1;
     /// `a` → `op a`.
-    UnaryOp(UnaryOp) fall: |_| 0, jump: |_| 0;
+    UnaryOp(UnaryOp) fall: |_| 0, jump: |_| 0, uops [UnaryOp];
     /// `a, b` → `a op b`.
     CompareOp(CompareOp) fall: |_| -1, jump: |_| -1;
     /// Jumps.
@@ -230,7 +230,7 @@ define_instructions! {
     LoadAssertionError(None) fall: |_| 1, jump: |_| 1;
     /// Pushes the contents of a cell (NameError/UnboundLocalError if
     /// empty).
-    LoadDeref(Deref) fall: |_| 1, jump: |_| 1;
+    LoadDeref(Deref) fall: |_| 1, jump: |_| 1, uops [LoadDeref];
     /// Pops into a cell.
     StoreDeref(Deref) fall: |_| -1, jump: |_| -1;
     /// Empties a cell (`del`).

@@ -2129,6 +2129,26 @@ impl<'a> Interp<'a> {
         *frame
     }
 
+    /// The contents of cell `i` of the frame whose locals start at `base`
+    /// (`LoadDeref`).
+    #[inline]
+    pub(crate) fn load_deref(
+        &mut self,
+        code: &CodeObject,
+        base: usize,
+        i: usize,
+    ) -> PyResult<Value> {
+        let cell = self.st().values[base + code.varnames.len() + i];
+        let v = match cell.data() {
+            Some(ObjectData::Cell(c)) => *c.lock(),
+            _ => Value::UNBOUND,
+        };
+        if v == Value::UNBOUND {
+            return Err(self.unbound_deref(code, i));
+        }
+        Ok(v)
+    }
+
     /// This thread's copy of `code`'s instructions.
     pub(crate) fn thread_code<'c>(&self, code: &'c CodeObject) -> &'c ThreadCode {
         code.tlbc.get(self.tlbc_index)
@@ -3120,14 +3140,7 @@ impl<'a> Interp<'a> {
             }
             Opcode::LoadAssertionError => push!(Value::object(self.rt.types.assertion_error)),
             Opcode::LoadDeref => {
-                let cell = self.st().values[base + code.varnames.len() + arg as usize];
-                let v = match cell.data() {
-                    Some(ObjectData::Cell(c)) => *c.lock(),
-                    _ => Value::UNBOUND,
-                };
-                if v == Value::UNBOUND {
-                    return Err(self.unbound_deref(code, arg as usize));
-                }
+                let v = self.load_deref(code, base, arg as usize)?;
                 push!(v);
             }
             Opcode::StoreDeref | Opcode::DeleteDeref => {

@@ -694,6 +694,22 @@ impl Interp<'_> {
                     values[base + u.arg as usize] = v;
                 }
                 UopOp::LoadConst => self.st_values().push(Value::from_bits(u.operand)),
+                UopOp::LoadDeref => match self.load_deref(code, base, u.arg as usize) {
+                    Ok(v) => self.st_values().push(v),
+                    Err(e) => raise!(u, e),
+                },
+                UopOp::UnaryOp => {
+                    let a = *self.st_values().last().expect("an operand");
+                    let op = crate::bytecode::UnaryOp::from_arg(u.arg);
+                    let v = match unary_native(op, a) {
+                        Some(v) => v,
+                        None => match self.unary_op(a, op) {
+                            Ok(v) => v,
+                            Err(e) => raise!(u, e),
+                        },
+                    };
+                    *self.st_values().last_mut().expect("an operand") = v;
+                }
                 UopOp::PopTop => {
                     self.st_values().pop();
                 }
@@ -1071,6 +1087,37 @@ pub(super) fn instance_class_version(v: Value) -> u64 {
 fn binary_int(op: u32, a: Value, b: Value) -> Option<Value> {
     let op = BinaryOp::from_arg(op).plain();
     crate::specialize::int_op(op, a.as_inline_int()?, b.as_inline_int()?).and_then(Value::try_int)
+}
+
+/// `op a` on a bool, an inline int, a float (or `not None`), as the generic operation
+/// computes it; `None` for anything else (or a result that is not an
+/// inline int).
+fn unary_native(op: crate::bytecode::UnaryOp, a: Value) -> Option<Value> {
+    use crate::bytecode::UnaryOp as U;
+    if op == U::Not {
+        let falsy = match a.unpack() {
+            crate::value::Unpacked::Bool(b) => !b,
+            crate::value::Unpacked::Int(i) => i == 0,
+            crate::value::Unpacked::Float(f) => f == 0.0,
+            crate::value::Unpacked::None => true,
+            _ => return None,
+        };
+        return Some(Value::bool(falsy));
+    }
+    if let Some(i) = a.as_inline_int() {
+        return match op {
+            U::Neg => Value::try_int(-i),
+            U::Pos => Some(a),
+            U::Invert => Value::try_int(!i),
+            U::Not => None,
+        };
+    }
+    let f = a.as_float()?;
+    match op {
+        U::Neg => Some(Value::float(-f)),
+        U::Pos => Some(a),
+        _ => None,
+    }
 }
 
 /// `a op b` on floats, as tier 1's float form computes it.

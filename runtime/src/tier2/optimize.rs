@@ -354,7 +354,23 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     receiver: false,
                 });
             }
-            UopOp::LoadGlobal => state.stack.push(UNKNOWN),
+            UopOp::LoadGlobal | UopOp::LoadDeref => state.stack.push(UNKNOWN),
+            UopOp::UnaryOp => {
+                let operand = state.pop().known;
+                let op = crate::bytecode::UnaryOp::from_arg(u.arg);
+                // Only an instance runs Python code here.
+                if !matches!(operand, Known::Int | Known::Float | Known::Bool) {
+                    state.step_escaped(stable);
+                }
+                state.stack.push(Entry {
+                    known: match (op, operand) {
+                        (crate::bytecode::UnaryOp::Not, _) => Known::Bool,
+                        (_, Known::Float) => Known::Float,
+                        _ => Known::Nothing,
+                    },
+                    ..UNKNOWN
+                });
+            }
             UopOp::PopTop => {
                 state.pop();
             }
@@ -882,6 +898,21 @@ mod tests {
             "the receiver is the one argument"
         );
         assert_eq!(uops[5].op, UopOp::Step);
+    }
+
+    #[test]
+    fn not_gives_a_bool_and_only_an_unknown_operand_may_run_code() {
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            uop(UopOp::UnaryOp, Opcode::UnaryOp, 2, 1), // not
+            uop(UopOp::ExitIf, Opcode::PopJumpIfFalse, 0, 2),
+            int(5),
+            uop(UopOp::UnaryOp, Opcode::UnaryOp, 0, 4), // -5
+            uop(UopOp::ExitIf, Opcode::PopJumpIfFalse, 0, 5),
+        ];
+        propagate_types(&mut uops, &[], &mut Table(vec![]));
+        assert_eq!(uops[2].op, UopOp::ExitIfBool, "`not x` is a bool");
+        assert_eq!(uops[5].op, UopOp::ExitIf, "`-5` is not known to be one");
     }
 
     #[test]

@@ -66,6 +66,12 @@ define_uops! {
     StoreFast { guard: false, escapes: false };
     /// Pushes the value in `operand`.
     LoadConst { guard: false, escapes: false };
+    /// Pushes the contents of cell `arg` (NameError if empty).
+    LoadDeref { guard: false, escapes: false };
+    /// `a` → `op a` (`arg` the operator): natively on a bool, an inline
+    /// int or a float, else the generic operation, which may run Python
+    /// code (`__neg__`, `__bool__`...).
+    UnaryOp { guard: false, escapes: true };
     /// Discards the top of the stack.
     PopTop { guard: false, escapes: false };
     /// Pushes a copy of the `arg`-th item from the top.
