@@ -194,7 +194,7 @@ fn link_inlined_returns(uops: &mut [Uop]) {
             let segment = uops[p].segment;
             let next = (p + 1..uops.len())
                 .find(|&q| uops[q].segment == segment)
-                .expect("a check follows every call");
+                .expect("a return or the loop's end follows every call");
             uops[p].target = next as u32;
         }
     }
@@ -701,14 +701,19 @@ impl Interp<'_> {
                 UopOp::UnaryOp => {
                     let a = *self.st_values().last().expect("an operand");
                     let op = crate::bytecode::UnaryOp::from_arg(u.arg);
-                    let v = match unary_native(op, a) {
-                        Some(v) => v,
-                        None => match self.unary_op(a, op) {
-                            Ok(v) => v,
-                            Err(e) => raise!(u, e),
-                        },
-                    };
-                    *self.st_values().last_mut().expect("an operand") = v;
+                    match unary_native(op, a) {
+                        Some(v) => *self.st_values().last_mut().expect("an operand") = v,
+                        None => {
+                            match self.unary_op(a, op) {
+                                Ok(v) => *self.st_values().last_mut().expect("an operand") = v,
+                                Err(e) => raise!(u, e),
+                            }
+                            // `__neg__` or `__bool__` ran.
+                            if !validity.is_valid() {
+                                leave!(Why::Invalidated, u.at + 1);
+                            }
+                        }
+                    }
                 }
                 UopOp::PopTop => {
                     self.st_values().pop();
@@ -959,12 +964,11 @@ impl Interp<'_> {
                     {
                         raise!(u, e);
                     }
+                    if !validity.is_valid() {
+                        leave!(Why::Invalidated, next);
+                    }
                     if next != u.target as usize {
-                        // It jumped (a loop ran out): it escaped, so check
-                        // validity before going on inside.
-                        if !validity.is_valid() {
-                            leave!(Why::Invalidated, next);
-                        }
+                        // It jumped (a loop ran out).
                         jump!(u, next);
                     }
                 }
@@ -976,6 +980,9 @@ impl Interp<'_> {
                     let func = Value::from_bits(u.operand);
                     if let Err(e) = self.call_constant_function(func, u.arg as usize) {
                         raise!(u, e);
+                    }
+                    if !validity.is_valid() {
+                        leave!(Why::Invalidated, u.at + 1);
                     }
                 }
                 UopOp::CheckValidity => {

@@ -22,8 +22,9 @@
 //!    depends on that class.
 //! 5. [`remove_dead_pushes`]: a push that is popped right away.
 //! 6. [`place_validity_checks`]: a check after every escaping micro-op and
-//!    nowhere else (back-edges check on their own, and so do branches on
-//!    the rare path that ran `__bool__`).
+//!    nowhere else (back-edges, steps and constant calls check on their
+//!    own, and so do branches and unary operators on the rare path that
+//!    ran Python code).
 
 use super::project::jump_targets;
 use super::uop::{Uop, UopOp};
@@ -934,9 +935,12 @@ mod tests {
     fn validity_checks_follow_exactly_the_escaping_micro_ops() {
         let mut uops = vec![
             uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
-            uop(UopOp::Step, Opcode::LoadAttr, 0, 1),
+            uop(UopOp::StoreClassAttr, Opcode::StoreAttr, 0, 1),
             uop(UopOp::ExitIfBool, Opcode::PopJumpIfFalse, 0, 2),
+            // Steps and constant calls check validity themselves.
             uop(UopOp::Step, Opcode::Call, 0, 3),
+            uop(UopOp::CallPyConst, Opcode::CallPy, 0, 4),
+            uop(UopOp::StoreClassAttr, Opcode::StoreAttr, 0, 5),
             uop(UopOp::LoadFast, Opcode::LoadFast, 0, 7),
             uop(UopOp::JumpToTop, Opcode::JumpBackward, 0, 8),
         ];
@@ -945,10 +949,12 @@ mod tests {
             ops(&uops),
             vec![
                 UopOp::LoadFast,
-                UopOp::Step,
+                UopOp::StoreClassAttr,
                 UopOp::CheckValidity,
                 UopOp::ExitIfBool,
                 UopOp::Step,
+                UopOp::CallPyConst,
+                UopOp::StoreClassAttr,
                 UopOp::CheckValidity,
                 UopOp::LoadFast,
                 UopOp::JumpToTop,
@@ -956,7 +962,7 @@ mod tests {
         );
         // Each check resumes tier 1 at the next instruction.
         assert_eq!(uops[2].target, 2);
-        assert_eq!(uops[5].target, 7);
+        assert_eq!(uops[7].target, 7);
         for (i, u) in uops.iter().enumerate() {
             if u.op == UopOp::CheckValidity {
                 assert!(uops[i - 1].op.escapes());

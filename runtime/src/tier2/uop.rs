@@ -43,7 +43,9 @@ macro_rules! define_uops {
             }
 
             /// Whether it may run Python code or reach a safepoint, after
-            /// which the executor may have been invalidated.
+            /// which the executor may have been invalidated, and leaves the
+            /// validity check to a `CheckValidity` after it (the micro-ops
+            /// that escape often check themselves, saving a dispatch).
             pub fn escapes(self) -> bool {
                 match self {
                     $(UopOp::$name => $escapes,)*
@@ -56,8 +58,10 @@ macro_rules! define_uops {
 define_uops! {
     /// Runs the instruction at `at` as the thread's tier 1 does (any form
     /// of its family); leaves the superblock if it jumps elsewhere than
-    /// `target`. A call it makes runs to completion.
-    Step { guard: false, escapes: true };
+    /// `target`. A call it makes runs to completion. It may run Python
+    /// code, so it checks validity itself before going on (one dispatch
+    /// fewer than a `CheckValidity` after it).
+    Step { guard: false, escapes: false };
     /// Pushes local `arg` (UnboundLocalError if unbound).
     LoadFast { guard: false, escapes: false };
     /// Pushes local `arg`, known bound.
@@ -70,8 +74,9 @@ define_uops! {
     LoadDeref { guard: false, escapes: false };
     /// `a` → `op a` (`arg` the operator): natively on a bool, an inline
     /// int or a float, else the generic operation, which may run Python
-    /// code (`__neg__`, `__bool__`...).
-    UnaryOp { guard: false, escapes: true };
+    /// code (`__neg__`, `__bool__`...): then it checks validity itself, as
+    /// `ExitIf` does.
+    UnaryOp { guard: false, escapes: false };
     /// Discards the top of the stack.
     PopTop { guard: false, escapes: false };
     /// Pushes a copy of the `arg`-th item from the top.
@@ -163,8 +168,9 @@ define_uops! {
     StoreClassAttr { guard: false, escapes: true };
     /// `func, arg × arg` → `func(args)` for the Python function in
     /// `operand`, which the executor depends on (code and defaults
-    /// unchanged, no frame-evaluation hook): no guard.
-    CallPyConst { guard: false, escapes: true };
+    /// unchanged, no frame-evaluation hook): no guard. It checks validity
+    /// itself after the call, as `Step` does.
+    CallPyConst { guard: false, escapes: false };
     /// `func, arg × arg` → a new frame for the Python function in
     /// `operand`, called as `CallPyConst` calls it; the function's inlined
     /// micro-ops follow and run on that frame, until a `PopFrame` returns
