@@ -944,7 +944,6 @@ fn kwdefaults_set_invalidates_the_executors_that_assumed_it() {
 }
 
 #[test]
-#[ignore = "tier 2 does not yet turn descriptor lookups into constants under the descriptor assumption"]
 fn descriptor_reinit_invalidates_the_executors_that_assumed_it() {
     check_invalidates(&PROPERTY_REINIT);
     check_invalidates(&STATICMETHOD_REINIT);

@@ -2043,14 +2043,21 @@ impl<'a> Interp<'a> {
     }
 
     /// `func(args)` for tier 2's `CallPyConst`: `func` (on the stack below
-    /// its `nargs` arguments) is a Python function the executor depends on
+    /// its `nargs` arguments, and a receiver slot for a `method` call:
+    /// `LoadMethod`'s layout) is a Python function the executor depends on
     /// (its code and defaults unchanged, no frame-evaluation hook), so no
     /// guard runs: its frame is pushed and run in a nested dispatch loop,
     /// and the result replaces the callable and arguments.
-    pub(crate) fn call_constant_function(&mut self, func: Value, nargs: usize) -> PyResult<()> {
+    pub(crate) fn call_constant_function(
+        &mut self,
+        func: Value,
+        nargs: usize,
+        method: bool,
+    ) -> PyResult<()> {
         let Some(ObjectData::Function(f)) = func.data() else {
             unreachable!("the optimizer made a function constant")
         };
+        let (callable_pos, args_start, nargs) = self.call_positions(method, nargs);
         let code = f.code();
         let argcount = match &code.data {
             ObjectData::Code(c) => c.argcount as usize,
@@ -2061,7 +2068,6 @@ impl<'a> Interp<'a> {
         } else {
             f.defaults()
         };
-        let (callable_pos, args_start, nargs) = self.call_positions(false, nargs);
         let outcome = self.call_positional(
             func,
             (code, defaults),
@@ -2317,6 +2323,16 @@ impl<'a> Interp<'a> {
                 let obj = peek!(1);
                 let (method, receiver) = match self.load_attr_module_cached(tc, *pc - 1, op, obj) {
                     Some(v) => (v, Value::NULL),
+                    None => self.load_method(obj, code.names[arg as usize])?,
+                };
+                drop_n!(1);
+                push!(method);
+                push!(receiver);
+            }
+            Opcode::LoadMethodStatic => {
+                let obj = peek!(1);
+                let (method, receiver) = match self.load_method_static_cached(tc, *pc - 1, obj) {
+                    Some(f) => (f, Value::NULL),
                     None => self.load_method(obj, code.names[arg as usize])?,
                 };
                 drop_n!(1);

@@ -11,8 +11,8 @@
 //! ([`project`]), expanding each into the micro-ops the one instruction
 //! table names ([`uop`]). The optimizer ([`optimize`]) removes what the
 //! region proves or assumes: guards on values whose types or classes it
-//! knows, global loads and class attributes that become constants, call
-//! guards on constant functions, and validity checks that follow nothing
+//! knows, global loads, class attributes and descriptors' callables that
+//! become constants, call guards on constant functions, and validity checks that follow nothing
 //! escaping. What it assumed becomes [`stillpoint_sync::Dependency`]s,
 //! taken before the state they cover was read, and the executor is
 //! installed through `sync` (register-then-check) into its loop's slot,
