@@ -385,7 +385,8 @@ define_instructions! {
     /// `f(args)` of a Python function whose code (read when it runs, so
     /// any function, closure or replaced `__code__` is judged afresh) takes
     /// these positional arguments and nothing else, the missing last ones
-    /// from its `__defaults__`: the frame is pushed, or the generator made,
+    /// from its `__defaults__` and the keyword-only ones from its
+    /// `__kwdefaults__`: the frame is pushed, or the generator made,
     /// without binding checks.
     CallPy(Count) fall: |n| -n, jump: |n| -n, specializes Call;
     /// `C(args)` of the cached plain class (by identity and version) whose

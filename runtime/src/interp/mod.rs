@@ -66,7 +66,7 @@ use crate::error::{PyErr, PyResult};
 use crate::events::VersionTag;
 use crate::object::{Dict, Function, Layout, Module, ObjectData, PyObject, TracebackEntry};
 use crate::runtime::RuntimeInner;
-use crate::specialize::ThreadCode;
+use crate::specialize::{PositionalCallee, ThreadCode};
 use crate::value::{AtomicValue, Value};
 
 /// A function implemented in Rust: positional arguments (a bound receiver
@@ -1119,14 +1119,14 @@ impl<'a> Interp<'a> {
 
     /// Calls the Python function `func` as a tier-1 guard found it
     /// callable with the `nargs` positional arguments at `args_start`: its
-    /// code (read once by the guard) and the defaults tuple whose last
-    /// items fill the parameters the call leaves out. The arguments
-    /// already are its first locals. A generator function's call makes the
-    /// generator.
+    /// code (read once by the guard), the defaults tuple whose last items
+    /// fill the parameters the call leaves out, and the `__kwdefaults__`
+    /// dict that fills the keyword-only ones. The arguments already are its
+    /// first locals. A generator function's call makes the generator.
     fn call_positional(
         &mut self,
         func: Value,
-        (code_obj, defaults): (Gc<PyObject>, Value),
+        callee: PositionalCallee,
         callable_pos: usize,
         args_start: usize,
         nargs: usize,
@@ -1135,15 +1135,42 @@ impl<'a> Interp<'a> {
         let Some(ObjectData::Function(f)) = func.data() else {
             unreachable!("the guard checked the function")
         };
+        let code_obj = callee.code;
         let ObjectData::Code(code) = &code_obj.data else {
             unreachable!("a function's code is a code object")
         };
         let values = &mut self.st().values;
         values.truncate(args_start + nargs);
-        let missing = code.argcount as usize - nargs;
+        let argcount = code.argcount as usize;
+        let missing = argcount - nargs;
         if missing > 0 {
-            let defaults = defaults.as_tuple().expect("the guard checked the defaults");
+            let defaults = callee
+                .defaults
+                .as_tuple()
+                .expect("the guard checked the defaults");
             values.extend_from_slice(&defaults[defaults.len() - missing..]);
+        }
+        if code.kwonlyargcount != 0 {
+            let Some(ObjectData::Dict(d)) = callee.kwdefaults.data() else {
+                unreachable!("the guard checked the keyword-only defaults")
+            };
+            let kwonly = &code.varnames[argcount..argcount + code.kwonlyargcount as usize];
+            let lost: Vec<String> = {
+                // The dict may have lost a key since the guard (another
+                // thread): the call then fails as if that came first.
+                let d = d.lock();
+                let mut lost = Vec::new();
+                for name in kwonly.iter() {
+                    match d.get_str(crate::object::hash_str(name), name) {
+                        Some(v) => values.push(v),
+                        None => lost.push(format!("'{name}'")),
+                    }
+                }
+                lost
+            };
+            if !lost.is_empty() {
+                return Err(self.missing_arguments(&f.qualname, "keyword-only", &lost));
+            }
         }
         values.resize(args_start + code.varnames.len(), Value::UNBOUND);
         self.enter_function(f, code_obj, code, callable_pos, args_start, on_return)
@@ -2058,24 +2085,20 @@ impl<'a> Interp<'a> {
             unreachable!("the optimizer made a function constant")
         };
         let (callable_pos, args_start, nargs) = self.call_positions(method, nargs);
-        let code = f.code();
-        let argcount = match &code.data {
-            ObjectData::Code(c) => c.argcount as usize,
-            _ => nargs,
+        // The executor depends on the code and both defaults objects; the
+        // `__kwdefaults__` dict may still have lost a key in place (not an
+        // event): then the generic call binds, and fails, as tier 1's would.
+        let outcome = match crate::specialize::positional_code(f, nargs) {
+            Ok(callee) => self.call_positional(
+                func,
+                callee,
+                callable_pos,
+                args_start,
+                nargs,
+                OnReturn::Value,
+            )?,
+            Err(_) => self.call_at(callable_pos, args_start, nargs, None)?,
         };
-        let defaults = if nargs == argcount {
-            Value::NONE
-        } else {
-            f.defaults()
-        };
-        let outcome = self.call_positional(
-            func,
-            (code, defaults),
-            callable_pos,
-            args_start,
-            nargs,
-            OnReturn::Value,
-        )?;
         let v = match outcome {
             CallOutcome::Done(v) => {
                 self.st().values.truncate(callable_pos);
@@ -2571,7 +2594,11 @@ impl<'a> Interp<'a> {
                     let Some(ObjectData::Function(f)) = method.data() else {
                         unreachable!("the guard checked the function")
                     };
-                    let callee = (f.code(), Value::NONE);
+                    let callee = PositionalCallee {
+                        code: f.code(),
+                        defaults: Value::NONE,
+                        kwdefaults: Value::NONE,
+                    };
                     self.call_positional(
                         method,
                         callee,

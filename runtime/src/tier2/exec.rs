@@ -237,9 +237,13 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
         let Some(ObjectData::Function(f)) = func.data() else {
             return false;
         };
+        // A callee that does not qualify now takes no dependency.
+        if crate::specialize::positional_code(f, nargs as usize).is_err() {
+            return false;
+        }
         let world = self.interp.rt.world().clone();
         if !self.calls_assumed {
-            // Depend first, then read the code and defaults.
+            // Depend first, then read the code and defaults (again).
             let (Some(modified), Some(hook)) = (
                 world.assume(EventKind::FunctionModified),
                 world.assume(EventKind::EvalFrameHookSet),
@@ -253,21 +257,9 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
         if self.interp.rt.has_eval_frame_hook() {
             return false;
         }
-        let code = f.code();
-        let ObjectData::Code(c) = &code.data else {
-            return false;
-        };
-        let (argcount, n) = (c.argcount as usize, nargs as usize);
-        let plain = c.flags
-            & (crate::bytecode::CodeFlags::VARARGS | crate::bytecode::CodeFlags::VARKEYWORDS)
-            == 0
-            && c.kwonlyargcount == 0;
-        let fits = n == argcount
-            || (n < argcount
-                && f.defaults()
-                    .as_tuple()
-                    .is_some_and(|d| d.len() >= argcount - n));
-        plain && fits
+        // What tier 1's call guard checks (keyword-only parameters filled
+        // from `__kwdefaults__` included), read after depending on it.
+        crate::specialize::positional_code(f, nargs as usize).is_ok()
     }
 
     fn global_constant(&mut self, name: u32) -> Option<Value> {

@@ -77,9 +77,10 @@ pub trait Assumptions {
     ) -> Option<Value>;
 
     /// Whether a call of `func` with `nargs` positional arguments may skip
-    /// its guards: `func` a Python function taking them, after taking the
-    /// dependencies on its code and defaults (function modification) and
-    /// on there being no frame-evaluation hook.
+    /// its guards: `func` a Python function taking them (its keyword-only
+    /// parameters, if any, filled from `__kwdefaults__`), after taking the
+    /// dependencies on its code and both defaults (function modification)
+    /// and on there being no frame-evaluation hook.
     fn constant_call(&mut self, func: Value, nargs: u32) -> bool;
 }
 

@@ -165,7 +165,7 @@ define_uops! {
     /// very executor.
     StoreClassAttr { guard: false, escapes: true };
     /// `func, arg × arg` → `func(args)` for the Python function in
-    /// `operand`, which the executor depends on (code and defaults
+    /// `operand`, which the executor depends on (code and both defaults
     /// unchanged, no frame-evaluation hook): no guard. From a `CallMethodPy`
     /// the layout is `LoadMethod`'s (`func, receiver or NULL, args`).
     CallPyConst { guard: false, escapes: true };
