@@ -531,9 +531,9 @@ impl Interp<'_> {
     }
 
     /// The class version and what the class of `obj` has for `name`, when
-    /// a method load may skip the receiver and the class's metaclass: `obj`
-    /// an instance receiver whose class has no `__getattribute__` and
-    /// whose instances never shadow class attributes.
+    /// a method load need look only at the class: `obj` an instance
+    /// receiver whose class has no `__getattribute__` and whose instances
+    /// never shadow class attributes.
     fn class_member(&mut self, obj: Value, name: Value) -> Result<(u32, Value), &'static str> {
         let o = obj.as_object().ok_or("not an object")?;
         if !is_instance_receiver(&o) {
