@@ -10,9 +10,7 @@
 //!
 //! Every kind has a `*_is_seen_*` test (what must hold whatever tier 2
 //! assumes) and an `*_invalidates_*` test (the executors that assumed the
-//! event are thrown away by it). The `#[ignore]`d ones name an assumption
-//! tier 2 does not make yet; `cargo test --test tier2 -- --ignored` runs
-//! them.
+//! event are thrown away by it).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
@@ -938,13 +936,11 @@ fn function_modified_invalidates_the_executors_that_assumed_it() {
 }
 
 #[test]
-#[ignore = "tier 1 has no call form for keyword-only parameters yet, so tier 2 keeps such calls generic"]
 fn kwdefaults_set_invalidates_the_executors_that_assumed_it() {
     check_invalidates(&FUNCTION_KWDEFAULTS_SET);
 }
 
 #[test]
-#[ignore = "tier 2 does not yet turn descriptor lookups into constants under the descriptor assumption"]
 fn descriptor_reinit_invalidates_the_executors_that_assumed_it() {
     check_invalidates(&PROPERTY_REINIT);
     check_invalidates(&STATICMETHOD_REINIT);

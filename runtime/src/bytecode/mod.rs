@@ -319,8 +319,10 @@ define_instructions! {
     /// whose instances never shadow class attributes: the cached value.
     LoadAttrClass(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr,
         uops [GuardClassVersion, LoadAttrConst];
-    /// A `property` of the instance's class: its cached getter, called.
-    LoadAttrProperty(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr;
+    /// A `property` of the instance's class (by version, one class): its
+    /// getter, read from the property when it runs, called.
+    LoadAttrProperty(Name) fall: |_| 0, jump: |_| 0, specializes LoadAttr,
+        uops [GuardClassVersion, LoadAttrProperty];
     /// `obj.name = value` into an instance's dict: the class (by version,
     /// up to eight) has no attribute of that name, no `__setattr__` and no
     /// `__slots__`.
@@ -332,6 +334,11 @@ define_instructions! {
     /// looked in).
     LoadMethodInstance(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod,
         uops [GuardClassVersion, LoadMethodConst];
+    /// A `staticmethod` of an instance's class (by version, one class),
+    /// for classes whose instances never shadow class attributes: its
+    /// function, read from the descriptor when it runs, with no receiver.
+    LoadMethodStatic(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod,
+        uops [GuardClassVersion, LoadMethodStatic];
     /// `int op int` on inline ints for the operators without a form of
     /// their own (in-place forms too); a zero divisor, a negative shift or
     /// exponent and a big result go the generic way.
@@ -378,7 +385,8 @@ define_instructions! {
     /// `f(args)` of a Python function whose code (read when it runs, so
     /// any function, closure or replaced `__code__` is judged afresh) takes
     /// these positional arguments and nothing else, the missing last ones
-    /// from its `__defaults__`: the frame is pushed, or the generator made,
+    /// from its `__defaults__` and the keyword-only ones from its
+    /// `__kwdefaults__`: the frame is pushed, or the generator made,
     /// without binding checks.
     CallPy(Count) fall: |n| -n, jump: |n| -n, specializes Call;
     /// `C(args)` of the cached plain class (by identity and version) whose

@@ -66,7 +66,7 @@ use crate::error::{PyErr, PyResult};
 use crate::events::VersionTag;
 use crate::object::{Dict, Function, Layout, Module, ObjectData, PyObject, TracebackEntry};
 use crate::runtime::RuntimeInner;
-use crate::specialize::ThreadCode;
+use crate::specialize::{PositionalCallee, ThreadCode};
 use crate::value::{AtomicValue, Value};
 
 /// A function implemented in Rust: positional arguments (a bound receiver
@@ -1131,14 +1131,14 @@ impl<'a> Interp<'a> {
 
     /// Calls the Python function `func` as a tier-1 guard found it
     /// callable with the `nargs` positional arguments at `args_start`: its
-    /// code (read once by the guard) and the defaults tuple whose last
-    /// items fill the parameters the call leaves out. The arguments
-    /// already are its first locals. A generator function's call makes the
-    /// generator.
+    /// code (read once by the guard), the defaults tuple whose last items
+    /// fill the parameters the call leaves out, and the `__kwdefaults__`
+    /// dict that fills the keyword-only ones. The arguments already are its
+    /// first locals. A generator function's call makes the generator.
     fn call_positional(
         &mut self,
         func: Value,
-        (code_obj, defaults): (Gc<PyObject>, Value),
+        callee: PositionalCallee,
         callable_pos: usize,
         args_start: usize,
         nargs: usize,
@@ -1147,15 +1147,42 @@ impl<'a> Interp<'a> {
         let Some(ObjectData::Function(f)) = func.data() else {
             unreachable!("the guard checked the function")
         };
+        let code_obj = callee.code;
         let ObjectData::Code(code) = &code_obj.data else {
             unreachable!("a function's code is a code object")
         };
         let values = &mut self.st().values;
         values.truncate(args_start + nargs);
-        let missing = code.argcount as usize - nargs;
+        let argcount = code.argcount as usize;
+        let missing = argcount - nargs;
         if missing > 0 {
-            let defaults = defaults.as_tuple().expect("the guard checked the defaults");
+            let defaults = callee
+                .defaults
+                .as_tuple()
+                .expect("the guard checked the defaults");
             values.extend_from_slice(&defaults[defaults.len() - missing..]);
+        }
+        if code.kwonlyargcount != 0 {
+            let Some(ObjectData::Dict(d)) = callee.kwdefaults.data() else {
+                unreachable!("the guard checked the keyword-only defaults")
+            };
+            let kwonly = &code.varnames[argcount..argcount + code.kwonlyargcount as usize];
+            let lost: Vec<String> = {
+                // The dict may have lost a key since the guard (another
+                // thread): the call then fails as if that came first.
+                let d = d.lock();
+                let mut lost = Vec::new();
+                for name in kwonly.iter() {
+                    match d.get_str(crate::object::hash_str(name), name) {
+                        Some(v) => values.push(v),
+                        None => lost.push(format!("'{name}'")),
+                    }
+                }
+                lost
+            };
+            if !lost.is_empty() {
+                return Err(self.missing_arguments(&f.qualname, "keyword-only", &lost));
+            }
         }
         values.resize(args_start + code.varnames.len(), Value::UNBOUND);
         self.enter_function(f, code_obj, code, callable_pos, args_start, on_return)
@@ -2070,12 +2097,18 @@ impl<'a> Interp<'a> {
     }
 
     /// `func(args)` for tier 2's `CallPyConst`: `func` (on the stack below
-    /// its `nargs` arguments) is a Python function the executor depends on
+    /// its `nargs` arguments, and a receiver slot for a `method` call:
+    /// `LoadMethod`'s layout) is a Python function the executor depends on
     /// (its code and defaults unchanged, no frame-evaluation hook), so no
     /// guard runs: its frame is pushed and run in a nested dispatch loop,
     /// and the result replaces the callable and arguments.
-    pub(crate) fn call_constant_function(&mut self, func: Value, nargs: usize) -> PyResult<()> {
-        if self.push_constant_function(func, nargs)? {
+    pub(crate) fn call_constant_function(
+        &mut self,
+        func: Value,
+        nargs: usize,
+        method: bool,
+    ) -> PyResult<()> {
+        if self.push_constant_function(func, nargs, method)? {
             let entry = self.st().frames.len();
             let v = self.run_nested(entry)?;
             self.st().values.push(v);
@@ -2086,29 +2119,30 @@ impl<'a> Interp<'a> {
     /// The call of `call_constant_function` up to its frame: true when
     /// the frame is pushed, false when the call is done and its result
     /// pushed (a generator function's).
-    pub(crate) fn push_constant_function(&mut self, func: Value, nargs: usize) -> PyResult<bool> {
+    pub(crate) fn push_constant_function(
+        &mut self,
+        func: Value,
+        nargs: usize,
+        method: bool,
+    ) -> PyResult<bool> {
         let Some(ObjectData::Function(f)) = func.data() else {
             unreachable!("the optimizer made a function constant")
         };
-        let code = f.code();
-        let argcount = match &code.data {
-            ObjectData::Code(c) => c.argcount as usize,
-            _ => nargs,
+        let (callable_pos, args_start, nargs) = self.call_positions(method, nargs);
+        // The executor depends on the code and both defaults objects; the
+        // `__kwdefaults__` dict may still have lost a key in place (not an
+        // event): then the generic call binds, and fails, as tier 1's would.
+        let outcome = match crate::specialize::positional_code(f, nargs) {
+            Ok(callee) => self.call_positional(
+                func,
+                callee,
+                callable_pos,
+                args_start,
+                nargs,
+                OnReturn::Value,
+            )?,
+            Err(_) => self.call_at(callable_pos, args_start, nargs, None)?,
         };
-        let defaults = if nargs == argcount {
-            Value::NONE
-        } else {
-            f.defaults()
-        };
-        let (callable_pos, args_start, nargs) = self.call_positions(false, nargs);
-        let outcome = self.call_positional(
-            func,
-            (code, defaults),
-            callable_pos,
-            args_start,
-            nargs,
-            OnReturn::Value,
-        )?;
         match outcome {
             CallOutcome::Done(v) => {
                 let values = &mut self.st().values;
@@ -2404,6 +2438,16 @@ impl<'a> Interp<'a> {
                 push!(method);
                 push!(receiver);
             }
+            Opcode::LoadMethodStatic => {
+                let obj = peek!(1);
+                let (method, receiver) = match self.load_method_static_cached(tc, *pc - 1, obj) {
+                    Some(f) => (f, Value::NULL),
+                    None => self.load_method(obj, code.names[arg as usize])?,
+                };
+                drop_n!(1);
+                push!(method);
+                push!(receiver);
+            }
             Opcode::LoadMethodInstance => {
                 let obj = peek!(1);
                 let name = code.names[arg as usize];
@@ -2636,7 +2680,11 @@ impl<'a> Interp<'a> {
                     let Some(ObjectData::Function(f)) = method.data() else {
                         unreachable!("the guard checked the function")
                     };
-                    let callee = (f.code(), Value::NONE);
+                    let callee = PositionalCallee {
+                        code: f.code(),
+                        defaults: Value::NONE,
+                        kwdefaults: Value::NONE,
+                    };
                     self.call_positional(
                         method,
                         callee,

@@ -42,7 +42,9 @@ use std::sync::OnceLock;
 
 use crate::bytecode::{Instr, Opcode};
 
-pub(crate) use families::{float_op, int_op, monomorphic_receiver};
+pub(crate) use families::{
+    float_op, int_op, monomorphic_receiver, positional_code, PositionalCallee,
+};
 pub use stats::{FamilyStats, SpecializationStats};
 
 /// How many threads at once can have their own copy of one code object.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use stillpoint_gc::Gc;
 use stillpoint_sync::{Dependency, EventKind, Validity};
 
-use super::optimize::{self, Assumptions};
+use super::optimize::{self, Assumptions, DescriptorKind};
 use super::project::{project, project_function};
 use super::uop::{Uop, UopOp};
 use super::{Executor, Loop, Tier2Stats, MAX_INLINE_DEPTH, MAX_INLINE_INSTRUCTIONS, MAX_REBUILDS};
@@ -14,7 +14,7 @@ use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Opcode};
 use crate::error::PyErr;
 use crate::events::DictWatcher;
 use crate::interp::Interp;
-use crate::object::{ObjectData, PyObject};
+use crate::object::{Descriptor, ObjectData, PyObject};
 use crate::specialize::ThreadCode;
 use crate::value::Value;
 
@@ -46,7 +46,11 @@ struct Planner<'i, 'a, 'w> {
     /// What optimizing the inlined functions did, and how many there are.
     inlined: optimize::Report,
     calls_inlined: u64,
+    /// The classes of receivers that are locals or globals at projection,
+    /// by the version their guard checks (see `Interp::receiver_classes`).
+    receivers: &'w [(u64, Gc<PyObject>)],
     calls_assumed: bool,
+    descriptors_assumed: bool,
     module_assumed: bool,
     builtins_assumed: bool,
 }
@@ -62,6 +66,48 @@ impl Planner<'_, '_, '_> {
 }
 
 impl<'w> Planner<'_, '_, 'w> {
+    /// Takes the dependency on descriptor re-initialization (once); false
+    /// past its threshold.
+    fn assume_descriptors(&mut self) -> bool {
+        if !self.descriptors_assumed {
+            let Some(dep) = self.interp.rt.world().assume(EventKind::DescriptorMutated) else {
+                return false;
+            };
+            self.deps.push(dep);
+            self.descriptors_assumed = true;
+        }
+        true
+    }
+
+    /// Attribute `names[name]` of `class`, one of the classes collected
+    /// before planning, when it may become a constant: a user class whose
+    /// metaclass is `type`, the name not a dunder. Returns what it found
+    /// with the dependencies that keep it (bases assignment, then the
+    /// class's own event, which also fires for changes to its bases'
+    /// attributes: `Interp::class_modified`), taken before the lookup; the
+    /// caller keeps them only if it uses the value.
+    fn class_lookup(&mut self, class: Value, name: u32) -> Option<(Value, [Dependency<'w>; 2])> {
+        let rt = self.interp.rt;
+        // Only classes collected before planning (their dependencies must
+        // borrow from something that outlives the planner).
+        let o: &'w Gc<PyObject> = self.classes.iter().find(|c| Value::object(**c) == class)?;
+        let ObjectData::Class(c) = &o.data else {
+            return None;
+        };
+        let name_value = *self.names.get(name as usize)?;
+        let text = name_value.as_ref()?.as_str()?;
+        // Dunders may be the metaclass's data descriptors (`__name__`...).
+        if c.is_builtin() || o.class() != rt.types.type_ || text.as_str().starts_with("__") {
+            return None;
+        }
+        let world = rt.world().clone();
+        let bases = world.assume(EventKind::BasesSet)?;
+        // Depend first, then look.
+        let dep = world.assume_object(&c.watch)?;
+        let found = self.interp.lookup_value(*o, name_value)?;
+        Some((found, [bases, dep]))
+    }
+
     /// Takes dependencies on `classes` (each with the version a guard
     /// checks) and on object-class assignment and bases changes; returns
     /// the versions the optimizer may then trust across escaping
@@ -217,48 +263,99 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
     }
 
     fn class_attribute(&mut self, class: Value, name: u32) -> Option<Value> {
-        let rt = self.interp.rt;
-        // Only classes collected before planning (their dependencies must
-        // borrow from something that outlives the planner).
-        let o: &'w Gc<PyObject> = self.classes.iter().find(|c| Value::object(**c) == class)?;
-        let ObjectData::Class(c) = &o.data else {
-            return None;
+        let (found, deps) = self.class_lookup(class, name)?;
+        let value = match found.data() {
+            // What `C.name` gives for a staticmethod (a classmethod's
+            // would be a new bound method each time).
+            Some(ObjectData::Descriptor(Descriptor::StaticMethod(f))) => {
+                if !self.assume_descriptors() {
+                    return None;
+                }
+                // Depend first, then read.
+                f.load()
+            }
+            // Values a class attribute read returns as they are (no
+            // `__get__`).
+            Some(
+                ObjectData::Descriptor(_) | ObjectData::Instance(_) | ObjectData::Subclassed(_),
+            ) => return None,
+            _ => found,
         };
+        self.deps.extend(deps);
+        Some(value)
+    }
+
+    fn class_method(&mut self, class: Value, name: u32) -> Option<(Value, Value)> {
+        let (found, deps) = self.class_lookup(class, name)?;
+        // `generic_load_method` on a class: the descriptor unwrapped
+        // (`Interp::unwrap_on_class`), anything else with no receiver.
+        let pair = match found.data() {
+            Some(ObjectData::Descriptor(
+                Descriptor::StaticMethod(f) | Descriptor::ClassMethod(f),
+            )) => {
+                if !self.assume_descriptors() {
+                    return None;
+                }
+                let receiver = match found.data() {
+                    Some(ObjectData::Descriptor(Descriptor::ClassMethod(_))) => class,
+                    _ => Value::NULL,
+                };
+                (f.load(), receiver)
+            }
+            Some(
+                ObjectData::Descriptor(_) | ObjectData::Instance(_) | ObjectData::Subclassed(_),
+            ) => return None,
+            _ => (found, Value::NULL),
+        };
+        self.deps.extend(deps);
+        Some(pair)
+    }
+
+    fn descriptor_callable(
+        &mut self,
+        version: u64,
+        name: u32,
+        kind: DescriptorKind,
+    ) -> Option<Value> {
+        // A receiver's class in the guarded state holds the descriptor the
+        // tier-1 form cached: look it up there (the cache's own word may
+        // be stale), so it is alive while read.
+        let (_, class) = *self.receivers.iter().find(|(v, _)| *v == version)?;
+        let c = class.as_class()?;
         let name_value = *self.names.get(name as usize)?;
-        let text = name_value.as_ref()?.as_str()?;
-        // Dunders may be the metaclass's data descriptors (`__name__`...).
-        if c.is_builtin() || o.class() != rt.types.type_ || text.as_str().starts_with("__") {
+        let found = self.interp.lookup_value(class, name_value)?;
+        if u64::from(c.version.peek()) != version {
             return None;
         }
-        let world = rt.world().clone();
-        let bases = world.assume(EventKind::BasesSet)?;
-        // The class's event fires for changes to its bases' attributes
-        // too (`Interp::class_modified`). Depend first, then look.
-        let dep = world.assume_object(&c.watch)?;
-        let found = self.interp.lookup_value(*o, name_value)?;
-        // Values a class attribute read returns as they are (no `__get__`).
-        let plain = match found.data() {
-            None => true,
-            Some(d) => !matches!(
-                d,
-                ObjectData::Descriptor(_) | ObjectData::Instance(_) | ObjectData::Subclassed(_)
-            ),
+        let Some(ObjectData::Descriptor(d)) = found.data() else {
+            return None;
         };
-        if !plain {
+        let fits = matches!(
+            (d, kind),
+            (Descriptor::Property { .. }, DescriptorKind::Property)
+                | (Descriptor::StaticMethod(_), DescriptorKind::StaticMethod)
+        );
+        if !fits || !self.assume_descriptors() {
             return None;
         }
-        self.deps.push(bases);
-        self.deps.push(dep);
-        Some(found)
+        // Depend first, then read.
+        Some(match d {
+            Descriptor::Property { fget, .. } => fget.load(),
+            Descriptor::StaticMethod(f) | Descriptor::ClassMethod(f) => f.load(),
+        })
     }
 
     fn constant_call(&mut self, func: Value, nargs: u32) -> bool {
         let Some(ObjectData::Function(f)) = func.data() else {
             return false;
         };
+        // A callee that does not qualify now takes no dependency.
+        if crate::specialize::positional_code(f, nargs as usize).is_err() {
+            return false;
+        }
         let world = self.interp.rt.world().clone();
         if !self.calls_assumed {
-            // Depend first, then read the code and defaults.
+            // Depend first, then read the code and defaults (again).
             let (Some(modified), Some(hook)) = (
                 world.assume(EventKind::FunctionModified),
                 world.assume(EventKind::EvalFrameHookSet),
@@ -272,21 +369,9 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
         if self.interp.rt.has_eval_frame_hook() {
             return false;
         }
-        let code = f.code();
-        let ObjectData::Code(c) = &code.data else {
-            return false;
-        };
-        let (argcount, n) = (c.argcount as usize, nargs as usize);
-        let plain = c.flags
-            & (crate::bytecode::CodeFlags::VARARGS | crate::bytecode::CodeFlags::VARKEYWORDS)
-            == 0
-            && c.kwonlyargcount == 0;
-        let fits = n == argcount
-            || (n < argcount
-                && f.defaults()
-                    .as_tuple()
-                    .is_some_and(|d| d.len() >= argcount - n));
-        plain && fits
+        // What tier 1's call guard checks (keyword-only parameters filled
+        // from `__kwdefaults__` included), read after depending on it.
+        crate::specialize::positional_code(f, nargs as usize).is_ok()
     }
 
     fn global_constant(&mut self, name: u32) -> Option<Value> {
@@ -387,7 +472,10 @@ impl Interp<'_> {
             let (load, access) = (pair[0], pair[1]);
             if load.op != UopOp::LoadGlobal
                 || access.op != UopOp::Step
-                || !matches!(access.opcode, Opcode::LoadAttr | Opcode::StoreAttr)
+                || !matches!(
+                    access.opcode,
+                    Opcode::LoadAttr | Opcode::StoreAttr | Opcode::LoadMethod
+                )
             {
                 continue;
             }
@@ -522,7 +610,9 @@ impl Interp<'_> {
                 callees: &callees,
                 inlined: optimize::Report::default(),
                 calls_inlined: 0,
+                receivers: &classes,
                 calls_assumed: false,
+                descriptors_assumed: false,
                 module_assumed: false,
                 builtins_assumed: false,
             };
@@ -920,6 +1010,44 @@ impl Interp<'_> {
                     values.push(Value::from_bits(u.operand));
                     values.push(obj);
                 }
+                UopOp::LoadMethodStatic => {
+                    // The guarded class (alive: the receiver's) holds it.
+                    let descriptor = Value::from_bits(u.operand);
+                    let Some(ObjectData::Descriptor(Descriptor::StaticMethod(f))) =
+                        descriptor.data()
+                    else {
+                        unreachable!("projected from a staticmethod form")
+                    };
+                    let f = f.load();
+                    let values = self.st_values();
+                    *values.last_mut().expect("a receiver") = f;
+                    values.push(Value::NULL);
+                }
+                UopOp::LoadAttrProperty | UopOp::LoadAttrPropertyConst => {
+                    if self.native_stack_half_used() {
+                        leave!(Why::End, u.at);
+                    }
+                    let fget = if u.op == UopOp::LoadAttrPropertyConst {
+                        Value::from_bits(u.operand)
+                    } else {
+                        // The guarded class (alive: the receiver's) holds it.
+                        let property = Value::from_bits(u.operand);
+                        let Some(ObjectData::Descriptor(Descriptor::Property { fget, .. })) =
+                            property.data()
+                        else {
+                            unreachable!("projected from a property form")
+                        };
+                        fget.load()
+                    };
+                    self.set_frame_pc(u.at + 1);
+                    // The receiver stays on the stack (rooted) during the
+                    // call.
+                    let obj = *self.st_values().last().expect("a receiver");
+                    match self.property_get(fget, obj, code.names[u.arg as usize]) {
+                        Ok(v) => *self.st_values().last_mut().expect("a receiver") = v,
+                        Err(e) => raise!(u, e),
+                    }
+                }
                 UopOp::StoreAttrInstanceDict => {
                     let values = self.st_values();
                     let n = values.len();
@@ -978,7 +1106,8 @@ impl Interp<'_> {
                     }
                     self.set_frame_pc(u.at + 1);
                     let func = Value::from_bits(u.operand);
-                    if let Err(e) = self.call_constant_function(func, u.arg as usize) {
+                    let method = u.opcode == Opcode::CallMethodPy;
+                    if let Err(e) = self.call_constant_function(func, u.arg as usize, method) {
                         raise!(u, e);
                     }
                     if !validity.is_valid() {
@@ -1007,7 +1136,9 @@ impl Interp<'_> {
                         leave!(Why::End, u.at);
                     }
                     self.set_frame_pc(u.at + 1);
-                    match self.push_constant_function(Value::from_bits(u.operand), u.arg as usize) {
+                    let func = Value::from_bits(u.operand);
+                    let method = u.opcode == Opcode::CallMethodPy;
+                    match self.push_constant_function(func, u.arg as usize, method) {
                         Err(e) => raise!(u, e),
                         Ok(false) => {}
                         Ok(true) => {

@@ -11,12 +11,13 @@
 //! ([`project`]), expanding each into the micro-ops the one instruction
 //! table names ([`uop`]). The optimizer ([`optimize`]) removes what the
 //! region proves or assumes: guards on values whose types or classes it
-//! knows, global loads and class attributes that become constants, call
-//! guards on constant functions, and validity checks that follow nothing
-//! escaping. A small loop-free constant function called in the region is
-//! inlined: its own optimized micro-ops run on the real frame that
-//! `PushFrame` pushes for it, until `PopFrame` (ARCHITECTURE.md,
-//! "Inlining"). What it assumed becomes [`stillpoint_sync::Dependency`]s,
+//! knows, global loads, class attributes and descriptors' callables that
+//! become constants, call guards on constant functions, and validity
+//! checks that follow nothing escaping. A small loop-free constant function
+//! called in the region is inlined: its own optimized micro-ops run on the
+//! real frame that `PushFrame` pushes for it, until `PopFrame`
+//! (ARCHITECTURE.md, "Inlining"). What it assumed becomes
+//! [`stillpoint_sync::Dependency`]s,
 //! taken before the state they cover was read, and the executor is
 //! installed through `sync` (register-then-check) into its loop's slot,
 //! shared by every thread. The thread then rewrites its back-edge to

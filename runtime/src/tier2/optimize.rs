@@ -7,8 +7,13 @@
 //!    builtins, for a builtin) staying unchanged; past a dict's event
 //!    threshold the load stays.
 //! 3. [`class_attributes`]: a load of an attribute of a class that is now
-//!    a constant becomes a constant under a dependency on the class; a
-//!    store to one goes straight to the class attribute event.
+//!    a constant becomes a constant under a dependency on the class (a
+//!    staticmethod's or classmethod's function under one on descriptor
+//!    re-initialization too); a store to one goes straight to the class
+//!    attribute event. A property's getter and a staticmethod's function
+//!    loaded through an instance of a guarded class become constants under
+//!    the descriptor dependency, so the call that follows can lose its
+//!    guards in pass 4.
 //! 4. [`propagate_types`]: an abstract interpretation of the locals and the
 //!    stack over int, float, bool and instance class versions, and
 //!    boundness, forgetting everything where a jump lands (so what it
@@ -51,11 +56,42 @@ pub trait Assumptions {
     /// bases, and bases assignment); `None` keeps the load.
     fn class_attribute(&mut self, class: Value, name: u32) -> Option<Value>;
 
+    /// What `class.name(...)` loads for the class `class` (`LoadMethod`'s
+    /// pair: the callable and the receiver, NULL for none) as constants
+    /// the executor may embed, after taking the dependencies
+    /// [`Assumptions::class_attribute`] takes (and descriptor
+    /// re-initialization, for a staticmethod's or classmethod's function);
+    /// `None` keeps the load.
+    fn class_method(&mut self, class: Value, name: u32) -> Option<(Value, Value)>;
+
+    /// The callable of the `kind` descriptor that attribute `names[name]`
+    /// of the class with version `version` is now (a property's getter, a
+    /// staticmethod's function), as a constant the executor may embed
+    /// after depending on descriptor re-initialization (the class guard
+    /// that precedes its use vouches for the descriptor itself); `None`
+    /// keeps reading it from the descriptor.
+    fn descriptor_callable(
+        &mut self,
+        version: u64,
+        name: u32,
+        kind: DescriptorKind,
+    ) -> Option<Value>;
+
     /// Whether a call of `func` with `nargs` positional arguments may skip
-    /// its guards: `func` a Python function taking them, after taking the
-    /// dependencies on its code and defaults (function modification) and
-    /// on there being no frame-evaluation hook.
+    /// its guards: `func` a Python function taking them (its keyword-only
+    /// parameters, if any, filled from `__kwdefaults__`), after taking the
+    /// dependencies on its code and both defaults (function modification)
+    /// and on there being no frame-evaluation hook.
     fn constant_call(&mut self, func: Value, nargs: u32) -> bool;
+}
+
+/// The descriptors whose callable an executor may embed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DescriptorKind {
+    /// A `property`: its getter.
+    Property,
+    /// A `staticmethod`: its function.
+    StaticMethod,
 }
 
 /// What the passes did (statistics).
@@ -126,15 +162,76 @@ pub fn globals_to_constants(uops: &mut [Uop], env: &mut dyn Assumptions) -> u64 
 }
 
 /// Pass 3 (module docs): `LoadConst C; LoadAttr name` becomes `LoadConst
-/// value` where the runtime makes the attribute a constant; `LoadConst C;
-/// StoreAttr name` (generic, its receiver a plain class, the name not a
-/// dunder that names an event) becomes `StoreClassAttr name` with `C` as
-/// its operand. Returns how many loads became constants.
+/// value` where the runtime makes the attribute a constant, and
+/// `LoadConst C; LoadMethod name` two constants (callable, receiver);
+/// `LoadConst C; StoreAttr name` (generic, its receiver a plain class, the
+/// name not a dunder that names an event) becomes `StoreClassAttr name`
+/// with `C` as its operand. After a class guard, `LoadAttrProperty`
+/// becomes `LoadAttrPropertyConst` with the getter as its operand, and
+/// `LoadMethodStatic` pops the receiver and pushes the function and NULL
+/// as constants. Returns how many loads became constants.
 pub fn class_attributes(uops: &mut Vec<Uop>, env: &mut dyn Assumptions) -> u64 {
     let targets = jump_targets(uops);
     let mut out: Vec<Uop> = Vec::with_capacity(uops.len());
     let mut constants = 0;
-    for u in uops.drain(..) {
+    for mut u in uops.drain(..) {
+        // The guard projected with a receiver form names its class.
+        let guarded = out
+            .last()
+            .filter(|g| g.op == UopOp::GuardClassVersion && g.at == u.at)
+            .map(|g| g.operand);
+        match (u.op, guarded) {
+            (UopOp::LoadAttrProperty, Some(version)) => {
+                if let Some(fget) =
+                    env.descriptor_callable(version, u.arg, DescriptorKind::Property)
+                {
+                    u.op = UopOp::LoadAttrPropertyConst;
+                    u.operand = fget.to_bits();
+                    constants += 1;
+                }
+                out.push(u);
+                continue;
+            }
+            (UopOp::LoadMethodStatic, Some(version)) => {
+                match env.descriptor_callable(version, u.arg, DescriptorKind::StaticMethod) {
+                    Some(f) => {
+                        let konst = |v: Value| Uop {
+                            op: UopOp::LoadConst,
+                            operand: v.to_bits(),
+                            ..u
+                        };
+                        out.push(Uop {
+                            op: UopOp::PopTop,
+                            ..u
+                        });
+                        out.push(konst(f));
+                        out.push(konst(Value::NULL));
+                        constants += 1;
+                    }
+                    None => out.push(u),
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let loads_method = u.op == UopOp::Step
+            && u.opcode == Opcode::LoadMethod
+            && targets.binary_search(&u.at).is_err()
+            && out.last().is_some_and(|p| p.op == UopOp::LoadConst);
+        if loads_method {
+            let class = out.last().expect("checked").operand;
+            if let Some((callable, receiver)) = env.class_method(Value::from_bits(class), u.arg) {
+                let load = out.last_mut().expect("checked");
+                load.operand = callable.to_bits();
+                load.at = u.at;
+                load.target = u.target;
+                let mut second = *load;
+                second.operand = receiver.to_bits();
+                out.push(second);
+                constants += 1;
+                continue;
+            }
+        }
         let loads = u.op == UopOp::Step
             && u.opcode == Opcode::LoadAttr
             && targets.binary_search(&u.at).is_err()
@@ -504,6 +601,20 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     ..receiver
                 });
             }
+            UopOp::LoadMethodStatic => {
+                state.pop();
+                state.stack.push(UNKNOWN);
+                state.stack.push(Entry {
+                    constant: Some(Value::NULL.to_bits()),
+                    ..UNKNOWN
+                });
+            }
+            UopOp::LoadAttrProperty | UopOp::LoadAttrPropertyConst => {
+                // The getter may run any code.
+                state.pop();
+                state.step_escaped(stable);
+                state.stack.push(UNKNOWN);
+            }
             UopOp::BinaryOpIntAny => {
                 state.pop();
                 state.pop();
@@ -522,21 +633,31 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             }
             UopOp::Step => {
                 let n = u.arg;
-                // `f(args)`, or `obj.m(args)` as `m(obj, args)`: the same
-                // stack, the receiver one more argument.
+                // The callee and how many arguments it gets: a method
+                // call's are `LoadMethod`'s (callee, receiver or NULL,
+                // arguments), where the receiver slot must be the receiver
+                // a `LoadMethodConst` pushed, or a known constant.
                 let (callee, nargs) = match u.opcode {
-                    Opcode::CallPy => (state.peek(n as usize + 1).constant, n),
-                    Opcode::CallMethodPy if state.peek(n as usize + 1).receiver => {
-                        (state.peek(n as usize + 2).constant, n + 1)
+                    Opcode::CallPy => (state.peek(n as usize + 1).constant, Some(n)),
+                    Opcode::CallMethodPy => {
+                        let slot = state.peek(n as usize + 1);
+                        let nargs = if slot.receiver {
+                            Some(n + 1)
+                        } else {
+                            slot.constant
+                                .map(|r| n + u32::from(!Value::from_bits(r).is_null()))
+                        };
+                        (state.peek(n as usize + 2).constant, nargs)
                     }
-                    _ => (None, n),
+                    _ => (None, None),
                 };
                 state.step(&u, stable);
-                if let Some(f) = callee.filter(|f| env.constant_call(Value::from_bits(*f), nargs)) {
+                let constant_call = callee
+                    .zip(nargs)
+                    .is_some_and(|(f, nargs)| env.constant_call(Value::from_bits(f), nargs));
+                if constant_call {
                     u.op = UopOp::CallPyConst;
-                    u.opcode = Opcode::CallPy;
-                    u.arg = nargs;
-                    u.operand = f;
+                    u.operand = callee.expect("checked");
                     removed += 1;
                 }
             }
@@ -629,6 +750,30 @@ mod tests {
 
         fn class_attribute(&mut self, class: Value, name: u32) -> Option<Value> {
             (class == Value::TRUE && name == 5).then(|| Value::try_int(42).unwrap())
+        }
+
+        fn class_method(&mut self, class: Value, name: u32) -> Option<(Value, Value)> {
+            // Name 7: a staticmethod (no receiver); 8: a classmethod.
+            match (class == Value::TRUE, name) {
+                (true, 7) => Some((Value::TRUE, Value::NULL)),
+                (true, 8) => Some((Value::TRUE, class)),
+                _ => None,
+            }
+        }
+
+        fn descriptor_callable(
+            &mut self,
+            version: u64,
+            name: u32,
+            kind: DescriptorKind,
+        ) -> Option<Value> {
+            // Class version 42's attribute 3 is a property, 4 a
+            // staticmethod.
+            match (version, name, kind) {
+                (42, 3, DescriptorKind::Property) => Some(Value::FALSE),
+                (42, 4, DescriptorKind::StaticMethod) => Some(Value::TRUE),
+                _ => None,
+            }
         }
 
         fn constant_call(&mut self, func: Value, nargs: u32) -> bool {
@@ -729,6 +874,161 @@ mod tests {
         );
         assert_eq!(uops[0].operand, Value::try_int(42).unwrap().to_bits());
         assert_eq!(uops[0].at, 1);
+    }
+
+    #[test]
+    fn descriptors_of_a_guarded_class_become_constants_where_allowed() {
+        let guard = |version, at| {
+            let mut g = uop(UopOp::GuardClassVersion, Opcode::LoadAttrProperty, 1, at);
+            g.operand = version;
+            g
+        };
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            guard(42, 1),
+            uop(UopOp::LoadAttrProperty, Opcode::LoadAttrProperty, 3, 1),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 2),
+            guard(42, 3),
+            uop(UopOp::LoadMethodStatic, Opcode::LoadMethodStatic, 4, 3),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 4),
+            guard(42, 5),
+            // Attribute 3 is a property, not a staticmethod: refused.
+            uop(UopOp::LoadMethodStatic, Opcode::LoadMethodStatic, 3, 5),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 6),
+            guard(7, 7),
+            // Another class (the runtime found none it may depend on).
+            uop(UopOp::LoadAttrProperty, Opcode::LoadAttrProperty, 3, 7),
+        ];
+        assert_eq!(class_attributes(&mut uops, &mut Table(vec![])), 2);
+        assert_eq!(
+            ops(&uops),
+            vec![
+                UopOp::LoadFast,
+                UopOp::GuardClassVersion,
+                UopOp::LoadAttrPropertyConst,
+                UopOp::LoadFast,
+                UopOp::GuardClassVersion,
+                UopOp::PopTop,
+                UopOp::LoadConst,
+                UopOp::LoadConst,
+                UopOp::LoadFast,
+                UopOp::GuardClassVersion,
+                UopOp::LoadMethodStatic,
+                UopOp::LoadFast,
+                UopOp::GuardClassVersion,
+                UopOp::LoadAttrProperty,
+            ]
+        );
+        assert_eq!(uops[2].operand, Value::FALSE.to_bits());
+        assert_eq!(
+            (uops[6].operand, uops[7].operand),
+            (Value::TRUE.to_bits(), Value::NULL.to_bits())
+        );
+        assert!(uops[5..8].iter().all(|u| u.at == 3));
+    }
+
+    #[test]
+    fn methods_of_a_constant_class_become_two_constants_where_allowed() {
+        let konst = |v: Value, at| {
+            let mut u = uop(UopOp::LoadConst, Opcode::LoadGlobalModule, 0, at);
+            u.operand = v.to_bits();
+            u
+        };
+        let mut uops = vec![
+            konst(Value::TRUE, 0),
+            uop(UopOp::Step, Opcode::LoadMethod, 7, 1), // a staticmethod
+            konst(Value::TRUE, 2),
+            uop(UopOp::Step, Opcode::LoadMethod, 8, 3), // a classmethod
+            konst(Value::TRUE, 4),
+            uop(UopOp::Step, Opcode::LoadMethod, 9, 5), // not allowed
+        ];
+        assert_eq!(class_attributes(&mut uops, &mut Table(vec![])), 2);
+        assert_eq!(
+            ops(&uops),
+            vec![
+                UopOp::LoadConst,
+                UopOp::LoadConst,
+                UopOp::LoadConst,
+                UopOp::LoadConst,
+                UopOp::LoadConst,
+                UopOp::Step
+            ]
+        );
+        let operands: Vec<(u64, u32)> = uops[..4].iter().map(|u| (u.operand, u.at)).collect();
+        let (t, null) = (Value::TRUE.to_bits(), Value::NULL.to_bits());
+        assert_eq!(operands, vec![(t, 1), (null, 1), (t, 3), (t, 3)]);
+    }
+
+    #[test]
+    fn method_calls_of_a_constant_function_count_a_constant_receiver() {
+        let konst = |v: Value, at| {
+            let mut u = uop(UopOp::LoadConst, Opcode::LoadMethod, 0, at);
+            u.operand = v.to_bits();
+            u
+        };
+        let call = |n, at| uop(UopOp::Step, Opcode::CallMethodPy, n, at);
+        let mut uops = vec![
+            // f(x), no receiver: one argument.
+            konst(Value::TRUE, 0),
+            konst(Value::NULL, 0),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 1),
+            call(1, 2),
+            // f(C): the receiver is the one argument.
+            konst(Value::TRUE, 3),
+            konst(Value::FALSE, 3),
+            call(0, 4),
+            // f(C, x): two arguments, refused.
+            konst(Value::TRUE, 5),
+            konst(Value::FALSE, 5),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 6),
+            call(1, 7),
+            // A receiver slot not known: refused.
+            konst(Value::TRUE, 8),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 9),
+            call(0, 10),
+        ];
+        propagate_types(&mut uops, &[], &mut Table(vec![]));
+        let calls: Vec<UopOp> = uops
+            .iter()
+            .filter(|u| u.opcode == Opcode::CallMethodPy)
+            .map(|u| u.op)
+            .collect();
+        assert_eq!(
+            calls,
+            vec![
+                UopOp::CallPyConst,
+                UopOp::CallPyConst,
+                UopOp::Step,
+                UopOp::Step
+            ]
+        );
+    }
+
+    #[test]
+    fn a_property_call_escapes_and_its_result_is_unknown() {
+        let guard = || {
+            let mut g = uop(UopOp::GuardClassVersion, Opcode::LoadAttrProperty, 1, 1);
+            g.operand = 42;
+            g
+        };
+        let body = |op| {
+            vec![
+                uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+                guard(),
+                uop(op, Opcode::LoadAttrProperty, 3, 1),
+                uop(UopOp::LoadFast, Opcode::LoadFast, 0, 2),
+                uop(UopOp::LoadFast, Opcode::LoadFast, 0, 3),
+                uop(UopOp::GuardBothInt, Opcode::BinaryOpAddInt, 0, 4),
+            ]
+        };
+        for op in [UopOp::LoadAttrProperty, UopOp::LoadAttrPropertyConst] {
+            let mut uops = body(op);
+            let guarded = |u: &[Uop]| u.iter().filter(|u| u.op.is_guard()).count();
+            propagate_types(&mut uops, &[], &mut Table(vec![]));
+            assert_eq!(guarded(&uops), 2, "the getter may have changed the class");
+            place_validity_checks(&mut uops);
+            assert_eq!(uops[3].op, UopOp::CheckValidity);
+        }
     }
 
     #[test]
@@ -895,8 +1195,8 @@ mod tests {
         assert_eq!(call.op, UopOp::CallPyConst);
         assert_eq!(
             (call.opcode, call.arg, call.operand),
-            (Opcode::CallPy, 1, Value::TRUE.to_bits()),
-            "the receiver is the one argument"
+            (Opcode::CallMethodPy, 0, Value::TRUE.to_bits()),
+            "called with the method layout: the receiver is the one argument"
         );
         assert_eq!(uops[5].op, UopOp::Step);
     }

@@ -207,7 +207,10 @@ fn lay_out(
                     uop.operand = match u {
                         UopOp::LoadConst => constant(i.arg).to_bits(),
                         UopOp::GuardClassVersion => receiver.0,
-                        UopOp::LoadAttrConst | UopOp::LoadMethodConst => receiver.1,
+                        UopOp::LoadAttrConst
+                        | UopOp::LoadMethodConst
+                        | UopOp::LoadAttrProperty
+                        | UopOp::LoadMethodStatic => receiver.1,
                         _ => 0,
                     };
                     if u == UopOp::GuardClassVersion {
@@ -414,6 +417,39 @@ mod tests {
         );
         assert_eq!((t.uops[1].arg, t.uops[1].operand), (1, 7));
         assert_eq!(t.uops[2].operand, 8);
+    }
+
+    #[test]
+    fn descriptor_forms_carry_their_class_and_descriptor() {
+        let code = [
+            ins(Opcode::LoadFast, 0),
+            ins(Opcode::LoadAttrProperty, 2),
+            ins(Opcode::LoadFast, 0),
+            ins(Opcode::LoadMethodStatic, 3),
+            ins(Opcode::JumpBackward, 0),
+        ];
+        let t = project(
+            |pc| code[pc],
+            |_| [7, 9, 0, 0, 0, 0, 0, 0],
+            |_| Value::NONE,
+            0,
+            4,
+        )
+        .unwrap();
+        assert_eq!(
+            ops(&t),
+            vec![
+                UopOp::LoadFast,
+                UopOp::GuardClassVersion,
+                UopOp::LoadAttrProperty,
+                UopOp::LoadFast,
+                UopOp::GuardClassVersion,
+                UopOp::LoadMethodStatic,
+                UopOp::JumpToTop
+            ]
+        );
+        assert_eq!((t.uops[1].operand, t.uops[2].operand), (7, 9));
+        assert_eq!((t.uops[4].operand, t.uops[5].operand), (7, 9));
     }
 
     #[test]

@@ -158,6 +158,15 @@ define_uops! {
     /// `obj` → `method, obj` with the function in `operand` (guarded
     /// class).
     LoadMethodConst { guard: false, escapes: false };
+    /// `obj` → `fget(obj)` for the property in `operand` (guarded class:
+    /// it holds the property), its getter read when it runs.
+    LoadAttrProperty { guard: false, escapes: true };
+    /// `obj` → `fget(obj)` for the getter in `operand`, which the executor
+    /// depends on (descriptor re-initialization) besides the class guard.
+    LoadAttrPropertyConst { guard: false, escapes: true };
+    /// `obj` → `function, NULL` for the staticmethod in `operand` (guarded
+    /// class), its function read when it runs.
+    LoadMethodStatic { guard: false, escapes: false };
     /// `value, obj` → (stores `obj.__dict__[names[arg]] = value`) for an
     /// instance whose class (guarded) neither defines the name nor hooks
     /// attribute stores.
@@ -167,9 +176,10 @@ define_uops! {
     /// very executor.
     StoreClassAttr { guard: false, escapes: true };
     /// `func, arg × arg` → `func(args)` for the Python function in
-    /// `operand`, which the executor depends on (code and defaults
-    /// unchanged, no frame-evaluation hook): no guard. It checks validity
-    /// itself after the call, as `Step` does.
+    /// `operand`, which the executor depends on (code and both defaults
+    /// unchanged, no frame-evaluation hook): no guard. From a `CallMethodPy`
+    /// the layout is `LoadMethod`'s (`func, receiver or NULL, args`). It
+    /// checks validity itself after the call, as `Step` does.
     CallPyConst { guard: false, escapes: false };
     /// `func, arg × arg` → a new frame for the Python function in
     /// `operand`, called as `CallPyConst` calls it; the function's inlined

@@ -1,12 +1,13 @@
 //! Calls: `Call` and `CallMethod`.
 //!
 //! Python-function forms read the callee's code (and, when the call leaves
-//! parameters out, its defaults) when they run — the function object is on
+//! parameters out, its defaults; for keyword-only parameters, its
+//! `__kwdefaults__`, which must hold them all) when they run — the function object is on
 //! the stack, so what it holds is alive: a code that takes the arguments
 //! passed is all they assume. So any function qualifies (polymorphic
 //! sites, closures made afresh by each call of their enclosing function,
-//! methods of several classes), and a replaced `__code__` or
-//! `__defaults__` is judged like any other. Class forms cache the class by
+//! methods of several classes), and a replaced `__code__`, `__defaults__`
+//! or `__kwdefaults__` is judged like any other. Class forms cache the class by
 //! identity and version tag (the tag vouches for its `__init__`). Builtin
 //! functions and builtin types (immutable) are checked by kind and called
 //! straight from the stack, so polymorphic sites of them keep their fast
@@ -16,16 +17,21 @@
 use super::*;
 use crate::bytecode::CodeFlags;
 use crate::error::PyResult;
-use crate::object::{Function, Layout, NativeCode};
+use crate::object::{hash_str, Function, Layout, NativeCode};
 
 /// How a Python function takes `nargs` positional arguments, read once
-/// (`__code__` and `__defaults__` may be replaced at any time): its code,
-/// which has no `*args`, `**kwargs` or keyword-only parameters, and the
-/// defaults tuple that supplies the parameters the call leaves out (None
-/// when it passes them all). The frame's first locals are then the
-/// arguments followed by the last defaults.
+/// (`__code__`, `__defaults__` and `__kwdefaults__` may be replaced at any
+/// time): its code, which has no `*args` or `**kwargs`, the defaults tuple
+/// that supplies the parameters the call leaves out (None when it passes
+/// them all), and the `__kwdefaults__` dict, which must then hold every
+/// keyword-only parameter's default (None when there are none). The
+/// frame's first locals are then the arguments, the last defaults and the
+/// keyword-only defaults.
 #[inline]
-fn positional_code(f: &Function, nargs: usize) -> Result<(Gc<PyObject>, Value), &'static str> {
+pub(crate) fn positional_code(
+    f: &Function,
+    nargs: usize,
+) -> Result<PositionalCallee, &'static str> {
     let code = f.code();
     let ObjectData::Code(c) = &code.data else {
         return Err("code");
@@ -33,16 +39,34 @@ fn positional_code(f: &Function, nargs: usize) -> Result<(Gc<PyObject>, Value), 
     let argcount = c.argcount as usize;
     if c.flags & (CodeFlags::VARARGS | CodeFlags::VARKEYWORDS) != 0 {
         return Err("*args or **kwargs");
-    } else if c.kwonlyargcount != 0 {
-        return Err("keyword-only parameters");
-    } else if nargs == argcount {
-        return Ok((code, Value::NONE));
     } else if nargs > argcount {
         return Err("too many arguments");
     }
+    let kwdefaults = if c.kwonlyargcount == 0 {
+        Value::NONE
+    } else {
+        let kwdefaults = f.kwdefaults.load();
+        let Some(ObjectData::Dict(d)) = kwdefaults.data() else {
+            return Err("keyword-only parameters without defaults");
+        };
+        let d = d.lock();
+        let kwonly = &c.varnames[argcount..argcount + c.kwonlyargcount as usize];
+        if !kwonly.iter().all(|n| d.get_str(hash_str(n), n).is_some()) {
+            return Err("keyword-only parameters without defaults");
+        }
+        kwdefaults
+    };
+    let callee = |defaults| PositionalCallee {
+        code,
+        defaults,
+        kwdefaults,
+    };
+    if nargs == argcount {
+        return Ok(callee(Value::NONE));
+    }
     let defaults = f.defaults();
     match defaults.as_tuple() {
-        Some(d) if d.len() >= argcount - nargs => Ok((code, defaults)),
+        Some(d) if d.len() >= argcount - nargs => Ok(callee(defaults)),
         _ => Err("too few arguments"),
     }
 }
@@ -50,7 +74,7 @@ fn positional_code(f: &Function, nargs: usize) -> Result<(Gc<PyObject>, Value), 
 /// `value`'s code and defaults when it is a Python function taking `nargs`
 /// positional arguments ([`positional_code`]).
 #[inline]
-fn positional_function(value: Value, nargs: usize) -> Option<(Gc<PyObject>, Value)> {
+fn positional_function(value: Value, nargs: usize) -> Option<PositionalCallee> {
     match value.data() {
         Some(ObjectData::Function(f)) => positional_code(f, nargs).ok(),
         _ => None,
@@ -58,8 +82,18 @@ fn positional_function(value: Value, nargs: usize) -> Option<(Gc<PyObject>, Valu
 }
 
 /// A Python callee a guard proved callable with the arguments on the
-/// stack: its code and the defaults the call needs (None: none).
-pub(crate) type PositionalCallee = (Gc<PyObject>, Value);
+/// stack ([`positional_code`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PositionalCallee {
+    /// Its code.
+    pub code: Gc<PyObject>,
+    /// The defaults tuple whose last items fill the parameters the call
+    /// leaves out (None: none).
+    pub defaults: Value,
+    /// The `__kwdefaults__` dict holding every keyword-only parameter's
+    /// default (None: it has none).
+    pub kwdefaults: Value,
+}
 
 /// Whether calling class `c` runs a native constructor: a builtin type
 /// (immutable, so nothing about it can change) other than `object` and the
@@ -214,7 +248,7 @@ impl Interp<'_> {
         let Some(ObjectData::Function(f)) = init.data() else {
             unreachable!("filtered above")
         };
-        let (code, _) = positional_code(f, nargs + 1).map_err(|e| match e {
+        let PositionalCallee { code, .. } = positional_code(f, nargs + 1).map_err(|e| match e {
             "too many arguments" | "too few arguments" => "__init__ argument count",
             _ => "__init__ not a plain function",
         })?;
@@ -267,7 +301,7 @@ impl Interp<'_> {
             .then(|| Value::from_bits(tc.cache(at).get().words[2]))
             .and_then(|init| {
                 let callee = positional_function(init, nargs + 1)?;
-                let generator = matches!(&callee.0.data,
+                let generator = matches!(&callee.code.data,
                     ObjectData::Code(c) if c.has_flag(CodeFlags::GENERATOR));
                 (!generator).then_some((init, callee))
             });

@@ -491,12 +491,21 @@ impl Interp<'_> {
                 return;
             }
         }
-        let outcome = self.method_entry(obj, name).map(|(version, found)| {
+        let outcome = self.class_member(obj, name).and_then(|(version, found)| {
+            let form = match found.data() {
+                Some(ObjectData::Descriptor(crate::object::Descriptor::StaticMethod(_))) => {
+                    Opcode::LoadMethodStatic
+                }
+                _ => {
+                    Self::method_value(obj, found)?;
+                    Opcode::LoadMethodInstance
+                }
+            };
             let cell = tc.cache(at);
             let mut cache = cell.get();
             cache.words = [u64::from(version), found.to_bits(), 0, 0, 0, 0, 0, 0];
             cell.set(cache);
-            Opcode::LoadMethodInstance
+            Ok(form)
         });
         self.settle(tc, at, Opcode::LoadMethod, outcome);
     }
@@ -506,6 +515,26 @@ impl Interp<'_> {
     /// receiver is an instance of a user class, or of a user subclass of
     /// a builtin type (whose inherited builtin methods qualify too).
     fn method_entry(&mut self, obj: Value, name: Value) -> Result<(u32, Value), &'static str> {
+        let (version, found) = self.class_member(obj, name)?;
+        Self::method_value(obj, found)?;
+        Ok((version, found))
+    }
+
+    /// Whether `found`, on the class of `obj`, is a method
+    /// `LoadMethodInstance` loads.
+    fn method_value(obj: Value, found: Value) -> Result<(), &'static str> {
+        match (found.data(), obj.data()) {
+            (Some(ObjectData::Function(_)), _)
+            | (Some(ObjectData::Builtin(_)), Some(ObjectData::Subclassed(_))) => Ok(()),
+            _ => Err("not a Python function"),
+        }
+    }
+
+    /// The class version and what the class of `obj` has for `name`, when
+    /// a method load need look only at the class: `obj` an instance
+    /// receiver whose class has no `__getattribute__` and whose instances
+    /// never shadow class attributes.
+    fn class_member(&mut self, obj: Value, name: Value) -> Result<(u32, Value), &'static str> {
         let o = obj.as_object().ok_or("not an object")?;
         if !is_instance_receiver(&o) {
             return Err("not an instance");
@@ -526,11 +555,7 @@ impl Interp<'_> {
             return Err("out of versions");
         }
         let found = self.lookup_value(class, name).ok_or("not on the class")?;
-        match (found.data(), &o.data) {
-            (Some(ObjectData::Function(_)), _)
-            | (Some(ObjectData::Builtin(_)), ObjectData::Subclassed(_)) => Ok((version, found)),
-            _ => Err("not a Python function"),
-        }
+        Ok((version, found))
     }
 
     /// `LoadMethodInstance`: a cache of up to four (class version,
@@ -585,6 +610,36 @@ impl Interp<'_> {
         None
     }
 
+    /// `LoadMethodStatic`: the function of the cached staticmethod while
+    /// the receiver's class has the cached version (one class: another
+    /// deoptimizes).
+    #[inline]
+    pub(crate) fn load_method_static_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+    ) -> Option<Value> {
+        let c = tc.cache(at).get().words;
+        let current = obj
+            .as_ref()
+            .filter(|o| is_instance_receiver(o))
+            .map_or(0, |o| o.class().as_class().map_or(0, |k| k.version.peek()));
+        if current != 0 && u64::from(current) == c[0] {
+            // The class (alive: the instance's) still holds the
+            // staticmethod; its function is read now (re-initializing it
+            // replaces the function in place).
+            if let Some(ObjectData::Descriptor(crate::object::Descriptor::StaticMethod(f))) =
+                Value::from_bits(c[1]).data()
+            {
+                self.count_hit(Opcode::LoadMethodStatic);
+                return Some(f.load());
+            }
+        }
+        self.count_miss(tc, at, Opcode::LoadMethodStatic);
+        None
+    }
+
     /// `LoadMethodBuiltin`: the cached builtin method while the receiver
     /// is of the same builtin type (whose attributes never change).
     #[inline]
@@ -613,7 +668,8 @@ impl Interp<'_> {
 /// What tier 2 reads from the cache of a receiver-guarded attribute form
 /// (the layouts are this file's): the class version of its one receiver
 /// class and the value it cached (a class attribute, a method; 0 for the
-/// instance forms), or `None` when the site saw several classes (tier 2
+/// instance forms; the descriptor for the property and staticmethod
+/// forms), or `None` when the site saw several classes (tier 2
 /// then runs the tier-1 form, which handles them all).
 pub(crate) fn monomorphic_receiver(form: Opcode, words: &[u64; 8]) -> Option<(u64, u64)> {
     match form {
@@ -621,7 +677,9 @@ pub(crate) fn monomorphic_receiver(form: Opcode, words: &[u64; 8]) -> Option<(u6
             (words[1] == 0 && words[0] != 0).then_some((words[0] >> 32, 0))
         }
         Opcode::LoadMethodInstance => (words[2] == 0).then_some((words[0], words[1])),
-        Opcode::LoadAttrClass => Some((words[0], words[1])),
+        Opcode::LoadAttrClass | Opcode::LoadAttrProperty | Opcode::LoadMethodStatic => {
+            Some((words[0], words[1]))
+        }
         _ => None,
     }
 }

@@ -11,6 +11,7 @@ mod call;
 mod containers;
 mod global_attr;
 
+pub(crate) use call::{positional_code, PositionalCallee};
 pub(crate) use global_attr::monomorphic_receiver;
 mod ops;
 
