@@ -8,7 +8,7 @@ use stillpoint_sync::{Dependency, EventKind, Validity};
 
 use super::optimize::{self, Assumptions, DescriptorKind};
 use super::project::{project, project_function};
-use super::uop::{Uop, UopOp};
+use super::uop::{Operands, Slot, Uop, UopOp};
 use super::{Executor, Loop, Tier2Stats, MAX_INLINE_DEPTH, MAX_INLINE_INSTRUCTIONS, MAX_REBUILDS};
 use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Opcode};
 use crate::error::PyErr;
@@ -860,6 +860,40 @@ impl Interp<'_> {
                     };
                     values.truncate(n - 2);
                     values.push(v);
+                }
+                UopOp::IntOp3 | UopOp::FloatOp3 | UopOp::CompareInt3 | UopOp::CompareFloat3 => {
+                    let ops = Operands::decode(u.arg);
+                    let values = self.st_values();
+                    let mut n = values.len();
+                    let mut read = |slot: Slot| match slot {
+                        Slot::Local(k) => values[base + usize::from(k)],
+                        Slot::Constant => Value::from_bits(u.operand),
+                        Slot::Stack => {
+                            n -= 1;
+                            values[n]
+                        }
+                    };
+                    let b = read(ops.b);
+                    let a = read(ops.a);
+                    let op = u32::from(ops.op);
+                    let mixed = || a.is_float() || b.is_float();
+                    let result = match u.op {
+                        UopOp::IntOp3 => binary_int(op, a, b),
+                        UopOp::FloatOp3 => binary_float(op, a, b).filter(|_| mixed()),
+                        UopOp::CompareInt3 => compare(op, a.as_inline_int(), b.as_inline_int()),
+                        _ => compare(op, as_f64(a), as_f64(b)).filter(|_| mixed()),
+                    };
+                    let Some(v) = result else {
+                        if exec.count_exit(i) {
+                            self.hot_exit(lp);
+                        }
+                        leave!(Why::Guard, u.at);
+                    };
+                    values.truncate(n);
+                    match ops.result {
+                        Slot::Local(k) => values[base + usize::from(k)] = v,
+                        _ => values.push(v),
+                    }
                 }
                 UopOp::CompareIs => {
                     let values = self.st_values();

@@ -25,14 +25,17 @@
 //!    event invalidates the executor, which the validity check after the
 //!    escape catches; a class version survives them only when the executor
 //!    depends on that class.
-//! 5. [`remove_dead_pushes`]: a push that is popped right away.
-//! 6. [`place_validity_checks`]: a check after every escaping micro-op and
+//! 5. [`fuse_operands`]: an int or float operation or comparison takes
+//!    the loads of its operands from locals or a constant, and the store
+//!    of its result to a local, into one micro-op (with its guard).
+//! 6. [`remove_dead_pushes`]: a push that is popped right away.
+//! 7. [`place_validity_checks`]: a check after every escaping micro-op and
 //!    nowhere else (back-edges, steps and constant calls check on their
 //!    own, and so do branches and unary operators on the rare path that
 //!    ran Python code).
 
 use super::project::jump_targets;
-use super::uop::{Uop, UopOp};
+use super::uop::{Operands, Slot, Uop, UopOp};
 use crate::bytecode::Opcode;
 use crate::value::Value;
 
@@ -116,6 +119,7 @@ pub fn optimize(uops: &mut Vec<Uop>, env: &mut dyn Assumptions, stable: &[u64]) 
     };
     report.globals_constant += class_attributes(uops, env);
     report.guards_removed = propagate_types(uops, stable, env);
+    report.guards_removed += fuse_operands(uops);
     remove_dead_pushes(uops);
     place_validity_checks(uops);
     report
@@ -662,9 +666,15 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                 }
             }
             UopOp::CallPyConst => state.step(&u, stable),
-            // Inlining comes after these passes; were it not, nothing
-            // known of one frame would hold in the other.
-            UopOp::PushFrame | UopOp::PopFrame => state = Abstract::default(),
+            // Fusion and inlining come after this pass (were inlining
+            // before it, nothing known of one frame would hold in the
+            // other).
+            UopOp::PushFrame
+            | UopOp::PopFrame
+            | UopOp::IntOp3
+            | UopOp::FloatOp3
+            | UopOp::CompareInt3
+            | UopOp::CompareFloat3 => state = Abstract::default(),
             UopOp::CheckValidity
             | UopOp::Jump
             | UopOp::JumpBack
@@ -677,7 +687,97 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
     removed
 }
 
-/// Pass 5 (module docs): a push that cannot fail, popped at once (not
+/// Pass 5 (module docs). A group is fused only where no jump lands inside
+/// it (a jump to its first instruction lands on the fused micro-op, which
+/// leaves for that instruction, having changed nothing, when it fails).
+/// Returns how many guards went into the operations.
+pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
+    let targets = jump_targets(uops);
+    let lands = |at: u32| targets.binary_search(&at).is_ok();
+    let mut out: Vec<Uop> = Vec::with_capacity(uops.len());
+    let mut guards = 0;
+    let mut i = 0;
+    while i < uops.len() {
+        let u = uops[i];
+        i += 1;
+        let fused = match u.op {
+            UopOp::BinaryOpInt => Some(UopOp::IntOp3),
+            UopOp::BinaryOpFloat => Some(UopOp::FloatOp3),
+            UopOp::CompareInt => Some(UopOp::CompareInt3),
+            UopOp::CompareFloat => Some(UopOp::CompareFloat3),
+            _ => None,
+        }
+        .filter(|_| u.arg <= 0xFF);
+        let Some(fused) = fused else {
+            out.push(u);
+            continue;
+        };
+        // The operation checks its operands itself.
+        if out.last().is_some_and(|g| {
+            matches!(g.op, UopOp::GuardBothInt | UopOp::GuardFloatMix) && g.at == u.at
+        }) {
+            out.pop();
+            guards += 1;
+        }
+        let mut constant = None;
+        let mut source = |p: Option<&Uop>| -> Option<Slot> {
+            let p = p?;
+            match p.op {
+                UopOp::LoadFast | UopOp::LoadFastBound if p.arg as usize <= Slot::MAX_LOCAL => {
+                    Some(Slot::Local(p.arg as u8))
+                }
+                UopOp::LoadConst if constant.is_none() => {
+                    let v = Value::from_bits(p.operand);
+                    (v.as_inline_int().is_some() || v.is_float()).then(|| {
+                        constant = Some(p.operand);
+                        Slot::Constant
+                    })
+                }
+                _ => None,
+            }
+        };
+        let (mut a, mut b, mut first) = (Slot::Stack, Slot::Stack, u.at);
+        if !lands(u.at) {
+            if let Some(slot) = source(out.last()) {
+                b = slot;
+                first = out.pop().expect("a source").at;
+                if !lands(first) {
+                    if let Some(slot) = source(out.last()) {
+                        a = slot;
+                        first = out.pop().expect("a source").at;
+                    }
+                }
+            }
+        }
+        let mut result = Slot::Stack;
+        if let Some(store) = uops.get(i) {
+            if store.op == UopOp::StoreFast
+                && store.arg as usize <= Slot::MAX_LOCAL
+                && !lands(store.at)
+            {
+                result = Slot::Local(store.arg as u8);
+                i += 1;
+            }
+        }
+        let operands = Operands {
+            op: u.arg as u8,
+            a,
+            b,
+            result,
+        };
+        out.push(Uop {
+            op: fused,
+            arg: operands.encode(),
+            at: first,
+            operand: constant.unwrap_or(0),
+            ..u
+        });
+    }
+    *uops = out;
+    guards
+}
+
+/// Pass 6 (module docs): a push that cannot fail, popped at once (not
 /// where a jump lands on the pop).
 pub fn remove_dead_pushes(uops: &mut Vec<Uop>) {
     let targets = jump_targets(uops);
@@ -697,7 +797,7 @@ pub fn remove_dead_pushes(uops: &mut Vec<Uop>) {
     *uops = out;
 }
 
-/// Pass 6 (module docs). An escaping micro-op ends its instruction, so
+/// Pass 7 (module docs). An escaping micro-op ends its instruction, so
 /// the check after it resumes tier 1 at the next micro-op's instruction.
 pub fn place_validity_checks(uops: &mut Vec<Uop>) {
     uops.retain(|u| u.op != UopOp::CheckValidity);
@@ -1214,6 +1314,58 @@ mod tests {
         propagate_types(&mut uops, &[], &mut Table(vec![]));
         assert_eq!(uops[2].op, UopOp::ExitIfBool, "`not x` is a bool");
         assert_eq!(uops[5].op, UopOp::ExitIf, "`-5` is not known to be one");
+    }
+
+    #[test]
+    fn operations_take_their_loads_and_store_but_not_across_a_landing() {
+        let fused = |u: &Uop| Operands::decode(u.arg);
+        // `x = x + 1` (0..=3) fuses whole; `a < b` (4..=7), where a jump
+        // lands on the comparison (7), keeps its loads.
+        let mut one = int(1);
+        one.at = 1;
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            one,
+            uop(UopOp::GuardBothInt, Opcode::BinaryOpAddInt, 0, 2),
+            uop(UopOp::BinaryOpInt, Opcode::BinaryOpAddInt, 0, 2),
+            uop(UopOp::StoreFast, Opcode::StoreFast, 0, 3),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 1, 4),
+            uop(UopOp::LoadFastBound, Opcode::LoadFast, 2, 5),
+            uop(UopOp::CompareFloat, Opcode::CompareOpFloat, 0, 7),
+            uop(UopOp::ExitIfBool, Opcode::PopJumpIfFalse, 0, 8),
+            uop(UopOp::Jump, Opcode::Jump, 0, 9),
+        ];
+        uops[9].target = 7;
+        let guards = fuse_operands(&mut uops);
+        assert_eq!(guards, 1);
+        assert_eq!(
+            ops(&uops),
+            vec![
+                UopOp::IntOp3,
+                UopOp::LoadFast,
+                UopOp::LoadFastBound,
+                UopOp::CompareFloat3,
+                UopOp::ExitIfBool,
+                UopOp::Jump,
+            ]
+        );
+        assert_eq!(
+            fused(&uops[0]),
+            Operands {
+                op: 0,
+                a: Slot::Local(0),
+                b: Slot::Constant,
+                result: Slot::Local(0)
+            }
+        );
+        assert_eq!(uops[0].at, 0, "it leaves for the first load");
+        assert_eq!(uops[0].operand, Value::try_int(1).unwrap().to_bits());
+        // A jump lands on the comparison: its operands stay loads.
+        assert_eq!(
+            (fused(&uops[3]).a, fused(&uops[3]).b, fused(&uops[3]).result),
+            (Slot::Stack, Slot::Stack, Slot::Stack)
+        );
+        assert_eq!(uops[3].at, 7);
     }
 
     #[test]

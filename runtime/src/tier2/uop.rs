@@ -191,6 +191,20 @@ define_uops! {
     /// An inlined function returns the top of its stack: its frame is
     /// popped and the value pushed where the call's callable was.
     PopFrame { guard: false, escapes: false };
+    /// `a op b` on inline ints, its operands and result where
+    /// [`Operands`] in `arg` says (locals, the constant in `operand`, the
+    /// stack): a run of loads, the operation and a store in one micro-op.
+    /// Leaves for `at`, the run's first instruction, before changing
+    /// anything when an operand is not an inline int or the result is not
+    /// one.
+    IntOp3 { guard: true, escapes: false };
+    /// As `IntOp3` on floats (or a float and an inline int, as
+    /// `GuardFloatMix` takes them); leaves on a zero divisor too.
+    FloatOp3 { guard: true, escapes: false };
+    /// As `IntOp3` for a comparison of inline ints (a bool result).
+    CompareInt3 { guard: true, escapes: false };
+    /// As `FloatOp3` for a comparison (a bool result).
+    CompareFloat3 { guard: true, escapes: false };
     /// Leaves for `target` unless the executor is still valid.
     CheckValidity { guard: false, escapes: false };
     /// The loop's back-edge: a safepoint, a validity check, then back to
@@ -263,7 +277,84 @@ impl std::fmt::Display for Uop {
             UopOp::CheckValidity => write!(f, " (else -> {})", self.target),
             UopOp::PushFrame => write!(f, " (then #{})", self.target),
             UopOp::LoadConst => write!(f, " ({:#x})", self.operand),
+            UopOp::IntOp3 | UopOp::FloatOp3 | UopOp::CompareInt3 | UopOp::CompareFloat3 => {
+                let o = Operands::decode(self.arg);
+                write!(f, " {:?} {:?} -> {:?}", o.a, o.b, o.result)?;
+                if o.a == Slot::Constant || o.b == Slot::Constant {
+                    write!(f, " ({:#x})", self.operand)?;
+                }
+                Ok(())
+            }
             _ => Ok(()),
+        }
+    }
+}
+
+/// Where a fused operation (`IntOp3`...) finds an operand or puts its
+/// result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// A local of the frame (at most [`Slot::MAX_LOCAL`]).
+    Local(u8),
+    /// The micro-op's `operand` (operands only).
+    Constant,
+    /// The stack (the right operand on top).
+    Stack,
+}
+
+impl Slot {
+    /// The highest local a slot names.
+    pub const MAX_LOCAL: usize = 0xFD;
+
+    fn encode(self) -> u32 {
+        match self {
+            Slot::Local(k) => u32::from(k),
+            Slot::Constant => 0xFE,
+            Slot::Stack => 0xFF,
+        }
+    }
+
+    fn decode(bits: u32) -> Slot {
+        match bits & 0xFF {
+            0xFE => Slot::Constant,
+            0xFF => Slot::Stack,
+            k => Slot::Local(k as u8),
+        }
+    }
+}
+
+/// The `arg` of a fused operation: its operator (a [`crate::bytecode::BinaryOp`]
+/// or [`crate::bytecode::CompareOp`] operand) and its three slots, a byte
+/// each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operands {
+    /// The operator.
+    pub op: u8,
+    /// The left operand.
+    pub a: Slot,
+    /// The right operand.
+    pub b: Slot,
+    /// Where the result goes (a local or the stack).
+    pub result: Slot,
+}
+
+impl Operands {
+    /// As a micro-op's `arg`.
+    pub fn encode(self) -> u32 {
+        u32::from(self.op)
+            | self.a.encode() << 8
+            | self.b.encode() << 16
+            | self.result.encode() << 24
+    }
+
+    /// From a micro-op's `arg`.
+    #[inline]
+    pub fn decode(arg: u32) -> Operands {
+        Operands {
+            op: arg as u8,
+            a: Slot::decode(arg >> 8),
+            b: Slot::decode(arg >> 16),
+            result: Slot::decode(arg >> 24),
         }
     }
 }
