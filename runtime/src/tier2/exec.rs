@@ -861,7 +861,11 @@ impl Interp<'_> {
                     values.truncate(n - 2);
                     values.push(v);
                 }
-                UopOp::IntOp3 | UopOp::FloatOp3 | UopOp::CompareInt3 | UopOp::CompareFloat3 => {
+                UopOp::IntOp3
+                | UopOp::FloatOp3
+                | UopOp::CompareInt3
+                | UopOp::CompareFloat3
+                | UopOp::Subscr3 => {
                     let ops = Operands::decode(u.arg);
                     let values = self.st_values();
                     let mut n = values.len();
@@ -881,7 +885,10 @@ impl Interp<'_> {
                         UopOp::IntOp3 => binary_int(op, a, b),
                         UopOp::FloatOp3 => binary_float(op, a, b).filter(|_| mixed()),
                         UopOp::CompareInt3 => compare(op, a.as_inline_int(), b.as_inline_int()),
-                        _ => compare(op, as_f64(a), as_f64(b)).filter(|_| mixed()),
+                        UopOp::CompareFloat3 => {
+                            compare(op, as_f64(a), as_f64(b)).filter(|_| mixed())
+                        }
+                        _ => crate::object::native::sequence_item(a, b),
                     };
                     let Some(v) = result else {
                         if exec.count_exit(i) {

@@ -25,9 +25,10 @@
 //!    event invalidates the executor, which the validity check after the
 //!    escape catches; a class version survives them only when the executor
 //!    depends on that class.
-//! 5. [`fuse_operands`]: an int or float operation or comparison takes
-//!    the loads of its operands from locals or a constant, and the store
-//!    of its result to a local, into one micro-op (with its guard).
+//! 5. [`fuse_operands`]: an int or float operation or comparison, or a
+//!    list or tuple subscript, takes the loads of its operands from locals
+//!    or a constant, and the store of its result to a local, into one
+//!    micro-op (with its guard).
 //! 6. [`remove_dead_pushes`]: a push that is popped right away.
 //! 7. [`place_validity_checks`]: a check after every escaping micro-op and
 //!    nowhere else (back-edges, steps and constant calls check on their
@@ -674,7 +675,8 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             | UopOp::IntOp3
             | UopOp::FloatOp3
             | UopOp::CompareInt3
-            | UopOp::CompareFloat3 => state = Abstract::default(),
+            | UopOp::CompareFloat3
+            | UopOp::Subscr3 => state = Abstract::default(),
             UopOp::CheckValidity
             | UopOp::Jump
             | UopOp::JumpBack
@@ -705,6 +707,7 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
             UopOp::BinaryOpFloat => Some(UopOp::FloatOp3),
             UopOp::CompareInt => Some(UopOp::CompareInt3),
             UopOp::CompareFloat => Some(UopOp::CompareFloat3),
+            UopOp::SubscrSequenceInt => Some(UopOp::Subscr3),
             _ => None,
         }
         .filter(|_| u.arg <= 0xFF);
@@ -728,7 +731,10 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
                 }
                 UopOp::LoadConst if constant.is_none() => {
                     let v = Value::from_bits(p.operand);
-                    (v.as_inline_int().is_some() || v.is_float()).then(|| {
+                    // Any container; numbers otherwise.
+                    let takes =
+                        fused == UopOp::Subscr3 || v.as_inline_int().is_some() || v.is_float();
+                    takes.then(|| {
                         constant = Some(p.operand);
                         Slot::Constant
                     })
@@ -1366,6 +1372,30 @@ mod tests {
             (Slot::Stack, Slot::Stack, Slot::Stack)
         );
         assert_eq!(uops[3].at, 7);
+    }
+
+    #[test]
+    fn a_subscript_takes_any_constant_container_but_only_number_operands_do() {
+        let mut list = uop(UopOp::LoadConst, Opcode::LoadGlobalModule, 0, 0);
+        list.operand = Value::NONE.to_bits(); // some non-number constant
+        let mut uops = vec![
+            list,
+            uop(UopOp::LoadFastBound, Opcode::LoadFast, 1, 1),
+            uop(UopOp::SubscrSequenceInt, Opcode::BinarySubscrListInt, 0, 2),
+            list,
+            uop(UopOp::LoadFastBound, Opcode::LoadFast, 1, 4),
+            uop(UopOp::BinaryOpInt, Opcode::BinaryOpAddInt, 0, 5),
+        ];
+        uops[3].at = 3;
+        fuse_operands(&mut uops);
+        assert_eq!(
+            ops(&uops),
+            vec![UopOp::Subscr3, UopOp::LoadConst, UopOp::IntOp3]
+        );
+        let subscript = Operands::decode(uops[0].arg);
+        assert_eq!((subscript.a, subscript.b), (Slot::Constant, Slot::Local(1)));
+        let add = Operands::decode(uops[2].arg);
+        assert_eq!((add.a, add.b), (Slot::Stack, Slot::Local(1)));
     }
 
     #[test]

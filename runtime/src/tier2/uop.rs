@@ -205,6 +205,9 @@ define_uops! {
     CompareInt3 { guard: true, escapes: false };
     /// As `FloatOp3` for a comparison (a bool result).
     CompareFloat3 { guard: true, escapes: false };
+    /// `container[key]` as `SubscrSequenceInt`, its operands and result
+    /// where [`Operands`] says (as `IntOp3`).
+    Subscr3 { guard: true, escapes: false };
     /// Leaves for `target` unless the executor is still valid.
     CheckValidity { guard: false, escapes: false };
     /// The loop's back-edge: a safepoint, a validity check, then back to
@@ -277,7 +280,11 @@ impl std::fmt::Display for Uop {
             UopOp::CheckValidity => write!(f, " (else -> {})", self.target),
             UopOp::PushFrame => write!(f, " (then #{})", self.target),
             UopOp::LoadConst => write!(f, " ({:#x})", self.operand),
-            UopOp::IntOp3 | UopOp::FloatOp3 | UopOp::CompareInt3 | UopOp::CompareFloat3 => {
+            UopOp::IntOp3
+            | UopOp::FloatOp3
+            | UopOp::CompareInt3
+            | UopOp::CompareFloat3
+            | UopOp::Subscr3 => {
                 let o = Operands::decode(self.arg);
                 write!(f, " {:?} {:?} -> {:?}", o.a, o.b, o.result)?;
                 if o.a == Slot::Constant || o.b == Slot::Constant {

@@ -104,3 +104,21 @@ def compares(n):
 
 
 print("compares", compares(3000))
+
+
+def subscripts(n):
+    rows = [[1, 2, 3], (4.5, 5.5), [7]]
+    t = 0
+    misses = 0
+    for i in range(n):
+        row = rows[i % 3]
+        try:
+            t = t + row[1] + row[-1]
+        except IndexError:
+            misses += 1
+        if i == n // 2:
+            rows = ({0: 10, 1: 20, -1: 30}, (7, 8, 9), [8])
+    return t, misses
+
+
+print("subscripts", subscripts(3000))
