@@ -872,7 +872,8 @@ impl Interp<'_> {
                     let mut read = |slot: Slot| match slot {
                         Slot::Local(k) => values[base + usize::from(k)],
                         Slot::Constant => Value::from_bits(u.operand),
-                        Slot::Stack => {
+                        // (A branch is never an operand.)
+                        Slot::Stack | Slot::Branch { .. } => {
                             n -= 1;
                             values[n]
                         }
@@ -899,6 +900,14 @@ impl Interp<'_> {
                     values.truncate(n);
                     match ops.result {
                         Slot::Local(k) => values[base + usize::from(k)] = v,
+                        Slot::Branch { exit, when } => {
+                            if v == Value::bool(when) {
+                                if exit {
+                                    leave!(Why::Branch, u.target);
+                                }
+                                jump!(u, u.target);
+                            }
+                        }
                         _ => values.push(v),
                     }
                 }

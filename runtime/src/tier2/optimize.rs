@@ -27,8 +27,8 @@
 //!    depends on that class.
 //! 5. [`fuse_operands`]: an int or float operation or comparison, or a
 //!    list or tuple subscript, takes the loads of its operands from locals
-//!    or a constant, and the store of its result to a local, into one
-//!    micro-op (with its guard).
+//!    or a constant, and the store of its result to a local (or the branch
+//!    on a comparison's result), into one micro-op (with its guard).
 //! 6. [`remove_dead_pushes`]: a push that is popped right away.
 //! 7. [`place_validity_checks`]: a check after every escaping micro-op and
 //!    nowhere else (back-edges, steps and constant calls check on their
@@ -756,13 +756,25 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
             }
         }
         let mut result = Slot::Stack;
-        if let Some(store) = uops.get(i) {
-            if store.op == UopOp::StoreFast
-                && store.arg as usize <= Slot::MAX_LOCAL
-                && !lands(store.at)
-            {
-                result = Slot::Local(store.arg as u8);
-                i += 1;
+        let mut target = u.target;
+        if let Some(next) = uops.get(i).filter(|n| !lands(n.at)) {
+            let compares = matches!(fused, UopOp::CompareInt3 | UopOp::CompareFloat3);
+            match next.op {
+                UopOp::StoreFast if next.arg as usize <= Slot::MAX_LOCAL => {
+                    result = Slot::Local(next.arg as u8);
+                    i += 1;
+                }
+                UopOp::ExitIf | UopOp::ExitIfBool | UopOp::JumpIf | UopOp::JumpIfBool
+                    if compares =>
+                {
+                    result = Slot::Branch {
+                        exit: matches!(next.op, UopOp::ExitIf | UopOp::ExitIfBool),
+                        when: next.arg == 1,
+                    };
+                    target = next.target;
+                    i += 1;
+                }
+                _ => {}
             }
         }
         let operands = Operands {
@@ -775,6 +787,7 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
             op: fused,
             arg: operands.encode(),
             at: first,
+            target,
             operand: constant.unwrap_or(0),
             ..u
         });
@@ -1342,6 +1355,7 @@ mod tests {
             uop(UopOp::Jump, Opcode::Jump, 0, 9),
         ];
         uops[9].target = 7;
+        uops[8].target = 20;
         let guards = fuse_operands(&mut uops);
         assert_eq!(guards, 1);
         assert_eq!(
@@ -1351,7 +1365,6 @@ mod tests {
                 UopOp::LoadFast,
                 UopOp::LoadFastBound,
                 UopOp::CompareFloat3,
-                UopOp::ExitIfBool,
                 UopOp::Jump,
             ]
         );
@@ -1366,12 +1379,31 @@ mod tests {
         );
         assert_eq!(uops[0].at, 0, "it leaves for the first load");
         assert_eq!(uops[0].operand, Value::try_int(1).unwrap().to_bits());
-        // A jump lands on the comparison: its operands stay loads.
+        // A jump lands on the comparison: its operands stay loads; the
+        // exit after it is its result's branch.
         assert_eq!(
             (fused(&uops[3]).a, fused(&uops[3]).b, fused(&uops[3]).result),
-            (Slot::Stack, Slot::Stack, Slot::Stack)
+            (
+                Slot::Stack,
+                Slot::Stack,
+                Slot::Branch {
+                    exit: true,
+                    when: false
+                }
+            )
         );
-        assert_eq!(uops[3].at, 7);
+        assert_eq!((uops[3].at, uops[3].target), (7, 20));
+        // A comparison that jumps inside the loop names its target.
+        let mut jumps = uops[3];
+        jumps.arg = Operands {
+            result: Slot::Branch {
+                exit: false,
+                when: true,
+            },
+            ..fused(&jumps)
+        }
+        .encode();
+        assert_eq!(jump_targets(&[jumps]), vec![20]);
     }
 
     #[test]

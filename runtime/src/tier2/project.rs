@@ -17,7 +17,7 @@
 //! here the loop body is small and known, so covering it whole is simpler
 //! and exits only where the loop really ends.
 
-use super::uop::{expansion, Uop, UopOp};
+use super::uop::{expansion, Operands, Slot, Uop, UopOp};
 use super::MAX_TRACE_INSTRUCTIONS;
 use crate::bytecode::{Instr, Opcode, Operand};
 use crate::specialize::monomorphic_receiver;
@@ -240,6 +240,10 @@ pub fn jump_targets(uops: &[Uop]) -> Vec<u32> {
             | UopOp::JumpBack
             | UopOp::JumpToTop => Some(u.target),
             UopOp::ExitIf | UopOp::ExitIfBool | UopOp::Exit => None,
+            UopOp::CompareInt3 | UopOp::CompareFloat3 => match Operands::decode(u.arg).result {
+                Slot::Branch { exit: false, .. } => Some(u.target),
+                _ => None,
+            },
             // Instructions with a target keep it in their operand.
             _ if may_jump(u.opcode) => Some(u.arg),
             _ => None,

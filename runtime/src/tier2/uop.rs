@@ -201,7 +201,8 @@ define_uops! {
     /// As `IntOp3` on floats (or a float and an inline int, as
     /// `GuardFloatMix` takes them); leaves on a zero divisor too.
     FloatOp3 { guard: true, escapes: false };
-    /// As `IntOp3` for a comparison of inline ints (a bool result).
+    /// As `IntOp3` for a comparison of inline ints (a bool result, or the
+    /// branch it decides: [`Slot::Branch`]).
     CompareInt3 { guard: true, escapes: false };
     /// As `FloatOp3` for a comparison (a bool result).
     CompareFloat3 { guard: true, escapes: false };
@@ -287,6 +288,9 @@ impl std::fmt::Display for Uop {
             | UopOp::Subscr3 => {
                 let o = Operands::decode(self.arg);
                 write!(f, " {:?} {:?} -> {:?}", o.a, o.b, o.result)?;
+                if let Slot::Branch { .. } = o.result {
+                    write!(f, " {}", self.target)?;
+                }
                 if o.a == Slot::Constant || o.b == Slot::Constant {
                     write!(f, " ({:#x})", self.operand)?;
                 }
@@ -307,17 +311,27 @@ pub enum Slot {
     Constant,
     /// The stack (the right operand on top).
     Stack,
+    /// A comparison's result decides the branch that followed it: when
+    /// it is `when`, an exit (`exit`) or a jump to instruction `target`
+    /// (results only).
+    Branch {
+        /// Leaves the superblock rather than jumping inside it.
+        exit: bool,
+        /// The result that takes the branch.
+        when: bool,
+    },
 }
 
 impl Slot {
     /// The highest local a slot names.
-    pub const MAX_LOCAL: usize = 0xFD;
+    pub const MAX_LOCAL: usize = 0xF7;
 
     fn encode(self) -> u32 {
         match self {
             Slot::Local(k) => u32::from(k),
             Slot::Constant => 0xFE,
             Slot::Stack => 0xFF,
+            Slot::Branch { exit, when } => 0xF8 | u32::from(exit) << 1 | u32::from(when),
         }
     }
 
@@ -325,6 +339,10 @@ impl Slot {
         match bits & 0xFF {
             0xFE => Slot::Constant,
             0xFF => Slot::Stack,
+            k @ 0xF8..=0xFB => Slot::Branch {
+                exit: k & 2 != 0,
+                when: k & 1 != 0,
+            },
             k => Slot::Local(k as u8),
         }
     }
