@@ -256,7 +256,7 @@ define_instructions! {
     /// `iterable` → (extends the list n deep after the pop).
     ListExtend(Count) fall: |_| -1, jump: |_| -1;
     /// `item` → (adds it to the set n deep after the pop).
-    SetAdd(Count) fall: |_| -1, jump: |_| -1;
+    SetAdd(Count) fall: |_| -1, jump: |_| -1, uops [SetAdd];
     /// `iterable` → (adds its items to the set n deep after the pop).
     SetUpdate(Count) fall: |_| -1, jump: |_| -1;
     /// `key, value` → (stores it in the dict n deep after the pops).
@@ -431,7 +431,7 @@ define_instructions! {
     /// pushes the value here, a return jumps to the loop's exit.
     ForIterGenerator(Target) fall: |_| 1, jump: |_| -1, specializes ForIter;
     /// Unpacking a tuple of two items into two targets.
-    UnpackSequenceTwoTuple(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence;
+    UnpackSequenceTwoTuple(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence, uops [UnpackTwo];
     /// Unpacking a tuple of exactly the operand's length.
     UnpackSequenceTuple(Count) fall: |n| n - 1, jump: |n| n - 1, specializes UnpackSequence;
     /// Unpacking a list of exactly the operand's length.
@@ -441,9 +441,9 @@ define_instructions! {
         uops [CompareIs];
     /// `key in dict` / `not in` for a key hashed natively (int, float,
     /// str).
-    CompareOpInDict(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
+    CompareOpInDict(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp, uops [ContainsOp];
     /// `key in set` / `not in`, the same way.
-    CompareOpInSet(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp;
+    CompareOpInSet(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp, uops [ContainsOp];
     /// `dict[key]` for a key hashed natively (int, float, str).
     BinarySubscrDict(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
     /// `list[int] = value`.

@@ -2183,6 +2183,21 @@ impl<'a> Interp<'a> {
         Ok(v)
     }
 
+    /// `set.add(item)` for `SetAdd` (a set display or comprehension):
+    /// natively for an int, float or str, else through `__hash__` and
+    /// `__eq__`.
+    pub(crate) fn set_add(&mut self, set: Value, item: Value) -> PyResult<()> {
+        if crate::object::native::set_add(set, item) {
+            return Ok(());
+        }
+        let h = self.hash(item)?;
+        let item = self.table_key(item, || {
+            crate::object::set::with_table(set, |t| t.keys_with_hash(h)).unwrap_or_default()
+        })?;
+        crate::object::set::with_table(set, |t| t.add_hashed(h, item));
+        Ok(())
+    }
+
     /// This thread's copy of `code`'s instructions.
     pub(crate) fn thread_code<'c>(&self, code: &'c CodeObject) -> &'c ThreadCode {
         code.tlbc.get(self.tlbc_index)
@@ -3274,12 +3289,7 @@ impl<'a> Interp<'a> {
                 let item = peek!(1);
                 let set = peek!(1 + arg as usize);
                 if op == Opcode::SetAdd {
-                    let h = self.hash(item)?;
-                    let item = self.table_key(item, || {
-                        crate::object::set::with_table(set, |t| t.keys_with_hash(h))
-                            .unwrap_or_default()
-                    })?;
-                    crate::object::set::with_table(set, |t| t.add_hashed(h, item));
+                    self.set_add(set, item)?;
                 } else {
                     // Collected items stay referenced by `item` (rooted) or
                     // were rooted while collected; no safepoint follows.

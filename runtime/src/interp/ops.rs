@@ -2200,7 +2200,7 @@ impl Interp<'_> {
         result
     }
 
-    pub(super) fn unpack(&mut self, seq: Value, n: usize) -> PyResult<Vec<Value>> {
+    pub(crate) fn unpack(&mut self, seq: Value, n: usize) -> PyResult<Vec<Value>> {
         let items = match self.collect_iterable(seq) {
             Ok(items) => items,
             Err(_) => {

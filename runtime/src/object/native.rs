@@ -102,3 +102,52 @@ pub fn list_store(container: Value, key: Value, value: Value) -> bool {
         None => false,
     }
 }
+
+/// Whether `v` hashes and compares natively (an int, float or str): a
+/// table operation with it runs no Python code.
+pub fn native_key(v: Value) -> bool {
+    v.as_inline_int().is_some() || v.is_float() || is_str(v)
+}
+
+/// Whether `v` is an exact str.
+pub fn is_str(v: Value) -> bool {
+    matches!(v.data(), Some(ObjectData::Str(_)))
+}
+
+/// `key in container` for an exact dict or set and a native key; `None`
+/// otherwise.
+pub fn contains(container: Value, key: Value) -> Option<bool> {
+    if !native_key(key) {
+        return None;
+    }
+    let hash = super::dict::hash_value(key).ok()?;
+    match container.data()? {
+        ObjectData::Dict(d) => Some(d.lock().get_hashed(hash, key).is_some()),
+        ObjectData::Set(t) => Some(t.lock().contains_hashed(hash, key)),
+        _ => None,
+    }
+}
+
+/// Adds `item` to the exact set `set` when `item` is a native key; false
+/// (nothing done) otherwise.
+pub fn set_add(set: Value, item: Value) -> bool {
+    let (Some(ObjectData::Set(t)), true) = (set.data(), native_key(item)) else {
+        return false;
+    };
+    let Ok(hash) = super::dict::hash_value(item) else {
+        return false;
+    };
+    t.lock().add_hashed(hash, item);
+    true
+}
+
+/// The two items of an exact tuple of two.
+pub fn two_tuple(seq: Value) -> Option<[Value; 2]> {
+    match seq.data()? {
+        ObjectData::Tuple(t) => match **t {
+            [first, second] => Some([first, second]),
+            _ => None,
+        },
+        _ => None,
+    }
+}

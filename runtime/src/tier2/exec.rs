@@ -957,6 +957,60 @@ impl Interp<'_> {
                     values.truncate(n - 2);
                     values.push(v);
                 }
+                UopOp::UnpackTwo => {
+                    let seq = *self.st_values().last().expect("a sequence");
+                    if let Some([first, second]) = crate::object::native::two_tuple(seq) {
+                        let values = self.st_values();
+                        values.pop();
+                        values.push(second);
+                        values.push(first);
+                    } else {
+                        let items = match self.unpack(seq, 2) {
+                            Ok(items) => items,
+                            Err(e) => raise!(u, e),
+                        };
+                        let values = self.st_values();
+                        values.pop();
+                        values.extend(items.into_iter().rev());
+                        if !validity.is_valid() {
+                            leave!(Why::Invalidated, u.at + 1);
+                        }
+                    }
+                }
+                UopOp::ContainsOp => {
+                    let values = self.st_values();
+                    let n = values.len();
+                    let (key, container) = (values[n - 2], values[n - 1]);
+                    let op = CompareOp::from_arg(u.arg);
+                    let (v, escaped) = match crate::object::native::contains(container, key) {
+                        Some(found) => (Value::bool(found == (op == CompareOp::In)), false),
+                        None => match self.compare(key, container, op) {
+                            Ok(v) => (v, true),
+                            Err(e) => raise!(u, e),
+                        },
+                    };
+                    let values = self.st_values();
+                    values.truncate(n - 2);
+                    values.push(v);
+                    if escaped && !validity.is_valid() {
+                        leave!(Why::Invalidated, u.at + 1);
+                    }
+                }
+                UopOp::SetAdd => {
+                    let values = self.st_values();
+                    let item = *values.last().expect("an item");
+                    let set = values[values.len() - 1 - u.arg as usize];
+                    if !crate::object::native::set_add(set, item) {
+                        if let Err(e) = self.set_add(set, item) {
+                            raise!(u, e);
+                        }
+                        if !validity.is_valid() {
+                            self.st_values().pop();
+                            leave!(Why::Invalidated, u.at + 1);
+                        }
+                    }
+                    self.st_values().pop();
+                }
                 UopOp::ListAppend => {
                     let values = self.st_values();
                     let item = values.pop().expect("an item");

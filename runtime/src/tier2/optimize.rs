@@ -628,6 +628,27 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             UopOp::ListAppend => {
                 state.pop();
             }
+            // Natively mostly; Python code may run on the slow path (each
+            // checks validity itself then), so instance facts go.
+            UopOp::UnpackTwo => {
+                state.pop();
+                state.step_escaped(stable);
+                state.stack.push(UNKNOWN);
+                state.stack.push(UNKNOWN);
+            }
+            UopOp::ContainsOp => {
+                state.pop();
+                state.pop();
+                state.step_escaped(stable);
+                state.stack.push(Entry {
+                    known: Known::Bool,
+                    ..UNKNOWN
+                });
+            }
+            UopOp::SetAdd => {
+                state.pop();
+                state.step_escaped(stable);
+            }
             UopOp::StoreAttrInstanceDict => {
                 state.pop();
                 state.pop();

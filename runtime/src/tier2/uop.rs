@@ -99,6 +99,18 @@ define_uops! {
     /// is not an inline int (ints run no Python code), so its type is not
     /// known.
     BinaryOpIntAny { guard: false, escapes: false };
+    /// `seq` → `second, first`: natively for a tuple of two, else the
+    /// generic unpacking, which may run an iterator's Python code: then it
+    /// checks validity itself.
+    UnpackTwo { guard: false, escapes: false };
+    /// `key, container` → `key in container` (`arg`: `in` or `not in`):
+    /// natively for an exact dict or set and an int, float or str key,
+    /// else the generic comparison (checking validity itself after).
+    ContainsOp { guard: false, escapes: false };
+    /// `set, ..., item` → `set, ...` with the item added (the set `arg`
+    /// below it): natively for an int, float or str, else through
+    /// `__hash__` (checking validity itself after).
+    SetAdd { guard: false, escapes: false };
     /// `list, ..., item` → `list, ...` with the item appended (a
     /// comprehension's list, `arg` below the top).
     ListAppend { guard: false, escapes: false };

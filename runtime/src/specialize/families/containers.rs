@@ -181,11 +181,9 @@ impl Interp<'_> {
         at: usize,
         seq: Value,
     ) -> Option<[Value; 2]> {
-        if let Some(ObjectData::Tuple(t)) = seq.data() {
-            if let [first, second] = **t {
-                self.count_hit(Opcode::UnpackSequenceTwoTuple);
-                return Some([first, second]);
-            }
+        if let Some(items) = crate::object::native::two_tuple(seq) {
+            self.count_hit(Opcode::UnpackSequenceTwoTuple);
+            return Some(items);
         }
         self.count_miss(tc, at, Opcode::UnpackSequenceTwoTuple);
         None

@@ -23,6 +23,7 @@ use super::ThreadCode;
 use crate::bytecode::{BinaryOp, CompareOp, Opcode};
 use crate::events::DictWatcher;
 use crate::interp::Interp;
+use crate::object::native::{is_str, native_key};
 use crate::object::{ObjectData, PyObject};
 use crate::value::Value;
 
@@ -158,15 +159,4 @@ pub(crate) fn float_op(op: BinaryOp, x: f64, y: f64) -> Option<f64> {
         }
         _ => None,
     }
-}
-
-/// Whether `v` hashes and compares natively (an int, float or str): a
-/// table lookup with it runs no Python code.
-fn native_key(v: Value) -> bool {
-    v.as_inline_int().is_some() || v.is_float() || is_str(v)
-}
-
-/// Whether `v` is an exact str.
-fn is_str(v: Value) -> bool {
-    matches!(v.data(), Some(ObjectData::Str(_)))
 }

@@ -327,18 +327,16 @@ impl Interp<'_> {
         }
         let result = match form {
             Opcode::CompareOpIs => Some((a == b) == (op == CompareOp::Is)),
-            Opcode::CompareOpInDict | Opcode::CompareOpInSet if native_key(a) => {
-                let hash = crate::object::dict::hash_value(a).ok();
-                let found = match (b.data(), hash) {
-                    (Some(ObjectData::Dict(d)), Some(h)) if form == Opcode::CompareOpInDict => {
-                        Some(d.lock().get_hashed(h, a).is_some())
-                    }
-                    (Some(ObjectData::Set(t)), Some(h)) if form == Opcode::CompareOpInSet => {
-                        Some(t.lock().contains_hashed(h, a))
-                    }
-                    _ => None,
+            Opcode::CompareOpInDict | Opcode::CompareOpInSet => {
+                // The form names the container type its guard wants.
+                let kind_holds = match b.data() {
+                    Some(ObjectData::Dict(_)) => form == Opcode::CompareOpInDict,
+                    Some(ObjectData::Set(_)) => form == Opcode::CompareOpInSet,
+                    _ => false,
                 };
-                found.map(|f| f == (op == CompareOp::In))
+                crate::object::native::contains(b, a)
+                    .filter(|_| kind_holds)
+                    .map(|found| found == (op == CompareOp::In))
             }
             Opcode::CompareOpInt => match (a.as_inline_int(), b.as_inline_int()) {
                 (Some(x), Some(y)) => Some(order(x, y, op)),
