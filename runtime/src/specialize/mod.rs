@@ -43,7 +43,7 @@ use std::sync::OnceLock;
 use crate::bytecode::{Instr, Opcode};
 
 pub(crate) use families::{
-    float_op, int_op, monomorphic_receiver, positional_code, PositionalCallee,
+    float_op, int_op, monomorphic_receiver, positional_code, shared_receiver, PositionalCallee,
 };
 pub use stats::{FamilyStats, SpecializationStats};
 

@@ -1091,6 +1091,20 @@ impl Interp<'_> {
                         leave!(Why::Guard, u.at);
                     }
                 }
+                UopOp::GuardClassVersions => {
+                    let values = self.st_values();
+                    let v = instance_class_version(values[values.len() - u.arg as usize]);
+                    let holds = v != 0
+                        && (v == u.operand & u64::from(u32::MAX)
+                            || v == u.operand >> 32
+                            || v == u64::from(u.target));
+                    if !holds {
+                        if exec.count_exit(i) {
+                            self.hot_exit(lp);
+                        }
+                        leave!(Why::Guard, u.at);
+                    }
+                }
                 UopOp::LoadAttrInstanceDict => {
                     let obj = *self.st_values().last().expect("a receiver");
                     let name = code.names[u.arg as usize];

@@ -582,6 +582,8 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                 }
                 state.learn(d, Known::Instance(u.operand));
             }
+            // What passing teaches (one of several classes) is not kept.
+            UopOp::GuardClassVersions => {}
             UopOp::LoadAttrInstanceDict => {
                 state.pop();
                 state.stack.push(UNKNOWN);

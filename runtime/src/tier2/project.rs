@@ -20,7 +20,7 @@
 use super::uop::{expansion, Operands, Slot, Uop, UopOp};
 use super::MAX_TRACE_INSTRUCTIONS;
 use crate::bytecode::{Instr, Opcode, Operand};
-use crate::specialize::monomorphic_receiver;
+use crate::specialize::{monomorphic_receiver, shared_receiver};
 use crate::value::Value;
 
 /// A projected loop, before optimization.
@@ -189,10 +189,15 @@ fn lay_out(
             Opcode::ForIterGenerator => return Err("iterates a generator"),
             op => {
                 let expanded = expansion(op);
-                // A receiver-guarded form: its one class and what it
-                // cached, or a step when the site saw several classes.
+                // A receiver-guarded form: the versions of the classes it
+                // saw and what it cached (one class, or several one guard
+                // covers), or a step when the site is polymorphic.
+                let words = cache(pc);
                 let receiver = if expanded.contains(&UopOp::GuardClassVersion) {
-                    match monomorphic_receiver(op, &cache(pc)) {
+                    let found = monomorphic_receiver(op, &words)
+                        .map(|(version, value)| ([version, 0, 0], value))
+                        .or_else(|| shared_receiver(op, &words));
+                    match found {
                         Some(r) => r,
                         None => {
                             add(UopOp::Step, pc + 1);
@@ -200,13 +205,13 @@ fn lay_out(
                         }
                     }
                 } else {
-                    (0, 0)
+                    ([0; 3], 0)
                 };
                 for &u in expanded {
                     let mut uop = Uop::new(u, i, at, at + 1);
                     uop.operand = match u {
                         UopOp::LoadConst => constant(i.arg).to_bits(),
-                        UopOp::GuardClassVersion => receiver.0,
+                        UopOp::GuardClassVersion => receiver.0[0],
                         UopOp::LoadAttrConst
                         | UopOp::LoadMethodConst
                         | UopOp::LoadAttrProperty
@@ -216,6 +221,12 @@ fn lay_out(
                     if u == UopOp::GuardClassVersion {
                         // The receiver is the top of the stack.
                         uop.arg = 1;
+                        let [first, second, third] = receiver.0;
+                        if second != 0 {
+                            uop.op = UopOp::GuardClassVersions;
+                            uop.operand = first | second << 32;
+                            uop.target = third as u32;
+                        }
                     }
                     uops.push(uop);
                 }
@@ -511,5 +522,41 @@ mod tests {
         assert!(inline(&loops, 8).is_err(), "a function with a loop");
         let generator = vec![ins(Opcode::LoadConst, 0), ins(Opcode::YieldValue, 0)];
         assert!(inline(&generator, 8).is_err(), "a generator");
+    }
+    #[test]
+    fn classes_sharing_a_method_or_an_instance_attribute_share_one_guard() {
+        let at = |op, words: [u64; 8]| {
+            let code = [ins(op, 0), ins(Opcode::JumpBackward, 0)];
+            project(|pc| code[pc], |_| words, |_| Value::NONE, 0, 1).unwrap()
+        };
+        // Two classes, one method (9): a guard on both versions.
+        let t = at(Opcode::LoadMethodInstance, [3, 9, 4, 9, 0, 0, 0, 0]);
+        assert_eq!(
+            ops(&t),
+            vec![
+                UopOp::GuardClassVersions,
+                UopOp::LoadMethodConst,
+                UopOp::JumpToTop
+            ]
+        );
+        assert_eq!((t.uops[0].operand, t.uops[0].target), (3 | 4 << 32, 0));
+        assert_eq!(t.uops[1].operand, 9);
+        // Two methods: the site stays a step.
+        let t = at(Opcode::LoadMethodInstance, [3, 9, 4, 10, 0, 0, 0, 0]);
+        assert_eq!(ops(&t), vec![UopOp::Step, UopOp::JumpToTop]);
+        // Three instance classes (version << 32 | position hint).
+        let entry = |version: u64| version << 32 | 1;
+        let t = at(
+            Opcode::LoadAttrInstance,
+            [entry(5), entry(6), entry(7), 0, 0, 0, 0, 0],
+        );
+        assert_eq!(t.uops[0].op, UopOp::GuardClassVersions);
+        assert_eq!((t.uops[0].operand, t.uops[0].target), (5 | 6 << 32, 7));
+        // Four: a step.
+        let t = at(
+            Opcode::LoadAttrInstance,
+            [entry(5), entry(6), entry(7), entry(8), 0, 0, 0, 0],
+        );
+        assert_eq!(ops(&t), vec![UopOp::Step, UopOp::JumpToTop]);
     }
 }

@@ -160,6 +160,10 @@ define_uops! {
     /// whose class has version `operand` (a version names one class in one
     /// state: a class attribute set or a bases change gives it a new one).
     GuardClassVersion { guard: true, escapes: false };
+    /// As `GuardClassVersion` for up to three versions: `operand`'s two
+    /// halves and `target` (0 where fewer), the classes of a method call
+    /// site that all resolve the name to one function.
+    GuardClassVersions { guard: true, escapes: false };
     /// `obj` → `obj.__dict__[names[arg]]`, for an instance whose class
     /// (guarded) neither defines the name nor hooks attribute access;
     /// leaves for `at` when the dict lacks it (tier 1 then raises or asks

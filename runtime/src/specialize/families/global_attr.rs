@@ -684,6 +684,37 @@ pub(crate) fn monomorphic_receiver(form: Opcode, words: &[u64; 8]) -> Option<(u6
     }
 }
 
+/// What tier 2 reads from the cache of a receiver-guarded site that saw
+/// two or three classes, where one guard taking each of their versions
+/// suffices: instance attribute loads and stores (the dict holds the
+/// value whatever the class), and method loads whose classes all resolve
+/// the name to one function (a method of their common base). Returns the
+/// versions (0 where fewer) and the function (0 for the instance forms).
+pub(crate) fn shared_receiver(form: Opcode, words: &[u64; 8]) -> Option<([u64; 3], u64)> {
+    let entries: Vec<(u64, u64)> = match form {
+        Opcode::LoadMethodInstance => words
+            .chunks_exact(2)
+            .map(|e| (e[0], e[1]))
+            .filter(|(version, _)| *version != 0)
+            .collect(),
+        Opcode::LoadAttrInstance | Opcode::StoreAttrInstance => words
+            .iter()
+            .map(|w| (w >> 32, 0))
+            .filter(|(version, _)| *version != 0)
+            .collect(),
+        _ => return None,
+    };
+    let value = entries.first()?.1;
+    if !(2..=3).contains(&entries.len()) || entries.iter().any(|(_, v)| *v != value) {
+        return None;
+    }
+    let mut versions = [0; 3];
+    for (slot, (version, _)) in versions.iter_mut().zip(&entries) {
+        *slot = *version;
+    }
+    Some((versions, value))
+}
+
 /// A cache entry of the instance attribute forms: the class version in
 /// the high half, the attribute's position in the instance dict's entry
 /// vector (a hint, checked on use) in the low half, none yet.

@@ -12,7 +12,7 @@ mod containers;
 mod global_attr;
 
 pub(crate) use call::{positional_code, PositionalCallee};
-pub(crate) use global_attr::monomorphic_receiver;
+pub(crate) use global_attr::{monomorphic_receiver, shared_receiver};
 mod ops;
 
 use std::sync::Arc;
