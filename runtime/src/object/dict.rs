@@ -48,7 +48,9 @@ pub const SMALL_TABLE: usize = 16;
 /// reallocating.
 pub const FIRST_CAPACITY: usize = 8;
 
-/// One key with its stored hash and value.
+/// One key with its stored hash and value; a removed one is a hole
+/// ([`Entry::HOLE`]). 24 bytes: marking holes by a key no Python value
+/// can be, rather than `Option`, saves a tag word per entry.
 #[derive(Clone, Copy)]
 struct Entry {
     hash: i64,
@@ -56,12 +58,28 @@ struct Entry {
     value: Value,
 }
 
+impl Entry {
+    /// A removed entry: its key is `Value::NULL`, never a key (the
+    /// interpreter's "no value" marker, which no Python code sees).
+    const HOLE: Entry = Entry {
+        hash: 0,
+        key: Value::NULL,
+        value: Value::NULL,
+    };
+
+    /// Whether this is a live entry, not a hole.
+    #[inline]
+    fn is_live(&self) -> bool {
+        !self.key.is_null()
+    }
+}
+
 /// An insertion-ordered dict.
 #[derive(Default)]
 pub struct Dict {
-    /// The entries in insertion order; a removed one leaves a hole until
-    /// the next compaction (in [`Dict::grow`]).
-    entries: Vec<Option<Entry>>,
+    /// The entries in insertion order; a removed one leaves a hole
+    /// ([`Entry::HOLE`]) until the next compaction (in [`Dict::grow`]).
+    entries: Vec<Entry>,
     /// The open-addressed index table (entry positions, [`EMPTY`],
     /// [`DELETED`]) of `table_size` slots; empty while `table_size` is at
     /// most [`SMALL_TABLE`] (lookups scan `entries` then).
@@ -302,9 +320,9 @@ impl Dict {
     /// The live entry at position `i` (an indexed one always is).
     #[inline]
     fn indexed(&self, i: u32) -> &Entry {
-        self.entries[i as usize]
-            .as_ref()
-            .expect("indexed entries are live")
+        let e = &self.entries[i as usize];
+        debug_assert!(e.is_live(), "indexed entries are live");
+        e
     }
 
     /// Where `key` is: `Ok(its position in the entries)`, or, when it is
@@ -315,7 +333,7 @@ impl Dict {
             return self
                 .entries
                 .iter()
-                .position(|e| e.is_some_and(|e| e.hash == hash && keys_equal(e.key, key)))
+                .position(|e| e.hash == hash && e.is_live() && keys_equal(e.key, key))
                 .ok_or(None);
         }
         match self.probe(hash, key) {
@@ -356,8 +374,7 @@ impl Dict {
             return self
                 .entries
                 .iter()
-                .flatten()
-                .filter(|e| e.hash == hash)
+                .filter(|e| e.hash == hash && e.is_live())
                 .map(|e| e.key)
                 .collect();
         }
@@ -392,7 +409,6 @@ impl Dict {
             return self
                 .entries
                 .iter()
-                .flatten()
                 .find(|e| str_text_is(e, hash, text))
                 .map(|e| e.value);
         }
@@ -446,7 +462,7 @@ impl Dict {
         }
         let (i, old) = match self.locate(hash, key) {
             Ok(i) => {
-                let entry = self.entries[i].as_mut().expect("live");
+                let entry = &mut self.entries[i];
                 if entry.value == value {
                     return (i, Some(value)); // nothing changes, no event
                 }
@@ -457,7 +473,8 @@ impl Dict {
                 if let Some(slot) = slot {
                     self.indices[slot] = i as u32;
                 }
-                self.entries.push(Some(Entry { hash, key, value }));
+                debug_assert!(!key.is_null(), "NULL marks holes");
+                self.entries.push(Entry { hash, key, value });
                 self.len += 1;
                 self.keys_version.invalidate();
                 (i, None)
@@ -474,7 +491,8 @@ impl Dict {
     /// position holds something else.
     #[inline]
     pub fn value_at_str(&self, index: usize, name: Value, text: &PyStr) -> Option<Value> {
-        let e = self.entries.get(index)?.as_ref()?;
+        // A hole's NULL key is never `name` nor a str.
+        let e = self.entries.get(index)?;
         str_key_is(e, name, text).then_some(e.value)
     }
 
@@ -489,7 +507,7 @@ impl Dict {
         text: &PyStr,
         value: Value,
     ) -> bool {
-        let Some(Some(e)) = self.entries.get_mut(index) else {
+        let Some(e) = self.entries.get_mut(index) else {
             return false;
         };
         if !str_key_is(e, name, text) {
@@ -506,7 +524,7 @@ impl Dict {
     /// entry vector (a hint for [`Dict::value_at_str`]).
     pub fn get_hashed_at(&self, hash: i64, key: Value) -> Option<(Value, usize)> {
         let i = self.locate(hash, key).ok()?;
-        Some((self.entries[i].expect("live").value, i))
+        Some((self.entries[i].value, i))
     }
 
     /// Removes `key`, returning its value.
@@ -525,9 +543,9 @@ impl Dict {
         };
         self.len -= 1;
         self.keys_version.invalidate();
-        let removed = self.entries[i].take().map(|e| e.value);
+        let removed = std::mem::replace(&mut self.entries[i], Entry::HOLE).value;
         self.changed();
-        removed
+        Some(removed)
     }
 
     /// Compacts the entries and resizes the index table to >= 3× the live
@@ -535,7 +553,7 @@ impl Dict {
     /// [`SMALL_TABLE`].
     fn grow(&mut self) {
         self.keys_version.invalidate();
-        self.entries.retain(Option::is_some);
+        self.entries.retain(Entry::is_live);
         let mut size = 8;
         while size * 2 < (self.len + 1) * 3 {
             size *= 2;
@@ -552,7 +570,7 @@ impl Dict {
         let mut indices = vec![EMPTY; size].into_boxed_slice();
         let mask = size - 1;
         for (i, e) in self.entries.iter().enumerate() {
-            let (mut slot, mut perturb) = first_slot(e.expect("compacted").hash, mask);
+            let (mut slot, mut perturb) = first_slot(e.hash, mask);
             while indices[slot] != EMPTY {
                 slot = next_slot(slot, &mut perturb, mask);
             }
@@ -561,18 +579,20 @@ impl Dict {
         self.indices = indices;
     }
 
+    /// The live entries in insertion order.
+    fn live(&self) -> impl Iterator<Item = &Entry> + '_ {
+        self.entries.iter().filter(|e| e.is_live())
+    }
+
     /// The items in insertion order.
     pub fn items(&self) -> impl Iterator<Item = (Value, Value)> + '_ {
-        self.entries.iter().flatten().map(|e| (e.key, e.value))
+        self.live().map(|e| (e.key, e.value))
     }
 
     /// The items in insertion order with their stored hashes (for copying
     /// into another dict without hashing again).
     pub fn hashed_items(&self) -> impl Iterator<Item = (i64, Value, Value)> + '_ {
-        self.entries
-            .iter()
-            .flatten()
-            .map(|e| (e.hash, e.key, e.value))
+        self.live().map(|e| (e.hash, e.key, e.value))
     }
 
     /// The entry at position `index` of the entry vector, skipping holes:
@@ -580,7 +600,8 @@ impl Dict {
     /// after it (for iterators, which keep a position across calls).
     pub fn entry_from(&self, mut index: usize) -> Option<(usize, Value, Value)> {
         while index < self.entries.len() {
-            if let Some(e) = self.entries[index] {
+            let e = self.entries[index];
+            if e.is_live() {
                 return Some((index + 1, e.key, e.value));
             }
             index += 1;
@@ -603,7 +624,7 @@ impl Dict {
 // SAFETY: traces every key and value.
 unsafe impl Trace for Dict {
     fn trace(&self, tracer: &mut Tracer) {
-        for e in self.entries.iter().flatten() {
+        for e in self.live() {
             e.key.trace(tracer);
             e.value.trace(tracer);
         }
@@ -872,6 +893,17 @@ mod tests {
         assert_eq!(keys, vec![int(-2), Value::float(3.0), int(-1)]);
         d.clear();
         assert!(d.is_small() && d.entries.capacity() == 0);
+    }
+
+    #[test]
+    fn entries_are_three_words() {
+        assert_eq!(std::mem::size_of::<Entry>(), 24);
+        let mut d = Dict::new();
+        d.insert(int(1), int(1)).unwrap();
+        d.remove(int(1)).unwrap();
+        assert!(!d.entries[0].is_live());
+        assert_eq!(d.items().count(), 0);
+        assert_eq!(d.entry_from(0), None);
     }
 
     #[test]
