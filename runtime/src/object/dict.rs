@@ -13,7 +13,13 @@
 //! because tier 1 caches positions (`value_at_str`, `replace_at_str`)
 //! under `keys_version`. So creating an instance costs one allocation (the
 //! entries, [`FIRST_CAPACITY`] of them reserved at the first insertion)
-//! instead of two or three.
+//! instead of two or three. Entries are 24 bytes: a removed one is marked
+//! by a `Value::NULL` key rather than wrapped in an `Option`.
+//!
+//! Measured (ARCHITECTURE.md, *Decisions*): allocation calls of `raytrace`
+//! at `SIZE = 100` under heaptrack fell from 776 k to 452 k at the same
+//! peak heap; user time of `raytrace` 3.59 → 3.35 s, the other benchmark
+//! programs within noise.
 //!
 //! Key equality is decided natively ([`keys_equal`]): identity, numeric
 //! equality across int/float/bool, str contents and tuples element-wise.
