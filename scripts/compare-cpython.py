@@ -9,8 +9,13 @@ stillpoint is slower) and the geometric mean of the ratios. A program that
 stillpoint fails (non-zero exit, time limit, or output different from
 CPython's) is reported as such and left out of the mean.
 
+With --tiers, stillpoint runs three ways in the same alternation: tier 0
+(`-X nospecialize`), tier 1 (`-X notier2`) and tiers 1+2 (the default);
+the table then gives each one's ratio to CPython and tier 2's speed-up over
+tier 1 (tier 1 time / tiers 1+2 time), with their geometric means.
+
 Usage: python3 scripts/compare-cpython.py [--runs N] [--bin PATH] [--python PATH]
-                                         [--timeout S] [--json PATH] [NAME ...]
+                                         [--timeout S] [--json PATH] [--tiers] [NAME ...]
   NAME: program names (with or without .py) to run; default: all of them.
 """
 
@@ -69,17 +74,23 @@ def failure_reason(code, out, err, expected_out):
     return None
 
 
-def compare(name, args):
+# The stillpoint configurations --tiers compares: (label, extra arguments).
+TIERS = [("tier 0", ["-X", "nospecialize"]), ("tier 1", ["-X", "notier2"]), ("tiers 1+2", [])]
+
+
+def compare(name, args, variants):
+    """Times `name` on CPython and on each stillpoint variant, alternating."""
     path = name if name.endswith(".py") else name + ".py"
     cpython = [args.python, path]
-    ours = [args.bin, path]
-    cpython_times = []
-    our_times = []
+    commands = [("cpython", cpython)] + [(label, [args.bin] + extra + [path])
+                                         for label, extra in variants]
+    times = {label: [] for label, _ in commands}
     reference = None
     for round_number in range(args.runs):
-        order = [("cpython", cpython), ("stillpoint", ours)]
+        order = list(commands)
         if round_number % 2:
             order.reverse()
+        runs = {}
         for which, command in order:
             seconds, code, out, err = run_once(command, args.timeout)
             if which == "cpython":
@@ -91,20 +102,32 @@ def compare(name, args):
                 elif out != reference:
                     return {"program": name, "status": "cpython failed",
                             "reason": "CPython's output differs between runs"}
-                cpython_times.append(seconds)
             else:
-                our_times.append((seconds, code, out, err))
-        # Checked once both sides have run: a failing stillpoint stops the program.
-        seconds, code, out, err = our_times[-1]
-        reason = failure_reason(code, out, err, reference)
-        if reason is not None:
-            return {"program": name, "status": "stillpoint failed", "reason": reason,
-                    "cpython_s": statistics.median(cpython_times)}
-    cpython_median = statistics.median(cpython_times)
-    ours_median = statistics.median(t for t, _, _, _ in our_times)
-    return {"program": name, "status": "ok", "cpython_s": cpython_median,
-            "stillpoint_s": ours_median, "ratio": ours_median / cpython_median,
-            "cpython_runs": cpython_times, "stillpoint_runs": [t for t, _, _, _ in our_times]}
+                runs[which] = (code, out, err)
+            times[which].append(seconds)
+        # Checked once every side has run: a failing stillpoint stops the program.
+        for label, (code, out, err) in runs.items():
+            reason = failure_reason(code, out, err, reference)
+            if reason is not None:
+                return {"program": name, "status": "stillpoint failed",
+                        "reason": "%s: %s" % (label, reason),
+                        "cpython_s": statistics.median(times["cpython"])}
+    medians = {label: statistics.median(t) for label, t in times.items()}
+    result = {"program": name, "status": "ok", "cpython_s": medians["cpython"],
+              "cpython_runs": times["cpython"], "variants": {}}
+    for label, _ in variants:
+        result["variants"][label] = {"seconds": medians[label], "runs": times[label],
+                                     "ratio": medians[label] / medians["cpython"]}
+    last = variants[-1][0]
+    result["stillpoint_s"] = medians[last]
+    result["ratio"] = medians[last] / medians["cpython"]
+    if args.tiers:
+        result["tier2_speedup"] = medians["tier 1"] / medians["tiers 1+2"]
+    return result
+
+
+def geometric_mean(values):
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
 
 
 def main():
@@ -115,6 +138,8 @@ def main():
     parser.add_argument("--python", default="/usr/bin/python3.11", help="CPython to compare with (default /usr/bin/python3.11)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per run before it counts as failed (default 300)")
     parser.add_argument("--json", help="also write the results to this JSON file")
+    parser.add_argument("--tiers", action="store_true",
+                        help="run stillpoint at tier 0, tier 1 and tiers 1+2 side by side")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -123,19 +148,30 @@ def main():
     if not os.access(args.bin, os.X_OK):
         print("note: no stillpoint binary at %s (cargo build --release -p stillpoint);"
               " every program will be reported as failed" % args.bin, file=sys.stderr)
+    variants = TIERS if args.tiers else [("stillpoint", [])]
 
     print("stillpoint: %s" % args.bin)
     print("cpython:    %s (%s)" % (args.python, subprocess.run(
         [args.python, "--version"], capture_output=True, text=True).stdout.strip()))
     print("median of %d runs each, alternating\n" % args.runs)
-    header = "%-16s %12s %14s %9s" % ("program", "cpython (s)", "stillpoint (s)", "ratio")
+    if args.tiers:
+        header = "%-16s %10s %18s %18s %18s %10s" % (
+            "program", "cpython s", "tier 0 s (ratio)", "tier 1 s (ratio)", "tiers 1+2 (ratio)",
+            "t1 / t1+2")
+    else:
+        header = "%-16s %12s %14s %9s" % ("program", "cpython (s)", "stillpoint (s)", "ratio")
     print(header)
     print("-" * len(header))
     results = []
     for name in names:
-        result = compare(name[:-3] if name.endswith(".py") else name, args)
+        result = compare(name[:-3] if name.endswith(".py") else name, args, variants)
         results.append(result)
-        if result["status"] == "ok":
+        if result["status"] == "ok" and args.tiers:
+            cells = ["%8.3f (%5.2fx)" % (v["seconds"], v["ratio"])
+                     for v in result["variants"].values()]
+            print("%-16s %10.3f %18s %18s %18s %9.2fx" % (
+                result["program"], result["cpython_s"], *cells, result["tier2_speedup"]))
+        elif result["status"] == "ok":
             print("%-16s %12.3f %14.3f %8.2fx" % (result["program"], result["cpython_s"],
                                                   result["stillpoint_s"], result["ratio"]))
         else:
@@ -144,14 +180,20 @@ def main():
                 result["program"], "%.3f" % cpython_s if cpython_s is not None else "-", "-", "-",
                 result["status"], result["reason"]))
         sys.stdout.flush()
-    ratios = [r["ratio"] for r in results if r["status"] == "ok"]
+    ok = [r for r in results if r["status"] == "ok"]
     print("-" * len(header))
-    if ratios:
-        geomean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
-        print("geometric mean of %d ratios: %.2fx (stillpoint time / CPython time)" % (len(ratios), geomean))
-    else:
-        geomean = None
+    geomean = geometric_mean([r["ratio"] for r in ok])
+    if geomean is None:
         print("geometric mean: no program ran on stillpoint")
+    elif args.tiers:
+        for label, _ in variants:
+            print("geometric mean, %s / CPython: %.2fx" % (
+                label, geometric_mean([r["variants"][label]["ratio"] for r in ok])))
+        print("geometric mean, tier 2 speed-up (tier 1 time / tiers 1+2 time): %.2fx"
+              % geometric_mean([r["tier2_speedup"] for r in ok]))
+    else:
+        print("geometric mean of %d ratios: %.2fx (stillpoint time / CPython time)"
+              % (len(ok), geomean))
     failed = [r["program"] for r in results if r["status"] != "ok"]
     if failed:
         print("not compared (%d): %s" % (len(failed), ", ".join(failed)))
