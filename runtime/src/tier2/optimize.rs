@@ -133,7 +133,7 @@ pub fn fuse_tuple_swaps(uops: &mut Vec<Uop>) {
     let targets = jump_targets(uops);
     let mut out: Vec<Uop> = Vec::with_capacity(uops.len());
     for u in uops.drain(..) {
-        let fuses = u.op == UopOp::Step
+        let fuses = matches!(u.op, UopOp::Step | UopOp::UnpackTwo)
             && u.opcode.family() == Opcode::UnpackSequence
             && targets.binary_search(&u.at).is_err()
             && out.last().is_some_and(|p| {
@@ -945,6 +945,9 @@ mod tests {
             uop(UopOp::Step, Opcode::UnpackSequenceTuple, 2, 3),
             uop(UopOp::Step, Opcode::BuildTuple, 4, 4),
             uop(UopOp::Step, Opcode::UnpackSequence, 4, 5),
+            // The two-tuple form has a micro-op of its own.
+            uop(UopOp::Step, Opcode::BuildTuple, 2, 6),
+            uop(UopOp::UnpackTwo, Opcode::UnpackSequenceTwoTuple, 2, 7),
         ];
         fuse_tuple_swaps(&mut uops);
         assert_eq!(
@@ -954,7 +957,8 @@ mod tests {
                 UopOp::LoadFast,
                 UopOp::Swap,
                 UopOp::Step,
-                UopOp::Step
+                UopOp::Step,
+                UopOp::Swap,
             ]
         );
         assert_eq!((uops[2].arg, uops[2].at, uops[2].target), (2, 2, 4));
