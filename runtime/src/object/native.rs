@@ -75,6 +75,7 @@ fn position(index: i64, len: usize) -> Option<usize> {
 
 /// `container[key]` for an exact list or tuple and an inline int key in
 /// range; `None` otherwise (the generic operation decides).
+#[inline]
 pub fn sequence_item(container: Value, key: Value) -> Option<Value> {
     let i = key.as_inline_int()?;
     match container.data()? {

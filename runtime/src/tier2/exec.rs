@@ -699,7 +699,12 @@ impl Interp<'_> {
             exec: &exec,
             validity: &validity,
         };
-        let flow = self.run_uops(&run, 0, code, tc, base, stack_base, frame, &mut executed);
+        // Counting costs the loop a register: only with statistics on.
+        let flow = if self.t2_stats.is_some() {
+            self.run_uops::<true>(&run, 0, code, tc, base, stack_base, frame, &mut executed)
+        } else {
+            self.run_uops::<false>(&run, 0, code, tc, base, stack_base, frame, &mut executed)
+        };
         let Flow::Left(why, leave) = flow else {
             unreachable!("only an inlined call's micro-ops return")
         };
@@ -721,7 +726,7 @@ impl Interp<'_> {
     /// Runs the micro-ops from `start` on one frame (the loop's, or an
     /// inlined call's) until they leave, or return from the inlined call.
     #[allow(clippy::too_many_arguments)]
-    fn run_uops(
+    fn run_uops<const COUNT: bool>(
         &mut self,
         run: &Run<'_>,
         start: usize,
@@ -747,8 +752,21 @@ impl Interp<'_> {
                 break Flow::Left(Why::Error, Leave::Raised($u.at as usize, $e))
             };
         }
+        // The jump of micro-op `i` to instruction `pc`, resolved when the
+        // executor was built (leaving if the executor does not cover it).
+        macro_rules! take {
+            ($pc:expr) => {{
+                match exec.jump(i) {
+                    Some(l) => {
+                        i = l;
+                        continue;
+                    }
+                    None => leave!(Why::Jump, $pc),
+                }
+            }};
+        }
         // A jump inside the executor to instruction `pc` of the running
-        // code (leaving if the executor does not cover it).
+        // code, known only now (leaving if the executor does not cover it).
         macro_rules! jump {
             ($u:expr, $pc:expr) => {{
                 let pc = $pc as usize;
@@ -763,7 +781,9 @@ impl Interp<'_> {
         }
         let flow = loop {
             let u = uops[i];
-            executed += 1;
+            if COUNT {
+                executed += 1;
+            }
             match u.op {
                 UopOp::LoadFast => {
                     let v = self.st_values()[base + u.arg as usize];
@@ -905,7 +925,7 @@ impl Interp<'_> {
                                 if exit {
                                     leave!(Why::Branch, u.target);
                                 }
-                                jump!(u, u.target);
+                                take!(u.target);
                             }
                         }
                         _ => values.push(v),
@@ -939,7 +959,7 @@ impl Interp<'_> {
                         if matches!(u.op, UopOp::ExitIf | UopOp::ExitIfBool) {
                             leave!(Why::Branch, u.target);
                         }
-                        jump!(u, u.target);
+                        take!(u.target);
                     }
                 }
                 UopOp::BinaryOpIntAny => {
@@ -1028,7 +1048,7 @@ impl Interp<'_> {
                         Some(Some(v)) => self.st_values().push(v),
                         Some(None) => {
                             self.st_values().pop();
-                            jump!(u, u.arg);
+                            take!(u.arg);
                         }
                         None => {
                             if exec.count_exit(i) {
@@ -1078,7 +1098,7 @@ impl Interp<'_> {
                         leave!(Why::Invalidated, if taken { u.arg } else { u.at + 1 });
                     }
                     if taken {
-                        jump!(u, u.arg);
+                        take!(u.arg);
                     }
                 }
                 UopOp::GuardClassVersion => {
@@ -1187,7 +1207,7 @@ impl Interp<'_> {
                     }
                     self.st_values().pop();
                 }
-                UopOp::Jump => jump!(u, u.target),
+                UopOp::Jump => take!(u.target),
                 UopOp::Step => {
                     if self.native_stack_half_used() {
                         // Calls from here would nest native frames, which
@@ -1246,7 +1266,7 @@ impl Interp<'_> {
                     if !validity.is_valid() {
                         leave!(Why::Invalidated, u.target);
                     }
-                    jump!(u, u.target);
+                    take!(u.target);
                 }
                 UopOp::Exit => leave!(Why::End, u.target),
                 UopOp::PushFrame => {
@@ -1267,7 +1287,7 @@ impl Interp<'_> {
                             };
                             let callee_tc = self.thread_code(callee_code);
                             let callee_base = callee.locals_base();
-                            let flow = self.run_uops(
+                            let flow = self.run_uops::<COUNT>(
                                 run,
                                 i + 1,
                                 callee_code,

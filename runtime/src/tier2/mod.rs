@@ -91,7 +91,13 @@ pub struct Executor {
     /// Failures per micro-op (relaxed counters; only guard exits write
     /// them).
     exits: Box<[AtomicU32]>,
+    /// For each micro-op that may jump inside the executor, where its jump
+    /// lands (its label, resolved once); [`NO_JUMP`] otherwise.
+    jumps: Box<[u32]>,
 }
+
+/// A micro-op without a jump, or whose target the executor does not cover.
+const NO_JUMP: u32 = u32::MAX;
 
 /// Where jumps land in one segment (see [`Executor::label`]).
 struct Labels {
@@ -123,13 +129,32 @@ impl Executor {
             })
             .collect();
         let exits = uops.iter().map(|_| AtomicU32::new(0)).collect();
-        Executor {
+        let mut executor = Executor {
             uops: uops.into_boxed_slice(),
             head,
             instructions,
             labels,
             exits,
-        }
+            jumps: Box::new([]),
+        };
+        executor.jumps = executor
+            .uops
+            .iter()
+            .map(|u| {
+                project::jump_target(u)
+                    .and_then(|pc| executor.label(u.segment, pc as usize))
+                    .map_or(NO_JUMP, |l| l as u32)
+            })
+            .collect();
+        executor
+    }
+
+    /// Where the jump of micro-op `i` lands, if the executor covers its
+    /// target.
+    #[inline]
+    pub(crate) fn jump(&self, i: usize) -> Option<usize> {
+        let l = self.jumps[i];
+        (l != NO_JUMP).then_some(l as usize)
     }
 
     /// The micro-op where a jump to instruction `pc` of segment `segment`
@@ -385,16 +410,17 @@ mod tests {
         };
         // The loop (segment 0, from instruction 10) inlines a function
         // (segment 1, instructions from 0) between its 11 and 12.
+        let to = |u: Uop, target| Uop { target, ..u };
         let e = Executor::new(
             vec![
                 at(UopOp::LoadFast, 10, 0),
                 at(UopOp::PushFrame, 11, 0),
                 at(UopOp::LoadFast, 0, 1),
-                at(UopOp::JumpIf, 1, 1),
+                to(at(UopOp::JumpIf, 1, 1), 3),
                 at(UopOp::PopFrame, 2, 1),
                 at(UopOp::PopFrame, 3, 1),
                 at(UopOp::CheckValidity, 12, 0),
-                at(UopOp::JumpToTop, 12, 0),
+                to(at(UopOp::JumpToTop, 12, 0), 10),
             ],
             10,
             3,
@@ -405,5 +431,9 @@ mod tests {
         assert_eq!(e.label(1, 0), Some(2));
         assert_eq!(e.label(0, 9), None, "before the loop");
         assert_eq!(e.label(1, 4), None, "past the function");
+        // Each jump's landing is resolved when the executor is built.
+        assert_eq!(e.jump(3), Some(5));
+        assert_eq!(e.jump(7), Some(0));
+        assert_eq!(e.jump(0), None, "not a jump");
     }
 }

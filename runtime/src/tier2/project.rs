@@ -239,27 +239,28 @@ fn lay_out(
     })
 }
 
+/// The instruction `u` may jump to inside the executor: a branch's target,
+/// or the one an instruction with a target keeps in its operand (where a
+/// loop ends, say).
+pub fn jump_target(u: &Uop) -> Option<u32> {
+    match u.op {
+        UopOp::Jump | UopOp::JumpIf | UopOp::JumpIfBool | UopOp::JumpBack | UopOp::JumpToTop => {
+            Some(u.target)
+        }
+        UopOp::ExitIf | UopOp::ExitIfBool | UopOp::Exit => None,
+        UopOp::CompareInt3 | UopOp::CompareFloat3 => match Operands::decode(u.arg).result {
+            Slot::Branch { exit: false, .. } => Some(u.target),
+            _ => None,
+        },
+        _ if may_jump(u.opcode) => Some(u.arg),
+        _ => None,
+    }
+}
+
 /// The instructions some micro-op may jump to inside the executor (where
 /// what the optimizer knows from the instructions laid out before ends).
 pub fn jump_targets(uops: &[Uop]) -> Vec<u32> {
-    let mut targets: Vec<u32> = uops
-        .iter()
-        .filter_map(|u| match u.op {
-            UopOp::Jump
-            | UopOp::JumpIf
-            | UopOp::JumpIfBool
-            | UopOp::JumpBack
-            | UopOp::JumpToTop => Some(u.target),
-            UopOp::ExitIf | UopOp::ExitIfBool | UopOp::Exit => None,
-            UopOp::CompareInt3 | UopOp::CompareFloat3 => match Operands::decode(u.arg).result {
-                Slot::Branch { exit: false, .. } => Some(u.target),
-                _ => None,
-            },
-            // Instructions with a target keep it in their operand.
-            _ if may_jump(u.opcode) => Some(u.arg),
-            _ => None,
-        })
-        .collect();
+    let mut targets: Vec<u32> = uops.iter().filter_map(jump_target).collect();
     targets.sort_unstable();
     targets.dedup();
     targets

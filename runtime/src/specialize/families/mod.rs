@@ -112,6 +112,7 @@ impl Interp<'_> {
 /// modulo with the divisor's sign); `None` when the generic operation must
 /// decide (a zero divisor, a negative shift or exponent, a result out of
 /// range, true division).
+#[inline]
 pub(crate) fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<i64> {
     match op {
         BinaryOp::Add => Some(x + y),
@@ -148,6 +149,7 @@ pub(crate) fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<i64> {
 /// `x op y` on floats (tier 2's float micro-ops): `+ - * /`, and `**` of a
 /// positive base with a finite result; `None` for everything the generic
 /// operation must decide (a zero divisor, an overflow, a complex result).
+#[inline]
 pub(crate) fn float_op(op: BinaryOp, x: f64, y: f64) -> Option<f64> {
     match op {
         BinaryOp::Add => Some(x + y),
