@@ -8,7 +8,7 @@ use stillpoint_sync::{Dependency, EventKind, Validity};
 
 use super::optimize::{self, Assumptions, DescriptorKind};
 use super::project::{project, project_function};
-use super::uop::{Operands, Slot, Uop, UopOp};
+use super::uop::{Slot, Uop, UopOp};
 use super::{Executor, Loop, Tier2Stats, MAX_INLINE_DEPTH, MAX_INLINE_INSTRUCTIONS, MAX_REBUILDS};
 use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Opcode};
 use crate::error::PyErr;
@@ -886,7 +886,7 @@ impl Interp<'_> {
                 | UopOp::CompareInt3
                 | UopOp::CompareFloat3
                 | UopOp::Subscr3 => {
-                    let ops = Operands::decode(u.arg);
+                    let ops = exec.operands(i);
                     let values = self.st_values();
                     let mut n = values.len();
                     let mut read = |slot: Slot| match slot {

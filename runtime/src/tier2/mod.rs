@@ -56,7 +56,7 @@ use std::sync::Arc;
 use stillpoint_sync::ExecutorSlot;
 
 use crate::bytecode::{Instr, Opcode};
-pub use uop::{Uop, UopOp};
+pub use uop::{Operands, Uop, UopOp};
 
 /// The most instructions one superblock covers.
 pub const MAX_TRACE_INSTRUCTIONS: usize = 256;
@@ -94,6 +94,8 @@ pub struct Executor {
     /// For each micro-op that may jump inside the executor, where its jump
     /// lands (its label, resolved once); [`NO_JUMP`] otherwise.
     jumps: Box<[u32]>,
+    /// For each fused operation, its operands, decoded once.
+    operands: Box<[Operands]>,
 }
 
 /// A micro-op without a jump, or whose target the executor does not cover.
@@ -136,6 +138,7 @@ impl Executor {
             labels,
             exits,
             jumps: Box::new([]),
+            operands: Box::new([]),
         };
         executor.jumps = executor
             .uops
@@ -146,7 +149,18 @@ impl Executor {
                     .map_or(NO_JUMP, |l| l as u32)
             })
             .collect();
+        executor.operands = executor
+            .uops
+            .iter()
+            .map(|u| Operands::decode(u.arg))
+            .collect();
         executor
+    }
+
+    /// The operands of micro-op `i`, a fused operation.
+    #[inline]
+    pub(crate) fn operands(&self, i: usize) -> Operands {
+        self.operands[i]
     }
 
     /// Where the jump of micro-op `i` lands, if the executor covers its

@@ -800,8 +800,15 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
                 _ => {}
             }
         }
+        let operator = match u.op {
+            // The in-place forms compute as their operators do.
+            UopOp::BinaryOpInt | UopOp::BinaryOpFloat => {
+                crate::bytecode::BinaryOp::from_arg(u.arg).plain() as u32
+            }
+            _ => u.arg,
+        };
         let operands = Operands {
-            op: u.arg as u8,
+            op: operator as u8,
             a,
             b,
             result,
