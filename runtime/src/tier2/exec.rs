@@ -1220,9 +1220,17 @@ impl Interp<'_> {
                         // dispatch loop, which only tier 1 is.
                         leave!(Why::End, u.at);
                     }
+                    // The instruction was not specialized yet when the loop
+                    // was projected (a rarely taken path), and now is, in a
+                    // form with micro-ops: rebuilt, the loop would run them.
+                    if instr.op != u.opcode && instr.op.uops().is_some() && exec.count_exit(i) {
+                        self.hot_exit(lp);
+                    }
                     self.set_frame_pc(u.at + 1);
-                    if let Some(s) = self.t2_stats() {
-                        s.steps[instr.op.family() as usize] += 1;
+                    if COUNT {
+                        if let Some(s) = self.t2_stats() {
+                            s.steps[instr.op.family() as usize] += 1;
+                        }
                     }
                     let mut next = u.at as usize + 1;
                     if let Err(e) =
@@ -1360,6 +1368,7 @@ pub(super) fn instance_class_version(v: Value) -> u64 {
 
 /// `a op b` on inline ints (`op` a [`BinaryOp`] operand); `None` when the
 /// operands are not inline ints or the result is not one.
+#[inline(always)]
 fn binary_int(op: u32, a: Value, b: Value) -> Option<Value> {
     let op = BinaryOp::from_arg(op).plain();
     crate::specialize::int_op(op, a.as_inline_int()?, b.as_inline_int()?).and_then(Value::try_int)
