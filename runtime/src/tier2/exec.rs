@@ -9,7 +9,10 @@ use stillpoint_sync::{Dependency, EventKind, Validity};
 use super::optimize::{self, Assumptions, DescriptorKind};
 use super::project::{project, project_function};
 use super::uop::{Slot, Uop, UopOp};
-use super::{Executor, Loop, Tier2Stats, MAX_INLINE_DEPTH, MAX_INLINE_INSTRUCTIONS, MAX_REBUILDS};
+use super::{
+    Executor, Loop, Tier2Stats, MAX_INLINED_INSTRUCTIONS, MAX_INLINE_DEPTH,
+    MAX_INLINE_INSTRUCTIONS, MAX_REBUILDS,
+};
 use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Opcode};
 use crate::error::PyErr;
 use crate::events::DictWatcher;
@@ -46,6 +49,8 @@ struct Planner<'i, 'a, 'w> {
     /// What optimizing the inlined functions did, and how many there are.
     inlined: optimize::Report,
     calls_inlined: u64,
+    /// Instructions that inlined functions may still add to the executor.
+    inline_budget: usize,
     /// The classes of receivers that are locals or globals at projection,
     /// by the version their guard checks (see `Interp::receiver_classes`).
     receivers: &'w [(u64, Gc<PyObject>)],
@@ -215,6 +220,9 @@ impl<'w> Planner<'_, '_, 'w> {
             MAX_INLINE_INSTRUCTIONS,
         )
         .ok()?;
+        self.inline_budget = self
+            .inline_budget
+            .checked_sub(trace.instructions as usize)?;
         self.deps.push(watch);
         let mut body = trace.uops;
         let names = std::mem::replace(&mut self.names, &code.names);
@@ -610,6 +618,7 @@ impl Interp<'_> {
                 callees: &callees,
                 inlined: optimize::Report::default(),
                 calls_inlined: 0,
+                inline_budget: MAX_INLINED_INSTRUCTIONS,
                 receivers: &classes,
                 calls_assumed: false,
                 descriptors_assumed: false,

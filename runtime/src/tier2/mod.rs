@@ -64,6 +64,10 @@ pub const MAX_TRACE_INSTRUCTIONS: usize = 256;
 /// The most instructions of a function inlined into a superblock.
 pub const MAX_INLINE_INSTRUCTIONS: usize = 96;
 
+/// The most instructions all the functions inlined into one superblock
+/// add up to.
+pub const MAX_INLINED_INSTRUCTIONS: usize = 512;
+
 /// How deep inlined calls nest (a call inside an inlined function is
 /// inlined too, up to this depth).
 pub const MAX_INLINE_DEPTH: u32 = 2;
