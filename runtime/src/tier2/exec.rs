@@ -8,7 +8,7 @@ use stillpoint_sync::{Dependency, EventKind, Validity};
 
 use super::optimize::{self, Assumptions, DescriptorKind};
 use super::project::{project, project_function};
-use super::uop::{Slot, Uop, UopOp};
+use super::uop::{local_attribute_parts, Slot, Uop, UopOp};
 use super::{
     Executor, Loop, Tier2Stats, MAX_INLINED_INSTRUCTIONS, MAX_INLINE_DEPTH,
     MAX_INLINE_INSTRUCTIONS, MAX_REBUILDS,
@@ -1136,15 +1136,30 @@ impl Interp<'_> {
                 }
                 UopOp::LoadAttrInstanceDict => {
                     let obj = *self.st_values().last().expect("a receiver");
-                    let name = code.names[u.arg as usize];
-                    let found = match (obj.data(), name.as_ref().and_then(|n| n.as_str())) {
-                        (Some(ObjectData::Instance(d)), Some(text)) => {
-                            d.lock().get_hashed(text.hash(), name)
-                        }
-                        _ => None,
-                    };
-                    match found {
+                    let hint = u.operand as usize;
+                    match instance_attribute(obj, code.names[u.arg as usize], hint) {
                         Some(v) => *self.st_values().last_mut().expect("a receiver") = v,
+                        None => leave!(Why::Guard, u.at),
+                    }
+                }
+                UopOp::LoadAttrLocal => {
+                    let (name, local, hint) = local_attribute_parts(u.arg);
+                    let obj = self.st_values()[base + local];
+                    if u.operand != 0 {
+                        let v = instance_class_version(obj);
+                        let holds = v != 0
+                            && (v == u.operand & u64::from(u32::MAX)
+                                || v == u.operand >> 32
+                                || v == u64::from(u.target));
+                        if !holds {
+                            if exec.count_exit(i) {
+                                self.hot_exit(lp);
+                            }
+                            leave!(Why::Guard, u.at);
+                        }
+                    }
+                    match instance_attribute(obj, code.names[name], hint) {
+                        Some(v) => self.st_values().push(v),
                         None => leave!(Why::Guard, u.at),
                     }
                 }
@@ -1203,7 +1218,10 @@ impl Interp<'_> {
                     if let (Some(ObjectData::Instance(d)), Some(text)) =
                         (obj.data(), name.as_ref().and_then(|n| n.as_str()))
                     {
-                        d.lock().insert_hashed(text.hash(), name, value);
+                        let mut d = d.lock();
+                        if !d.replace_at_str(u.operand as usize, name, text, value) {
+                            d.insert_hashed(text.hash(), name, value);
+                        }
                     }
                     self.st_values().truncate(n - 2);
                 }
@@ -1372,6 +1390,20 @@ pub(super) fn instance_class_version(v: Value) -> u64 {
             u64::from(o.class().as_class().map_or(0, |c| c.version.peek()))
         }
         _ => 0,
+    }
+}
+
+/// Attribute `name` in the dict of instance `obj`, if it is an instance
+/// that has it: at position `hint` first (checked), else by hash.
+#[inline]
+fn instance_attribute(obj: Value, name: Value, hint: usize) -> Option<Value> {
+    match (obj.data()?, name.as_ref()?.as_str()?) {
+        (ObjectData::Instance(d), text) => {
+            let d = d.lock();
+            d.value_at_str(hint, name, text)
+                .or_else(|| d.get_hashed(text.hash(), name))
+        }
+        _ => None,
     }
 }
 

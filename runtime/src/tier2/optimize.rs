@@ -28,7 +28,9 @@
 //! 5. [`fuse_operands`]: an int or float operation or comparison, or a
 //!    list or tuple subscript, takes the loads of its operands from locals
 //!    or a constant, and the store of its result to a local (or the branch
-//!    on a comparison's result), into one micro-op (with its guard).
+//!    on a comparison's result), into one micro-op (with its guard); an
+//!    instance attribute load takes the load of its receiver from a local
+//!    and the class guard.
 //! 6. [`remove_dead_pushes`]: a push that is popped right away.
 //! 7. [`place_validity_checks`]: a check after every escaping micro-op and
 //!    nowhere else (back-edges, steps and constant calls check on their
@@ -36,7 +38,7 @@
 //!    ran Python code).
 
 use super::project::jump_targets;
-use super::uop::{Operands, Slot, Uop, UopOp};
+use super::uop::{local_attribute, Operands, Slot, Uop, UopOp};
 use crate::bytecode::Opcode;
 use crate::value::Value;
 
@@ -699,7 +701,8 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             | UopOp::FloatOp3
             | UopOp::CompareInt3
             | UopOp::CompareFloat3
-            | UopOp::Subscr3 => state = Abstract::default(),
+            | UopOp::Subscr3
+            | UopOp::LoadAttrLocal => state = Abstract::default(),
             UopOp::CheckValidity
             | UopOp::Jump
             | UopOp::JumpBack
@@ -725,6 +728,11 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
     while i < uops.len() {
         let u = uops[i];
         i += 1;
+        if u.op == UopOp::LoadAttrInstanceDict {
+            let attribute = fuse_attribute_load(&mut out, u, &lands);
+            out.push(attribute);
+            continue;
+        }
         let fused = match u.op {
             UopOp::BinaryOpInt => Some(UopOp::IntOp3),
             UopOp::BinaryOpFloat => Some(UopOp::FloatOp3),
@@ -826,6 +834,44 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
     guards
 }
 
+/// `LoadFast; [class guard]; LoadAttrInstanceDict` at the end of `out`
+/// then `load` as one `LoadAttrLocal` (the guard and load removed from
+/// `out`), or `load` as it is.
+fn fuse_attribute_load(out: &mut Vec<Uop>, load: Uop, lands: &impl Fn(u32) -> bool) -> Uop {
+    if lands(load.at) {
+        return load;
+    }
+    let n = out.len();
+    let guarded = out.last().is_some_and(|g| {
+        matches!(g.op, UopOp::GuardClassVersion | UopOp::GuardClassVersions)
+            && g.arg == 1
+            && g.at == load.at
+    });
+    let guard = guarded.then(|| out[n - 1]);
+    let Some(local) = out.get(n - 1 - usize::from(guarded)).copied() else {
+        return load;
+    };
+    let arg = match local_attribute(load.arg, local.arg, load.operand) {
+        Some(arg) if matches!(local.op, UopOp::LoadFast | UopOp::LoadFastBound) => arg,
+        _ => return load,
+    };
+    out.truncate(n - 1 - usize::from(guarded));
+    Uop {
+        op: UopOp::LoadAttrLocal,
+        arg,
+        at: local.at,
+        operand: guard.map_or(0, |g| g.operand),
+        target: guard.map_or(0, |g| {
+            if g.op == UopOp::GuardClassVersions {
+                g.target
+            } else {
+                0
+            }
+        }),
+        ..load
+    }
+}
+
 /// Pass 6 (module docs): a push that cannot fail, popped at once (not
 /// where a jump lands on the pop).
 pub fn remove_dead_pushes(uops: &mut Vec<Uop>) {
@@ -871,6 +917,7 @@ pub fn place_validity_checks(uops: &mut Vec<Uop>) {
 mod tests {
     use super::*;
     use crate::bytecode::Instr;
+    use crate::tier2::uop::local_attribute_parts;
 
     fn uop(op: UopOp, opcode: Opcode, arg: u32, at: u32) -> Uop {
         Uop::new(op, Instr { op: opcode, arg }, at, at + 1)
@@ -1462,6 +1509,54 @@ mod tests {
         assert_eq!((subscript.a, subscript.b), (Slot::Constant, Slot::Local(1)));
         let add = Operands::decode(uops[2].arg);
         assert_eq!((add.a, add.b), (Slot::Stack, Slot::Local(1)));
+    }
+
+    #[test]
+    fn an_attribute_load_takes_its_receiver_from_a_local_and_its_guard() {
+        let mut guard = uop(UopOp::GuardClassVersion, Opcode::LoadAttrInstance, 1, 1);
+        guard.operand = 42;
+        let mut load = uop(UopOp::LoadAttrInstanceDict, Opcode::LoadAttrInstance, 3, 1);
+        load.operand = 2; // the position hint
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 5, 0),
+            guard,
+            load,
+            // Known class: no guard left to take.
+            uop(UopOp::LoadFastBound, Opcode::LoadFast, 6, 2),
+            uop(UopOp::LoadAttrInstanceDict, Opcode::LoadAttrInstance, 4, 3),
+            // Not from a local.
+            uop(UopOp::Step, Opcode::LoadAttr, 0, 4),
+            uop(UopOp::LoadAttrInstanceDict, Opcode::LoadAttrInstance, 4, 5),
+        ];
+        fuse_operands(&mut uops);
+        assert_eq!(
+            ops(&uops),
+            vec![
+                UopOp::LoadAttrLocal,
+                UopOp::LoadAttrLocal,
+                UopOp::Step,
+                UopOp::LoadAttrInstanceDict
+            ]
+        );
+        assert_eq!(
+            (
+                uops[0].at,
+                uops[0].operand,
+                local_attribute_parts(uops[0].arg)
+            ),
+            (0, 42, (3, 5, 2))
+        );
+        assert_eq!(
+            (uops[1].operand, local_attribute_parts(uops[1].arg)),
+            (0, (4, 6, 0)),
+            "no guard left"
+        );
+        // A hint that does not fit the encoding is none.
+        assert_eq!(
+            local_attribute_parts(local_attribute(1, 2, u64::from(u32::MAX)).unwrap()),
+            (1, 2, usize::MAX)
+        );
+        assert_eq!(local_attribute(1 << 12, 0, 0), None, "too many names");
     }
 
     #[test]

@@ -215,7 +215,9 @@ fn lay_out(
                         UopOp::LoadAttrConst
                         | UopOp::LoadMethodConst
                         | UopOp::LoadAttrProperty
-                        | UopOp::LoadMethodStatic => receiver.1,
+                        | UopOp::LoadMethodStatic
+                        | UopOp::LoadAttrInstanceDict
+                        | UopOp::StoreAttrInstanceDict => receiver.1,
                         _ => 0,
                     };
                     if u == UopOp::GuardClassVersion {

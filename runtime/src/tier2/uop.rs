@@ -165,10 +165,19 @@ define_uops! {
     /// site that all resolve the name to one function.
     GuardClassVersions { guard: true, escapes: false };
     /// `obj` → `obj.__dict__[names[arg]]`, for an instance whose class
-    /// (guarded) neither defines the name nor hooks attribute access;
-    /// leaves for `at` when the dict lacks it (tier 1 then raises or asks
+    /// (guarded) neither defines the name nor hooks attribute access,
+    /// looked for first at the position `operand` (tier 1's hint); leaves
+    /// for `at` when the dict lacks it (tier 1 then raises or asks
     /// `__getattr__`).
     LoadAttrInstanceDict { guard: true, escapes: false };
+    /// `LoadFast`, the receiver's class guard and `LoadAttrInstanceDict`
+    /// in one: pushes attribute `names[n]` of local `k`, looked for first
+    /// at position `hint`, where `arg` is `n | k << 12 | hint << 20`
+    /// ([`local_attribute`]), and the class must have one of the versions
+    /// `GuardClassVersions` keeps in `operand` and `target` (no guard when
+    /// `operand` is 0: the class is known). Leaves for `at`, the load,
+    /// when anything fails.
+    LoadAttrLocal { guard: true, escapes: false };
     /// `obj` → the class attribute in `operand` (guarded class).
     LoadAttrConst { guard: false, escapes: false };
     /// `obj` → `method, obj` with the function in `operand` (guarded
@@ -185,7 +194,7 @@ define_uops! {
     LoadMethodStatic { guard: false, escapes: false };
     /// `value, obj` → (stores `obj.__dict__[names[arg]] = value`) for an
     /// instance whose class (guarded) neither defines the name nor hooks
-    /// attribute stores.
+    /// attribute stores, first at the position `operand` (tier 1's hint).
     StoreAttrInstanceDict { guard: false, escapes: false };
     /// `value` → (stores `C.names[arg] = value` for the plain class `C` in
     /// `operand`): the class attribute event, which may invalidate this
@@ -398,6 +407,24 @@ impl Operands {
             result: Slot::decode(arg >> 24),
         }
     }
+}
+
+/// The `arg` of `LoadAttrLocal` for name `n`, local `k` and position
+/// hint `hint`, if they fit (12, 8 and 12 bits; a hint that does not fit
+/// becomes none, `0xFFF`).
+pub fn local_attribute(n: u32, k: u32, hint: u64) -> Option<u32> {
+    (n < 1 << 12 && k < 1 << 8).then(|| n | k << 12 | (hint.min(0xFFF) as u32) << 20)
+}
+
+/// What a `LoadAttrLocal` `arg` holds: (name, local, position hint).
+#[inline]
+pub fn local_attribute_parts(arg: u32) -> (usize, usize, usize) {
+    let hint = (arg >> 20) as usize;
+    (
+        (arg & 0xFFF) as usize,
+        (arg >> 12 & 0xFF) as usize,
+        if hint == 0xFFF { usize::MAX } else { hint },
+    )
 }
 
 /// How an instruction enters a superblock: its table expansion, or one

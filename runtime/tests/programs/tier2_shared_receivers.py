@@ -72,3 +72,46 @@ def shadow(n):
 
 
 print("an instance shadows the method", shadow(3000))
+
+
+class Slots:
+    def __init__(self):
+        self.a = 1
+        self.b = 2
+        self.c = 3
+
+
+def positions(n):
+    o = Slots()
+    t = 0
+    for i in range(n):
+        t += o.b * 10 + o.c
+        o.b = o.b + 1
+        if i == n // 3:
+            # The attribute moves within the dict: a remembered position no
+            # longer holds it.
+            del o.b
+            o.b = 100
+        if i == 2 * n // 3:
+            o = Slots()
+            del o.a
+    return t
+
+
+print("attribute positions", positions(3000))
+
+
+def missing(n):
+    o = Slots()
+    t = 0
+    for i in range(n):
+        if i == n - 5:
+            del o.c
+        try:
+            t += o.c
+        except AttributeError:
+            t -= 1
+    return t
+
+
+print("an attribute that goes", missing(3000))

@@ -667,15 +667,15 @@ impl Interp<'_> {
 
 /// What tier 2 reads from the cache of a receiver-guarded attribute form
 /// (the layouts are this file's): the class version of its one receiver
-/// class and the value it cached (a class attribute, a method; 0 for the
-/// instance forms; the descriptor for the property and staticmethod
-/// forms), or `None` when the site saw several classes (tier 2
-/// then runs the tier-1 form, which handles them all).
+/// class and the value it cached (a class attribute, a method; the
+/// attribute's position hint in the instance dict for the instance forms,
+/// `u32::MAX` for none, checked on use; the descriptor for the property
+/// and staticmethod forms), or `None` when the site saw several classes
+/// (tier 2 then runs the tier-1 form, which handles them all).
 pub(crate) fn monomorphic_receiver(form: Opcode, words: &[u64; 8]) -> Option<(u64, u64)> {
     match form {
-        Opcode::LoadAttrInstance | Opcode::StoreAttrInstance => {
-            (words[1] == 0 && words[0] != 0).then_some((words[0] >> 32, 0))
-        }
+        Opcode::LoadAttrInstance | Opcode::StoreAttrInstance => (words[1] == 0 && words[0] != 0)
+            .then_some((words[0] >> 32, entry_hint(words[0]) as u64)),
         Opcode::LoadMethodInstance => (words[2] == 0).then_some((words[0], words[1])),
         Opcode::LoadAttrClass | Opcode::LoadAttrProperty | Opcode::LoadMethodStatic => {
             Some((words[0], words[1]))
@@ -689,7 +689,8 @@ pub(crate) fn monomorphic_receiver(form: Opcode, words: &[u64; 8]) -> Option<(u6
 /// suffices: instance attribute loads and stores (the dict holds the
 /// value whatever the class), and method loads whose classes all resolve
 /// the name to one function (a method of their common base). Returns the
-/// versions (0 where fewer) and the function (0 for the instance forms).
+/// versions (0 where fewer) and the function (for the instance forms, the
+/// first class's position hint).
 pub(crate) fn shared_receiver(form: Opcode, words: &[u64; 8]) -> Option<([u64; 3], u64)> {
     let entries: Vec<(u64, u64)> = match form {
         Opcode::LoadMethodInstance => words
@@ -708,6 +709,11 @@ pub(crate) fn shared_receiver(form: Opcode, words: &[u64; 8]) -> Option<([u64; 3
     if !(2..=3).contains(&entries.len()) || entries.iter().any(|(_, v)| *v != value) {
         return None;
     }
+    // An instance form's value is the first class's position hint.
+    let value = match form {
+        Opcode::LoadMethodInstance => value,
+        _ => entry_hint(words[0]) as u64,
+    };
     let mut versions = [0; 3];
     for (slot, (version, _)) in versions.iter_mut().zip(&entries) {
         *slot = *version;
