@@ -2443,19 +2443,15 @@ impl<'a> Interp<'a> {
                 push!(method);
                 push!(receiver);
             }
-            Opcode::LoadMethodModule => {
+            Opcode::LoadMethodModule | Opcode::LoadMethodStatic => {
+                // Both push a plain function and no receiver.
                 let obj = peek!(1);
-                let (method, receiver) = match self.load_attr_module_cached(tc, *pc - 1, op, obj) {
-                    Some(v) => (v, Value::NULL),
-                    None => self.load_method(obj, code.names[arg as usize])?,
+                let cached = if op == Opcode::LoadMethodModule {
+                    self.load_attr_module_cached(tc, *pc - 1, op, obj)
+                } else {
+                    self.load_method_static_cached(tc, *pc - 1, obj)
                 };
-                drop_n!(1);
-                push!(method);
-                push!(receiver);
-            }
-            Opcode::LoadMethodStatic => {
-                let obj = peek!(1);
-                let (method, receiver) = match self.load_method_static_cached(tc, *pc - 1, obj) {
+                let (method, receiver) = match cached {
                     Some(f) => (f, Value::NULL),
                     None => self.load_method(obj, code.names[arg as usize])?,
                 };

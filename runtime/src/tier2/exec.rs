@@ -756,6 +756,16 @@ impl Interp<'_> {
                 break Flow::Left($why, Leave::At(to as usize));
             }};
         }
+        // A guard failed: counted (a hot one rebuilds the executor), then
+        // tier 1 runs the instruction.
+        macro_rules! guard_failed {
+            ($u:expr) => {{
+                if exec.count_exit(i) {
+                    self.hot_exit(lp);
+                }
+                leave!(Why::Guard, $u.at);
+            }};
+        }
         macro_rules! raise {
             ($u:expr, $e:expr) => {
                 break Flow::Left(Why::Error, Leave::Raised($u.at as usize, $e))
@@ -864,10 +874,7 @@ impl Interp<'_> {
                         as_f64(a).is_some() && as_f64(b).is_some() && (a.is_float() || b.is_float())
                     };
                     if !holds {
-                        if exec.count_exit(i) {
-                            self.hot_exit(lp);
-                        }
-                        leave!(Why::Guard, u.at);
+                        guard_failed!(u);
                     }
                 }
                 UopOp::BinaryOpInt
@@ -921,10 +928,7 @@ impl Interp<'_> {
                         _ => crate::object::native::sequence_item(a, b),
                     };
                     let Some(v) = result else {
-                        if exec.count_exit(i) {
-                            self.hot_exit(lp);
-                        }
-                        leave!(Why::Guard, u.at);
+                        guard_failed!(u);
                     };
                     values.truncate(n);
                     match ops.result {
@@ -1029,16 +1033,14 @@ impl Interp<'_> {
                     let values = self.st_values();
                     let item = *values.last().expect("an item");
                     let set = values[values.len() - 1 - u.arg as usize];
-                    if !crate::object::native::set_add(set, item) {
-                        if let Err(e) = self.set_add(set, item) {
-                            raise!(u, e);
-                        }
-                        if !validity.is_valid() {
-                            self.st_values().pop();
-                            leave!(Why::Invalidated, u.at + 1);
-                        }
+                    if let Err(e) = self.set_add(set, item) {
+                        raise!(u, e);
                     }
                     self.st_values().pop();
+                    // `__hash__` or `__eq__` may have run.
+                    if !validity.is_valid() {
+                        leave!(Why::Invalidated, u.at + 1);
+                    }
                 }
                 UopOp::ListAppend => {
                     let values = self.st_values();
@@ -1060,10 +1062,7 @@ impl Interp<'_> {
                             take!(u.arg);
                         }
                         None => {
-                            if exec.count_exit(i) {
-                                self.hot_exit(lp);
-                            }
-                            leave!(Why::Guard, u.at);
+                            guard_failed!(u);
                         }
                     }
                 }
@@ -1114,24 +1113,15 @@ impl Interp<'_> {
                     let values = self.st_values();
                     let v = values[values.len() - u.arg as usize];
                     if instance_class_version(v) != u.operand {
-                        if exec.count_exit(i) {
-                            self.hot_exit(lp);
-                        }
-                        leave!(Why::Guard, u.at);
+                        guard_failed!(u);
                     }
                 }
                 UopOp::GuardClassVersions => {
                     let values = self.st_values();
                     let v = instance_class_version(values[values.len() - u.arg as usize]);
-                    let holds = v != 0
-                        && (v == u.operand & u64::from(u32::MAX)
-                            || v == u.operand >> 32
-                            || v == u64::from(u.target));
+                    let holds = has_version(v, u.operand, u.target);
                     if !holds {
-                        if exec.count_exit(i) {
-                            self.hot_exit(lp);
-                        }
-                        leave!(Why::Guard, u.at);
+                        guard_failed!(u);
                     }
                 }
                 UopOp::LoadAttrInstanceDict => {
@@ -1147,15 +1137,9 @@ impl Interp<'_> {
                     let obj = self.st_values()[base + local];
                     if u.operand != 0 {
                         let v = instance_class_version(obj);
-                        let holds = v != 0
-                            && (v == u.operand & u64::from(u32::MAX)
-                                || v == u.operand >> 32
-                                || v == u64::from(u.target));
+                        let holds = has_version(v, u.operand, u.target);
                         if !holds {
-                            if exec.count_exit(i) {
-                                self.hot_exit(lp);
-                            }
-                            leave!(Why::Guard, u.at);
+                            guard_failed!(u);
                         }
                     }
                     match instance_attribute(obj, code.names[name], hint) {
@@ -1391,6 +1375,13 @@ pub(super) fn instance_class_version(v: Value) -> u64 {
         }
         _ => 0,
     }
+}
+
+/// Whether class version `v` is one of those a `GuardClassVersions` (or
+/// a guarded `LoadAttrLocal`) keeps: `operand`'s two halves and `target`.
+#[inline]
+fn has_version(v: u64, operand: u64, target: u32) -> bool {
+    v != 0 && (v == operand & u64::from(u32::MAX) || v == operand >> 32 || v == u64::from(target))
 }
 
 /// Attribute `name` in the dict of instance `obj`, if it is an instance
