@@ -1733,34 +1733,63 @@ impl<'s> Compiler<'s> {
         Ok(())
     }
 
-    fn expr_inner<'a>(&mut self, u: &mut Unit<'a>, e: &'a Expr) -> CResult<()> {
-        match e {
-            Expr::NumberLiteral(n) => {
-                let c = match &n.value {
-                    ast::Number::Int(i) => match i.as_i64() {
-                        Some(v) => Const::Int(BigInt::from(v)),
-                        None => Const::Int(self.big_int_literal(n.range)?),
-                    },
-                    ast::Number::Float(f) => Const::Float(*f),
-                    ast::Number::Complex { .. } => {
-                        return self.unsupported("complex numbers", n.range)
+    /// The constant that `e` always evaluates to, folded at compile time
+    /// as CPython's AST optimizer folds it: a literal, a signed number
+    /// (`-1`), or a tuple of such (`((0, 1), (1, -1))`). A folded tuple
+    /// is one shared object, loaded by one `LoadConst` instead of built on
+    /// every evaluation. `None` for anything else.
+    fn constant_of(&self, e: &Expr) -> CResult<Option<Const>> {
+        Ok(Some(match e {
+            Expr::NumberLiteral(n) => match &n.value {
+                ast::Number::Int(i) => match i.as_i64() {
+                    Some(v) => Const::Int(BigInt::from(v)),
+                    None => Const::Int(self.big_int_literal(n.range)?),
+                },
+                ast::Number::Float(f) => Const::Float(*f),
+                ast::Number::Complex { .. } => return self.unsupported("complex numbers", n.range),
+            },
+            Expr::StringLiteral(s) => Const::Str(s.value.to_str().into()),
+            Expr::BooleanLiteral(b) => Const::Bool(b.value),
+            Expr::NoneLiteral(_) => Const::None,
+            Expr::EllipsisLiteral(_) => Const::Ellipsis,
+            Expr::UnaryOp(x)
+                if matches!(x.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd)
+                    && x.operand.is_number_literal_expr() =>
+            {
+                let negate = x.op == ast::UnaryOp::USub;
+                match self.constant_of(&x.operand)? {
+                    Some(Const::Int(i)) if negate => Const::Int(-i),
+                    Some(Const::Float(f)) if negate => Const::Float(-f),
+                    Some(c @ (Const::Int(_) | Const::Float(_))) => c,
+                    _ => return Ok(None),
+                }
+            }
+            Expr::Tuple(t) => {
+                let mut items = Vec::with_capacity(t.elts.len());
+                for item in &t.elts {
+                    match self.constant_of(item)? {
+                        Some(c) => items.push(c),
+                        None => return Ok(None),
                     }
-                };
-                let c = u.add_const(c);
-                u.emit(Opcode::LoadConst, c);
+                }
+                Const::Tuple(items)
             }
-            Expr::StringLiteral(s) => {
-                let c = u.add_const(Const::Str(s.value.to_str().into()));
-                u.emit(Opcode::LoadConst, c);
-            }
-            Expr::BooleanLiteral(b) => {
-                let c = u.add_const(Const::Bool(b.value));
-                u.emit(Opcode::LoadConst, c);
-            }
-            Expr::NoneLiteral(_) => {
-                let c = u.add_const(Const::None);
-                u.emit(Opcode::LoadConst, c);
-            }
+            _ => return Ok(None),
+        }))
+    }
+
+    fn expr_inner<'a>(&mut self, u: &mut Unit<'a>, e: &'a Expr) -> CResult<()> {
+        if let Some(c) = self.constant_of(e)? {
+            let c = u.add_const(c);
+            u.emit(Opcode::LoadConst, c);
+            return Ok(());
+        }
+        match e {
+            Expr::NumberLiteral(_)
+            | Expr::StringLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::EllipsisLiteral(_) => unreachable!("literals are constants"),
             Expr::Name(n) => self.load_name(u, n.id.as_str(), n.range)?,
             Expr::BinOp(b) => {
                 self.expr(u, &b.left)?;
@@ -1971,10 +2000,6 @@ impl<'s> Compiler<'s> {
             }
             Expr::TString(x) => return self.unsupported("template strings", x.range),
             Expr::BytesLiteral(x) => return self.unsupported("bytes literals", x.range),
-            Expr::EllipsisLiteral(_) => {
-                let k = u.add_const(Const::Ellipsis);
-                u.emit(Opcode::LoadConst, k);
-            }
             Expr::Starred(x) => return self.unsupported("starred expressions", x.range),
             Expr::Slice(x) => self.slice_expr(u, x)?,
             Expr::IpyEscapeCommand(x) => return self.err("invalid syntax", x.range),
@@ -2516,6 +2541,27 @@ mod tests {
         let module = compile_module("def g():\n    yield 1\n").unwrap();
         let g = code_constants(&module)[0];
         assert!(g.flags & crate::bytecode::CodeFlags::GENERATOR != 0);
+    }
+
+    #[test]
+    fn constant_tuples_and_signed_numbers_fold_to_one_load() {
+        let c = compile_module("x = ((0, 1), (1, -1), -2.5, +3, 'a', None, ...)\n").unwrap();
+        let ops: Vec<Opcode> = c.instructions.iter().map(|i| i.op).collect();
+        assert!(!ops.contains(&Opcode::BuildTuple), "{ops:?}");
+        assert!(!ops.contains(&Opcode::UnaryOp), "{ops:?}");
+        let folded = c.constants.iter().find_map(|k| match k {
+            Const::Tuple(items) if items.len() == 7 => Some(items),
+            _ => None,
+        });
+        let items = folded.expect("the whole tuple is one constant");
+        assert!(matches!(&items[1], Const::Tuple(pair)
+            if matches!((&pair[0], &pair[1]), (Const::Int(a), Const::Int(b))
+                if *a == BigInt::from(1) && *b == BigInt::from(-1))));
+        assert!(matches!(items[2], Const::Float(f) if f == -2.5));
+        // Anything not constant inside keeps the tuple built at run time.
+        let c = compile_module("y = 1\nx = (1, y, -y)\n").unwrap();
+        let ops: Vec<Opcode> = c.instructions.iter().map(|i| i.op).collect();
+        assert!(ops.contains(&Opcode::BuildTuple) && ops.contains(&Opcode::UnaryOp));
     }
 
     #[test]
