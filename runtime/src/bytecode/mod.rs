@@ -406,10 +406,12 @@ define_instructions! {
     CallMethodBound(Count) fall: |n| -n - 1, jump: |n| -n - 1, specializes CallMethod;
     /// `f(args)` of a native builtin function with at most eight
     /// positional arguments: called straight from the stack.
-    CallBuiltin(Count) fall: |n| -n, jump: |n| -n, specializes Call;
+    CallBuiltin(Count) fall: |n| -n, jump: |n| -n, specializes Call,
+        uops [CallBuiltin];
     /// `obj.m(args)` of a builtin method (`list.append`, `math.sqrt`), the
     /// same way.
-    CallMethodBuiltin(Count) fall: |n| -n - 1, jump: |n| -n - 1, specializes CallMethod;
+    CallMethodBuiltin(Count) fall: |n| -n - 1, jump: |n| -n - 1, specializes CallMethod,
+        uops [CallBuiltin];
     /// `len(x)` of the cached `len` builtin (by identity and code): exact
     /// lists, tuples, strs, dicts and sets read their length directly.
     CallLen(Count) fall: |n| -n, jump: |n| -n, specializes Call;

@@ -408,7 +408,7 @@ pub struct Interp<'a> {
     pub(crate) repr_active: Vec<usize>,
     /// Whether this thread has a trace or profile function (the dispatch
     /// loop's one test for instrumentation).
-    tracing: bool,
+    pub(crate) tracing: bool,
     /// Whether a trace or profile function is running (hooks do not trace
     /// themselves).
     in_hook: bool,
@@ -1081,7 +1081,7 @@ impl<'a> Interp<'a> {
     /// on top: `(callable, first argument, argument count)`. A method call
     /// (`LoadMethod`'s layout) passes its receiver as the first argument
     /// unless the slot after the callable is NULL.
-    fn call_positions(&mut self, method: bool, nargs: usize) -> (usize, usize, usize) {
+    pub(crate) fn call_positions(&mut self, method: bool, nargs: usize) -> (usize, usize, usize) {
         let len = self.st().values.len();
         if !method {
             return (len - nargs - 1, len - nargs, nargs);
@@ -1215,7 +1215,7 @@ impl<'a> Interp<'a> {
     /// arguments at `args_start`, copied into a buffer on the native stack,
     /// not a Vec (the originals stay on the value stack, rooted).
     #[inline]
-    fn call_builtin_positional(
+    pub(crate) fn call_builtin_positional(
         &mut self,
         b: &crate::object::BuiltinFunction,
         args_start: usize,

@@ -54,6 +54,12 @@ struct Planner<'i, 'a, 'w> {
     /// The classes of receivers that are locals or globals at projection,
     /// by the version their guard checks (see `Interp::receiver_classes`).
     receivers: &'w [(u64, Gc<PyObject>)],
+    /// Modules whose attributes may become constants, with their dicts'
+    /// watchers (see `Interp::constant_modules`); the flags say which ones
+    /// the executor already depends on.
+    modules: &'w [(Gc<PyObject>, Arc<DictWatcher>)],
+    modules_assumed: Vec<bool>,
+    module_dicts_assumed: bool,
     calls_assumed: bool,
     descriptors_assumed: bool,
     module_assumed: bool,
@@ -382,6 +388,35 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
         crate::specialize::positional_code(f, nargs as usize).is_ok()
     }
 
+    fn module_attribute(&mut self, module: Value, name: u32) -> Option<Value> {
+        let modules: &'w [(Gc<PyObject>, Arc<DictWatcher>)] = self.modules;
+        let k = modules
+            .iter()
+            .position(|(m, _)| Value::object(*m) == module)?;
+        let (m, watcher) = &modules[k];
+        let ObjectData::Module(data) = &m.data else {
+            return None;
+        };
+        let name = *self.names.get(name as usize)?;
+        let world = self.interp.rt.world().clone();
+        if !self.module_dicts_assumed {
+            self.deps.push(world.assume(EventKind::ModuleDictReplaced)?);
+            self.module_dicts_assumed = true;
+        }
+        // The dict may have been replaced since it was collected.
+        let dict = data.dict();
+        if !watcher_of(dict).is_some_and(|w| Arc::ptr_eq(&w, watcher)) {
+            return None;
+        }
+        if !self.modules_assumed[k] {
+            // Activate, then depend, then read (events::DictWatcher).
+            watcher.activate();
+            self.deps.push(world.assume_object(watcher.watch())?);
+            self.modules_assumed[k] = true;
+        }
+        self.lookup(dict, name)
+    }
+
     fn global_constant(&mut self, name: u32) -> Option<Value> {
         let name = *self.names.get(name as usize)?;
         let (globals, gw) = self.globals?;
@@ -501,12 +536,56 @@ impl Interp<'_> {
         found
     }
 
+    /// The modules that global loads followed by an attribute load name
+    /// now, with their dicts' watchers, added to `found` (read without
+    /// dependencies, as `constant_classes`).
+    fn constant_modules(
+        &mut self,
+        uops: &[Uop],
+        globals: Gc<PyObject>,
+        names: &[Value],
+        found: &mut Vec<(Gc<PyObject>, Arc<DictWatcher>)>,
+    ) {
+        for pair in uops.windows(2) {
+            let (load, access) = (pair[0], pair[1]);
+            if load.op != UopOp::LoadGlobal
+                || access.op != UopOp::Step
+                || !matches!(
+                    access.opcode,
+                    Opcode::LoadAttrModule | Opcode::LoadMethodModule
+                )
+            {
+                continue;
+            }
+            let Some(&name) = names.get(load.arg as usize) else {
+                continue;
+            };
+            let Some(module) = self
+                .load_global(globals, name)
+                .ok()
+                .and_then(|v| v.as_object())
+            else {
+                continue;
+            };
+            let ObjectData::Module(m) = &module.data else {
+                continue;
+            };
+            if found.iter().any(|(f, _)| *f == module) {
+                continue;
+            }
+            if let Some(w) = watcher_of(m.dict()) {
+                found.push((module, w));
+            }
+        }
+    }
+
     /// The functions the micro-ops `uops` (of code with `names`, running
     /// in `globals`) may call through a constant — a global, or a method
     /// of a guarded class — and, to the inlining depth, the functions
     /// those call, each with its current code, added to `found`. Read
     /// without dependencies: the planner takes them before it relies on
-    /// anything, and checks the code is still the same.
+    /// anything, and checks the code is still the same. The modules their
+    /// bodies read attributes of are added to `modules`.
     fn inline_candidates(
         &mut self,
         uops: &[Uop],
@@ -514,7 +593,9 @@ impl Interp<'_> {
         names: &[Value],
         depth: u32,
         found: &mut Vec<(Gc<PyObject>, Gc<PyObject>)>,
+        modules: &mut Vec<(Gc<PyObject>, Arc<DictWatcher>)>,
     ) {
+        self.constant_modules(uops, globals, names, modules);
         if depth >= MAX_INLINE_DEPTH {
             return;
         }
@@ -546,7 +627,7 @@ impl Interp<'_> {
                 code.instructions.len() as u32,
                 MAX_INLINE_INSTRUCTIONS,
             ) {
-                self.inline_candidates(&t.uops, globals, &code.names, depth + 1, found);
+                self.inline_candidates(&t.uops, globals, &code.names, depth + 1, found, modules);
             }
         }
     }
@@ -603,8 +684,15 @@ impl Interp<'_> {
         };
         let classes = self.receiver_classes(&trace.uops, base, globals, &code.names);
         let constant_classes = self.constant_classes(&trace.uops, globals, &code.names);
-        let mut callees = Vec::new();
-        self.inline_candidates(&trace.uops, globals, &code.names, 0, &mut callees);
+        let (mut callees, mut modules) = (Vec::new(), Vec::new());
+        self.inline_candidates(
+            &trace.uops,
+            globals,
+            &code.names,
+            0,
+            &mut callees,
+            &mut modules,
+        );
         let gw = watcher_of(globals);
         let bw = self.rt.builtins_dict().and_then(watcher_of);
         let (report, deps) = {
@@ -620,6 +708,9 @@ impl Interp<'_> {
                 calls_inlined: 0,
                 inline_budget: MAX_INLINED_INSTRUCTIONS,
                 receivers: &classes,
+                modules: &modules,
+                modules_assumed: vec![false; modules.len()],
+                module_dicts_assumed: false,
                 calls_assumed: false,
                 descriptors_assumed: false,
                 module_assumed: false,
@@ -1266,6 +1357,36 @@ impl Interp<'_> {
                     let method = u.opcode == Opcode::CallMethodPy;
                     if let Err(e) = self.call_constant_function(func, u.arg as usize, method) {
                         raise!(u, e);
+                    }
+                    if !validity.is_valid() {
+                        leave!(Why::Invalidated, u.at + 1);
+                    }
+                }
+                UopOp::CallBuiltin => {
+                    if self.native_stack_half_used() {
+                        // A builtin calling back into Python nests frames.
+                        leave!(Why::End, u.at);
+                    }
+                    let method = u.opcode == Opcode::CallMethodBuiltin;
+                    let (callable_pos, args_start, nargs) =
+                        self.call_positions(method, u.arg as usize);
+                    let callable = self.st_values()[callable_pos];
+                    let builtin = match callable.data() {
+                        Some(ObjectData::Builtin(b))
+                            if !self.tracing && nargs + usize::from(b.bound.is_some()) <= 8 =>
+                        {
+                            b
+                        }
+                        _ => guard_failed!(u),
+                    };
+                    self.set_frame_pc(u.at + 1);
+                    match self.call_builtin_positional(builtin, args_start, nargs) {
+                        Ok(v) => {
+                            let values = self.st_values();
+                            values.truncate(callable_pos);
+                            values.push(v);
+                        }
+                        Err(e) => raise!(u, e),
                     }
                     if !validity.is_valid() {
                         leave!(Why::Invalidated, u.at + 1);

@@ -13,7 +13,8 @@
 //!    attribute event. A property's getter and a staticmethod's function
 //!    loaded through an instance of a guarded class become constants under
 //!    the descriptor dependency, so the call that follows can lose its
-//!    guards in pass 4.
+//!    guards in pass 4. An attribute of a constant module (`math.sqrt`)
+//!    becomes a constant under a dependency on the module's globals.
 //! 4. [`propagate_types`]: an abstract interpretation of the locals and the
 //!    stack over int, float, bool and instance class versions, and
 //!    boundness, forgetting everything where a jump lands (so what it
@@ -89,6 +90,12 @@ pub trait Assumptions {
     /// dependencies on its code and both defaults (function modification)
     /// and on there being no frame-evaluation hook.
     fn constant_call(&mut self, func: Value, nargs: u32) -> bool;
+
+    /// Attribute `names[name]` of the module `module` (`math.sqrt`) as a
+    /// constant the executor may embed, after taking the dependencies on
+    /// the module's globals and on module-dict replacement; `None` keeps
+    /// the load.
+    fn module_attribute(&mut self, module: Value, name: u32) -> Option<Value>;
 }
 
 /// The descriptors whose callable an executor may embed.
@@ -170,7 +177,8 @@ pub fn globals_to_constants(uops: &mut [Uop], env: &mut dyn Assumptions) -> u64 
 
 /// Pass 3 (module docs): `LoadConst C; LoadAttr name` becomes `LoadConst
 /// value` where the runtime makes the attribute a constant, and
-/// `LoadConst C; LoadMethod name` two constants (callable, receiver);
+/// `LoadConst C; LoadMethod name` two constants (callable, receiver); the
+/// same for a constant module `C` (its method forms push no receiver);
 /// `LoadConst C; StoreAttr name` (generic, its receiver a plain class, the
 /// name not a dunder that names an event) becomes `StoreClassAttr name`
 /// with `C` as its operand. After a class guard, `LoadAttrProperty`
@@ -222,12 +230,17 @@ pub fn class_attributes(uops: &mut Vec<Uop>, env: &mut dyn Assumptions) -> u64 {
             _ => {}
         }
         let loads_method = u.op == UopOp::Step
-            && u.opcode == Opcode::LoadMethod
+            && matches!(u.opcode, Opcode::LoadMethod | Opcode::LoadMethodModule)
             && targets.binary_search(&u.at).is_err()
             && out.last().is_some_and(|p| p.op == UopOp::LoadConst);
         if loads_method {
-            let class = out.last().expect("checked").operand;
-            if let Some((callable, receiver)) = env.class_method(Value::from_bits(class), u.arg) {
+            let owner = Value::from_bits(out.last().expect("checked").operand);
+            let pair = match u.opcode {
+                Opcode::LoadMethod => env.class_method(owner, u.arg),
+                _ => None,
+            }
+            .or_else(|| Some((env.module_attribute(owner, u.arg)?, Value::NULL)));
+            if let Some((callable, receiver)) = pair {
                 let load = out.last_mut().expect("checked");
                 load.operand = callable.to_bits();
                 load.at = u.at;
@@ -240,12 +253,17 @@ pub fn class_attributes(uops: &mut Vec<Uop>, env: &mut dyn Assumptions) -> u64 {
             }
         }
         let loads = u.op == UopOp::Step
-            && u.opcode == Opcode::LoadAttr
+            && matches!(u.opcode, Opcode::LoadAttr | Opcode::LoadAttrModule)
             && targets.binary_search(&u.at).is_err()
             && out.last().is_some_and(|p| p.op == UopOp::LoadConst);
         if loads {
-            let class = out.last().expect("checked").operand;
-            if let Some(v) = env.class_attribute(Value::from_bits(class), u.arg) {
+            let owner = Value::from_bits(out.last().expect("checked").operand);
+            let value = match u.opcode {
+                Opcode::LoadAttr => env.class_attribute(owner, u.arg),
+                _ => None,
+            }
+            .or_else(|| env.module_attribute(owner, u.arg));
+            if let Some(v) = value {
                 let load = out.last_mut().expect("checked");
                 load.operand = v.to_bits();
                 load.at = u.at;
@@ -691,7 +709,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     removed += 1;
                 }
             }
-            UopOp::CallPyConst => state.step(&u, stable),
+            UopOp::CallPyConst | UopOp::CallBuiltin => state.step(&u, stable),
             // Fusion and inlining come after this pass (were inlining
             // before it, nothing known of one frame would hold in the
             // other).
@@ -975,6 +993,11 @@ mod tests {
         fn constant_call(&mut self, func: Value, nargs: u32) -> bool {
             func == Value::TRUE && nargs == 1
         }
+
+        fn module_attribute(&mut self, module: Value, name: u32) -> Option<Value> {
+            // The "module" None's attribute 6 is 6.
+            (module == Value::NONE && name == 6).then(|| Value::try_int(6).unwrap())
+        }
     }
 
     #[test]
@@ -1157,6 +1180,42 @@ mod tests {
         let operands: Vec<(u64, u32)> = uops[..4].iter().map(|u| (u.operand, u.at)).collect();
         let (t, null) = (Value::TRUE.to_bits(), Value::NULL.to_bits());
         assert_eq!(operands, vec![(t, 1), (null, 1), (t, 3), (t, 3)]);
+    }
+
+    #[test]
+    fn attributes_and_functions_of_a_constant_module_become_constants_where_allowed() {
+        let konst = |v: Value, at| {
+            let mut u = uop(UopOp::LoadConst, Opcode::LoadGlobalModule, 0, at);
+            u.operand = v.to_bits();
+            u
+        };
+        let six = Value::try_int(6).unwrap();
+        let mut uops = vec![
+            konst(Value::NONE, 0),
+            uop(UopOp::Step, Opcode::LoadMethodModule, 6, 1),
+            konst(Value::NONE, 2),
+            uop(UopOp::Step, Opcode::LoadAttrModule, 6, 3),
+            konst(Value::NONE, 4),
+            uop(UopOp::Step, Opcode::LoadAttrModule, 9, 5), // not allowed
+            konst(Value::TRUE, 6),
+            uop(UopOp::Step, Opcode::LoadMethodModule, 6, 7), // not a module
+        ];
+        assert_eq!(class_attributes(&mut uops, &mut Table(vec![])), 2);
+        let kinds: Vec<(UopOp, u64)> = uops.iter().map(|u| (u.op, u.operand)).collect();
+        let (null, none) = (Value::NULL.to_bits(), Value::NONE.to_bits());
+        assert_eq!(
+            kinds[..4],
+            [
+                (UopOp::LoadConst, six.to_bits()),
+                (UopOp::LoadConst, null),
+                (UopOp::LoadConst, six.to_bits()),
+                (UopOp::LoadConst, none),
+            ]
+        );
+        assert_eq!(
+            ops(&uops)[4..],
+            [UopOp::Step, UopOp::LoadConst, UopOp::Step]
+        );
     }
 
     #[test]

@@ -206,6 +206,13 @@ define_uops! {
     /// the layout is `LoadMethod`'s (`func, receiver or NULL, args`). It
     /// checks validity itself after the call, as `Step` does.
     CallPyConst { guard: false, escapes: false };
+    /// `func, arg × arg` → `func(args)` for a builtin function taking at
+    /// most eight arguments, called natively (tier 1's `CallBuiltin`; from
+    /// a `CallMethodBuiltin` the layout is `LoadMethod`'s); leaves for `at`
+    /// when the callable is not one, or a trace function wants to see the
+    /// call. A builtin may run Python code (a key function, `__hash__`),
+    /// so it checks validity itself after the call, as `Step` does.
+    CallBuiltin { guard: true, escapes: false };
     /// `func, arg × arg` → a new frame for the Python function in
     /// `operand`, called as `CallPyConst` calls it; the function's inlined
     /// micro-ops follow and run on that frame, until a `PopFrame` returns
