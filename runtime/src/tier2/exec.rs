@@ -1171,11 +1171,12 @@ impl Interp<'_> {
                 UopOp::StoreSubscrListInt => {
                     let values = self.st_values();
                     let n = values.len();
-                    if !crate::object::native::list_store(
-                        values[n - 2],
-                        values[n - 1],
-                        values[n - 3],
-                    ) {
+                    let (list, key, value) = if u.arg == 1 {
+                        (values[n - 3], values[n - 2], values[n - 1])
+                    } else {
+                        (values[n - 2], values[n - 1], values[n - 3])
+                    };
+                    if !crate::object::native::list_store(list, key, value) {
                         leave!(Why::Guard, u.at);
                     }
                     values.truncate(n - 3);

@@ -32,6 +32,11 @@
 //!    on a comparison's result), into one micro-op (with its guard); an
 //!    instance attribute load takes the load of its receiver from a local
 //!    and the class guard.
+//!    Before it, [`reload_copies`] turns a copy of a value just loaded
+//!    into that load again, and [`fuse_rotated_stores`] lets a list store
+//!    take its operands in the order `b[k] op= v` leaves them, so an
+//!    augmented subscript reads through one fused micro-op and stores
+//!    without swaps.
 //! 6. [`remove_dead_pushes`]: a push that is popped right away.
 //! 7. [`place_validity_checks`]: a check after every escaping micro-op and
 //!    nowhere else (back-edges, steps and constant calls check on their
@@ -129,6 +134,8 @@ pub fn optimize(uops: &mut Vec<Uop>, env: &mut dyn Assumptions, stable: &[u64]) 
     };
     report.globals_constant += class_attributes(uops, env);
     report.guards_removed = propagate_types(uops, stable, env);
+    reload_copies(uops);
+    fuse_rotated_stores(uops);
     report.guards_removed += fuse_operands(uops);
     remove_dead_pushes(uops);
     place_validity_checks(uops);
@@ -731,6 +738,78 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
     }
     *uops = out;
     removed
+}
+
+/// Pass 5, first part (module docs): `Copy n` right after `n` loads
+/// (locals or constants) copies what the first of them pushed: it becomes
+/// that load again (a local known bound now), which `fuse_operands` can
+/// then take into an operation. `b[k] op= v` and `o.x op= v` copy their
+/// container and key, or their receiver, this way. Not where a jump lands
+/// on the copy or on one of the loads after the first.
+pub fn reload_copies(uops: &mut [Uop]) {
+    let targets = jump_targets(uops);
+    let lands = |at: u32| targets.binary_search(&at).is_ok();
+    for i in 0..uops.len() {
+        let copy = uops[i];
+        let n = copy.arg as usize;
+        if copy.op != UopOp::Copy || n == 0 || n > i || lands(copy.at) {
+            continue;
+        }
+        let loads = &uops[i - n..i];
+        let pure = |l: &Uop| {
+            matches!(
+                l.op,
+                UopOp::LoadFast | UopOp::LoadFastBound | UopOp::LoadConst
+            ) && l.segment == copy.segment
+        };
+        if !loads.iter().all(pure) || loads[1..].iter().any(|l| lands(l.at)) {
+            continue;
+        }
+        let source = loads[0];
+        uops[i] = Uop {
+            op: match source.op {
+                UopOp::LoadFast => UopOp::LoadFastBound,
+                op => op,
+            },
+            arg: source.arg,
+            operand: source.operand,
+            ..copy
+        };
+    }
+}
+
+/// Pass 5, second part (module docs): `Swap 3; Swap 2` before a list
+/// store puts the value under the container and key it was computed
+/// after (`b[k] op= v`); the store takes them in that order instead
+/// (`arg` 1). It leaves, when its guard fails, for the first swap, with
+/// the stack as tier 1 has it there.
+pub fn fuse_rotated_stores(uops: &mut Vec<Uop>) {
+    let targets = jump_targets(uops);
+    let lands = |at: u32| targets.binary_search(&at).is_ok();
+    let mut out: Vec<Uop> = Vec::with_capacity(uops.len());
+    for u in uops.drain(..) {
+        let n = out.len();
+        let rotated = u.op == UopOp::StoreSubscrListInt
+            && n >= 2
+            && !lands(u.at)
+            && !lands(out[n - 1].at)
+            && matches!(
+                (&out[n - 2], &out[n - 1]),
+                (a, b) if a.op == UopOp::Swap && a.arg == 3 && b.op == UopOp::Swap && b.arg == 2
+            );
+        if rotated {
+            let first = out[n - 2].at;
+            out.truncate(n - 2);
+            out.push(Uop {
+                arg: 1,
+                at: first,
+                ..u
+            });
+        } else {
+            out.push(u);
+        }
+    }
+    *uops = out;
 }
 
 /// Pass 5 (module docs). A group is fused only where no jump lands inside
@@ -1616,6 +1695,79 @@ mod tests {
             (1, 2, usize::MAX)
         );
         assert_eq!(local_attribute(1 << 12, 0, 0), None, "too many names");
+    }
+
+    /// `b[3] -= v` (b local 6): load b and 3, copy both, subscript,
+    /// compute, then swap and store; with a jump landing at `land`.
+    fn augmented_subscript(land: Option<u32>) -> Vec<Uop> {
+        let mut three = int(3);
+        three.at = 1;
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 6, 0),
+            three,
+            uop(UopOp::Copy, Opcode::Copy, 2, 2),
+            uop(UopOp::Copy, Opcode::Copy, 2, 3),
+            uop(UopOp::SubscrSequenceInt, Opcode::BinarySubscrListInt, 0, 4),
+            uop(UopOp::LoadFastBound, Opcode::LoadFast, 7, 5),
+            uop(UopOp::BinaryOpFloat, Opcode::BinaryOpSubtractFloat, 23, 6),
+            uop(UopOp::Swap, Opcode::Swap, 3, 7),
+            uop(UopOp::Swap, Opcode::Swap, 2, 8),
+            uop(UopOp::StoreSubscrListInt, Opcode::StoreSubscrListInt, 0, 9),
+        ];
+        if let Some(at) = land {
+            let mut jump = uop(UopOp::Jump, Opcode::Jump, 0, 10);
+            jump.target = at;
+            uops.push(jump);
+        }
+        uops
+    }
+
+    #[test]
+    fn an_augmented_subscript_reloads_its_copies_and_stores_without_swaps() {
+        let mut uops = augmented_subscript(None);
+        reload_copies(&mut uops);
+        fuse_rotated_stores(&mut uops);
+        fuse_operands(&mut uops);
+        assert_eq!(
+            ops(&uops),
+            vec![
+                UopOp::LoadFast,
+                UopOp::LoadConst,
+                UopOp::Subscr3,
+                UopOp::FloatOp3,
+                UopOp::StoreSubscrListInt,
+            ]
+        );
+        // The subscript reads b and 3 itself, and leaves for the first
+        // copy (b and 3 on the stack, as tier 1 has them there).
+        let subscript = Operands::decode(uops[2].arg);
+        assert_eq!((subscript.a, subscript.b), (Slot::Local(6), Slot::Constant));
+        assert_eq!((uops[2].at, uops[2].operand), (2, int(3).operand));
+        // The store takes list, key, value and leaves for the first swap.
+        assert_eq!((uops[4].arg, uops[4].at), (1, 7));
+    }
+
+    #[test]
+    fn copies_and_swaps_stay_where_a_jump_lands_among_them() {
+        // On the second load: the copies may copy values from elsewhere.
+        let mut uops = augmented_subscript(Some(1));
+        reload_copies(&mut uops);
+        assert_eq!(uops.iter().filter(|u| u.op == UopOp::Copy).count(), 2);
+        // On the second copy: only the first becomes a load.
+        let mut uops = augmented_subscript(Some(3));
+        reload_copies(&mut uops);
+        assert_eq!(
+            (uops[2].op, uops[2].arg, uops[3].op),
+            (UopOp::LoadFastBound, 6, UopOp::Copy)
+        );
+        // On the second swap, or on the store: the swaps stay.
+        for land in [8, 9] {
+            let mut uops = augmented_subscript(Some(land));
+            fuse_rotated_stores(&mut uops);
+            assert_eq!(uops.iter().filter(|u| u.op == UopOp::Swap).count(), 2);
+            let store = uops.iter().find(|u| u.op == UopOp::StoreSubscrListInt);
+            assert_eq!(store.map(|s| s.arg), Some(0));
+        }
     }
 
     #[test]

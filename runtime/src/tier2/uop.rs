@@ -150,7 +150,9 @@ define_uops! {
     /// an inline int index in range; leaves for `at` otherwise.
     SubscrSequenceInt { guard: true, escapes: false };
     /// `value, list, key` → (stores `list[key] = value`) for an exact list
-    /// and an inline int index in range; leaves for `at` otherwise.
+    /// and an inline int index in range; leaves for `at` otherwise. With
+    /// `arg` 1 the stack is `list, key, value` (the swaps of `b[k] op= v`
+    /// fused into it: `at` is the first swap).
     StoreSubscrListInt { guard: true, escapes: false };
     /// Jumps to `arg` keeping the top when its truth is `(opcode ==
     /// JumpIfTrueOrPop)`, else pops it; checks validity after a
