@@ -2154,6 +2154,66 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// `C(args)` for the plain class `C` under the callable, whose
+    /// `__init__` is the Python function `init` (the executor depends on
+    /// both: tier 2's `CallInitConst`): a new instance, initialized by
+    /// `init` run to completion, replaces the callable and arguments.
+    pub(crate) fn call_constant_init(&mut self, init: Value, nargs: usize) -> PyResult<()> {
+        if self.push_constant_init(init, nargs)? {
+            let entry = self.st().frames.len();
+            let v = self.run_nested(entry)?;
+            self.st().values.push(v);
+        }
+        Ok(())
+    }
+
+    /// The call of `call_constant_init` up to `init`'s frame, as tier 1's
+    /// `CallClassInit` makes it: true when the frame is pushed (its return
+    /// gives the instance), false when the call is done and the instance
+    /// pushed.
+    pub(crate) fn push_constant_init(&mut self, init: Value, nargs: usize) -> PyResult<bool> {
+        let Some(ObjectData::Function(f)) = init.data() else {
+            unreachable!("the optimizer made an __init__ constant")
+        };
+        let len = self.st().values.len();
+        let (callable_pos, args_start) = (len - nargs - 1, len - nargs);
+        // As for `push_constant_function`: a `__kwdefaults__` changed in
+        // place (not an event) sends the call the generic way.
+        let outcome = match crate::specialize::positional_code(f, nargs + 1) {
+            Ok(callee) => {
+                let class = self.st().values[callable_pos]
+                    .as_object()
+                    .expect("the optimizer made the class constant");
+                // No safepoint until the instance is on the stack.
+                let instance = Value::object(self.alloc(
+                    class,
+                    ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
+                ));
+                let values = &mut self.st().values;
+                values[callable_pos] = init;
+                values.insert(args_start, instance);
+                self.call_positional(
+                    init,
+                    callee,
+                    callable_pos,
+                    args_start,
+                    nargs + 1,
+                    OnReturn::Init(instance),
+                )?
+            }
+            Err(_) => self.call_at(callable_pos, args_start, nargs, None)?,
+        };
+        match outcome {
+            CallOutcome::Done(v) => {
+                let values = &mut self.st().values;
+                values.truncate(callable_pos);
+                values.push(v);
+                Ok(false)
+            }
+            CallOutcome::Pushed => Ok(true),
+        }
+    }
+
     /// The frame tier 2 just pushed for an inlined call, which its
     /// micro-ops run: the dispatch loop will not announce it (tier 2 runs
     /// only while nothing traces).
@@ -2209,6 +2269,15 @@ impl<'a> Interp<'a> {
         let st = self.st();
         let done = st.frames.pop().expect("the inlined frame");
         st.values.truncate(done.ret_to as usize);
+        // An inlined `__init__` returns None on every path (the planner
+        // checked): the call gives the instance.
+        let value = match done.on_return {
+            OnReturn::Init(instance) => {
+                debug_assert!(value.is_none(), "an inlined __init__ returned a value");
+                instance
+            }
+            _ => value,
+        };
         st.values.push(value);
     }
 

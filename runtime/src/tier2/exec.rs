@@ -17,7 +17,7 @@ use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Opcode};
 use crate::error::PyErr;
 use crate::events::DictWatcher;
 use crate::interp::Interp;
-use crate::object::{Descriptor, ObjectData, PyObject};
+use crate::object::{Descriptor, Layout, ObjectData, PyObject};
 use crate::specialize::ThreadCode;
 use crate::value::Value;
 
@@ -168,7 +168,8 @@ impl<'w> Planner<'_, '_, 'w> {
     ) -> Vec<Uop> {
         let mut out = Vec::with_capacity(uops.len());
         for u in uops {
-            let body = (u.op == UopOp::CallPyConst && depth < MAX_INLINE_DEPTH)
+            let call = matches!(u.op, UopOp::CallPyConst | UopOp::CallInitConst);
+            let body = (call && depth < MAX_INLINE_DEPTH)
                 .then(|| self.inline_body(u, stable, depth, segments))
                 .flatten();
             match body {
@@ -186,8 +187,10 @@ impl<'w> Planner<'_, '_, 'w> {
         out
     }
 
-    /// The optimized micro-ops of the function `call` (a `CallPyConst`)
-    /// calls, with its own calls inlined, if it may be inlined.
+    /// The optimized micro-ops of the function `call` (a `CallPyConst`,
+    /// or a `CallInitConst`'s `__init__`) calls, with its own calls
+    /// inlined, if it may be inlined (an `__init__` only if it returns
+    /// None on every path: its call gives the instance).
     fn inline_body(
         &mut self,
         call: Uop,
@@ -226,6 +229,9 @@ impl<'w> Planner<'_, '_, 'w> {
             MAX_INLINE_INSTRUCTIONS,
         )
         .ok()?;
+        if call.op == UopOp::CallInitConst && !returns_none(&trace.uops) {
+            return None;
+        }
         self.inline_budget = self
             .inline_budget
             .checked_sub(trace.instructions as usize)?;
@@ -244,6 +250,29 @@ impl<'w> Planner<'_, '_, 'w> {
         self.names = names;
         Some(body)
     }
+}
+
+/// What a loop's executor may turn into constants or inline, collected
+/// before planning (see `Interp::inline_candidates`).
+#[derive(Default)]
+struct Candidates {
+    /// Functions with the code they had.
+    callees: Vec<(Gc<PyObject>, Gc<PyObject>)>,
+    /// Modules with their dicts' watchers.
+    modules: Vec<(Gc<PyObject>, Arc<DictWatcher>)>,
+    /// Classes.
+    classes: Vec<Gc<PyObject>>,
+}
+
+/// Whether every return of a projected function body returns None (a
+/// constant None right before each `PopFrame`).
+fn returns_none(uops: &[Uop]) -> bool {
+    uops.iter().enumerate().all(|(i, u)| {
+        u.op != UopOp::PopFrame
+            || i.checked_sub(1).is_some_and(|p| {
+                uops[p].op == UopOp::LoadConst && Value::from_bits(uops[p].operand).is_none()
+            })
+    })
 }
 
 /// Points each `PushFrame` at the micro-op its caller goes on with: the
@@ -388,6 +417,33 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
         crate::specialize::positional_code(f, nargs as usize).is_ok()
     }
 
+    fn constant_init(&mut self, class: Value, nargs: u32) -> Option<Value> {
+        let rt = self.interp.rt;
+        // Only classes collected before planning, as for `class_lookup`.
+        let o: &'w Gc<PyObject> = self.classes.iter().find(|c| Value::object(**c) == class)?;
+        let ObjectData::Class(c) = &o.data else {
+            return None;
+        };
+        if c.is_builtin() || c.layout != Layout::Instance || o.class() != rt.types.type_ {
+            return None;
+        }
+        let world = rt.world().clone();
+        let bases = world.assume(EventKind::BasesSet)?;
+        // Depend first, then look.
+        let dep = world.assume_object(&c.watch)?;
+        let init = self.interp.lookup_value(*o, rt.hook_names.init)?;
+        let Some(ObjectData::Function(f)) = init.data() else {
+            return None;
+        };
+        let generator = matches!(&f.code().data,
+            ObjectData::Code(code) if code.has_flag(crate::bytecode::CodeFlags::GENERATOR));
+        if generator || !self.constant_call(init, nargs + 1) {
+            return None;
+        }
+        self.deps.extend([bases, dep]);
+        Some(init)
+    }
+
     fn module_attribute(&mut self, module: Value, name: u32) -> Option<Value> {
         let modules: &'w [(Gc<PyObject>, Arc<DictWatcher>)] = self.modules;
         let k = modules
@@ -501,27 +557,18 @@ impl Interp<'_> {
         found
     }
 
-    /// The classes that global loads followed by an attribute access name
-    /// now (read without dependencies: the planner takes them before it
+    /// The classes that global loads name now (their attributes, methods
+    /// and constructor calls may become constants), added to `found`
+    /// (read without dependencies: the planner takes them before it
     /// relies on anything).
     fn constant_classes(
         &mut self,
-        uops: &[super::Uop],
+        uops: &[Uop],
         globals: Gc<PyObject>,
         names: &[Value],
-    ) -> Vec<Gc<PyObject>> {
-        let mut found: Vec<Gc<PyObject>> = Vec::new();
-        for pair in uops.windows(2) {
-            let (load, access) = (pair[0], pair[1]);
-            if load.op != UopOp::LoadGlobal
-                || access.op != UopOp::Step
-                || !matches!(
-                    access.opcode,
-                    Opcode::LoadAttr | Opcode::StoreAttr | Opcode::LoadMethod
-                )
-            {
-                continue;
-            }
+        found: &mut Vec<Gc<PyObject>>,
+    ) {
+        for load in uops.iter().filter(|u| u.op == UopOp::LoadGlobal) {
             let Some(&name) = names.get(load.arg as usize) else {
                 continue;
             };
@@ -533,7 +580,6 @@ impl Interp<'_> {
                 }
             }
         }
-        found
     }
 
     /// The modules that global loads followed by an attribute load name
@@ -580,29 +626,38 @@ impl Interp<'_> {
     }
 
     /// The functions the micro-ops `uops` (of code with `names`, running
-    /// in `globals`) may call through a constant — a global, or a method
-    /// of a guarded class — and, to the inlining depth, the functions
-    /// those call, each with its current code, added to `found`. Read
+    /// in `globals`) may call through a constant — a global, a method of a
+    /// guarded class, or the `__init__` of a global class — and, to the
+    /// inlining depth, the functions those call, each with its current
+    /// code, added to `found.callees`; with the classes and modules all
+    /// their bodies name (`constant_classes`, `constant_modules`). Read
     /// without dependencies: the planner takes them before it relies on
-    /// anything, and checks the code is still the same. The modules their
-    /// bodies read attributes of are added to `modules`.
+    /// anything, and checks the code is still the same.
     fn inline_candidates(
         &mut self,
         uops: &[Uop],
         globals: Gc<PyObject>,
         names: &[Value],
         depth: u32,
-        found: &mut Vec<(Gc<PyObject>, Gc<PyObject>)>,
-        modules: &mut Vec<(Gc<PyObject>, Arc<DictWatcher>)>,
+        found: &mut Candidates,
     ) {
-        self.constant_modules(uops, globals, names, modules);
+        self.constant_modules(uops, globals, names, &mut found.modules);
+        self.constant_classes(uops, globals, names, &mut found.classes);
         if depth >= MAX_INLINE_DEPTH {
             return;
         }
         for u in uops {
             let v = match u.op {
                 UopOp::LoadGlobal => match names.get(u.arg as usize) {
-                    Some(&name) => self.load_global(globals, name).unwrap_or(Value::NONE),
+                    Some(&name) => {
+                        let v = self.load_global(globals, name).unwrap_or(Value::NONE);
+                        match v.as_object() {
+                            Some(class) if matches!(class.data, ObjectData::Class(_)) => self
+                                .lookup_value(class, self.rt.hook_names.init)
+                                .unwrap_or(Value::NONE),
+                            _ => v,
+                        }
+                    }
                     None => continue,
                 },
                 UopOp::LoadMethodConst => Value::from_bits(u.operand),
@@ -612,10 +667,10 @@ impl Interp<'_> {
                 continue;
             };
             let code_obj = f.code();
-            if f.globals != globals || found.iter().any(|(g, _)| *g == func) {
+            if f.globals != globals || found.callees.iter().any(|(g, _)| *g == func) {
                 continue;
             }
-            found.push((func, code_obj));
+            found.callees.push((func, code_obj));
             let ObjectData::Code(code) = &code_obj.data else {
                 continue;
             };
@@ -627,7 +682,7 @@ impl Interp<'_> {
                 code.instructions.len() as u32,
                 MAX_INLINE_INSTRUCTIONS,
             ) {
-                self.inline_candidates(&t.uops, globals, &code.names, depth + 1, found, modules);
+                self.inline_candidates(&t.uops, globals, &code.names, depth + 1, found);
             }
         }
     }
@@ -683,16 +738,13 @@ impl Interp<'_> {
             }
         };
         let classes = self.receiver_classes(&trace.uops, base, globals, &code.names);
-        let constant_classes = self.constant_classes(&trace.uops, globals, &code.names);
-        let (mut callees, mut modules) = (Vec::new(), Vec::new());
-        self.inline_candidates(
-            &trace.uops,
-            globals,
-            &code.names,
-            0,
-            &mut callees,
-            &mut modules,
-        );
+        let mut candidates = Candidates::default();
+        self.inline_candidates(&trace.uops, globals, &code.names, 0, &mut candidates);
+        let Candidates {
+            callees,
+            modules,
+            classes: constant_classes,
+        } = candidates;
         let gw = watcher_of(globals);
         let bw = self.rt.builtins_dict().and_then(watcher_of);
         let (report, deps) = {
@@ -1363,6 +1415,19 @@ impl Interp<'_> {
                         leave!(Why::Invalidated, u.at + 1);
                     }
                 }
+                UopOp::CallInitConst => {
+                    if self.native_stack_half_used() {
+                        leave!(Why::End, u.at);
+                    }
+                    self.set_frame_pc(u.at + 1);
+                    let init = Value::from_bits(u.operand);
+                    if let Err(e) = self.call_constant_init(init, u.arg as usize) {
+                        raise!(u, e);
+                    }
+                    if !validity.is_valid() {
+                        leave!(Why::Invalidated, u.at + 1);
+                    }
+                }
                 UopOp::CallBuiltin => {
                     if self.native_stack_half_used() {
                         // A builtin calling back into Python nests frames.
@@ -1416,8 +1481,15 @@ impl Interp<'_> {
                     }
                     self.set_frame_pc(u.at + 1);
                     let func = Value::from_bits(u.operand);
-                    let method = u.opcode == Opcode::CallMethodPy;
-                    match self.push_constant_function(func, u.arg as usize, method) {
+                    let pushed = match u.opcode {
+                        Opcode::CallClassInit => self.push_constant_init(func, u.arg as usize),
+                        op => self.push_constant_function(
+                            func,
+                            u.arg as usize,
+                            op == Opcode::CallMethodPy,
+                        ),
+                    };
+                    match pushed {
                         Err(e) => raise!(u, e),
                         Ok(false) => {}
                         Ok(true) => {

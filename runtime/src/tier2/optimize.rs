@@ -101,6 +101,14 @@ pub trait Assumptions {
     /// the module's globals and on module-dict replacement; `None` keeps
     /// the load.
     fn module_attribute(&mut self, module: Value, name: u32) -> Option<Value>;
+
+    /// The `__init__` that `class(args)` with `nargs` positional arguments
+    /// runs, when the call may skip its guards: `class` a plain user class
+    /// (metaclass `type`, instances with a dict) whose `__init__` is a
+    /// Python function taking the instance and the arguments, after
+    /// taking the dependencies of [`Assumptions::class_attribute`] and of
+    /// [`Assumptions::constant_call`]; `None` keeps the guarded call.
+    fn constant_init(&mut self, class: Value, nargs: u32) -> Option<Value>;
 }
 
 /// The descriptors whose callable an executor may embed.
@@ -704,19 +712,31 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                         };
                         (state.peek(n as usize + 2).constant, nargs)
                     }
+                    Opcode::CallClassInit => (state.peek(n as usize + 1).constant, Some(n)),
                     _ => (None, None),
                 };
                 state.step(&u, stable);
-                let constant_call = callee
+                if u.opcode == Opcode::CallClassInit {
+                    let init = callee
+                        .zip(nargs)
+                        .and_then(|(class, n)| env.constant_init(Value::from_bits(class), n));
+                    if let Some(init) = init {
+                        u.op = UopOp::CallInitConst;
+                        u.operand = init.to_bits();
+                        removed += 1;
+                    }
+                } else if callee
                     .zip(nargs)
-                    .is_some_and(|(f, nargs)| env.constant_call(Value::from_bits(f), nargs));
-                if constant_call {
+                    .is_some_and(|(f, nargs)| env.constant_call(Value::from_bits(f), nargs))
+                {
                     u.op = UopOp::CallPyConst;
                     u.operand = callee.expect("checked");
                     removed += 1;
                 }
             }
-            UopOp::CallPyConst | UopOp::CallBuiltin => state.step(&u, stable),
+            UopOp::CallPyConst | UopOp::CallInitConst | UopOp::CallBuiltin => {
+                state.step(&u, stable)
+            }
             // Fusion and inlining come after this pass (were inlining
             // before it, nothing known of one frame would hold in the
             // other).
@@ -1076,6 +1096,11 @@ mod tests {
         fn module_attribute(&mut self, module: Value, name: u32) -> Option<Value> {
             // The "module" None's attribute 6 is 6.
             (module == Value::NONE && name == 6).then(|| Value::try_int(6).unwrap())
+        }
+
+        fn constant_init(&mut self, class: Value, nargs: u32) -> Option<Value> {
+            // The "class" False's `__init__` (True) takes two arguments.
+            (class == Value::FALSE && nargs == 2).then_some(Value::TRUE)
         }
     }
 
@@ -1511,6 +1536,42 @@ mod tests {
             .collect();
         assert_eq!(calls, vec![UopOp::CallPyConst, UopOp::Step, UopOp::Step]);
         assert_eq!(uops[2].operand, Value::TRUE.to_bits());
+    }
+
+    #[test]
+    fn constructor_calls_of_a_constant_class_the_runtime_vouches_for_call_its_init() {
+        let konst = |v: Value, at| {
+            let mut u = uop(UopOp::LoadConst, Opcode::LoadGlobalModule, 0, at);
+            u.operand = v.to_bits();
+            u
+        };
+        let mut uops = vec![
+            konst(Value::FALSE, 0),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 1),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 1, 2),
+            uop(UopOp::Step, Opcode::CallClassInit, 2, 3),
+            konst(Value::FALSE, 4),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 5),
+            uop(UopOp::Step, Opcode::CallClassInit, 1, 6), // one argument: refused
+            konst(Value::TRUE, 7),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 8),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 1, 9),
+            uop(UopOp::Step, Opcode::CallClassInit, 2, 10), // not the class
+        ];
+        propagate_types(&mut uops, &[], &mut Table(vec![]));
+        let calls: Vec<(UopOp, u64)> = uops
+            .iter()
+            .filter(|u| u.opcode == Opcode::CallClassInit)
+            .map(|u| (u.op, u.operand))
+            .collect();
+        assert_eq!(
+            calls,
+            vec![
+                (UopOp::CallInitConst, Value::TRUE.to_bits()),
+                (UopOp::Step, 0),
+                (UopOp::Step, 0)
+            ]
+        );
     }
 
     #[test]

@@ -208,6 +208,11 @@ define_uops! {
     /// the layout is `LoadMethod`'s (`func, receiver or NULL, args`). It
     /// checks validity itself after the call, as `Step` does.
     CallPyConst { guard: false, escapes: false };
+    /// `class, arg × arg` → a new instance of the plain class `class`,
+    /// initialized by its `__init__` in `operand` (the executor depends on
+    /// the class and the function, as for `CallPyConst`): no guard. It
+    /// checks validity itself after the call.
+    CallInitConst { guard: false, escapes: false };
     /// `func, arg × arg` → `func(args)` for a builtin function taking at
     /// most eight arguments, called natively (tier 1's `CallBuiltin`; from
     /// a `CallMethodBuiltin` the layout is `LoadMethod`'s); leaves for `at`
@@ -216,14 +221,16 @@ define_uops! {
     /// so it checks validity itself after the call, as `Step` does.
     CallBuiltin { guard: true, escapes: false };
     /// `func, arg × arg` → a new frame for the Python function in
-    /// `operand`, called as `CallPyConst` calls it; the function's inlined
+    /// `operand`, called as `CallPyConst` calls it (from a `CallClassInit`,
+    /// as `CallInitConst` calls its `__init__`); the function's inlined
     /// micro-ops follow and run on that frame, until a `PopFrame` returns
     /// to the caller's micro-op at `target` (a micro-op index, not an
     /// instruction). A side exit inside leaves tier 1 running the callee's
     /// frame, which returns to the caller as any call does.
     PushFrame { guard: false, escapes: false };
     /// An inlined function returns the top of its stack: its frame is
-    /// popped and the value pushed where the call's callable was.
+    /// popped and the value pushed where the call's callable was (the
+    /// instance, for an `__init__`, which returns None on every path).
     PopFrame { guard: false, escapes: false };
     /// `a op b` on inline ints, its operands and result where
     /// [`Operands`] in `arg` says (locals, the constant in `operand`, the
