@@ -2263,22 +2263,23 @@ impl<'a> Interp<'a> {
         code.tlbc.get(self.tlbc_index)
     }
 
-    /// Pops the top frame of an inlined call, which returned `value`: its
-    /// values go and `value` takes the callable's place.
-    pub(crate) fn pop_inlined_frame(&mut self, value: Value) {
+    /// Pops the top frame of an inlined call, which returns `value` (on
+    /// top of its stack): its values go and the call's result takes the
+    /// callable's place — `value`, or the instance an `__init__` that
+    /// returned None initialized. False, changing nothing, when the return
+    /// must raise (an `__init__` that returned something else): tier 1's
+    /// return does that.
+    pub(crate) fn pop_inlined_frame(&mut self, value: Value) -> bool {
         let st = self.st();
-        let done = st.frames.pop().expect("the inlined frame");
-        st.values.truncate(done.ret_to as usize);
-        // An inlined `__init__` returns None on every path (the planner
-        // checked): the call gives the instance.
-        let value = match done.on_return {
-            OnReturn::Init(instance) => {
-                debug_assert!(value.is_none(), "an inlined __init__ returned a value");
-                instance
-            }
+        let result = match st.frames.last().expect("the inlined frame").on_return {
+            OnReturn::Init(instance) if value.is_none() => instance,
+            OnReturn::Init(_) => return false,
             _ => value,
         };
-        st.values.push(value);
+        let done = st.frames.pop().expect("the inlined frame");
+        st.values.truncate(done.ret_to as usize);
+        st.values.push(result);
+        true
     }
 
     /// Runs one instruction as tier 1 does, for a tier-2 `Step`: a call it

@@ -189,8 +189,7 @@ impl<'w> Planner<'_, '_, 'w> {
 
     /// The optimized micro-ops of the function `call` (a `CallPyConst`,
     /// or a `CallInitConst`'s `__init__`) calls, with its own calls
-    /// inlined, if it may be inlined (an `__init__` only if it returns
-    /// None on every path: its call gives the instance).
+    /// inlined, if it may be inlined.
     fn inline_body(
         &mut self,
         call: Uop,
@@ -229,9 +228,6 @@ impl<'w> Planner<'_, '_, 'w> {
             MAX_INLINE_INSTRUCTIONS,
         )
         .ok()?;
-        if call.op == UopOp::CallInitConst && !returns_none(&trace.uops) {
-            return None;
-        }
         self.inline_budget = self
             .inline_budget
             .checked_sub(trace.instructions as usize)?;
@@ -262,17 +258,6 @@ struct Candidates {
     modules: Vec<(Gc<PyObject>, Arc<DictWatcher>)>,
     /// Classes.
     classes: Vec<Gc<PyObject>>,
-}
-
-/// Whether every return of a projected function body returns None (a
-/// constant None right before each `PopFrame`).
-fn returns_none(uops: &[Uop]) -> bool {
-    uops.iter().enumerate().all(|(i, u)| {
-        u.op != UopOp::PopFrame
-            || i.checked_sub(1).is_some_and(|p| {
-                uops[p].op == UopOp::LoadConst && Value::from_bits(uops[p].operand).is_none()
-            })
-    })
 }
 
 /// Points each `PushFrame` at the micro-op its caller goes on with: the
@@ -1519,8 +1504,11 @@ impl Interp<'_> {
                     continue;
                 }
                 UopOp::PopFrame => {
-                    let v = self.st_values().pop().expect("a return value");
-                    self.pop_inlined_frame(v);
+                    let v = *self.st_values().last().expect("a return value");
+                    if !self.pop_inlined_frame(v) {
+                        // Tier 1's return raises what the call must.
+                        leave!(Why::End, u.at);
+                    }
                     break Flow::Returned;
                 }
             }
