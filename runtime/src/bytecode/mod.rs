@@ -373,7 +373,8 @@ define_instructions! {
     /// An instance's operator method (a Python function, cached under the
     /// class version), called in a new frame, when the right operand is a
     /// float, an inline int or an instance of the same class.
-    BinaryOpInstance(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp;
+    BinaryOpInstance(BinaryOp) fall: |_| -1, jump: |_| -1, specializes BinaryOp,
+        uops [GuardClassVersion, GuardOperandPartner, CallOperatorConst];
     /// Comparing two inline ints.
     CompareOpInt(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp,
         uops [GuardBothInt, CompareInt];

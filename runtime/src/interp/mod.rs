@@ -2214,6 +2214,51 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// `a op b` for the left operand's operator method `method` (tier 2's
+    /// `CallOperatorConst`, after its guards), run to completion.
+    pub(crate) fn call_operator_const(&mut self, method: Value, op: BinaryOp) -> PyResult<()> {
+        if self.push_operator_call(method, op)? {
+            let entry = self.st().frames.len();
+            let v = self.run_nested(entry)?;
+            self.st().values.push(v);
+        }
+        Ok(())
+    }
+
+    /// The call of `call_operator_const` up to `method`'s frame, as tier
+    /// 1's `BinaryOpInstance` makes it (`a, b` → `method, a, b`): true when
+    /// the frame is pushed, false when the call is done and its result
+    /// pushed.
+    pub(crate) fn push_operator_call(&mut self, method: Value, op: BinaryOp) -> PyResult<bool> {
+        let Some(ObjectData::Function(f)) = method.data() else {
+            unreachable!("the optimizer made an operator method constant")
+        };
+        let callable_pos = self.st().values.len() - 2;
+        let (a, b) = (
+            self.st().values[callable_pos],
+            self.st().values[callable_pos + 1],
+        );
+        let outcome = match crate::specialize::positional_code(f, 2) {
+            Ok(callee) => {
+                self.st().values.insert(callable_pos, method);
+                let on_return = OnReturn::Operator { a, b, op };
+                self.call_positional(method, callee, callable_pos, callable_pos + 1, 2, on_return)?
+            }
+            // Its defaults changed in place (not an event): the generic
+            // operation, as tier 1's would after its guard failed.
+            Err(_) => CallOutcome::Done(self.binary_op(a, b, op)?),
+        };
+        match outcome {
+            CallOutcome::Done(v) => {
+                let values = &mut self.st().values;
+                values.truncate(callable_pos);
+                values.push(v);
+                Ok(false)
+            }
+            CallOutcome::Pushed => Ok(true),
+        }
+    }
+
     /// The frame tier 2 just pushed for an inlined call, which its
     /// micro-ops run: the dispatch loop will not announce it (tier 2 runs
     /// only while nothing traces).
@@ -2267,15 +2312,22 @@ impl<'a> Interp<'a> {
     /// top of its stack): its values go and the call's result takes the
     /// callable's place — `value`, or the instance an `__init__` that
     /// returned None initialized. False, changing nothing, when the return
-    /// must raise (an `__init__` that returned something else): tier 1's
-    /// return does that.
+    /// must raise (an `__init__` that returned something else, an operator
+    /// that returned NotImplemented): tier 1's return does that.
     pub(crate) fn pop_inlined_frame(&mut self, value: Value) -> bool {
-        let st = self.st();
-        let result = match st.frames.last().expect("the inlined frame").on_return {
+        let on_return = self
+            .st()
+            .frames
+            .last()
+            .expect("the inlined frame")
+            .on_return;
+        let result = match on_return {
             OnReturn::Init(instance) if value.is_none() => instance,
             OnReturn::Init(_) => return false,
+            OnReturn::Operator { .. } if self.is_not_implemented(value) => return false,
             _ => value,
         };
+        let st = self.st();
         let done = st.frames.pop().expect("the inlined frame");
         st.values.truncate(done.ret_to as usize);
         st.values.push(result);

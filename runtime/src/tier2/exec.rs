@@ -168,7 +168,10 @@ impl<'w> Planner<'_, '_, 'w> {
     ) -> Vec<Uop> {
         let mut out = Vec::with_capacity(uops.len());
         for u in uops {
-            let call = matches!(u.op, UopOp::CallPyConst | UopOp::CallInitConst);
+            let call = matches!(
+                u.op,
+                UopOp::CallPyConst | UopOp::CallInitConst | UopOp::CallOperatorConst
+            );
             let body = (call && depth < MAX_INLINE_DEPTH)
                 .then(|| self.inline_body(u, stable, depth, segments))
                 .flatten();
@@ -187,9 +190,9 @@ impl<'w> Planner<'_, '_, 'w> {
         out
     }
 
-    /// The optimized micro-ops of the function `call` (a `CallPyConst`,
-    /// or a `CallInitConst`'s `__init__`) calls, with its own calls
-    /// inlined, if it may be inlined.
+    /// The optimized micro-ops of the function `call` (a `CallPyConst`, a
+    /// `CallInitConst`'s `__init__`, a `CallOperatorConst`'s method)
+    /// calls, with its own calls inlined, if it may be inlined.
     fn inline_body(
         &mut self,
         call: Uop,
@@ -645,7 +648,7 @@ impl Interp<'_> {
                     }
                     None => continue,
                 },
-                UopOp::LoadMethodConst => Value::from_bits(u.operand),
+                UopOp::LoadMethodConst | UopOp::CallOperatorConst => Value::from_bits(u.operand),
                 _ => continue,
             };
             let (Some(func), Some(ObjectData::Function(f))) = (v.as_object(), v.data()) else {
@@ -1400,6 +1403,29 @@ impl Interp<'_> {
                         leave!(Why::Invalidated, u.at + 1);
                     }
                 }
+                UopOp::GuardOperandPartner => {
+                    let values = self.st_values();
+                    let (a, b) = (values[values.len() - 2], values[values.len() - 1]);
+                    let partner = a
+                        .as_ref()
+                        .is_some_and(|o| Interp::instance_operand_partner(o.class(), b));
+                    if !partner {
+                        guard_failed!(u);
+                    }
+                }
+                UopOp::CallOperatorConst => {
+                    if self.native_stack_half_used() {
+                        leave!(Why::End, u.at);
+                    }
+                    self.set_frame_pc(u.at + 1);
+                    let op = BinaryOp::from_arg(u.arg);
+                    if let Err(e) = self.call_operator_const(Value::from_bits(u.operand), op) {
+                        raise!(u, e);
+                    }
+                    if !validity.is_valid() {
+                        leave!(Why::Invalidated, u.at + 1);
+                    }
+                }
                 UopOp::CallInitConst => {
                     if self.native_stack_half_used() {
                         leave!(Why::End, u.at);
@@ -1468,6 +1494,9 @@ impl Interp<'_> {
                     let func = Value::from_bits(u.operand);
                     let pushed = match u.opcode {
                         Opcode::CallClassInit => self.push_constant_init(func, u.arg as usize),
+                        Opcode::BinaryOpInstance => {
+                            self.push_operator_call(func, BinaryOp::from_arg(u.arg))
+                        }
                         op => self.push_constant_function(
                             func,
                             u.arg as usize,

@@ -737,6 +737,15 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             UopOp::CallPyConst | UopOp::CallInitConst | UopOp::CallBuiltin => {
                 state.step(&u, stable)
             }
+            UopOp::GuardOperandPartner => {}
+            UopOp::CallOperatorConst => {
+                state.step(&u, stable);
+                // Without the dependencies, tier 1's form runs it (guarded).
+                if !env.constant_call(Value::from_bits(u.operand), 2) {
+                    u.op = UopOp::Step;
+                    u.operand = 0;
+                }
+            }
             // Fusion and inlining come after this pass (were inlining
             // before it, nothing known of one frame would hold in the
             // other).

@@ -217,12 +217,14 @@ fn lay_out(
                         | UopOp::LoadAttrProperty
                         | UopOp::LoadMethodStatic
                         | UopOp::LoadAttrInstanceDict
-                        | UopOp::StoreAttrInstanceDict => receiver.1,
+                        | UopOp::StoreAttrInstanceDict
+                        | UopOp::CallOperatorConst => receiver.1,
                         _ => 0,
                     };
                     if u == UopOp::GuardClassVersion {
-                        // The receiver is the top of the stack.
-                        uop.arg = 1;
+                        // The receiver is the top of the stack (an
+                        // operator's is its left operand, under the top).
+                        uop.arg = if op == Opcode::BinaryOpInstance { 2 } else { 1 };
                         let [first, second, third] = receiver.0;
                         if second != 0 {
                             uop.op = UopOp::GuardClassVersions;
@@ -305,6 +307,33 @@ mod tests {
             ins(Opcode::LoadConst, 0),       // 9
             ins(Opcode::ReturnValue, 0),     // 10
         ]
+    }
+
+    #[test]
+    fn an_operator_method_call_guards_its_left_operand_and_calls_the_cached_method() {
+        let code = vec![
+            ins(Opcode::LoadFast, 0),         // 0 head
+            ins(Opcode::LoadFast, 1),         // 1
+            ins(Opcode::BinaryOpInstance, 0), // 2 (+)
+            ins(Opcode::StoreFast, 0),        // 3
+            ins(Opcode::JumpBackward, 0),     // 4
+        ];
+        let t = run(&code, 0, 4).unwrap();
+        let call: Vec<(UopOp, u32, u64)> = t
+            .uops
+            .iter()
+            .filter(|u| u.at == 2)
+            .map(|u| (u.op, u.arg, u.operand))
+            .collect();
+        // The cache's first word is the class version, the second the method.
+        assert_eq!(
+            call,
+            vec![
+                (UopOp::GuardClassVersion, 2, 7),
+                (UopOp::GuardOperandPartner, 0, 0),
+                (UopOp::CallOperatorConst, 0, 8),
+            ]
+        );
     }
 
     #[test]

@@ -208,6 +208,16 @@ define_uops! {
     /// the layout is `LoadMethod`'s (`func, receiver or NULL, args`). It
     /// checks validity itself after the call, as `Step` does.
     CallPyConst { guard: false, escapes: false };
+    /// Leaves for `at` unless the top of the stack may be the right operand
+    /// of the left one's operator method that tier 1 calls directly (a
+    /// float, an inline int, or an instance of the left one's class).
+    GuardOperandPartner { guard: true, escapes: false };
+    /// `a, b` → `method(a, b)` for the operator method in `operand` of
+    /// `a`'s class (guarded), which the executor depends on as for
+    /// `CallPyConst`; NotImplemented from it raises the TypeError, as
+    /// tier 1's `BinaryOpInstance` does. It checks validity itself after
+    /// the call.
+    CallOperatorConst { guard: false, escapes: false };
     /// `class, arg × arg` → a new instance of the plain class `class`,
     /// initialized by its `__init__` in `operand` (the executor depends on
     /// the class and the function, as for `CallPyConst`): no guard. It
@@ -221,8 +231,9 @@ define_uops! {
     /// so it checks validity itself after the call, as `Step` does.
     CallBuiltin { guard: true, escapes: false };
     /// `func, arg × arg` → a new frame for the Python function in
-    /// `operand`, called as `CallPyConst` calls it (from a `CallClassInit`,
-    /// as `CallInitConst` calls its `__init__`); the function's inlined
+    /// `operand`, called as `CallPyConst` calls it (from a `CallClassInit`
+    /// or a `BinaryOpInstance`, as `CallInitConst` or `CallOperatorConst`
+    /// call theirs); the function's inlined
     /// micro-ops follow and run on that frame, until a `PopFrame` returns
     /// to the caller's micro-op at `target` (a micro-op index, not an
     /// instruction). A side exit inside leaves tier 1 running the callee's
@@ -230,7 +241,9 @@ define_uops! {
     PushFrame { guard: false, escapes: false };
     /// An inlined function returns the top of its stack: its frame is
     /// popped and the value pushed where the call's callable was (the
-    /// instance, for an `__init__`, which returns None on every path).
+    /// instance, for an `__init__`). Where tier 1's return would raise
+    /// instead (an `__init__` returning a value, an operator returning
+    /// NotImplemented), it leaves for the return, which does.
     PopFrame { guard: false, escapes: false };
     /// `a op b` on inline ints, its operands and result where
     /// [`Operands`] in `arg` says (locals, the constant in `operand`, the

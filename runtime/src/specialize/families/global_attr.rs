@@ -677,9 +677,10 @@ pub(crate) fn monomorphic_receiver(form: Opcode, words: &[u64; 8]) -> Option<(u6
         Opcode::LoadAttrInstance | Opcode::StoreAttrInstance => (words[1] == 0 && words[0] != 0)
             .then_some((words[0] >> 32, entry_hint(words[0]) as u64)),
         Opcode::LoadMethodInstance => (words[2] == 0).then_some((words[0], words[1])),
-        Opcode::LoadAttrClass | Opcode::LoadAttrProperty | Opcode::LoadMethodStatic => {
-            Some((words[0], words[1]))
-        }
+        Opcode::LoadAttrClass
+        | Opcode::LoadAttrProperty
+        | Opcode::LoadMethodStatic
+        | Opcode::BinaryOpInstance => Some((words[0], words[1])),
         _ => None,
     }
 }

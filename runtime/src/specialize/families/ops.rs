@@ -100,7 +100,7 @@ impl Interp<'_> {
     /// Whether `b` is a right operand `BinaryOpInstance` takes for a left
     /// operand of class `class` (see `plan_binary_op_instance`).
     #[inline]
-    fn instance_operand_partner(class: Gc<PyObject>, b: Value) -> bool {
+    pub(crate) fn instance_operand_partner(class: Gc<PyObject>, b: Value) -> bool {
         b.is_float()
             || b.as_inline_int().is_some()
             || b.as_ref()
