@@ -2129,6 +2129,32 @@ impl<'a> Interp<'a> {
             unreachable!("the optimizer made a function constant")
         };
         let (callable_pos, args_start, nargs) = self.call_positions(method, nargs);
+        // The common case binds nothing: the arguments are exactly the
+        // parameters, and the other locals start unbound.
+        let code_obj = f.code();
+        let ObjectData::Code(code) = &code_obj.data else {
+            unreachable!("a function's code is a code object")
+        };
+        if nargs == code.argcount as usize
+            && code.kwonlyargcount == 0
+            && code.flags & (CodeFlags::VARARGS | CodeFlags::VARKEYWORDS | CodeFlags::GENERATOR)
+                == 0
+            && code.cellvars.is_empty()
+            && code.freevars.is_empty()
+        {
+            let values = &mut self.st().values;
+            values.truncate(args_start + nargs);
+            values.resize(args_start + code.varnames.len(), Value::UNBOUND);
+            self.push_frame(
+                code_obj,
+                f.globals,
+                None,
+                args_start as u32,
+                callable_pos as u32,
+                OnReturn::Value,
+            )?;
+            return Ok(true);
+        }
         // The executor depends on the code and both defaults objects; the
         // `__kwdefaults__` dict may still have lost a key in place (not an
         // event): then the generic call binds, and fails, as tier 1's would.
