@@ -844,6 +844,21 @@ impl<'a> Interp<'a> {
                 "maximum recursion depth exceeded",
             ));
         }
+        self.push_frame_unchecked(code, globals, namespace, base, ret_to, on_return);
+        Ok(())
+    }
+
+    /// `push_frame` without the recursion check.
+    #[inline(always)]
+    fn push_frame_unchecked(
+        &mut self,
+        code: Gc<PyObject>,
+        globals: Gc<PyObject>,
+        namespace: Option<Gc<PyObject>>,
+        base: u32,
+        ret_to: u32,
+        on_return: OnReturn,
+    ) {
         let frame = Frame {
             code,
             globals,
@@ -860,7 +875,6 @@ impl<'a> Interp<'a> {
             },
         };
         self.st().frames.push(frame);
-        Ok(())
     }
 
     /// Calls `callable` with positional `args` and keyword arguments
@@ -2132,19 +2146,10 @@ impl<'a> Interp<'a> {
         // The common case binds nothing: the arguments are exactly the
         // parameters, and the other locals start unbound.
         let code_obj = f.code();
-        let ObjectData::Code(code) = &code_obj.data else {
-            unreachable!("a function's code is a code object")
-        };
-        if nargs == code.argcount as usize
-            && code.kwonlyargcount == 0
-            && code.flags & (CodeFlags::VARARGS | CodeFlags::VARKEYWORDS | CodeFlags::GENERATOR)
-                == 0
-            && code.cellvars.is_empty()
-            && code.freevars.is_empty()
-        {
+        if let Some(nlocals) = plain_call(&code_obj, nargs) {
             let values = &mut self.st().values;
             values.truncate(args_start + nargs);
-            values.resize(args_start + code.varnames.len(), Value::UNBOUND);
+            values.resize(args_start + nlocals, Value::UNBOUND);
             self.push_frame(
                 code_obj,
                 f.globals,
@@ -2283,6 +2288,55 @@ impl<'a> Interp<'a> {
             }
             CallOutcome::Pushed => Ok(true),
         }
+    }
+
+    /// The start of a *virtual* frame for tier 2's inlined call of `func`
+    /// with `nargs` arguments (`PushVirtualFrame`): when the call binds
+    /// nothing (see `plain_call`) and a real frame would not be one too
+    /// many, its locals are laid out where a real frame's would be, but no
+    /// frame is pushed. Returns where the call's result goes, where the
+    /// locals start and the code; `None`, changing nothing, otherwise.
+    pub(crate) fn enter_virtual_frame(
+        &mut self,
+        func: Value,
+        nargs: usize,
+        method: bool,
+    ) -> Option<(usize, usize, Gc<PyObject>)> {
+        let Some(ObjectData::Function(f)) = func.data() else {
+            unreachable!("the optimizer made a function constant")
+        };
+        let code_obj = f.code();
+        let (callable_pos, args_start, nargs) = self.call_positions(method, nargs);
+        let nlocals = plain_call(&code_obj, nargs)?;
+        if self.st().frames.len() as u32 + 1 >= self.rt.recursion_limit() {
+            return None;
+        }
+        let values = &mut self.st().values;
+        values.truncate(args_start + nargs);
+        values.resize(args_start + nlocals, Value::UNBOUND);
+        Some((callable_pos, args_start, code_obj))
+    }
+
+    /// Pushes the real frame of a virtual one that tier 2 leaves (at a
+    /// side exit or an error inside it): the frame tier 1's call would
+    /// have pushed, already running (its locals and stack are in place).
+    pub(crate) fn materialize_frame(
+        &mut self,
+        code: Gc<PyObject>,
+        globals: Gc<PyObject>,
+        base: usize,
+        ret_to: usize,
+    ) {
+        // `enter_virtual_frame` checked the limit when the call began.
+        self.push_frame_unchecked(
+            code,
+            globals,
+            None,
+            base as u32,
+            ret_to as u32,
+            OnReturn::Value,
+        );
+        self.st().frames.last_mut().expect("the frame").entered = true;
     }
 
     /// The frame tier 2 just pushed for an inlined call, which its
@@ -3656,4 +3710,20 @@ impl Drop for Interp<'_> {
             self.rt.add_tier2_stats(&stats);
         }
     }
+}
+
+/// The number of locals of a call of the function whose code is
+/// `code_obj` with `nargs` positional arguments, when the call binds
+/// nothing: the arguments are exactly its parameters (no defaults used, no
+/// keyword-only or variadic ones), it has no cells and is no generator.
+fn plain_call(code_obj: &Gc<PyObject>, nargs: usize) -> Option<usize> {
+    let ObjectData::Code(code) = &code_obj.data else {
+        unreachable!("a function's code is a code object")
+    };
+    let plain = nargs == code.argcount as usize
+        && code.kwonlyargcount == 0
+        && code.flags & (CodeFlags::VARARGS | CodeFlags::VARKEYWORDS | CodeFlags::GENERATOR) == 0
+        && code.cellvars.is_empty()
+        && code.freevars.is_empty();
+    plain.then_some(code.varnames.len())
 }

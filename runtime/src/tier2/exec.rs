@@ -177,8 +177,14 @@ impl<'w> Planner<'_, '_, 'w> {
                 .flatten();
             match body {
                 Some(body) => {
+                    let virtual_frame =
+                        u.op == UopOp::CallPyConst && body.iter().all(|b| frameless(b.op));
                     out.push(Uop {
-                        op: UopOp::PushFrame,
+                        op: if virtual_frame {
+                            UopOp::PushVirtualFrame
+                        } else {
+                            UopOp::PushFrame
+                        },
                         ..u
                     });
                     out.extend(body);
@@ -263,11 +269,60 @@ struct Candidates {
     classes: Vec<Gc<PyObject>>,
 }
 
+/// Whether an inlined body made only of micro-ops like `op` may run on a
+/// virtual frame (`PushVirtualFrame`): `op` never runs Python code, reaches
+/// a safepoint, calls, or saves the frame's position, so nothing can look
+/// for the callee's frame while it runs (it is pushed when the executor
+/// leaves inside it).
+fn frameless(op: UopOp) -> bool {
+    use UopOp::*;
+    matches!(
+        op,
+        LoadFast
+            | LoadFastBound
+            | StoreFast
+            | LoadConst
+            | PopTop
+            | Copy
+            | Swap
+            | LoadGlobal
+            | GuardBothInt
+            | GuardFloatMix
+            | BinaryOpInt
+            | BinaryOpIntAny
+            | BinaryOpFloat
+            | CompareInt
+            | CompareFloat
+            | CompareIs
+            | ExitIfBool
+            | JumpIfBool
+            | Jump
+            | SubscrSequenceInt
+            | StoreSubscrListInt
+            | GuardClassVersion
+            | GuardClassVersions
+            | GuardOperandPartner
+            | LoadAttrInstanceDict
+            | LoadAttrLocal
+            | LoadAttrConst
+            | LoadMethodConst
+            | StoreAttrInstanceDict
+            | IntOp3
+            | FloatOp3
+            | CompareInt3
+            | CompareFloat3
+            | Subscr3
+            | CheckValidity
+            | Exit
+            | PopFrame
+    )
+}
+
 /// Points each `PushFrame` at the micro-op its caller goes on with: the
 /// next one of the caller's segment (the callee's body comes between).
 fn link_inlined_returns(uops: &mut [Uop]) {
     for p in 0..uops.len() {
-        if uops[p].op == UopOp::PushFrame {
+        if matches!(uops[p].op, UopOp::PushFrame | UopOp::PushVirtualFrame) {
             let segment = uops[p].segment;
             let next = (p + 1..uops.len())
                 .find(|&q| uops[q].segment == segment)
@@ -841,9 +896,29 @@ impl Interp<'_> {
         };
         // Counting costs the loop a register: only with statistics on.
         let flow = if self.t2_stats.is_some() {
-            self.run_uops::<true>(&run, 0, code, tc, base, stack_base, frame, &mut executed)
+            self.run_uops::<true>(
+                &run,
+                0,
+                code,
+                tc,
+                base,
+                stack_base,
+                frame,
+                &mut executed,
+                None,
+            )
         } else {
-            self.run_uops::<false>(&run, 0, code, tc, base, stack_base, frame, &mut executed)
+            self.run_uops::<false>(
+                &run,
+                0,
+                code,
+                tc,
+                base,
+                stack_base,
+                frame,
+                &mut executed,
+                None,
+            )
         };
         let Flow::Left(why, leave) = flow else {
             unreachable!("only an inlined call's micro-ops return")
@@ -876,6 +951,7 @@ impl Interp<'_> {
         stack_base: usize,
         frame: &crate::interp::Frame,
         executed_total: &mut u64,
+        virtual_ret: Option<usize>,
     ) -> Flow {
         let Run { lp, exec, validity } = *run;
         let uops = &exec.uops[..];
@@ -1486,12 +1562,49 @@ impl Interp<'_> {
                     take!(u.target);
                 }
                 UopOp::Exit => leave!(Why::End, u.target),
-                UopOp::PushFrame => {
+                UopOp::PushFrame | UopOp::PushVirtualFrame => {
                     if self.native_stack_half_used() {
                         leave!(Why::End, u.at);
                     }
-                    self.set_frame_pc(u.at + 1);
                     let func = Value::from_bits(u.operand);
+                    let virtual_frame = if u.op == UopOp::PushVirtualFrame {
+                        let method = u.opcode == Opcode::CallMethodPy;
+                        self.enter_virtual_frame(func, u.arg as usize, method)
+                    } else {
+                        None
+                    };
+                    if let Some((ret_to, callee_base, code_obj)) = virtual_frame {
+                        let ObjectData::Code(callee_code) = &code_obj.data else {
+                            unreachable!("a function's code is a code object")
+                        };
+                        let callee_tc = self.thread_code(callee_code);
+                        // The callee's micro-ops neither escape nor reach a
+                        // safepoint (`frameless`): nothing looks for its
+                        // frame before it returns, or leaves, which pushes
+                        // the frame tier 1 goes on with.
+                        let flow = self.run_uops::<COUNT>(
+                            run,
+                            i + 1,
+                            callee_code,
+                            callee_tc,
+                            callee_base,
+                            callee_base + callee_code.nlocals(),
+                            frame,
+                            executed_total,
+                            Some(ret_to),
+                        );
+                        if let Flow::Left(..) = flow {
+                            self.set_frame_pc(u.at + 1);
+                            self.materialize_frame(code_obj, frame.globals, callee_base, ret_to);
+                            break flow;
+                        }
+                        i = u.target as usize;
+                        continue;
+                    }
+                    // A real frame (one a virtual frame cannot stand for:
+                    // the call binds defaults, say, or is one frame too
+                    // many).
+                    self.set_frame_pc(u.at + 1);
                     let pushed = match u.opcode {
                         Opcode::CallClassInit => self.push_constant_init(func, u.arg as usize),
                         Opcode::BinaryOpInstance => {
@@ -1523,6 +1636,7 @@ impl Interp<'_> {
                                 callee_base + callee_code.nlocals(),
                                 &callee,
                                 executed_total,
+                                None,
                             );
                             if let Flow::Left(..) = flow {
                                 break flow;
@@ -1534,6 +1648,12 @@ impl Interp<'_> {
                 }
                 UopOp::PopFrame => {
                     let v = *self.st_values().last().expect("a return value");
+                    if let Some(ret_to) = virtual_ret {
+                        let values = self.st_values();
+                        values.truncate(ret_to);
+                        values.push(v);
+                        break Flow::Returned;
+                    }
                     if !self.pop_inlined_frame(v) {
                         // Tier 1's return raises what the call must.
                         leave!(Why::End, u.at);

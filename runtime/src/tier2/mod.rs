@@ -15,8 +15,10 @@
 //! become constants, call guards on constant functions, and validity
 //! checks that follow nothing escaping. A small loop-free constant function
 //! called in the region is inlined: its own optimized micro-ops run on the
-//! real frame that `PushFrame` pushes for it, until `PopFrame`
-//! (ARCHITECTURE.md, "Inlining"). What it assumed becomes
+//! real frame that `PushFrame` pushes for it, until `PopFrame`, or, when
+//! nothing in them can look for that frame, on a virtual one that is
+//! pushed only if the executor leaves inside the callee
+//! (`PushVirtualFrame`; ARCHITECTURE.md, "Inlining"). What it assumed becomes
 //! [`stillpoint_sync::Dependency`]s,
 //! taken before the state they cover was read, and the executor is
 //! installed through `sync` (register-then-check) into its loop's slot,

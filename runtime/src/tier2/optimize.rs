@@ -750,6 +750,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             // before it, nothing known of one frame would hold in the
             // other).
             UopOp::PushFrame
+            | UopOp::PushVirtualFrame
             | UopOp::PopFrame
             | UopOp::IntOp3
             | UopOp::FloatOp3

@@ -239,6 +239,13 @@ define_uops! {
     /// instruction). A side exit inside leaves tier 1 running the callee's
     /// frame, which returns to the caller as any call does.
     PushFrame { guard: false, escapes: false };
+    /// As `PushFrame` for a call of a plain function (the arguments are
+    /// its parameters; no cells) whose inlined micro-ops never run Python
+    /// code, call or reach a safepoint: its locals go where the frame's
+    /// would, but no frame is pushed unless the executor leaves inside the
+    /// callee (then the frame tier 1's call would have pushed is, before
+    /// tier 1 goes on in it). Otherwise, a real frame as `PushFrame`'s.
+    PushVirtualFrame { guard: false, escapes: false };
     /// An inlined function returns the top of its stack: its frame is
     /// popped and the value pushed where the call's callable was (the
     /// instance, for an `__init__`). Where tier 1's return would raise
@@ -333,7 +340,7 @@ impl std::fmt::Display for Uop {
             | UopOp::JumpBack
             | UopOp::JumpToTop => write!(f, " -> {}", self.target),
             UopOp::CheckValidity => write!(f, " (else -> {})", self.target),
-            UopOp::PushFrame => write!(f, " (then #{})", self.target),
+            UopOp::PushFrame | UopOp::PushVirtualFrame => write!(f, " (then #{})", self.target),
             UopOp::LoadConst => write!(f, " ({:#x})", self.operand),
             UopOp::IntOp3
             | UopOp::FloatOp3
