@@ -862,6 +862,9 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
         }
         let fused = match u.op {
             UopOp::BinaryOpInt => Some(UopOp::IntOp3),
+            // The other operators whose result on two inline ints is
+            // always one (an exit leaves a zero divisor to tier 1).
+            UopOp::BinaryOpIntAny if always_inline_int(u.arg) => Some(UopOp::IntOp3),
             UopOp::BinaryOpFloat => Some(UopOp::FloatOp3),
             UopOp::CompareInt => Some(UopOp::CompareInt3),
             UopOp::CompareFloat => Some(UopOp::CompareFloat3),
@@ -937,7 +940,7 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
         }
         let operator = match u.op {
             // The in-place forms compute as their operators do.
-            UopOp::BinaryOpInt | UopOp::BinaryOpFloat => {
+            UopOp::BinaryOpInt | UopOp::BinaryOpIntAny | UopOp::BinaryOpFloat => {
                 crate::bytecode::BinaryOp::from_arg(u.arg).plain() as u32
             }
             _ => u.arg,
@@ -959,6 +962,17 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
     }
     *uops = out;
     guards
+}
+
+/// Whether the operator `arg` of a `BinaryOpIntAny` gives an inline int
+/// for any two inline ints it does not raise for: `//`, `%`, `&`, `|`,
+/// `^` and `>>` (not `<<`, `**` or `/`).
+fn always_inline_int(arg: u32) -> bool {
+    use crate::bytecode::BinaryOp as B;
+    matches!(
+        B::from_arg(arg).plain(),
+        B::FloorDiv | B::Mod | B::And | B::Or | B::Xor | B::RShift
+    )
 }
 
 /// `LoadFast; [class guard]; LoadAttrInstanceDict` at the end of `out`
@@ -1694,6 +1708,35 @@ mod tests {
         }
         .encode();
         assert_eq!(jump_targets(&[jumps]), vec![20]);
+    }
+
+    #[test]
+    fn floor_division_fuses_but_a_left_shift_that_may_overflow_does_not() {
+        use crate::bytecode::BinaryOp as B;
+        for (op, fuses) in [
+            (B::FloorDiv, true),
+            (B::InplaceMod, true),
+            (B::Xor, true),
+            (B::LShift, false),
+            (B::TrueDiv, false),
+            (B::Pow, false),
+        ] {
+            let mut uops = vec![
+                uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+                uop(UopOp::LoadFast, Opcode::LoadFast, 1, 1),
+                uop(UopOp::GuardBothInt, Opcode::BinaryOpInt, 0, 2),
+                uop(UopOp::BinaryOpIntAny, Opcode::BinaryOpInt, op as u32, 2),
+            ];
+            fuse_operands(&mut uops);
+            let fused = ops(&uops) == vec![UopOp::IntOp3];
+            assert_eq!(fused, fuses, "{op:?}");
+            if fuses {
+                assert_eq!(
+                    u32::from(Operands::decode(uops[0].arg).op),
+                    op.plain() as u32
+                );
+            }
+        }
     }
 
     #[test]

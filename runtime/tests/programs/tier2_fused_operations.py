@@ -122,3 +122,25 @@ def subscripts(n):
 
 
 print("subscripts", subscripts(3000))
+
+
+def int_divisions(n):
+    # `//`, `%`, `&` and `>>` fuse too: a zero divisor or a negative shift
+    # leaves for tier 1, which raises; negative operands round as Python's.
+    hits = 0
+    total = 0
+    for i in range(-n, n):
+        d = i % 7 - 3
+        try:
+            total += (i * 5) // d + (i * 5) % d + (i & 12) + (i >> 2)
+        except ZeroDivisionError:
+            hits += 1
+    try:
+        for i in range(n):
+            total += i >> (n - 3 - i)
+    except ValueError as e:
+        print("ValueError:", e)
+    return hits, total
+
+
+print("int divisions", int_divisions(3000))
