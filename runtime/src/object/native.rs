@@ -104,6 +104,29 @@ pub fn list_store(container: Value, key: Value, value: Value) -> bool {
     }
 }
 
+/// The truth of `v` where no Python code decides it (a bool, None, a
+/// number, an exact str, tuple, list, dict, set or range); `None` for
+/// anything that may have `__bool__` or `__len__`.
+pub fn truth(v: Value) -> Option<bool> {
+    use crate::value::Unpacked;
+    Some(match v.unpack() {
+        Unpacked::Bool(b) => b,
+        Unpacked::None => false,
+        Unpacked::Int(i) => i != 0,
+        Unpacked::Float(f) => f != 0.0,
+        Unpacked::Object(o) => match &o.data {
+            ObjectData::Str(s) => !s.as_str().is_empty(),
+            ObjectData::Tuple(t) => !t.is_empty(),
+            ObjectData::List(l) => !l.lock().is_empty(),
+            ObjectData::Dict(d) => !d.lock().is_empty(),
+            ObjectData::Set(t) => !t.lock().is_empty(),
+            ObjectData::Range(r) => !r.is_empty(),
+            _ => return None,
+        },
+        Unpacked::Null | Unpacked::Unbound => return None,
+    })
+}
+
 /// Whether `v` hashes and compares natively (an int, float or str): a
 /// table operation with it runs no Python code.
 pub fn native_key(v: Value) -> bool {

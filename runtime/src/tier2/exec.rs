@@ -273,12 +273,18 @@ struct Candidates {
 /// virtual frame (`PushVirtualFrame`): `op` never runs Python code, reaches
 /// a safepoint, calls, or saves the frame's position, so nothing can look
 /// for the callee's frame while it runs (it is pushed when the executor
-/// leaves inside it).
+/// leaves inside it). A truth test or unary operator whose operand would
+/// need Python code (`__bool__`, `__neg__`) leaves instead while its frame
+/// is virtual.
 fn frameless(op: UopOp) -> bool {
     use UopOp::*;
     matches!(
         op,
-        LoadFast
+        UnaryOp
+            | ExitIf
+            | JumpIf
+            | JumpIfOrPop
+            | LoadFast
             | LoadFastBound
             | StoreFast
             | LoadConst
@@ -1039,6 +1045,8 @@ impl Interp<'_> {
                     let op = crate::bytecode::UnaryOp::from_arg(u.arg);
                     match unary_native(op, a) {
                         Some(v) => *self.st_values().last_mut().expect("an operand") = v,
+                        // Python code must not run on a virtual frame.
+                        None if virtual_ret.is_some() => leave!(Why::Guard, u.at),
                         None => {
                             match self.unary_op(a, op) {
                                 Ok(v) => *self.st_values().last_mut().expect("an operand") = v,
@@ -1162,8 +1170,10 @@ impl Interp<'_> {
                 }
                 UopOp::ExitIf | UopOp::ExitIfBool | UopOp::JumpIf | UopOp::JumpIfBool => {
                     let v = *self.st_values().last().expect("a value to test");
-                    let (truth, escaped) = match v.as_bool() {
+                    let (truth, escaped) = match crate::object::native::truth(v) {
                         Some(t) => (t, false),
+                        // Python code must not run on a virtual frame.
+                        None if virtual_ret.is_some() => leave!(Why::Guard, u.at),
                         None => match self.is_true(v) {
                             Ok(t) => (t, true),
                             Err(e) => raise!(u, e),
@@ -1299,8 +1309,9 @@ impl Interp<'_> {
                 }
                 UopOp::JumpIfOrPop => {
                     let v = *self.st_values().last().expect("a value to test");
-                    let (truth, escaped) = match v.as_bool() {
+                    let (truth, escaped) = match crate::object::native::truth(v) {
                         Some(t) => (t, false),
+                        None if virtual_ret.is_some() => leave!(Why::Guard, u.at),
                         None => match self.is_true(v) {
                             Ok(t) => (t, true),
                             Err(e) => raise!(u, e),

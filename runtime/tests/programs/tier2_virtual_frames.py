@@ -115,6 +115,46 @@ def recurse(k, n):
     return recurse(k - 1, n)
 
 
+def depth_left(n=0):
+    try:
+        return depth_left(n + 1)
+    except RecursionError:
+        return n
+
+
+class Loud:
+    def __bool__(self):
+        # How many frames are below this one: the frame of the function
+        # that tested this value counts, virtual or not.
+        print("__bool__ ran, frames below:", TOP - depth_left())
+        return False
+
+    def __neg__(self):
+        print("__neg__ ran")
+        return 0
+
+
+def truthy(v):
+    if v:
+        return 1
+    return 0
+
+
+def negated(v):
+    return -v
+
+
+def both(a, b):
+    return a and b
+
+
+def truths(items):
+    total = 0
+    for v in items:
+        total += truthy(v) + negated(v) + (1 if both(v, 1) else 0)
+    return total
+
+
 def main():
     # Floats, then an int height: the float guard fails inside area().
     print(areas(3000, 2.0), areas(3000, 2))
@@ -145,6 +185,11 @@ def main():
     print(defaults(3000))
     # Instances, then a class with a class attribute: the class guard.
     print(xs([P(i) for i in range(3000)] + [Q()]))
+    global TOP
+    TOP = depth_left()
+    # Ints, then an instance whose truth and negation are Python code:
+    # on a virtual frame they leave for tier 1, which runs them.
+    print(truths(list(range(3000)) + [Loud()]))
     # Near the recursion limit: the frames inlined calls stand for count.
     limit = sys.getrecursionlimit()
     deepest = None
