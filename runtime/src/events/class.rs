@@ -152,6 +152,31 @@ impl Interp<'_> {
         Ok(old)
     }
 
+    /// `class.name = value` (tier 2's `StoreClassAttr`), looking first at
+    /// position `hint` of the class dict, where the name was when the
+    /// executor was built: `set_class_attr` without the search when the
+    /// name is still there.
+    pub(crate) fn store_class_attr_at(
+        &mut self,
+        class: Gc<PyObject>,
+        name: Value,
+        value: Value,
+        hint: usize,
+    ) -> PyResult<()> {
+        let replaced = match (class.as_class(), name.as_ref().and_then(|n| n.as_str())) {
+            (Some(c), Some(text)) if !c.is_builtin() => {
+                c.dict.lock().replace_at_str(hint, name, text, value)
+            }
+            _ => false,
+        };
+        if replaced {
+            self.class_modified(class);
+        } else {
+            self.set_class_attr(class, name, Some(value))?;
+        }
+        Ok(())
+    }
+
     /// `obj.__class__ = new_class`: the "object's class set" event.
     pub(crate) fn set_object_class(&mut self, obj: Value, new_class: Value) -> PyResult<()> {
         let Some(new) = new_class.as_object().filter(|c| c.as_class().is_some()) else {

@@ -160,6 +160,14 @@ pub fn hash_value(v: Value) -> Result<i64, Unhashable> {
     })
 }
 
+/// Whether live entry `e`'s key is `key`: the same word (an interned name
+/// nearly always), inline, before the general comparison. A hole's NULL key
+/// is never a key.
+#[inline(always)]
+fn same_key(e: &Entry, key: Value) -> bool {
+    e.key == key || (e.is_live() && keys_equal(e.key, key))
+}
+
 /// Whether two keys are equal, natively (see the module docs).
 pub fn keys_equal(a: Value, b: Value) -> bool {
     if a == b {
@@ -339,7 +347,7 @@ impl Dict {
             return self
                 .entries
                 .iter()
-                .position(|e| e.hash == hash && e.is_live() && keys_equal(e.key, key))
+                .position(|e| e.hash == hash && same_key(e, key))
                 .ok_or(None);
         }
         match self.probe(hash, key) {
@@ -362,7 +370,7 @@ impl Dict {
                 }
                 i => {
                     let e = self.indexed(i);
-                    if e.hash == hash && keys_equal(e.key, key) {
+                    if e.hash == hash && same_key(e, key) {
                         return Ok(slot);
                     }
                 }

@@ -8,7 +8,7 @@ use stillpoint_sync::{Dependency, EventKind, Validity};
 
 use super::optimize::{self, Assumptions, DescriptorKind};
 use super::project::{project, project_function};
-use super::uop::{local_attribute_parts, Slot, Uop, UopOp};
+use super::uop::{class_store_parts, local_attribute_parts, Slot, Uop, UopOp};
 use super::{
     Executor, Loop, Tier2Stats, MAX_INLINED_INSTRUCTIONS, MAX_INLINE_DEPTH,
     MAX_INLINE_INSTRUCTIONS, MAX_REBUILDS,
@@ -464,6 +464,14 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
         // What tier 1's call guard checks (keyword-only parameters filled
         // from `__kwdefaults__` included), read after depending on it.
         crate::specialize::positional_code(f, nargs as usize).is_ok()
+    }
+
+    fn class_attribute_position(&mut self, class: Value, name: u32) -> Option<usize> {
+        let name = *self.names.get(name as usize)?;
+        let hash = name.as_ref()?.as_str()?.hash();
+        let c = class.as_ref()?.as_class()?;
+        let position = c.dict.lock().get_hashed_at(hash, name).map(|(_, at)| at);
+        position
     }
 
     fn constant_init(&mut self, class: Value, nargs: u32) -> Option<Value> {
@@ -1431,8 +1439,9 @@ impl Interp<'_> {
                 UopOp::StoreClassAttr => {
                     let value = *self.st_values().last().expect("a value");
                     let class = Value::from_bits(u.operand).as_object().expect("a class");
-                    let name = code.names[u.arg as usize];
-                    if let Err(e) = self.set_class_attr(class, name, Some(value)) {
+                    let (name, hint) = class_store_parts(u.arg);
+                    let name = code.names[name];
+                    if let Err(e) = self.store_class_attr_at(class, name, value, hint) {
                         raise!(u, e);
                     }
                     self.st_values().pop();

@@ -44,7 +44,7 @@
 //!    ran Python code).
 
 use super::project::jump_targets;
-use super::uop::{local_attribute, Operands, Slot, Uop, UopOp};
+use super::uop::{class_store, local_attribute, Operands, Slot, Uop, UopOp};
 use crate::bytecode::Opcode;
 use crate::value::Value;
 
@@ -109,6 +109,13 @@ pub trait Assumptions {
     /// taking the dependencies of [`Assumptions::class_attribute`] and of
     /// [`Assumptions::constant_call`]; `None` keeps the guarded call.
     fn constant_init(&mut self, class: Value, nargs: u32) -> Option<Value>;
+
+    /// Where attribute `names[name]` is in the dict of class `class` now:
+    /// a hint a store looks at first (no dependency: the store checks the
+    /// key there). `None` when it is not there.
+    fn class_attribute_position(&mut self, _class: Value, _name: u32) -> Option<usize> {
+        None
+    }
 }
 
 /// The descriptors whose callable an executor may embed.
@@ -296,8 +303,10 @@ pub fn class_attributes(uops: &mut Vec<Uop>, env: &mut dyn Assumptions) -> u64 {
             });
         if fuses {
             let class = out.pop().expect("checked");
+            let hint = env.class_attribute_position(Value::from_bits(class.operand), u.arg);
             out.push(Uop {
                 op: UopOp::StoreClassAttr,
+                arg: class_store(u.arg, hint),
                 operand: class.operand,
                 at: u.at,
                 ..u
@@ -1199,9 +1208,18 @@ mod tests {
                 UopOp::Step
             ]
         );
+        // Name 4, and no position hint (the table knows none).
         assert_eq!(
-            (uops[1].arg, uops[1].at, uops[1].operand),
-            (4, 2, Value::TRUE.to_bits())
+            (
+                super::super::uop::class_store_parts(uops[1].arg),
+                uops[1].at,
+                uops[1].operand
+            ),
+            ((4, usize::MAX), 2, Value::TRUE.to_bits())
+        );
+        assert_eq!(
+            super::super::uop::class_store_parts(class_store(7, Some(3))),
+            (7, 3)
         );
     }
 

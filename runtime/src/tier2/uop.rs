@@ -198,9 +198,10 @@ define_uops! {
     /// instance whose class (guarded) neither defines the name nor hooks
     /// attribute stores, first at the position `operand` (tier 1's hint).
     StoreAttrInstanceDict { guard: false, escapes: false };
-    /// `value` → (stores `C.names[arg] = value` for the plain class `C` in
+    /// `value` → (stores `C.names[n] = value` for the plain class `C` in
     /// `operand`): the class attribute event, which may invalidate this
-    /// very executor.
+    /// very executor. `arg` is `n` with where the name was in the class
+    /// dict when the executor was built ([`class_store`]), looked at first.
     StoreClassAttr { guard: false, escapes: true };
     /// `func, arg × arg` → `func(args)` for the Python function in
     /// `operand`, which the executor depends on (code and both defaults
@@ -459,6 +460,27 @@ pub fn local_attribute_parts(arg: u32) -> (usize, usize, usize) {
     (
         (arg & 0xFFF) as usize,
         (arg >> 12 & 0xFF) as usize,
+        if hint == 0xFFF { usize::MAX } else { hint },
+    )
+}
+
+/// The `arg` of `StoreClassAttr` for name `n` and the position `hint` of
+/// the name in the class dict when the executor was built (20 and 12 bits;
+/// a name or hint that does not fit becomes no hint).
+pub fn class_store(n: u32, hint: Option<usize>) -> u32 {
+    match hint {
+        Some(h) if n < 1 << 20 && h < 0xFFF => n | (h as u32) << 20,
+        _ => n | 0xFFF << 20,
+    }
+}
+
+/// What a `StoreClassAttr` `arg` holds: (name, position hint or
+/// `usize::MAX`).
+#[inline]
+pub fn class_store_parts(arg: u32) -> (usize, usize) {
+    let hint = (arg >> 20) as usize;
+    (
+        (arg & 0xF_FFFF) as usize,
         if hint == 0xFFF { usize::MAX } else { hint },
     )
 }
