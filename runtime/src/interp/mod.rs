@@ -2122,7 +2122,29 @@ impl<'a> Interp<'a> {
         nargs: usize,
         method: bool,
     ) -> PyResult<()> {
-        if self.push_constant_function(func, nargs, method)? {
+        let pushed = self.push_constant_function(func, nargs, method)?;
+        self.run_pushed(pushed)
+    }
+
+    /// Where a tier-2 call that `outcome` says is done or has pushed its
+    /// frame stands: its result replaces the callable at `callable_pos`
+    /// (false), or the frame waits to run (true).
+    fn settle_call(&mut self, outcome: CallOutcome, callable_pos: usize) -> bool {
+        match outcome {
+            CallOutcome::Done(v) => {
+                let values = &mut self.st().values;
+                values.truncate(callable_pos);
+                values.push(v);
+                false
+            }
+            CallOutcome::Pushed => true,
+        }
+    }
+
+    /// Runs the frame a tier-2 call just pushed, if it pushed one, to
+    /// completion in a nested dispatch loop, and pushes its result.
+    fn run_pushed(&mut self, pushed: bool) -> PyResult<()> {
+        if pushed {
             let entry = self.st().frames.len();
             let v = self.run_nested(entry)?;
             self.st().values.push(v);
@@ -2174,15 +2196,7 @@ impl<'a> Interp<'a> {
             )?,
             Err(_) => self.call_at(callable_pos, args_start, nargs, None)?,
         };
-        match outcome {
-            CallOutcome::Done(v) => {
-                let values = &mut self.st().values;
-                values.truncate(callable_pos);
-                values.push(v);
-                Ok(false)
-            }
-            CallOutcome::Pushed => Ok(true),
-        }
+        Ok(self.settle_call(outcome, callable_pos))
     }
 
     /// `C(args)` for the plain class `C` under the callable, whose
@@ -2190,12 +2204,8 @@ impl<'a> Interp<'a> {
     /// both: tier 2's `CallInitConst`): a new instance, initialized by
     /// `init` run to completion, replaces the callable and arguments.
     pub(crate) fn call_constant_init(&mut self, init: Value, nargs: usize) -> PyResult<()> {
-        if self.push_constant_init(init, nargs)? {
-            let entry = self.st().frames.len();
-            let v = self.run_nested(entry)?;
-            self.st().values.push(v);
-        }
-        Ok(())
+        let pushed = self.push_constant_init(init, nargs)?;
+        self.run_pushed(pushed)
     }
 
     /// The call of `call_constant_init` up to `init`'s frame, as tier 1's
@@ -2234,26 +2244,14 @@ impl<'a> Interp<'a> {
             }
             Err(_) => self.call_at(callable_pos, args_start, nargs, None)?,
         };
-        match outcome {
-            CallOutcome::Done(v) => {
-                let values = &mut self.st().values;
-                values.truncate(callable_pos);
-                values.push(v);
-                Ok(false)
-            }
-            CallOutcome::Pushed => Ok(true),
-        }
+        Ok(self.settle_call(outcome, callable_pos))
     }
 
     /// `a op b` for the left operand's operator method `method` (tier 2's
     /// `CallOperatorConst`, after its guards), run to completion.
     pub(crate) fn call_operator_const(&mut self, method: Value, op: BinaryOp) -> PyResult<()> {
-        if self.push_operator_call(method, op)? {
-            let entry = self.st().frames.len();
-            let v = self.run_nested(entry)?;
-            self.st().values.push(v);
-        }
-        Ok(())
+        let pushed = self.push_operator_call(method, op)?;
+        self.run_pushed(pushed)
     }
 
     /// The call of `call_operator_const` up to `method`'s frame, as tier
@@ -2279,15 +2277,7 @@ impl<'a> Interp<'a> {
             // operation, as tier 1's would after its guard failed.
             Err(_) => CallOutcome::Done(self.binary_op(a, b, op)?),
         };
-        match outcome {
-            CallOutcome::Done(v) => {
-                let values = &mut self.st().values;
-                values.truncate(callable_pos);
-                values.push(v);
-                Ok(false)
-            }
-            CallOutcome::Pushed => Ok(true),
-        }
+        Ok(self.settle_call(outcome, callable_pos))
     }
 
     /// The start of a *virtual* frame for tier 2's inlined call of `func`
