@@ -2164,14 +2164,11 @@ impl<'a> Interp<'a> {
         let Some(ObjectData::Function(f)) = func.data() else {
             unreachable!("the optimizer made a function constant")
         };
-        let (callable_pos, args_start, nargs) = self.call_positions(method, nargs);
         // The common case binds nothing: the arguments are exactly the
         // parameters, and the other locals start unbound.
-        let code_obj = f.code();
-        if let Some(nlocals) = plain_call(&code_obj, nargs) {
-            let values = &mut self.st().values;
-            values.truncate(args_start + nargs);
-            values.resize(args_start + nlocals, Value::UNBOUND);
+        if let Some((callable_pos, args_start, code_obj)) =
+            self.lay_out_plain_call(func, nargs, method)
+        {
             self.push_frame(
                 code_obj,
                 f.globals,
@@ -2182,6 +2179,7 @@ impl<'a> Interp<'a> {
             )?;
             return Ok(true);
         }
+        let (callable_pos, args_start, nargs) = self.call_positions(method, nargs);
         // The executor depends on the code and both defaults objects; the
         // `__kwdefaults__` dict may still have lost a key in place (not an
         // event): then the generic call binds, and fails, as tier 1's would.
@@ -2197,6 +2195,59 @@ impl<'a> Interp<'a> {
             Err(_) => self.call_at(callable_pos, args_start, nargs, None)?,
         };
         Ok(self.settle_call(outcome, callable_pos))
+    }
+
+    /// `C(args)` for the plain class `class` at `callable_pos`, whose
+    /// Python `__init__` `init` takes the new instance and the `nargs`
+    /// arguments (as `callee`): `class, args` → `init, instance, args`,
+    /// called so that its return gives the instance (tier 1's
+    /// `CallClassInit` and tier 2's `CallInitConst`).
+    #[inline]
+    fn call_init(
+        &mut self,
+        class: Gc<PyObject>,
+        init: Value,
+        callee: PositionalCallee,
+        callable_pos: usize,
+        nargs: usize,
+    ) -> PyResult<CallOutcome> {
+        // No safepoint until the instance is on the stack.
+        let instance = Value::object(self.alloc(
+            class,
+            ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
+        ));
+        let args_start = callable_pos + 1;
+        let values = &mut self.st().values;
+        values[callable_pos] = init;
+        values.insert(args_start, instance);
+        self.call_positional(
+            init,
+            callee,
+            callable_pos,
+            args_start,
+            nargs + 1,
+            OnReturn::Init(instance),
+        )
+    }
+
+    /// `a op b` through `a`'s operator method `method` (called as
+    /// `callee`), the operands on top of the stack: `a, b` → `method, a,
+    /// b` (tier 1's `BinaryOpInstance` and tier 2's `CallOperatorConst`).
+    #[inline]
+    fn call_operator_method(
+        &mut self,
+        method: Value,
+        callee: PositionalCallee,
+        op: BinaryOp,
+    ) -> PyResult<CallOutcome> {
+        let callable_pos = self.st().values.len() - 2;
+        let (a, b) = (
+            self.st().values[callable_pos],
+            self.st().values[callable_pos + 1],
+        );
+        self.st().values.insert(callable_pos, method);
+        let on_return = OnReturn::Operator { a, b, op };
+        self.call_positional(method, callee, callable_pos, callable_pos + 1, 2, on_return)
     }
 
     /// `C(args)` for the plain class `C` under the callable, whose
@@ -2225,22 +2276,7 @@ impl<'a> Interp<'a> {
                 let class = self.st().values[callable_pos]
                     .as_object()
                     .expect("the optimizer made the class constant");
-                // No safepoint until the instance is on the stack.
-                let instance = Value::object(self.alloc(
-                    class,
-                    ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
-                ));
-                let values = &mut self.st().values;
-                values[callable_pos] = init;
-                values.insert(args_start, instance);
-                self.call_positional(
-                    init,
-                    callee,
-                    callable_pos,
-                    args_start,
-                    nargs + 1,
-                    OnReturn::Init(instance),
-                )?
+                self.call_init(class, init, callee, callable_pos, nargs)?
             }
             Err(_) => self.call_at(callable_pos, args_start, nargs, None)?,
         };
@@ -2268,11 +2304,7 @@ impl<'a> Interp<'a> {
             self.st().values[callable_pos + 1],
         );
         let outcome = match crate::specialize::positional_code(f, 2) {
-            Ok(callee) => {
-                self.st().values.insert(callable_pos, method);
-                let on_return = OnReturn::Operator { a, b, op };
-                self.call_positional(method, callee, callable_pos, callable_pos + 1, 2, on_return)?
-            }
+            Ok(callee) => self.call_operator_method(method, callee, op)?,
             // Its defaults changed in place (not an event): the generic
             // operation, as tier 1's would after its guard failed.
             Err(_) => CallOutcome::Done(self.binary_op(a, b, op)?),
@@ -2280,13 +2312,15 @@ impl<'a> Interp<'a> {
         Ok(self.settle_call(outcome, callable_pos))
     }
 
-    /// The start of a *virtual* frame for tier 2's inlined call of `func`
-    /// with `nargs` arguments (`PushVirtualFrame`): when the call binds
-    /// nothing (see `plain_call`) and a real frame would not be one too
-    /// many, its locals are laid out where a real frame's would be, but no
-    /// frame is pushed. Returns where the call's result goes, where the
-    /// locals start and the code; `None`, changing nothing, otherwise.
-    pub(crate) fn enter_virtual_frame(
+    /// The locals of tier 2's constant call of `func` with `nargs`
+    /// arguments, laid out where its frame's go, when the call binds
+    /// nothing (see `plain_call`) and a frame would not be one too many;
+    /// no frame is pushed (the caller pushes one, or runs the callee on a
+    /// virtual frame: `PushVirtualFrame`). Returns where the call's result
+    /// goes, where the locals start and the code; `None`, changing
+    /// nothing, otherwise.
+    #[inline]
+    pub(crate) fn lay_out_plain_call(
         &mut self,
         func: Value,
         nargs: usize,
@@ -2317,7 +2351,7 @@ impl<'a> Interp<'a> {
         base: usize,
         ret_to: usize,
     ) {
-        // `enter_virtual_frame` checked the limit when the call began.
+        // `lay_out_plain_call` checked the limit when the call began.
         self.push_frame_unchecked(
             code,
             globals,
@@ -2421,12 +2455,7 @@ impl<'a> Interp<'a> {
     ) -> PyResult<()> {
         match self.step(instr.op, instr.arg, code, tc, base, stack_base, frame, pc)? {
             Step::Next => Ok(()),
-            Step::Call => {
-                let entry = self.st().frames.len();
-                let v = self.run_nested(entry)?;
-                self.st().values.push(v);
-                Ok(())
-            }
+            Step::Call => self.run_pushed(true),
             Step::Return(_) | Step::Yield(_) | Step::Resume | Step::Switched | Step::Unwind(_) => {
                 Err(self.new_exception(
                     self.rt.types.runtime_error,
@@ -2669,22 +2698,7 @@ impl<'a> Interp<'a> {
                 let class = self.st().values[callable_pos];
                 if let Some((init, callee)) = self.class_call_guard(tc, *pc - 1, class, nargs) {
                     let class = class.as_object().expect("the guard checked the class");
-                    // No safepoint until the instance is on the stack.
-                    let instance = Value::object(self.alloc(
-                        class,
-                        ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
-                    ));
-                    let values = &mut self.st().values;
-                    values[callable_pos] = init;
-                    values.insert(args_start, instance);
-                    let outcome = self.call_positional(
-                        init,
-                        callee,
-                        callable_pos,
-                        args_start,
-                        nargs + 1,
-                        OnReturn::Init(instance),
-                    )?;
+                    let outcome = self.call_init(class, init, callee, callable_pos, nargs)?;
                     finish_call!(outcome, callable_pos);
                 } else {
                     finish_call!(
@@ -2874,10 +2888,6 @@ impl<'a> Interp<'a> {
                 let a = peek!(2);
                 let bop = BinaryOp::from_arg(arg);
                 if let Some(method) = self.binary_op_instance_guard(tc, *pc - 1, a, b) {
-                    // `a, b` → `method, a, b`, called as `method(a, b)`.
-                    let callable_pos = self.st().values.len() - 2;
-                    self.st().values.insert(callable_pos, method);
-                    let on_return = OnReturn::Operator { a, b, op: bop };
                     // The guard proved a plain function of two parameters
                     // (no safepoint since: its code cannot have changed).
                     let Some(ObjectData::Function(f)) = method.data() else {
@@ -2888,14 +2898,7 @@ impl<'a> Interp<'a> {
                         defaults: Value::NONE,
                         kwdefaults: Value::NONE,
                     };
-                    self.call_positional(
-                        method,
-                        callee,
-                        callable_pos,
-                        callable_pos + 1,
-                        2,
-                        on_return,
-                    )?;
+                    self.call_operator_method(method, callee, bop)?;
                     return Ok(Step::Call);
                 }
                 let v = self.binary_op(a, b, bop)?;

@@ -909,31 +909,23 @@ impl Interp<'_> {
             validity: &validity,
         };
         // Counting costs the loop a register: only with statistics on.
-        let flow = if self.t2_stats.is_some() {
-            self.run_uops::<true>(
-                &run,
-                0,
-                code,
-                tc,
-                base,
-                stack_base,
-                frame,
-                &mut executed,
-                None,
-            )
+        let run_uops = if self.t2_stats.is_some() {
+            Self::run_uops::<true>
         } else {
-            self.run_uops::<false>(
-                &run,
-                0,
-                code,
-                tc,
-                base,
-                stack_base,
-                frame,
-                &mut executed,
-                None,
-            )
+            Self::run_uops::<false>
         };
+        let flow = run_uops(
+            self,
+            &run,
+            0,
+            code,
+            tc,
+            base,
+            stack_base,
+            frame,
+            &mut executed,
+            None,
+        );
         let Flow::Left(why, leave) = flow else {
             unreachable!("only an inlined call's micro-ops return")
         };
@@ -1589,7 +1581,7 @@ impl Interp<'_> {
                     let func = Value::from_bits(u.operand);
                     let virtual_frame = if u.op == UopOp::PushVirtualFrame {
                         let method = u.opcode == Opcode::CallMethodPy;
-                        self.enter_virtual_frame(func, u.arg as usize, method)
+                        self.lay_out_plain_call(func, u.arg as usize, method)
                     } else {
                         None
                     };
