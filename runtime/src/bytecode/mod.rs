@@ -459,7 +459,8 @@ define_instructions! {
     LoadMethodModule(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod;
     /// A method of a builtin type (`list.append`, `str.join`...) on an
     /// object of that exact type (builtin types never change).
-    LoadMethodBuiltin(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod;
+    LoadMethodBuiltin(Name) fall: |_| 1, jump: |_| 1, specializes LoadMethod,
+        uops [LoadMethodCached];
     /// `list[int]`.
     BinarySubscrListInt(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr,
         uops [SubscrSequenceInt];

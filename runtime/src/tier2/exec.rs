@@ -13,7 +13,7 @@ use super::{
     Executor, Loop, Tier2Stats, MAX_INLINED_INSTRUCTIONS, MAX_INLINE_DEPTH,
     MAX_INLINE_INSTRUCTIONS, MAX_REBUILDS,
 };
-use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Opcode};
+use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Instr, Opcode};
 use crate::error::PyErr;
 use crate::events::DictWatcher;
 use crate::interp::Interp;
@@ -162,12 +162,17 @@ impl<'w> Planner<'_, '_, 'w> {
     fn inline_calls(
         &mut self,
         uops: Vec<Uop>,
+        site: &dyn Fn(usize) -> (Instr, [u64; 8]),
         stable: &[u64],
         depth: u32,
         segments: &mut u16,
     ) -> Vec<Uop> {
         let mut out = Vec::with_capacity(uops.len());
         for u in uops {
+            if u.op == UopOp::Step && u.extra != 0 && depth < MAX_INLINE_DEPTH {
+                self.inline_polymorphic_call(u, site, stable, depth, segments, &mut out);
+                continue;
+            }
             let call = matches!(
                 u.op,
                 UopOp::CallPyConst | UopOp::CallInitConst | UopOp::CallOperatorConst
@@ -194,6 +199,58 @@ impl<'w> Planner<'_, '_, 'w> {
             }
         }
         out
+    }
+
+    /// A method call `call` (a `Step`) whose method the
+    /// `LoadMethodCached` at `call.extra - 1` loaded, pushed to `out`
+    /// as each method of that site's classes that may be inlined, inlined
+    /// under a `PushFrame` or `PushVirtualFrame` that runs it only when the
+    /// receiver's class has that method's class version (`extra`), then
+    /// the `Step` for the other receivers.
+    fn inline_polymorphic_call(
+        &mut self,
+        call: Uop,
+        site: &dyn Fn(usize) -> (Instr, [u64; 8]),
+        stable: &[u64],
+        depth: u32,
+        segments: &mut u16,
+        out: &mut Vec<Uop>,
+    ) {
+        let (load, words) = site(call.extra as usize - 1);
+        let name = self.names.get(load.arg as usize).copied();
+        let methods = match (load.op, name, self.globals) {
+            (Opcode::LoadMethodInstance, Some(name), Some((globals, _))) => {
+                self.interp.polymorphic_methods(&words, name, globals)
+            }
+            _ => Vec::new(),
+        };
+        for (version, method) in methods {
+            // The receiver is the method's first argument.
+            if !self.constant_call(method, call.arg + 1) {
+                continue;
+            }
+            let constant = Uop {
+                op: UopOp::CallPyConst,
+                operand: method.to_bits(),
+                ..call
+            };
+            let Some(body) = self.inline_body(constant, stable, depth, segments) else {
+                continue;
+            };
+            let virtual_frame = body.iter().all(|b| frameless(b.op));
+            out.push(Uop {
+                op: if virtual_frame {
+                    UopOp::PushVirtualFrame
+                } else {
+                    UopOp::PushFrame
+                },
+                extra: version,
+                ..constant
+            });
+            out.extend(body);
+            self.calls_inlined += 1;
+        }
+        out.push(Uop { extra: 0, ..call });
     }
 
     /// The optimized micro-ops of the function `call` (a `CallPyConst`, a
@@ -251,7 +308,8 @@ impl<'w> Planner<'_, '_, 'w> {
         for u in &mut body {
             u.segment = segment;
         }
-        let body = self.inline_calls(body, stable, depth + 1, segments);
+        let site = |pc: usize| (tc.instr(pc), tc.cache(pc).get().words);
+        let body = self.inline_calls(body, &site, stable, depth + 1, segments);
         self.names = names;
         Some(body)
     }
@@ -325,15 +383,24 @@ fn frameless(op: UopOp) -> bool {
 }
 
 /// Points each `PushFrame` at the micro-op its caller goes on with: the
-/// next one of the caller's segment (the callee's body comes between).
+/// next one of the caller's segment (the callee's body comes between),
+/// past the other methods and the `Step` of a polymorphic call.
 fn link_inlined_returns(uops: &mut [Uop]) {
     for p in 0..uops.len() {
         if matches!(uops[p].op, UopOp::PushFrame | UopOp::PushVirtualFrame) {
             let segment = uops[p].segment;
-            let next = (p + 1..uops.len())
-                .find(|&q| uops[q].segment == segment)
+            let mut next = (p + 1..uops.len()).filter(|&q| uops[q].segment == segment);
+            let mut after = next
+                .next()
                 .expect("a return or the loop's end follows every call");
-            uops[p].target = next as u32;
+            if uops[p].conditional_frame() {
+                // The other methods that follow, then the call's `Step`.
+                while uops[after].conditional_frame() && uops[after].at == uops[p].at {
+                    after = next.next().expect("a polymorphic call ends in its step");
+                }
+                after = next.next().expect("the step is not the loop's end");
+            }
+            uops[p].target = after as u32;
         }
     }
 }
@@ -682,9 +749,11 @@ impl Interp<'_> {
         }
     }
 
-    /// The functions the micro-ops `uops` (of code with `names`, running
-    /// in `globals`) may call through a constant — a global, a method of a
-    /// guarded class, or the `__init__` of a global class — and, to the
+    /// The functions the micro-ops `uops` (of code with `names` and the
+    /// tier-1 caches `cache`, running in `globals`) may call through a
+    /// constant — a global, a method of a guarded class, one of the
+    /// methods of a polymorphic method load ([`Interp::polymorphic_methods`]),
+    /// or the `__init__` of a global class — and, to the
     /// inlining depth, the functions those call, each with its current
     /// code, added to `found.callees`; with the classes and modules all
     /// their bodies name (`constant_classes`, `constant_modules`). Read
@@ -693,6 +762,7 @@ impl Interp<'_> {
     fn inline_candidates(
         &mut self,
         uops: &[Uop],
+        cache: &dyn Fn(usize) -> [u64; 8],
         globals: Gc<PyObject>,
         names: &[Value],
         depth: u32,
@@ -703,8 +773,9 @@ impl Interp<'_> {
         if depth >= MAX_INLINE_DEPTH {
             return;
         }
+        let mut called = Vec::new();
         for u in uops {
-            let v = match u.op {
+            called.push(match u.op {
                 UopOp::LoadGlobal => match names.get(u.arg as usize) {
                     Some(&name) => {
                         let v = self.load_global(globals, name).unwrap_or(Value::NONE);
@@ -718,8 +789,18 @@ impl Interp<'_> {
                     None => continue,
                 },
                 UopOp::LoadMethodConst | UopOp::CallOperatorConst => Value::from_bits(u.operand),
+                UopOp::LoadMethodCached if u.opcode == Opcode::LoadMethodInstance => {
+                    let Some(&name) = names.get(u.arg as usize) else {
+                        continue;
+                    };
+                    let methods = self.polymorphic_methods(&cache(u.at as usize), name, globals);
+                    called.extend(methods.into_iter().map(|(_, f)| f));
+                    continue;
+                }
                 _ => continue,
-            };
+            });
+        }
+        for v in called {
             let (Some(func), Some(ObjectData::Function(f))) = (v.as_object(), v.data()) else {
                 continue;
             };
@@ -739,9 +820,55 @@ impl Interp<'_> {
                 code.instructions.len() as u32,
                 MAX_INLINE_INSTRUCTIONS,
             ) {
-                self.inline_candidates(&t.uops, globals, &code.names, depth + 1, found);
+                let cache = |pc: usize| tc.cache(pc).get().words;
+                self.inline_candidates(&t.uops, &cache, globals, &code.names, depth + 1, found);
             }
         }
+    }
+
+    /// The methods a polymorphic `LoadMethodInstance` site (its cache
+    /// `words`, its `name`) found for classes that are globals of
+    /// `globals` (each with the version the site cached): looked up again
+    /// in a class that still has that version (so the cache entry holds,
+    /// and the method is alive), never read from the cache itself, whose
+    /// entries may be stale.
+    fn polymorphic_methods(
+        &mut self,
+        words: &[u64; 8],
+        name: Value,
+        globals: Gc<PyObject>,
+    ) -> Vec<(u32, Value)> {
+        let ObjectData::Dict(d) = &globals.data else {
+            return Vec::new();
+        };
+        let classes: Vec<Gc<PyObject>> = d
+            .lock()
+            .items()
+            .filter_map(|(_, v)| v.as_object())
+            .filter(|o| matches!(o.data, ObjectData::Class(_)))
+            .collect();
+        let mut found = Vec::new();
+        for entry in words.chunks_exact(2) {
+            let Ok(version) = u32::try_from(entry[0]) else {
+                continue;
+            };
+            let class = classes
+                .iter()
+                .find(|c| c.as_class().is_some_and(|k| k.version.peek() == version));
+            let Some(&class) = class.filter(|_| version != 0) else {
+                continue;
+            };
+            match self.lookup_value(class, name) {
+                Some(f)
+                    if f.to_bits() == entry[1]
+                        && matches!(f.data(), Some(ObjectData::Function(_))) =>
+                {
+                    found.push((version, f))
+                }
+                _ => {}
+            }
+        }
+        found
     }
 
     /// Tier 2's statistics hook.
@@ -796,7 +923,15 @@ impl Interp<'_> {
         };
         let classes = self.receiver_classes(&trace.uops, base, globals, &code.names);
         let mut candidates = Candidates::default();
-        self.inline_candidates(&trace.uops, globals, &code.names, 0, &mut candidates);
+        let cache = |pc: usize| tc.cache(pc).get().words;
+        self.inline_candidates(
+            &trace.uops,
+            &cache,
+            globals,
+            &code.names,
+            0,
+            &mut candidates,
+        );
         let Candidates {
             callees,
             modules,
@@ -832,7 +967,8 @@ impl Interp<'_> {
             let mut report = optimize::optimize(&mut trace.uops, &mut planner, &stable);
             let loop_uops = std::mem::take(&mut trace.uops);
             let mut segments = 0;
-            trace.uops = planner.inline_calls(loop_uops, &stable, 0, &mut segments);
+            let site = |pc: usize| (tc.instr(pc), tc.cache(pc).get().words);
+            trace.uops = planner.inline_calls(loop_uops, &site, &stable, 0, &mut segments);
             link_inlined_returns(&mut trace.uops);
             report.guards_removed += planner.inlined.guards_removed;
             report.globals_constant += planner.inlined.globals_constant;
@@ -1338,7 +1474,7 @@ impl Interp<'_> {
                 UopOp::GuardClassVersions => {
                     let values = self.st_values();
                     let v = instance_class_version(values[values.len() - u.arg as usize]);
-                    let holds = has_version(v, u.operand, u.target);
+                    let holds = has_version(v, &u);
                     if !holds {
                         guard_failed!(u);
                     }
@@ -1356,7 +1492,7 @@ impl Interp<'_> {
                     let obj = self.st_values()[base + local];
                     if u.operand != 0 {
                         let v = instance_class_version(obj);
-                        let holds = has_version(v, u.operand, u.target);
+                        let holds = has_version(v, &u);
                         if !holds {
                             guard_failed!(u);
                         }
@@ -1374,6 +1510,23 @@ impl Interp<'_> {
                     let obj = values.pop().expect("a receiver");
                     values.push(Value::from_bits(u.operand));
                     values.push(obj);
+                }
+                UopOp::LoadMethodCached => {
+                    let obj = *self.st_values().last().expect("a receiver");
+                    let name = code.names[u.arg as usize];
+                    let method = if u.opcode == Opcode::LoadMethodBuiltin {
+                        self.load_method_builtin_cached(tc, u.at as usize, obj)
+                    } else {
+                        self.load_method_cached(tc, u.at as usize, obj, name)
+                    };
+                    match method {
+                        Some(method) => {
+                            let values = self.st_values();
+                            *values.last_mut().expect("a receiver") = method;
+                            values.push(obj);
+                        }
+                        None => guard_failed!(u),
+                    }
                 }
                 UopOp::LoadMethodStatic => {
                     // The guarded class (alive: the receiver's) holds it.
@@ -1460,7 +1613,7 @@ impl Interp<'_> {
                     self.set_frame_pc(u.at + 1);
                     if COUNT {
                         if let Some(s) = self.t2_stats() {
-                            s.steps[instr.op.family() as usize] += 1;
+                            s.steps[instr.op as usize] += 1;
                         }
                     }
                     let mut next = u.at as usize + 1;
@@ -1575,6 +1728,21 @@ impl Interp<'_> {
                 }
                 UopOp::Exit => leave!(Why::End, u.target),
                 UopOp::PushFrame | UopOp::PushVirtualFrame => {
+                    if u.extra != 0 {
+                        // One method of a polymorphic call: the receiver's
+                        // class still has the version whose method this
+                        // is (so that method is alive), and the callable
+                        // is that method.
+                        let values = self.st_values();
+                        let n = values.len() - u.arg as usize;
+                        let (method, receiver) = (values[n - 2], values[n - 1]);
+                        if instance_class_version(receiver) != u64::from(u.extra)
+                            || method.to_bits() != u.operand
+                        {
+                            i = exec.jump(i).expect("a polymorphic call ends in its step");
+                            continue;
+                        }
+                    }
                     if self.native_stack_half_used() {
                         leave!(Why::End, u.at);
                     }
@@ -1721,10 +1889,15 @@ pub(super) fn instance_class_version(v: Value) -> u64 {
 }
 
 /// Whether class version `v` is one of those a `GuardClassVersions` (or
-/// a guarded `LoadAttrLocal`) keeps: `operand`'s two halves and `target`.
+/// a guarded `LoadAttrLocal`) keeps: `operand`'s two halves, `target`
+/// and `extra`.
 #[inline]
-fn has_version(v: u64, operand: u64, target: u32) -> bool {
-    v != 0 && (v == operand & u64::from(u32::MAX) || v == operand >> 32 || v == u64::from(target))
+fn has_version(v: u64, u: &Uop) -> bool {
+    v != 0
+        && (v == u.operand & u64::from(u32::MAX)
+            || v == u.operand >> 32
+            || v == u64::from(u.target)
+            || v == u64::from(u.extra))
 }
 
 /// Attribute `name` in the dict of instance `obj`, if it is an instance
@@ -1806,4 +1979,34 @@ fn compare<T: PartialOrd>(op: u32, a: Option<T>, b: Option<T>) -> Option<Value> 
         _ => return None,
     };
     Some(Value::bool(r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_set_holds_up_to_four_versions_and_never_zero() {
+        let guard = Uop {
+            operand: 5 | 6 << 32,
+            target: 7,
+            extra: 8,
+            ..Uop::new(
+                UopOp::GuardClassVersions,
+                Instr {
+                    op: Opcode::LoadMethodInstance,
+                    arg: 0,
+                },
+                0,
+                0,
+            )
+        };
+        for v in 5..=8 {
+            assert!(has_version(v, &guard), "version {v}");
+        }
+        assert!(!has_version(9, &guard));
+        let three = Uop { extra: 0, ..guard };
+        assert!(!has_version(0, &three), "0 is no class's version");
+        assert!(!has_version(8, &three));
+    }
 }

@@ -149,7 +149,15 @@ impl Executor {
         executor.jumps = executor
             .uops
             .iter()
-            .map(|u| {
+            .enumerate()
+            .map(|(i, u)| {
+                if u.conditional_frame() {
+                    // Another receiver: the caller's next micro-op (the
+                    // next method, or the call's `Step`).
+                    let next = (i + 1..executor.uops.len())
+                        .find(|&q| executor.uops[q].segment == u.segment);
+                    return next.map_or(NO_JUMP, |q| q as u32);
+                }
                 project::jump_target(u)
                     .and_then(|pc| executor.label(u.segment, pc as usize))
                     .map_or(NO_JUMP, |l| l as u32)

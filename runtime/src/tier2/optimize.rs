@@ -355,6 +355,9 @@ struct Entry {
     /// It is the receiver a `LoadMethodConst` pushed after its method
     /// (so a method call passes it as the first argument).
     receiver: bool,
+    /// It is the method the `LoadMethodCached` at this instruction
+    /// pushed.
+    method_site: Option<u32>,
 }
 
 const UNKNOWN: Entry = Entry {
@@ -362,6 +365,7 @@ const UNKNOWN: Entry = Entry {
     copy_of: None,
     constant: None,
     receiver: false,
+    method_site: None,
 };
 
 /// The abstract frame: the locals the trace has seen, and the part of the
@@ -474,6 +478,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     copy_of: Some(k),
                     constant: None,
                     receiver: false,
+                    method_site: None,
                 });
             }
             UopOp::StoreFast => {
@@ -499,6 +504,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     copy_of: None,
                     constant: Some(u.operand),
                     receiver: false,
+                    method_site: None,
                 });
             }
             UopOp::LoadGlobal | UopOp::LoadDeref => state.stack.push(UNKNOWN),
@@ -570,6 +576,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     copy_of: None,
                     constant: None,
                     receiver: false,
+                    method_site: None,
                 });
             }
             UopOp::CompareInt | UopOp::CompareFloat | UopOp::CompareIs => {
@@ -580,6 +587,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     copy_of: None,
                     constant: None,
                     receiver: false,
+                    method_site: None,
                 });
             }
             UopOp::ExitIf | UopOp::ExitIfBool | UopOp::JumpIf | UopOp::JumpIfBool => {
@@ -604,6 +612,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                 copy_of: None,
                 constant: None,
                 receiver: false,
+                method_site: None,
             }),
             UopOp::SubscrSequenceInt => {
                 state.pop();
@@ -639,6 +648,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     copy_of: None,
                     constant: None,
                     receiver: false,
+                    method_site: None,
                 });
             }
             UopOp::LoadMethodConst => {
@@ -649,6 +659,19 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                 });
                 state.stack.push(Entry {
                     receiver: true,
+                    method_site: None,
+                    ..receiver
+                });
+            }
+            UopOp::LoadMethodCached => {
+                let receiver = state.pop();
+                state.stack.push(Entry {
+                    method_site: Some(u.at),
+                    ..UNKNOWN
+                });
+                state.stack.push(Entry {
+                    receiver: true,
+                    method_site: None,
                     ..receiver
                 });
             }
@@ -724,6 +747,10 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     Opcode::CallClassInit => (state.peek(n as usize + 1).constant, Some(n)),
                     _ => (None, None),
                 };
+                let method_site = match u.opcode {
+                    Opcode::CallMethodPy => state.peek(n as usize + 2).method_site,
+                    _ => None,
+                };
                 state.step(&u, stable);
                 if u.opcode == Opcode::CallClassInit {
                     let init = callee
@@ -741,6 +768,10 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     u.op = UopOp::CallPyConst;
                     u.operand = callee.expect("checked");
                     removed += 1;
+                } else if let Some(site) = method_site {
+                    // The planner may inline the methods that site's
+                    // classes resolve to, each under its class's version.
+                    u.extra = site + 1;
                 }
             }
             UopOp::CallPyConst | UopOp::CallInitConst | UopOp::CallBuiltin => {
@@ -1018,6 +1049,7 @@ fn fuse_attribute_load(out: &mut Vec<Uop>, load: Uop, lands: &impl Fn(u32) -> bo
                 0
             }
         }),
+        extra: guard.map_or(0, |g| g.extra),
         ..load
     }
 }

@@ -195,17 +195,21 @@ fn lay_out(
                 let words = cache(pc);
                 let receiver = if expanded.contains(&UopOp::GuardClassVersion) {
                     let found = monomorphic_receiver(op, &words)
-                        .map(|(version, value)| ([version, 0, 0], value))
+                        .map(|(version, value)| ([version, 0, 0, 0], value))
                         .or_else(|| shared_receiver(op, &words));
                     match found {
                         Some(r) => r,
+                        None if op == Opcode::LoadMethodInstance => {
+                            add(UopOp::LoadMethodCached, pc + 1);
+                            continue;
+                        }
                         None => {
                             add(UopOp::Step, pc + 1);
                             continue;
                         }
                     }
                 } else {
-                    ([0; 3], 0)
+                    ([0; 4], 0)
                 };
                 for &u in expanded {
                     let mut uop = Uop::new(u, i, at, at + 1);
@@ -225,11 +229,12 @@ fn lay_out(
                         // The receiver is the top of the stack (an
                         // operator's is its left operand, under the top).
                         uop.arg = if op == Opcode::BinaryOpInstance { 2 } else { 1 };
-                        let [first, second, third] = receiver.0;
+                        let [first, second, third, fourth] = receiver.0;
                         if second != 0 {
                             uop.op = UopOp::GuardClassVersions;
                             uop.operand = first | second << 32;
                             uop.target = third as u32;
+                            uop.extra = fourth as u32;
                         }
                     }
                     uops.push(uop);
@@ -573,9 +578,9 @@ mod tests {
         );
         assert_eq!((t.uops[0].operand, t.uops[0].target), (3 | 4 << 32, 0));
         assert_eq!(t.uops[1].operand, 9);
-        // Two methods: the site stays a step.
+        // Two methods: tier 1's cache picks one.
         let t = at(Opcode::LoadMethodInstance, [3, 9, 4, 10, 0, 0, 0, 0]);
-        assert_eq!(ops(&t), vec![UopOp::Step, UopOp::JumpToTop]);
+        assert_eq!(ops(&t), vec![UopOp::LoadMethodCached, UopOp::JumpToTop]);
         // Three instance classes (version << 32 | position hint).
         let entry = |version: u64| version << 32 | 1;
         let t = at(
@@ -584,10 +589,17 @@ mod tests {
         );
         assert_eq!(t.uops[0].op, UopOp::GuardClassVersions);
         assert_eq!((t.uops[0].operand, t.uops[0].target), (5 | 6 << 32, 7));
-        // Four: a step.
+        // Four: the fourth version in `extra`.
         let t = at(
             Opcode::LoadAttrInstance,
             [entry(5), entry(6), entry(7), entry(8), 0, 0, 0, 0],
+        );
+        assert_eq!(t.uops[0].op, UopOp::GuardClassVersions);
+        assert_eq!((t.uops[0].target, t.uops[0].extra), (7, 8));
+        // Five: a step.
+        let t = at(
+            Opcode::LoadAttrInstance,
+            [entry(5), entry(6), entry(7), entry(8), entry(9), 0, 0, 0],
         );
         assert_eq!(ops(&t), vec![UopOp::Step, UopOp::JumpToTop]);
     }

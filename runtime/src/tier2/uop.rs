@@ -162,9 +162,9 @@ define_uops! {
     /// whose class has version `operand` (a version names one class in one
     /// state: a class attribute set or a bases change gives it a new one).
     GuardClassVersion { guard: true, escapes: false };
-    /// As `GuardClassVersion` for up to three versions: `operand`'s two
-    /// halves and `target` (0 where fewer), the classes of a method call
-    /// site that all resolve the name to one function.
+    /// As `GuardClassVersion` for up to four versions: `operand`'s two
+    /// halves, `target` and `extra` (0 where fewer), the classes of a
+    /// method call site that all resolve the name to one function.
     GuardClassVersions { guard: true, escapes: false };
     /// `obj` → `obj.__dict__[names[arg]]`, for an instance whose class
     /// (guarded) neither defines the name nor hooks attribute access,
@@ -176,7 +176,7 @@ define_uops! {
     /// in one: pushes attribute `names[n]` of local `k`, looked for first
     /// at position `hint`, where `arg` is `n | k << 12 | hint << 20`
     /// ([`local_attribute`]), and the class must have one of the versions
-    /// `GuardClassVersions` keeps in `operand` and `target` (no guard when
+    /// `GuardClassVersions` keeps in `operand`, `target` and `extra` (no guard when
     /// `operand` is 0: the class is known). Leaves for `at`, the load,
     /// when anything fails.
     LoadAttrLocal { guard: true, escapes: false };
@@ -185,6 +185,11 @@ define_uops! {
     /// `obj` → `method, obj` with the function in `operand` (guarded
     /// class).
     LoadMethodConst { guard: false, escapes: false };
+    /// `obj` → `method, obj` through tier 1's cache of the
+    /// `LoadMethodBuiltin`, or the polymorphic `LoadMethodInstance`
+    /// (several classes, several methods), at `at`; leaves for `at` when
+    /// it misses.
+    LoadMethodCached { guard: true, escapes: false };
     /// `obj` → `fget(obj)` for the property in `operand` (guarded class:
     /// it holds the property), its getter read when it runs.
     LoadAttrProperty { guard: false, escapes: true };
@@ -238,7 +243,11 @@ define_uops! {
     /// micro-ops follow and run on that frame, until a `PopFrame` returns
     /// to the caller's micro-op at `target` (a micro-op index, not an
     /// instruction). A side exit inside leaves tier 1 running the callee's
-    /// frame, which returns to the caller as any call does.
+    /// frame, which returns to the caller as any call does. With a class
+    /// version in `extra`, one method of a polymorphic method call: it
+    /// runs only when the receiver's class has that version, else goes on
+    /// with the caller's next micro-op (another method, or the call's
+    /// `Step`).
     PushFrame { guard: false, escapes: false };
     /// As `PushFrame` for a call of a plain function (the arguments are
     /// its parameters; no cells) whose inlined micro-ops never run Python
@@ -301,9 +310,23 @@ pub struct Uop {
     /// The code it belongs to: 0 for the loop's, then one number per
     /// inlined call (`at`, `target` and jumps count in that code).
     pub segment: u16,
+    /// A second small operand, for the few micro-ops that need more than
+    /// `arg`, `target` and `operand`: the fourth class version of a
+    /// `GuardClassVersions` or a guarded `LoadAttrLocal`; the class version
+    /// a conditional `PushFrame` or `PushVirtualFrame` requires of the
+    /// receiver; for a method call's `Step`, the instruction after the
+    /// `LoadMethodCached` that loaded its method.
+    pub extra: u32,
 }
 
 impl Uop {
+    /// Whether this pushes the frame of one method of a polymorphic call,
+    /// only for receivers whose class has the version in `extra`.
+    #[inline]
+    pub fn conditional_frame(&self) -> bool {
+        matches!(self.op, UopOp::PushFrame | UopOp::PushVirtualFrame) && self.extra != 0
+    }
+
     /// A micro-op of `instr` (at index `at`), with its operand and no
     /// word operand.
     pub fn new(op: UopOp, instr: Instr, at: u32, target: u32) -> Uop {
@@ -315,6 +338,7 @@ impl Uop {
             target,
             operand: 0,
             segment: 0,
+            extra: 0,
         }
     }
 }

@@ -1,7 +1,7 @@
-# One tier-2 guard for a call site whose receivers' classes (two or three)
+# One tier-2 guard for a call site whose receivers' classes (two to four)
 # all resolve the method to one function, or whose instance attributes
 # live in the instance dict whatever the class: the guard must still fail
-# for a fourth class, for a class whose attributes change (a new version),
+# for a fifth class, for a class whose attributes change (a new version),
 # and for a subclass that overrides the method.
 
 
@@ -25,6 +25,10 @@ class C(Base):
     pass
 
 
+class E(Base):
+    pass
+
+
 class D(Base):
     def value(self):
         return -self.v
@@ -42,6 +46,10 @@ three = [A(1), B(2), C(3)]
 print("three classes", total(three, 3000))
 print("a fourth that overrides", total(three + [D(4)], 3000))
 print("back to three", total(three, 3000))
+four = three + [E(5)]
+print("four classes", total(four, 3000))
+print("a fifth that overrides", total(four + [D(4)], 3000))
+print("back to four", total(four, 3000))
 B.value = lambda self: 100
 print("a class attribute set on one", total(three, 3000))
 

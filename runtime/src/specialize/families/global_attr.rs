@@ -686,13 +686,13 @@ pub(crate) fn monomorphic_receiver(form: Opcode, words: &[u64; 8]) -> Option<(u6
 }
 
 /// What tier 2 reads from the cache of a receiver-guarded site that saw
-/// two or three classes, where one guard taking each of their versions
+/// two to four classes, where one guard taking each of their versions
 /// suffices: instance attribute loads and stores (the dict holds the
 /// value whatever the class), and method loads whose classes all resolve
 /// the name to one function (a method of their common base). Returns the
 /// versions (0 where fewer) and the function (for the instance forms, the
 /// first class's position hint).
-pub(crate) fn shared_receiver(form: Opcode, words: &[u64; 8]) -> Option<([u64; 3], u64)> {
+pub(crate) fn shared_receiver(form: Opcode, words: &[u64; 8]) -> Option<([u64; 4], u64)> {
     let entries: Vec<(u64, u64)> = match form {
         Opcode::LoadMethodInstance => words
             .chunks_exact(2)
@@ -707,7 +707,7 @@ pub(crate) fn shared_receiver(form: Opcode, words: &[u64; 8]) -> Option<([u64; 3
         _ => return None,
     };
     let value = entries.first()?.1;
-    if !(2..=3).contains(&entries.len()) || entries.iter().any(|(_, v)| *v != value) {
+    if !(2..=4).contains(&entries.len()) || entries.iter().any(|(_, v)| *v != value) {
         return None;
     }
     // An instance form's value is the first class's position hint.
@@ -715,7 +715,7 @@ pub(crate) fn shared_receiver(form: Opcode, words: &[u64; 8]) -> Option<([u64; 3
         Opcode::LoadMethodInstance => value,
         _ => entry_hint(words[0]) as u64,
     };
-    let mut versions = [0; 3];
+    let mut versions = [0; 4];
     for (slot, (version, _)) in versions.iter_mut().zip(&entries) {
         *slot = *version;
     }
