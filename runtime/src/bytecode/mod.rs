@@ -448,7 +448,8 @@ define_instructions! {
     /// `key in set` / `not in`, the same way.
     CompareOpInSet(CompareOp) fall: |_| -1, jump: |_| -1, specializes CompareOp, uops [ContainsOp];
     /// `dict[key]` for a key hashed natively (int, float, str).
-    BinarySubscrDict(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr;
+    BinarySubscrDict(None) fall: |_| -1, jump: |_| -1, specializes BinarySubscr,
+        uops [SubscrDict];
     /// `list[int] = value`.
     StoreSubscrListInt(None) fall: |_| -3, jump: |_| -3, specializes StoreSubscr,
         uops [StoreSubscrListInt];

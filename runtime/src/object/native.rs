@@ -138,6 +138,21 @@ pub fn is_str(v: Value) -> bool {
     matches!(v.data(), Some(ObjectData::Str(_)))
 }
 
+/// `dict[key]` for an exact dict holding the native key `key`; `None`
+/// otherwise (the generic operation decides, or raises KeyError).
+#[inline]
+pub fn dict_item(container: Value, key: Value) -> Option<Value> {
+    let ObjectData::Dict(d) = container.data()? else {
+        return None;
+    };
+    if !native_key(key) {
+        return None;
+    }
+    let hash = super::dict::hash_value(key).ok()?;
+    let found = d.lock().get_hashed(hash, key);
+    found
+}
+
 /// `key in container` for an exact dict or set and a native key; `None`
 /// otherwise.
 pub fn contains(container: Value, key: Value) -> Option<bool> {

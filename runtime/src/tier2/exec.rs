@@ -362,6 +362,7 @@ fn frameless(op: UopOp) -> bool {
             | JumpIfBool
             | Jump
             | SubscrSequenceInt
+            | SubscrDict
             | StoreSubscrListInt
             | GuardClassVersion
             | GuardClassVersions
@@ -1423,6 +1424,17 @@ impl Interp<'_> {
                     let values = self.st_values();
                     let n = values.len();
                     match crate::object::native::sequence_item(values[n - 2], values[n - 1]) {
+                        Some(v) => {
+                            values.truncate(n - 2);
+                            values.push(v);
+                        }
+                        None => leave!(Why::Guard, u.at),
+                    }
+                }
+                UopOp::SubscrDict => {
+                    let values = self.st_values();
+                    let n = values.len();
+                    match crate::object::native::dict_item(values[n - 2], values[n - 1]) {
                         Some(v) => {
                             values.truncate(n - 2);
                             values.push(v);

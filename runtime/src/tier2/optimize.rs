@@ -614,7 +614,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                 receiver: false,
                 method_site: None,
             }),
-            UopOp::SubscrSequenceInt => {
+            UopOp::SubscrSequenceInt | UopOp::SubscrDict => {
                 state.pop();
                 state.pop();
                 state.stack.push(UNKNOWN);

@@ -149,6 +149,10 @@ define_uops! {
     /// `container, key` → `container[key]` for an exact list or tuple and
     /// an inline int index in range; leaves for `at` otherwise.
     SubscrSequenceInt { guard: true, escapes: false };
+    /// `dict, key` → `dict[key]` for an exact dict holding the native key
+    /// (int, float, str); leaves for `at` otherwise (tier 1 then raises
+    /// KeyError).
+    SubscrDict { guard: true, escapes: false };
     /// `value, list, key` → (stores `list[key] = value`) for an exact list
     /// and an inline int index in range; leaves for `at` otherwise. With
     /// `arg` 1 the stack is `list, key, value` (the swaps of `b[k] op= v`

@@ -30,3 +30,27 @@ def g(n):
         t += a * b
     return t
 print(g(3000))
+# dict[key] natively for int, float and str keys; a missing key, a user
+# key (equal to an int key) and a dict subclass take tier 1's way.
+class D(dict):
+    def __missing__(self, key): return -1
+    def __getitem__(self, key): return 100 + dict.__getitem__(self, key)
+def h(n):
+    d = {i: i * 2 for i in range(10)}
+    d.update({"x": 5, 2.5: 7, K(3): 11})
+    sub = D(x=1)
+    t = 0
+    for i in range(n):
+        t += d[i % 10] + d["x"] + d[2.5]
+        if i > 2000:
+            t += d[K(3)] + d[K(3) if i % 2 else 4]
+    for i in range(n):
+        m = d if i < 2500 else sub
+        t += m["x"]
+    try:
+        for i in range(n):
+            t += d[i % 10 if i < 2500 else 10]
+    except KeyError as e:
+        print("missing", e, t)
+    return t
+print(h(3000))

@@ -322,11 +322,8 @@ impl Interp<'_> {
             }
             // A missing key goes the generic way (KeyError), counted as a
             // miss.
-            (Some(ObjectData::Dict(d)), _)
-                if form == Opcode::BinarySubscrDict && native_key(key) =>
-            {
-                let hash = crate::object::dict::hash_value(key).ok();
-                hash.and_then(|h| d.lock().get_hashed(h, key))
+            (Some(ObjectData::Dict(_)), _) if form == Opcode::BinarySubscrDict => {
+                crate::object::native::dict_item(container, key)
             }
             _ => None,
         };
