@@ -1524,6 +1524,12 @@ impl Interp<'_> {
                     values.push(obj);
                 }
                 UopOp::LoadMethodCached => {
+                    // The cache is this thread's, whose form of the
+                    // instruction may differ from the projecting thread's
+                    // (and lay its words out differently).
+                    if tc.instr(u.at as usize).op != u.opcode {
+                        guard_failed!(u);
+                    }
                     let obj = *self.st_values().last().expect("a receiver");
                     let name = code.names[u.arg as usize];
                     let method = if u.opcode == Opcode::LoadMethodBuiltin {

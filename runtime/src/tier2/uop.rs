@@ -191,8 +191,9 @@ define_uops! {
     LoadMethodConst { guard: false, escapes: false };
     /// `obj` → `method, obj` through tier 1's cache of the
     /// `LoadMethodBuiltin`, or the polymorphic `LoadMethodInstance`
-    /// (several classes, several methods), at `at`; leaves for `at` when
-    /// it misses.
+    /// (several classes, several methods), at `at`, in the running
+    /// thread's copy; leaves for `at` when it misses or that copy has
+    /// another form there.
     LoadMethodCached { guard: true, escapes: false };
     /// `obj` → `fget(obj)` for the property in `operand` (guarded class:
     /// it holds the property), its getter read when it runs.
