@@ -182,14 +182,8 @@ impl<'w> Planner<'_, '_, 'w> {
                 .flatten();
             match body {
                 Some(body) => {
-                    let virtual_frame =
-                        u.op == UopOp::CallPyConst && body.iter().all(|b| frameless(b.op));
                     out.push(Uop {
-                        op: if virtual_frame {
-                            UopOp::PushVirtualFrame
-                        } else {
-                            UopOp::PushFrame
-                        },
+                        op: frame_push(&u, &body),
                         ..u
                     });
                     out.extend(body);
@@ -237,13 +231,8 @@ impl<'w> Planner<'_, '_, 'w> {
             let Some(body) = self.inline_body(constant, stable, depth, segments) else {
                 continue;
             };
-            let virtual_frame = body.iter().all(|b| frameless(b.op));
             out.push(Uop {
-                op: if virtual_frame {
-                    UopOp::PushVirtualFrame
-                } else {
-                    UopOp::PushFrame
-                },
+                op: frame_push(&constant, &body),
                 extra: version,
                 ..constant
             });
@@ -325,6 +314,16 @@ struct Candidates {
     modules: Vec<(Gc<PyObject>, Arc<DictWatcher>)>,
     /// Classes.
     classes: Vec<Gc<PyObject>>,
+}
+
+/// How the inlined `call` with `body` pushes its frame: a plain call whose
+/// body is all [`frameless`] on a virtual frame, any other on a real one.
+fn frame_push(call: &Uop, body: &[Uop]) -> UopOp {
+    if call.op == UopOp::CallPyConst && body.iter().all(|b| frameless(b.op)) {
+        UopOp::PushVirtualFrame
+    } else {
+        UopOp::PushFrame
+    }
 }
 
 /// Whether an inlined body made only of micro-ops like `op` may run on a
@@ -750,8 +749,8 @@ impl Interp<'_> {
         }
     }
 
-    /// The functions the micro-ops `uops` (of code with `names` and the
-    /// tier-1 caches `cache`, running in `globals`) may call through a
+    /// The functions the micro-ops `uops` (of code with `names` whose
+    /// instructions and tier-1 caches `site` reads, running in `globals`) may call through a
     /// constant — a global, a method of a guarded class, one of the
     /// methods of a polymorphic method load ([`Interp::polymorphic_methods`]),
     /// or the `__init__` of a global class — and, to the
@@ -763,7 +762,7 @@ impl Interp<'_> {
     fn inline_candidates(
         &mut self,
         uops: &[Uop],
-        cache: &dyn Fn(usize) -> [u64; 8],
+        site: &dyn Fn(usize) -> (Instr, [u64; 8]),
         globals: Gc<PyObject>,
         names: &[Value],
         depth: u32,
@@ -794,7 +793,7 @@ impl Interp<'_> {
                     let Some(&name) = names.get(u.arg as usize) else {
                         continue;
                     };
-                    let methods = self.polymorphic_methods(&cache(u.at as usize), name, globals);
+                    let methods = self.polymorphic_methods(&site(u.at as usize).1, name, globals);
                     called.extend(methods.into_iter().map(|(_, f)| f));
                     continue;
                 }
@@ -821,8 +820,8 @@ impl Interp<'_> {
                 code.instructions.len() as u32,
                 MAX_INLINE_INSTRUCTIONS,
             ) {
-                let cache = |pc: usize| tc.cache(pc).get().words;
-                self.inline_candidates(&t.uops, &cache, globals, &code.names, depth + 1, found);
+                let site = |pc: usize| (tc.instr(pc), tc.cache(pc).get().words);
+                self.inline_candidates(&t.uops, &site, globals, &code.names, depth + 1, found);
             }
         }
     }
@@ -850,13 +849,14 @@ impl Interp<'_> {
             .collect();
         let mut found = Vec::new();
         for entry in words.chunks_exact(2) {
-            let Ok(version) = u32::try_from(entry[0]) else {
-                continue;
+            let version = match u32::try_from(entry[0]) {
+                Ok(v) if v != 0 => v,
+                _ => continue,
             };
             let class = classes
                 .iter()
                 .find(|c| c.as_class().is_some_and(|k| k.version.peek() == version));
-            let Some(&class) = class.filter(|_| version != 0) else {
+            let Some(&class) = class else {
                 continue;
             };
             match self.lookup_value(class, name) {
@@ -924,15 +924,8 @@ impl Interp<'_> {
         };
         let classes = self.receiver_classes(&trace.uops, base, globals, &code.names);
         let mut candidates = Candidates::default();
-        let cache = |pc: usize| tc.cache(pc).get().words;
-        self.inline_candidates(
-            &trace.uops,
-            &cache,
-            globals,
-            &code.names,
-            0,
-            &mut candidates,
-        );
+        let site = |pc: usize| (tc.instr(pc), tc.cache(pc).get().words);
+        self.inline_candidates(&trace.uops, &site, globals, &code.names, 0, &mut candidates);
         let Candidates {
             callees,
             modules,
@@ -968,7 +961,6 @@ impl Interp<'_> {
             let mut report = optimize::optimize(&mut trace.uops, &mut planner, &stable);
             let loop_uops = std::mem::take(&mut trace.uops);
             let mut segments = 0;
-            let site = |pc: usize| (tc.instr(pc), tc.cache(pc).get().words);
             trace.uops = planner.inline_calls(loop_uops, &site, &stable, 0, &mut segments);
             link_inlined_returns(&mut trace.uops);
             report.guards_removed += planner.inlined.guards_removed;
@@ -1420,21 +1412,16 @@ impl Interp<'_> {
                         }
                     }
                 }
-                UopOp::SubscrSequenceInt => {
+                UopOp::SubscrSequenceInt | UopOp::SubscrDict => {
                     let values = self.st_values();
                     let n = values.len();
-                    match crate::object::native::sequence_item(values[n - 2], values[n - 1]) {
-                        Some(v) => {
-                            values.truncate(n - 2);
-                            values.push(v);
-                        }
-                        None => leave!(Why::Guard, u.at),
-                    }
-                }
-                UopOp::SubscrDict => {
-                    let values = self.st_values();
-                    let n = values.len();
-                    match crate::object::native::dict_item(values[n - 2], values[n - 1]) {
+                    let (container, key) = (values[n - 2], values[n - 1]);
+                    let item = if u.op == UopOp::SubscrDict {
+                        crate::object::native::dict_item(container, key)
+                    } else {
+                        crate::object::native::sequence_item(container, key)
+                    };
+                    match item {
                         Some(v) => {
                             values.truncate(n - 2);
                             values.push(v);

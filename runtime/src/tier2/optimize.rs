@@ -651,23 +651,18 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     method_site: None,
                 });
             }
-            UopOp::LoadMethodConst => {
+            UopOp::LoadMethodConst | UopOp::LoadMethodCached => {
                 let receiver = state.pop();
-                state.stack.push(Entry {
-                    constant: Some(u.operand),
-                    ..UNKNOWN
-                });
-                state.stack.push(Entry {
-                    receiver: true,
-                    method_site: None,
-                    ..receiver
-                });
-            }
-            UopOp::LoadMethodCached => {
-                let receiver = state.pop();
-                state.stack.push(Entry {
-                    method_site: Some(u.at),
-                    ..UNKNOWN
+                state.stack.push(if u.op == UopOp::LoadMethodConst {
+                    Entry {
+                        constant: Some(u.operand),
+                        ..UNKNOWN
+                    }
+                } else {
+                    Entry {
+                        method_site: Some(u.at),
+                        ..UNKNOWN
+                    }
                 });
                 state.stack.push(Entry {
                     receiver: true,
