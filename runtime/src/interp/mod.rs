@@ -2110,22 +2110,6 @@ impl<'a> Interp<'a> {
         result
     }
 
-    /// `func(args)` for tier 2's `CallPyConst`: `func` (on the stack below
-    /// its `nargs` arguments, and a receiver slot for a `method` call:
-    /// `LoadMethod`'s layout) is a Python function the executor depends on
-    /// (its code and defaults unchanged, no frame-evaluation hook), so no
-    /// guard runs: its frame is pushed and run in a nested dispatch loop,
-    /// and the result replaces the callable and arguments.
-    pub(crate) fn call_constant_function(
-        &mut self,
-        func: Value,
-        nargs: usize,
-        method: bool,
-    ) -> PyResult<()> {
-        let pushed = self.push_constant_function(func, nargs, method)?;
-        self.run_pushed(pushed)
-    }
-
     /// Where a tier-2 call that `outcome` says is done or has pushed its
     /// frame stands: its result replaces the callable at `callable_pos`
     /// (false), or the frame waits to run (true).
@@ -2143,7 +2127,7 @@ impl<'a> Interp<'a> {
 
     /// Runs the frame a tier-2 call just pushed, if it pushed one, to
     /// completion in a nested dispatch loop, and pushes its result.
-    fn run_pushed(&mut self, pushed: bool) -> PyResult<()> {
+    pub(crate) fn run_pushed(&mut self, pushed: bool) -> PyResult<()> {
         if pushed {
             let entry = self.st().frames.len();
             let v = self.run_nested(entry)?;
@@ -2152,9 +2136,13 @@ impl<'a> Interp<'a> {
         Ok(())
     }
 
-    /// The call of `call_constant_function` up to its frame: true when
-    /// the frame is pushed, false when the call is done and its result
-    /// pushed (a generator function's).
+    /// `func(args)` for tier 2's `CallPyConst`, up to its frame: `func`
+    /// (on the stack below its `nargs` arguments, and a receiver slot for
+    /// a `method` call: `LoadMethod`'s layout) is a Python function the
+    /// executor depends on (its code and defaults unchanged, no
+    /// frame-evaluation hook), so no guard runs. True when the frame is
+    /// pushed, false when the call is done and its result pushed (a
+    /// generator function's).
     pub(crate) fn push_constant_function(
         &mut self,
         func: Value,
@@ -2250,17 +2238,10 @@ impl<'a> Interp<'a> {
         self.call_positional(method, callee, callable_pos, callable_pos + 1, 2, on_return)
     }
 
-    /// `C(args)` for the plain class `C` under the callable, whose
-    /// `__init__` is the Python function `init` (the executor depends on
-    /// both: tier 2's `CallInitConst`): a new instance, initialized by
-    /// `init` run to completion, replaces the callable and arguments.
-    pub(crate) fn call_constant_init(&mut self, init: Value, nargs: usize) -> PyResult<()> {
-        let pushed = self.push_constant_init(init, nargs)?;
-        self.run_pushed(pushed)
-    }
-
-    /// The call of `call_constant_init` up to `init`'s frame, as tier 1's
-    /// `CallClassInit` makes it: true when the frame is pushed (its return
+    /// `C(args)` for tier 2's `CallInitConst`, up to `init`'s frame: `C`
+    /// (under the arguments) is a plain class whose `__init__` is the
+    /// Python function `init` (the executor depends on both), and the call
+    /// is made as tier 1's `CallClassInit` makes it: true when the frame is pushed (its return
     /// gives the instance), false when the call is done and the instance
     /// pushed.
     pub(crate) fn push_constant_init(&mut self, init: Value, nargs: usize) -> PyResult<bool> {
@@ -2283,15 +2264,9 @@ impl<'a> Interp<'a> {
         Ok(self.settle_call(outcome, callable_pos))
     }
 
-    /// `a op b` for the left operand's operator method `method` (tier 2's
-    /// `CallOperatorConst`, after its guards), run to completion.
-    pub(crate) fn call_operator_const(&mut self, method: Value, op: BinaryOp) -> PyResult<()> {
-        let pushed = self.push_operator_call(method, op)?;
-        self.run_pushed(pushed)
-    }
-
-    /// The call of `call_operator_const` up to `method`'s frame, as tier
-    /// 1's `BinaryOpInstance` makes it (`a, b` → `method, a, b`): true when
+    /// `a op b` for tier 2's `CallOperatorConst` (after its guards), up to
+    /// the left operand's operator method `method`'s frame, as tier 1's
+    /// `BinaryOpInstance` makes it (`a, b` → `method, a, b`): true when
     /// the frame is pushed, false when the call is done and its result
     /// pushed.
     pub(crate) fn push_operator_call(&mut self, method: Value, op: BinaryOp) -> PyResult<bool> {

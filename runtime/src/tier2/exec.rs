@@ -14,7 +14,7 @@ use super::{
     MAX_INLINE_INSTRUCTIONS, MAX_REBUILDS,
 };
 use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Instr, Opcode};
-use crate::error::PyErr;
+use crate::error::{PyErr, PyResult};
 use crate::events::DictWatcher;
 use crate::interp::Interp;
 use crate::object::{Descriptor, Layout, ObjectData, PyObject};
@@ -872,6 +872,19 @@ impl Interp<'_> {
         found
     }
 
+    /// Pushes the frame of the constant call `u` (a `CallPyConst`,
+    /// `CallInitConst` or `CallOperatorConst`, or the `PushFrame` of one)
+    /// as tier 1's form of its instruction would: true when the frame is
+    /// pushed, false when the call is already done and its result pushed.
+    fn push_constant_call(&mut self, u: &Uop) -> PyResult<bool> {
+        let func = Value::from_bits(u.operand);
+        match u.opcode {
+            Opcode::CallClassInit => self.push_constant_init(func, u.arg as usize),
+            Opcode::BinaryOpInstance => self.push_operator_call(func, BinaryOp::from_arg(u.arg)),
+            op => self.push_constant_function(func, u.arg as usize, op == Opcode::CallMethodPy),
+        }
+    }
+
     /// Tier 2's statistics hook.
     fn t2_stats(&mut self) -> Option<&mut Tier2Stats> {
         self.t2_stats.as_deref_mut()
@@ -1635,14 +1648,17 @@ impl Interp<'_> {
                         jump!(u, next);
                     }
                 }
-                UopOp::CallPyConst => {
+                UopOp::CallPyConst | UopOp::CallOperatorConst | UopOp::CallInitConst => {
                     if self.native_stack_half_used() {
                         leave!(Why::End, u.at);
                     }
                     self.set_frame_pc(u.at + 1);
-                    let func = Value::from_bits(u.operand);
-                    let method = u.opcode == Opcode::CallMethodPy;
-                    if let Err(e) = self.call_constant_function(func, u.arg as usize, method) {
+                    // Not inlined: the callee's frame runs to completion in
+                    // a nested dispatch loop.
+                    let called = self
+                        .push_constant_call(&u)
+                        .and_then(|pushed| self.run_pushed(pushed));
+                    if let Err(e) = called {
                         raise!(u, e);
                     }
                     if !validity.is_valid() {
@@ -1657,32 +1673,6 @@ impl Interp<'_> {
                         .is_some_and(|o| Interp::instance_operand_partner(o.class(), b));
                     if !partner {
                         guard_failed!(u);
-                    }
-                }
-                UopOp::CallOperatorConst => {
-                    if self.native_stack_half_used() {
-                        leave!(Why::End, u.at);
-                    }
-                    self.set_frame_pc(u.at + 1);
-                    let op = BinaryOp::from_arg(u.arg);
-                    if let Err(e) = self.call_operator_const(Value::from_bits(u.operand), op) {
-                        raise!(u, e);
-                    }
-                    if !validity.is_valid() {
-                        leave!(Why::Invalidated, u.at + 1);
-                    }
-                }
-                UopOp::CallInitConst => {
-                    if self.native_stack_half_used() {
-                        leave!(Why::End, u.at);
-                    }
-                    self.set_frame_pc(u.at + 1);
-                    let init = Value::from_bits(u.operand);
-                    if let Err(e) = self.call_constant_init(init, u.arg as usize) {
-                        raise!(u, e);
-                    }
-                    if !validity.is_valid() {
-                        leave!(Why::Invalidated, u.at + 1);
                     }
                 }
                 UopOp::CallBuiltin => {
@@ -1790,18 +1780,7 @@ impl Interp<'_> {
                     // the call binds defaults, say, or is one frame too
                     // many).
                     self.set_frame_pc(u.at + 1);
-                    let pushed = match u.opcode {
-                        Opcode::CallClassInit => self.push_constant_init(func, u.arg as usize),
-                        Opcode::BinaryOpInstance => {
-                            self.push_operator_call(func, BinaryOp::from_arg(u.arg))
-                        }
-                        op => self.push_constant_function(
-                            func,
-                            u.arg as usize,
-                            op == Opcode::CallMethodPy,
-                        ),
-                    };
-                    match pushed {
+                    match self.push_constant_call(&u) {
                         Err(e) => raise!(u, e),
                         Ok(false) => {}
                         Ok(true) => {
