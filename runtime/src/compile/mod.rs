@@ -667,8 +667,7 @@ impl<'s> Compiler<'s> {
             Stmt::If(s) => {
                 let end = u.new_label();
                 let mut next = u.new_label();
-                self.expr(u, &s.test)?;
-                u.emit_jump(Opcode::PopJumpIfFalse, next);
+                self.jump_if(u, &s.test, false, next)?;
                 self.compile_body(u, &s.body)?;
                 for clause in &s.elif_else_clauses {
                     u.emit_jump(Opcode::Jump, end);
@@ -676,8 +675,7 @@ impl<'s> Compiler<'s> {
                     next = u.new_label();
                     self.set_loc(u, clause.range);
                     if let Some(test) = &clause.test {
-                        self.expr(u, test)?;
-                        u.emit_jump(Opcode::PopJumpIfFalse, next);
+                        self.jump_if(u, test, false, next)?;
                     }
                     self.compile_body(u, &clause.body)?;
                 }
@@ -689,8 +687,7 @@ impl<'s> Compiler<'s> {
                 let orelse = u.new_label();
                 let end = u.new_label();
                 u.place(head);
-                self.expr(u, &s.test)?;
-                u.emit_jump(Opcode::PopJumpIfFalse, orelse);
+                self.jump_if(u, &s.test, false, orelse)?;
                 u.fblocks.push(FBlock::Loop {
                     continue_to: head,
                     break_to: end,
@@ -780,8 +777,7 @@ impl<'s> Compiler<'s> {
             }
             Stmt::Assert(a) => {
                 let end = u.new_label();
-                self.expr(u, &a.test)?;
-                u.emit_jump(Opcode::PopJumpIfTrue, end);
+                self.jump_if(u, &a.test, true, end)?;
                 u.emit(Opcode::LoadAssertionError, 0);
                 if let Some(msg) = &a.msg {
                     self.expr(u, msg)?;
@@ -1412,8 +1408,7 @@ impl<'s> Compiler<'s> {
         u.emit_jump(Opcode::ForIter, exit);
         self.store(u, &g.target)?;
         for cond in &g.ifs {
-            self.expr(u, cond)?;
-            u.emit_jump(Opcode::PopJumpIfFalse, next);
+            self.jump_if(u, cond, false, next)?;
         }
         if level + 1 < generators.len() {
             self.comprehension_loop(u, kind, generators, level + 1, elt, value)?;
@@ -1733,6 +1728,118 @@ impl<'s> Compiler<'s> {
         Ok(())
     }
 
+    /// Compiles the test `e` as a branch: jumps to `target` when `e`'s truth
+    /// is `when` and falls through otherwise, leaving the stack as it was.
+    /// As CPython's compiler does for tests, `not`, `and` and `or` become
+    /// jumps instead of values, so each operand's truth is taken once, by
+    /// the jump that tests it. A chained comparison whose middle operands
+    /// are fast locals or constants becomes one comparison and jump per
+    /// link, reloading each middle operand instead of keeping it with
+    /// `Swap`/`Copy`: a reload gives the same value, since no comparison
+    /// can rebind its caller's fast locals. Any other chain keeps its
+    /// middle operands but still tests each link's result once.
+    fn jump_if<'a>(
+        &mut self,
+        u: &mut Unit<'a>,
+        e: &'a Expr,
+        when: bool,
+        target: Label,
+    ) -> CResult<()> {
+        let saved = self.set_loc(u, e.range());
+        match e {
+            Expr::UnaryOp(x) if x.op == ast::UnaryOp::Not => {
+                self.jump_if(u, &x.operand, !when, target)?;
+            }
+            Expr::BoolOp(b) => {
+                let (last, rest) = b
+                    .values
+                    .split_last()
+                    .expect("a boolean operation has operands");
+                // `or` jumping when true, or `and` when false: any operand
+                // decides. Otherwise an operand of the other truth skips
+                // the rest and only the last one jumps to `target`.
+                let decides = (b.op == ast::BoolOp::Or) == when;
+                let skip = u.new_label();
+                for v in rest {
+                    if decides {
+                        self.jump_if(u, v, when, target)?;
+                    } else {
+                        self.jump_if(u, v, !when, skip)?;
+                    }
+                }
+                self.jump_if(u, last, when, target)?;
+                u.place(skip);
+            }
+            Expr::Compare(c)
+                if c.ops.len() > 1
+                    && c.comparators[..c.ops.len() - 1]
+                        .iter()
+                        .all(|m| self.reloadable(u, m)) =>
+            {
+                let skip = u.new_label();
+                let mut left = &*c.left;
+                for (i, (op, right)) in c.ops.iter().zip(c.comparators.iter()).enumerate() {
+                    self.expr(u, left)?;
+                    self.expr(u, right)?;
+                    u.emit(Opcode::CompareOp, compare_op(*op) as u32);
+                    if i + 1 == c.ops.len() {
+                        u.emit_jump(test_jump(when), target);
+                    } else {
+                        u.emit_jump(Opcode::PopJumpIfFalse, if when { skip } else { target });
+                    }
+                    left = right;
+                }
+                u.place(skip);
+            }
+            Expr::Compare(c) if c.ops.len() > 1 => {
+                // The middle operands are kept: each link's result is
+                // tested by its own jump, and a false link leaves its
+                // right operand behind, popped on the way out.
+                let cleanup = u.new_label();
+                let end = u.new_label();
+                self.expr(u, &c.left)?;
+                for (i, (op, right)) in c.ops.iter().zip(c.comparators.iter()).enumerate() {
+                    self.expr(u, right)?;
+                    if i + 1 < c.ops.len() {
+                        u.emit(Opcode::Swap, 2);
+                        u.emit(Opcode::Copy, 2);
+                        u.emit(Opcode::CompareOp, compare_op(*op) as u32);
+                        u.emit_jump(Opcode::PopJumpIfFalse, cleanup);
+                    } else {
+                        u.emit(Opcode::CompareOp, compare_op(*op) as u32);
+                        u.emit_jump(test_jump(when), target);
+                    }
+                }
+                u.emit_jump(Opcode::Jump, end);
+                u.place(cleanup);
+                u.emit(Opcode::PopTop, 0);
+                if !when {
+                    u.emit_jump(Opcode::Jump, target);
+                }
+                u.place(end);
+            }
+            _ => {
+                self.expr_inner(u, e)?;
+                u.emit_jump(test_jump(when), target);
+            }
+        }
+        u.loc = saved;
+        Ok(())
+    }
+
+    /// Whether loading `e` twice is the same as loading it once and
+    /// copying: a constant, or a fast local of a function.
+    fn reloadable(&self, u: &Unit<'_>, e: &Expr) -> bool {
+        match e {
+            Expr::Name(n) => {
+                u.kind == CodeKind::Function
+                    && !u.deref_index.contains_key(n.id.as_str())
+                    && u.local_index.contains_key(n.id.as_str())
+            }
+            _ => matches!(self.constant_of(e), Ok(Some(_))),
+        }
+    }
+
     /// The constant that `e` always evaluates to, folded at compile time
     /// as CPython's AST optimizer folds it: a literal, a signed number
     /// (`-1`), or a tuple of such (`((0, 1), (1, -1))`). A folded tuple
@@ -1853,8 +1960,7 @@ impl<'s> Compiler<'s> {
             Expr::If(x) => {
                 let orelse = u.new_label();
                 let end = u.new_label();
-                self.expr(u, &x.test)?;
-                u.emit_jump(Opcode::PopJumpIfFalse, orelse);
+                self.jump_if(u, &x.test, false, orelse)?;
                 self.expr(u, &x.body)?;
                 u.emit_jump(Opcode::Jump, end);
                 u.place(orelse);
@@ -2384,6 +2490,15 @@ fn binary_op(op: ast::Operator) -> BinaryOp {
     }
 }
 
+/// The jump that pops a test's value and jumps when its truth is `when`.
+fn test_jump(when: bool) -> Opcode {
+    if when {
+        Opcode::PopJumpIfTrue
+    } else {
+        Opcode::PopJumpIfFalse
+    }
+}
+
 fn compare_op(op: ast::CmpOp) -> CompareOp {
     use ast::CmpOp as C;
     match op {
@@ -2562,6 +2677,48 @@ mod tests {
         let c = compile_module("y = 1\nx = (1, y, -y)\n").unwrap();
         let ops: Vec<Opcode> = c.instructions.iter().map(|i| i.op).collect();
         assert!(ops.contains(&Opcode::BuildTuple) && ops.contains(&Opcode::UnaryOp));
+    }
+
+    #[test]
+    fn tests_compile_to_jumps_and_chains_reload_simple_middles() {
+        let ops_of = |src: &str| -> Vec<Opcode> {
+            let module = compile_module(src).unwrap();
+            code_constants(&module)[0]
+                .instructions
+                .iter()
+                .map(|i| i.op)
+                .collect()
+        };
+        // `0 <= r < n and not done` in a test: one comparison and one jump
+        // per link, the middle operand loaded twice, no value kept.
+        let ops =
+            ops_of("def f(r, n, done):\n    while 0 <= r < n and not done:\n        r += 1\n");
+        for kept in [
+            Opcode::Swap,
+            Opcode::Copy,
+            Opcode::JumpIfFalseOrPop,
+            Opcode::UnaryOp,
+        ] {
+            assert!(!ops.contains(&kept), "{kept:?} in {ops:?}");
+        }
+        assert_eq!(ops.iter().filter(|&&o| o == Opcode::CompareOp).count(), 2);
+        // `r` twice, `n` and `done` in the test; `r` in the body.
+        assert_eq!(
+            ops.iter().filter(|&&o| o == Opcode::LoadFast).count(),
+            4 + 1,
+            "{ops:?}"
+        );
+        // A middle operand that may differ when evaluated again (a call)
+        // is evaluated once and kept.
+        let ops = ops_of("def f(r, n):\n    if 0 <= g(r) < n:\n        return 1\n");
+        assert!(
+            ops.contains(&Opcode::Copy) && ops.contains(&Opcode::Swap),
+            "{ops:?}"
+        );
+        assert!(!ops.contains(&Opcode::JumpIfFalseOrPop), "{ops:?}");
+        // Outside a test, a chain is still a value.
+        let ops = ops_of("def f(r, n):\n    return 0 <= r < n\n");
+        assert!(ops.contains(&Opcode::JumpIfFalseOrPop), "{ops:?}");
     }
 
     #[test]
