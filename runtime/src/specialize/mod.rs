@@ -43,7 +43,8 @@ use std::sync::OnceLock;
 use crate::bytecode::{Instr, Opcode};
 
 pub(crate) use families::{
-    float_op, int_op, monomorphic_receiver, positional_code, shared_receiver, PositionalCallee,
+    float_op, int_op, monomorphic_receiver, order_holds, positional_code, shared_receiver,
+    PositionalCallee,
 };
 pub use stats::{FamilyStats, SpecializationStats};
 

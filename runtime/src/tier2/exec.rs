@@ -1259,20 +1259,28 @@ impl Interp<'_> {
                 | UopOp::CompareInt3
                 | UopOp::CompareFloat3
                 | UopOp::Subscr3 => {
-                    let ops = exec.operands(i);
+                    let (ops, reads) = exec.operands(i);
                     let values = self.st_values();
-                    let mut n = values.len();
-                    let mut read = |slot: Slot| match slot {
-                        Slot::Local(k) => values[base + usize::from(k)],
-                        Slot::Constant => Value::from_bits(u.operand),
-                        // (A branch is never an operand.)
-                        Slot::Stack | Slot::Branch { .. } => {
-                            n -= 1;
-                            values[n]
+                    let end = values.len();
+                    // Without branching on the slots (see `Reads`): an
+                    // index a select computes, and the constant selected
+                    // over what that index read.
+                    let read = |k: usize| {
+                        let below = usize::from(reads.below_top[k]);
+                        let at = if below != 0 {
+                            end - below
+                        } else {
+                            base + usize::from(reads.local[k])
+                        };
+                        let v = values[at];
+                        if reads.constant[k] {
+                            Value::from_bits(u.operand)
+                        } else {
+                            v
                         }
                     };
-                    let b = read(ops.b);
-                    let a = read(ops.a);
+                    let (a, b) = (read(0), read(1));
+                    let n = end - usize::from(reads.pops);
                     let op = u32::from(ops.op);
                     let mixed = || a.is_float() || b.is_float();
                     let result = match u.op {
@@ -1415,7 +1423,10 @@ impl Interp<'_> {
                         crate::object::native::sequence_next(it)
                     };
                     match next {
-                        Some(Some(v)) => self.st_values().push(v),
+                        Some(Some(v)) => match u.extra {
+                            0 => self.st_values().push(v),
+                            local => self.st_values()[base + local as usize - 1] = v,
+                        },
                         Some(None) => {
                             self.st_values().pop();
                             take!(u.arg);
@@ -1951,18 +1962,9 @@ fn as_f64(v: Value) -> Option<f64> {
 }
 
 /// `a cmp b` for an ordered pair of native numbers.
+#[inline(always)]
 fn compare<T: PartialOrd>(op: u32, a: Option<T>, b: Option<T>) -> Option<Value> {
-    let (a, b) = (a?, b?);
-    let r = match CompareOp::from_arg(op) {
-        CompareOp::Lt => a < b,
-        CompareOp::Le => a <= b,
-        CompareOp::Gt => a > b,
-        CompareOp::Ge => a >= b,
-        CompareOp::Eq => a == b,
-        CompareOp::Ne => a != b,
-        _ => return None,
-    };
-    Some(Value::bool(r))
+    crate::specialize::order_holds(CompareOp::from_arg(op), a?, b?).map(Value::bool)
 }
 
 #[cfg(test)]

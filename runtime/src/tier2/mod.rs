@@ -58,7 +58,7 @@ use std::sync::Arc;
 use stillpoint_sync::ExecutorSlot;
 
 use crate::bytecode::{Instr, Opcode};
-pub use uop::{Operands, Uop, UopOp};
+pub use uop::{Operands, Reads, Uop, UopOp};
 
 /// The most instructions one superblock covers.
 pub const MAX_TRACE_INSTRUCTIONS: usize = 256;
@@ -100,8 +100,9 @@ pub struct Executor {
     /// For each micro-op that may jump inside the executor, where its jump
     /// lands (its label, resolved once); [`NO_JUMP`] otherwise.
     jumps: Box<[u32]>,
-    /// For each fused operation, its operands, decoded once.
-    operands: Box<[Operands]>,
+    /// For each fused operation, its operands and where it reads them,
+    /// decoded once.
+    operands: Box<[(Operands, Reads)]>,
 }
 
 /// A micro-op without a jump, or whose target the executor does not cover.
@@ -166,14 +167,32 @@ impl Executor {
         executor.operands = executor
             .uops
             .iter()
-            .map(|u| Operands::decode(u.arg))
+            .map(|u| {
+                let operands = Operands::decode(u.arg);
+                let fused = matches!(
+                    u.op,
+                    UopOp::IntOp3
+                        | UopOp::FloatOp3
+                        | UopOp::CompareInt3
+                        | UopOp::CompareFloat3
+                        | UopOp::Subscr3
+                );
+                (
+                    operands,
+                    if fused {
+                        operands.reads()
+                    } else {
+                        Reads::default()
+                    },
+                )
+            })
             .collect();
         executor
     }
 
     /// The operands of micro-op `i`, a fused operation.
     #[inline]
-    pub(crate) fn operands(&self, i: usize) -> Operands {
+    pub(crate) fn operands(&self, i: usize) -> (Operands, Reads) {
         self.operands[i]
     }
 
@@ -421,6 +440,33 @@ impl Tier2Stats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fused_operations_read_each_slot_from_where_it_is() {
+        use uop::Slot::{Constant, Local, Stack};
+        let reads = |a, b| {
+            let r = Operands {
+                op: 0,
+                a,
+                b,
+                result: Stack,
+            }
+            .reads();
+            (r.below_top, r.local, r.constant, r.pops)
+        };
+        // Both on the stack: the right operand on top.
+        assert_eq!(reads(Stack, Stack), ([2, 1], [0, 0], [false, false], 2));
+        assert_eq!(reads(Stack, Local(7)), ([1, 0], [0, 7], [false, false], 1));
+        assert_eq!(reads(Local(3), Stack), ([0, 1], [3, 0], [false, false], 1));
+        assert_eq!(
+            reads(Local(3), Constant),
+            ([0, 0], [3, 0], [false, true], 0)
+        );
+        assert_eq!(
+            reads(Constant, Local(9)),
+            ([0, 0], [0, 9], [true, false], 0)
+        );
+    }
 
     #[test]
     fn jumps_land_in_the_segment_of_the_code_they_jump_in() {

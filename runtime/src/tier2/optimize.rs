@@ -31,7 +31,8 @@
 //!    or a constant, and the store of its result to a local (or the branch
 //!    on a comparison's result), into one micro-op (with its guard); an
 //!    instance attribute load takes the load of its receiver from a local
-//!    and the class guard.
+//!    and the class guard; a `for` loop's next item goes straight to the
+//!    loop variable.
 //!    Before it, [`reload_copies`] turns a copy of a value just loaded
 //!    into that load again, and [`fuse_rotated_stores`] lets a list store
 //!    take its operands in the order `b[k] op= v` leaves them, so an
@@ -895,6 +896,19 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
             out.push(attribute);
             continue;
         }
+        if matches!(u.op, UopOp::ForIterRange | UopOp::ForIterSequence) {
+            // The loop variable's store: the next item goes to the local.
+            let mut iterate = u;
+            if let Some(store) = uops
+                .get(i)
+                .filter(|n| n.op == UopOp::StoreFast && !lands(n.at))
+            {
+                iterate.extra = store.arg + 1;
+                i += 1;
+            }
+            out.push(iterate);
+            continue;
+        }
         let fused = match u.op {
             UopOp::BinaryOpInt => Some(UopOp::IntOp3),
             // The other operators whose result on two inline ints is
@@ -1753,6 +1767,34 @@ mod tests {
         }
         .encode();
         assert_eq!(jump_targets(&[jumps]), vec![20]);
+    }
+
+    #[test]
+    fn a_loop_stores_its_items_to_the_loop_variable_unless_a_jump_lands_on_the_store() {
+        // `for x in seq: ...` (0, 1) and `for i in range: ...` (10, 11),
+        // where a jump lands on the second loop's store (11).
+        let mut uops = vec![
+            uop(UopOp::ForIterSequence, Opcode::ForIterSequence, 9, 0),
+            uop(UopOp::StoreFast, Opcode::StoreFast, 3, 1),
+            uop(UopOp::JumpToTop, Opcode::JumpBackward, 0, 2),
+            uop(UopOp::ForIterRange, Opcode::ForIterRange, 19, 10),
+            uop(UopOp::StoreFast, Opcode::StoreFast, 4, 11),
+            uop(UopOp::Jump, Opcode::Jump, 0, 12),
+        ];
+        uops[5].target = 11;
+        fuse_operands(&mut uops);
+        assert_eq!(
+            ops(&uops),
+            vec![
+                UopOp::ForIterSequence,
+                UopOp::JumpToTop,
+                UopOp::ForIterRange,
+                UopOp::StoreFast,
+                UopOp::Jump,
+            ]
+        );
+        assert_eq!((uops[0].extra, uops[0].arg, uops[0].at), (3 + 1, 9, 0));
+        assert_eq!(uops[2].extra, 0, "pushed: a jump lands on its store");
     }
 
     #[test]

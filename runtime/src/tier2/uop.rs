@@ -320,7 +320,8 @@ pub struct Uop {
     /// `GuardClassVersions` or a guarded `LoadAttrLocal`; the class version
     /// a conditional `PushFrame` or `PushVirtualFrame` requires of the
     /// receiver; for a method call's `Step`, the instruction after the
-    /// `LoadMethodCached` that loaded its method.
+    /// `LoadMethodCached` that loaded its method; for a `ForIterRange` or
+    /// `ForIterSequence`, 1 + the local its items are stored to (0: pushed).
     pub extra: u32,
 }
 
@@ -372,6 +373,9 @@ impl std::fmt::Display for Uop {
             UopOp::CheckValidity => write!(f, " (else -> {})", self.target),
             UopOp::PushFrame | UopOp::PushVirtualFrame => write!(f, " (then #{})", self.target),
             UopOp::LoadConst => write!(f, " ({:#x})", self.operand),
+            UopOp::ForIterRange | UopOp::ForIterSequence if self.extra != 0 => {
+                write!(f, " -> Local({})", self.extra - 1)
+            }
             UopOp::IntOp3
             | UopOp::FloatOp3
             | UopOp::CompareInt3
@@ -472,6 +476,47 @@ impl Operands {
             b: Slot::decode(arg >> 16),
             result: Slot::decode(arg >> 24),
         }
+    }
+}
+
+/// Where a fused operation reads its two operands, decoded once when the
+/// executor is built so that reading them takes no branch: the operation
+/// sits at one place in the micro-op interpreter for every executor, where
+/// branching on the operands' slots mispredicts (cachegrind's branch
+/// simulation put 29 % of `board_game`'s conditional mispredicts there).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reads {
+    /// For each operand (left, right): how far below the stack's end it
+    /// is (1 for the top), or 0 when it is a local or the constant.
+    pub below_top: [u8; 2],
+    /// For each operand: its local, or 0 (read but unused) for the
+    /// constant or the stack.
+    pub local: [u8; 2],
+    /// For each operand: whether it is the micro-op's constant.
+    pub constant: [bool; 2],
+    /// How many values the operation pops.
+    pub pops: u8,
+}
+
+impl Operands {
+    /// Where the operands are read from.
+    pub fn reads(self) -> Reads {
+        let mut reads = Reads::default();
+        // The right operand is on top when both are on the stack.
+        let on_stack = [self.a == Slot::Stack, self.b == Slot::Stack];
+        for (i, slot) in [self.a, self.b].into_iter().enumerate() {
+            match slot {
+                Slot::Local(k) => reads.local[i] = k,
+                Slot::Constant => reads.constant[i] = true,
+                Slot::Stack => {
+                    reads.below_top[i] = if i == 0 && on_stack[1] { 2 } else { 1 };
+                }
+                // (Never an operand.)
+                Slot::Branch { .. } => {}
+            }
+        }
+        reads.pops = u8::from(on_stack[0]) + u8::from(on_stack[1]);
+        reads
     }
 }
 

@@ -146,6 +146,37 @@ pub(crate) fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<i64> {
     }
 }
 
+/// For each [`CompareOp`], the outcomes of comparing two numbers that
+/// make it true: bit 0 less, 1 equal, 2 greater, 3 unordered (a NaN). 0
+/// for the operators that are not orderings.
+const TRUE_OUTCOMES: [u8; 10] = {
+    let mut table = [0; 10];
+    table[CompareOp::Lt as usize] = 0b0001;
+    table[CompareOp::Le as usize] = 0b0011;
+    table[CompareOp::Eq as usize] = 0b0010;
+    table[CompareOp::Ne as usize] = 0b1101;
+    table[CompareOp::Gt as usize] = 0b0100;
+    table[CompareOp::Ge as usize] = 0b0110;
+    table
+};
+
+/// `x op y` for an ordering operator on two native numbers; `None` for
+/// the other operators. It takes no branch on the operator: tier 1 and
+/// the micro-op interpreter each compare at one place for every
+/// comparison, where a jump table on the operator mispredicts (10 % of
+/// `board_game`'s indirect mispredicts in cachegrind's branch simulation).
+#[inline(always)]
+pub(crate) fn order_holds<T: PartialOrd>(op: CompareOp, x: T, y: T) -> Option<bool> {
+    let true_outcomes = TRUE_OUTCOMES[op as usize];
+    if true_outcomes == 0 {
+        return None;
+    }
+    let (less, equal, greater) = (u8::from(x < y), u8::from(x == y), u8::from(x > y));
+    let unordered = 1 - (less | equal | greater);
+    let outcome = less | equal << 1 | greater << 2 | unordered << 3;
+    Some(true_outcomes & outcome != 0)
+}
+
 /// `x op y` on floats (tier 2's float micro-ops): `+ - * /`, and `**` of a
 /// positive base with a finite result; `None` for everything the generic
 /// operation must decide (a zero divisor, an overflow, a complex result).
@@ -160,5 +191,40 @@ pub(crate) fn float_op(op: BinaryOp, x: f64, y: f64) -> Option<f64> {
             Some(x.powf(y)).filter(|r| r.is_finite())
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orderings_hold_as_the_operators_say_nan_included() {
+        let numbers = [f64::NEG_INFINITY, -1.5, 0.0, 2.0, f64::NAN];
+        for x in numbers {
+            for y in numbers {
+                let expected = [
+                    (CompareOp::Lt, x < y),
+                    (CompareOp::Le, x <= y),
+                    (CompareOp::Eq, x == y),
+                    (CompareOp::Ne, x != y),
+                    (CompareOp::Gt, x > y),
+                    (CompareOp::Ge, x >= y),
+                ];
+                for (op, holds) in expected {
+                    assert_eq!(order_holds(op, x, y), Some(holds), "{x} {op:?} {y}");
+                }
+            }
+        }
+        assert_eq!(order_holds(CompareOp::Le, 3i64, 3), Some(true));
+        assert_eq!(order_holds(CompareOp::Gt, -4i64, 3), Some(false));
+        for op in [
+            CompareOp::Is,
+            CompareOp::IsNot,
+            CompareOp::In,
+            CompareOp::NotIn,
+        ] {
+            assert_eq!(order_holds(op, 1i64, 1), None);
+        }
     }
 }

@@ -315,16 +315,6 @@ impl Interp<'_> {
         b: Value,
         op: CompareOp,
     ) -> Option<Value> {
-        fn order<T: PartialOrd>(x: T, y: T, op: CompareOp) -> bool {
-            match op {
-                CompareOp::Lt => x < y,
-                CompareOp::Le => x <= y,
-                CompareOp::Gt => x > y,
-                CompareOp::Ge => x >= y,
-                CompareOp::Eq => x == y,
-                _ => x != y,
-            }
-        }
         let result = match form {
             Opcode::CompareOpIs => Some((a == b) == (op == CompareOp::Is)),
             Opcode::CompareOpInDict | Opcode::CompareOpInSet => {
@@ -339,10 +329,12 @@ impl Interp<'_> {
                     .map(|found| found == (op == CompareOp::In))
             }
             Opcode::CompareOpInt => match (a.as_inline_int(), b.as_inline_int()) {
-                (Some(x), Some(y)) => Some(order(x, y, op)),
+                (Some(x), Some(y)) => super::order_holds(op, x, y),
                 _ => None,
             },
-            Opcode::CompareOpFloat => float_operands(a, b).map(|(x, y)| order(x, y, op)),
+            Opcode::CompareOpFloat => {
+                float_operands(a, b).and_then(|(x, y)| super::order_holds(op, x, y))
+            }
             Opcode::CompareOpStr => match (
                 a.as_ref().and_then(|o| o.as_str()),
                 b.as_ref().and_then(|o| o.as_str()),
