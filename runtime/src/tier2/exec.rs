@@ -1153,6 +1153,51 @@ impl Interp<'_> {
                 }
             }};
         }
+        // A fused operation (`IntOp3`...): `$compute` of the operator and
+        // the two operands, or `None` to leave. One arm per micro-op, so
+        // that no branch inside chooses the operation.
+        macro_rules! fused {
+            ($u:ident, |$op:ident, $a:ident, $b:ident| $compute:expr) => {{
+                let (ops, reads) = exec.operands(i);
+                let values = self.st_values();
+                let end = values.len();
+                // Without branching on the slots (see `Reads`): an index a
+                // select computes, and the constant selected over what
+                // that index read.
+                let read = |k: usize| {
+                    let below = usize::from(reads.below_top[k]);
+                    let at = if below != 0 {
+                        end - below
+                    } else {
+                        base + usize::from(reads.local[k])
+                    };
+                    let v = values[at];
+                    if reads.constant[k] {
+                        Value::from_bits($u.operand)
+                    } else {
+                        v
+                    }
+                };
+                let ($a, $b) = (read(0), read(1));
+                let $op = u32::from(ops.op);
+                let Some(v) = $compute else {
+                    guard_failed!($u);
+                };
+                values.truncate(end - usize::from(reads.pops));
+                match ops.result {
+                    Slot::Local(k) => values[base + usize::from(k)] = v,
+                    Slot::Branch { exit, when } => {
+                        if v == Value::bool(when) {
+                            if exit {
+                                leave!(Why::Branch, $u.target);
+                            }
+                            take!($u.target);
+                        }
+                    }
+                    _ => values.push(v),
+                }
+            }};
+        }
         let flow = loop {
             let u = uops[i];
             if COUNT {
@@ -1254,61 +1299,21 @@ impl Interp<'_> {
                     values.truncate(n - 2);
                     values.push(v);
                 }
-                UopOp::IntOp3
-                | UopOp::FloatOp3
-                | UopOp::CompareInt3
-                | UopOp::CompareFloat3
-                | UopOp::Subscr3 => {
-                    let (ops, reads) = exec.operands(i);
-                    let values = self.st_values();
-                    let end = values.len();
-                    // Without branching on the slots (see `Reads`): an
-                    // index a select computes, and the constant selected
-                    // over what that index read.
-                    let read = |k: usize| {
-                        let below = usize::from(reads.below_top[k]);
-                        let at = if below != 0 {
-                            end - below
-                        } else {
-                            base + usize::from(reads.local[k])
-                        };
-                        let v = values[at];
-                        if reads.constant[k] {
-                            Value::from_bits(u.operand)
-                        } else {
-                            v
-                        }
-                    };
-                    let (a, b) = (read(0), read(1));
-                    let n = end - usize::from(reads.pops);
-                    let op = u32::from(ops.op);
-                    let mixed = || a.is_float() || b.is_float();
-                    let result = match u.op {
-                        UopOp::IntOp3 => binary_int(op, a, b),
-                        UopOp::FloatOp3 => binary_float(op, a, b).filter(|_| mixed()),
-                        UopOp::CompareInt3 => compare(op, a.as_inline_int(), b.as_inline_int()),
-                        UopOp::CompareFloat3 => {
-                            compare(op, as_f64(a), as_f64(b)).filter(|_| mixed())
-                        }
-                        _ => crate::object::native::sequence_item(a, b),
-                    };
-                    let Some(v) = result else {
-                        guard_failed!(u);
-                    };
-                    values.truncate(n);
-                    match ops.result {
-                        Slot::Local(k) => values[base + usize::from(k)] = v,
-                        Slot::Branch { exit, when } => {
-                            if v == Value::bool(when) {
-                                if exit {
-                                    leave!(Why::Branch, u.target);
-                                }
-                                take!(u.target);
-                            }
-                        }
-                        _ => values.push(v),
-                    }
+                UopOp::IntOp3 => fused!(u, |op, a, b| binary_int(op, a, b)),
+                UopOp::FloatOp3 => {
+                    fused!(u, |op, a, b| binary_float(op, a, b)
+                        .filter(|_| a.is_float() || b.is_float()))
                 }
+                UopOp::CompareInt3 => {
+                    fused!(u, |op, a, b| compare(
+                        op,
+                        a.as_inline_int(),
+                        b.as_inline_int()
+                    ))
+                }
+                UopOp::CompareFloat3 => fused!(u, |op, a, b| compare(op, as_f64(a), as_f64(b))
+                    .filter(|_| a.is_float() || b.is_float())),
+                UopOp::Subscr3 => fused!(u, |_op, a, b| crate::object::native::sequence_item(a, b)),
                 UopOp::CompareIs => {
                     let values = self.st_values();
                     let n = values.len();
