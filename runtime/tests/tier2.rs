@@ -1489,3 +1489,44 @@ fn debugger_set_local_of_another_type_is_seen_at_once() {
     let s = Snapshot::take(&rt, kind);
     assert!(s.tier2.entries > 0);
 }
+
+/// A loop-free function that tier 1 calls (here a builtin's callback,
+/// never inlined into a loop's executor) runs in its function-entry
+/// executor once hot; a global set it assumed throws that executor away
+/// and the next call sees the new value; the function is then projected
+/// again.
+#[test]
+fn a_hot_loop_free_function_runs_in_its_entry_executor_until_an_event_throws_it_away() {
+    let rt = runtime();
+    define(
+        &rt,
+        "fe",
+        "rate = 1\ndef f(x):\n    if x < 0:\n        return 0\n    return x * 2 + rate\ndef set_rate(v):\n    global rate\n    rate = v\n",
+    );
+    let kind = EventKind::GlobalSet;
+    let sum = |rate: i64| (0..N).map(|x| x * 2 + rate).sum::<i64>();
+    let s0 = Snapshot::take(&rt, kind);
+    let call_all = format!("import fe\nr = sum(map(fe.f, range({N})))\n");
+    assert_eq!(run_int(&rt, &call_all), sum(1));
+    let first = Delta::between(&s0, &Snapshot::take(&rt, kind));
+    assert_eq!(first.projected, 1, "f's entry executor: {first:?}");
+    assert!(
+        first.entries as i64 > N - 100,
+        "nearly every call enters it: {first:?}"
+    );
+    let s1 = Snapshot::take(&rt, kind);
+    assert_eq!(
+        run_int(
+            &rt,
+            &format!("import fe\nfe.set_rate(5)\n{}", &call_all[10..])
+        ),
+        sum(5)
+    );
+    let after = Delta::between(&s1, &Snapshot::take(&rt, kind));
+    assert_eq!(
+        after.executors_invalidated, 1,
+        "the entry executor assumed `rate`: {after:?}"
+    );
+    assert_eq!(after.projected, 1, "projected again: {after:?}");
+    assert!(after.entries > 0, "{after:?}");
+}

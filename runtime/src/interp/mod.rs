@@ -60,7 +60,9 @@ use std::sync::Arc;
 
 use stillpoint_gc::{Gc, ThreadHeap, Tracer};
 
-use crate::bytecode::{BinaryOp, CodeFlags, CodeObject, CompareOp, Instr, Opcode, UnaryOp};
+use crate::bytecode::{
+    BinaryOp, CodeFlags, CodeKind, CodeObject, CompareOp, Instr, Opcode, UnaryOp,
+};
 use crate::compile::{Compiled, Const};
 use crate::error::{PyErr, PyResult};
 use crate::events::VersionTag;
@@ -1803,6 +1805,35 @@ impl<'a> Interp<'a> {
                         continue 'frames;
                     }
                 }
+                if self.tier2
+                    && !self.tracing
+                    && pc == 0
+                    && code.kind == CodeKind::Function
+                    && code.flags & CodeFlags::GENERATOR == 0
+                    && code.loops.none()
+                {
+                    let depth = self.st().frames.len();
+                    if let Some(leave) = self.tier2_entry(code, tc, base, stack_base, &frame) {
+                        match leave {
+                            crate::tier2::exec::Leave::At(resume)
+                                if self.st().frames.len() == depth =>
+                            {
+                                pc = resume;
+                            }
+                            // It left inside an inlined call, or raised:
+                            // tier 1 goes on in the frame it left.
+                            crate::tier2::exec::Leave::At(resume) => {
+                                self.set_frame_pc(resume as u32);
+                                continue 'frames;
+                            }
+                            crate::tier2::exec::Leave::Raised(at, e) => {
+                                self.set_frame_pc(at as u32 + 1);
+                                self.unwind(e, entry, false)?;
+                                continue 'frames;
+                            }
+                        }
+                    }
+                }
             }
             loop {
                 if self.tracing {
@@ -2080,7 +2111,7 @@ impl<'a> Interp<'a> {
             }
         };
         let depth = self.st().frames.len();
-        let leave = self.run_executor(lp, exec, validity, code, tc, base, stack_base, frame);
+        let leave = self.run_executor(lp, &exec, &validity, code, tc, base, stack_base, frame);
         let (resume, raised) = match leave {
             crate::tier2::exec::Leave::At(resume) => (resume, None),
             crate::tier2::exec::Leave::Raised(i, e) => (i + 1, Some(e)),
@@ -2098,6 +2129,63 @@ impl<'a> Interp<'a> {
             None => Step::Switched,
             Some(e) => Step::Unwind(e),
         })
+    }
+
+    /// At the entry of a loop-free function that tier 1 runs: counts the
+    /// call, builds the function-entry executor when the function is hot,
+    /// and runs it once this thread enters it. `None`: tier 1 runs the
+    /// function.
+    fn tier2_entry(
+        &mut self,
+        code: &CodeObject,
+        tc: &ThreadCode,
+        base: usize,
+        stack_base: usize,
+        frame: &Frame,
+    ) -> Option<crate::tier2::exec::Leave> {
+        let cached = tc.entry_executor();
+        if cached.is_none() {
+            if !tc.entry_tick() {
+                return None;
+            }
+            if !self.tier2_hot_entry(code, tc, frame.globals, base) {
+                tc.entry_failed();
+                return None;
+            }
+        }
+        let lp = code.loops.entry();
+        // As at a loop's `EnterExecutor` (see `tier2_back_edge`), but the
+        // reference that keeps the executor alive is this thread's.
+        let entered = {
+            let Some(r) = lp.slot.enter(self.mutator()) else {
+                if let Some(s) = self.t2_stats.as_deref_mut() {
+                    s.entry_misses += 1;
+                }
+                tc.set_entry_executor(None);
+                return None;
+            };
+            match cached {
+                Some(c) if Arc::ptr_eq(&c.exec, &r) => c,
+                _ => {
+                    let entered = std::rc::Rc::new(crate::tier2::exec::Entered {
+                        exec: Arc::clone(&r),
+                        validity: r.validity(),
+                    });
+                    tc.set_entry_executor(Some(entered.clone()));
+                    entered
+                }
+            }
+        };
+        Some(self.run_executor(
+            lp,
+            &entered.exec,
+            &entered.validity,
+            code,
+            tc,
+            base,
+            stack_base,
+            frame,
+        ))
     }
 
     /// Runs the frame just pushed at depth `entry` to completion in a nested

@@ -38,9 +38,11 @@ mod families;
 pub mod stats;
 
 use std::cell::Cell;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use crate::bytecode::{Instr, Opcode};
+use crate::tier2::exec::Entered;
 
 pub(crate) use families::{
     float_op, int_op, monomorphic_receiver, order_holds, positional_code, shared_receiver,
@@ -61,6 +63,12 @@ const WARMUP: u16 = 8;
 /// Back-edges a loop takes in one thread before tier 2 projects it: twice
 /// the warm-up, so the body's instructions are specialized first.
 const HOT_LOOP: u16 = 2 * WARMUP;
+
+/// Calls of a loop-free function in one thread, run by tier 1, before tier
+/// 2 projects its body into a function-entry executor: more than a loop's
+/// back-edges, since a call runs fewer instructions than the loop it
+/// comes from would.
+const HOT_ENTRY: u16 = 4 * WARMUP;
 
 /// The largest back-off exponent (a retry every 2¹² executions at most).
 const MAX_BACKOFF: u8 = 12;
@@ -84,16 +92,26 @@ pub(crate) struct Cache {
 pub struct ThreadCode {
     instrs: Box<[Cell<Instr>]>,
     caches: Box<[Cell<Cache>]>,
+    /// Tier 1's entries into the code (a function's calls), counted as a
+    /// back-edge is, until the function-entry executor is installed.
+    entry: Cell<Cache>,
+    /// The function-entry executor this thread enters (its
+    /// `EnterExecutor`, for the entry that has no instruction of its own).
+    entered: Cell<Option<Rc<Entered>>>,
 }
 
 // SAFETY: a `ThreadCode` is used by one thread at a time. A private copy
 // belongs to the thread holding its index in the runtime's pool (an index
 // passes to another thread only through the pool's mutex, which orders the
-// two threads' accesses); the frozen copy has no caches and its
-// instructions are never written after it is made, so threads only read
-// it.
+// two threads' accesses); the frozen copy has no caches, no entered
+// executor, and its instructions are never written after it is made, so
+// threads only read it. The `Rc` in `entered` is cloned only by the thread
+// holding the copy, and its clones live only in that thread's running
+// calls, all returned before the index passes on.
 unsafe impl Sync for ThreadCode {}
-// SAFETY: as for `Sync`: the cells hold plain words.
+// SAFETY: as for `Sync`: the cells hold plain words and the holder's
+// thread-private `Rc`; when the code object is freed (by whichever thread
+// collects it), no thread is running it, so no clone of that `Rc` is live.
 unsafe impl Send for ThreadCode {}
 
 impl ThreadCode {
@@ -102,6 +120,8 @@ impl ThreadCode {
         ThreadCode {
             instrs: instrs.iter().copied().map(Cell::new).collect(),
             caches: Box::new([]),
+            entry: Cell::default(),
+            entered: Cell::new(None),
         }
     }
 
@@ -121,6 +141,11 @@ impl ThreadCode {
         ThreadCode {
             instrs: instrs.iter().copied().map(Cell::new).collect(),
             caches: instrs.iter().map(|i| Cell::new(fresh(i))).collect(),
+            entry: Cell::new(Cache {
+                counter: HOT_ENTRY,
+                ..Cache::default()
+            }),
+            entered: Cell::new(None),
         }
     }
 
@@ -169,12 +194,68 @@ impl ThreadCode {
 
     /// After a failed attempt: wait exponentially longer.
     pub(crate) fn back_off(&self, pc: usize) {
-        let cell = &self.caches[pc];
+        Self::wait_longer(&self.caches[pc]);
+    }
+
+    /// A failure: counted, and the next wait is longer.
+    fn wait_longer(cell: &Cell<Cache>) {
         let mut c = cell.get();
         c.failures = c.failures.saturating_add(1);
+        cell.set(c);
+        Self::wait_again(cell);
+    }
+
+    /// The next wait is longer (exponential back-off).
+    fn wait_again(cell: &Cell<Cache>) {
+        let mut c = cell.get();
         c.backoff = (c.backoff + 1).min(MAX_BACKOFF);
         c.counter = (1u16 << c.backoff) - 1;
         cell.set(c);
+    }
+
+    /// Counts one entry into the code by tier 1; true when it is time to
+    /// build (or look for) the function-entry executor.
+    #[inline]
+    pub(crate) fn entry_tick(&self) -> bool {
+        if self.is_frozen() {
+            return false;
+        }
+        let mut c = self.entry.get();
+        if c.counter == 0 {
+            return c.failures < MAX_FAILURES;
+        }
+        c.counter -= 1;
+        self.entry.set(c);
+        false
+    }
+
+    /// The function-entry executor this thread enters, if any.
+    #[inline]
+    pub(crate) fn entry_executor(&self) -> Option<Rc<Entered>> {
+        // (Threads share the frozen copy: it is never written.)
+        if self.is_frozen() {
+            return None;
+        }
+        let entered = self.entered.take();
+        let copy = entered.clone();
+        self.entered.set(entered);
+        copy
+    }
+
+    /// Sets the function-entry executor this thread enters; `None` (it
+    /// was thrown away) goes back to counting, to rebuild it when hot
+    /// again.
+    pub(crate) fn set_entry_executor(&self, entered: Option<Rc<Entered>>) {
+        if entered.is_none() {
+            Self::wait_again(&self.entry);
+        }
+        self.entered.set(entered);
+    }
+
+    /// No function-entry executor could be built: count again, waiting
+    /// longer (and give up after [`MAX_FAILURES`]).
+    pub(crate) fn entry_failed(&self) {
+        Self::wait_longer(&self.entry);
     }
 
     /// A specialized form's guard failed: back to the generic instruction,
@@ -182,11 +263,7 @@ impl ThreadCode {
     pub(crate) fn deoptimize(&self, pc: usize) {
         let op = self.instr(pc).op.family();
         self.rewrite(pc, op);
-        let cell = &self.caches[pc];
-        let mut c = cell.get();
-        c.backoff = (c.backoff + 1).min(MAX_BACKOFF);
-        c.counter = (1u16 << c.backoff) - 1;
-        cell.set(c);
+        Self::wait_again(&self.caches[pc]);
     }
 }
 

@@ -7,7 +7,7 @@ use stillpoint_gc::Gc;
 use stillpoint_sync::{Dependency, EventKind, Validity};
 
 use super::optimize::{self, Assumptions, DescriptorKind};
-use super::project::{project, project_function};
+use super::project::{project, project_entry, project_function, Trace};
 use super::uop::{class_store_parts, local_attribute_parts, Slot, Uop, UopOp};
 use super::{
     Executor, Loop, Tier2Stats, MAX_INLINED_INSTRUCTIONS, MAX_INLINE_DEPTH,
@@ -906,6 +906,54 @@ impl Interp<'_> {
         let Some(lp) = code.loops.at(back_edge) else {
             return false;
         };
+        let project = |tc: &ThreadCode| {
+            project(
+                |pc| tc.instr(pc),
+                |pc| tc.cache(pc).get().words,
+                |i| code.constants[i as usize],
+                head as u32,
+                back_edge as u32,
+            )
+        };
+        self.tier2_build(code, tc, globals, base, lp, head, project)
+    }
+
+    /// A loop-free function is hot at its entry (`lp`, its code's
+    /// [`crate::tier2::Loops::entry`]): projects, optimizes and installs
+    /// an executor for its body, unless one is installed already. True
+    /// when one is.
+    pub(crate) fn tier2_hot_entry(
+        &mut self,
+        code: &CodeObject,
+        tc: &ThreadCode,
+        globals: Gc<PyObject>,
+        base: usize,
+    ) -> bool {
+        let project = |tc: &ThreadCode| {
+            project_entry(
+                |pc| tc.instr(pc),
+                |pc| tc.cache(pc).get().words,
+                |i| code.constants[i as usize],
+                code.instructions.len() as u32,
+            )
+        };
+        self.tier2_build(code, tc, globals, base, code.loops.entry(), 0, project)
+    }
+
+    /// Builds and installs the executor of `lp` (a loop, or a function's
+    /// entry), whose micro-ops `project` lays out from instruction `head`
+    /// of the thread's copy `tc`. True when one is installed.
+    #[allow(clippy::too_many_arguments)]
+    fn tier2_build(
+        &mut self,
+        code: &CodeObject,
+        tc: &ThreadCode,
+        globals: Gc<PyObject>,
+        base: usize,
+        lp: &Loop,
+        head: usize,
+        project: impl Fn(&ThreadCode) -> Result<Trace, &'static str>,
+    ) -> bool {
         if lp.slot.is_linked() {
             return true;
         }
@@ -919,14 +967,7 @@ impl Interp<'_> {
         let Some(instr_dep) = world.assume_object(self.rt.instrumentation()) else {
             return false;
         };
-        let trace = project(
-            |pc| tc.instr(pc),
-            |pc| tc.cache(pc).get().words,
-            |i| code.constants[i as usize],
-            head as u32,
-            back_edge as u32,
-        );
-        let mut trace = match trace {
+        let mut trace = match project(tc) {
             Ok(t) => t,
             Err(_) => {
                 if let Some(s) = self.t2_stats() {
@@ -1036,8 +1077,8 @@ impl Interp<'_> {
     pub(crate) fn run_executor(
         &mut self,
         lp: &Loop,
-        exec: Arc<Executor>,
-        validity: Validity,
+        exec: &Executor,
+        validity: &Validity,
         code: &CodeObject,
         tc: &ThreadCode,
         base: usize,
@@ -1045,11 +1086,7 @@ impl Interp<'_> {
         frame: &crate::interp::Frame,
     ) -> Leave {
         let mut executed = 0u64;
-        let run = Run {
-            lp,
-            exec: &exec,
-            validity: &validity,
-        };
+        let run = Run { lp, exec, validity };
         // Counting costs the loop a register: only with statistics on.
         let run_uops = if self.t2_stats.is_some() {
             Self::run_uops::<true>
@@ -1854,6 +1891,17 @@ struct Run<'r> {
     lp: &'r Loop,
     exec: &'r Executor,
     validity: &'r Validity,
+}
+
+/// A function-entry executor a thread enters, with its validity, kept in
+/// the thread's copy of the code ([`ThreadCode`]) so that a call takes no
+/// count of the shared `Arc`s (whose counters every thread calling the
+/// function would write): a call clones this thread-private `Rc` instead.
+pub(crate) struct Entered {
+    /// The executor.
+    pub exec: Arc<Executor>,
+    /// Its validity.
+    pub validity: Validity,
 }
 
 /// How a run of micro-ops on one frame ended.

@@ -231,9 +231,11 @@ impl std::fmt::Debug for Executor {
 }
 
 /// One loop of a code object: its back-edge and the executor slot every
-/// thread enters.
+/// thread enters. A loop-free function's entry is one too, whose executor
+/// runs the whole body (see [`Loops::entry`]).
 pub struct Loop {
-    /// The index of its `JumpBackward`.
+    /// The index of its `JumpBackward` ([`Loop::ENTRY`] for a function's
+    /// entry).
     pub back_edge: u32,
     /// The executor, if one is installed.
     pub slot: ExecutorSlot<Arc<Executor>>,
@@ -241,45 +243,71 @@ pub struct Loop {
     pub(crate) rebuilds: AtomicU32,
 }
 
-/// The loops of a code object, by back-edge.
-pub struct Loops(Box<[Loop]>);
+impl Loop {
+    /// The `back_edge` of a function's entry, which has none.
+    pub const ENTRY: u32 = u32::MAX;
+
+    fn new(back_edge: u32) -> Loop {
+        Loop {
+            back_edge,
+            slot: ExecutorSlot::new(),
+            rebuilds: AtomicU32::new(0),
+        }
+    }
+}
+
+/// The loops of a code object, by back-edge, and its entry.
+pub struct Loops {
+    loops: Box<[Loop]>,
+    entry: Loop,
+}
 
 impl Loops {
-    /// A slot for every back-edge in `instrs`.
+    /// A slot for every back-edge in `instrs`, and one for the entry.
     pub fn new(instrs: &[Instr]) -> Loops {
-        Loops(
-            instrs
+        Loops {
+            loops: instrs
                 .iter()
                 .enumerate()
                 .filter(|(_, i)| i.op == Opcode::JumpBackward)
-                .map(|(pc, _)| Loop {
-                    back_edge: pc as u32,
-                    slot: ExecutorSlot::new(),
-                    rebuilds: AtomicU32::new(0),
-                })
+                .map(|(pc, _)| Loop::new(pc as u32))
                 .collect(),
-        )
+            entry: Loop::new(Loop::ENTRY),
+        }
     }
 
     /// The loop whose back-edge is at `pc`.
     pub fn at(&self, pc: usize) -> Option<&Loop> {
         let i = self
-            .0
+            .loops
             .binary_search_by_key(&(pc as u32), |l| l.back_edge)
             .ok()?;
-        Some(&self.0[i])
+        Some(&self.loops[i])
+    }
+
+    /// The function's entry: its executor runs a loop-free function's
+    /// body from the first instruction for calls tier 1 makes (a call
+    /// tier 2 inlines runs in its caller's executor instead).
+    pub fn entry(&self) -> &Loop {
+        &self.entry
     }
 
     /// Every loop.
     pub fn iter(&self) -> impl Iterator<Item = &Loop> {
-        self.0.iter()
+        self.loops.iter()
+    }
+
+    /// Whether the code has no loop (only then may its entry have an
+    /// executor).
+    pub fn none(&self) -> bool {
+        self.loops.is_empty()
     }
 }
 
 impl std::fmt::Debug for Loops {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list()
-            .entries(self.0.iter().map(|l| l.back_edge))
+            .entries(self.loops.iter().map(|l| l.back_edge))
             .finish()
     }
 }

@@ -122,8 +122,38 @@ pub fn project_function(
     lay_out(&instr, &cache, &constant, 0, &member, max, true)
 }
 
+/// Projects a whole loop-free function body of `len` instructions for its
+/// function-entry executor: laid out as a loop's region is, from the first
+/// instruction, so a return leaves the executor for tier 1 to run it. A
+/// function with a loop keeps to its loops' executors.
+pub fn project_entry(
+    instr: impl Fn(usize) -> Instr,
+    cache: impl Fn(usize) -> [u64; 8],
+    constant: impl Fn(u32) -> Value,
+    len: u32,
+) -> Result<Trace, &'static str> {
+    if len == 0 {
+        return Err("no code");
+    }
+    if (0..len as usize)
+        .any(|pc| matches!(instr(pc).op, Opcode::JumpBackward | Opcode::EnterExecutor))
+    {
+        return Err("the function loops");
+    }
+    let member = region(&instr, 0, len as usize - 1);
+    lay_out(
+        &instr,
+        &cache,
+        &constant,
+        0,
+        &member,
+        MAX_TRACE_INSTRUCTIONS,
+        false,
+    )
+}
+
 /// Lays out the region `member` (indexed from `head`) as micro-ops: a
-/// loop's, or an inlined function's when `function`.
+/// loop's or a function entry's, or an inlined function's when `function`.
 fn lay_out(
     instr: &impl Fn(usize) -> Instr,
     cache: &impl Fn(usize) -> [u64; 8],
