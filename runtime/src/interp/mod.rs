@@ -2096,22 +2096,22 @@ impl<'a> Interp<'a> {
             tc.deoptimize(at);
             return Ok(Step::Next);
         };
-        // Leave the executor's grace period at once: its calls reach
-        // safepoints. Our own reference keeps it alive; the validity
-        // handle says when an event threw it away.
-        let (exec, validity) = match lp.slot.enter(self.mutator()) {
-            Some(r) => (Arc::clone(&*r), r.validity()),
-            None => {
-                // Invalidated: back to counting, to rebuild when hot again.
-                if let Some(s) = self.t2_stats.as_deref_mut() {
-                    s.entry_misses += 1;
-                }
-                tc.deoptimize(at);
-                return Ok(Step::Next);
-            }
+        let Some(entered) = self.enter_executor(lp, tc) else {
+            // Invalidated: back to counting, to rebuild when hot again.
+            tc.deoptimize(at);
+            return Ok(Step::Next);
         };
         let depth = self.st().frames.len();
-        let leave = self.run_executor(lp, &exec, &validity, code, tc, base, stack_base, frame);
+        let leave = self.run_executor(
+            lp,
+            &entered.exec,
+            &entered.validity,
+            code,
+            tc,
+            base,
+            stack_base,
+            frame,
+        );
         let (resume, raised) = match leave {
             crate::tier2::exec::Leave::At(resume) => (resume, None),
             crate::tier2::exec::Leave::Raised(i, e) => (i + 1, Some(e)),
@@ -2143,8 +2143,8 @@ impl<'a> Interp<'a> {
         stack_base: usize,
         frame: &Frame,
     ) -> Option<crate::tier2::exec::Leave> {
-        let cached = tc.entry_executor();
-        if cached.is_none() {
+        let lp = code.loops.entry();
+        if tc.entered(lp.index).is_none() {
             if !tc.entry_tick() {
                 return None;
             }
@@ -2153,28 +2153,9 @@ impl<'a> Interp<'a> {
                 return None;
             }
         }
-        let lp = code.loops.entry();
-        // As at a loop's `EnterExecutor` (see `tier2_back_edge`), but the
-        // reference that keeps the executor alive is this thread's.
-        let entered = {
-            let Some(r) = lp.slot.enter(self.mutator()) else {
-                if let Some(s) = self.t2_stats.as_deref_mut() {
-                    s.entry_misses += 1;
-                }
-                tc.set_entry_executor(None);
-                return None;
-            };
-            match cached {
-                Some(c) if Arc::ptr_eq(&c.exec, &r) => c,
-                _ => {
-                    let entered = std::rc::Rc::new(crate::tier2::exec::Entered {
-                        exec: Arc::clone(&r),
-                        validity: r.validity(),
-                    });
-                    tc.set_entry_executor(Some(entered.clone()));
-                    entered
-                }
-            }
+        let Some(entered) = self.enter_executor(lp, tc) else {
+            tc.leave_executor_at_entry();
+            return None;
         };
         Some(self.run_executor(
             lp,
@@ -2186,6 +2167,39 @@ impl<'a> Interp<'a> {
             stack_base,
             frame,
         ))
+    }
+
+    /// The executor installed in `lp`'s slot, to run: `None` when it was
+    /// thrown away. It leaves the executor's grace period at once (its
+    /// calls reach safepoints): what keeps the executor alive is the
+    /// thread's own reference, kept in its copy of the code (`tc`) between
+    /// entries, so that entering writes no counter the other threads
+    /// entering the executor share; the validity handle says when an
+    /// event threw it away.
+    fn enter_executor(
+        &mut self,
+        lp: &crate::tier2::Loop,
+        tc: &ThreadCode,
+    ) -> Option<std::rc::Rc<crate::tier2::exec::Entered>> {
+        let cached = tc.entered(lp.index);
+        let Some(r) = lp.slot.enter(self.mutator()) else {
+            if let Some(s) = self.t2_stats.as_deref_mut() {
+                s.entry_misses += 1;
+            }
+            tc.set_entered(lp.index, None);
+            return None;
+        };
+        Some(match cached {
+            Some(c) if Arc::ptr_eq(&c.exec, &r) => c,
+            _ => {
+                let entered = std::rc::Rc::new(crate::tier2::exec::Entered {
+                    exec: Arc::clone(&r),
+                    validity: r.validity(),
+                });
+                tc.set_entered(lp.index, Some(entered.clone()));
+                entered
+            }
+        })
     }
 
     /// Runs the frame just pushed at depth `entry` to completion in a nested

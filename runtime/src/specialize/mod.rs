@@ -95,9 +95,9 @@ pub struct ThreadCode {
     /// Tier 1's entries into the code (a function's calls), counted as a
     /// back-edge is, until the function-entry executor is installed.
     entry: Cell<Cache>,
-    /// The function-entry executor this thread enters (its
-    /// `EnterExecutor`, for the entry that has no instruction of its own).
-    entered: Cell<Option<Rc<Entered>>>,
+    /// For each loop of the code and its entry (by `Loop::index`), the
+    /// executor this thread enters there, if any.
+    entered: Box<[Cell<Option<Rc<Entered>>>]>,
 }
 
 // SAFETY: a `ThreadCode` is used by one thread at a time. A private copy
@@ -121,7 +121,7 @@ impl ThreadCode {
             instrs: instrs.iter().copied().map(Cell::new).collect(),
             caches: Box::new([]),
             entry: Cell::default(),
-            entered: Cell::new(None),
+            entered: Box::new([]),
         }
     }
 
@@ -145,7 +145,12 @@ impl ThreadCode {
                 counter: HOT_ENTRY,
                 ..Cache::default()
             }),
-            entered: Cell::new(None),
+            entered: (0..=instrs
+                .iter()
+                .filter(|i| i.op == Opcode::JumpBackward)
+                .count())
+                .map(|_| Cell::new(None))
+                .collect(),
         }
     }
 
@@ -229,27 +234,30 @@ impl ThreadCode {
         false
     }
 
-    /// The function-entry executor this thread enters, if any.
+    /// The executor this thread entered last at loop `index` (the
+    /// entry's is last), if any.
     #[inline]
-    pub(crate) fn entry_executor(&self) -> Option<Rc<Entered>> {
-        // (Threads share the frozen copy: it is never written.)
-        if self.is_frozen() {
-            return None;
-        }
-        let entered = self.entered.take();
+    pub(crate) fn entered(&self, index: u32) -> Option<Rc<Entered>> {
+        // (Threads share the frozen copy: it has none, and is never
+        // written.)
+        let cell = self.entered.get(index as usize)?;
+        let entered = cell.take();
         let copy = entered.clone();
-        self.entered.set(entered);
+        cell.set(entered);
         copy
     }
 
-    /// Sets the function-entry executor this thread enters; `None` (it
-    /// was thrown away) goes back to counting, to rebuild it when hot
-    /// again.
-    pub(crate) fn set_entry_executor(&self, entered: Option<Rc<Entered>>) {
-        if entered.is_none() {
-            Self::wait_again(&self.entry);
+    /// Sets the executor this thread enters at loop `index`.
+    pub(crate) fn set_entered(&self, index: u32, entered: Option<Rc<Entered>>) {
+        if let Some(cell) = self.entered.get(index as usize) {
+            cell.set(entered);
         }
-        self.entered.set(entered);
+    }
+
+    /// The function-entry executor was thrown away: back to counting, to
+    /// rebuild it when hot again.
+    pub(crate) fn leave_executor_at_entry(&self) {
+        Self::wait_again(&self.entry);
     }
 
     /// No function-entry executor could be built: count again, waiting

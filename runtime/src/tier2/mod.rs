@@ -241,17 +241,21 @@ pub struct Loop {
     pub slot: ExecutorSlot<Arc<Executor>>,
     /// Rebuilds after hot guard failures (bounded by [`MAX_REBUILDS`]).
     pub(crate) rebuilds: AtomicU32,
+    /// Its place among its code's loops (the entry's is last): where a
+    /// thread's copy of the code keeps the executor it enters.
+    pub(crate) index: u32,
 }
 
 impl Loop {
     /// The `back_edge` of a function's entry, which has none.
     pub const ENTRY: u32 = u32::MAX;
 
-    fn new(back_edge: u32) -> Loop {
+    fn new(back_edge: u32, index: usize) -> Loop {
         Loop {
             back_edge,
             slot: ExecutorSlot::new(),
             rebuilds: AtomicU32::new(0),
+            index: index as u32,
         }
     }
 }
@@ -265,15 +269,15 @@ pub struct Loops {
 impl Loops {
     /// A slot for every back-edge in `instrs`, and one for the entry.
     pub fn new(instrs: &[Instr]) -> Loops {
-        Loops {
-            loops: instrs
-                .iter()
-                .enumerate()
-                .filter(|(_, i)| i.op == Opcode::JumpBackward)
-                .map(|(pc, _)| Loop::new(pc as u32))
-                .collect(),
-            entry: Loop::new(Loop::ENTRY),
-        }
+        let loops: Box<[Loop]> = instrs
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.op == Opcode::JumpBackward)
+            .enumerate()
+            .map(|(index, (pc, _))| Loop::new(pc as u32, index))
+            .collect();
+        let entry = Loop::new(Loop::ENTRY, loops.len());
+        Loops { loops, entry }
     }
 
     /// The loop whose back-edge is at `pc`.
