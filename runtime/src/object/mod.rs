@@ -885,6 +885,10 @@ pub const HASH_MODULUS: i64 = (1 << 61) - 1;
 
 /// Python's hash of an `i64`.
 pub fn hash_i64(i: i64) -> i64 {
+    // Every inline int (48 bits) is its own hash, but -1.
+    if i.unsigned_abs() < HASH_MODULUS as u64 {
+        return if i == -1 { -2 } else { i };
+    }
     let m = (i.unsigned_abs() % HASH_MODULUS as u64) as i64;
     let h = if i < 0 { -m } else { m };
     if h == -1 {

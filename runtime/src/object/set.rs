@@ -561,6 +561,18 @@ fn receiver(
     args: &[Value],
     nargs: std::ops::RangeInclusive<usize>,
 ) -> PyResult<SetTable> {
+    check_receiver(i, name, args, nargs)?;
+    Ok(snapshot(args[0]).expect("checked: a set"))
+}
+
+/// Checks the arity and that the receiver is a set, copying nothing (the
+/// mutating methods work on the live table).
+fn check_receiver(
+    i: &mut Interp<'_>,
+    name: &str,
+    args: &[Value],
+    nargs: std::ops::RangeInclusive<usize>,
+) -> PyResult<()> {
     let given = args.len().saturating_sub(1);
     if !nargs.contains(&given) {
         let msg = if nargs.start() == nargs.end() {
@@ -576,9 +588,9 @@ fn receiver(
         };
         return i.type_error(&msg);
     }
-    match args.first().and_then(|a| snapshot(*a)) {
-        Some(t) => Ok(t),
-        None => i.type_error(&format!("descriptor '{name}' requires a 'set' object")),
+    match args.first().and_then(|a| a.data()) {
+        Some(ObjectData::Set(_)) => Ok(()),
+        _ => i.type_error(&format!("descriptor '{name}' requires a 'set' object")),
     }
 }
 
@@ -663,7 +675,7 @@ fn set_isdisjoint(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) ->
 }
 
 fn set_add(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    receiver(i, "add", args, 1..=1)?;
+    check_receiver(i, "add", args, 1..=1)?;
     let h = i.hash(args[1])?;
     let key = i.table_key(args[1], || live(args[0], |t| t.keys_with_hash(h)))?;
     live(args[0], |t| t.add_hashed(h, key));
@@ -671,7 +683,7 @@ fn set_add(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResu
 }
 
 fn set_discard(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    receiver(i, "discard", args, 1..=1)?;
+    check_receiver(i, "discard", args, 1..=1)?;
     let h = i.hash(args[1])?;
     let key = i.table_key(args[1], || live(args[0], |t| t.keys_with_hash(h)))?;
     live(args[0], |t| t.discard_hashed(h, key));
@@ -679,7 +691,7 @@ fn set_discard(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> Py
 }
 
 fn set_remove(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    receiver(i, "remove", args, 1..=1)?;
+    check_receiver(i, "remove", args, 1..=1)?;
     let h = i.hash(args[1])?;
     let key = i.table_key(args[1], || live(args[0], |t| t.keys_with_hash(h)))?;
     let removed = live(args[0], |t| t.discard_hashed(h, key));
@@ -693,7 +705,7 @@ fn set_remove(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyR
 }
 
 fn set_pop(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    receiver(i, "pop", args, 0..=0)?;
+    check_receiver(i, "pop", args, 0..=0)?;
     let popped = live(args[0], |t| t.pop());
     match popped {
         Some(v) => Ok(v),
@@ -702,13 +714,13 @@ fn set_pop(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResu
 }
 
 fn set_clear(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    receiver(i, "clear", args, 0..=0)?;
+    check_receiver(i, "clear", args, 0..=0)?;
     live(args[0], |t| t.clear());
     Ok(Value::NONE)
 }
 
 fn set_update(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    receiver(i, "update", args, 0..=usize::MAX)?;
+    check_receiver(i, "update", args, 0..=usize::MAX)?;
     for other in &args[1..] {
         let o = other_table(i, *other)?;
         live(args[0], |t| t.merge(&o));
@@ -719,7 +731,7 @@ fn set_update(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyR
 /// Replaces the receiver's contents with `op(receiver, other)` for each
 /// argument.
 fn update_with(i: &mut Interp<'_>, args: &[Value], name: &str, op: SetOp) -> PyResult<Value> {
-    receiver(i, name, args, 0..=usize::MAX)?;
+    check_receiver(i, name, args, 0..=usize::MAX)?;
     for other in &args[1..] {
         let o = other_table(i, *other)?;
         live(args[0], |t| update_in_place(t, &o, op));
