@@ -273,14 +273,14 @@ impl RuntimeInner {
                 }
                 alloc(
                     meta,
-                    ObjectData::Class(Class::new(
+                    ObjectData::Class(Box::new(Class::new(
                         name,
                         class_tuple(bases),
                         class_tuple(&mro_tail),
                         Dict::new(),
                         layout,
                         None,
-                    )),
+                    ))),
                 )
             };
         let object = new_class("object", &[], Layout::Instance, None);

@@ -313,14 +313,14 @@ impl<T: Send + Sync + 'static> ClassBuilder<'_, '_, T> {
         py.interp.push_root(mro_tail);
         let class = py.interp.alloc(
             rt.types.type_,
-            ObjectData::Class(Class::new(
+            ObjectData::Class(Box::new(Class::new(
                 &self.name,
                 bases,
                 mro_tail,
                 dict,
                 Layout::Builtin,
                 Some("__main__".into()),
-            )),
+            ))),
         );
         let v = Value::object(class);
         let obj = Object::from_value(py, v);

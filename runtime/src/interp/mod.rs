@@ -1589,9 +1589,9 @@ impl<'a> Interp<'a> {
         let mro_tail = self.class_tuple(&mro_tail);
         let class = self.alloc(
             self.rt.types.type_,
-            ObjectData::Class(crate::object::Class::new(
+            ObjectData::Class(Box::new(crate::object::Class::new(
                 &name_text, bases, mro_tail, dict, layout, module,
-            )),
+            ))),
         );
         for base in &base_classes {
             self.add_subclass(*base, class);
@@ -1613,12 +1613,12 @@ impl<'a> Interp<'a> {
     pub fn new_exception_object(&mut self, class: Gc<PyObject>, args: Value) -> Value {
         Value::object(self.alloc(
             class,
-            ObjectData::Exception(crate::object::ExceptionData {
+            ObjectData::Exception(Box::new(crate::object::ExceptionData {
                 args: crate::object::Mutex::new(args),
                 dict: crate::object::Mutex::new(Dict::new()),
                 traceback: crate::object::Mutex::new(Vec::new()),
                 suggestion: crate::object::Mutex::new(None),
-            }),
+            })),
         ))
     }
 
@@ -3362,7 +3362,9 @@ impl<'a> Interp<'a> {
                     attrs: crate::object::Mutex::new(Dict::new()),
                     version: VersionTag::new(),
                 };
-                let v = Value::object(self.alloc(self.rt.types.function, ObjectData::Function(f)));
+                let v = Value::object(
+                    self.alloc(self.rt.types.function, ObjectData::Function(Box::new(f))),
+                );
                 push!(v);
             }
             Opcode::MakeClass => {

@@ -112,14 +112,14 @@ fn stream_class(i: &Interp<'_>) -> Gc<PyObject> {
     let object = i.rt.types.object;
     i.alloc(
         i.rt.types.type_,
-        ObjectData::Class(Class::new(
+        ObjectData::Class(Box::new(Class::new(
             "TextIOWrapper",
             i.class_tuple(&[object]),
             i.class_tuple(&[object]),
             dict,
             Layout::Instance,
             Some("_io".into()),
-        )),
+        ))),
     )
 }
 

@@ -181,8 +181,10 @@ pub enum ObjectData {
     List(Mutex<Vec<Value>>),
     /// A dict.
     Dict(Mutex<Dict>),
-    /// A Python function.
-    Function(Function),
+    /// A Python function (boxed, as a class and an exception are: they
+    /// are the large payloads, and an unboxed one would make every object,
+    /// a float or a tuple too, as large).
+    Function(Box<Function>),
     /// A function written in Rust.
     Builtin(BuiltinFunction),
     /// A method bound to its receiver.
@@ -193,11 +195,11 @@ pub enum ObjectData {
         receiver: Value,
     },
     /// A class.
-    Class(Class),
+    Class(Box<Class>),
     /// An instance of a user class (attributes in a dict).
     Instance(Mutex<Dict>),
     /// An exception instance.
-    Exception(ExceptionData),
+    Exception(Box<ExceptionData>),
     /// A module.
     Module(Module),
     /// A code object.

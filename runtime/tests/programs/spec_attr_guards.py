@@ -98,12 +98,15 @@ class Flag:
 
 flag = Flag()
 spins = [0, 0]
+started = [threading.Event(), threading.Event()]
 
 
 def spin_instance():
     n = 0
     while flag.running:
         n += 1
+        if n == 1:
+            started[0].set()
     spins[0] = n
 
 
@@ -111,12 +114,17 @@ def spin_class():
     n = 0
     while flag.go:
         n += 1
+        if n == 1:
+            started[1].set()
     spins[1] = n
 
 
 threads = [threading.Thread(target=spin_instance), threading.Thread(target=spin_class)]
 for t in threads:
     t.start()
+# Both spinners are in their loops before what they spin on changes.
+for s in started:
+    s.wait()
 work = 0
 for i in range(300000):
     work += i % 7

@@ -29,6 +29,7 @@ print(scaled(3000))
 
 running = True
 steps = 0
+started = threading.Event()
 
 
 def spin():
@@ -36,11 +37,15 @@ def spin():
     n = 0
     while running:
         n += 1
+        if n == 1:
+            started.set()
     steps = n
 
 
 worker = threading.Thread(target=spin)
 worker.start()
+# The spinner is in its loop before the global it spins on is rebound.
+started.wait()
 total = 0
 for i in range(200000):
     total += i
