@@ -371,6 +371,7 @@ fn frameless(op: UopOp) -> bool {
             | LoadAttrConst
             | LoadMethodConst
             | StoreAttrInstanceDict
+            | StoreAttrLocal
             | IntOp3
             | FloatOp3
             | CompareInt3
@@ -1642,15 +1643,22 @@ impl Interp<'_> {
                     let n = values.len();
                     let (value, obj) = (values[n - 2], values[n - 1]);
                     let name = code.names[u.arg as usize];
-                    if let (Some(ObjectData::Instance(d)), Some(text)) =
-                        (obj.data(), name.as_ref().and_then(|n| n.as_str()))
-                    {
-                        let mut d = d.lock();
-                        if !d.replace_at_str(u.operand as usize, name, text, value) {
-                            d.insert_hashed(text.hash(), name, value);
-                        }
+                    if !store_instance_attribute(obj, name, u.operand as usize, value) {
+                        leave!(Why::Guard, u.at);
                     }
                     self.st_values().truncate(n - 2);
+                }
+                UopOp::StoreAttrLocal => {
+                    let (name, local, hint) = local_attribute_parts(u.arg);
+                    let values = self.st_values();
+                    let (obj, value) = (values[base + local], values[values.len() - 1]);
+                    if u.operand != 0 && !has_version(instance_class_version(obj), &u) {
+                        guard_failed!(u);
+                    }
+                    if !store_instance_attribute(obj, code.names[name], hint, value) {
+                        leave!(Why::Guard, u.at);
+                    }
+                    self.st_values().pop();
                 }
                 UopOp::StoreClassAttr => {
                     let value = *self.st_values().last().expect("a value");
@@ -1960,6 +1968,24 @@ fn instance_attribute(obj: Value, name: Value, hint: usize) -> Option<Value> {
         }
         _ => None,
     }
+}
+
+/// Stores attribute `name` of `obj`, an instance whose class (guarded)
+/// neither defines the name nor hooks attribute stores, in its dict: at
+/// position `hint` if the name is there, else by hash. False (nothing
+/// stored) when `obj` is not an instance.
+#[inline]
+fn store_instance_attribute(obj: Value, name: Value, hint: usize, value: Value) -> bool {
+    let (Some(ObjectData::Instance(d)), Some(text)) =
+        (obj.data(), name.as_ref().and_then(|n| n.as_str()))
+    else {
+        return false;
+    };
+    let mut d = d.lock();
+    if !d.replace_at_str(hint, name, text, value) {
+        d.insert_hashed(text.hash(), name, value);
+    }
+    true
 }
 
 /// `a op b` on inline ints (`op` a [`BinaryOp`] operand); `None` when the

@@ -30,9 +30,9 @@
 //!    list or tuple subscript, takes the loads of its operands from locals
 //!    or a constant, and the store of its result to a local (or the branch
 //!    on a comparison's result), into one micro-op (with its guard); an
-//!    instance attribute load takes the load of its receiver from a local
-//!    and the class guard; a `for` loop's next item goes straight to the
-//!    loop variable.
+//!    instance attribute load or store takes the load of its receiver from
+//!    a local and the class guard; a `for` loop's next item goes straight
+//!    to the loop variable.
 //!    Before it, [`reload_copies`] turns a copy of a value just loaded
 //!    into that load again, and [`fuse_rotated_stores`] lets a list store
 //!    take its operands in the order `b[k] op= v` leaves them, so an
@@ -793,7 +793,8 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             | UopOp::CompareInt3
             | UopOp::CompareFloat3
             | UopOp::Subscr3
-            | UopOp::LoadAttrLocal => state = Abstract::default(),
+            | UopOp::LoadAttrLocal
+            | UopOp::StoreAttrLocal => state = Abstract::default(),
             UopOp::CheckValidity
             | UopOp::Jump
             | UopOp::JumpBack
@@ -891,8 +892,11 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
     while i < uops.len() {
         let u = uops[i];
         i += 1;
-        if u.op == UopOp::LoadAttrInstanceDict {
-            let attribute = fuse_attribute_load(&mut out, u, &lands);
+        if matches!(
+            u.op,
+            UopOp::LoadAttrInstanceDict | UopOp::StoreAttrInstanceDict
+        ) {
+            let attribute = fuse_attribute_access(&mut out, u, &lands);
             out.push(attribute);
             continue;
         }
@@ -1024,13 +1028,19 @@ fn always_inline_int(arg: u32) -> bool {
     )
 }
 
-/// `LoadFast; [class guard]; LoadAttrInstanceDict` at the end of `out`
-/// then `load` as one `LoadAttrLocal` (the guard and load removed from
-/// `out`), or `load` as it is.
-fn fuse_attribute_load(out: &mut Vec<Uop>, load: Uop, lands: &impl Fn(u32) -> bool) -> Uop {
+/// `LoadFast; [class guard]` at the end of `out` then `load`, a
+/// `LoadAttrInstanceDict` or `StoreAttrInstanceDict`, as one
+/// `LoadAttrLocal` or `StoreAttrLocal` (the guard and the receiver's load
+/// removed from `out`), or `load` as it is.
+fn fuse_attribute_access(out: &mut Vec<Uop>, load: Uop, lands: &impl Fn(u32) -> bool) -> Uop {
     if lands(load.at) {
         return load;
     }
+    let fused = if load.op == UopOp::StoreAttrInstanceDict {
+        UopOp::StoreAttrLocal
+    } else {
+        UopOp::LoadAttrLocal
+    };
     let n = out.len();
     let guarded = out.last().is_some_and(|g| {
         matches!(g.op, UopOp::GuardClassVersion | UopOp::GuardClassVersions)
@@ -1047,7 +1057,7 @@ fn fuse_attribute_load(out: &mut Vec<Uop>, load: Uop, lands: &impl Fn(u32) -> bo
     };
     out.truncate(n - 1 - usize::from(guarded));
     Uop {
-        op: UopOp::LoadAttrLocal,
+        op: fused,
         arg,
         at: local.at,
         operand: guard.map_or(0, |g| g.operand),
@@ -1896,6 +1906,59 @@ mod tests {
             (1, 2, usize::MAX)
         );
         assert_eq!(local_attribute(1 << 12, 0, 0), None, "too many names");
+    }
+
+    #[test]
+    fn an_attribute_store_takes_its_receiver_from_a_local_and_its_guard() {
+        // `self.x = v` (self local 0, v local 1), then `other.y = v` where
+        // a jump lands on the store (5).
+        let mut guard = uop(UopOp::GuardClassVersions, Opcode::StoreAttrInstance, 1, 2);
+        (guard.operand, guard.target, guard.extra) = (7 | 8 << 32, 9, 10);
+        let mut store = uop(
+            UopOp::StoreAttrInstanceDict,
+            Opcode::StoreAttrInstance,
+            3,
+            2,
+        );
+        store.operand = 1; // the position hint
+        let mut uops = vec![
+            uop(UopOp::LoadFastBound, Opcode::LoadFast, 1, 0),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 1),
+            guard,
+            store,
+            uop(UopOp::LoadFastBound, Opcode::LoadFast, 1, 3),
+            uop(UopOp::LoadFastBound, Opcode::LoadFast, 2, 4),
+            uop(
+                UopOp::StoreAttrInstanceDict,
+                Opcode::StoreAttrInstance,
+                4,
+                5,
+            ),
+            uop(UopOp::Jump, Opcode::Jump, 0, 6),
+        ];
+        uops[7].target = 5;
+        fuse_operands(&mut uops);
+        assert_eq!(
+            ops(&uops),
+            vec![
+                UopOp::LoadFastBound,
+                UopOp::StoreAttrLocal,
+                UopOp::LoadFastBound,
+                UopOp::LoadFastBound,
+                UopOp::StoreAttrInstanceDict,
+                UopOp::Jump,
+            ]
+        );
+        let fused = uops[1];
+        assert_eq!(
+            (fused.at, local_attribute_parts(fused.arg)),
+            (1, (3, 0, 1)),
+            "it leaves for the receiver's load, with the value pushed"
+        );
+        assert_eq!(
+            (fused.operand, fused.target, fused.extra),
+            (7 | 8 << 32, 9, 10)
+        );
     }
 
     /// `b[3] -= v` (b local 6): load b and 3, copy both, subscript,

@@ -208,6 +208,11 @@ define_uops! {
     /// instance whose class (guarded) neither defines the name nor hooks
     /// attribute stores, first at the position `operand` (tier 1's hint).
     StoreAttrInstanceDict { guard: false, escapes: false };
+    /// `LoadFast k; GuardClassVersion(s); StoreAttrInstanceDict n` in one:
+    /// `value` → (stores attribute `names[n]` of local `k`, first at
+    /// position `hint`), with `arg`, the guard's versions and the exit as
+    /// `LoadAttrLocal`'s.
+    StoreAttrLocal { guard: true, escapes: false };
     /// `value` → (stores `C.names[n] = value` for the plain class `C` in
     /// `operand`): the class attribute event, which may invalidate this
     /// very executor. `arg` is `n` with where the name was in the class
