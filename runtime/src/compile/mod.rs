@@ -1798,18 +1798,8 @@ impl<'s> Compiler<'s> {
                 let cleanup = u.new_label();
                 let end = u.new_label();
                 self.expr(u, &c.left)?;
-                for (i, (op, right)) in c.ops.iter().zip(c.comparators.iter()).enumerate() {
-                    self.expr(u, right)?;
-                    if i + 1 < c.ops.len() {
-                        u.emit(Opcode::Swap, 2);
-                        u.emit(Opcode::Copy, 2);
-                        u.emit(Opcode::CompareOp, compare_op(*op) as u32);
-                        u.emit_jump(Opcode::PopJumpIfFalse, cleanup);
-                    } else {
-                        u.emit(Opcode::CompareOp, compare_op(*op) as u32);
-                        u.emit_jump(test_jump(when), target);
-                    }
-                }
+                self.compare_chain(u, c, Opcode::PopJumpIfFalse, cleanup)?;
+                u.emit_jump(test_jump(when), target);
                 u.emit_jump(Opcode::Jump, end);
                 u.place(cleanup);
                 u.emit(Opcode::PopTop, 0);
@@ -1824,6 +1814,32 @@ impl<'s> Compiler<'s> {
             }
         }
         u.loc = saved;
+        Ok(())
+    }
+
+    /// The links of the chained comparison `c`, its left operand already
+    /// pushed: each but the last keeps its right operand under its result
+    /// and leaves by `link_jump` to `cleanup` when false; the last pushes
+    /// the last link's result.
+    fn compare_chain<'a>(
+        &mut self,
+        u: &mut Unit<'a>,
+        c: &'a ast::ExprCompare,
+        link_jump: Opcode,
+        cleanup: Label,
+    ) -> CResult<()> {
+        let n = c.ops.len();
+        for (i, (op, right)) in c.ops.iter().zip(c.comparators.iter()).enumerate() {
+            self.expr(u, right)?;
+            if i + 1 < n {
+                u.emit(Opcode::Swap, 2);
+                u.emit(Opcode::Copy, 2);
+                u.emit(Opcode::CompareOp, compare_op(*op) as u32);
+                u.emit_jump(link_jump, cleanup);
+            } else {
+                u.emit(Opcode::CompareOp, compare_op(*op) as u32);
+            }
+        }
         Ok(())
     }
 
@@ -1939,17 +1955,7 @@ impl<'s> Compiler<'s> {
                 } else {
                     let cleanup = u.new_label();
                     let end = u.new_label();
-                    for (i, (op, right)) in c.ops.iter().zip(c.comparators.iter()).enumerate() {
-                        self.expr(u, right)?;
-                        if i + 1 < n {
-                            u.emit(Opcode::Swap, 2);
-                            u.emit(Opcode::Copy, 2);
-                            u.emit(Opcode::CompareOp, compare_op(*op) as u32);
-                            u.emit_jump(Opcode::JumpIfFalseOrPop, cleanup);
-                        } else {
-                            u.emit(Opcode::CompareOp, compare_op(*op) as u32);
-                        }
-                    }
+                    self.compare_chain(u, c, Opcode::JumpIfFalseOrPop, cleanup)?;
                     u.emit_jump(Opcode::Jump, end);
                     u.place(cleanup);
                     u.emit(Opcode::Swap, 2);

@@ -2102,16 +2102,7 @@ impl<'a> Interp<'a> {
             return Ok(Step::Next);
         };
         let depth = self.st().frames.len();
-        let leave = self.run_executor(
-            lp,
-            &entered.exec,
-            &entered.validity,
-            code,
-            tc,
-            base,
-            stack_base,
-            frame,
-        );
+        let leave = self.run_executor(lp, &entered, code, tc, base, stack_base, frame);
         let (resume, raised) = match leave {
             crate::tier2::exec::Leave::At(resume) => (resume, None),
             crate::tier2::exec::Leave::Raised(i, e) => (i + 1, Some(e)),
@@ -2157,16 +2148,7 @@ impl<'a> Interp<'a> {
             tc.leave_executor_at_entry();
             return None;
         };
-        Some(self.run_executor(
-            lp,
-            &entered.exec,
-            &entered.validity,
-            code,
-            tc,
-            base,
-            stack_base,
-            frame,
-        ))
+        Some(self.run_executor(lp, &entered, code, tc, base, stack_base, frame))
     }
 
     /// The executor installed in `lp`'s slot, to run: `None` when it was

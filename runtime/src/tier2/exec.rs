@@ -1078,8 +1078,7 @@ impl Interp<'_> {
     pub(crate) fn run_executor(
         &mut self,
         lp: &Loop,
-        exec: &Executor,
-        validity: &Validity,
+        entered: &Entered,
         code: &CodeObject,
         tc: &ThreadCode,
         base: usize,
@@ -1087,7 +1086,11 @@ impl Interp<'_> {
         frame: &crate::interp::Frame,
     ) -> Leave {
         let mut executed = 0u64;
-        let run = Run { lp, exec, validity };
+        let run = Run {
+            lp,
+            exec: &entered.exec,
+            validity: &entered.validity,
+        };
         // Counting costs the loop a register: only with statistics on.
         let run_uops = if self.t2_stats.is_some() {
             Self::run_uops::<true>
