@@ -1810,7 +1810,7 @@ impl<'a> Interp<'a> {
                     && pc == 0
                     && code.kind == CodeKind::Function
                     && code.flags & CodeFlags::GENERATOR == 0
-                    && code.loops.none()
+                    && code.loops.is_empty()
                 {
                     let depth = self.st().frames.len();
                     if let Some(leave) = self.tier2_entry(code, tc, base, stack_base, &frame) {
@@ -2135,7 +2135,7 @@ impl<'a> Interp<'a> {
         frame: &Frame,
     ) -> Option<crate::tier2::exec::Leave> {
         let lp = code.loops.entry();
-        if tc.entered(lp.index).is_none() {
+        if !tc.has_entered(lp.index) {
             if !tc.entry_tick() {
                 return None;
             }

@@ -247,6 +247,19 @@ impl ThreadCode {
         copy
     }
 
+    /// Whether this thread keeps an executor it entered at loop `index`
+    /// ([`ThreadCode::entered`] without taking a count of it).
+    #[inline]
+    pub(crate) fn has_entered(&self, index: u32) -> bool {
+        let Some(cell) = self.entered.get(index as usize) else {
+            return false;
+        };
+        let entered = cell.take();
+        let has = entered.is_some();
+        cell.set(entered);
+        has
+    }
+
     /// Sets the executor this thread enters at loop `index`.
     pub(crate) fn set_entered(&self, index: u32, entered: Option<Rc<Entered>>) {
         if let Some(cell) = self.entered.get(index as usize) {

@@ -303,7 +303,7 @@ impl Loops {
 
     /// Whether the code has no loop (only then may its entry have an
     /// executor).
-    pub fn none(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.loops.is_empty()
     }
 }

@@ -477,9 +477,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                 state.stack.push(Entry {
                     known,
                     copy_of: Some(k),
-                    constant: None,
-                    receiver: false,
-                    method_site: None,
+                    ..UNKNOWN
                 });
             }
             UopOp::StoreFast => {
@@ -502,10 +500,8 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                 };
                 state.stack.push(Entry {
                     known,
-                    copy_of: None,
                     constant: Some(u.operand),
-                    receiver: false,
-                    method_site: None,
+                    ..UNKNOWN
                 });
             }
             UopOp::LoadGlobal | UopOp::LoadDeref => state.stack.push(UNKNOWN),
@@ -574,10 +570,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     } else {
                         Known::Float
                     },
-                    copy_of: None,
-                    constant: None,
-                    receiver: false,
-                    method_site: None,
+                    ..UNKNOWN
                 });
             }
             UopOp::CompareInt | UopOp::CompareFloat | UopOp::CompareIs => {
@@ -585,10 +578,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                 state.pop();
                 state.stack.push(Entry {
                     known: Known::Bool,
-                    copy_of: None,
-                    constant: None,
-                    receiver: false,
-                    method_site: None,
+                    ..UNKNOWN
                 });
             }
             UopOp::ExitIf | UopOp::ExitIfBool | UopOp::JumpIf | UopOp::JumpIfBool => {
@@ -610,10 +600,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                 } else {
                     Known::Nothing
                 },
-                copy_of: None,
-                constant: None,
-                receiver: false,
-                method_site: None,
+                ..UNKNOWN
             }),
             UopOp::SubscrSequenceInt | UopOp::SubscrDict => {
                 state.pop();
@@ -646,10 +633,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                 state.pop();
                 state.stack.push(Entry {
                     known: Known::of(Value::from_bits(u.operand)),
-                    copy_of: None,
-                    constant: None,
-                    receiver: false,
-                    method_site: None,
+                    ..UNKNOWN
                 });
             }
             UopOp::LoadMethodConst | UopOp::LoadMethodCached => {
@@ -1028,15 +1012,15 @@ fn always_inline_int(arg: u32) -> bool {
     )
 }
 
-/// `LoadFast; [class guard]` at the end of `out` then `load`, a
+/// `LoadFast; [class guard]` at the end of `out` then `access`, a
 /// `LoadAttrInstanceDict` or `StoreAttrInstanceDict`, as one
 /// `LoadAttrLocal` or `StoreAttrLocal` (the guard and the receiver's load
-/// removed from `out`), or `load` as it is.
-fn fuse_attribute_access(out: &mut Vec<Uop>, load: Uop, lands: &impl Fn(u32) -> bool) -> Uop {
-    if lands(load.at) {
-        return load;
+/// removed from `out`), or `access` as it is.
+fn fuse_attribute_access(out: &mut Vec<Uop>, access: Uop, lands: &impl Fn(u32) -> bool) -> Uop {
+    if lands(access.at) {
+        return access;
     }
-    let fused = if load.op == UopOp::StoreAttrInstanceDict {
+    let fused = if access.op == UopOp::StoreAttrInstanceDict {
         UopOp::StoreAttrLocal
     } else {
         UopOp::LoadAttrLocal
@@ -1045,15 +1029,15 @@ fn fuse_attribute_access(out: &mut Vec<Uop>, load: Uop, lands: &impl Fn(u32) -> 
     let guarded = out.last().is_some_and(|g| {
         matches!(g.op, UopOp::GuardClassVersion | UopOp::GuardClassVersions)
             && g.arg == 1
-            && g.at == load.at
+            && g.at == access.at
     });
     let guard = guarded.then(|| out[n - 1]);
     let Some(local) = out.get(n - 1 - usize::from(guarded)).copied() else {
-        return load;
+        return access;
     };
-    let arg = match local_attribute(load.arg, local.arg, load.operand) {
+    let arg = match local_attribute(access.arg, local.arg, access.operand) {
         Some(arg) if matches!(local.op, UopOp::LoadFast | UopOp::LoadFastBound) => arg,
-        _ => return load,
+        _ => return access,
     };
     out.truncate(n - 1 - usize::from(guarded));
     Uop {
@@ -1069,7 +1053,7 @@ fn fuse_attribute_access(out: &mut Vec<Uop>, load: Uop, lands: &impl Fn(u32) -> 
             }
         }),
         extra: guard.map_or(0, |g| g.extra),
-        ..load
+        ..access
     }
 }
 
