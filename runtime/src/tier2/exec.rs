@@ -1965,6 +1965,9 @@ fn has_version(v: u64, u: &Uop) -> bool {
 fn instance_attribute(obj: Value, name: Value, hint: usize) -> Option<Value> {
     match (obj.data()?, name.as_ref()?.as_str()?) {
         (ObjectData::Instance(d), text) => {
+            if let Some((v, _)) = crate::object::Dict::find_unlocked(d, hint, name) {
+                return Some(v);
+            }
             let d = d.lock();
             d.value_at_str(hint, name, text)
                 .or_else(|| d.get_hashed(text.hash(), name))

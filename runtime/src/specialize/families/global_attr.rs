@@ -259,11 +259,14 @@ impl Interp<'_> {
                     ) {
                         self.count_hit(form);
                         let hint = entry_hint(c[k]);
-                        let found = {
-                            let d = d.lock();
-                            match d.value_at_str(hint, name, text) {
-                                Some(v) => Some((v, hint)),
-                                None => d.get_hashed_at(text.hash(), name),
+                        let found = match crate::object::Dict::find_unlocked(d, hint, name) {
+                            Some(found) => Some(found),
+                            None => {
+                                let d = d.lock();
+                                match d.value_at_str(hint, name, text) {
+                                    Some(v) => Some((v, hint)),
+                                    None => d.get_hashed_at(text.hash(), name),
+                                }
                             }
                         };
                         if let Some((_, position)) = found.filter(|(_, i)| *i != hint) {

@@ -29,6 +29,7 @@
 //! computed by `Interp::hash`, and the stored equal key found with
 //! [`Dict::keys_with_hash`] and `==` outside the lock).
 
+use std::ptr;
 use std::sync::Arc;
 
 use num_traits::{One, Zero};
@@ -36,8 +37,12 @@ use stillpoint_gc::{Trace, Tracer};
 
 use crate::events::{DictWatcher, VersionTag};
 
+use crate::object::lock::{read_optimistically, Mutex};
 use crate::object::{hash_bigint, hash_f64, hash_i64, hash_tuple, ObjectData, PyObject, PyStr};
 use crate::value::{Unpacked, Value};
+
+mod entries;
+use entries::{Entries, Entry};
 
 /// An index-table slot that never held an entry (ends a probe).
 const EMPTY: u32 = u32::MAX;
@@ -54,38 +59,12 @@ pub const SMALL_TABLE: usize = 16;
 /// reallocating.
 pub const FIRST_CAPACITY: usize = 8;
 
-/// One key with its stored hash and value; a removed one is a hole
-/// ([`Entry::HOLE`]). 24 bytes: marking holes by a key no Python value
-/// can be, rather than `Option`, saves a tag word per entry.
-#[derive(Clone, Copy)]
-struct Entry {
-    hash: i64,
-    key: Value,
-    value: Value,
-}
-
-impl Entry {
-    /// A removed entry: its key is `Value::NULL`, never a key (the
-    /// interpreter's "no value" marker, which no Python code sees).
-    const HOLE: Entry = Entry {
-        hash: 0,
-        key: Value::NULL,
-        value: Value::NULL,
-    };
-
-    /// Whether this is a live entry, not a hole.
-    #[inline]
-    fn is_live(&self) -> bool {
-        !self.key.is_null()
-    }
-}
-
 /// An insertion-ordered dict.
 #[derive(Default)]
 pub struct Dict {
     /// The entries in insertion order; a removed one leaves a hole
     /// ([`Entry::HOLE`]) until the next compaction (in [`Dict::grow`]).
-    entries: Vec<Entry>,
+    entries: Entries,
     /// The open-addressed index table (entry positions, [`EMPTY`],
     /// [`DELETED`]) of `table_size` slots; empty while `table_size` is at
     /// most [`SMALL_TABLE`] (lookups scan `entries` then).
@@ -333,8 +312,8 @@ impl Dict {
 
     /// The live entry at position `i` (an indexed one always is).
     #[inline]
-    fn indexed(&self, i: u32) -> &Entry {
-        let e = &self.entries[i as usize];
+    fn indexed(&self, i: u32) -> Entry {
+        let e = self.entries.get(i as usize);
         debug_assert!(e.is_live(), "indexed entries are live");
         e
     }
@@ -347,7 +326,7 @@ impl Dict {
             return self
                 .entries
                 .iter()
-                .position(|e| e.hash == hash && same_key(e, key))
+                .position(|e| e.hash == hash && same_key(&e, key))
                 .ok_or(None);
         }
         match self.probe(hash, key) {
@@ -370,7 +349,7 @@ impl Dict {
                 }
                 i => {
                     let e = self.indexed(i);
-                    if e.hash == hash && same_key(e, key) {
+                    if e.hash == hash && same_key(&e, key) {
                         return Ok(slot);
                     }
                 }
@@ -434,7 +413,7 @@ impl Dict {
                 DELETED => {}
                 i => {
                     let e = self.indexed(i);
-                    if str_text_is(e, hash, text) {
+                    if str_text_is(&e, hash, text) {
                         return Some(e.value);
                     }
                 }
@@ -476,11 +455,12 @@ impl Dict {
         }
         let (i, old) = match self.locate(hash, key) {
             Ok(i) => {
-                let entry = &mut self.entries[i];
-                if entry.value == value {
+                let old = self.entries.get(i).value;
+                if old == value {
                     return (i, Some(value)); // nothing changes, no event
                 }
-                (i, Some(std::mem::replace(&mut entry.value, value)))
+                self.entries.set_value(i, value);
+                (i, Some(old))
             }
             Err(slot) => {
                 let i = self.entries.len();
@@ -488,7 +468,8 @@ impl Dict {
                     self.indices[slot] = i as u32;
                 }
                 debug_assert!(!key.is_null(), "NULL marks holes");
-                self.entries.push(Entry { hash, key, value });
+                self.entries
+                    .push(Entry { hash, key, value }, FIRST_CAPACITY);
                 self.len += 1;
                 self.keys_version.invalidate();
                 (i, None)
@@ -506,8 +487,27 @@ impl Dict {
     #[inline]
     pub fn value_at_str(&self, index: usize, name: Value, text: &PyStr) -> Option<Value> {
         // A hole's NULL key is never `name` nor a str.
-        let e = self.entries.get(index)?;
-        str_key_is(e, name, text).then_some(e.value)
+        if index >= self.entries.len() {
+            return None;
+        }
+        let e = self.entries.get(index);
+        str_key_is(&e, name, text).then_some(e.value)
+    }
+
+    /// The value of the key that is the very object `name` (an interned
+    /// attribute name, nearly always) and its position, read without
+    /// taking `dict`'s lock ([`read_optimistically`]): at position `hint`
+    /// first, then among the first entries (`Entries::find_racing`).
+    /// `None` when it is not found there or a writer was busy, and the
+    /// caller takes the lock.
+    #[inline]
+    pub fn find_unlocked(dict: &Mutex<Dict>, hint: usize, name: Value) -> Option<(Value, usize)> {
+        read_optimistically(dict, |d| {
+            // SAFETY: `addr_of!` makes no reference to the dict; it is not
+            // dropped while the caller borrows its mutex, nor overwritten
+            // while its object is reachable (invariant 31).
+            unsafe { Entries::find_racing(ptr::addr_of!((*d).entries), hint, name) }
+        })
     }
 
     /// Replaces the value at position `index` if its key is the str
@@ -521,14 +521,15 @@ impl Dict {
         text: &PyStr,
         value: Value,
     ) -> bool {
-        let Some(e) = self.entries.get_mut(index) else {
+        if index >= self.entries.len() {
             return false;
-        };
-        if !str_key_is(e, name, text) {
+        }
+        let e = self.entries.get(index);
+        if !str_key_is(&e, name, text) {
             return false;
         }
         if e.value != value {
-            e.value = value;
+            self.entries.set_value(index, value);
             self.changed();
         }
         true
@@ -538,7 +539,7 @@ impl Dict {
     /// entry vector (a hint for [`Dict::value_at_str`]).
     pub fn get_hashed_at(&self, hash: i64, key: Value) -> Option<(Value, usize)> {
         let i = self.locate(hash, key).ok()?;
-        Some((self.entries[i].value, i))
+        Some((self.entries.get(i).value, i))
     }
 
     /// Removes `key`, returning its value.
@@ -557,7 +558,8 @@ impl Dict {
         };
         self.len -= 1;
         self.keys_version.invalidate();
-        let removed = std::mem::replace(&mut self.entries[i], Entry::HOLE).value;
+        let removed = self.entries.get(i).value;
+        self.entries.set(i, Entry::HOLE);
         self.changed();
         Some(removed)
     }
@@ -594,7 +596,7 @@ impl Dict {
     }
 
     /// The live entries in insertion order.
-    fn live(&self) -> impl Iterator<Item = &Entry> + '_ {
+    fn live(&self) -> impl Iterator<Item = Entry> + '_ {
         self.entries.iter().filter(|e| e.is_live())
     }
 
@@ -614,7 +616,7 @@ impl Dict {
     /// after it (for iterators, which keep a position across calls).
     pub fn entry_from(&self, mut index: usize) -> Option<(usize, Value, Value)> {
         while index < self.entries.len() {
-            let e = self.entries[index];
+            let e = self.entries.get(index);
             if e.is_live() {
                 return Some((index + 1, e.key, e.value));
             }
@@ -623,14 +625,16 @@ impl Dict {
         None
     }
 
-    /// Removes every item (a watched dict stays watched); the entries and
-    /// any index table are freed, so a cleared dict starts small again.
+    /// Removes every item (a watched dict stays watched); the index table
+    /// is freed, so a cleared dict starts small again. The entry buffer is
+    /// emptied in place, not freed: a thread may be reading it without the
+    /// lock (`entries`).
     pub fn clear(&mut self) {
-        let watcher = self.watcher.take();
-        *self = Dict {
-            watcher,
-            ..Dict::default()
-        };
+        self.entries.clear();
+        self.indices = Box::default();
+        self.table_size = 0;
+        self.len = 0;
+        self.keys_version.invalidate();
         self.changed();
     }
 }
@@ -638,6 +642,7 @@ impl Dict {
 // SAFETY: traces every key and value.
 unsafe impl Trace for Dict {
     fn trace(&self, tracer: &mut Tracer) {
+        self.entries.free_retired(tracer);
         for e in self.live() {
             e.key.trace(tracer);
             e.value.trace(tracer);
@@ -906,7 +911,10 @@ mod tests {
         let keys: Vec<Value> = d.items().map(|(k, _)| k).collect();
         assert_eq!(keys, vec![int(-2), Value::float(3.0), int(-1)]);
         d.clear();
-        assert!(d.is_small() && d.entries.capacity() == 0);
+        assert!(d.is_small() && d.is_empty() && d.entries.len() == 0);
+        assert_eq!(d.entries.capacity(), FIRST_CAPACITY, "emptied in place");
+        d.insert(int(5), int(5)).unwrap();
+        assert_eq!(d.items().collect::<Vec<_>>(), vec![(int(5), int(5))]);
     }
 
     #[test]
@@ -915,7 +923,7 @@ mod tests {
         let mut d = Dict::new();
         d.insert(int(1), int(1)).unwrap();
         d.remove(int(1)).unwrap();
-        assert!(!d.entries[0].is_live());
+        assert!(!d.entries.get(0).is_live());
         assert_eq!(d.items().count(), 0);
         assert_eq!(d.entry_from(0), None);
     }
@@ -924,16 +932,60 @@ mod tests {
     fn first_insertion_reserves_room_for_an_init() {
         let mut d = Dict::new();
         d.insert(int(0), int(0)).unwrap();
-        let first = d.entries.as_ptr();
+        assert_eq!(d.entries.capacity(), FIRST_CAPACITY);
         for i in 1..FIRST_CAPACITY as i64 {
             d.insert(int(i), int(i)).unwrap();
         }
-        assert_eq!(
-            d.entries.as_ptr(),
-            first,
-            "no reallocation up to the reserve"
-        );
+        assert_eq!(d.entries.capacity(), FIRST_CAPACITY);
+        assert_eq!(d.entries.retired(), 0, "no reallocation up to the reserve");
         assert!(d.is_small());
+    }
+
+    #[test]
+    fn unlocked_reads_follow_an_attribute_while_another_thread_grows_the_dict() {
+        let dict = Arc::new(Mutex::new(Dict::new()));
+        let key = int(-1);
+        dict.lock().insert(key, int(0)).unwrap();
+        let writes = 20_000;
+        let reader = {
+            let dict = dict.clone();
+            std::thread::spawn(move || {
+                let (mut last, mut kept) = (0, 0u64);
+                while last < writes {
+                    if let Some((v, _)) = Dict::find_unlocked(&dict, 0, key) {
+                        let v = v.as_inline_int().expect("only ints are stored");
+                        assert!(v >= last, "went back from {last} to {v}");
+                        (last, kept) = (v, kept + 1);
+                    }
+                }
+                kept
+            })
+        };
+        for n in 1..=writes {
+            let mut d = dict.lock();
+            d.insert(key, int(n)).unwrap();
+            d.insert(int(n), int(n)).unwrap();
+        }
+        assert!(reader.join().unwrap() > 0);
+        let d = dict.lock();
+        assert!(d.entries.retired() > 5, "growth retired its buffers");
+        drop(d);
+        assert_eq!(Dict::find_unlocked(&dict, 0, key), Some((int(writes), 0)));
+        assert_eq!(
+            Dict::find_unlocked(&dict, 3, key),
+            Some((int(writes), 0)),
+            "a wrong hint, then the scan"
+        );
+        assert_eq!(Dict::find_unlocked(&dict, 0, int(-5)), None, "no such key");
+        assert_eq!(
+            Dict::find_unlocked(&dict, 0, int(100)),
+            None,
+            "past the scan, the locked lookup hashes"
+        );
+        assert_eq!(
+            Dict::find_unlocked(&dict, 100, int(100)),
+            Some((int(100), 100))
+        );
     }
 
     #[test]
