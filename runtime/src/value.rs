@@ -50,6 +50,7 @@ pub const INLINE_INT_MAX: i64 = (1 << 47) - 1;
 /// from a root (the thread's value stack, another object, a handle) at every
 /// safepoint where it will be used afterwards.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(transparent)]
 pub struct Value(u64);
 
 /// What a [`Value`] holds, decoded.

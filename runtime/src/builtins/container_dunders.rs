@@ -71,7 +71,7 @@ fn list_init(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult
         Some(v) => i.collect_iterable(*v)?,
         None => Vec::new(),
     };
-    super::with_list(this, |l| *l = items);
+    super::with_list(this, |l| l.replace(&items));
     Ok(Value::NONE)
 }
 

@@ -181,7 +181,7 @@ fn list_extend(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Va
 
 fn seq_items(v: Value) -> Vec<Value> {
     match v.builtin_data() {
-        Some(ObjectData::List(l)) => l.lock().clone(),
+        Some(ObjectData::List(l)) => l.lock().to_vec(),
         Some(ObjectData::Tuple(t)) => t.to_vec(),
         _ => Vec::new(),
     }
@@ -307,6 +307,6 @@ fn list_copy(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Valu
 
 fn list_clear(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let l = list_self(i, args, "clear", 0, 0)?;
-    with_list(l, Vec::clear);
+    with_list(l, crate::object::ListItems::clear);
     Ok(Value::NONE)
 }

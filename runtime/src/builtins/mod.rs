@@ -7,7 +7,7 @@ use stillpoint_gc::Gc;
 
 use crate::error::PyResult;
 use crate::interp::{Interp, NativeFn};
-use crate::object::{Dict, ObjectData, PyObject, Range};
+use crate::object::{Dict, ListItems, ObjectData, PyObject, Range};
 use crate::runtime::Types;
 use crate::value::{Unpacked, Value};
 
@@ -155,7 +155,7 @@ fn list_of(v: Value) -> Option<Gc<PyObject>> {
     v.as_object().filter(|o| o.list_items().is_some())
 }
 
-fn with_list<R>(v: Value, f: impl FnOnce(&mut Vec<Value>) -> R) -> Option<R> {
+fn with_list<R>(v: Value, f: impl FnOnce(&mut ListItems) -> R) -> Option<R> {
     Some(f(&mut v.as_ref()?.list_items()?.lock()))
 }
 
@@ -503,7 +503,7 @@ fn sort_list(i: &mut Interp<'_>, list: Value, kwargs: Kwargs<'_>) -> PyResult<()
         Some(r) => i.is_true(r)?,
         None => false,
     };
-    let mut items = with_list(list, |l| l.clone()).unwrap_or_default();
+    let mut items = with_list(list, |l| l.to_vec()).unwrap_or_default();
     // The copies are rooted: keys and comparisons may mutate the list.
     let mark = i.root_all(&items);
     let result = (|| {
@@ -523,7 +523,7 @@ fn sort_list(i: &mut Interp<'_>, list: Value, kwargs: Kwargs<'_>) -> PyResult<()
     })();
     i.truncate_roots(mark);
     result?;
-    with_list(list, |l| *l = items);
+    with_list(list, |l| l.replace(&items));
     Ok(())
 }
 

@@ -268,9 +268,9 @@ fn convert_items<T: FromPy>(py: &mut Python<'_>, items: &[Value]) -> Result<Vec<
 fn sequence_items(v: Value) -> Option<Vec<Value>> {
     match v.data()? {
         ObjectData::Tuple(items) => Some(items.to_vec()),
-        ObjectData::List(items) => Some(items.lock().clone()),
+        ObjectData::List(items) => Some(items.lock().to_vec()),
         ObjectData::Subclassed(s) => match &s.base {
-            ObjectData::List(items) => Some(items.lock().clone()),
+            ObjectData::List(items) => Some(items.lock().to_vec()),
             _ => None,
         },
         _ => None,

@@ -427,7 +427,7 @@ impl Interp<'_> {
             let Some(slots) = slots else { continue };
             let items: Vec<Value> = match slots.data() {
                 Some(ObjectData::Tuple(t)) => t.to_vec(),
-                Some(ObjectData::List(l)) => l.lock().clone(),
+                Some(ObjectData::List(l)) => l.lock().to_vec(),
                 _ => vec![slots],
             };
             names.extend(items.iter().filter_map(|n| self.str_of(*n)));

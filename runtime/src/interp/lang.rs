@@ -695,7 +695,7 @@ impl Interp<'_> {
     ) -> PyResult<Option<Value>> {
         match container.builtin_data() {
             Some(ObjectData::List(l)) => {
-                let items = l.lock().clone();
+                let items = l.lock().to_vec();
                 let s = self.slice_indices(parts, items.len())?;
                 let picked = s.indices().map(|i| items[i]).collect();
                 Ok(Some(self.new_list(picked)))
@@ -789,7 +789,7 @@ impl Interp<'_> {
                     return self.value_error(&msg);
                 }
                 for (i, v) in s.indices().zip(new_items) {
-                    items[i] = v;
+                    items.set(i, v);
                 }
             }
         }

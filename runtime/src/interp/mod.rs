@@ -1452,7 +1452,9 @@ impl<'a> Interp<'a> {
                     // Python `__init__` calling it through super()).
                     Layout::List => Value::object(self.alloc(
                         class,
-                        subclassed(ObjectData::List(crate::object::Mutex::new(Vec::new()))),
+                        subclassed(ObjectData::List(crate::object::Mutex::new(
+                            Default::default(),
+                        ))),
                     )),
                     Layout::Dict => Value::object(self.alloc(
                         class,
@@ -3588,7 +3590,7 @@ impl<'a> Interp<'a> {
             Opcode::ListToTuple => {
                 let list = peek!(1);
                 let items = match list.data() {
-                    Some(ObjectData::List(l)) => l.lock().clone(),
+                    Some(ObjectData::List(l)) => l.lock().to_vec(),
                     _ => Vec::new(),
                 };
                 let t = self.new_tuple(items);
@@ -3599,7 +3601,7 @@ impl<'a> Interp<'a> {
                 let kwargs = if arg & 1 != 0 { Some(peek!(1)) } else { None };
                 let args = peek!(1 + (arg & 1) as usize);
                 let positional = match args.data() {
-                    Some(ObjectData::List(l)) => l.lock().clone(),
+                    Some(ObjectData::List(l)) => l.lock().to_vec(),
                     Some(ObjectData::Tuple(t)) => t.to_vec(),
                     _ => self.collect_iterable(args)?,
                 };

@@ -53,7 +53,10 @@ impl Interp<'_> {
 
     /// A new list.
     pub fn new_list(&self, items: Vec<Value>) -> Value {
-        Value::object(self.alloc(self.rt.types.list, ObjectData::List(Mutex::new(items))))
+        Value::object(self.alloc(
+            self.rt.types.list,
+            ObjectData::List(Mutex::new(items.into())),
+        ))
     }
 
     /// A new dict.
@@ -510,7 +513,7 @@ impl Interp<'_> {
             };
             let names: Vec<Value> = match slots.data() {
                 Some(ObjectData::Tuple(t)) => t.to_vec(),
-                Some(ObjectData::List(l)) => l.lock().clone(),
+                Some(ObjectData::List(l)) => l.lock().to_vec(),
                 _ => vec![slots],
             };
             if names.iter().any(|n| {
@@ -724,7 +727,7 @@ impl Interp<'_> {
                 }
                 ObjectData::List(items) => {
                     // Copies are rooted: a __repr__ may mutate the list.
-                    let items = items.lock().clone();
+                    let items = items.lock().to_vec();
                     self.repr_guarded(o, "[...]", |i| {
                         let mark = i.root_all(&items);
                         let parts: PyResult<Vec<String>> =
@@ -1196,12 +1199,12 @@ impl Interp<'_> {
                     return Ok(self.new_str(&s));
                 }
                 (ObjectData::List(x), ObjectData::List(y), BinaryOp::Add) => {
-                    let right = y.lock().clone();
+                    let right = y.lock().to_vec();
                     if op.is_inplace() {
                         x.lock().extend(right);
                         return Ok(a);
                     }
-                    let mut items = x.lock().clone();
+                    let mut items = x.lock().to_vec();
                     items.extend(right);
                     return Ok(self.new_list(items));
                 }
@@ -1237,7 +1240,7 @@ impl Interp<'_> {
                 // `list *= n` repeats in place; CPython keeps the same object.
                 let n = self.as_i64(b).unwrap_or(i64::MAX).max(0) as usize;
                 let mut items = x.lock();
-                let once = items.clone();
+                let once = items.to_vec();
                 items.clear();
                 for _ in 0..n {
                     items.extend_from_slice(&once);
@@ -1411,7 +1414,7 @@ impl Interp<'_> {
                 self.new_str(&s.as_str().repeat(n))
             }
             ObjectData::List(l) => {
-                let items = l.lock().clone();
+                let items = l.lock().to_vec();
                 let total: Vec<Value> = items
                     .iter()
                     .copied()
@@ -1488,7 +1491,7 @@ impl Interp<'_> {
                 }
                 (ObjectData::Range(x), ObjectData::Range(y)) => return Ok(x.same_values(y)),
                 (ObjectData::List(x), ObjectData::List(y)) => {
-                    let (x, y) = (x.lock().clone(), y.lock().clone());
+                    let (x, y) = (x.lock().to_vec(), y.lock().to_vec());
                     return self.seq_eq(&x, &y);
                 }
                 (
@@ -1576,7 +1579,7 @@ impl Interp<'_> {
                 }
                 (ObjectData::Tuple(x), ObjectData::Tuple(y)) => Some((x.to_vec(), y.to_vec())),
                 (ObjectData::List(x), ObjectData::List(y)) => {
-                    Some((x.lock().clone(), y.lock().clone()))
+                    Some((x.lock().to_vec(), y.lock().to_vec()))
                 }
                 _ => None,
             };
@@ -1694,7 +1697,7 @@ impl Interp<'_> {
                 }
                 ObjectData::Set(_) => return self.set_contains(container, item),
                 ObjectData::List(l) => {
-                    let items = l.lock().clone();
+                    let items = l.lock().to_vec();
                     let mark = self.root_all(&items);
                     let mut result = Ok(false);
                     for x in items {
@@ -1940,7 +1943,7 @@ impl Interp<'_> {
                         let mut items = l.lock();
                         match normalize_index(i, items.len()) {
                             Some(k) => {
-                                items[k] = value;
+                                items.set(k, value);
                                 true
                             }
                             None => false,
@@ -2174,7 +2177,7 @@ impl Interp<'_> {
             .filter(|_| self.subclass_override(v, "__iter__").is_none())
         {
             match o.builtin_data() {
-                ObjectData::List(l) => return Ok(l.lock().clone()),
+                ObjectData::List(l) => return Ok(l.lock().to_vec()),
                 ObjectData::Tuple(t) => return Ok(t.to_vec()),
                 ObjectData::Dict(_) | ObjectData::AttrDict(_) => {
                     let d = o.dict_table().expect("a dict");

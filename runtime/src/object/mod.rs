@@ -15,7 +15,9 @@
 //! world is stopped; a mutator parked while holding one would deadlock the
 //! pause, and Python code may reach a safepoint anywhere.
 
+pub(crate) mod atomic_buffer;
 pub mod dict;
+pub mod list_items;
 pub mod lock;
 pub mod native;
 pub mod range;
@@ -25,6 +27,7 @@ pub mod set;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+pub use list_items::ListItems;
 pub use lock::Mutex;
 use num_bigint::BigInt;
 use stillpoint_gc::{Gc, Trace, Tracer};
@@ -102,7 +105,7 @@ impl PyObject {
 
     /// The items of a list, or of an instance of a list subclass.
     #[inline]
-    pub fn list_items(&self) -> Option<&Mutex<Vec<Value>>> {
+    pub fn list_items(&self) -> Option<&Mutex<ListItems>> {
         match self.builtin_data() {
             ObjectData::List(items) => Some(items),
             _ => None,
@@ -178,7 +181,7 @@ pub enum ObjectData {
     /// A tuple.
     Tuple(Box<[Value]>),
     /// A list.
-    List(Mutex<Vec<Value>>),
+    List(Mutex<ListItems>),
     /// A dict.
     Dict(Mutex<Dict>),
     /// A Python function (boxed, as a class and an exception are: they

@@ -3,7 +3,7 @@
 //! container's lock and returns `None`/false when the operands are not
 //! what it handles (the caller then deoptimizes or leaves its executor).
 
-use super::{IterState, ObjectData};
+use super::{IterState, ListItems, ObjectData};
 use crate::value::Value;
 
 /// The next value of a range iterator that stays an inline int:
@@ -43,7 +43,9 @@ pub fn sequence_next(it: Value) -> Option<Option<Value>> {
         return None;
     };
     let item = match seq.data() {
-        Some(ObjectData::List(l)) => l.lock().get(*index).copied(),
+        Some(ObjectData::List(l)) => {
+            ListItems::get_unlocked(l, *index).or_else(|| l.lock().get(*index).copied())
+        }
         Some(ObjectData::Tuple(t)) => t.get(*index).copied(),
         _ => return None,
     };
@@ -80,6 +82,14 @@ pub fn sequence_item(container: Value, key: Value) -> Option<Value> {
     let i = key.as_inline_int()?;
     match container.data()? {
         ObjectData::List(l) => {
+            // Without the lock when no writer is busy (a negative index
+            // needs the length: the locked path).
+            if let Some(v) = usize::try_from(i)
+                .ok()
+                .and_then(|k| ListItems::get_unlocked(l, k))
+            {
+                return Some(v);
+            }
             let items = l.lock();
             position(i, items.len()).map(|k| items[k])
         }
@@ -97,7 +107,7 @@ pub fn list_store(container: Value, key: Value, value: Value) -> bool {
     let mut items = l.lock();
     match position(i, items.len()) {
         Some(k) => {
-            items[k] = value;
+            items.set(k, value);
             true
         }
         None => false,

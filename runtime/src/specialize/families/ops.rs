@@ -241,12 +241,12 @@ impl Interp<'_> {
                 // its own lock, then the left one is read (or extended, in
                 // place) under its lock.
                 (Some(ObjectData::List(x)), Some(ObjectData::List(y))) => {
-                    let right = y.lock().clone();
+                    let right = y.lock().to_vec();
                     if op.is_inplace() {
                         x.lock().extend(right);
                         Some(a)
                     } else {
-                        let mut items = x.lock().clone();
+                        let mut items = x.lock().to_vec();
                         items.extend(right);
                         Some(self.new_list(items))
                     }
