@@ -17,7 +17,7 @@ use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Instr, Opcode};
 use crate::error::{PyErr, PyResult};
 use crate::events::DictWatcher;
 use crate::interp::Interp;
-use crate::object::{Descriptor, Layout, ObjectData, PyObject};
+use crate::object::{Descriptor, Dict, Layout, ObjectData, PyObject, PyStr};
 use crate::specialize::ThreadCode;
 use crate::value::Value;
 
@@ -372,6 +372,7 @@ fn frameless(op: UopOp) -> bool {
             | LoadMethodConst
             | StoreAttrInstanceDict
             | StoreAttrLocal
+            | StoreAttrLocalUnshared
             | IntOp3
             | FloatOp3
             | CompareInt3
@@ -1018,6 +1019,7 @@ impl Interp<'_> {
             let mut segments = 0;
             trace.uops = planner.inline_calls(loop_uops, &site, &stable, 0, &mut segments);
             link_inlined_returns(&mut trace.uops);
+            optimize::mark_unshared_stores(&mut trace.uops);
             report.guards_removed += planner.inlined.guards_removed;
             report.globals_constant += planner.inlined.globals_constant;
             report.calls_inlined = planner.calls_inlined;
@@ -1651,14 +1653,27 @@ impl Interp<'_> {
                     }
                     self.st_values().truncate(n - 2);
                 }
-                UopOp::StoreAttrLocal => {
+                UopOp::StoreAttrLocal | UopOp::StoreAttrLocalUnshared => {
                     let (name, local, hint) = local_attribute_parts(u.arg);
                     let values = self.st_values();
                     let (obj, value) = (values[base + local], values[values.len() - 1]);
                     if u.operand != 0 && !has_version(instance_class_version(obj), &u) {
                         guard_failed!(u);
                     }
-                    if !store_instance_attribute(obj, code.names[name], hint, value) {
+                    let stored = if u.op == UopOp::StoreAttrLocalUnshared {
+                        // SAFETY: the optimizer gives this form only to a
+                        // store to the instance its inlined `__init__` was
+                        // called for, with nothing between the instance's
+                        // allocation and this store that reaches a safepoint
+                        // or could store it anywhere
+                        // (`optimize::mark_unshared_stores`).
+                        unsafe {
+                            store_unshared_instance_attribute(obj, code.names[name], hint, value)
+                        }
+                    } else {
+                        store_instance_attribute(obj, code.names[name], hint, value)
+                    };
+                    if !stored {
                         leave!(Why::Guard, u.at);
                     }
                     self.st_values().pop();
@@ -1965,7 +1980,7 @@ fn has_version(v: u64, u: &Uop) -> bool {
 fn instance_attribute(obj: Value, name: Value, hint: usize) -> Option<Value> {
     match (obj.data()?, name.as_ref()?.as_str()?) {
         (ObjectData::Instance(d), text) => {
-            if let Some((v, _)) = crate::object::Dict::find_unlocked(d, hint, name) {
+            if let Some((v, _)) = Dict::find_unlocked(d, hint, name) {
                 return Some(v);
             }
             let d = d.lock();
@@ -1987,11 +2002,43 @@ fn store_instance_attribute(obj: Value, name: Value, hint: usize, value: Value) 
     else {
         return false;
     };
-    let mut d = d.lock();
+    store_in_dict(&mut d.lock(), name, text, hint, value);
+    true
+}
+
+/// [`store_instance_attribute`] without taking the instance's lock.
+///
+/// # Safety
+/// No other thread can reach `obj`, and this thread holds no guard of its
+/// dict: it is the instance whose `__init__` is running, allocated by
+/// this thread, which since then reached no safepoint (no pause, so no
+/// debugger or collector looked at it) and ran nothing that could store
+/// it anywhere.
+#[inline]
+unsafe fn store_unshared_instance_attribute(
+    obj: Value,
+    name: Value,
+    hint: usize,
+    value: Value,
+) -> bool {
+    let (Some(ObjectData::Instance(d)), Some(text)) =
+        (obj.data(), name.as_ref().and_then(|n| n.as_str()))
+    else {
+        return false;
+    };
+    // SAFETY: the caller's contract: nobody else reads or writes the dict
+    // while this reference lives.
+    store_in_dict(unsafe { &mut *d.data_ptr() }, name, text, hint, value);
+    true
+}
+
+/// Stores `name` (whose text is `text`) in `d`: at position `hint` if the
+/// name is there, else by hash.
+#[inline]
+fn store_in_dict(d: &mut Dict, name: Value, text: &PyStr, hint: usize, value: Value) {
     if !d.replace_at_str(hint, name, text, value) {
         d.insert_hashed(text.hash(), name, value);
     }
-    true
 }
 
 /// `a op b` on inline ints (`op` a [`BinaryOp`] operand); `None` when the

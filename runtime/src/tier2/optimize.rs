@@ -43,9 +43,12 @@
 //!    nowhere else (back-edges, steps and constant calls check on their
 //!    own, and so do branches and unary operators on the rare path that
 //!    ran Python code).
+//! 8. [`mark_unshared_stores`], once calls are inlined: an inlined
+//!    `__init__`'s first stores to its instance skip the instance's lock,
+//!    which no other thread can have seen yet.
 
-use super::project::jump_targets;
-use super::uop::{class_store, local_attribute, Operands, Slot, Uop, UopOp};
+use super::project::{jump_target, jump_targets};
+use super::uop::{class_store, local_attribute, local_attribute_parts, Operands, Slot, Uop, UopOp};
 use crate::bytecode::Opcode;
 use crate::value::Value;
 
@@ -778,7 +781,8 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             | UopOp::CompareFloat3
             | UopOp::Subscr3
             | UopOp::LoadAttrLocal
-            | UopOp::StoreAttrLocal => state = Abstract::default(),
+            | UopOp::StoreAttrLocal
+            | UopOp::StoreAttrLocalUnshared => state = Abstract::default(),
             UopOp::CheckValidity
             | UopOp::Jump
             | UopOp::JumpBack
@@ -1098,11 +1102,59 @@ pub fn place_validity_checks(uops: &mut Vec<Uop>) {
     *uops = out;
 }
 
+/// Pass 8, after inlining (module docs): stores to the instance an
+/// inlined `__init__` was called for (the body's local 0) skip the
+/// instance's lock while no other thread can have seen it. The constructor
+/// call allocated it and pushed the frame without a safepoint, so until
+/// the body reaches one, runs other code or stores the instance anywhere,
+/// it is this thread's alone: the marking runs from the body's first
+/// micro-op through loads, stores to other locals, stack shuffles,
+/// attribute loads and these stores, and stops at anything else and where
+/// a jump lands.
+pub fn mark_unshared_stores(uops: &mut [Uop]) {
+    // A jump lands in its own code: (segment, instruction).
+    let mut targets: Vec<(u16, u32)> = uops
+        .iter()
+        .filter_map(|u| jump_target(u).map(|t| (u.segment, t)))
+        .collect();
+    targets.sort_unstable();
+    for p in 0..uops.len() {
+        let push = uops[p];
+        let inlined_init = matches!(push.op, UopOp::PushFrame | UopOp::PushVirtualFrame)
+            && push.opcode == Opcode::CallClassInit;
+        let body = uops
+            .get(p + 1)
+            .map(|u| u.segment)
+            .filter(|&s| s != push.segment);
+        let (true, Some(segment)) = (inlined_init, body) else {
+            continue;
+        };
+        for u in uops[p + 1..].iter_mut() {
+            if u.segment != segment || targets.binary_search(&(segment, u.at)).is_ok() {
+                break;
+            }
+            match u.op {
+                UopOp::LoadFast
+                | UopOp::LoadFastBound
+                | UopOp::LoadConst
+                | UopOp::Copy
+                | UopOp::Swap
+                | UopOp::PopTop
+                | UopOp::LoadAttrLocal => {}
+                UopOp::StoreFast if u.arg != 0 => {}
+                UopOp::StoreAttrLocal if local_attribute_parts(u.arg).1 == 0 => {
+                    u.op = UopOp::StoreAttrLocalUnshared;
+                }
+                _ => break,
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::bytecode::Instr;
-    use crate::tier2::uop::local_attribute_parts;
 
     fn uop(op: UopOp, opcode: Opcode, arg: u32, at: u32) -> Uop {
         Uop::new(op, Instr { op: opcode, arg }, at, at + 1)
@@ -1890,6 +1942,60 @@ mod tests {
             (1, 2, usize::MAX)
         );
         assert_eq!(local_attribute(1 << 12, 0, 0), None, "too many names");
+    }
+
+    #[test]
+    fn an_inlined_init_stores_without_the_lock_until_its_instance_could_escape() {
+        // `Vec(a, b)` inlined: `self.x = x; self.y = y; other.z = y;
+        // self.w = y; registry.append(self)` (a `Step`), `self.v = x`; the
+        // same body behind a method call's push is left alone.
+        let store = |local: u32, at: u32| {
+            let arg = local_attribute(0, local, 0).unwrap();
+            uop(UopOp::StoreAttrLocal, Opcode::StoreAttrInstance, arg, at)
+        };
+        let body = |segment: u16| {
+            let mut b = vec![
+                uop(UopOp::LoadFastBound, Opcode::LoadFast, 1, 0),
+                store(0, 1),
+                uop(UopOp::LoadFastBound, Opcode::LoadFast, 2, 2),
+                uop(UopOp::Copy, Opcode::Copy, 1, 3),
+                store(0, 4),
+                store(3, 5),
+                store(0, 6),
+                uop(UopOp::Step, Opcode::CallMethodPy, 1, 7),
+                uop(UopOp::LoadFastBound, Opcode::LoadFast, 1, 8),
+                store(0, 9),
+            ];
+            for u in &mut b {
+                u.segment = segment;
+            }
+            b
+        };
+        let push = |opcode| uop(UopOp::PushFrame, opcode, 2, 20);
+        let mut uops = vec![push(Opcode::CallClassInit)];
+        uops.extend(body(1));
+        uops.push(push(Opcode::CallMethodPy));
+        uops.extend(body(2));
+        mark_unshared_stores(&mut uops);
+        let unshared: Vec<usize> = (0..uops.len())
+            .filter(|&i| uops[i].op == UopOp::StoreAttrLocalUnshared)
+            .collect();
+        // Up to the store to another object: it may be shared, and it may
+        // now hold the instance.
+        assert_eq!(unshared, vec![2, 5]);
+
+        // A jump landing on the second store ends the marking before it.
+        let mut uops = vec![push(Opcode::CallClassInit)];
+        uops.extend(body(1));
+        let mut jump = uop(UopOp::Jump, Opcode::Jump, 0, 30);
+        (jump.target, jump.segment) = (2, 1);
+        // A jump to the same instruction of another code changes nothing.
+        let mut elsewhere = jump;
+        (elsewhere.target, elsewhere.segment) = (1, 0);
+        uops.extend([jump, elsewhere]);
+        mark_unshared_stores(&mut uops);
+        assert_eq!(uops[2].op, UopOp::StoreAttrLocalUnshared);
+        assert_eq!(uops[5].op, UopOp::StoreAttrLocal);
     }
 
     #[test]

@@ -213,6 +213,11 @@ define_uops! {
     /// position `hint`), with `arg`, the guard's versions and the exit as
     /// `LoadAttrLocal`'s.
     StoreAttrLocal { guard: true, escapes: false };
+    /// `StoreAttrLocal` on the instance an inlined `__init__` was called
+    /// for, before anything could show it to another thread (see
+    /// [`crate::tier2::optimize::mark_unshared_stores`]): stores without
+    /// taking the instance's lock.
+    StoreAttrLocalUnshared { guard: true, escapes: false };
     /// `value` → (stores `C.names[n] = value` for the plain class `C` in
     /// `operand`): the class attribute event, which may invalidate this
     /// very executor. `arg` is `n` with where the name was in the class
