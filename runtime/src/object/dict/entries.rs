@@ -92,6 +92,34 @@ impl Entries {
         Self::load(&self.0.slots()[i])
     }
 
+    /// Entry `i`, or `None` past the end.
+    #[inline]
+    pub fn get_checked(&self, i: usize) -> Option<Entry> {
+        self.0.slots().get(i).map(Self::load)
+    }
+
+    /// If entry `i` exists and `matches` it, makes its value `value`:
+    /// `Some(whether that changed it)`, or `None` (nothing done). One
+    /// bounds check for the read and the write.
+    #[inline]
+    pub fn replace_value_if(
+        &mut self,
+        i: usize,
+        matches: impl FnOnce(&Entry) -> bool,
+        value: Value,
+    ) -> Option<bool> {
+        let slot = self.0.slots().get(i)?;
+        let e = Self::load(slot);
+        if !matches(&e) {
+            return None;
+        }
+        let changed = e.value != value;
+        if changed {
+            slot.value.store(value.to_bits(), Ordering::Relaxed);
+        }
+        Some(changed)
+    }
+
     /// Overwrites entry `i` (below [`Entries::len`]).
     #[inline]
     pub fn set(&mut self, i: usize, e: Entry) {

@@ -487,10 +487,7 @@ impl Dict {
     #[inline]
     pub fn value_at_str(&self, index: usize, name: Value, text: &PyStr) -> Option<Value> {
         // A hole's NULL key is never `name` nor a str.
-        if index >= self.entries.len() {
-            return None;
-        }
-        let e = self.entries.get(index);
+        let e = self.entries.get_checked(index)?;
         str_key_is(&e, name, text).then_some(e.value)
     }
 
@@ -521,18 +518,18 @@ impl Dict {
         text: &PyStr,
         value: Value,
     ) -> bool {
-        if index >= self.entries.len() {
-            return false;
+        match self
+            .entries
+            .replace_value_if(index, |e| str_key_is(e, name, text), value)
+        {
+            None => false,
+            Some(changed) => {
+                if changed {
+                    self.changed();
+                }
+                true
+            }
         }
-        let e = self.entries.get(index);
-        if !str_key_is(&e, name, text) {
-            return false;
-        }
-        if e.value != value {
-            self.entries.set_value(index, value);
-            self.changed();
-        }
-        true
     }
 
     /// The value of `key` (hashed by the caller) and its position in the
