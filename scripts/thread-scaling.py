@@ -9,9 +9,10 @@ time for the same work: 2.0 is perfect scaling on two cores):
   of the program one after the other on one thread, or at once on two
   threads, in one process (the programs run at import; their output is
   discarded);
-- benches/parallel/*.py ("serial" vs "threads" modes, same checksums
-  required): independent loops, and method calls on shared classes with
-  shared globals.
+- benches/parallel/*.py (not the `_` helper their harness comes from;
+  "serial" vs "threads" modes, same checksums required): independent
+  loops, method calls on shared classes with shared globals, and reads of
+  one shared list and instance.
 
 Usage: python3 scripts/thread-scaling.py [--runs N] [--bin PATH] [--args ...] [names...]
 """
@@ -93,7 +94,9 @@ def main():
     binary = [args.bin] + args.args
     print(f"median of {args.runs} runs each, alternating ({os.cpu_count()} CPUs); {' '.join(binary)}")
     programs = sorted(f[:-3] for f in os.listdir(PROGRAMS) if f.endswith(".py"))
-    parallel = sorted(f[:-3] for f in os.listdir(PARALLEL) if f.endswith(".py"))
+    parallel = sorted(
+        f[:-3] for f in os.listdir(PARALLEL) if f.endswith(".py") and not f.startswith("_")
+    )
     wanted = set(args.names)
     ratios = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,8 +4,7 @@
 # written that the other worker reads, so each checksum is the same either
 # way. Hot loops here run in tier-2 executors that depend on the shared
 # classes and globals.
-import sys
-import threading
+from _two_workers import run
 
 SCALE = 3
 OFFSET = 11
@@ -44,20 +43,4 @@ def work(seed, n, out, slot):
     out[slot] = acc
 
 
-def main():
-    mode = sys.argv[1] if len(sys.argv) > 1 else "threads"
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000000
-    out = [0, 0]
-    if mode == "serial":
-        work(1, n, out, 0)
-        work(2, n, out, 1)
-    else:
-        threads = [threading.Thread(target=work, args=(k + 1, n, out, k)) for k in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    print(mode, out[0], out[1])
-
-
-main()
+run(work, 1000000)

@@ -4,8 +4,7 @@
 # checksum is the same either way. The reads take no lock (invariant 31):
 # a read that wrote the lock word would bounce its cache line between
 # the cores, and two threads would go no faster than one.
-import sys
-import threading
+from _two_workers import run
 
 ITEMS = list(range(1000))
 
@@ -28,20 +27,4 @@ def work(seed, n, out, slot):
     out[slot] = acc
 
 
-def main():
-    mode = sys.argv[1] if len(sys.argv) > 1 else "threads"
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 60000
-    out = [0, 0]
-    if mode == "serial":
-        work(1, n, out, 0)
-        work(2, n, out, 1)
-    else:
-        threads = [threading.Thread(target=work, args=(k + 1, n, out, k)) for k in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    print(mode, out[0], out[1])
-
-
-main()
+run(work, 60000)

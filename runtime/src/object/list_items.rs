@@ -101,8 +101,11 @@ impl ListItems {
         self.0.set_len(len + items.len());
     }
 
-    /// Appends the items `items` yields.
+    /// Appends the items `items` yields (room for as many as it says it
+    /// has made at once).
     pub fn extend(&mut self, items: impl IntoIterator<Item = Value>) {
+        let items = items.into_iter();
+        self.0.reserve(items.size_hint().0, FIRST_CAPACITY);
         for v in items {
             self.push(v);
         }

@@ -17,7 +17,7 @@ use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Instr, Opcode};
 use crate::error::{PyErr, PyResult};
 use crate::events::DictWatcher;
 use crate::interp::Interp;
-use crate::object::{Descriptor, Dict, Layout, ObjectData, PyObject, PyStr};
+use crate::object::{Descriptor, Dict, Layout, Mutex, ObjectData, PyObject, PyStr};
 use crate::specialize::ThreadCode;
 use crate::value::Value;
 
@@ -1974,21 +1974,27 @@ fn has_version(v: u64, u: &Uop) -> bool {
             || v == u64::from(u.extra))
 }
 
+/// The attribute dict of `obj` and the text of the attribute name `name`,
+/// if `obj` is an instance (and `name` a str).
+#[inline]
+fn instance_dict<'v>(obj: &'v Value, name: &'v Value) -> Option<(&'v Mutex<Dict>, &'v PyStr)> {
+    match (obj.data()?, name.as_ref()?.as_str()?) {
+        (ObjectData::Instance(d), text) => Some((d, text)),
+        _ => None,
+    }
+}
+
 /// Attribute `name` in the dict of instance `obj`, if it is an instance
 /// that has it: at position `hint` first (checked), else by hash.
 #[inline]
 fn instance_attribute(obj: Value, name: Value, hint: usize) -> Option<Value> {
-    match (obj.data()?, name.as_ref()?.as_str()?) {
-        (ObjectData::Instance(d), text) => {
-            if let Some((v, _)) = Dict::find_unlocked(d, hint, name) {
-                return Some(v);
-            }
-            let d = d.lock();
-            d.value_at_str(hint, name, text)
-                .or_else(|| d.get_hashed(text.hash(), name))
-        }
-        _ => None,
+    let (d, text) = instance_dict(&obj, &name)?;
+    if let Some((v, _)) = Dict::find_unlocked(d, hint, name) {
+        return Some(v);
     }
+    let d = d.lock();
+    d.value_at_str(hint, name, text)
+        .or_else(|| d.get_hashed(text.hash(), name))
 }
 
 /// Stores attribute `name` of `obj`, an instance whose class (guarded)
@@ -1997,9 +2003,7 @@ fn instance_attribute(obj: Value, name: Value, hint: usize) -> Option<Value> {
 /// stored) when `obj` is not an instance.
 #[inline]
 fn store_instance_attribute(obj: Value, name: Value, hint: usize, value: Value) -> bool {
-    let (Some(ObjectData::Instance(d)), Some(text)) =
-        (obj.data(), name.as_ref().and_then(|n| n.as_str()))
-    else {
+    let Some((d, text)) = instance_dict(&obj, &name) else {
         return false;
     };
     store_in_dict(&mut d.lock(), name, text, hint, value);
@@ -2021,9 +2025,7 @@ unsafe fn store_unshared_instance_attribute(
     hint: usize,
     value: Value,
 ) -> bool {
-    let (Some(ObjectData::Instance(d)), Some(text)) =
-        (obj.data(), name.as_ref().and_then(|n| n.as_str()))
-    else {
+    let Some((d, text)) = instance_dict(&obj, &name) else {
         return false;
     };
     // SAFETY: the caller's contract: nobody else reads or writes the dict
