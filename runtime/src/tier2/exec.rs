@@ -8,7 +8,7 @@ use stillpoint_sync::{Dependency, EventKind, Validity};
 
 use super::optimize::{self, Assumptions, DescriptorKind};
 use super::project::{project, project_entry, project_function, Trace};
-use super::uop::{class_store_parts, local_attribute_parts, Slot, Uop, UopOp};
+use super::uop::{class_store_parts, local_attribute_parts, Access, Slot, Uop, UopOp};
 use super::{
     Executor, Loop, Tier2Stats, MAX_INLINED_INSTRUCTIONS, MAX_INLINE_DEPTH,
     MAX_INLINE_INSTRUCTIONS, MAX_REBUILDS,
@@ -335,53 +335,49 @@ fn frame_push(call: &Uop, body: &[Uop]) -> UopOp {
 /// is virtual.
 fn frameless(op: UopOp) -> bool {
     use UopOp::*;
-    matches!(
-        op,
-        UnaryOp
-            | ExitIf
-            | JumpIf
-            | JumpIfOrPop
-            | LoadFast
-            | LoadFastBound
-            | StoreFast
-            | LoadConst
-            | PopTop
-            | Copy
-            | Swap
-            | LoadGlobal
-            | GuardBothInt
-            | GuardFloatMix
-            | BinaryOpInt
-            | BinaryOpIntAny
-            | BinaryOpFloat
-            | CompareInt
-            | CompareFloat
-            | CompareIs
-            | ExitIfBool
-            | JumpIfBool
-            | Jump
-            | SubscrSequenceInt
-            | SubscrDict
-            | StoreSubscrListInt
-            | GuardClassVersion
-            | GuardClassVersions
-            | GuardOperandPartner
-            | LoadAttrInstanceDict
-            | LoadAttrLocal
-            | LoadAttrConst
-            | LoadMethodConst
-            | StoreAttrInstanceDict
-            | StoreAttrLocal
-            | StoreAttrLocalUnshared
-            | IntOp3
-            | FloatOp3
-            | CompareInt3
-            | CompareFloat3
-            | Subscr3
-            | CheckValidity
-            | Exit
-            | PopFrame
-    )
+    op.is_fused()
+        || matches!(
+            op,
+            UnaryOp
+                | ExitIf
+                | JumpIf
+                | JumpIfOrPop
+                | LoadFast
+                | LoadFastBound
+                | StoreFast
+                | LoadConst
+                | PopTop
+                | Copy
+                | Swap
+                | LoadGlobal
+                | GuardBothInt
+                | GuardFloatMix
+                | BinaryOpInt
+                | BinaryOpIntAny
+                | BinaryOpFloat
+                | CompareInt
+                | CompareFloat
+                | CompareIs
+                | ExitIfBool
+                | JumpIfBool
+                | Jump
+                | SubscrSequenceInt
+                | SubscrDict
+                | StoreSubscrListInt
+                | GuardClassVersion
+                | GuardClassVersions
+                | GuardOperandPartner
+                | LoadAttrInstanceDict
+                | LoadAttrLocal
+                | LoadAttrConst
+                | LoadMethodConst
+                | StoreAttrInstanceDict
+                | StoreAttrLocal
+                | StoreAttrLocalUnshared
+                | CheckValidity
+                | Exit
+                | PopFrame
+        )
 }
 
 /// Points each `PushFrame` at the micro-op its caller goes on with: the
@@ -1201,33 +1197,33 @@ impl Interp<'_> {
         // that no branch inside chooses the operation.
         macro_rules! fused {
             ($u:ident, |$op:ident, $a:ident, $b:ident| $compute:expr) => {{
-                let (ops, reads) = exec.operands(i);
+                let access = Access($u.extra);
                 let values = self.st_values();
                 let end = values.len();
-                // Without branching on the slots (see `Reads`): an index a
+                // Without branching on the slots (see `Access`): an index a
                 // select computes, and the constant selected over what
                 // that index read.
                 let read = |k: usize| {
-                    let below = usize::from(reads.below_top[k]);
-                    let at = if below != 0 {
-                        end - below
+                    let offset = access.offset(k);
+                    let at = if access.on_stack(k) {
+                        end - offset
                     } else {
-                        base + usize::from(reads.local[k])
+                        base + offset
                     };
                     let v = values[at];
-                    if reads.constant[k] {
+                    if access.constant(k) {
                         Value::from_bits($u.operand)
                     } else {
                         v
                     }
                 };
                 let ($a, $b) = (read(0), read(1));
-                let $op = u32::from(ops.op);
+                let $op = $u.arg & 0xFF;
                 let Some(v) = $compute else {
                     guard_failed!($u);
                 };
-                values.truncate(end - usize::from(reads.pops));
-                match ops.result {
+                values.truncate(end - access.pops());
+                match access.result() {
                     Slot::Local(k) => values[base + usize::from(k)] = v,
                     Slot::Branch { exit, when } => {
                         if v == Value::bool(when) {
@@ -1242,7 +1238,7 @@ impl Interp<'_> {
             }};
         }
         let flow = loop {
-            let u = uops[i];
+            let u = &uops[i];
             if COUNT {
                 executed += 1;
             }
@@ -1343,10 +1339,21 @@ impl Interp<'_> {
                     values.push(v);
                 }
                 UopOp::IntOp3 => fused!(u, |op, a, b| binary_int(op, a, b)),
-                UopOp::FloatOp3 => {
-                    fused!(u, |op, a, b| binary_float(op, a, b)
-                        .filter(|_| a.is_float() || b.is_float()))
+                UopOp::IntAdd3 => {
+                    fused!(u, |_op, a, b| int_pair(a, b)
+                        .and_then(|(x, y)| Value::try_int(x + y)))
                 }
+                UopOp::IntSub3 => {
+                    fused!(u, |_op, a, b| int_pair(a, b)
+                        .and_then(|(x, y)| Value::try_int(x - y)))
+                }
+                UopOp::FloatOp3 => fused!(u, |op, a, b| binary_float(op, a, b)),
+                UopOp::FloatAdd3 => fused!(u, |_op, a, b| float_pair(a, b)
+                    .map(|(x, y)| Value::float(x + y))),
+                UopOp::FloatSub3 => fused!(u, |_op, a, b| float_pair(a, b)
+                    .map(|(x, y)| Value::float(x - y))),
+                UopOp::FloatMul3 => fused!(u, |_op, a, b| float_pair(a, b)
+                    .map(|(x, y)| Value::float(x * y))),
                 UopOp::CompareInt3 => {
                     fused!(u, |op, a, b| compare(
                         op,
@@ -1545,7 +1552,7 @@ impl Interp<'_> {
                 UopOp::GuardClassVersions => {
                     let values = self.st_values();
                     let v = instance_class_version(values[values.len() - u.arg as usize]);
-                    let holds = has_version(v, &u);
+                    let holds = has_version(v, u);
                     if !holds {
                         guard_failed!(u);
                     }
@@ -1563,7 +1570,7 @@ impl Interp<'_> {
                     let obj = self.st_values()[base + local];
                     if u.operand != 0 {
                         let v = instance_class_version(obj);
-                        let holds = has_version(v, &u);
+                        let holds = has_version(v, u);
                         if !holds {
                             guard_failed!(u);
                         }
@@ -1657,7 +1664,7 @@ impl Interp<'_> {
                     let (name, local, hint) = local_attribute_parts(u.arg);
                     let values = self.st_values();
                     let (obj, value) = (values[base + local], values[values.len() - 1]);
-                    if u.operand != 0 && !has_version(instance_class_version(obj), &u) {
+                    if u.operand != 0 && !has_version(instance_class_version(obj), u) {
                         guard_failed!(u);
                     }
                     let stored = if u.op == UopOp::StoreAttrLocalUnshared {
@@ -1735,7 +1742,7 @@ impl Interp<'_> {
                     // Not inlined: the callee's frame runs to completion in
                     // a nested dispatch loop.
                     let called = self
-                        .push_constant_call(&u)
+                        .push_constant_call(u)
                         .and_then(|pushed| self.run_pushed(pushed));
                     if let Err(e) = called {
                         raise!(u, e);
@@ -1859,7 +1866,7 @@ impl Interp<'_> {
                     // the call binds defaults, say, or is one frame too
                     // many).
                     self.set_frame_pc(u.at + 1);
-                    match self.push_constant_call(&u) {
+                    match self.push_constant_call(u) {
                         Err(e) => raise!(u, e),
                         Ok(false) => {}
                         Ok(true) => {
@@ -2047,8 +2054,12 @@ fn store_in_dict(d: &mut Dict, name: Value, text: &PyStr, hint: usize, value: Va
 /// operands are not inline ints or the result is not one.
 #[inline(always)]
 fn binary_int(op: u32, a: Value, b: Value) -> Option<Value> {
-    let op = BinaryOp::from_arg(op).plain();
-    crate::specialize::int_op(op, a.as_inline_int()?, b.as_inline_int()?).and_then(Value::try_int)
+    crate::specialize::int_op(
+        BinaryOp::from_arg(op).plain(),
+        a.as_inline_int()?,
+        b.as_inline_int()?,
+    )
+    .and_then(Value::try_int)
 }
 
 /// `op a` on a bool, an inline int, a float (or `not None`), as the generic operation
@@ -2084,8 +2095,24 @@ fn unary_native(op: crate::bytecode::UnaryOp, a: Value) -> Option<Value> {
 
 /// `a op b` on floats, as tier 1's float form computes it.
 fn binary_float(op: u32, a: Value, b: Value) -> Option<Value> {
-    let op = BinaryOp::from_arg(op).plain();
-    crate::specialize::float_op(op, as_f64(a)?, as_f64(b)?).map(Value::float)
+    let (x, y) = float_pair(a, b)?;
+    crate::specialize::float_op(BinaryOp::from_arg(op).plain(), x, y).map(Value::float)
+}
+
+/// Two inline ints (48 bits: their sum or difference cannot overflow).
+#[inline(always)]
+fn int_pair(a: Value, b: Value) -> Option<(i64, i64)> {
+    Some((a.as_inline_int()?, b.as_inline_int()?))
+}
+
+/// Two operands as floats where at least one is a float and the other a
+/// float or an inline int (tier 1's float forms take them so).
+#[inline(always)]
+fn float_pair(a: Value, b: Value) -> Option<(f64, f64)> {
+    if !(a.is_float() || b.is_float()) {
+        return None;
+    }
+    Some((as_f64(a)?, as_f64(b)?))
 }
 
 /// A float, or an inline int as a float (exact: inline ints have 48

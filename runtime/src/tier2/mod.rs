@@ -58,7 +58,7 @@ use std::sync::Arc;
 use stillpoint_sync::ExecutorSlot;
 
 use crate::bytecode::{Instr, Opcode};
-pub use uop::{Operands, Reads, Uop, UopOp};
+pub use uop::{Access, Operands, Uop, UopOp};
 
 /// The most instructions one superblock covers.
 pub const MAX_TRACE_INSTRUCTIONS: usize = 256;
@@ -100,9 +100,6 @@ pub struct Executor {
     /// For each micro-op that may jump inside the executor, where its jump
     /// lands (its label, resolved once); [`NO_JUMP`] otherwise.
     jumps: Box<[u32]>,
-    /// For each fused operation, its operands and where it reads them,
-    /// decoded once.
-    operands: Box<[(Operands, Reads)]>,
 }
 
 /// A micro-op without a jump, or whose target the executor does not cover.
@@ -138,6 +135,16 @@ impl Executor {
             })
             .collect();
         let exits = uops.iter().map(|_| AtomicU32::new(0)).collect();
+        let uops: Vec<Uop> = uops
+            .into_iter()
+            .map(|u| match u.op.is_fused() {
+                true => Uop {
+                    extra: Access::of(Operands::decode(u.arg)).0,
+                    ..u
+                },
+                false => u,
+            })
+            .collect();
         let mut executor = Executor {
             uops: uops.into_boxed_slice(),
             head,
@@ -145,7 +152,6 @@ impl Executor {
             labels,
             exits,
             jumps: Box::new([]),
-            operands: Box::new([]),
         };
         executor.jumps = executor
             .uops
@@ -164,36 +170,7 @@ impl Executor {
                     .map_or(NO_JUMP, |l| l as u32)
             })
             .collect();
-        executor.operands = executor
-            .uops
-            .iter()
-            .map(|u| {
-                let operands = Operands::decode(u.arg);
-                let fused = matches!(
-                    u.op,
-                    UopOp::IntOp3
-                        | UopOp::FloatOp3
-                        | UopOp::CompareInt3
-                        | UopOp::CompareFloat3
-                        | UopOp::Subscr3
-                );
-                (
-                    operands,
-                    if fused {
-                        operands.reads()
-                    } else {
-                        Reads::default()
-                    },
-                )
-            })
-            .collect();
         executor
-    }
-
-    /// The operands of micro-op `i`, a fused operation.
-    #[inline]
-    pub(crate) fn operands(&self, i: usize) -> (Operands, Reads) {
-        self.operands[i]
     }
 
     /// Where the jump of micro-op `i` lands, if the executor covers its
@@ -477,26 +454,30 @@ mod tests {
     fn fused_operations_read_each_slot_from_where_it_is() {
         use uop::Slot::{Constant, Local, Stack};
         let reads = |a, b| {
-            let r = Operands {
+            let access = Access::of(Operands {
                 op: 0,
                 a,
                 b,
-                result: Stack,
-            }
-            .reads();
-            (r.below_top, r.local, r.constant, r.pops)
+                result: Local(4),
+            });
+            assert_eq!(access.result(), Local(4));
+            let each = |f: &dyn Fn(usize) -> bool| [f(0), f(1)];
+            (
+                [access.offset(0), access.offset(1)],
+                each(&|k| access.on_stack(k)),
+                each(&|k| access.constant(k)),
+                access.pops(),
+            )
         };
+        let (no, yes) = (false, true);
         // Both on the stack: the right operand on top.
-        assert_eq!(reads(Stack, Stack), ([2, 1], [0, 0], [false, false], 2));
-        assert_eq!(reads(Stack, Local(7)), ([1, 0], [0, 7], [false, false], 1));
-        assert_eq!(reads(Local(3), Stack), ([0, 1], [3, 0], [false, false], 1));
+        assert_eq!(reads(Stack, Stack), ([2, 1], [yes, yes], [no, no], 2));
+        assert_eq!(reads(Stack, Local(7)), ([1, 7], [yes, no], [no, no], 1));
+        assert_eq!(reads(Local(3), Stack), ([3, 1], [no, yes], [no, no], 1));
+        assert_eq!(reads(Local(3), Constant), ([3, 0], [no, no], [no, yes], 0));
         assert_eq!(
-            reads(Local(3), Constant),
-            ([0, 0], [3, 0], [false, true], 0)
-        );
-        assert_eq!(
-            reads(Constant, Local(9)),
-            ([0, 0], [0, 9], [true, false], 0)
+            reads(Constant, Local(0xF7)),
+            ([0, 0xF7], [no, no], [yes, no], 0)
         );
     }
 

@@ -775,14 +775,19 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             UopOp::PushFrame
             | UopOp::PushVirtualFrame
             | UopOp::PopFrame
-            | UopOp::IntOp3
-            | UopOp::FloatOp3
-            | UopOp::CompareInt3
-            | UopOp::CompareFloat3
-            | UopOp::Subscr3
             | UopOp::LoadAttrLocal
             | UopOp::StoreAttrLocal
-            | UopOp::StoreAttrLocalUnshared => state = Abstract::default(),
+            | UopOp::StoreAttrLocalUnshared
+            | UopOp::IntOp3
+            | UopOp::IntAdd3
+            | UopOp::IntSub3
+            | UopOp::FloatOp3
+            | UopOp::FloatAdd3
+            | UopOp::FloatSub3
+            | UopOp::FloatMul3
+            | UopOp::CompareInt3
+            | UopOp::CompareFloat3
+            | UopOp::Subscr3 => state = Abstract::default(),
             UopOp::CheckValidity
             | UopOp::Jump
             | UopOp::JumpBack
@@ -991,6 +996,12 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
             a,
             b,
             result,
+        };
+        let fused = match fused {
+            UopOp::IntOp3 | UopOp::FloatOp3 => {
+                fused.for_operator(crate::bytecode::BinaryOp::from_arg(operator))
+            }
+            _ => fused,
         };
         out.push(Uop {
             op: fused,
@@ -1770,7 +1781,8 @@ mod tests {
         assert_eq!(
             ops(&uops),
             vec![
-                UopOp::IntOp3,
+                // `+` has its own micro-op.
+                UopOp::IntAdd3,
                 UopOp::LoadFast,
                 UopOp::LoadFastBound,
                 UopOp::CompareFloat3,
@@ -1873,6 +1885,74 @@ mod tests {
     }
 
     #[test]
+    fn the_commonest_operators_get_their_own_fused_operation() {
+        use crate::bytecode::BinaryOp as B;
+        for (uop_op, opcode, op, expected) in [
+            (
+                UopOp::BinaryOpInt,
+                Opcode::BinaryOpAddInt,
+                B::Add,
+                UopOp::IntAdd3,
+            ),
+            (
+                UopOp::BinaryOpInt,
+                Opcode::BinaryOpAddInt,
+                B::InplaceAdd,
+                UopOp::IntAdd3,
+            ),
+            (
+                UopOp::BinaryOpInt,
+                Opcode::BinaryOpSubtractInt,
+                B::Sub,
+                UopOp::IntSub3,
+            ),
+            (
+                UopOp::BinaryOpInt,
+                Opcode::BinaryOpMultiplyInt,
+                B::Mul,
+                UopOp::IntOp3,
+            ),
+            (
+                UopOp::BinaryOpFloat,
+                Opcode::BinaryOpAddFloat,
+                B::Add,
+                UopOp::FloatAdd3,
+            ),
+            (
+                UopOp::BinaryOpFloat,
+                Opcode::BinaryOpSubtractFloat,
+                B::InplaceSub,
+                UopOp::FloatSub3,
+            ),
+            (
+                UopOp::BinaryOpFloat,
+                Opcode::BinaryOpMultiplyFloat,
+                B::Mul,
+                UopOp::FloatMul3,
+            ),
+            (
+                UopOp::BinaryOpFloat,
+                Opcode::BinaryOpFloat,
+                B::TrueDiv,
+                UopOp::FloatOp3,
+            ),
+        ] {
+            let mut uops = vec![
+                uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+                uop(UopOp::LoadFast, Opcode::LoadFast, 1, 1),
+                uop(uop_op, opcode, op as u32, 2),
+            ];
+            fuse_operands(&mut uops);
+            assert_eq!(ops(&uops), vec![expected], "{op:?}");
+            assert_eq!(
+                u32::from(Operands::decode(uops[0].arg).op),
+                op.plain() as u32,
+                "{op:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_subscript_takes_any_constant_container_but_only_number_operands_do() {
         let mut list = uop(UopOp::LoadConst, Opcode::LoadGlobalModule, 0, 0);
         list.operand = Value::NONE.to_bits(); // some non-number constant
@@ -1888,7 +1968,7 @@ mod tests {
         fuse_operands(&mut uops);
         assert_eq!(
             ops(&uops),
-            vec![UopOp::Subscr3, UopOp::LoadConst, UopOp::IntOp3]
+            vec![UopOp::Subscr3, UopOp::LoadConst, UopOp::IntAdd3]
         );
         let subscript = Operands::decode(uops[0].arg);
         assert_eq!((subscript.a, subscript.b), (Slot::Constant, Slot::Local(1)));

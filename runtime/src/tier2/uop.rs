@@ -55,6 +55,41 @@ macro_rules! define_uops {
     };
 }
 
+impl UopOp {
+    /// Whether it is a fused operation: its operands and result where the
+    /// [`Operands`] in its `arg` say.
+    pub fn is_fused(self) -> bool {
+        use UopOp::*;
+        matches!(
+            self,
+            IntOp3
+                | IntAdd3
+                | IntSub3
+                | FloatOp3
+                | FloatAdd3
+                | FloatSub3
+                | FloatMul3
+                | CompareInt3
+                | CompareFloat3
+                | Subscr3
+        )
+    }
+
+    /// The fused operation for `self`, an `IntOp3` or `FloatOp3`, of the
+    /// plain operator `op`: the operator's own micro-op where it has one.
+    pub fn for_operator(self, op: crate::bytecode::BinaryOp) -> UopOp {
+        use crate::bytecode::BinaryOp as B;
+        match (self, op) {
+            (UopOp::IntOp3, B::Add) => UopOp::IntAdd3,
+            (UopOp::IntOp3, B::Sub) => UopOp::IntSub3,
+            (UopOp::FloatOp3, B::Add) => UopOp::FloatAdd3,
+            (UopOp::FloatOp3, B::Sub) => UopOp::FloatSub3,
+            (UopOp::FloatOp3, B::Mul) => UopOp::FloatMul3,
+            (fused, _) => fused,
+        }
+    }
+}
+
 define_uops! {
     /// Runs the instruction at `at` as the thread's tier 1 does (any form
     /// of its family); leaves the superblock if it jumps elsewhere than
@@ -284,9 +319,20 @@ define_uops! {
     /// anything when an operand is not an inline int or the result is not
     /// one.
     IntOp3 { guard: true, escapes: false };
+    /// `IntOp3` for `+` (its own micro-op, as the next ones are for
+    /// theirs: the commonest operators skip the operator's dispatch).
+    IntAdd3 { guard: true, escapes: false };
+    /// `IntOp3` for `-`.
+    IntSub3 { guard: true, escapes: false };
     /// As `IntOp3` on floats (or a float and an inline int, as
     /// `GuardFloatMix` takes them); leaves on a zero divisor too.
     FloatOp3 { guard: true, escapes: false };
+    /// `FloatOp3` for `+`.
+    FloatAdd3 { guard: true, escapes: false };
+    /// `FloatOp3` for `-`.
+    FloatSub3 { guard: true, escapes: false };
+    /// `FloatOp3` for `*`.
+    FloatMul3 { guard: true, escapes: false };
     /// As `IntOp3` for a comparison of inline ints (a bool result, or the
     /// branch it decides: [`Slot::Branch`]).
     CompareInt3 { guard: true, escapes: false };
@@ -331,7 +377,9 @@ pub struct Uop {
     /// a conditional `PushFrame` or `PushVirtualFrame` requires of the
     /// receiver; for a method call's `Step`, the instruction after the
     /// `LoadMethodCached` that loaded its method; for a `ForIterRange` or
-    /// `ForIterSequence`, 1 + the local its items are stored to (0: pushed).
+    /// `ForIterSequence`, 1 + the local its items are stored to (0: pushed);
+    /// for a fused operation, its [`Access`] (set when the executor is
+    /// built).
     pub extra: u32,
 }
 
@@ -386,11 +434,7 @@ impl std::fmt::Display for Uop {
             UopOp::ForIterRange | UopOp::ForIterSequence if self.extra != 0 => {
                 write!(f, " -> Local({})", self.extra - 1)
             }
-            UopOp::IntOp3
-            | UopOp::FloatOp3
-            | UopOp::CompareInt3
-            | UopOp::CompareFloat3
-            | UopOp::Subscr3 => {
+            op if op.is_fused() => {
                 let o = Operands::decode(self.arg);
                 write!(f, " {:?} {:?} -> {:?}", o.a, o.b, o.result)?;
                 if let Slot::Branch { .. } = o.result {
@@ -440,6 +484,7 @@ impl Slot {
         }
     }
 
+    #[inline(always)]
     fn decode(bits: u32) -> Slot {
         match bits & 0xFF {
             0xFE => Slot::Constant,
@@ -489,44 +534,80 @@ impl Operands {
     }
 }
 
-/// Where a fused operation reads its two operands, decoded once when the
-/// executor is built so that reading them takes no branch: the operation
-/// sits at one place in the micro-op interpreter for every executor, where
-/// branching on the operands' slots mispredicts (cachegrind's branch
-/// simulation put 29 % of `board_game`'s conditional mispredicts there).
+/// Where a fused operation reads its two operands and puts its result,
+/// packed into its `extra` when the executor is built, so that the
+/// interpreter finds it in the micro-op it has already loaded and reads
+/// the operands without a branch: the operation sits at one place in the
+/// micro-op interpreter for every executor, where branching on the
+/// operands' slots mispredicts (cachegrind's branch simulation put 29 % of
+/// `board_game`'s conditional mispredicts there).
+///
+/// Bits: 0-7 and 8-15, each operand's offset (its local, or how far
+/// below the stack's end it is, 1 for the top; 0 for the constant);
+/// 16-17, whether each is on the stack; 18-19, whether each is the
+/// constant; 20-21, how many values the operation pops; 24-31, the result
+/// [`Slot`] as [`Operands`] encodes it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Reads {
-    /// For each operand (left, right): how far below the stack's end it
-    /// is (1 for the top), or 0 when it is a local or the constant.
-    pub below_top: [u8; 2],
-    /// For each operand: its local, or 0 (read but unused) for the
-    /// constant or the stack.
-    pub local: [u8; 2],
-    /// For each operand: whether it is the micro-op's constant.
-    pub constant: [bool; 2],
-    /// How many values the operation pops.
-    pub pops: u8,
-}
+pub struct Access(pub u32);
 
-impl Operands {
-    /// Where the operands are read from.
-    pub fn reads(self) -> Reads {
-        let mut reads = Reads::default();
+impl Access {
+    /// Where the operands of `operands` are and where its result goes.
+    pub fn of(operands: Operands) -> Access {
         // The right operand is on top when both are on the stack.
-        let on_stack = [self.a == Slot::Stack, self.b == Slot::Stack];
-        for (i, slot) in [self.a, self.b].into_iter().enumerate() {
-            match slot {
-                Slot::Local(k) => reads.local[i] = k,
-                Slot::Constant => reads.constant[i] = true,
+        let on_stack = [operands.a == Slot::Stack, operands.b == Slot::Stack];
+        let mut bits = 0;
+        for (i, slot) in [operands.a, operands.b].into_iter().enumerate() {
+            let offset = match slot {
+                Slot::Local(k) => u32::from(k),
+                Slot::Constant => {
+                    bits |= 1 << (18 + i);
+                    0
+                }
                 Slot::Stack => {
-                    reads.below_top[i] = if i == 0 && on_stack[1] { 2 } else { 1 };
+                    bits |= 1 << (16 + i);
+                    if i == 0 && on_stack[1] {
+                        2
+                    } else {
+                        1
+                    }
                 }
                 // (Never an operand.)
-                Slot::Branch { .. } => {}
-            }
+                Slot::Branch { .. } => 0,
+            };
+            bits |= offset << (8 * i);
         }
-        reads.pops = u8::from(on_stack[0]) + u8::from(on_stack[1]);
-        reads
+        let pops = u32::from(on_stack[0]) + u32::from(on_stack[1]);
+        Access(bits | pops << 20 | operands.result.encode() << 24)
+    }
+
+    /// Operand `k`'s offset: its local, or its depth below the end.
+    #[inline(always)]
+    pub fn offset(self, k: usize) -> usize {
+        (self.0 >> (8 * k) & 0xFF) as usize
+    }
+
+    /// Whether operand `k` is on the stack.
+    #[inline(always)]
+    pub fn on_stack(self, k: usize) -> bool {
+        self.0 & 1 << (16 + k) != 0
+    }
+
+    /// Whether operand `k` is the micro-op's constant.
+    #[inline(always)]
+    pub fn constant(self, k: usize) -> bool {
+        self.0 & 1 << (18 + k) != 0
+    }
+
+    /// How many values the operation pops.
+    #[inline(always)]
+    pub fn pops(self) -> usize {
+        (self.0 >> 20 & 3) as usize
+    }
+
+    /// Where the result goes.
+    #[inline(always)]
+    pub fn result(self) -> Slot {
+        Slot::decode(self.0 >> 24)
     }
 }
 
