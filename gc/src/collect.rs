@@ -78,6 +78,7 @@ impl HeapInner {
             large.sweep(&mut counts);
         }
         let heap_size = (pool.block_bytes() + large.bytes()) as u64;
+        let thread_count = threads.len().max(1);
         drop(large);
         drop(pool);
         drop(threads);
@@ -87,6 +88,7 @@ impl HeapInner {
         let mut budget = self
             .config
             .initial_budget
+            .saturating_mul(thread_count)
             .max((live as f64 * self.config.growth_factor) as usize);
         // Below a heap limit, collect again before growing past it; above
         // it, the usual growth (the runtime raises MemoryError meanwhile,

@@ -92,6 +92,25 @@ fn the_budget_grows_with_the_live_heap() {
 }
 
 #[test]
+fn the_initial_budget_is_per_thread() {
+    let budget = 128 * 1024;
+    let (world, heap, m) = setup(HeapConfig::default().initial_budget(budget));
+    let th = heap.thread(&m);
+    // SAFETY: nothing allocated is used afterwards.
+    unsafe { th.collect() };
+    assert_eq!(heap.stats().budget, budget as u64);
+    let other = world.register();
+    let other_heap = heap.thread(&other);
+    // SAFETY: as above.
+    unsafe { th.collect() };
+    assert_eq!(heap.stats().budget, 2 * budget as u64, "two threads");
+    drop(other_heap);
+    // SAFETY: as above.
+    unsafe { th.collect() };
+    assert_eq!(heap.stats().budget, budget as u64, "one thread again");
+}
+
+#[test]
 fn gc_stress_collects_at_every_safepoint_after_an_allocation() {
     let (_w, heap, m) = setup(HeapConfig::default());
     let th = heap.thread(&m);

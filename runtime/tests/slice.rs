@@ -220,7 +220,7 @@ fn command_line_contract() {
 
 #[test]
 fn garbage_is_collected_while_live_data_survives() {
-    // Enough allocation to pass the default 8 MiB budget several times,
+    // Enough allocation to pass the default budget many times,
     // with a live structure that must survive every collection.
     check(
         "keep = []\nfor i in range(200):\n    keep.append([i, str(i)])\n\

@@ -72,7 +72,8 @@ impl RuntimeBuilder {
         self
     }
 
-    /// The heap size that requests the first collection (default 8 MiB).
+    /// The heap size that requests the first collection, per thread
+    /// (default 512 KiB; see `HeapConfig::initial_budget`).
     pub fn gc_initial_budget(mut self, bytes: usize) -> Self {
         self.heap = self.heap.initial_budget(bytes);
         self
