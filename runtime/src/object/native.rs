@@ -3,7 +3,7 @@
 //! container's lock and returns `None`/false when the operands are not
 //! what it handles (the caller then deoptimizes or leaves its executor).
 
-use super::{IterState, ListItems, ObjectData};
+use super::{IterState, ListItems, Mutex, ObjectData};
 use crate::value::Value;
 
 /// The next value of a range iterator that stays an inline int:
@@ -76,8 +76,10 @@ fn position(index: i64, len: usize) -> Option<usize> {
 }
 
 /// `container[key]` for an exact list or tuple and an inline int key in
-/// range; `None` otherwise (the generic operation decides).
-#[inline]
+/// range; `None` otherwise (the generic operation decides). Always inlined
+/// (tier 2's subscript is this): the lock-free read of a list item, a
+/// few loads, would cost less than the call.
+#[inline(always)]
 pub fn sequence_item(container: Value, key: Value) -> Option<Value> {
     let i = key.as_inline_int()?;
     match container.data()? {
@@ -90,12 +92,20 @@ pub fn sequence_item(container: Value, key: Value) -> Option<Value> {
             {
                 return Some(v);
             }
-            let items = l.lock();
-            position(i, items.len()).map(|k| items[k])
+            list_item_locked(l, i)
         }
         ObjectData::Tuple(t) => position(i, t.len()).map(|k| t[k]),
         _ => None,
     }
+}
+
+/// `sequence_item` of a list under its lock: a negative index, or a
+/// writer was busy.
+#[cold]
+#[inline(never)]
+fn list_item_locked(list: &Mutex<ListItems>, i: i64) -> Option<Value> {
+    let items = list.lock();
+    position(i, items.len()).map(|k| items[k])
 }
 
 /// `container[key] = value` for an exact list and an inline int key in
