@@ -45,8 +45,8 @@ use crate::bytecode::{Instr, Opcode};
 use crate::tier2::exec::Entered;
 
 pub(crate) use families::{
-    float_op, int_op, monomorphic_receiver, order_holds, positional_code, shared_receiver,
-    PositionalCallee,
+    float_op, float_operands, int_op, monomorphic_receiver, order_holds, positional_code,
+    shared_receiver, PositionalCallee,
 };
 pub use stats::{FamilyStats, SpecializationStats};
 

@@ -18,7 +18,7 @@ use crate::error::{PyErr, PyResult};
 use crate::events::DictWatcher;
 use crate::interp::Interp;
 use crate::object::{Descriptor, Dict, Layout, Mutex, ObjectData, PyObject, PyStr};
-use crate::specialize::ThreadCode;
+use crate::specialize::{float_operands, ThreadCode};
 use crate::value::Value;
 
 /// Why an executor left, and where tier 1 resumes.
@@ -1348,11 +1348,11 @@ impl Interp<'_> {
                         .and_then(|(x, y)| Value::try_int(x - y)))
                 }
                 UopOp::FloatOp3 => fused!(u, |op, a, b| binary_float(op, a, b)),
-                UopOp::FloatAdd3 => fused!(u, |_op, a, b| float_pair(a, b)
+                UopOp::FloatAdd3 => fused!(u, |_op, a, b| float_operands(a, b)
                     .map(|(x, y)| Value::float(x + y))),
-                UopOp::FloatSub3 => fused!(u, |_op, a, b| float_pair(a, b)
+                UopOp::FloatSub3 => fused!(u, |_op, a, b| float_operands(a, b)
                     .map(|(x, y)| Value::float(x - y))),
-                UopOp::FloatMul3 => fused!(u, |_op, a, b| float_pair(a, b)
+                UopOp::FloatMul3 => fused!(u, |_op, a, b| float_operands(a, b)
                     .map(|(x, y)| Value::float(x * y))),
                 UopOp::CompareInt3 => {
                     fused!(u, |op, a, b| compare(
@@ -2110,7 +2110,7 @@ fn unary_native(op: crate::bytecode::UnaryOp, a: Value) -> Option<Value> {
 
 /// `a op b` on floats, as tier 1's float form computes it.
 fn binary_float(op: u32, a: Value, b: Value) -> Option<Value> {
-    let (x, y) = float_pair(a, b)?;
+    let (x, y) = float_operands(a, b)?;
     crate::specialize::float_op(BinaryOp::from_arg(op).plain(), x, y).map(Value::float)
 }
 
@@ -2118,16 +2118,6 @@ fn binary_float(op: u32, a: Value, b: Value) -> Option<Value> {
 #[inline(always)]
 fn int_pair(a: Value, b: Value) -> Option<(i64, i64)> {
     Some((a.as_inline_int()?, b.as_inline_int()?))
-}
-
-/// Two operands as floats where at least one is a float and the other a
-/// float or an inline int (tier 1's float forms take them so).
-#[inline(always)]
-fn float_pair(a: Value, b: Value) -> Option<(f64, f64)> {
-    if !(a.is_float() || b.is_float()) {
-        return None;
-    }
-    Some((as_f64(a)?, as_f64(b)?))
 }
 
 /// A float, or an inline int as a float (exact: inline ints have 48

@@ -137,12 +137,15 @@ impl Executor {
         let exits = uops.iter().map(|_| AtomicU32::new(0)).collect();
         let uops: Vec<Uop> = uops
             .into_iter()
-            .map(|u| match u.op.is_fused() {
-                true => Uop {
-                    extra: Access::of(Operands::decode(u.arg)).0,
-                    ..u
-                },
-                false => u,
+            .map(|u| {
+                if u.op.is_fused() {
+                    Uop {
+                        extra: Access::of(Operands::decode(u.arg)).0,
+                        ..u
+                    }
+                } else {
+                    u
+                }
             })
             .collect();
         let mut executor = Executor {

@@ -15,6 +15,8 @@ pub(crate) use call::{positional_code, PositionalCallee};
 pub(crate) use global_attr::{monomorphic_receiver, shared_receiver};
 mod ops;
 
+pub(crate) use ops::float_operands;
+
 use std::sync::Arc;
 
 use stillpoint_gc::Gc;

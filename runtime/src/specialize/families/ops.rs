@@ -360,13 +360,13 @@ impl Interp<'_> {
 /// inline int (48 bits) converts exactly, so the arithmetic and the
 /// comparisons are Python's.
 #[inline]
-fn float_operands(a: Value, b: Value) -> Option<(f64, f64)> {
-    match (a.as_float(), b.as_float()) {
-        (Some(x), Some(y)) => Some((x, y)),
-        (Some(x), None) => Some((x, b.as_inline_int()? as f64)),
-        (None, Some(y)) => Some((a.as_inline_int()? as f64, y)),
-        (None, None) => None,
+pub(crate) fn float_operands(a: Value, b: Value) -> Option<(f64, f64)> {
+    let (x, y) = (a.as_float(), b.as_float());
+    if x.is_none() && y.is_none() {
+        return None;
     }
+    let exact = |f: Option<f64>, v: Value| f.or_else(|| v.as_inline_int().map(|i| i as f64));
+    Some((exact(x, a)?, exact(y, b)?))
 }
 
 /// `x ** y` for finite floats where Python's result is the platform
