@@ -2398,7 +2398,10 @@ impl<'a> Interp<'a> {
         }
         let values = &mut self.st().values;
         values.truncate(args_start + nargs);
-        values.resize(args_start + nlocals, Value::UNBOUND);
+        // Most callees have no locals besides their parameters: no call.
+        if nlocals > nargs {
+            values.resize(args_start + nlocals, Value::UNBOUND);
+        }
         Some((callable_pos, args_start, code_obj))
     }
 

@@ -1559,6 +1559,9 @@ impl Interp<'_> {
                 }
                 UopOp::LoadAttrInstanceDict => {
                     let obj = *self.st_values().last().expect("a receiver");
+                    if !receiver_holds(obj, u) {
+                        guard_failed!(u);
+                    }
                     let hint = u.operand as usize;
                     match instance_attribute(obj, code.names[u.arg as usize], hint) {
                         Some(v) => *self.st_values().last_mut().expect("a receiver") = v,
@@ -1585,7 +1588,11 @@ impl Interp<'_> {
                 }
                 UopOp::LoadMethodConst => {
                     let values = self.st_values();
-                    let obj = values.pop().expect("a receiver");
+                    let obj = *values.last().expect("a receiver");
+                    if !receiver_holds(obj, u) {
+                        guard_failed!(u);
+                    }
+                    values.pop();
                     values.push(Value::from_bits(u.operand));
                     values.push(obj);
                 }
@@ -1654,6 +1661,9 @@ impl Interp<'_> {
                     let values = self.st_values();
                     let n = values.len();
                     let (value, obj) = (values[n - 2], values[n - 1]);
+                    if !receiver_holds(obj, u) {
+                        guard_failed!(u);
+                    }
                     let name = code.names[u.arg as usize];
                     if !store_instance_attribute(obj, name, u.operand as usize, value) {
                         leave!(Why::Guard, u.at);
@@ -1967,6 +1977,14 @@ pub(super) fn instance_class_version(v: Value) -> u64 {
         }
         _ => 0,
     }
+}
+
+/// Whether the receiver `obj` of an attribute or method load or store
+/// `u` has the class version the guard folded into it requires (in
+/// `extra`; 0: none folded).
+#[inline(always)]
+fn receiver_holds(obj: Value, u: &Uop) -> bool {
+    u.extra == 0 || instance_class_version(obj) == u64::from(u.extra)
 }
 
 /// Whether class version `v` is one of those a `GuardClassVersions` (or

@@ -68,11 +68,11 @@ pub const MAX_INLINE_INSTRUCTIONS: usize = 96;
 
 /// The most instructions all the functions inlined into one superblock
 /// add up to.
-pub const MAX_INLINED_INSTRUCTIONS: usize = 512;
+pub const MAX_INLINED_INSTRUCTIONS: usize = 1024;
 
 /// How deep inlined calls nest (a call inside an inlined function is
 /// inlined too, up to this depth).
-pub const MAX_INLINE_DEPTH: u32 = 2;
+pub const MAX_INLINE_DEPTH: u32 = 4;
 
 /// How many times a loop's executor is rebuilt because one of its guards
 /// failed often (a type changed; the thread's tier-1 forms have moved on),
@@ -156,6 +156,7 @@ impl Executor {
             exits,
             jumps: Box::new([]),
         };
+        executor.thread_jumps_to_returns();
         executor.jumps = executor
             .uops
             .iter()
@@ -174,6 +175,30 @@ impl Executor {
             })
             .collect();
         executor
+    }
+
+    /// A `Jump` that lands on a `PopFrame` or an `Exit` (a function's
+    /// branches meeting at its `return`) becomes a copy of it: one
+    /// micro-op fewer on that path. It keeps its own instruction (`at`),
+    /// so that labels stay where they were and a `PopFrame` that leaves
+    /// resumes tier 1 at the jump, which goes on to the same return.
+    fn thread_jumps_to_returns(&mut self) {
+        for i in 0..self.uops.len() {
+            let u = self.uops[i];
+            if u.op != UopOp::Jump {
+                continue;
+            }
+            let Some(l) = self.label(u.segment, u.target as usize) else {
+                continue;
+            };
+            let landing = self.uops[l];
+            if matches!(landing.op, UopOp::PopFrame | UopOp::Exit) {
+                self.uops[i] = Uop {
+                    at: u.at,
+                    ..landing
+                };
+            }
+        }
     }
 
     /// Where the jump of micro-op `i` lands, if the executor covers its
@@ -525,5 +550,79 @@ mod tests {
         assert_eq!(e.jump(3), Some(5));
         assert_eq!(e.jump(7), Some(0));
         assert_eq!(e.jump(0), None, "not a jump");
+    }
+
+    #[test]
+    fn a_jump_to_a_return_becomes_the_return() {
+        let at = |op, at: u32, target| Uop {
+            segment: 1,
+            ..Uop::new(
+                op,
+                Instr {
+                    op: Opcode::Nop,
+                    arg: 0,
+                },
+                at,
+                target,
+            )
+        };
+        // `return a if c else b` inlined (both branches jump to the
+        // return), then a loop's jump to anything else, which stays.
+        let e = Executor::new(
+            vec![
+                Uop {
+                    segment: 0,
+                    ..at(UopOp::PushFrame, 0, 1)
+                },
+                at(UopOp::LoadFast, 0, 1),
+                at(UopOp::JumpIf, 1, 4),
+                at(UopOp::LoadFast, 2, 3),
+                at(UopOp::Jump, 3, 6),
+                at(UopOp::LoadFast, 4, 5),
+                at(UopOp::Jump, 5, 6),
+                at(UopOp::PopFrame, 6, 7),
+                Uop {
+                    segment: 0,
+                    ..at(UopOp::Jump, 1, 2)
+                },
+                Uop {
+                    segment: 0,
+                    ..at(UopOp::LoadFast, 2, 3)
+                },
+                Uop {
+                    segment: 0,
+                    ..at(UopOp::Exit, 3, 9)
+                },
+            ],
+            0,
+            4,
+        );
+        let ops: Vec<(UopOp, u32)> = e.uops.iter().map(|u| (u.op, u.at)).collect();
+        assert_eq!(ops[4], (UopOp::PopFrame, 3), "keeps its own instruction");
+        assert_eq!(ops[6], (UopOp::PopFrame, 5));
+        assert_eq!(e.uops[8].op, UopOp::Jump, "lands on a LoadFast");
+        // Labels still find what they found: the instruction after the
+        // first jump is its LoadFast, not the copied return.
+        assert_eq!(e.label(1, 4), Some(5));
+        assert_eq!(e.jump(2), Some(5));
+        let exit = Executor::new(
+            vec![
+                Uop {
+                    segment: 0,
+                    ..at(UopOp::Jump, 0, 2)
+                },
+                Uop {
+                    segment: 0,
+                    ..at(UopOp::LoadFast, 1, 2)
+                },
+                Uop {
+                    segment: 0,
+                    ..at(UopOp::Exit, 2, 9)
+                },
+            ],
+            0,
+            3,
+        );
+        assert_eq!((exit.uops[0].op, exit.uops[0].target), (UopOp::Exit, 9));
     }
 }

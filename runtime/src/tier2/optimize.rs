@@ -31,8 +31,9 @@
 //!    or a constant, and the store of its result to a local (or the branch
 //!    on a comparison's result), into one micro-op (with its guard); an
 //!    instance attribute load or store takes the load of its receiver from
-//!    a local and the class guard; a `for` loop's next item goes straight
-//!    to the loop variable.
+//!    a local and the class guard (a receiver from anywhere else takes
+//!    just the guard, as a method load does); a `for` loop's next item goes
+//!    straight to the loop variable.
 //!    Before it, [`reload_copies`] turns a copy of a value just loaded
 //!    into that load again, and [`fuse_rotated_stores`] lets a list store
 //!    take its operands in the order `b[k] op= v` leaves them, so an
@@ -890,7 +891,13 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
             UopOp::LoadAttrInstanceDict | UopOp::StoreAttrInstanceDict
         ) {
             let attribute = fuse_attribute_access(&mut out, u, &lands);
+            let attribute = fold_receiver_guard(&mut out, attribute);
             out.push(attribute);
+            continue;
+        }
+        if u.op == UopOp::LoadMethodConst {
+            let load = fold_receiver_guard(&mut out, u);
+            out.push(load);
             continue;
         }
         if matches!(u.op, UopOp::ForIterRange | UopOp::ForIterSequence) {
@@ -1068,6 +1075,34 @@ fn fuse_attribute_access(out: &mut Vec<Uop>, access: Uop, lands: &impl Fn(u32) -
             }
         }),
         extra: guard.map_or(0, |g| g.extra),
+        ..access
+    }
+}
+
+/// The `GuardClassVersion` of the receiver on top of the stack at the end
+/// of `out`, then `access` (a `LoadAttrInstanceDict`,
+/// `StoreAttrInstanceDict` or `LoadMethodConst` of the same instruction),
+/// as `access` checking that version itself (in `extra`; the guard removed
+/// from `out`), or `access` as it is.
+fn fold_receiver_guard(out: &mut Vec<Uop>, access: Uop) -> Uop {
+    if !matches!(
+        access.op,
+        UopOp::LoadAttrInstanceDict | UopOp::StoreAttrInstanceDict | UopOp::LoadMethodConst
+    ) {
+        return access;
+    }
+    let version = match out.last() {
+        Some(g) if g.op == UopOp::GuardClassVersion && g.arg == 1 && g.at == access.at => {
+            u32::try_from(g.operand).ok().filter(|&v| v != 0)
+        }
+        _ => None,
+    };
+    let Some(version) = version else {
+        return access;
+    };
+    out.pop();
+    Uop {
+        extra: version,
         ..access
     }
 }
@@ -2128,6 +2163,52 @@ mod tests {
         assert_eq!(
             (fused.operand, fused.target, fused.extra),
             (7 | 8 << 32, 9, 10)
+        );
+    }
+
+    #[test]
+    fn a_receiver_guard_folds_into_the_access_after_it() {
+        // `a.b.c` (`a.b`'s class guarded), `a.b.m()` (a method made a
+        // constant), `a.b.c = v`, then a guard of a value under the top,
+        // and one of a version that does not fit the micro-op's word.
+        let guard = |version: u64, depth, at| {
+            let mut g = uop(
+                UopOp::GuardClassVersion,
+                Opcode::LoadAttrInstance,
+                depth,
+                at,
+            );
+            g.operand = version;
+            g
+        };
+        let access = |op, opcode, at| uop(op, opcode, 5, at);
+        let mut uops = vec![
+            uop(UopOp::LoadAttrConst, Opcode::LoadAttrClass, 0, 0),
+            guard(7, 1, 1),
+            access(UopOp::LoadAttrInstanceDict, Opcode::LoadAttrInstance, 1),
+            guard(8, 1, 2),
+            access(UopOp::LoadMethodConst, Opcode::LoadMethodInstance, 2),
+            guard(9, 1, 3),
+            access(UopOp::StoreAttrInstanceDict, Opcode::StoreAttrInstance, 3),
+            guard(10, 2, 4),
+            access(UopOp::LoadAttrInstanceDict, Opcode::LoadAttrInstance, 4),
+            guard(1 << 40, 1, 5),
+            access(UopOp::LoadMethodConst, Opcode::LoadMethodInstance, 5),
+        ];
+        fuse_operands(&mut uops);
+        let folded: Vec<(UopOp, u32)> = uops.iter().map(|u| (u.op, u.extra)).collect();
+        assert_eq!(
+            folded,
+            vec![
+                (UopOp::LoadAttrConst, 0),
+                (UopOp::LoadAttrInstanceDict, 7),
+                (UopOp::LoadMethodConst, 8),
+                (UopOp::StoreAttrInstanceDict, 9),
+                (UopOp::GuardClassVersion, 0),
+                (UopOp::LoadAttrInstanceDict, 0),
+                (UopOp::GuardClassVersion, 0),
+                (UopOp::LoadMethodConst, 0),
+            ]
         );
     }
 

@@ -209,7 +209,9 @@ define_uops! {
     /// (guarded) neither defines the name nor hooks attribute access,
     /// looked for first at the position `operand` (tier 1's hint); leaves
     /// for `at` when the dict lacks it (tier 1 then raises or asks
-    /// `__getattr__`).
+    /// `__getattr__`). A class version in `extra` is the receiver's class
+    /// guard folded in (leaving for `at` when it fails), as for
+    /// `LoadMethodConst` and `StoreAttrInstanceDict`.
     LoadAttrInstanceDict { guard: true, escapes: false };
     /// `LoadFast`, the receiver's class guard and `LoadAttrInstanceDict`
     /// in one: pushes attribute `names[n]` of local `k`, looked for first
@@ -222,8 +224,9 @@ define_uops! {
     /// `obj` → the class attribute in `operand` (guarded class).
     LoadAttrConst { guard: false, escapes: false };
     /// `obj` → `method, obj` with the function in `operand` (guarded
-    /// class).
-    LoadMethodConst { guard: false, escapes: false };
+    /// class: by a `GuardClassVersion`, or by itself with the version in
+    /// `extra`).
+    LoadMethodConst { guard: true, escapes: false };
     /// `obj` → `method, obj` through tier 1's cache of the
     /// `LoadMethodBuiltin`, or the polymorphic `LoadMethodInstance`
     /// (several classes, several methods), at `at`, in the running
@@ -241,8 +244,9 @@ define_uops! {
     LoadMethodStatic { guard: false, escapes: false };
     /// `value, obj` → (stores `obj.__dict__[names[arg]] = value`) for an
     /// instance whose class (guarded) neither defines the name nor hooks
-    /// attribute stores, first at the position `operand` (tier 1's hint).
-    StoreAttrInstanceDict { guard: false, escapes: false };
+    /// attribute stores, first at the position `operand` (tier 1's hint);
+    /// the guard may be folded in (`extra`, as `LoadAttrInstanceDict`'s).
+    StoreAttrInstanceDict { guard: true, escapes: false };
     /// `LoadFast k; GuardClassVersion(s); StoreAttrInstanceDict n` in one:
     /// `value` → (stores attribute `names[n]` of local `k`, first at
     /// position `hint`), with `arg`, the guard's versions and the exit as
@@ -378,6 +382,8 @@ pub struct Uop {
     /// receiver; for a method call's `Step`, the instruction after the
     /// `LoadMethodCached` that loaded its method; for a `ForIterRange` or
     /// `ForIterSequence`, 1 + the local its items are stored to (0: pushed);
+    /// for a `LoadAttrInstanceDict`, `StoreAttrInstanceDict` or
+    /// `LoadMethodConst`, the receiver's class version it checks (0: none);
     /// for a fused operation, its [`Access`] (set when the executor is
     /// built).
     pub extra: u32,
