@@ -1141,7 +1141,6 @@ impl Interp<'_> {
         virtual_ret: Option<usize>,
     ) -> Flow {
         let Run { lp, exec, validity } = *run;
-        let uops = &exec.uops[..];
         let mut i = start;
         let mut executed = 0u64;
         macro_rules! leave {
@@ -1238,7 +1237,9 @@ impl Interp<'_> {
             }};
         }
         let flow = loop {
-            let u = &uops[i];
+            // SAFETY: `i` is 0, follows a micro-op that goes on, or is a
+            // label (each `i = ...` below), as `Executor::uop` requires.
+            let u = unsafe { exec.uop(i) };
             if COUNT {
                 executed += 1;
             }

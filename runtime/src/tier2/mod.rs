@@ -102,6 +102,32 @@ pub struct Executor {
     jumps: Box<[u32]>,
 }
 
+/// Makes the last micro-op one that never goes on to the next: if it may,
+/// an `Exit` (for the instruction after the loop's last) follows it.
+/// Valid code never runs past its last instruction, so that `Exit` is
+/// never reached; with it, every micro-op's next one exists, which the
+/// interpreter relies on ([`Executor::uop`]).
+fn end_in_a_leave(uops: &mut Vec<Uop>, head: u32) {
+    let ends = uops
+        .last()
+        .is_some_and(|u| matches!(u.op, UopOp::Exit | UopOp::JumpToTop));
+    if ends {
+        return;
+    }
+    let last = uops
+        .iter()
+        .filter(|u| u.segment == 0)
+        .map(|u| u.at)
+        .max()
+        .unwrap_or(head);
+    let instr = Instr {
+        op: Opcode::Nop,
+        arg: 0,
+    };
+    // At the last instruction, so that no label moves to it.
+    uops.push(Uop::new(UopOp::Exit, instr, last, last + 1));
+}
+
 /// A micro-op without a jump, or whose target the executor does not cover.
 const NO_JUMP: u32 = u32::MAX;
 
@@ -113,7 +139,8 @@ struct Labels {
 
 impl Executor {
     /// An executor over `uops` for the loop at `head`.
-    pub fn new(uops: Vec<Uop>, head: u32, instructions: u32) -> Executor {
+    pub fn new(mut uops: Vec<Uop>, head: u32, instructions: u32) -> Executor {
+        end_in_a_leave(&mut uops, head);
         let segments = uops.iter().map(|u| u.segment).max().map_or(1, |s| s + 1);
         let labels = (0..segments)
             .map(|s| {
@@ -199,6 +226,21 @@ impl Executor {
                 };
             }
         }
+    }
+
+    /// Micro-op `i`, which the interpreter reaches only by going on from
+    /// the micro-op before it or by jumping to a label.
+    ///
+    /// # Safety
+    /// `i` is 0, the index after a micro-op that may go on to the next, or
+    /// a label ([`Executor::jump`], [`Executor::label`], a `PushFrame`'s
+    /// `target`): always in bounds, as the last micro-op never goes on
+    /// (`end_in_a_leave`) and labels index micro-ops.
+    #[inline(always)]
+    pub(crate) unsafe fn uop(&self, i: usize) -> &Uop {
+        debug_assert!(i < self.uops.len());
+        // SAFETY: the caller's contract.
+        unsafe { self.uops.get_unchecked(i) }
     }
 
     /// Where the jump of micro-op `i` lands, if the executor covers its
