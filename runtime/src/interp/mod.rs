@@ -2379,8 +2379,9 @@ impl<'a> Interp<'a> {
     /// no frame is pushed (the caller pushes one, or runs the callee on a
     /// virtual frame: `PushVirtualFrame`). Returns where the call's result
     /// goes, where the locals start and the code; `None`, changing
-    /// nothing, otherwise.
-    #[inline]
+    /// nothing, otherwise. Always inlined: tier 2 calls it for every
+    /// inlined call.
+    #[inline(always)]
     pub(crate) fn lay_out_plain_call(
         &mut self,
         func: Value,
