@@ -428,18 +428,18 @@ impl Interp<'_> {
             Some(c) => c,
             None => self.class_of(receiver),
         };
-        let mut mro = vec![start];
-        if let Some(c) = start.as_class() {
-            mro.extend(c.mro_tail().iter());
-        }
+        // The MRO walked in place (no list built: `super()` calls are
+        // common in `__init__`s).
+        let tail = start.as_class().map(|c| c.mro_tail());
+        let mro = || std::iter::once(start).chain(tail.iter().flat_map(|t| t.iter()));
         let position = class
             .as_object()
-            .and_then(|c| mro.iter().position(|m| m.into_raw() == c.into_raw()));
+            .and_then(|c| mro().position(|m| m.into_raw() == c.into_raw()));
         let Some(position) = position else {
             return self.type_error("super(type, obj): obj must be an instance or subtype of type");
         };
         let hash = self.hash(name)?;
-        for base in &mro[position + 1..] {
+        for base in mro().skip(position + 1) {
             let found = base
                 .as_class()
                 .and_then(|c| c.dict.lock().get_hashed(hash, name));
