@@ -371,6 +371,7 @@ fn frameless(op: UopOp) -> bool {
                 | LoadAttrLocal
                 | LoadAttrConst
                 | LoadMethodConst
+                | LoadMethodLocal
                 | StoreAttrInstanceDict
                 | StoreAttrLocal
                 | StoreAttrLocalUnshared
@@ -1594,6 +1595,16 @@ impl Interp<'_> {
                         guard_failed!(u);
                     }
                     values.pop();
+                    values.push(Value::from_bits(u.operand));
+                    values.push(obj);
+                }
+                UopOp::LoadMethodLocal => {
+                    let values = self.st_values();
+                    let obj = values[base + u.arg as usize];
+                    // Unbound, or another class: tier 1 runs the load.
+                    if obj == Value::UNBOUND || !receiver_holds(obj, u) {
+                        guard_failed!(u);
+                    }
                     values.push(Value::from_bits(u.operand));
                     values.push(obj);
                 }

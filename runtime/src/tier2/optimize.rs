@@ -32,8 +32,9 @@
 //!    on a comparison's result), into one micro-op (with its guard); an
 //!    instance attribute load or store takes the load of its receiver from
 //!    a local and the class guard (a receiver from anywhere else takes
-//!    just the guard, as a method load does); a `for` loop's next item goes
-//!    straight to the loop variable.
+//!    just the guard), and so does a constant method's load
+//!    (`LoadMethodLocal`); a `for` loop's next item goes straight to the
+//!    loop variable.
 //!    Before it, [`reload_copies`] turns a copy of a value just loaded
 //!    into that load again, and [`fuse_rotated_stores`] lets a list store
 //!    take its operands in the order `b[k] op= v` leaves them, so an
@@ -659,6 +660,23 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     ..receiver
                 });
             }
+            UopOp::LoadMethodLocal => {
+                // Fused after this pass; as its `LoadFast` and
+                // `LoadMethodConst` would be.
+                let k = u.arg as usize;
+                let (known, _) = *state.local(k);
+                state.local(k).1 = true;
+                state.stack.push(Entry {
+                    constant: Some(u.operand),
+                    ..UNKNOWN
+                });
+                state.stack.push(Entry {
+                    known,
+                    copy_of: Some(k),
+                    receiver: true,
+                    ..UNKNOWN
+                });
+            }
             UopOp::LoadMethodStatic => {
                 state.pop();
                 state.stack.push(UNKNOWN);
@@ -897,6 +915,7 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
         }
         if u.op == UopOp::LoadMethodConst {
             let load = fold_receiver_guard(&mut out, u);
+            let load = fuse_local_receiver(&mut out, load, &lands);
             out.push(load);
             continue;
         }
@@ -1104,6 +1123,23 @@ fn fold_receiver_guard(out: &mut Vec<Uop>, access: Uop) -> Uop {
     Uop {
         extra: version,
         ..access
+    }
+}
+
+/// `LoadFast k` at the end of `out` then `load`, a `LoadMethodConst` (its
+/// guard folded in or not), as one `LoadMethodLocal` of local `k` (the
+/// load removed from `out`), unless a jump lands on `load`'s instruction.
+fn fuse_local_receiver(out: &mut Vec<Uop>, load: Uop, lands: &impl Fn(u32) -> bool) -> Uop {
+    let local = match out.last() {
+        Some(&l) if matches!(l.op, UopOp::LoadFast | UopOp::LoadFastBound) && !lands(load.at) => l,
+        _ => return load,
+    };
+    out.pop();
+    Uop {
+        op: UopOp::LoadMethodLocal,
+        arg: local.arg,
+        at: local.at,
+        ..load
     }
 }
 
@@ -2209,6 +2245,48 @@ mod tests {
                 (UopOp::GuardClassVersion, 0),
                 (UopOp::LoadMethodConst, 0),
             ]
+        );
+    }
+
+    #[test]
+    fn a_method_load_takes_its_receiver_from_a_local() {
+        // `self.m(...)` (self local 2, its class guarded), `x.m(...)`
+        // (x local 3 known bound, no guard left), then `y.m(...)` where a
+        // jump lands on the method load (7).
+        let method = |at| {
+            let mut m = uop(UopOp::LoadMethodConst, Opcode::LoadMethodInstance, 4, at);
+            m.operand = 0xF00;
+            m
+        };
+        let mut guard = uop(UopOp::GuardClassVersion, Opcode::LoadMethodInstance, 1, 1);
+        guard.operand = 9;
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 2, 0),
+            guard,
+            method(1),
+            uop(UopOp::LoadFastBound, Opcode::LoadFast, 3, 4),
+            method(5),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 5, 6),
+            method(7),
+            uop(UopOp::Jump, Opcode::Jump, 0, 8),
+        ];
+        uops[7].target = 7;
+        fuse_operands(&mut uops);
+        let fused: Vec<(UopOp, u32, u32, u32)> =
+            uops.iter().map(|u| (u.op, u.arg, u.at, u.extra)).collect();
+        assert_eq!(
+            fused,
+            vec![
+                (UopOp::LoadMethodLocal, 2, 0, 9),
+                (UopOp::LoadMethodLocal, 3, 4, 0),
+                (UopOp::LoadFast, 5, 6, 0),
+                (UopOp::LoadMethodConst, 4, 7, 0),
+                (UopOp::Jump, 0, 8, 0),
+            ]
+        );
+        assert!(
+            uops[..2].iter().all(|u| u.operand == 0xF00),
+            "the method stays"
         );
     }
 

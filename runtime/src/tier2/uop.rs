@@ -227,6 +227,11 @@ define_uops! {
     /// class: by a `GuardClassVersion`, or by itself with the version in
     /// `extra`).
     LoadMethodConst { guard: true, escapes: false };
+    /// `LoadFast arg` and `LoadMethodConst` in one (the receiver a local):
+    /// → `method, obj` with the function in `operand`, `extra` the class
+    /// version the receiver must have (0: none). Leaves for `at`, the
+    /// local's load, when the local is unbound or the version differs.
+    LoadMethodLocal { guard: true, escapes: false };
     /// `obj` → `method, obj` through tier 1's cache of the
     /// `LoadMethodBuiltin`, or the polymorphic `LoadMethodInstance`
     /// (several classes, several methods), at `at`, in the running
