@@ -1366,6 +1366,9 @@ impl Interp<'_> {
                 UopOp::CompareFloat3 => fused!(u, |op, a, b| compare(op, as_f64(a), as_f64(b))
                     .filter(|_| a.is_float() || b.is_float())),
                 UopOp::Subscr3 => fused!(u, |_op, a, b| crate::object::native::sequence_item(a, b)),
+                UopOp::CompareIs3 => fused!(u, |op, a, b| Some(Value::bool(
+                    (a == b) == (CompareOp::from_arg(op) == CompareOp::Is)
+                ))),
                 UopOp::CompareIs => {
                     let values = self.st_values();
                     let n = values.len();

@@ -806,6 +806,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             | UopOp::FloatMul3
             | UopOp::CompareInt3
             | UopOp::CompareFloat3
+            | UopOp::CompareIs3
             | UopOp::Subscr3 => state = Abstract::default(),
             UopOp::CheckValidity
             | UopOp::Jump
@@ -940,6 +941,7 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
             UopOp::BinaryOpFloat => Some(UopOp::FloatOp3),
             UopOp::CompareInt => Some(UopOp::CompareInt3),
             UopOp::CompareFloat => Some(UopOp::CompareFloat3),
+            UopOp::CompareIs => Some(UopOp::CompareIs3),
             UopOp::SubscrSequenceInt => Some(UopOp::Subscr3),
             _ => None,
         }
@@ -964,9 +966,10 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
                 }
                 UopOp::LoadConst if constant.is_none() => {
                     let v = Value::from_bits(p.operand);
-                    // Any container; numbers otherwise.
-                    let takes =
-                        fused == UopOp::Subscr3 || v.as_inline_int().is_some() || v.is_float();
+                    // Any container or identity; numbers otherwise.
+                    let takes = matches!(fused, UopOp::Subscr3 | UopOp::CompareIs3)
+                        || v.as_inline_int().is_some()
+                        || v.is_float();
                     takes.then(|| {
                         constant = Some(p.operand);
                         Slot::Constant
@@ -991,7 +994,10 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
         let mut result = Slot::Stack;
         let mut target = u.target;
         if let Some(next) = uops.get(i).filter(|n| !lands(n.at)) {
-            let compares = matches!(fused, UopOp::CompareInt3 | UopOp::CompareFloat3);
+            let compares = matches!(
+                fused,
+                UopOp::CompareInt3 | UopOp::CompareFloat3 | UopOp::CompareIs3
+            );
             match next.op {
                 UopOp::StoreFast if next.arg as usize <= Slot::MAX_LOCAL => {
                     result = Slot::Local(next.arg as u8);
@@ -2287,6 +2293,62 @@ mod tests {
         assert!(
             uops[..2].iter().all(|u| u.operand == 0xF00),
             "the method stays"
+        );
+    }
+
+    #[test]
+    fn an_identity_test_takes_its_constant_and_its_branch() {
+        // `if x is not None:` (x local 1), then `y = a is b` (locals 2, 3
+        // into 4).
+        let mut none = uop(UopOp::LoadConst, Opcode::LoadConst, 0, 1);
+        none.operand = Value::NONE.to_bits();
+        let is_not = crate::bytecode::CompareOp::IsNot as u32;
+        let is = crate::bytecode::CompareOp::Is as u32;
+        let mut branch = uop(UopOp::JumpIfBool, Opcode::PopJumpIfFalse, 0, 3);
+        branch.target = 9;
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 1, 0),
+            none,
+            uop(UopOp::CompareIs, Opcode::CompareOp, is_not, 2),
+            branch,
+            uop(UopOp::LoadFastBound, Opcode::LoadFast, 2, 4),
+            uop(UopOp::LoadFastBound, Opcode::LoadFast, 3, 5),
+            uop(UopOp::CompareIs, Opcode::CompareOp, is, 6),
+            uop(UopOp::StoreFast, Opcode::StoreFast, 4, 7),
+        ];
+        fuse_operands(&mut uops);
+        assert_eq!(ops(&uops), vec![UopOp::CompareIs3, UopOp::CompareIs3]);
+        let test = uops[0];
+        assert_eq!(
+            (
+                Operands::decode(test.arg),
+                test.operand,
+                test.target,
+                test.at
+            ),
+            (
+                Operands {
+                    op: is_not as u8,
+                    a: Slot::Local(1),
+                    b: Slot::Constant,
+                    result: Slot::Branch {
+                        exit: false,
+                        when: false
+                    },
+                },
+                Value::NONE.to_bits(),
+                9,
+                0
+            )
+        );
+        assert_eq!(
+            Operands::decode(uops[1].arg),
+            Operands {
+                op: is as u8,
+                a: Slot::Local(2),
+                b: Slot::Local(3),
+                result: Slot::Local(4),
+            }
         );
     }
 

@@ -287,10 +287,12 @@ pub fn jump_target(u: &Uop) -> Option<u32> {
             Some(u.target)
         }
         UopOp::ExitIf | UopOp::ExitIfBool | UopOp::Exit => None,
-        UopOp::CompareInt3 | UopOp::CompareFloat3 => match Operands::decode(u.arg).result {
-            Slot::Branch { exit: false, .. } => Some(u.target),
-            _ => None,
-        },
+        UopOp::CompareInt3 | UopOp::CompareFloat3 | UopOp::CompareIs3 => {
+            match Operands::decode(u.arg).result {
+                Slot::Branch { exit: false, .. } => Some(u.target),
+                _ => None,
+            }
+        }
         _ if may_jump(u.opcode) => Some(u.arg),
         _ => None,
     }

@@ -71,6 +71,7 @@ impl UopOp {
                 | FloatMul3
                 | CompareInt3
                 | CompareFloat3
+                | CompareIs3
                 | Subscr3
         )
     }
@@ -347,6 +348,9 @@ define_uops! {
     CompareInt3 { guard: true, escapes: false };
     /// As `FloatOp3` for a comparison (a bool result).
     CompareFloat3 { guard: true, escapes: false };
+    /// As `CompareInt3` for `is` and `is not` (`CompareIs`) on any two
+    /// values: `x is None` with its constant and its branch in one.
+    CompareIs3 { guard: false, escapes: false };
     /// `container[key]` as `SubscrSequenceInt`, its operands and result
     /// where [`Operands`] says (as `IntOp3`).
     Subscr3 { guard: true, escapes: false };
