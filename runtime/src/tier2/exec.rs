@@ -369,6 +369,7 @@ fn frameless(op: UopOp) -> bool {
                 | GuardOperandPartner
                 | LoadAttrInstanceDict
                 | LoadAttrLocal
+                | LoadAttrLocal2
                 | LoadAttrConst
                 | LoadMethodConst
                 | LoadMethodLocal
@@ -1573,6 +1574,23 @@ impl Interp<'_> {
                         None => leave!(Why::Guard, u.at),
                     }
                 }
+                UopOp::LoadAttrLocal2 => {
+                    let first = attribute_of_local(code, base, u.arg, u.operand as u32, self);
+                    let Some(first) = first else {
+                        guard_failed!(u);
+                    };
+                    self.st_values().push(first);
+                    let version = (u.operand >> 32) as u32;
+                    match attribute_of_local(code, base, u.extra, version, self) {
+                        Some(v) => self.st_values().push(v),
+                        None => {
+                            if exec.count_exit(i) {
+                                self.hot_exit(lp);
+                            }
+                            leave!(Why::Guard, u.target);
+                        }
+                    }
+                }
                 UopOp::LoadAttrLocal => {
                     let (name, local, hint) = local_attribute_parts(u.arg);
                     let obj = self.st_values()[base + local];
@@ -1992,6 +2010,25 @@ pub(super) fn instance_class_version(v: Value) -> u64 {
         }
         _ => 0,
     }
+}
+
+/// Attribute `n` of local `k`, looked for first at position `hint`
+/// (`local` packs the three as `LoadAttrLocal`'s `arg`), when the local's
+/// class has version `version` (0: any) and its dict has the attribute.
+#[inline(always)]
+fn attribute_of_local(
+    code: &CodeObject,
+    base: usize,
+    local: u32,
+    version: u32,
+    interp: &mut Interp,
+) -> Option<Value> {
+    let (name, local, hint) = local_attribute_parts(local);
+    let obj = interp.st_values()[base + local];
+    if version != 0 && instance_class_version(obj) != u64::from(version) {
+        return None;
+    }
+    instance_attribute(obj, code.names[name], hint)
 }
 
 /// Whether the receiver `obj` of an attribute or method load or store

@@ -795,6 +795,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             | UopOp::PushVirtualFrame
             | UopOp::PopFrame
             | UopOp::LoadAttrLocal
+            | UopOp::LoadAttrLocal2
             | UopOp::StoreAttrLocal
             | UopOp::StoreAttrLocalUnshared
             | UopOp::IntOp3
@@ -911,6 +912,7 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
         ) {
             let attribute = fuse_attribute_access(&mut out, u, &lands);
             let attribute = fold_receiver_guard(&mut out, attribute);
+            let attribute = pair_attribute_loads(&mut out, attribute, &lands);
             out.push(attribute);
             continue;
         }
@@ -1132,6 +1134,36 @@ fn fold_receiver_guard(out: &mut Vec<Uop>, access: Uop) -> Uop {
     }
 }
 
+/// A `LoadAttrLocal` at the end of `out` then `second`, another, as one
+/// `LoadAttrLocal2` (the first removed from `out`), when each guards one
+/// class version at most and no jump lands on `second`'s instruction; or
+/// `second` as it is.
+fn pair_attribute_loads(out: &mut Vec<Uop>, second: Uop, lands: &impl Fn(u32) -> bool) -> Uop {
+    // The one version a `LoadAttrLocal` guards (0: none), if not more.
+    let single = |u: &Uop| {
+        let version = u32::try_from(u.operand).ok()?;
+        (u.target == 0 && u.extra == 0).then_some(version)
+    };
+    let first = match out.last() {
+        Some(&f) if f.op == UopOp::LoadAttrLocal && second.op == UopOp::LoadAttrLocal => f,
+        _ => return second,
+    };
+    let (Some(v1), Some(v2)) = (single(&first), single(&second)) else {
+        return second;
+    };
+    if lands(second.at) {
+        return second;
+    }
+    out.pop();
+    Uop {
+        op: UopOp::LoadAttrLocal2,
+        operand: u64::from(v1) | u64::from(v2) << 32,
+        target: second.at,
+        extra: second.arg,
+        ..first
+    }
+}
+
 /// `LoadFast k` at the end of `out` then `load`, a `LoadMethodConst` (its
 /// guard folded in or not), as one `LoadMethodLocal` of local `k` (the
 /// load removed from `out`), unless a jump lands on `load`'s instruction.
@@ -1228,7 +1260,8 @@ pub fn mark_unshared_stores(uops: &mut [Uop]) {
                 | UopOp::Copy
                 | UopOp::Swap
                 | UopOp::PopTop
-                | UopOp::LoadAttrLocal => {}
+                | UopOp::LoadAttrLocal
+                | UopOp::LoadAttrLocal2 => {}
                 UopOp::StoreFast if u.arg != 0 => {}
                 UopOp::StoreAttrLocal if local_attribute_parts(u.arg).1 == 0 => {
                     u.op = UopOp::StoreAttrLocalUnshared;
@@ -2071,27 +2104,25 @@ mod tests {
             uop(UopOp::LoadAttrInstanceDict, Opcode::LoadAttrInstance, 4, 5),
         ];
         fuse_operands(&mut uops);
+        // The two loads from locals then pair up (`LoadAttrLocal2`).
         assert_eq!(
             ops(&uops),
             vec![
-                UopOp::LoadAttrLocal,
-                UopOp::LoadAttrLocal,
+                UopOp::LoadAttrLocal2,
                 UopOp::Step,
                 UopOp::LoadAttrInstanceDict
             ]
         );
+        let pair = uops[0];
         assert_eq!(
-            (
-                uops[0].at,
-                uops[0].operand,
-                local_attribute_parts(uops[0].arg)
-            ),
-            (0, 42, (3, 5, 2))
+            (pair.at, pair.operand, local_attribute_parts(pair.arg)),
+            (0, 42, (3, 5, 2)),
+            "the first guards its class"
         );
         assert_eq!(
-            (uops[1].operand, local_attribute_parts(uops[1].arg)),
-            (0, (4, 6, 0)),
-            "no guard left"
+            (pair.target, local_attribute_parts(pair.extra)),
+            (2, (4, 6, 0)),
+            "the second: no guard left"
         );
         // A hint that does not fit the encoding is none.
         assert_eq!(
@@ -2099,6 +2130,36 @@ mod tests {
             (1, 2, usize::MAX)
         );
         assert_eq!(local_attribute(1 << 12, 0, 0), None, "too many names");
+    }
+
+    #[test]
+    fn attribute_loads_from_locals_pair_up_unless_a_jump_or_a_wide_guard_stops_them() {
+        let load = |local: u32, version: u64, at: u32| {
+            let mut u = uop(UopOp::LoadAttrLocal, Opcode::LoadAttrInstance, 0, at);
+            u.arg = local_attribute(1, local, 0).unwrap();
+            // Versions: the low and high halves of `operand`, then
+            // `target` and `extra` (none here).
+            (u.operand, u.target) = (version, 0);
+            u
+        };
+        let lands_on = |pc: u32| move |at: u32| at == pc;
+        // Guarded by one version each: one micro-op.
+        let mut out = vec![load(0, 7, 0)];
+        let pair = pair_attribute_loads(&mut out, load(1, 8, 2), &lands_on(99));
+        assert!(out.is_empty());
+        assert_eq!(
+            (pair.op, pair.operand, pair.target, pair.at),
+            (UopOp::LoadAttrLocal2, 7 | 8 << 32, 2, 0)
+        );
+        assert_eq!(local_attribute_parts(pair.extra).1, 1);
+        // A jump lands on the second.
+        let mut out = vec![load(0, 7, 0)];
+        let second = pair_attribute_loads(&mut out, load(1, 8, 2), &lands_on(2));
+        assert_eq!((out.len(), second.op), (1, UopOp::LoadAttrLocal));
+        // The first guards two classes (`GuardClassVersions` folded in).
+        let mut out = vec![load(0, 7 | 9 << 32, 0)];
+        let second = pair_attribute_loads(&mut out, load(1, 8, 2), &lands_on(99));
+        assert_eq!((out.len(), second.op), (1, UopOp::LoadAttrLocal));
     }
 
     #[test]

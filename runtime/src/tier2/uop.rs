@@ -222,6 +222,13 @@ define_uops! {
     /// `operand` is 0: the class is known). Leaves for `at`, the load,
     /// when anything fails.
     LoadAttrLocal { guard: true, escapes: false };
+    /// Two `LoadAttrLocal`s in a row (`self.x * o.x`) in one: the first's
+    /// `arg` in `arg`, the second's in `extra`, the class version each
+    /// receiver must have in `operand`'s low and high halves (0: none),
+    /// and the second's instruction in `target`. Leaves for `at` when the
+    /// first load fails, for `target` (the first value pushed) when the
+    /// second does.
+    LoadAttrLocal2 { guard: true, escapes: false };
     /// `obj` → the class attribute in `operand` (guarded class).
     LoadAttrConst { guard: false, escapes: false };
     /// `obj` → `method, obj` with the function in `operand` (guarded
