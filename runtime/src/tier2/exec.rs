@@ -1152,13 +1152,16 @@ impl Interp<'_> {
             }};
         }
         // A guard failed: counted (a hot one rebuilds the executor), then
-        // tier 1 runs the instruction.
+        // tier 1 runs the instruction (micro-op `u`'s, or the one at `at`).
         macro_rules! guard_failed {
-            ($u:expr) => {{
+            ($u:expr) => {
+                guard_failed!(at $u.at)
+            };
+            (at $at:expr) => {{
                 if exec.count_exit(i) {
                     self.hot_exit(lp);
                 }
-                leave!(Why::Guard, $u.at);
+                leave!(Why::Guard, $at);
             }};
         }
         macro_rules! raise {
@@ -1583,12 +1586,8 @@ impl Interp<'_> {
                     let version = (u.operand >> 32) as u32;
                     match attribute_of_local(code, base, u.extra, version, self) {
                         Some(v) => self.st_values().push(v),
-                        None => {
-                            if exec.count_exit(i) {
-                                self.hot_exit(lp);
-                            }
-                            leave!(Why::Guard, u.target);
-                        }
+                        // The first load is done: tier 1 runs the second.
+                        None => guard_failed!(at u.target),
                     }
                 }
                 UopOp::LoadAttrLocal => {

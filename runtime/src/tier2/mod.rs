@@ -667,4 +667,31 @@ mod tests {
         );
         assert_eq!((exit.uops[0].op, exit.uops[0].target), (UopOp::Exit, 9));
     }
+
+    #[test]
+    fn an_executor_ends_in_a_micro_op_that_does_not_go_on() {
+        let at = |op, at: u32| {
+            let instr = Instr {
+                op: Opcode::Nop,
+                arg: 0,
+            };
+            Uop::new(op, instr, at, at + 1)
+        };
+        // A function body whose last laid-out micro-op could go on (an
+        // inlined call's body comes before it in segment 1).
+        let mut body = at(UopOp::LoadFast, 0);
+        body.segment = 1;
+        let e = Executor::new(vec![at(UopOp::LoadFast, 4), body, at(UopOp::Step, 5)], 4, 2);
+        let last = e.uops.last().expect("micro-ops");
+        assert_eq!((e.uops.len(), last.op), (4, UopOp::Exit));
+        assert_eq!((last.at, last.target, last.segment), (5, 6, 0));
+        assert_eq!(e.label(0, 5), Some(2), "the Step's label stays");
+        // One that ends in a leave, or loops, gets nothing.
+        for end in [UopOp::Exit, UopOp::JumpToTop] {
+            let e = Executor::new(vec![at(UopOp::LoadFast, 4), at(end, 5)], 4, 2);
+            assert_eq!(e.uops.len(), 2);
+        }
+        // Nothing at all: the Exit alone.
+        assert_eq!(Executor::new(Vec::new(), 4, 0).uops[0].op, UopOp::Exit);
+    }
 }
