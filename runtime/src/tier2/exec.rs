@@ -1610,12 +1610,12 @@ impl Interp<'_> {
                 }
                 UopOp::LoadMethodConst => {
                     let values = self.st_values();
-                    let obj = *values.last().expect("a receiver");
+                    let top = values.last_mut().expect("a receiver");
+                    let obj = *top;
                     if !receiver_holds(obj, u) {
                         guard_failed!(u);
                     }
-                    values.pop();
-                    values.push(Value::from_bits(u.operand));
+                    *top = Value::from_bits(u.operand);
                     values.push(obj);
                 }
                 UopOp::LoadMethodLocal => {

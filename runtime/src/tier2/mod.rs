@@ -520,6 +520,24 @@ impl Tier2Stats {
 mod tests {
     use super::*;
 
+    /// Micro-op `op` of segment `segment`'s instruction `at`, going on to
+    /// the next instruction.
+    fn at(op: UopOp, at: u32, segment: u16) -> Uop {
+        let instr = Instr {
+            op: Opcode::Nop,
+            arg: 0,
+        };
+        Uop {
+            segment,
+            ..Uop::new(op, instr, at, at + 1)
+        }
+    }
+
+    /// `u` with the target `target`.
+    fn to(u: Uop, target: u32) -> Uop {
+        Uop { target, ..u }
+    }
+
     #[test]
     fn fused_operations_read_each_slot_from_where_it_is() {
         use uop::Slot::{Constant, Local, Stack};
@@ -553,21 +571,8 @@ mod tests {
 
     #[test]
     fn jumps_land_in_the_segment_of_the_code_they_jump_in() {
-        let at = |op, at: u32, segment| Uop {
-            segment,
-            ..Uop::new(
-                op,
-                Instr {
-                    op: Opcode::Nop,
-                    arg: 0,
-                },
-                at,
-                at + 1,
-            )
-        };
         // The loop (segment 0, from instruction 10) inlines a function
         // (segment 1, instructions from 0) between its 11 and 12.
-        let to = |u: Uop, target| Uop { target, ..u };
         let e = Executor::new(
             vec![
                 at(UopOp::LoadFast, 10, 0),
@@ -596,45 +601,21 @@ mod tests {
 
     #[test]
     fn a_jump_to_a_return_becomes_the_return() {
-        let at = |op, at: u32, target| Uop {
-            segment: 1,
-            ..Uop::new(
-                op,
-                Instr {
-                    op: Opcode::Nop,
-                    arg: 0,
-                },
-                at,
-                target,
-            )
-        };
         // `return a if c else b` inlined (both branches jump to the
         // return), then a loop's jump to anything else, which stays.
         let e = Executor::new(
             vec![
-                Uop {
-                    segment: 0,
-                    ..at(UopOp::PushFrame, 0, 1)
-                },
+                at(UopOp::PushFrame, 0, 0),
                 at(UopOp::LoadFast, 0, 1),
-                at(UopOp::JumpIf, 1, 4),
-                at(UopOp::LoadFast, 2, 3),
-                at(UopOp::Jump, 3, 6),
-                at(UopOp::LoadFast, 4, 5),
-                at(UopOp::Jump, 5, 6),
-                at(UopOp::PopFrame, 6, 7),
-                Uop {
-                    segment: 0,
-                    ..at(UopOp::Jump, 1, 2)
-                },
-                Uop {
-                    segment: 0,
-                    ..at(UopOp::LoadFast, 2, 3)
-                },
-                Uop {
-                    segment: 0,
-                    ..at(UopOp::Exit, 3, 9)
-                },
+                to(at(UopOp::JumpIf, 1, 1), 4),
+                at(UopOp::LoadFast, 2, 1),
+                to(at(UopOp::Jump, 3, 1), 6),
+                at(UopOp::LoadFast, 4, 1),
+                to(at(UopOp::Jump, 5, 1), 6),
+                at(UopOp::PopFrame, 6, 1),
+                to(at(UopOp::Jump, 1, 0), 2),
+                at(UopOp::LoadFast, 2, 0),
+                to(at(UopOp::Exit, 3, 0), 9),
             ],
             0,
             4,
@@ -649,18 +630,9 @@ mod tests {
         assert_eq!(e.jump(2), Some(5));
         let exit = Executor::new(
             vec![
-                Uop {
-                    segment: 0,
-                    ..at(UopOp::Jump, 0, 2)
-                },
-                Uop {
-                    segment: 0,
-                    ..at(UopOp::LoadFast, 1, 2)
-                },
-                Uop {
-                    segment: 0,
-                    ..at(UopOp::Exit, 2, 9)
-                },
+                to(at(UopOp::Jump, 0, 0), 2),
+                at(UopOp::LoadFast, 1, 0),
+                to(at(UopOp::Exit, 2, 0), 9),
             ],
             0,
             3,
@@ -670,25 +642,24 @@ mod tests {
 
     #[test]
     fn an_executor_ends_in_a_micro_op_that_does_not_go_on() {
-        let at = |op, at: u32| {
-            let instr = Instr {
-                op: Opcode::Nop,
-                arg: 0,
-            };
-            Uop::new(op, instr, at, at + 1)
-        };
         // A function body whose last laid-out micro-op could go on (an
         // inlined call's body comes before it in segment 1).
-        let mut body = at(UopOp::LoadFast, 0);
-        body.segment = 1;
-        let e = Executor::new(vec![at(UopOp::LoadFast, 4), body, at(UopOp::Step, 5)], 4, 2);
+        let e = Executor::new(
+            vec![
+                at(UopOp::LoadFast, 4, 0),
+                at(UopOp::LoadFast, 0, 1),
+                at(UopOp::Step, 5, 0),
+            ],
+            4,
+            2,
+        );
         let last = e.uops.last().expect("micro-ops");
         assert_eq!((e.uops.len(), last.op), (4, UopOp::Exit));
         assert_eq!((last.at, last.target, last.segment), (5, 6, 0));
         assert_eq!(e.label(0, 5), Some(2), "the Step's label stays");
         // One that ends in a leave, or loops, gets nothing.
         for end in [UopOp::Exit, UopOp::JumpToTop] {
-            let e = Executor::new(vec![at(UopOp::LoadFast, 4), at(end, 5)], 4, 2);
+            let e = Executor::new(vec![at(UopOp::LoadFast, 4, 0), at(end, 5, 0)], 4, 2);
             assert_eq!(e.uops.len(), 2);
         }
         // Nothing at all: the Exit alone.
