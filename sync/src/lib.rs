@@ -44,6 +44,7 @@
 //! primitive comes from loom through `primitive`'s shim; the models live
 //! in the `stillpoint-loom-tests` crate.
 
+pub mod bias;
 mod event;
 mod executor;
 mod mutator;
