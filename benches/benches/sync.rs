@@ -17,9 +17,6 @@
 //!    walk of every executor testing a 256-bit bloom filter (simulated here).
 //! 7. `reclamation`: QSBR (our poll) against crossbeam-epoch, per safepoint
 //!    and end to end (retire and free 1000 executors).
-//! 8. `object_lock`: a critical section after eight stores (an
-//!    interpreter's store buffer is never empty), on a biased lock by its
-//!    owner and on a revoked (shared) one; and one revocation.
 //!
 //! Run: `cargo bench -p stillpoint-benches --bench sync`.
 
@@ -32,7 +29,6 @@ use std::time::{Duration, Instant};
 use criterion::measurement::WallTime;
 use criterion::{BatchSize, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
 use crossbeam_epoch::{Atomic, Collector, Shared};
-use stillpoint_sync::bias::{BiasTable, BiasedLock};
 use stillpoint_sync::{
     Dependency, EventKind, ExecutorSlot, Threshold, Watchable, World, WorldConfig,
 };
@@ -46,7 +42,6 @@ fn main() {
     bench_install(&mut c);
     bench_registry(&mut c);
     bench_reclamation(&mut c);
-    bench_object_lock(&mut c);
     c.final_summary();
 }
 
@@ -998,65 +993,4 @@ fn bench_reclamation(c: &mut Criterion) {
         drop(poller);
     }
     g.finish();
-}
-
-// ---------------------------------------------------------------------------
-// 8. Object locks: biased against shared
-// ---------------------------------------------------------------------------
-
-fn bench_object_lock(c: &mut Criterion) {
-    let table = BiasTable::new();
-    let me = table.register();
-    let other = table.register();
-    let biased = BiasedLock::new();
-    let shared = BiasedLock::new();
-    // The shared lock's bias goes to `other`, and this thread revokes it.
-    shared.lock(other, || &table);
-    // SAFETY: taken just above, by this thread.
-    unsafe { shared.unlock(|| other) };
-    let stores: Vec<AtomicU64> = (0..64).map(|_| AtomicU64::new(0)).collect();
-    let data = AtomicU64::new(0);
-    let round = std::cell::Cell::new(0u64);
-    let section = |lock: &BiasedLock| {
-        let i = round.get() + 1;
-        round.set(i);
-        for s in stores.iter().skip((i % 8) as usize * 8).take(8) {
-            s.store(i, Ordering::Relaxed);
-        }
-        lock.lock(me, || &table);
-        data.store(i, Ordering::Relaxed);
-        // SAFETY: taken just above, by this thread.
-        unsafe { lock.unlock(|| me) };
-    };
-    section(&biased);
-    section(&shared);
-    let claimed = table.claiming();
-
-    let mut g = group(c, "object_lock");
-    g.bench_function("owner_of_biased_lock", |b| b.iter(|| section(&biased)));
-    g.bench_function("shared_lock", |b| b.iter(|| section(&shared)));
-    g.finish();
-
-    let (owner, ordinary) = paired_ns_per_call(|| section(&biased), || section(&shared));
-    report!(
-        "object_lock: owner of a biased lock {owner:.2} ns, shared lock {ordinary:.2} ns per critical section after 8 stores (ratio {:.2}; biasing {})",
-        ordinary / owner,
-        if claimed { "on" } else { "off: no heavy fence here" }
-    );
-
-    let start = Instant::now();
-    const REVOKED: u32 = 200;
-    for _ in 0..REVOKED {
-        let lock = BiasedLock::new();
-        lock.lock(other, || &table);
-        // SAFETY: taken just above, by this thread.
-        unsafe { lock.unlock(|| other) };
-        lock.lock(me, || &table);
-        // SAFETY: taken just above, by this thread.
-        unsafe { lock.unlock(|| me) };
-    }
-    report!(
-        "object_lock: claim, then revocation by another thread, {:.2} us each",
-        start.elapsed().as_secs_f64() * 1e6 / f64::from(REVOKED)
-    );
 }

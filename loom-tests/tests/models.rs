@@ -19,7 +19,6 @@ use loom::cell::UnsafeCell;
 use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use loom::sync::Arc;
 use loom::thread;
-use stillpoint_sync::bias::{BiasRecord, BiasTable, BiasedLock};
 use stillpoint_sync::{
     EventKind, ExecutorSlot, Fault, PauseCause, Threshold, Watchable, World, WorldConfig,
 };
@@ -664,53 +663,5 @@ fn j_service_request_survives_pauses_and_runs_once() {
         world.stop_the_world(|| ());
         done.store(true, Ordering::Release);
         mutator.join().unwrap();
-    });
-}
-
-// ---------------------------------------------------------------- (k)
-
-/// (k) A biased object lock excludes the thread that revokes its bias: the
-/// owner claims the lock and takes it twice with plain stores while a
-/// second thread takes it once (revoking the bias: a heavy fence, then a
-/// wait for the owner's hold to clear). The three critical sections touch
-/// one cell, so any two that overlap are a causality violation, and the
-/// cell must count all three.
-fn biased_lock_excludes_the_revoker(table: BiasTable) {
-    let table = Arc::new(table);
-    let guarded = Arc::new((BiasedLock::new(), Cell::new()));
-    fn critical(table: &BiasTable, me: Option<&BiasRecord>, (lock, cell): &(BiasedLock, Cell)) {
-        lock.lock(me, || table);
-        cell.touch();
-        // SAFETY: taken just above, on this thread.
-        unsafe { lock.unlock(|| me) };
-    }
-    let owner = {
-        let (table, guarded) = (table.clone(), guarded.clone());
-        thread::spawn(move || {
-            let me = table.register();
-            assert!(me.is_some(), "a record for each model thread");
-            critical(&table, me, &guarded);
-            critical(&table, me, &guarded);
-        })
-    };
-    let me = table.register();
-    critical(&table, me, &guarded);
-    owner.join().unwrap();
-    let counted = guarded.1 .0.with(|p| {
-        // SAFETY: both threads are done with the cell.
-        unsafe { *p }
-    });
-    assert_eq!(counted, 3, "every critical section counted");
-}
-
-#[test]
-fn k_biased_lock_excludes_the_revoker() {
-    check("k", || biased_lock_excludes_the_revoker(BiasTable::new()));
-}
-
-#[test]
-fn k_broken_bias_without_owner_recheck_is_rejected() {
-    assert_rejected("k/no-owner-recheck", || {
-        biased_lock_excludes_the_revoker(BiasTable::skipping_owner_recheck())
     });
 }

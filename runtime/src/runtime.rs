@@ -954,8 +954,8 @@ impl RuntimeInner {
 
 impl RuntimeInner {
     /// The runtime's statistics as JSON: `specialization` (empty until the
-    /// specializing tier exists), `executors`, `events`, `pauses` (sync),
-    /// `gc` (the heap) and `object_locks` (revoked biases, process-wide).
+    /// specializing tier exists), `executors`, `events`, `pauses` (sync)
+    /// and `gc` (the heap).
     pub fn stats_json(&self) -> String {
         let sync = self.world.stats();
         let gc = self.heap.stats();
@@ -1039,12 +1039,10 @@ impl RuntimeInner {
             })
             .collect();
         format!(
-            "{{\"specialization\": {{{}}}, \"executors\": {executors}, \"tier2\": {{{}}}, \"events\": [{}], \"pauses\": {pauses}, \"gc\": {gc}, \"object_locks\": {{\"biases_revoked\": {}, \"claiming\": {}}}}}\n",
+            "{{\"specialization\": {{{}}}, \"executors\": {executors}, \"tier2\": {{{}}}, \"events\": [{}], \"pauses\": {pauses}, \"gc\": {gc}}}\n",
             families.join(", "),
             tier2.join(", "),
-            events.join(", "),
-            crate::object::lock::bias_revocations(),
-            crate::object::lock::bias_claiming()
+            events.join(", ")
         )
     }
 
@@ -1123,16 +1121,6 @@ impl RuntimeInner {
                 ev.executors_invalidated
             ));
         }
-        out.push_str(&format!(
-            "  object locks: {} biases revoked (threshold {}{})\n",
-            crate::object::lock::bias_revocations(),
-            stillpoint_sync::bias::REVOCATION_THRESHOLD,
-            if crate::object::lock::bias_claiming() {
-                ""
-            } else {
-                ", reached or no heavy fence"
-            }
-        ));
         out.push_str(&format!(
             "  pauses: {} (time to safepoint p50 {} ns, max {} ns; length p50 {} ns, max {} ns)\n",
             sync.pauses.count,

@@ -44,7 +44,6 @@
 //! primitive comes from loom through `primitive`'s shim; the models live
 //! in the `stillpoint-loom-tests` crate.
 
-pub mod bias;
 mod event;
 mod executor;
 mod mutator;

@@ -25,79 +25,6 @@ mod imp {
     }
     pub(crate) type ThreadId = std::thread::ThreadId;
 
-    /// The owner's half of an asymmetric store-load barrier: a compiler
-    /// barrier, paired with [`heavy_fence`] (see `bias`).
-    #[inline(always)]
-    pub(crate) fn light_fence() {
-        std::sync::atomic::compiler_fence(Ordering::SeqCst);
-    }
-
-    /// `membarrier`'s private expedited command, and its registration.
-    #[cfg(target_os = "linux")]
-    const MEMBARRIER_CMD_PRIVATE_EXPEDITED: libc::c_long = 1 << 3;
-    #[cfg(target_os = "linux")]
-    const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED: libc::c_long = 1 << 4;
-
-    /// Whether [`heavy_fence`] works here: registers the process for
-    /// Linux's expedited `membarrier` (once); false elsewhere.
-    pub(crate) fn heavy_fence_available() -> bool {
-        #[cfg(target_os = "linux")]
-        {
-            static REGISTERED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-            *REGISTERED.get_or_init(|| {
-                // SAFETY: `membarrier` takes two integer arguments and a CPU
-                // number (unused by this command); it touches no memory of ours.
-                let r = unsafe {
-                    libc::syscall(
-                        libc::SYS_membarrier,
-                        MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
-                        0 as libc::c_long,
-                        0 as libc::c_long,
-                    )
-                };
-                r == 0
-            })
-        }
-        #[cfg(not(target_os = "linux"))]
-        {
-            false
-        }
-    }
-
-    /// The revoker's half of the asymmetric barrier: every thread of the
-    /// process runs a full memory barrier before this returns, so a
-    /// [`light_fence`] anywhere acts as a full one against this call.
-    /// Only called after [`heavy_fence_available`] said true.
-    pub(crate) fn heavy_fence() {
-        fence(Ordering::SeqCst);
-        #[cfg(target_os = "linux")]
-        {
-            // SAFETY: as in `heavy_fence_available`; the process registered.
-            let r = unsafe {
-                libc::syscall(
-                    libc::SYS_membarrier,
-                    MEMBARRIER_CMD_PRIVATE_EXPEDITED,
-                    0 as libc::c_long,
-                    0 as libc::c_long,
-                )
-            };
-            assert_eq!(r, 0, "membarrier failed after registering");
-        }
-        #[cfg(not(target_os = "linux"))]
-        unreachable!("no heavy fence on this platform; nothing is claimed");
-    }
-
-    /// One step of a wait for another thread: spins briefly, then yields.
-    #[inline]
-    pub(crate) fn spin_wait(spins: &mut u32) {
-        if *spins < 64 {
-            *spins += 1;
-            std::hint::spin_loop();
-        } else {
-            std::thread::yield_now();
-        }
-    }
-
     /// A mutual-exclusion lock (parking_lot: no poisoning, eventual fairness).
     #[derive(Default)]
     pub(crate) struct Mutex<T>(parking_lot::Mutex<T>);
@@ -141,27 +68,6 @@ mod imp {
         loom::thread::current().id()
     }
     pub(crate) type ThreadId = loom::thread::ThreadId;
-
-    /// Under loom both halves of the asymmetric barrier are `SeqCst`
-    /// fences: what `membarrier` with a compiler barrier provides.
-    pub(crate) fn light_fence() {
-        fence(Ordering::SeqCst);
-    }
-
-    /// See [`light_fence`].
-    pub(crate) fn heavy_fence() {
-        fence(Ordering::SeqCst);
-    }
-
-    /// Always available in a model.
-    pub(crate) fn heavy_fence_available() -> bool {
-        true
-    }
-
-    /// A wait step: lets loom run another thread.
-    pub(crate) fn spin_wait(_spins: &mut u32) {
-        loom::thread::yield_now();
-    }
 
     /// loom's mutex with parking_lot's shape.
     pub(crate) struct Mutex<T>(loom::sync::Mutex<T>);

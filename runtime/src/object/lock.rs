@@ -4,13 +4,10 @@
 //!
 //! Critical sections are a handful of loads and stores, and the lock rule
 //! (invariant 15) keeps safepoints and Python code out of them, so waiting
-//! is rare and short. The lock is `stillpoint_sync::bias::BiasedLock`: the
-//! first thread to lock an object owns the lock and takes it with plain
-//! stores; any other thread revokes that bias once (a heavy fence), and
-//! from then on takes the lock with one compare-exchange and releases it
-//! with a plain release store, spinning briefly, then yielding, while it
-//! waits. A general-purpose lock (parking_lot's) must release with a
-//! read-modify-write to find parked waiters, which doubled the atomic
+//! is rare and short. The lock is a word taken with one compare-exchange and
+//! released with a plain release store; a waiter spins briefly, then
+//! yields its core. A general-purpose lock (parking_lot's) must release with
+//! a read-modify-write to find parked waiters, which doubled the atomic
 //! operations of every list read (`ARCHITECTURE.md`, decisions).
 //!
 //! The word is also a *sequence* (a seqlock's): it is odd while the lock is
@@ -21,122 +18,98 @@
 //! compare-exchange to drain the store buffer (ARCHITECTURE.md, decisions).
 //! Only data kept in atomics may be read that way (the dict's entries are).
 
-use std::cell::Cell;
-use std::sync::LazyLock;
+use std::sync::atomic::{fence, AtomicU32, Ordering};
 
-use stillpoint_gc::Tracer;
-use stillpoint_sync::bias::{BiasRecord, BiasTable, BiasedLock};
+/// The raw lock (see the module docs): the sequence, odd while held.
+pub struct ObjectRawLock(AtomicU32);
 
-/// The raw lock (see the module docs): a biased seqlock.
-pub struct ObjectRawLock(BiasedLock);
+/// Spins before the first yield.
+const SPINS: u32 = 64;
 
-/// The process's bias records (one per thread that locks objects).
-static BIAS: LazyLock<BiasTable> = LazyLock::new(BiasTable::new);
+#[inline]
+fn is_held(seq: u32) -> bool {
+    seq & 1 == 1
+}
 
-/// The calling thread's record, given back when the thread exits.
-struct Registration(Option<&'static BiasRecord>);
+impl ObjectRawLock {
+    /// Takes the lock from the even sequence `seq`; false if another
+    /// thread changed it first.
+    #[inline]
+    fn try_take(&self, seq: u32) -> bool {
+        let taken = self
+            .0
+            .compare_exchange_weak(seq, seq | 1, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok();
+        // Orders the odd sequence before every write of the critical
+        // section: a reader that sees one of those writes then sees the
+        // sequence odd or moved on (`read_optimistically`'s acquire fence).
+        // A compiler barrier on x86.
+        fence(Ordering::Release);
+        taken
+    }
 
-impl Drop for Registration {
-    fn drop(&mut self) {
-        RECORD.with(|r| r.set(NO_RECORD));
-        if let Some(record) = self.0 {
-            BIAS.release(record);
+    #[cold]
+    fn lock_contended(&self) {
+        let mut spins = 0u32;
+        loop {
+            // Test, then test-and-set: wait on a shared cache line.
+            let mut seq = self.0.load(Ordering::Relaxed);
+            while is_held(seq) {
+                if spins < SPINS {
+                    spins += 1;
+                    std::hint::spin_loop();
+                } else {
+                    std::thread::yield_now();
+                }
+                seq = self.0.load(Ordering::Relaxed);
+            }
+            if self.try_take(seq) {
+                return;
+            }
         }
     }
 }
 
-/// [`RECORD`] of a thread without a record (all taken, or exiting).
-const NO_RECORD: *const BiasRecord = std::ptr::dangling();
-
-thread_local! {
-    /// The calling thread's record: null until its first lock, then the
-    /// record or [`NO_RECORD`]. A plain thread-local word (no destructor,
-    /// so no state check), read on every lock.
-    static RECORD: Cell<*const BiasRecord> = const { Cell::new(std::ptr::null()) };
-    /// Owns the record; registers on first use, releases at thread exit.
-    static REGISTRATION: Registration = Registration(BIAS.register());
-}
-
-/// The calling thread's bias record; `None` when all are taken or the
-/// thread is exiting (it then locks the ordinary way).
-#[inline(always)]
-fn me() -> Option<&'static BiasRecord> {
-    let record = RECORD.with(Cell::get);
-    if record.is_null() {
-        return register();
-    }
-    // SAFETY: a non-null word other than NO_RECORD is a record of the
-    // static table, which lives for the whole process.
-    (record != NO_RECORD).then(|| unsafe { &*record })
-}
-
-#[cold]
-fn register() -> Option<&'static BiasRecord> {
-    let record = REGISTRATION.try_with(|r| r.0).ok().flatten();
-    RECORD.with(|r| r.set(record.map_or(NO_RECORD, |r| r as *const BiasRecord)));
-    record
-}
-
-/// Revocations of a lock's bias so far (`-X stats`).
-pub fn bias_revocations() -> u64 {
-    BIAS.revocations()
-}
-
-/// Whether fresh locks are still claimed (`-X stats`).
-pub fn bias_claiming() -> bool {
-    BIAS.claiming()
-}
-
-// SAFETY: `BiasedLock` is a mutual-exclusion lock (its module docs and
-// loom models): at most one holder at a time, and each release is ordered
-// before the next acquisition. `unlock` is called only by the holder (the
-// trait's contract), on the thread that locked (the guard is not `Send`'s
-// concern: `GuardNoSend` keeps it on that thread, so `me()` is the record
-// `lock` used).
+// SAFETY: the word goes from even to odd only by a successful acquire
+// compare-exchange, so at most one holder exists at a time, and `unlock`
+// (called only by the holder, per the trait's contract) makes it even with
+// a release store, which orders the critical section before the next
+// acquirer's.
 unsafe impl lock_api::RawMutex for ObjectRawLock {
     #[allow(clippy::declare_interior_mutable_const)]
-    const INIT: ObjectRawLock = ObjectRawLock(BiasedLock::new());
+    const INIT: ObjectRawLock = ObjectRawLock(AtomicU32::new(0));
 
-    type GuardMarker = lock_api::GuardNoSend;
+    type GuardMarker = lock_api::GuardSend;
 
-    #[inline(always)]
+    #[inline]
     fn lock(&self) {
-        self.0.lock(me(), || &BIAS);
+        let seq = self.0.load(Ordering::Relaxed);
+        if is_held(seq) || !self.try_take(seq) {
+            self.lock_contended();
+        }
     }
 
     #[inline]
     fn try_lock(&self) -> bool {
-        self.0.try_lock(&BIAS, me())
+        let seq = self.0.load(Ordering::Relaxed);
+        !is_held(seq) && self.try_take(seq)
     }
 
-    #[inline(always)]
+    #[inline]
     unsafe fn unlock(&self) {
-        // SAFETY: the caller holds the lock (the trait's contract).
-        unsafe { self.0.unlock(me) };
+        // Only the holder writes the word while it is odd.
+        let seq = self.0.load(Ordering::Relaxed);
+        self.0.store(seq.wrapping_add(1), Ordering::Release);
     }
 
     #[inline]
     fn is_locked(&self) -> bool {
-        self.0.is_locked()
+        is_held(self.0.load(Ordering::Relaxed))
     }
 }
 
 /// A mutex over an object's mutable state.
 pub type Mutex<T> = lock_api::Mutex<ObjectRawLock, T>;
-
-/// The data behind `mutex`, for the collector: no lock is taken.
-///
-/// Only a pause makes a [`Tracer`] (`stillpoint_gc`'s contract), and during
-/// a pause every thread that touches objects is parked at a safepoint or
-/// detached, neither of which it reaches holding an object lock (the lock
-/// rule, invariant 15). Locking here would revoke the bias of every object
-/// another thread owns, at every collection.
-#[inline]
-pub fn traced<'m, T>(mutex: &'m Mutex<T>, _in_pause: &Tracer) -> &'m T {
-    // SAFETY: nobody holds the lock or takes it while the pause lasts
-    // (above), and the borrow ends with the trace, inside the pause.
-    unsafe { &*mutex.data_ptr() }
-}
 
 /// Runs `read` on the protected data without taking the lock, and keeps
 /// its answer only if no writer held the lock meanwhile: `None` when one
@@ -152,17 +125,24 @@ pub fn read_optimistically<T, R>(
     read: impl FnOnce(*const T) -> Option<R>,
 ) -> Option<R> {
     // SAFETY: `raw` is unsafe only because locking the raw lock directly
-    // could break the guard's bookkeeping; we only read its sequence.
-    let lock = &unsafe { mutex.raw() }.0;
-    let before = lock.read_begin()?;
+    // could break the guard's bookkeeping; we only load its word.
+    let word = &unsafe { mutex.raw() }.0;
+    let before = word.load(Ordering::Acquire);
+    if is_held(before) {
+        return None;
+    }
     let found = read(mutex.data_ptr())?;
-    lock.read_validate(before).then_some(found)
+    // Orders `read`'s loads before the second load of the sequence: if
+    // they saw a writer's store, this load sees that writer's odd word or
+    // later (the writer's release fence in `try_take`).
+    fence(Ordering::Acquire);
+    (word.load(Ordering::Relaxed) == before).then_some(found)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::AtomicU64;
     use std::sync::Arc;
 
     #[test]

@@ -344,8 +344,8 @@ unsafe impl Trace for Descriptor {
     }
 }
 
-// SAFETY: every variant's pointers are traced; locked parts are read
-// through `lock::traced` (no thread holds an object lock in a pause).
+// SAFETY: every variant's pointers are traced; locks are object locks (the
+// lock rule).
 unsafe impl Trace for ObjectData {
     fn trace(&self, tracer: &mut Tracer) {
         match self {
@@ -354,8 +354,8 @@ unsafe impl Trace for ObjectData {
             | ObjectData::Range(_)
             | ObjectData::Host(_) => {}
             ObjectData::Tuple(items) => items.trace(tracer),
-            ObjectData::List(items) => lock::traced(items, tracer).trace(tracer),
-            ObjectData::Dict(d) | ObjectData::Instance(d) => lock::traced(d, tracer).trace(tracer),
+            ObjectData::List(items) => items.lock().trace(tracer),
+            ObjectData::Dict(d) | ObjectData::Instance(d) => d.lock().trace(tracer),
             ObjectData::Function(f) => f.trace(tracer),
             ObjectData::Builtin(b) => b.bound.trace(tracer),
             ObjectData::BoundMethod { func, receiver } => {
@@ -366,17 +366,17 @@ unsafe impl Trace for ObjectData {
             ObjectData::Exception(e) => e.trace(tracer),
             ObjectData::Module(m) => m.dict.trace(tracer),
             ObjectData::Code(c) => c.trace(tracer),
-            ObjectData::Iterator(state) => lock::traced(state, tracer).trace(tracer),
-            ObjectData::Cell(v) => lock::traced(v, tracer).trace(tracer),
+            ObjectData::Iterator(state) => state.lock().trace(tracer),
+            ObjectData::Cell(v) => v.lock().trace(tracer),
             ObjectData::Slice(parts) => parts.trace(tracer),
-            ObjectData::Generator(g) => lock::traced(g, tracer).trace(tracer),
-            ObjectData::Set(t) => lock::traced(t, tracer).trace(tracer),
+            ObjectData::Generator(g) => g.lock().trace(tracer),
+            ObjectData::Set(t) => t.lock().trace(tracer),
             ObjectData::Descriptor(d) => d.trace(tracer),
             ObjectData::Frame(f) => f.trace(tracer),
             ObjectData::AttrDict(owner) => tracer.mark(*owner),
             ObjectData::Subclassed(s) => {
                 s.base.trace(tracer);
-                lock::traced(&s.attrs, tracer).trace(tracer);
+                s.attrs.lock().trace(tracer);
             }
             ObjectData::Super {
                 this_class,
@@ -485,7 +485,7 @@ unsafe impl Trace for Function {
         self.defaults.trace(tracer);
         self.kwdefaults.trace(tracer);
         self.closure.trace(tracer);
-        lock::traced(&self.attrs, tracer).trace(tracer);
+        self.attrs.lock().trace(tracer);
     }
 }
 
@@ -741,13 +741,13 @@ impl ClassList {
     }
 }
 
-// SAFETY: traces bases, MRO and the dict (read through `lock::traced`).
+// SAFETY: traces bases, MRO and the dict (an object lock: the lock rule).
 // Subclasses are weak.
 unsafe impl Trace for Class {
     fn trace(&self, tracer: &mut Tracer) {
         self.bases.trace(tracer);
         self.mro_tail.trace(tracer);
-        lock::traced(&self.dict, tracer).trace(tracer);
+        self.dict.lock().trace(tracer);
     }
 }
 
@@ -766,9 +766,9 @@ pub struct ExceptionData {
 // SAFETY: traces args, attributes and the traceback's code objects.
 unsafe impl Trace for ExceptionData {
     fn trace(&self, tracer: &mut Tracer) {
-        lock::traced(&self.args, tracer).trace(tracer);
-        lock::traced(&self.dict, tracer).trace(tracer);
-        for entry in lock::traced(&self.traceback, tracer).iter() {
+        self.args.lock().trace(tracer);
+        self.dict.lock().trace(tracer);
+        for entry in self.traceback.lock().iter() {
             entry.code.trace(tracer);
         }
     }
