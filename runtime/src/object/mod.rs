@@ -889,6 +889,7 @@ unsafe impl Trace for IterState {
 pub const HASH_MODULUS: i64 = (1 << 61) - 1;
 
 /// Python's hash of an `i64`.
+#[inline]
 pub fn hash_i64(i: i64) -> i64 {
     // Every inline int (48 bits) is its own hash, but -1.
     if i.unsigned_abs() < HASH_MODULUS as u64 {

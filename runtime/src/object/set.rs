@@ -117,7 +117,8 @@ impl SetTable {
                     return Err(free.unwrap_or(j));
                 }
                 if s.hash == hash && s.key != DUMMY {
-                    if keys_equal(s.key, key) {
+                    // The same word first: no call for the common hit.
+                    if s.key == key || keys_equal(s.key, key) {
                         return Ok(j);
                     }
                 } else if s.key == DUMMY && free.is_none() {

@@ -87,7 +87,17 @@ pub struct Dict {
 pub struct Unhashable(pub &'static str);
 
 /// The Python hash of a value, natively (see the module docs).
+#[inline]
 pub fn hash_value(v: Value) -> Result<i64, Unhashable> {
+    // Inline ints, the commonest keys, without the call.
+    match v.as_inline_int() {
+        Some(i) => Ok(hash_i64(i)),
+        None => hash_other(v),
+    }
+}
+
+/// [`hash_value`] of anything but an inline int.
+fn hash_other(v: Value) -> Result<i64, Unhashable> {
     Ok(match v.unpack() {
         Unpacked::Int(i) => hash_i64(i),
         Unpacked::Float(f) => hash_f64(f),
