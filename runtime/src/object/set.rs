@@ -111,7 +111,9 @@ impl SetTable {
             } else {
                 0
             };
-            for j in i..=i + probes {
+            let mut j = i;
+            let end = i + probes;
+            loop {
                 let s = self.slots[j];
                 if s.key == EMPTY {
                     return Err(free.unwrap_or(j));
@@ -124,6 +126,11 @@ impl SetTable {
                 } else if s.key == DUMMY && free.is_none() {
                     free = Some(j);
                 }
+                // A plain loop: an inclusive range's iterator costs more.
+                if j == end {
+                    break;
+                }
+                j += 1;
             }
             perturb >>= PERTURB_SHIFT;
             i = (i
