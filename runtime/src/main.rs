@@ -32,8 +32,8 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// OS. With mimalloc's default, one second, a program that allocates and
 /// collects steadily has its freed pages decommitted between two bursts and
 /// faults them back in (each a transparent huge page that the kernel zeroes):
-/// `float_points` took 2,000-4,500 page faults and 0.2-0.35 s of system time
-/// in a 2 s run, against 220 faults and a few milliseconds with ten seconds.
+/// `float_points` took 2,000-4,500 page faults in a 2 s run, against 220
+/// with ten seconds.
 /// A program that has shrunk still returns its memory, ten seconds later.
 const PURGE_DELAY_MS: std::ffi::c_long = 10_000;
 
