@@ -1530,3 +1530,44 @@ fn a_hot_loop_free_function_runs_in_its_entry_executor_until_an_event_throws_it_
     assert_eq!(after.projected, 1, "projected again: {after:?}");
     assert!(after.entries > 0, "{after:?}");
 }
+
+/// `STILLPOINT_DUMP_EXECUTORS` prints each executor built and, for a loop
+/// that projection refuses, why: the developer's view of what tier 2 did.
+#[test]
+fn the_executor_dump_says_why_a_loop_was_not_projected() {
+    let dir = std::env::temp_dir().join(format!("stillpoint-dump-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let program = dir.join("dump.py");
+    let source = "\
+def numbers(n):
+    i = 0
+    while i < n:
+        yield i
+        i += 1
+
+def main():
+    total = 0
+    for x in numbers(20000):
+        total += x
+    for k in range(20000):
+        total -= k
+    print(total)
+
+main()
+";
+    std::fs::write(&program, source).expect("the program is written");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stillpoint"))
+        .env("STILLPOINT_DUMP_EXECUTORS", "1")
+        .arg(&program)
+        .output()
+        .expect("the binary runs");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "0\n");
+    let dump = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        dump.contains("tier 2: main line 9: not projected: iterates a generator"),
+        "{dump}"
+    );
+    assert!(dump.contains("tier 2: main line 11: "), "{dump}");
+    assert!(dump.contains("executor for the loop at"), "{dump}");
+}

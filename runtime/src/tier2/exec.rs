@@ -626,7 +626,8 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
 }
 
 /// Whether `STILLPOINT_DUMP_EXECUTORS` is set: every executor built is
-/// printed on stderr with its micro-ops (a developer's view of tier 2).
+/// printed on stderr with its micro-ops, and every loop or function that
+/// projection refused with why (a developer's view of tier 2).
 fn dump_executors() -> bool {
     static DUMP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *DUMP.get_or_init(|| std::env::var_os("STILLPOINT_DUMP_EXECUTORS").is_some())
@@ -969,7 +970,14 @@ impl Interp<'_> {
         };
         let mut trace = match project(tc) {
             Ok(t) => t,
-            Err(_) => {
+            Err(why) => {
+                if dump_executors() {
+                    eprintln!(
+                        "tier 2: {} line {}: not projected: {why}",
+                        code.qualname,
+                        code.locations.get(head).map_or(0, |l| l.line),
+                    );
+                }
                 if let Some(s) = self.t2_stats() {
                     s.projection_failed += 1;
                 }
