@@ -996,10 +996,7 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
         let mut result = Slot::Stack;
         let mut target = u.target;
         if let Some(next) = uops.get(i).filter(|n| !lands(n.at)) {
-            let compares = matches!(
-                fused,
-                UopOp::CompareInt3 | UopOp::CompareFloat3 | UopOp::CompareIs3
-            );
+            let compares = fused.is_fused_compare();
             match next.op {
                 UopOp::StoreFast if next.arg as usize <= Slot::MAX_LOCAL => {
                     result = Slot::Local(next.arg as u8);

@@ -287,12 +287,10 @@ pub fn jump_target(u: &Uop) -> Option<u32> {
             Some(u.target)
         }
         UopOp::ExitIf | UopOp::ExitIfBool | UopOp::Exit => None,
-        UopOp::CompareInt3 | UopOp::CompareFloat3 | UopOp::CompareIs3 => {
-            match Operands::decode(u.arg).result {
-                Slot::Branch { exit: false, .. } => Some(u.target),
-                _ => None,
-            }
-        }
+        op if op.is_fused_compare() => match Operands::decode(u.arg).result {
+            Slot::Branch { exit: false, .. } => Some(u.target),
+            _ => None,
+        },
         _ if may_jump(u.opcode) => Some(u.arg),
         _ => None,
     }

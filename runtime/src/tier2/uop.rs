@@ -76,6 +76,13 @@ impl UopOp {
         )
     }
 
+    /// Whether it is a fused comparison: its result may be a branch
+    /// ([`Slot::Branch`]) instead of a value.
+    pub fn is_fused_compare(self) -> bool {
+        use UopOp::*;
+        matches!(self, CompareInt3 | CompareFloat3 | CompareIs3)
+    }
+
     /// The fused operation for `self`, an `IntOp3` or `FloatOp3`, of the
     /// plain operator `op`: the operator's own micro-op where it has one.
     pub fn for_operator(self, op: crate::bytecode::BinaryOp) -> UopOp {
