@@ -1108,6 +1108,17 @@ impl RuntimeInner {
                 steps.join(", ")
             ));
         }
+        let uops: Vec<String> = t2
+            .top_uops(10)
+            .iter()
+            .map(|(name, n)| format!("{name} ×{n}"))
+            .collect();
+        if !uops.is_empty() {
+            out.push_str(&format!(
+                "  tier 2 micro-ops run, most first: {}\n",
+                uops.join(", ")
+            ));
+        }
         for ev in &sync.events {
             let threshold = match ev.threshold {
                 stillpoint_sync::Threshold::After(n) => n.to_string(),

@@ -552,8 +552,13 @@ impl BinaryOp {
     ];
 
     /// Decodes an operand.
+    #[inline]
     pub fn from_arg(arg: u32) -> BinaryOp {
-        BinaryOp::ALL[arg as usize % BinaryOp::ALL.len()]
+        // The compiler emits operands below 24: no division on that path.
+        match BinaryOp::ALL.get(arg as usize) {
+            Some(&op) => op,
+            None => BinaryOp::ALL[arg as usize % BinaryOp::ALL.len()],
+        }
     }
 
     /// The in-place form.
@@ -562,8 +567,10 @@ impl BinaryOp {
     }
 
     /// The plain form (in-place forms fall back to it).
+    #[inline]
     pub fn plain(self) -> BinaryOp {
-        BinaryOp::from_arg(self as u32 % 12)
+        let k = self as usize;
+        BinaryOp::ALL[if k >= 12 { k - 12 } else { k }]
     }
 
     /// Whether this is an in-place form.
@@ -625,9 +632,15 @@ pub enum CompareOp {
 
 impl CompareOp {
     /// Decodes an operand.
+    #[inline]
     pub fn from_arg(arg: u32) -> CompareOp {
         use CompareOp::*;
-        [Eq, Ne, Lt, Le, Gt, Ge, Is, IsNot, In, NotIn][arg as usize % 10]
+        const ALL: [CompareOp; 10] = [Eq, Ne, Lt, Le, Gt, Ge, Is, IsNot, In, NotIn];
+        // The compiler emits operands below 10: no division on that path.
+        match ALL.get(arg as usize) {
+            Some(&op) => op,
+            None => ALL[arg as usize % ALL.len()],
+        }
     }
 
     /// The operator's symbol.

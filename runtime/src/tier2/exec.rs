@@ -1255,6 +1255,9 @@ impl Interp<'_> {
             let u = unsafe { exec.uop(i) };
             if COUNT {
                 executed += 1;
+                if let Some(s) = self.t2_stats() {
+                    s.uops_by_op[u.op as usize] += 1;
+                }
             }
             match u.op {
                 UopOp::LoadFast => {
@@ -1361,6 +1364,10 @@ impl Interp<'_> {
                     fused!(u, |_op, a, b| int_pair(a, b)
                         .and_then(|(x, y)| Value::try_int(x - y)))
                 }
+                UopOp::IntMul3 => {
+                    fused!(u, |_op, a, b| int_pair(a, b)
+                        .and_then(|(x, y)| Value::try_int(x.checked_mul(y)?)))
+                }
                 UopOp::FloatOp3 => fused!(u, |op, a, b| binary_float(op, a, b)),
                 UopOp::FloatAdd3 => fused!(u, |_op, a, b| float_operands(a, b)
                     .map(|(x, y)| Value::float(x + y))),
@@ -1368,6 +1375,9 @@ impl Interp<'_> {
                     .map(|(x, y)| Value::float(x - y))),
                 UopOp::FloatMul3 => fused!(u, |_op, a, b| float_operands(a, b)
                     .map(|(x, y)| Value::float(x * y))),
+                // A zero divisor leaves: tier 1 raises ZeroDivisionError.
+                UopOp::FloatDiv3 => fused!(u, |_op, a, b| float_operands(a, b)
+                    .and_then(|(x, y)| (y != 0.0).then(|| Value::float(x / y)))),
                 UopOp::CompareInt3 => {
                     fused!(u, |op, a, b| compare(
                         op,

@@ -370,6 +370,9 @@ pub struct Tier2Stats {
     /// Instructions run as a `Step` (their tier-1 form), by family: what
     /// has no micro-ops of its own yet.
     pub steps: [u64; 256],
+    /// Micro-ops executed, by kind (what the executors spend their time
+    /// on).
+    pub uops_by_op: [u64; 256],
     /// Superblocks projected and optimized.
     pub projected: u64,
     /// Projections that found no loop to close (backed off).
@@ -415,6 +418,7 @@ impl Default for Tier2Stats {
     fn default() -> Self {
         Tier2Stats {
             steps: [0; 256],
+            uops_by_op: [0; 256],
             projected: 0,
             projection_failed: 0,
             install_failed: 0,
@@ -444,6 +448,9 @@ impl Tier2Stats {
             ($($f:ident),*) => { $(self.$f += other.$f;)* };
         }
         for (a, b) in self.steps.iter_mut().zip(other.steps.iter()) {
+            *a += b;
+        }
+        for (a, b) in self.uops_by_op.iter_mut().zip(other.uops_by_op.iter()) {
             *a += b;
         }
         add!(
@@ -483,6 +490,18 @@ impl Tier2Stats {
         let mut v: Vec<(&'static str, u64)> = Opcode::ALL
             .iter()
             .map(|op| (op.name(), self.steps[*op as usize]))
+            .filter(|(_, c)| *c > 0)
+            .collect();
+        v.sort_by_key(|(_, c)| std::cmp::Reverse(*c));
+        v.truncate(n);
+        v
+    }
+
+    /// The most executed micro-ops, most first.
+    pub fn top_uops(&self, n: usize) -> Vec<(&'static str, u64)> {
+        let mut v: Vec<(&'static str, u64)> = UopOp::ALL
+            .iter()
+            .map(|op| (op.name(), self.uops_by_op[*op as usize]))
             .filter(|(_, c)| *c > 0)
             .collect();
         v.sort_by_key(|(_, c)| std::cmp::Reverse(*c));

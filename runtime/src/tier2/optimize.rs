@@ -801,10 +801,12 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             | UopOp::IntOp3
             | UopOp::IntAdd3
             | UopOp::IntSub3
+            | UopOp::IntMul3
             | UopOp::FloatOp3
             | UopOp::FloatAdd3
             | UopOp::FloatSub3
             | UopOp::FloatMul3
+            | UopOp::FloatDiv3
             | UopOp::CompareInt3
             | UopOp::CompareFloat3
             | UopOp::CompareIs3
@@ -2017,7 +2019,7 @@ mod tests {
                 UopOp::BinaryOpInt,
                 Opcode::BinaryOpMultiplyInt,
                 B::Mul,
-                UopOp::IntOp3,
+                UopOp::IntMul3,
             ),
             (
                 UopOp::BinaryOpFloat,
@@ -2041,6 +2043,12 @@ mod tests {
                 UopOp::BinaryOpFloat,
                 Opcode::BinaryOpFloat,
                 B::TrueDiv,
+                UopOp::FloatDiv3,
+            ),
+            (
+                UopOp::BinaryOpFloat,
+                Opcode::BinaryOpFloat,
+                B::Pow,
                 UopOp::FloatOp3,
             ),
         ] {

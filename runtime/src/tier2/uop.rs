@@ -65,10 +65,12 @@ impl UopOp {
             IntOp3
                 | IntAdd3
                 | IntSub3
+                | IntMul3
                 | FloatOp3
                 | FloatAdd3
                 | FloatSub3
                 | FloatMul3
+                | FloatDiv3
                 | CompareInt3
                 | CompareFloat3
                 | CompareIs3
@@ -90,9 +92,11 @@ impl UopOp {
         match (self, op) {
             (UopOp::IntOp3, B::Add) => UopOp::IntAdd3,
             (UopOp::IntOp3, B::Sub) => UopOp::IntSub3,
+            (UopOp::IntOp3, B::Mul) => UopOp::IntMul3,
             (UopOp::FloatOp3, B::Add) => UopOp::FloatAdd3,
             (UopOp::FloatOp3, B::Sub) => UopOp::FloatSub3,
             (UopOp::FloatOp3, B::Mul) => UopOp::FloatMul3,
+            (UopOp::FloatOp3, B::TrueDiv) => UopOp::FloatDiv3,
             (fused, _) => fused,
         }
     }
@@ -348,6 +352,8 @@ define_uops! {
     IntAdd3 { guard: true, escapes: false };
     /// `IntOp3` for `-`.
     IntSub3 { guard: true, escapes: false };
+    /// `IntOp3` for `*`.
+    IntMul3 { guard: true, escapes: false };
     /// As `IntOp3` on floats (or a float and an inline int, as
     /// `GuardFloatMix` takes them); leaves on a zero divisor too.
     FloatOp3 { guard: true, escapes: false };
@@ -357,6 +363,8 @@ define_uops! {
     FloatSub3 { guard: true, escapes: false };
     /// `FloatOp3` for `*`.
     FloatMul3 { guard: true, escapes: false };
+    /// `FloatOp3` for `/`.
+    FloatDiv3 { guard: true, escapes: false };
     /// As `IntOp3` for a comparison of inline ints (a bool result, or the
     /// branch it decides: [`Slot::Branch`]).
     CompareInt3 { guard: true, escapes: false };
