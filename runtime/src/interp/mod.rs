@@ -2942,9 +2942,13 @@ impl<'a> Interp<'a> {
                 let n = values.len();
                 values.swap(n - 1, n - arg as usize);
             }
-            Opcode::BinaryOpAddInt => arithmetic_form!(int_arith_cached, |x, y| Some(x + y)),
-            Opcode::BinaryOpSubtractInt => arithmetic_form!(int_arith_cached, |x, y| Some(x - y)),
-            Opcode::BinaryOpMultiplyInt => arithmetic_form!(int_arith_cached, i64::checked_mul),
+            Opcode::BinaryOpAddInt => arithmetic_form!(int_arith_cached, Value::inline_int_add),
+            Opcode::BinaryOpSubtractInt => {
+                arithmetic_form!(int_arith_cached, Value::inline_int_sub)
+            }
+            Opcode::BinaryOpMultiplyInt => {
+                arithmetic_form!(int_arith_cached, Value::inline_int_mul)
+            }
             Opcode::BinaryOpAddFloat => arithmetic_form!(float_arith_cached, |x, y| x + y),
             Opcode::BinaryOpSubtractFloat => arithmetic_form!(float_arith_cached, |x, y| x - y),
             Opcode::BinaryOpMultiplyFloat => arithmetic_form!(float_arith_cached, |x, y| x * y),

@@ -1356,18 +1356,9 @@ impl Interp<'_> {
                     values.push(v);
                 }
                 UopOp::IntOp3 => fused!(u, |op, a, b| binary_int(op, a, b)),
-                UopOp::IntAdd3 => {
-                    fused!(u, |_op, a, b| int_pair(a, b)
-                        .and_then(|(x, y)| Value::try_int(x + y)))
-                }
-                UopOp::IntSub3 => {
-                    fused!(u, |_op, a, b| int_pair(a, b)
-                        .and_then(|(x, y)| Value::try_int(x - y)))
-                }
-                UopOp::IntMul3 => {
-                    fused!(u, |_op, a, b| int_pair(a, b)
-                        .and_then(|(x, y)| Value::try_int(x.checked_mul(y)?)))
-                }
+                UopOp::IntAdd3 => fused!(u, |_op, a, b| a.inline_int_add(b)),
+                UopOp::IntSub3 => fused!(u, |_op, a, b| a.inline_int_sub(b)),
+                UopOp::IntMul3 => fused!(u, |_op, a, b| a.inline_int_mul(b)),
                 UopOp::FloatOp3 => fused!(u, |op, a, b| binary_float(op, a, b)),
                 UopOp::FloatAdd3 => fused!(u, |_op, a, b| float_operands(a, b)
                     .map(|(x, y)| Value::float(x + y))),
@@ -1379,15 +1370,25 @@ impl Interp<'_> {
                 UopOp::FloatDiv3 => fused!(u, |_op, a, b| float_operands(a, b)
                     .and_then(|(x, y)| (y != 0.0).then(|| Value::float(x / y)))),
                 UopOp::CompareInt3 => {
-                    fused!(u, |op, a, b| compare(
-                        op,
-                        a.as_inline_int(),
-                        b.as_inline_int()
-                    ))
+                    fused!(u, |op, a, b| Value::scaled_int_pair(a, b)
+                        .and_then(|(x, y)| compare(op, Some(x), Some(y))))
                 }
                 UopOp::CompareFloat3 => fused!(u, |op, a, b| compare(op, as_f64(a), as_f64(b))
                     .filter(|_| a.is_float() || b.is_float())),
                 UopOp::Subscr3 => fused!(u, |_op, a, b| crate::object::native::sequence_item(a, b)),
+                UopOp::SubscrLocalConst => {
+                    let access = Access(u.extra);
+                    let values = self.st_values();
+                    let container = values[base + access.offset(0)];
+                    let index = Value::from_bits(u.operand);
+                    let Some(v) = crate::object::native::sequence_item(container, index) else {
+                        guard_failed!(u);
+                    };
+                    match access.result() {
+                        Slot::Local(k) => values[base + usize::from(k)] = v,
+                        _ => values.push(v),
+                    }
+                }
                 UopOp::CompareIs3 => fused!(u, |op, a, b| Some(Value::bool(
                     (a == b) == (CompareOp::from_arg(op) == CompareOp::Is)
                 ))),
@@ -2199,12 +2200,6 @@ fn unary_native(op: crate::bytecode::UnaryOp, a: Value) -> Option<Value> {
 fn binary_float(op: u32, a: Value, b: Value) -> Option<Value> {
     let (x, y) = float_operands(a, b)?;
     crate::specialize::float_op(BinaryOp::from_arg(op).plain(), x, y).map(Value::float)
-}
-
-/// Two inline ints (48 bits: their sum or difference cannot overflow).
-#[inline(always)]
-fn int_pair(a: Value, b: Value) -> Option<(i64, i64)> {
-    Some((a.as_inline_int()?, b.as_inline_int()?))
 }
 
 /// A float, or an inline int as a float (exact: inline ints have 48

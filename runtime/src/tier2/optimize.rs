@@ -810,7 +810,8 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             | UopOp::CompareInt3
             | UopOp::CompareFloat3
             | UopOp::CompareIs3
-            | UopOp::Subscr3 => state = Abstract::default(),
+            | UopOp::Subscr3
+            | UopOp::SubscrLocalConst => state = Abstract::default(),
             UopOp::CheckValidity
             | UopOp::Jump
             | UopOp::JumpBack
@@ -1033,6 +1034,15 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
         let fused = match fused {
             UopOp::IntOp3 | UopOp::FloatOp3 => {
                 fused.for_operator(crate::bytecode::BinaryOp::from_arg(operator))
+            }
+            UopOp::Subscr3
+                if matches!(a, Slot::Local(_))
+                    && b == Slot::Constant
+                    && constant
+                        .and_then(|c| Value::from_bits(c).as_inline_int())
+                        .is_some_and(|k| k >= 0) =>
+            {
+                UopOp::SubscrLocalConst
             }
             _ => fused,
         };
@@ -2454,18 +2464,42 @@ mod tests {
             vec![
                 UopOp::LoadFast,
                 UopOp::LoadConst,
-                UopOp::Subscr3,
+                UopOp::SubscrLocalConst,
                 UopOp::FloatOp3,
                 UopOp::StoreSubscrListInt,
             ]
         );
-        // The subscript reads b and 3 itself, and leaves for the first
-        // copy (b and 3 on the stack, as tier 1 has them there).
+        // The subscript reads b and 3 itself (a local's item at a constant
+        // index: its own micro-op), and leaves for the first copy (b and 3
+        // on the stack, as tier 1 has them there).
         let subscript = Operands::decode(uops[2].arg);
         assert_eq!((subscript.a, subscript.b), (Slot::Local(6), Slot::Constant));
         assert_eq!((uops[2].at, uops[2].operand), (2, int(3).operand));
         // The store takes list, key, value and leaves for the first swap.
         assert_eq!((uops[4].arg, uops[4].at), (1, 7));
+    }
+
+    #[test]
+    fn only_a_locals_item_at_a_non_negative_constant_index_gets_its_own_subscript() {
+        let subscript = |container: Uop, key: Uop| {
+            let mut uops = vec![
+                container,
+                key,
+                uop(UopOp::SubscrSequenceInt, Opcode::BinarySubscrListInt, 0, 2),
+            ];
+            uops[1].at = 1;
+            fuse_operands(&mut uops);
+            assert_eq!(uops.len(), 1, "{uops:?}");
+            uops[0].op
+        };
+        let local = || uop(UopOp::LoadFastBound, Opcode::LoadFast, 4, 0);
+        assert_eq!(subscript(local(), int(0)), UopOp::SubscrLocalConst);
+        assert_eq!(subscript(local(), int(7)), UopOp::SubscrLocalConst);
+        // A negative index counts from the end: the general subscript.
+        assert_eq!(subscript(local(), int(-1)), UopOp::Subscr3);
+        let mut index = uop(UopOp::LoadFastBound, Opcode::LoadFast, 5, 1);
+        index.at = 1;
+        assert_eq!(subscript(local(), index), UopOp::Subscr3);
     }
 
     #[test]

@@ -75,6 +75,7 @@ impl UopOp {
                 | CompareFloat3
                 | CompareIs3
                 | Subscr3
+                | SubscrLocalConst
         )
     }
 
@@ -376,6 +377,11 @@ define_uops! {
     /// `container[key]` as `SubscrSequenceInt`, its operands and result
     /// where [`Operands`] says (as `IntOp3`).
     Subscr3 { guard: true, escapes: false };
+    /// `Subscr3` of a local's item at a constant index (`b[3]`), the
+    /// commonest subscript: the index, a non-negative inline int, is the
+    /// micro-op's constant, and only the local is read through
+    /// [`Operands`] (the result a local or pushed).
+    SubscrLocalConst { guard: true, escapes: false };
     /// Leaves for `target` unless the executor is still valid.
     CheckValidity { guard: false, escapes: false };
     /// The loop's back-edge: a safepoint, a validity check, then back to

@@ -143,7 +143,8 @@ impl Interp<'_> {
     }
 
     /// `BinaryOpAddInt`, `BinaryOpSubtractInt`, `BinaryOpMultiplyInt`:
-    /// `arith` on two inline ints, when the result is an inline int.
+    /// `arith` (one of `Value::inline_int_add`...), `None` unless both are
+    /// inline ints and so is the result.
     #[inline(always)]
     pub(crate) fn int_arith_cached(
         &mut self,
@@ -152,12 +153,9 @@ impl Interp<'_> {
         form: Opcode,
         a: Value,
         b: Value,
-        arith: fn(i64, i64) -> Option<i64>,
+        arith: fn(Value, Value) -> Option<Value>,
     ) -> Option<Value> {
-        let result = match (a.as_inline_int(), b.as_inline_int()) {
-            (Some(x), Some(y)) => arith(x, y).and_then(Value::try_int),
-            _ => None,
-        };
+        let result = arith(a, b);
         match result {
             Some(_) => self.count_hit(form),
             None => self.count_miss(tc, at, form),
