@@ -332,7 +332,8 @@ fn frame_push(call: &Uop, body: &[Uop]) -> UopOp {
 /// for the callee's frame while it runs (it is pushed when the executor
 /// leaves inside it). A truth test or unary operator whose operand would
 /// need Python code (`__bool__`, `__neg__`) leaves instead while its frame
-/// is virtual.
+/// is virtual. Nor does `op` read the thread's copy of the code (as `Step`
+/// and `LoadMethodCached` do): a virtual frame runs with its caller's.
 fn frameless(op: UopOp) -> bool {
     use UopOp::*;
     op.is_fused()
@@ -1899,16 +1900,18 @@ impl Interp<'_> {
                         let ObjectData::Code(callee_code) = &code_obj.data else {
                             unreachable!("a function's code is a code object")
                         };
-                        let callee_tc = self.thread_code(callee_code);
                         // The callee's micro-ops neither escape nor reach a
                         // safepoint (`frameless`): nothing looks for its
                         // frame before it returns, or leaves, which pushes
-                        // the frame tier 1 goes on with.
+                        // the frame tier 1 goes on with. Nor do they read
+                        // the thread's copy of the code (no `Step`, no
+                        // cache): the caller's stands in for the callee's,
+                        // which it would cost a lookup to find.
                         let flow = self.run_uops::<COUNT>(
                             run,
                             i + 1,
                             callee_code,
-                            callee_tc,
+                            tc,
                             callee_base,
                             callee_base + callee_code.nlocals(),
                             frame,
