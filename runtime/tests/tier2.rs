@@ -1571,3 +1571,49 @@ main()
     assert!(dump.contains("tier 2: main line 11: "), "{dump}");
     assert!(dump.contains("executor for the loop at"), "{dump}");
 }
+
+/// The statistics count the micro-ops run by kind (what `-X stats` lists
+/// first): a loop of `t = t * 3 + i` runs each iteration's fused multiply
+/// and add once, and the kinds add up to the micro-ops run.
+#[test]
+fn the_statistics_count_micro_ops_by_kind() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+def f(n):
+    t = 0
+    for i in range(n):
+        t = (t * 3 + i) & 1023
+    return t
+r = f(3000)
+",
+    );
+    let mut t = 0i64;
+    for i in 0..3000 {
+        t = (t * 3 + i) & 1023;
+    }
+    assert_eq!(r, t);
+    let stats = rt.tier2_stats();
+    let count = |name: &str| {
+        stats
+            .top_uops(usize::MAX)
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map_or(0, |(_, c)| c)
+    };
+    // Most iterations run in the executor, each once through every kind
+    // (the range's last step, which ends the loop, one more).
+    let iterations = count("JumpToTop");
+    assert!(iterations > 2000, "{:?}", stats.top_uops(10));
+    assert_eq!(
+        count("ForIterRange"),
+        iterations + 1,
+        "{:?}",
+        stats.top_uops(10)
+    );
+    assert_eq!(count("IntMul3"), iterations, "{:?}", stats.top_uops(10));
+    assert_eq!(count("IntAdd3"), iterations, "{:?}", stats.top_uops(10));
+    let total: u64 = stats.top_uops(usize::MAX).iter().map(|(_, c)| c).sum();
+    assert_eq!(total, stats.uops);
+}
