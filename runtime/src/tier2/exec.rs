@@ -2088,10 +2088,14 @@ fn instance_dict<'v>(obj: &'v Value, name: &'v Value) -> Option<(&'v Mutex<Dict>
 /// few loads, less than a call's saving and restoring of registers.
 #[inline(always)]
 fn instance_attribute(obj: Value, name: Value, hint: usize) -> Option<Value> {
-    let (d, text) = instance_dict(&obj, &name)?;
+    // The name's text only matters under the lock.
+    let Some(ObjectData::Instance(d)) = obj.data() else {
+        return None;
+    };
     if let Some((v, _)) = Dict::find_unlocked(d, hint, name) {
         return Some(v);
     }
+    let text = name.as_ref()?.as_str()?;
     instance_attribute_locked(d, text, name, hint)
 }
 
