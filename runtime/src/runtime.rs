@@ -1097,27 +1097,20 @@ impl RuntimeInner {
             t2.trace_instructions as f64 / installed as f64,
             t2.guards_removed, t2.globals_constant, t2.calls_inlined
         ));
-        let steps: Vec<String> = t2
-            .top_steps(8)
-            .iter()
-            .map(|(name, n)| format!("{name} ×{n}"))
-            .collect();
-        if !steps.is_empty() {
-            out.push_str(&format!(
-                "  tier 2 steps (tier-1 forms run inside executors): {}\n",
-                steps.join(", ")
-            ));
-        }
-        let uops: Vec<String> = t2
-            .top_uops(10)
-            .iter()
-            .map(|(name, n)| format!("{name} ×{n}"))
-            .collect();
-        if !uops.is_empty() {
-            out.push_str(&format!(
-                "  tier 2 micro-ops run, most first: {}\n",
-                uops.join(", ")
-            ));
+        for (title, counts) in [
+            (
+                "tier 2 steps (tier-1 forms run inside executors)",
+                t2.top_steps(8),
+            ),
+            ("tier 2 micro-ops run, most first", t2.top_uops(10)),
+        ] {
+            if !counts.is_empty() {
+                let listed: Vec<String> = counts
+                    .iter()
+                    .map(|(name, n)| format!("{name} ×{n}"))
+                    .collect();
+                out.push_str(&format!("  {title}: {}\n", listed.join(", ")));
+            }
         }
         for ev in &sync.events {
             let threshold = match ev.threshold {

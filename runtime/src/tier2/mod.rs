@@ -414,6 +414,17 @@ pub struct Tier2Stats {
     pub calls_inlined: u64,
 }
 
+/// The `n` largest of the nonzero `counts`, most first.
+fn most_first(
+    counts: impl Iterator<Item = (&'static str, u64)>,
+    n: usize,
+) -> Vec<(&'static str, u64)> {
+    let mut v: Vec<(&'static str, u64)> = counts.filter(|(_, c)| *c > 0).collect();
+    v.sort_by_key(|(_, c)| std::cmp::Reverse(*c));
+    v.truncate(n);
+    v
+}
+
 impl Default for Tier2Stats {
     fn default() -> Self {
         Tier2Stats {
@@ -487,26 +498,22 @@ impl Tier2Stats {
 
     /// The most frequent `Step` families, most first.
     pub fn top_steps(&self, n: usize) -> Vec<(&'static str, u64)> {
-        let mut v: Vec<(&'static str, u64)> = Opcode::ALL
-            .iter()
-            .map(|op| (op.name(), self.steps[*op as usize]))
-            .filter(|(_, c)| *c > 0)
-            .collect();
-        v.sort_by_key(|(_, c)| std::cmp::Reverse(*c));
-        v.truncate(n);
-        v
+        most_first(
+            Opcode::ALL
+                .iter()
+                .map(|op| (op.name(), self.steps[*op as usize])),
+            n,
+        )
     }
 
     /// The most executed micro-ops, most first.
     pub fn top_uops(&self, n: usize) -> Vec<(&'static str, u64)> {
-        let mut v: Vec<(&'static str, u64)> = UopOp::ALL
-            .iter()
-            .map(|op| (op.name(), self.uops_by_op[*op as usize]))
-            .filter(|(_, c)| *c > 0)
-            .collect();
-        v.sort_by_key(|(_, c)| std::cmp::Reverse(*c));
-        v.truncate(n);
-        v
+        most_first(
+            UopOp::ALL
+                .iter()
+                .map(|op| (op.name(), self.uops_by_op[*op as usize])),
+            n,
+        )
     }
 
     /// The fields by name, for reports.
