@@ -2,7 +2,7 @@
 //! `enumerate`, `reversed`, `iter(func, sentinel)`), `iter`, `next`,
 //! `any` and `all`.
 //!
-//! A lazy iterator is an `ObjectData::Iterator` whose state is
+//! A lazy iterator is an `ObjectData::Iterator` whose (locked) state is
 //! [`IterState::Lazy`]. Stepping it advances other iterators and calls
 //! functions, which may run Python code and reach safepoints, so
 //! [`lazy_next`] copies what it needs out of the state and releases the
@@ -13,7 +13,7 @@ use stillpoint_gc::{Gc, Trace, Tracer};
 use super::{arity, kwarg, no_kwargs, Args, Kwargs};
 use crate::error::{PyErr, PyResult};
 use crate::interp::Interp;
-use crate::object::{IterState, ObjectData, PyObject};
+use crate::object::{IterState, IteratorData, ObjectData, PyObject};
 use crate::value::Value;
 
 /// The state of a lazy builtin iterator.
@@ -108,17 +108,14 @@ unsafe impl Trace for LazyIter {
 
 /// A new lazy iterator object of `class`.
 pub(crate) fn new_lazy(i: &Interp<'_>, class: Gc<PyObject>, state: LazyIter) -> Value {
-    Value::object(i.alloc(
-        class,
-        ObjectData::Iterator(crate::object::Mutex::new(IterState::Lazy(state))),
-    ))
+    Value::object(i.alloc(class, ObjectData::Iterator(IterState::Lazy(state).into())))
 }
 
 /// Runs `f` on the lazy state of `it` under its lock (no Python code may
 /// run inside `f`). `None` once the iterator is exhausted.
 fn with_state<R>(it: Value, f: impl FnOnce(&mut LazyIter) -> R) -> Option<R> {
     match it.data() {
-        Some(ObjectData::Iterator(state)) => match &mut *state.lock() {
+        Some(ObjectData::Iterator(IteratorData::Locked(state))) => match &mut *state.lock() {
             IterState::Lazy(lazy) => Some(f(lazy)),
             _ => None,
         },
@@ -128,7 +125,7 @@ fn with_state<R>(it: Value, f: impl FnOnce(&mut LazyIter) -> R) -> Option<R> {
 
 /// Marks `it` exhausted.
 fn finish(it: Value) {
-    if let Some(ObjectData::Iterator(state)) = it.data() {
+    if let Some(ObjectData::Iterator(IteratorData::Locked(state))) = it.data() {
         *state.lock() = IterState::Done;
     }
 }
@@ -482,8 +479,7 @@ pub(super) fn construct_reversed(
             ));
         }
         Some(ObjectData::Range(r)) => {
-            let state = r.iter_state(true);
-            return Ok(i.new_iterator(state));
+            return Ok(i.new_iterator(r.iterator(true)));
         }
         Some(ObjectData::Str(s)) => {
             let chars: Vec<char> = s.as_str().chars().rev().collect();

@@ -14,8 +14,11 @@ use super::Interp;
 use crate::bytecode::{BinaryOp, CompareOp, UnaryOp};
 use crate::error::{PyErr, PyResult};
 use crate::object::dict::{hash_value, Unhashable};
+use crate::object::iterator::SequenceCursor;
 use crate::object::repr::{float_repr, str_repr};
-use crate::object::{hash_str, Class, Dict, IterState, ObjectData, PyObject, PyStr, Range};
+use crate::object::{
+    hash_str, Class, Dict, IterState, IteratorData, ObjectData, PyObject, PyStr, Range,
+};
 use crate::value::{Unpacked, Value};
 
 /// A numeric operand, widened.
@@ -1998,9 +2001,9 @@ impl Interp<'_> {
     pub(crate) fn builtin_iter(&mut self, v: Value) -> PyResult<Value> {
         let state = match v.builtin_data() {
             Some(ObjectData::List(_) | ObjectData::Tuple(_)) => {
-                IterState::Sequence { seq: v, index: 0 }
+                IteratorData::Sequence(SequenceCursor::new(v))
             }
-            Some(ObjectData::Str(_)) => IterState::Str { s: v, offset: 0 },
+            Some(ObjectData::Str(_)) => IterState::Str { s: v, offset: 0 }.into(),
             Some(ObjectData::Dict(_) | ObjectData::AttrDict(_)) => IterState::DictKeys {
                 dict: v,
                 index: 0,
@@ -2010,9 +2013,10 @@ impl Interp<'_> {
                     .expect("a dict")
                     .lock()
                     .len(),
-            },
-            Some(ObjectData::Set(_)) => IterState::Set { set: v, index: 0 },
-            Some(ObjectData::Range(r)) => r.iter_state(false),
+            }
+            .into(),
+            Some(ObjectData::Set(_)) => IterState::Set { set: v, index: 0 }.into(),
+            Some(ObjectData::Range(r)) => r.iterator(false),
             Some(ObjectData::Iterator(_) | ObjectData::Generator(_)) => return Ok(v),
             Some(ObjectData::Instance(_)) => {
                 if let Some(f) = self.lookup(self.class_of(v), "__iter__") {
@@ -2035,11 +2039,8 @@ impl Interp<'_> {
     }
 
     /// An iterator object stepping through `state`.
-    pub(crate) fn new_iterator(&self, state: IterState) -> Value {
-        Value::object(self.alloc(
-            self.rt.types.iterator,
-            ObjectData::Iterator(Mutex::new(state)),
-        ))
+    pub(crate) fn new_iterator(&self, state: IteratorData) -> Value {
+        Value::object(self.alloc(self.rt.types.iterator, ObjectData::Iterator(state)))
     }
 
     /// `next(it)`, with `None` for exhaustion.
@@ -2055,9 +2056,20 @@ impl Interp<'_> {
         if let Some(v) = self.iter_next_protocol(it)? {
             return Ok(v);
         }
-        let Some(ObjectData::Iterator(state)) = it.data() else {
-            let msg = format!("'{}' object is not an iterator", self.type_name(it));
-            return self.type_error(&msg);
+        let state = match it.data() {
+            // `for i in range(n)`'s hot path: straight to the int.
+            Some(ObjectData::Iterator(IteratorData::Range(cursor))) => {
+                // Its `accept` takes every value: the step always answers.
+                return Ok(cursor.step(Some).flatten().map(|v| self.new_int(v)));
+            }
+            Some(ObjectData::Iterator(IteratorData::Sequence(cursor))) => {
+                return Ok(cursor.next());
+            }
+            Some(ObjectData::Iterator(IteratorData::Locked(state))) => state,
+            _ => {
+                let msg = format!("'{}' object is not an iterator", self.type_name(it));
+                return self.type_error(&msg);
+            }
         };
         let mut state = state.lock();
         // Builtins hook: lazy iterators step outside this lock.
@@ -2065,33 +2077,7 @@ impl Interp<'_> {
             drop(state);
             return crate::builtins::iter::lazy_next(self, it);
         }
-        // `for i in range(n)`'s hot path: straight to the int.
-        if let IterState::Range {
-            next,
-            remaining,
-            step,
-        } = &mut *state
-        {
-            if *remaining == 0 {
-                return Ok(None);
-            }
-            let v = *next;
-            *remaining -= 1;
-            // Wraps only past the last value (or stepping back from it).
-            *next = next.wrapping_add(*step);
-            drop(state);
-            return Ok(Some(self.new_int(v)));
-        }
         let next = match &mut *state {
-            IterState::Sequence { seq, index } => {
-                let item = match seq.builtin_data() {
-                    Some(ObjectData::List(l)) => l.lock().get(*index).copied(),
-                    Some(ObjectData::Tuple(t)) => t.get(*index).copied(),
-                    _ => None,
-                };
-                *index += 1;
-                item.map(Produced::Value)
-            }
             IterState::Str { s, offset } => {
                 let c = s.as_object().and_then(|o| {
                     o.as_str()
@@ -2133,7 +2119,7 @@ impl Interp<'_> {
                     Err(()) => Produced::SizeChanged,
                 })
             }
-            IterState::Lazy(_) | IterState::Range { .. } => unreachable!("stepped above"),
+            IterState::Lazy(_) => unreachable!("stepped above"),
             IterState::Set { set, index } => {
                 let entry = match set.data() {
                     Some(ObjectData::Set(t)) => t.lock().entry_from(*index),

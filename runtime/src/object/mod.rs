@@ -17,6 +17,7 @@
 
 pub(crate) mod atomic_buffer;
 pub mod dict;
+pub mod iterator;
 pub mod list_items;
 pub mod lock;
 pub mod native;
@@ -39,6 +40,7 @@ use crate::interp::NativeFn;
 use crate::value::{AtomicValue, Value};
 
 pub use dict::Dict;
+pub use iterator::IteratorData;
 pub use range::Range;
 pub use set::SetTable;
 
@@ -210,7 +212,7 @@ pub enum ObjectData {
     /// A range.
     Range(Range),
     /// An iterator over a builtin container.
-    Iterator(Mutex<IterState>),
+    Iterator(IteratorData),
     /// A closure cell (a variable shared with nested functions);
     /// `Value::UNBOUND` while empty.
     Cell(Mutex<Value>),
@@ -366,7 +368,7 @@ unsafe impl Trace for ObjectData {
             ObjectData::Exception(e) => e.trace(tracer),
             ObjectData::Module(m) => m.dict.trace(tracer),
             ObjectData::Code(c) => c.trace(tracer),
-            ObjectData::Iterator(state) => state.lock().trace(tracer),
+            ObjectData::Iterator(data) => data.trace(tracer),
             ObjectData::Cell(v) => v.lock().trace(tracer),
             ObjectData::Slice(parts) => parts.trace(tracer),
             ObjectData::Generator(g) => g.lock().trace(tracer),
@@ -820,30 +822,15 @@ impl Module {
     }
 }
 
-/// The state of an iterator over a builtin container.
+/// The state of an iterator that steps under its lock
+/// ([`IteratorData::Locked`]).
 pub enum IterState {
-    /// A list, tuple or str (by index; lists see concurrent appends).
-    Sequence {
-        /// The container.
-        seq: Value,
-        /// The next index.
-        index: usize,
-    },
     /// A str by byte offset (so iteration is linear for non-ASCII text).
     Str {
         /// The str.
         s: Value,
         /// The byte offset of the next character.
         offset: usize,
-    },
-    /// A range.
-    Range {
-        /// The next value.
-        next: i64,
-        /// How many values are left.
-        remaining: u64,
-        /// The step.
-        step: i64,
     },
     /// A range with big-int bounds.
     BigRange(Box<range::BigRangeIter>),
@@ -875,12 +862,11 @@ pub enum IterState {
 unsafe impl Trace for IterState {
     fn trace(&self, tracer: &mut Tracer) {
         match self {
-            IterState::Sequence { seq: v, .. }
-            | IterState::Str { s: v, .. }
+            IterState::Str { s: v, .. }
             | IterState::DictKeys { dict: v, .. }
             | IterState::Set { set: v, .. } => v.trace(tracer),
             IterState::Lazy(lazy) => lazy.trace(tracer),
-            IterState::Range { .. } | IterState::BigRange(_) | IterState::Done => {}
+            IterState::BigRange(_) | IterState::Done => {}
         }
     }
 }

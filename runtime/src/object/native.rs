@@ -3,61 +3,27 @@
 //! container's lock and returns `None`/false when the operands are not
 //! what it handles (the caller then deoptimizes or leaves its executor).
 
-use super::{IterState, ListItems, Mutex, ObjectData};
+use super::{IteratorData, ListItems, Mutex, ObjectData};
 use crate::value::Value;
 
 /// The next value of a range iterator that stays an inline int:
 /// `Some(Some(v))`, `Some(None)` when exhausted, `None` when `it` is not
 /// such an iterator (or its next value would not be inline; nothing is
 /// consumed then).
+#[inline]
 pub fn range_next(it: Value) -> Option<Option<Value>> {
-    let Some(ObjectData::Iterator(state)) = it.data() else {
-        return None;
-    };
-    let mut st = state.lock();
-    let IterState::Range {
-        next,
-        remaining,
-        step,
-    } = &mut *st
-    else {
-        return None;
-    };
-    if *remaining == 0 {
-        return Some(None);
+    match it.data()? {
+        ObjectData::Iterator(IteratorData::Range(cursor)) => cursor.step(Value::try_int),
+        _ => None,
     }
-    let v = Value::try_int(*next)?;
-    *remaining -= 1;
-    // Wraps only past the last value.
-    *next = next.wrapping_add(*step);
-    Some(Some(v))
 }
 
 /// The next item of a list or tuple iterator: as [`range_next`].
+#[inline]
 pub fn sequence_next(it: Value) -> Option<Option<Value>> {
-    let Some(ObjectData::Iterator(state)) = it.data() else {
-        return None;
-    };
-    let mut st = state.lock();
-    let IterState::Sequence { seq, index } = &mut *st else {
-        return None;
-    };
-    let item = match seq.data() {
-        Some(ObjectData::List(l)) => {
-            ListItems::get_unlocked(l, *index).or_else(|| l.lock().get(*index).copied())
-        }
-        Some(ObjectData::Tuple(t)) => t.get(*index).copied(),
-        _ => return None,
-    };
-    match item {
-        Some(v) => {
-            *index += 1;
-            Some(Some(v))
-        }
-        None => {
-            *st = IterState::Done;
-            Some(None)
-        }
+    match it.data()? {
+        ObjectData::Iterator(IteratorData::Sequence(cursor)) => Some(cursor.next()),
+        _ => None,
     }
 }
 

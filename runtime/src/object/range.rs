@@ -12,7 +12,8 @@
 use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
-use super::IterState;
+use super::iterator::RangeCursor;
+use super::{IterState, IteratorData};
 
 /// A range: its values are `start, start + step, …` up to `stop` (excluded).
 #[derive(Clone, Debug)]
@@ -243,25 +244,17 @@ impl Range {
     }
 
     /// An iterator's state over the values, last first when `reversed`.
-    pub fn iter_state(&self, reversed: bool) -> IterState {
+    pub fn iterator(&self, reversed: bool) -> IteratorData {
         match *self {
             Range::Small { start, stop, step } => {
-                let remaining = Self::small_len(start, stop, step);
+                let len = Self::small_len(start, stop, step);
                 if !reversed {
-                    return IterState::Range {
-                        next: start,
-                        remaining,
-                        step,
-                    };
+                    return IteratorData::Range(RangeCursor::new(start, step, len));
                 }
                 // The last value fits in i64; stepping back from it wraps
                 // modulo 2⁶⁴ correctly even where −step does not fit.
-                let last = start as i128 + (remaining.max(1) as i128 - 1) * step as i128;
-                IterState::Range {
-                    next: last as i64,
-                    remaining,
-                    step: step.wrapping_neg(),
-                }
+                let last = start as i128 + (len.max(1) as i128 - 1) * step as i128;
+                IteratorData::Range(RangeCursor::new(last as i64, step.wrapping_neg(), len))
             }
             Range::Big(ref b) => {
                 let remaining = self.len();
@@ -283,7 +276,7 @@ impl Range {
                         step: b.step.clone(),
                     }
                 };
-                IterState::BigRange(Box::new(state))
+                IterState::BigRange(Box::new(state)).into()
             }
         }
     }

@@ -7,13 +7,11 @@ impl Interp<'_> {
 
     /// `ForIter` over the iterator `it`.
     pub(crate) fn specialize_for_iter(&mut self, tc: &ThreadCode, at: usize, it: Value) {
-        use crate::object::IterState;
+        use crate::object::IteratorData;
         let outcome = match it.data() {
-            Some(ObjectData::Iterator(state)) => match &*state.lock() {
-                IterState::Range { .. } => Ok(Opcode::ForIterRange),
-                IterState::Sequence { .. } => Ok(Opcode::ForIterSequence),
-                _ => Err("iterator kind"),
-            },
+            Some(ObjectData::Iterator(IteratorData::Range(_))) => Ok(Opcode::ForIterRange),
+            Some(ObjectData::Iterator(IteratorData::Sequence(_))) => Ok(Opcode::ForIterSequence),
+            Some(ObjectData::Iterator(_)) => Err("iterator kind"),
             Some(ObjectData::Generator(_)) => Ok(Opcode::ForIterGenerator),
             _ => Err("iterator type"),
         };
@@ -31,72 +29,23 @@ impl Interp<'_> {
         form: Opcode,
         it: Value,
     ) -> Option<Option<Value>> {
-        use crate::object::IterState;
-        enum Step {
-            Int(i64),
-            Item(Option<Value>),
-            Miss,
-        }
-        let step = match it.data() {
-            Some(ObjectData::Iterator(state)) => {
-                let mut st = state.lock();
-                match (&mut *st, form) {
-                    (
-                        IterState::Range {
-                            next,
-                            remaining,
-                            step,
-                        },
-                        Opcode::ForIterRange,
-                    ) => {
-                        if *remaining == 0 {
-                            Step::Item(None)
-                        } else {
-                            let v = *next;
-                            *remaining -= 1;
-                            // Wraps only past the last value.
-                            *next = next.wrapping_add(*step);
-                            Step::Int(v)
-                        }
-                    }
-                    (IterState::Sequence { seq, index }, Opcode::ForIterSequence) => {
-                        let item = match seq.data() {
-                            Some(ObjectData::List(l)) => l.lock().get(*index).copied(),
-                            Some(ObjectData::Tuple(t)) => t.get(*index).copied(),
-                            _ => None,
-                        };
-                        if item.is_some() {
-                            *index += 1;
-                            Step::Item(item)
-                        } else if matches!(
-                            seq.data(),
-                            Some(ObjectData::List(_) | ObjectData::Tuple(_))
-                        ) {
-                            *st = IterState::Done;
-                            Step::Item(None)
-                        } else {
-                            Step::Miss
-                        }
-                    }
-                    _ => Step::Miss,
-                }
+        use crate::object::IteratorData;
+        let item = match (it.data(), form) {
+            (Some(ObjectData::Iterator(IteratorData::Range(cursor))), Opcode::ForIterRange) => {
+                // Its `accept` takes every value: the step always answers.
+                cursor.step(Some).flatten().map(|v| self.new_int(v))
             }
-            _ => Step::Miss,
-        };
-        match step {
-            Step::Int(v) => {
-                self.count_hit(form);
-                Some(Some(self.new_int(v)))
-            }
-            Step::Item(item) => {
-                self.count_hit(form);
-                Some(item)
-            }
-            Step::Miss => {
+            (
+                Some(ObjectData::Iterator(IteratorData::Sequence(cursor))),
+                Opcode::ForIterSequence,
+            ) => cursor.next(),
+            _ => {
                 self.count_miss(tc, at, form);
-                None
+                return None;
             }
-        }
+        };
+        self.count_hit(form);
+        Some(item)
     }
 
     /// `ForIterGenerator`: resumes the generator `it` in this dispatch loop
