@@ -131,3 +131,36 @@ impl SequenceCursor {
         item
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drain(cursor: &RangeCursor) -> Vec<i64> {
+        std::iter::from_fn(|| cursor.step(Some).expect("always accepted")).collect()
+    }
+
+    #[test]
+    fn a_range_cursor_yields_every_value_once_then_stays_exhausted() {
+        let cursor = RangeCursor::new(-3, 4, 4);
+        assert_eq!(drain(&cursor), [-3, 1, 5, 9]);
+        assert_eq!(cursor.step(Some), Some(None));
+    }
+
+    #[test]
+    fn a_range_cursor_computes_values_whose_offsets_overflow() {
+        // reversed(range(i64::MIN, i64::MAX, i64::MAX)): the offset
+        // `p·step` leaves i64, the values do not.
+        let step = i64::MAX;
+        let last = i64::MIN + step + step;
+        let cursor = RangeCursor::new(last, step.wrapping_neg(), 3);
+        assert_eq!(drain(&cursor), [last, i64::MIN + step, i64::MIN]);
+    }
+
+    #[test]
+    fn a_refused_value_is_not_taken() {
+        let cursor = RangeCursor::new(10, 1, 2);
+        assert_eq!(cursor.step(|_| None::<i64>), None);
+        assert_eq!(drain(&cursor), [10, 11]);
+    }
+}
