@@ -78,15 +78,20 @@ impl Range {
 
     /// The length of a small range (at most 2⁶⁴ − 1: always fits).
     fn small_len(start: i64, stop: i64, step: i64) -> u64 {
-        let (lo, hi, step) = if step > 0 {
-            (start as i128, stop as i128, step as i128)
+        let (lo, hi) = if step > 0 {
+            (start, stop)
         } else {
-            (stop as i128, start as i128, -(step as i128))
+            (stop, start)
         };
         if lo >= hi {
-            0
-        } else {
-            ((hi - lo - 1) / step + 1) as u64
+            return 0;
+        }
+        // Both fit in u64: the distance between two i64s, and |step|. No
+        // 128-bit division (a library call) for `range(n)`.
+        let span = hi.wrapping_sub(lo) as u64;
+        match step.unsigned_abs() {
+            1 => span,
+            step => (span - 1) / step + 1,
         }
     }
 
@@ -304,6 +309,10 @@ mod tests {
         assert_eq!(n(5, 0, 1), 0.into());
         assert_eq!(n(i64::MIN, i64::MAX, i64::MAX), 3.into());
         assert_eq!(n(i64::MIN, i64::MAX, 1), BigInt::from(u64::MAX));
+        assert_eq!(n(i64::MAX, i64::MIN, -1), BigInt::from(u64::MAX));
+        assert_eq!(n(i64::MAX, i64::MIN, i64::MIN), 2.into());
+        assert_eq!(n(-5, 5, 1), 10.into());
+        assert_eq!(n(5, -5, -2), 5.into());
         assert_eq!(small(i64::MIN, i64::MAX, 1).len_usize(), None);
         let r = Range::new(
             big("-1000000000000000000000000000000"),
