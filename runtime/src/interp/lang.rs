@@ -5,13 +5,13 @@
 //!
 //! A generator owns its suspended frame: code, globals, resume position
 //! and the frame's value-stack segment (locals, cells, operand stack) in
-//! a [`GenState`](crate::object::GenState), which the collector traces
-//! through the generator object. Resuming moves the segment back onto the
-//! thread's value stack (so it is rooted like any frame), pushes the
-//! frame and runs a nested dispatch loop until the frame yields (the
-//! segment moves back into the generator) or returns (the generator is
-//! finished). The generator's status makes a second resume while it runs
-//! (another thread, or itself) a `ValueError`, as in CPython. A `for` loop
+//! a [`Generator`], which the collector traces. Resuming claims it (see
+//! `object::generator`), moves the segment onto the thread's value stack
+//! (so it is rooted like any frame), pushes the frame and runs a nested
+//! dispatch loop until the frame yields (the segment moves back into the
+//! generator and the claim is given up) or returns (the generator is
+//! finished). A second resume while it runs (another thread, or itself)
+//! finds it claimed: a `ValueError`, as in CPython. A `for` loop
 //! specialized to `ForIterGenerator` resumes the frame in its own dispatch
 //! loop instead ([`Interp::gen_resume_in_loop`]). A StopIteration that
 //! leaves a generator's frame becomes a RuntimeError (PEP 479).
@@ -21,7 +21,7 @@ use stillpoint_gc::Gc;
 use super::{Interp, OnReturn};
 use crate::bytecode::CodeObject;
 use crate::error::{PyErr, PyResult};
-use crate::object::{GenStatus, ObjectData, PyObject};
+use crate::object::{GenStatus, Generator, ObjectData, PyObject};
 use crate::value::Value;
 
 /// How a resumed generator (or iterator) stopped.
@@ -123,52 +123,46 @@ impl Interp<'_> {
         sent: Value,
         thrown: Option<Value>,
     ) -> PyResult<Resumed> {
-        let Some(ObjectData::Generator(state)) = gen.data() else {
+        let Some(ObjectData::Generator(g)) = gen.data() else {
             let msg = format!("'{}' object is not a generator", self.type_name(gen));
             return self.type_error(&msg);
         };
-        let taken = {
-            let mut st = state.lock();
-            match st.status {
-                GenStatus::Running => Err("generator already executing"),
-                GenStatus::Finished => Ok(None),
-                GenStatus::Created if thrown.is_some() => {
-                    // Thrown into before it started: it never runs.
-                    st.status = GenStatus::Finished;
-                    st.stack.clear();
-                    Ok(None)
-                }
-                GenStatus::Created if !sent.is_none() => {
-                    Err("can't send non-None value to a just-started generator")
-                }
-                was => {
-                    st.status = GenStatus::Running;
-                    Ok(Some((
-                        st.code,
-                        st.globals,
-                        st.pc,
-                        std::mem::take(&mut st.stack),
-                        was,
-                    )))
-                }
+        if !sent.is_none() && thrown.is_none() && g.status() == GenStatus::Created {
+            return self.type_error("can't send non-None value to a just-started generator");
+        }
+        let was = match g.claim() {
+            Ok(was) => was,
+            Err(GenStatus::Running) => {
+                return Err(
+                    self.new_exception(self.rt.types.value_error, "generator already executing")
+                )
             }
-        };
-        let (code, globals, pc, stack, was) = match taken {
-            Ok(Some(t)) => t,
-            Ok(None) => {
+            Err(_) => {
                 return match thrown {
                     Some(exc) => Err(PyErr(exc)),
                     None => Ok(Resumed::Returned(Value::NONE)),
                 }
             }
-            Err(msg) if msg.starts_with("generator") => {
-                return Err(self.new_exception(self.rt.types.value_error, msg))
-            }
-            Err(msg) => return self.type_error(msg),
         };
+        if was == GenStatus::Created {
+            if let Some(exc) = thrown {
+                // Thrown into before it started: it never runs.
+                // SAFETY: claimed above; no safepoint until released.
+                unsafe { g.frame() }.stack.clear();
+                g.release(GenStatus::Finished);
+                return Err(PyErr(exc));
+            }
+        }
         // No safepoint between taking the segment and pushing it.
         let base = self.st().values.len();
-        self.st().values.extend_from_slice(&stack);
+        let pc = {
+            // SAFETY: claimed above; the reference ends before any
+            // safepoint.
+            let saved = unsafe { g.frame() };
+            self.st().values.extend_from_slice(&saved.stack);
+            saved.stack.clear();
+            saved.pc
+        };
         if was == GenStatus::Suspended {
             self.st().values.push(sent);
         }
@@ -179,8 +173,8 @@ impl Interp<'_> {
             ))
         } else {
             self.push_frame(
-                code,
-                globals,
+                g.code,
+                g.globals,
                 None,
                 base as u32,
                 base as u32,
@@ -188,10 +182,7 @@ impl Interp<'_> {
             )
         };
         if let Err(e) = pushed {
-            self.st().values.truncate(base);
-            let mut st = state.lock();
-            st.stack = stack;
-            st.status = was;
+            self.give_back_segment(g, base, was);
             return Err(e);
         }
         self.st().frames.last_mut().expect("just pushed").pc = pc;
@@ -220,38 +211,34 @@ impl Interp<'_> {
         gen: Value,
         exit: u32,
     ) -> Option<PyResult<GenLoopStep>> {
-        let Some(ObjectData::Generator(state)) = gen.data() else {
+        let Some(ObjectData::Generator(g)) = gen.data() else {
             return None;
         };
-        let base = self.st().values.len();
-        let (code, globals, pc, was) = {
-            let mut st = state.lock();
-            let was = st.status;
-            match was {
-                GenStatus::Running => return None,
-                GenStatus::Finished => return Some(Ok(GenLoopStep::Finished)),
-                GenStatus::Created | GenStatus::Suspended => {}
-            }
-            st.status = GenStatus::Running;
-            // Copied out, the buffer kept for the next yield. No safepoint
-            // until the frame that roots the segment is pushed.
-            self.st().values.extend_from_slice(&st.stack);
-            st.stack.clear();
-            (st.code, st.globals, st.pc, was)
+        let was = match g.claim() {
+            Ok(was) => was,
+            Err(GenStatus::Running) => return None,
+            Err(_) => return Some(Ok(GenLoopStep::Finished)),
         };
-        let segment_end = self.st().values.len();
+        // Copied out, the buffer kept for the next yield. No safepoint
+        // until the frame that roots the segment is pushed.
+        let base = self.st().values.len();
+        let pc = {
+            // SAFETY: claimed above; the reference ends before any
+            // safepoint.
+            let saved = unsafe { g.frame() };
+            self.st().values.extend_from_slice(&saved.stack);
+            saved.stack.clear();
+            saved.pc
+        };
         if was == GenStatus::Suspended {
             // The value of the `yield` it is suspended at.
             self.st().values.push(Value::NONE);
         }
         let on_return = OnReturn::GeneratorLoop { gen, exit };
-        if let Err(e) = self.push_frame(code, globals, None, base as u32, base as u32, on_return) {
-            let mut st = state.lock();
-            st.stack
-                .extend_from_slice(&self.st().values[base..segment_end]);
-            st.status = was;
-            drop(st);
-            self.st().values.truncate(base);
+        if let Err(e) =
+            self.push_frame(g.code, g.globals, None, base as u32, base as u32, on_return)
+        {
+            self.give_back_segment(g, base, was);
             return Some(Err(e));
         }
         self.st().frames.last_mut().expect("just pushed").pc = pc;
@@ -274,11 +261,27 @@ impl Interp<'_> {
 
     /// Marks a generator whose frame returned or raised as exhausted.
     pub(super) fn finish_generator(&mut self, gen: Value) {
-        if let Some(ObjectData::Generator(state)) = gen.data() {
-            let mut st = state.lock();
-            st.status = GenStatus::Finished;
-            st.stack.clear();
+        if let Some(ObjectData::Generator(g)) = gen.data() {
+            // SAFETY: this thread claimed it to run the frame that ended,
+            // and nothing here reaches a safepoint.
+            unsafe { g.frame() }.stack.clear();
+            g.release(GenStatus::Finished);
         }
+    }
+
+    /// Undoes a resume of `g` whose frame could not be pushed: the values
+    /// copied onto the stack from `base` (the `yield`'s value after them
+    /// dropped) go back into the generator, which is `was` again.
+    fn give_back_segment(&mut self, g: &Generator, base: usize, was: GenStatus) {
+        let values = &mut self.st().values;
+        let end = values.len() - usize::from(was == GenStatus::Suspended);
+        // SAFETY: this thread holds the claim it took for the resume, and
+        // nothing here reaches a safepoint.
+        unsafe { g.frame() }
+            .stack
+            .extend_from_slice(&values[base..end]);
+        values.truncate(base);
+        g.release(was);
     }
 
     /// One step of `yield from`: sends `sent` into `iter`.
@@ -351,7 +354,7 @@ impl Interp<'_> {
             return Ok(None);
         };
         match &o.data {
-            ObjectData::Generator(state) => {
+            ObjectData::Generator(g) => {
                 let func: crate::interp::NativeFn = match text.as_str() {
                     "send" => gen_send,
                     "__next__" => gen_next,
@@ -359,8 +362,7 @@ impl Interp<'_> {
                     "throw" => gen_throw,
                     "__iter__" => gen_iter,
                     "__name__" | "__qualname__" => {
-                        let n = state.lock().name.clone();
-                        return Ok(Some((self.new_str(&n), Value::NULL)));
+                        return Ok(Some((self.new_str(&g.name), Value::NULL)));
                     }
                     _ => return Ok(None),
                 };

@@ -1123,18 +1123,8 @@ impl<'a> Interp<'a> {
         on_return: OnReturn,
     ) -> PyResult<CallOutcome> {
         let segment = self.st().values[args_start..].to_vec();
-        let state = crate::object::GenState {
-            code: code_obj,
-            globals: f.globals,
-            pc: 0,
-            stack: segment,
-            status: crate::object::GenStatus::Created,
-            name: f.name.clone(),
-        };
-        let g = self.alloc(
-            self.rt.types.generator,
-            ObjectData::Generator(crate::object::Mutex::new(state)),
-        );
+        let gen = crate::object::Generator::new(code_obj, f.globals, f.name.clone(), segment);
+        let g = self.alloc(self.rt.types.generator, ObjectData::Generator(gen));
         self.st().values.truncate(callable_pos);
         if let OnReturn::Init(_) = on_return {
             return Err(self.new_exception(
@@ -1880,16 +1870,19 @@ impl<'a> Interp<'a> {
                         if let OnReturn::Generator(g) | OnReturn::GeneratorLoop { gen: g, .. } =
                             done.on_return
                         {
-                            if let Some(ObjectData::Generator(state)) = g.data() {
-                                let mut state = state.lock();
+                            if let Some(ObjectData::Generator(gen)) = g.data() {
+                                // SAFETY: this thread claimed the generator
+                                // to resume the frame that is yielding, and
+                                // nothing here reaches a safepoint.
+                                let saved = unsafe { gen.frame() };
                                 // Refilled in place: the generator keeps its
                                 // buffer across iterations.
-                                state.stack.clear();
-                                state
+                                saved.stack.clear();
+                                saved
                                     .stack
                                     .extend_from_slice(&self.st().values[done.base as usize..]);
-                                state.pc = pc as u32;
-                                state.status = crate::object::GenStatus::Suspended;
+                                saved.pc = pc as u32;
+                                gen.release(crate::object::GenStatus::Suspended);
                             }
                         }
                         self.st().values.truncate(done.ret_to as usize);

@@ -838,8 +838,11 @@ impl Interp<'_> {
                     )
                 }
                 ObjectData::Generator(g) => {
-                    let name = g.lock().name.clone();
-                    format!("<generator object {name} at {:#x}>", o.into_raw() as usize)
+                    format!(
+                        "<generator object {} at {:#x}>",
+                        g.name,
+                        o.into_raw() as usize
+                    )
                 }
                 ObjectData::Slice(parts) => {
                     let parts = *parts;

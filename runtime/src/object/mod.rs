@@ -17,6 +17,7 @@
 
 pub(crate) mod atomic_buffer;
 pub mod dict;
+pub mod generator;
 pub mod iterator;
 pub mod list_items;
 pub mod lock;
@@ -40,6 +41,7 @@ use crate::interp::NativeFn;
 use crate::value::{AtomicValue, Value};
 
 pub use dict::Dict;
+pub use generator::{GenStatus, Generator};
 pub use iterator::IteratorData;
 pub use range::Range;
 pub use set::SetTable;
@@ -219,7 +221,7 @@ pub enum ObjectData {
     /// A slice (`start`, `stop`, `step`; None where omitted).
     Slice([Value; 3]),
     /// A generator: a suspended frame.
-    Generator(Mutex<GenState>),
+    Generator(Generator),
     /// A set or frozenset (the table says which).
     Set(Mutex<SetTable>),
     /// A `property`, `staticmethod` or `classmethod` object.
@@ -371,7 +373,7 @@ unsafe impl Trace for ObjectData {
             ObjectData::Iterator(data) => data.trace(tracer),
             ObjectData::Cell(v) => v.lock().trace(tracer),
             ObjectData::Slice(parts) => parts.trace(tracer),
-            ObjectData::Generator(g) => g.lock().trace(tracer),
+            ObjectData::Generator(g) => g.trace(tracer),
             ObjectData::Set(t) => t.lock().trace(tracer),
             ObjectData::Descriptor(d) => d.trace(tracer),
             ObjectData::Frame(f) => f.trace(tracer),
@@ -488,47 +490,6 @@ unsafe impl Trace for Function {
         self.kwdefaults.trace(tracer);
         self.closure.trace(tracer);
         self.attrs.lock().trace(tracer);
-    }
-}
-
-/// Where a generator is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GenStatus {
-    /// Created, not started.
-    Created,
-    /// Suspended at a `yield`.
-    Suspended,
-    /// Running on some thread (re-entry is a ValueError).
-    Running,
-    /// Returned or raised: exhausted.
-    Finished,
-}
-
-/// A generator's suspended frame: its code, globals, resume position and
-/// the frame's value-stack segment (locals, cells, operand stack), which
-/// the generator owns while suspended and lends to the thread's value
-/// stack while it runs.
-pub struct GenState {
-    /// The code object.
-    pub code: Gc<PyObject>,
-    /// The globals dict.
-    pub globals: Gc<PyObject>,
-    /// The next instruction.
-    pub pc: u32,
-    /// The frame's slots and operand stack while suspended.
-    pub stack: Vec<Value>,
-    /// Where it is in its life.
-    pub status: GenStatus,
-    /// `__name__` / `__qualname__`.
-    pub name: Box<str>,
-}
-
-// SAFETY: traces the code, globals and the saved frame segment.
-unsafe impl Trace for GenState {
-    fn trace(&self, tracer: &mut Tracer) {
-        tracer.mark(self.code);
-        tracer.mark(self.globals);
-        self.stack.trace(tracer);
     }
 }
 
