@@ -1617,3 +1617,45 @@ r = f(3000)
     let total: u64 = stats.top_uops(usize::MAX).iter().map(|(_, c)| c).sum();
     assert_eq!(total, stats.uops);
 }
+
+/// A constructor call whose `__init__` is small and frameless runs it on
+/// a virtual frame: no frame is pushed (the instance is allocated and the
+/// locals laid out in place), and the call's result is the instance.
+#[test]
+fn a_small_init_runs_on_a_virtual_frame() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+class P:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y * 2
+def f(n):
+    t = 0
+    for i in range(n):
+        p = P(i, 1)
+        t += p.x + p.y
+    return t
+r = f(3000)
+",
+    );
+    assert_eq!(r, (0..3000).map(|i| i + 2).sum::<i64>());
+    let stats = rt.tier2_stats();
+    let count = |name: &str| {
+        stats
+            .top_uops(usize::MAX)
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map_or(0, |(_, c)| c)
+    };
+    let iterations = count("JumpToTop");
+    assert!(iterations > 2000, "{:?}", stats.top_uops(10));
+    assert_eq!(
+        count("PushVirtualFrame"),
+        iterations,
+        "{:?}",
+        stats.top_uops(10)
+    );
+    assert_eq!(count("PushFrame"), 0, "{:?}", stats.top_uops(10));
+}

@@ -2399,25 +2399,66 @@ impl<'a> Interp<'a> {
         Some((callable_pos, args_start, code_obj))
     }
 
+    /// As `lay_out_plain_call`, for tier 2's `CallInitConst` of `init`
+    /// (an `__init__` taking the instance and the `nargs` arguments above
+    /// the class): allocates the instance and lays out the locals as tier
+    /// 1's `CallClassInit` does, except that the callable's slot (where
+    /// the result goes) holds the instance, for the virtual frame's
+    /// return (`PopFrame` with `RETURNS_INSTANCE`). `None`, changing
+    /// nothing, as `lay_out_plain_call`.
+    #[inline(always)]
+    pub(crate) fn lay_out_init_call(
+        &mut self,
+        init: Value,
+        nargs: usize,
+    ) -> Option<(usize, usize, Gc<PyObject>)> {
+        let Some(ObjectData::Function(f)) = init.data() else {
+            unreachable!("the optimizer made an __init__ constant")
+        };
+        let code_obj = f.code();
+        let nlocals = plain_call(&code_obj, nargs + 1)?;
+        if self.st().frames.len() as u32 + 1 >= self.rt.recursion_limit() {
+            return None;
+        }
+        let callable_pos = self.st().values.len() - nargs - 1;
+        let class = self.st().values[callable_pos]
+            .as_object()
+            .expect("the optimizer made the class constant");
+        // No safepoint until the instance is on the stack.
+        let instance = Value::object(self.alloc(
+            class,
+            ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
+        ));
+        let (ret_to, args_start) = (callable_pos, callable_pos + 1);
+        let values = &mut self.st().values;
+        values[ret_to] = instance;
+        values.insert(args_start, instance);
+        if nlocals > nargs + 1 {
+            values.resize(args_start + nlocals, Value::UNBOUND);
+        }
+        Some((ret_to, args_start, code_obj))
+    }
+
     /// Pushes the real frame of a virtual one that tier 2 leaves (at a
     /// side exit or an error inside it): the frame tier 1's call would
     /// have pushed, already running (its locals and stack are in place).
+    /// `init`: the frame is an `__init__`'s (`lay_out_init_call`), whose
+    /// return gives the instance.
     pub(crate) fn materialize_frame(
         &mut self,
         code: Gc<PyObject>,
         globals: Gc<PyObject>,
         base: usize,
         ret_to: usize,
+        init: bool,
     ) {
-        // `lay_out_plain_call` checked the limit when the call began.
-        self.push_frame_unchecked(
-            code,
-            globals,
-            None,
-            base as u32,
-            ret_to as u32,
-            OnReturn::Value,
-        );
+        let on_return = if init {
+            OnReturn::Init(self.st().values[ret_to])
+        } else {
+            OnReturn::Value
+        };
+        // The layout checked the limit when the call began.
+        self.push_frame_unchecked(code, globals, None, base as u32, ret_to as u32, on_return);
         self.st().frames.last_mut().expect("the frame").entered = true;
     }
 

@@ -8,7 +8,9 @@ use stillpoint_sync::{Dependency, EventKind, Validity};
 
 use super::optimize::{self, Assumptions, DescriptorKind};
 use super::project::{project, project_entry, project_function, Trace};
-use super::uop::{class_store_parts, local_attribute_parts, Access, Slot, Uop, UopOp};
+use super::uop::{
+    class_store_parts, local_attribute_parts, Access, Slot, Uop, UopOp, RETURNS_INSTANCE,
+};
 use super::{
     Executor, Loop, Tier2Stats, MAX_INLINED_INSTRUCTIONS, MAX_INLINE_DEPTH,
     MAX_INLINE_INSTRUCTIONS, MAX_REBUILDS,
@@ -296,6 +298,9 @@ impl<'w> Planner<'_, '_, 'w> {
         let segment = *segments;
         for u in &mut body {
             u.segment = segment;
+            if u.op == UopOp::PopFrame && call.op == UopOp::CallInitConst {
+                u.arg = RETURNS_INSTANCE;
+            }
         }
         let site = |pc: usize| (tc.instr(pc), tc.cache(pc).get().words);
         let body = self.inline_calls(body, &site, stable, depth + 1, segments);
@@ -319,7 +324,8 @@ struct Candidates {
 /// How the inlined `call` with `body` pushes its frame: a plain call whose
 /// body is all [`frameless`] on a virtual frame, any other on a real one.
 fn frame_push(call: &Uop, body: &[Uop]) -> UopOp {
-    if call.op == UopOp::CallPyConst && body.iter().all(|b| frameless(b.op)) {
+    let plain = matches!(call.op, UopOp::CallPyConst | UopOp::CallInitConst);
+    if plain && body.iter().all(|b| frameless(b.op)) {
         UopOp::PushVirtualFrame
     } else {
         UopOp::PushFrame
@@ -1890,11 +1896,16 @@ impl Interp<'_> {
                         leave!(Why::End, u.at);
                     }
                     let func = Value::from_bits(u.operand);
-                    let virtual_frame = if u.op == UopOp::PushVirtualFrame {
-                        let method = u.opcode == Opcode::CallMethodPy;
-                        self.lay_out_plain_call(func, u.arg as usize, method)
-                    } else {
-                        None
+                    let init = u.opcode == Opcode::CallClassInit;
+                    let virtual_frame = match u.op {
+                        UopOp::PushVirtualFrame if init => {
+                            self.lay_out_init_call(func, u.arg as usize)
+                        }
+                        UopOp::PushVirtualFrame => {
+                            let method = u.opcode == Opcode::CallMethodPy;
+                            self.lay_out_plain_call(func, u.arg as usize, method)
+                        }
+                        _ => None,
                     };
                     if let Some((ret_to, callee_base, code_obj)) = virtual_frame {
                         let ObjectData::Code(callee_code) = &code_obj.data else {
@@ -1920,7 +1931,13 @@ impl Interp<'_> {
                         );
                         if let Flow::Left(..) = flow {
                             self.set_frame_pc(u.at + 1);
-                            self.materialize_frame(code_obj, frame.globals, callee_base, ret_to);
+                            self.materialize_frame(
+                                code_obj,
+                                frame.globals,
+                                callee_base,
+                                ret_to,
+                                init,
+                            );
                             break flow;
                         }
                         i = u.target as usize;
@@ -1961,9 +1978,17 @@ impl Interp<'_> {
                     continue;
                 }
                 UopOp::PopFrame => {
-                    let v = *self.st_values().last().expect("a return value");
+                    let mut v = *self.st_values().last().expect("a return value");
                     if let Some(ret_to) = virtual_ret {
                         let values = self.st_values();
+                        if u.arg == RETURNS_INSTANCE {
+                            if !v.is_none() {
+                                // Tier 1's return raises the TypeError.
+                                leave!(Why::End, u.at);
+                            }
+                            // In the callable's slot (`lay_out_init_call`).
+                            v = values[ret_to];
+                        }
                         values.truncate(ret_to);
                         values.push(v);
                         break Flow::Returned;

@@ -337,7 +337,8 @@ define_uops! {
     PushVirtualFrame { guard: false, escapes: false };
     /// An inlined function returns the top of its stack: its frame is
     /// popped and the value pushed where the call's callable was (the
-    /// instance, for an `__init__`). Where tier 1's return would raise
+    /// instance, for an `__init__`: `arg` is [`RETURNS_INSTANCE`] in an
+    /// inlined `__init__`'s body). Where tier 1's return would raise
     /// instead (an `__init__` returning a value, an operator returning
     /// NotImplemented), it leaves for the return, which does.
     PopFrame { guard: false, escapes: false };
@@ -390,6 +391,10 @@ define_uops! {
     /// Leaves for `target`.
     Exit { guard: false, escapes: false };
 }
+
+/// `PopFrame`'s `arg` in an inlined `__init__`'s body: the call's result
+/// is the instance, not the returned value (which must be None).
+pub const RETURNS_INSTANCE: u32 = 1;
 
 /// One micro-op of a superblock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
