@@ -1659,3 +1659,43 @@ r = f(3000)
     );
     assert_eq!(count("PushFrame"), 0, "{:?}", stats.top_uops(10));
 }
+
+/// Virtual frames nest: a small function calling a small function runs
+/// both on virtual frames, pushing none.
+#[test]
+fn inlined_calls_inside_virtual_frames_are_virtual_too() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+def leaf(x):
+    return x * 3
+def middle(x):
+    return leaf(x) + 1
+def f(n):
+    t = 0
+    for i in range(n):
+        t += middle(i)
+    return t
+r = f(3000)
+",
+    );
+    assert_eq!(r, (0..3000).map(|i| i * 3 + 1).sum::<i64>());
+    let stats = rt.tier2_stats();
+    let count = |name: &str| {
+        stats
+            .top_uops(usize::MAX)
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map_or(0, |(_, c)| c)
+    };
+    let iterations = count("JumpToTop");
+    assert!(iterations > 2000, "{:?}", stats.top_uops(10));
+    assert_eq!(
+        count("PushVirtualFrame"),
+        2 * iterations,
+        "{:?}",
+        stats.top_uops(10)
+    );
+    assert_eq!(count("PushFrame"), 0, "{:?}", stats.top_uops(10));
+}

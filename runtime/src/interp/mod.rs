@@ -422,6 +422,11 @@ pub struct Interp<'a> {
     /// back from the generator, which another thread may already have
     /// resumed.
     generator_yielded: bool,
+    /// Where the frame of a virtual frame's caller resumes, when that
+    /// caller is virtual too and the executor left inside the call: said
+    /// by the caller's `PushVirtualFrame` to the one that materializes
+    /// the caller's frame (crate::tier2::exec).
+    pub(crate) virtual_resume: u32,
     /// This thread's index for thread-local bytecode (`None`: it runs the
     /// frozen copies, unspecialized).
     tlbc_index: Option<usize>,
@@ -489,6 +494,7 @@ impl<'a> Interp<'a> {
             in_hook: false,
             in_eval_frame_hook: false,
             generator_yielded: false,
+            virtual_resume: 0,
             tlbc_index: if rt.specializing() {
                 rt.thread_indices.acquire()
             } else {
@@ -523,6 +529,17 @@ impl<'a> Interp<'a> {
     #[inline(always)]
     pub(crate) fn set_frame_pc(&mut self, pc: u32) {
         self.st().frames.last_mut().expect("a frame").pc = pc;
+    }
+
+    /// Records where frame `index` (from the bottom) is.
+    pub(crate) fn set_frame_pc_at(&mut self, index: usize, pc: u32) {
+        self.st().frames[index].pc = pc;
+    }
+
+    /// How many frames this thread has pushed.
+    #[inline(always)]
+    pub(crate) fn st_frames_len(&mut self) -> usize {
+        self.st().frames.len()
     }
 
     /// The UnboundLocalError of reading local `slot` of `code`.
@@ -2387,7 +2404,7 @@ impl<'a> Interp<'a> {
         let code_obj = f.code();
         let (callable_pos, args_start, nargs) = self.call_positions(method, nargs);
         let nlocals = plain_call(&code_obj, nargs)?;
-        if self.st().frames.len() as u32 + 1 >= self.rt.recursion_limit() {
+        if self.near_recursion_limit() {
             return None;
         }
         let values = &mut self.st().values;
@@ -2397,6 +2414,16 @@ impl<'a> Interp<'a> {
             values.resize(args_start + nlocals, Value::UNBOUND);
         }
         Some((callable_pos, args_start, code_obj))
+    }
+
+    /// Whether a virtual frame here could be one too many: the frames
+    /// pushed, its virtual callers (as many as calls nest inlined) and
+    /// itself would reach the recursion limit. The call then pushes a
+    /// real frame, whose push checks the limit exactly.
+    #[inline(always)]
+    fn near_recursion_limit(&mut self) -> bool {
+        let virtual_callers = crate::tier2::MAX_INLINE_DEPTH;
+        self.st().frames.len() as u32 + virtual_callers + 1 >= self.rt.recursion_limit()
     }
 
     /// As `lay_out_plain_call`, for tier 2's `CallInitConst` of `init`
@@ -2417,7 +2444,7 @@ impl<'a> Interp<'a> {
         };
         let code_obj = f.code();
         let nlocals = plain_call(&code_obj, nargs + 1)?;
-        if self.st().frames.len() as u32 + 1 >= self.rt.recursion_limit() {
+        if self.near_recursion_limit() {
             return None;
         }
         let callable_pos = self.st().values.len() - nargs - 1;
@@ -2439,11 +2466,14 @@ impl<'a> Interp<'a> {
         Some((ret_to, args_start, code_obj))
     }
 
-    /// Pushes the real frame of a virtual one that tier 2 leaves (at a
+    /// Puts in the real frame of a virtual one that tier 2 leaves (at a
     /// side exit or an error inside it): the frame tier 1's call would
-    /// have pushed, already running (its locals and stack are in place).
-    /// `init`: the frame is an `__init__`'s (`lay_out_init_call`), whose
-    /// return gives the instance.
+    /// have pushed, already running at `pc` (its locals and stack are in
+    /// place), at position `at` of the frame stack (under the frames of
+    /// the virtual calls it made, which left first). `init`: the frame is
+    /// an `__init__`'s (`lay_out_init_call`), whose return gives the
+    /// instance.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn materialize_frame(
         &mut self,
         code: Gc<PyObject>,
@@ -2451,6 +2481,8 @@ impl<'a> Interp<'a> {
         base: usize,
         ret_to: usize,
         init: bool,
+        at: usize,
+        pc: u32,
     ) {
         let on_return = if init {
             OnReturn::Init(self.st().values[ret_to])
@@ -2459,7 +2491,11 @@ impl<'a> Interp<'a> {
         };
         // The layout checked the limit when the call began.
         self.push_frame_unchecked(code, globals, None, base as u32, ret_to as u32, on_return);
-        self.st().frames.last_mut().expect("the frame").entered = true;
+        let frames = &mut self.st().frames;
+        let mut frame = frames.pop().expect("the frame");
+        frame.entered = true;
+        frame.pc = pc;
+        frames.insert(at, frame);
     }
 
     /// The frame tier 2 just pushed for an inlined call, which its

@@ -385,6 +385,7 @@ fn frameless(op: UopOp) -> bool {
                 | StoreAttrLocalUnshared
                 | CheckValidity
                 | Exit
+                | PushVirtualFrame
                 | PopFrame
         )
 }
@@ -1911,6 +1912,9 @@ impl Interp<'_> {
                         let ObjectData::Code(callee_code) = &code_obj.data else {
                             unreachable!("a function's code is a code object")
                         };
+                        // The frames that the callee's own virtual calls
+                        // materialize, if it leaves inside them, go above.
+                        let depth = self.st_frames_len();
                         // The callee's micro-ops neither escape nor reach a
                         // safepoint (`frameless`): nothing looks for its
                         // frame before it returns, or leaves, which pushes
@@ -1930,14 +1934,31 @@ impl Interp<'_> {
                             Some(ret_to),
                         );
                         if let Flow::Left(..) = flow {
-                            self.set_frame_pc(u.at + 1);
+                            // The callee's frame goes under those: it
+                            // resumes where its call that left returns,
+                            // or, the top frame, where the executor left
+                            // (set by whoever handles the leave).
+                            let resume = if self.st_frames_len() > depth {
+                                self.virtual_resume
+                            } else {
+                                0
+                            };
                             self.materialize_frame(
                                 code_obj,
                                 frame.globals,
                                 callee_base,
                                 ret_to,
                                 init,
+                                depth,
+                                resume,
                             );
+                            // This frame resumes after the call: a real one
+                            // now, a virtual one once its caller
+                            // materializes it.
+                            match virtual_ret {
+                                Some(_) => self.virtual_resume = u.at + 1,
+                                None => self.set_frame_pc_at(depth - 1, u.at + 1),
+                            }
                             break flow;
                         }
                         i = u.target as usize;
@@ -1945,7 +1966,11 @@ impl Interp<'_> {
                     }
                     // A real frame (one a virtual frame cannot stand for:
                     // the call binds defaults, say, or is one frame too
-                    // many).
+                    // many). Never above a virtual frame: tier 1 makes the
+                    // call once the frame is real.
+                    if virtual_ret.is_some() {
+                        leave!(Why::End, u.at);
+                    }
                     self.set_frame_pc(u.at + 1);
                     match self.push_constant_call(u) {
                         Err(e) => raise!(u, e),
