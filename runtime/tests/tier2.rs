@@ -1699,3 +1699,45 @@ r = f(3000)
     );
     assert_eq!(count("PushFrame"), 0, "{:?}", stats.top_uops(10));
 }
+
+/// A small operator method (`a + b` with `a`'s class defining `__add__`)
+/// runs on a virtual frame, and so does the constructor call inside it.
+#[test]
+fn a_small_operator_method_runs_on_a_virtual_frame() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+class N:
+    def __init__(self, v):
+        self.v = v
+    def __add__(self, o):
+        return N(self.v + o.v)
+def f(n):
+    acc = N(0)
+    one = N(1)
+    for i in range(n):
+        acc = acc + one
+    return acc.v
+r = f(3000)
+",
+    );
+    assert_eq!(r, 3000);
+    let stats = rt.tier2_stats();
+    let count = |name: &str| {
+        stats
+            .top_uops(usize::MAX)
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map_or(0, |(_, c)| c)
+    };
+    let iterations = count("JumpToTop");
+    assert!(iterations > 2000, "{:?}", stats.top_uops(10));
+    assert_eq!(
+        count("PushVirtualFrame"),
+        2 * iterations,
+        "{:?}",
+        stats.top_uops(10)
+    );
+    assert_eq!(count("PushFrame"), 0, "{:?}", stats.top_uops(10));
+}

@@ -163,6 +163,20 @@ impl Frame {
     }
 }
 
+/// What the call of a virtual frame makes of its return (tier 2's
+/// `PushVirtualFrame`), for the frame it pushes if it leaves inside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum VirtualCall {
+    /// A function call: the returned value.
+    Plain,
+    /// A constructor's `__init__`: the instance (in the callable's slot).
+    Init,
+    /// An operator method (`a op b`, the operands its first two locals,
+    /// which the body never stores to): the returned value, or the
+    /// reflected operation's for NotImplemented.
+    Operator(BinaryOp),
+}
+
 /// The thread's stacks: its roots.
 pub(crate) struct Stacks {
     values: Vec<Value>,
@@ -2416,6 +2430,33 @@ impl<'a> Interp<'a> {
         Some((callable_pos, args_start, code_obj))
     }
 
+    /// As `lay_out_plain_call`, for tier 2's `CallOperatorConst` of the
+    /// operator method `method` (the operands `a, b` on top of the
+    /// stack), laid out as tier 1's `BinaryOpInstance` lays out its call
+    /// (`a, b` → `method, a, b`).
+    #[inline(always)]
+    pub(crate) fn lay_out_operator_call(
+        &mut self,
+        method: Value,
+    ) -> Option<(usize, usize, Gc<PyObject>)> {
+        let Some(ObjectData::Function(f)) = method.data() else {
+            unreachable!("the optimizer made an operator method constant")
+        };
+        let code_obj = f.code();
+        let nlocals = plain_call(&code_obj, 2)?;
+        if self.near_recursion_limit() {
+            return None;
+        }
+        let values = &mut self.st().values;
+        let ret_to = values.len() - 2;
+        values.insert(ret_to, method);
+        let base = ret_to + 1;
+        if nlocals > 2 {
+            values.resize(base + nlocals, Value::UNBOUND);
+        }
+        Some((ret_to, base, code_obj))
+    }
+
     /// Whether a virtual frame here could be one too many: the frames
     /// pushed, its virtual callers (as many as calls nest inlined) and
     /// itself would reach the recursion limit. The call then pushes a
@@ -2470,9 +2511,8 @@ impl<'a> Interp<'a> {
     /// side exit or an error inside it): the frame tier 1's call would
     /// have pushed, already running at `pc` (its locals and stack are in
     /// place), at position `at` of the frame stack (under the frames of
-    /// the virtual calls it made, which left first). `init`: the frame is
-    /// an `__init__`'s (`lay_out_init_call`), whose return gives the
-    /// instance.
+    /// the virtual calls it made, which left first). `call` says what
+    /// its return gives.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn materialize_frame(
         &mut self,
@@ -2480,14 +2520,19 @@ impl<'a> Interp<'a> {
         globals: Gc<PyObject>,
         base: usize,
         ret_to: usize,
-        init: bool,
+        call: VirtualCall,
         at: usize,
         pc: u32,
     ) {
-        let on_return = if init {
-            OnReturn::Init(self.st().values[ret_to])
-        } else {
-            OnReturn::Value
+        let values = &self.st().values;
+        let on_return = match call {
+            VirtualCall::Plain => OnReturn::Value,
+            VirtualCall::Init => OnReturn::Init(values[ret_to]),
+            VirtualCall::Operator(op) => OnReturn::Operator {
+                a: values[base],
+                b: values[base + 1],
+                op,
+            },
         };
         // The layout checked the limit when the call began.
         self.push_frame_unchecked(code, globals, None, base as u32, ret_to as u32, on_return);

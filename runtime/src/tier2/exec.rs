@@ -10,6 +10,7 @@ use super::optimize::{self, Assumptions, DescriptorKind};
 use super::project::{project, project_entry, project_function, Trace};
 use super::uop::{
     class_store_parts, local_attribute_parts, Access, Slot, Uop, UopOp, RETURNS_INSTANCE,
+    RETURNS_OPERATOR_RESULT,
 };
 use super::{
     Executor, Loop, Tier2Stats, MAX_INLINED_INSTRUCTIONS, MAX_INLINE_DEPTH,
@@ -18,7 +19,7 @@ use super::{
 use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Instr, Opcode};
 use crate::error::{PyErr, PyResult};
 use crate::events::DictWatcher;
-use crate::interp::Interp;
+use crate::interp::{Interp, VirtualCall};
 use crate::object::{Descriptor, Dict, Layout, Mutex, ObjectData, PyObject, PyStr};
 use crate::specialize::{float_operands, ThreadCode};
 use crate::value::Value;
@@ -298,8 +299,12 @@ impl<'w> Planner<'_, '_, 'w> {
         let segment = *segments;
         for u in &mut body {
             u.segment = segment;
-            if u.op == UopOp::PopFrame && call.op == UopOp::CallInitConst {
-                u.arg = RETURNS_INSTANCE;
+            if u.op == UopOp::PopFrame {
+                match call.op {
+                    UopOp::CallInitConst => u.arg = RETURNS_INSTANCE,
+                    UopOp::CallOperatorConst => u.arg = RETURNS_OPERATOR_RESULT,
+                    _ => {}
+                }
             }
         }
         let site = |pc: usize| (tc.instr(pc), tc.cache(pc).get().words);
@@ -324,8 +329,17 @@ struct Candidates {
 /// How the inlined `call` with `body` pushes its frame: a plain call whose
 /// body is all [`frameless`] on a virtual frame, any other on a real one.
 fn frame_push(call: &Uop, body: &[Uop]) -> UopOp {
-    let plain = matches!(call.op, UopOp::CallPyConst | UopOp::CallInitConst);
-    if plain && body.iter().all(|b| frameless(b.op)) {
+    let virtual_call = match call.op {
+        UopOp::CallPyConst | UopOp::CallInitConst => true,
+        // Its frame, pushed inside, needs the operands (the first two
+        // locals) for a NotImplemented return.
+        UopOp::CallOperatorConst => body
+            .iter()
+            .filter(|b| b.segment == body[0].segment)
+            .all(|b| b.stored_local().is_none_or(|k| k > 1)),
+        _ => false,
+    };
+    if virtual_call && body.iter().all(|b| frameless(b.op)) {
         UopOp::PushVirtualFrame
     } else {
         UopOp::PushFrame
@@ -1897,12 +1911,21 @@ impl Interp<'_> {
                         leave!(Why::End, u.at);
                     }
                     let func = Value::from_bits(u.operand);
-                    let init = u.opcode == Opcode::CallClassInit;
-                    let virtual_frame = match u.op {
-                        UopOp::PushVirtualFrame if init => {
+                    let call = match u.opcode {
+                        Opcode::CallClassInit => VirtualCall::Init,
+                        Opcode::BinaryOpInstance => {
+                            VirtualCall::Operator(BinaryOp::from_arg(u.arg))
+                        }
+                        _ => VirtualCall::Plain,
+                    };
+                    let virtual_frame = match (u.op, call) {
+                        (UopOp::PushVirtualFrame, VirtualCall::Init) => {
                             self.lay_out_init_call(func, u.arg as usize)
                         }
-                        UopOp::PushVirtualFrame => {
+                        (UopOp::PushVirtualFrame, VirtualCall::Operator(_)) => {
+                            self.lay_out_operator_call(func)
+                        }
+                        (UopOp::PushVirtualFrame, VirtualCall::Plain) => {
                             let method = u.opcode == Opcode::CallMethodPy;
                             self.lay_out_plain_call(func, u.arg as usize, method)
                         }
@@ -1948,7 +1971,7 @@ impl Interp<'_> {
                                 frame.globals,
                                 callee_base,
                                 ret_to,
-                                init,
+                                call,
                                 depth,
                                 resume,
                             );
@@ -2005,15 +2028,22 @@ impl Interp<'_> {
                 UopOp::PopFrame => {
                     let mut v = *self.st_values().last().expect("a return value");
                     if let Some(ret_to) = virtual_ret {
-                        let values = self.st_values();
-                        if u.arg == RETURNS_INSTANCE {
-                            if !v.is_none() {
-                                // Tier 1's return raises the TypeError.
-                                leave!(Why::End, u.at);
+                        match u.arg {
+                            RETURNS_INSTANCE => {
+                                if !v.is_none() {
+                                    // Tier 1's return raises the TypeError.
+                                    leave!(Why::End, u.at);
+                                }
+                                // In the callable's slot (`lay_out_init_call`).
+                                v = self.st_values()[ret_to];
                             }
-                            // In the callable's slot (`lay_out_init_call`).
-                            v = values[ret_to];
+                            // Tier 1's return tries the reflected operation.
+                            RETURNS_OPERATOR_RESULT if self.is_not_implemented(v) => {
+                                leave!(Why::End, u.at)
+                            }
+                            _ => {}
                         }
+                        let values = self.st_values();
                         values.truncate(ret_to);
                         values.push(v);
                         break Flow::Returned;

@@ -338,7 +338,8 @@ define_uops! {
     /// An inlined function returns the top of its stack: its frame is
     /// popped and the value pushed where the call's callable was (the
     /// instance, for an `__init__`: `arg` is [`RETURNS_INSTANCE`] in an
-    /// inlined `__init__`'s body). Where tier 1's return would raise
+    /// inlined `__init__`'s body, [`RETURNS_OPERATOR_RESULT`] in an
+    /// operator method's). Where tier 1's return would raise
     /// instead (an `__init__` returning a value, an operator returning
     /// NotImplemented), it leaves for the return, which does.
     PopFrame { guard: false, escapes: false };
@@ -396,6 +397,10 @@ define_uops! {
 /// is the instance, not the returned value (which must be None).
 pub const RETURNS_INSTANCE: u32 = 1;
 
+/// `PopFrame`'s `arg` in an inlined operator method's body: a returned
+/// NotImplemented is not the result (the reflected operation is tried).
+pub const RETURNS_OPERATOR_RESULT: u32 = 2;
+
 /// One micro-op of a superblock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Uop {
@@ -432,6 +437,19 @@ pub struct Uop {
 }
 
 impl Uop {
+    /// The local of its own frame it stores to, if any (of the micro-ops a
+    /// virtual frame may run: `StoreFast` and the fused operations).
+    pub fn stored_local(&self) -> Option<u32> {
+        match self.op {
+            UopOp::StoreFast => Some(self.arg),
+            op if op.is_fused() => match Operands::decode(self.arg).result {
+                Slot::Local(k) => Some(u32::from(k)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Whether this pushes the frame of one method of a polymorphic call,
     /// only for receivers whose class has the version in `extra`.
     #[inline]
