@@ -172,8 +172,8 @@ pub(crate) enum VirtualCall {
     /// A constructor's `__init__`: the instance (in the callable's slot).
     Init,
     /// An operator method (`a op b`, the operands its first two locals,
-    /// which the body never stores to): the returned value, or the
-    /// reflected operation's for NotImplemented.
+    /// which the body never stores to): the returned value; the
+    /// operation's TypeError for NotImplemented.
     Operator(BinaryOp),
 }
 

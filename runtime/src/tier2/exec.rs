@@ -326,8 +326,10 @@ struct Candidates {
     classes: Vec<Gc<PyObject>>,
 }
 
-/// How the inlined `call` with `body` pushes its frame: a plain call whose
-/// body is all [`frameless`] on a virtual frame, any other on a real one.
+/// How the inlined `call` with `body` pushes its frame: a plain call, a
+/// constructor's `__init__` or an operator method (one that never stores
+/// to its operands) whose body is all [`frameless`] on a virtual frame,
+/// any other on a real one.
 fn frame_push(call: &Uop, body: &[Uop]) -> UopOp {
     let virtual_call = match call.op {
         UopOp::CallPyConst | UopOp::CallInitConst => true,
@@ -2037,7 +2039,8 @@ impl Interp<'_> {
                                 // In the callable's slot (`lay_out_init_call`).
                                 v = self.st_values()[ret_to];
                             }
-                            // Tier 1's return tries the reflected operation.
+                            // Tier 1's return raises the TypeError (the
+                            // operand guard left no reflected method).
                             RETURNS_OPERATOR_RESULT if self.is_not_implemented(v) => {
                                 leave!(Why::End, u.at)
                             }

@@ -398,7 +398,7 @@ define_uops! {
 pub const RETURNS_INSTANCE: u32 = 1;
 
 /// `PopFrame`'s `arg` in an inlined operator method's body: a returned
-/// NotImplemented is not the result (the reflected operation is tried).
+/// NotImplemented is not the result (the operation raises a TypeError).
 pub const RETURNS_OPERATOR_RESULT: u32 = 2;
 
 /// One micro-op of a superblock.

@@ -1,7 +1,8 @@
 # Small operator methods (a + b with a's class defining __add__) that tier 2
-# runs on virtual frames: a NotImplemented return (the reflected method runs),
-# a guard that fails inside the method, an error raised in it, and a method
-# that rebinds its operands must all give CPython's results.
+# runs on virtual frames: a NotImplemented return (a TypeError, or the
+# reflected method of a subclass operand), a guard that fails inside the
+# method, an error raised in it, and a method that rebinds its operands
+# must all give CPython's results.
 
 
 class N:
@@ -38,6 +39,11 @@ def sums(values):
 print(sums([N(k) for k in range(3000)] + [M(-1), N(5)]))
 # Floats from the middle on: the addition's guard fails inside __add__.
 print(sums([N(k) for k in range(2000)] + [N(0.5 * k) for k in range(1000)]))
+# __add__ returns NotImplemented for an N of the same class: the TypeError.
+try:
+    sums([N(k) for k in range(3000)] + [N(-1)])
+except TypeError as e:
+    print("TypeError:", e)
 
 
 def differences(pairs):
