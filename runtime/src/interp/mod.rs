@@ -2412,15 +2412,8 @@ impl<'a> Interp<'a> {
         nargs: usize,
         method: bool,
     ) -> Option<(usize, usize, Gc<PyObject>)> {
-        let Some(ObjectData::Function(f)) = func.data() else {
-            unreachable!("the optimizer made a function constant")
-        };
-        let code_obj = f.code();
         let (callable_pos, args_start, nargs) = self.call_positions(method, nargs);
-        let nlocals = plain_call(&code_obj, nargs)?;
-        if self.near_recursion_limit() {
-            return None;
-        }
+        let (code_obj, nlocals) = self.virtual_callee(func, nargs)?;
         let values = &mut self.st().values;
         values.truncate(args_start + nargs);
         // Most callees have no locals besides their parameters: no call.
@@ -2439,14 +2432,7 @@ impl<'a> Interp<'a> {
         &mut self,
         method: Value,
     ) -> Option<(usize, usize, Gc<PyObject>)> {
-        let Some(ObjectData::Function(f)) = method.data() else {
-            unreachable!("the optimizer made an operator method constant")
-        };
-        let code_obj = f.code();
-        let nlocals = plain_call(&code_obj, 2)?;
-        if self.near_recursion_limit() {
-            return None;
-        }
+        let (code_obj, nlocals) = self.virtual_callee(method, 2)?;
         let values = &mut self.st().values;
         let ret_to = values.len() - 2;
         values.insert(ret_to, method);
@@ -2457,14 +2443,22 @@ impl<'a> Interp<'a> {
         Some((ret_to, base, code_obj))
     }
 
-    /// Whether a virtual frame here could be one too many: the frames
-    /// pushed, its virtual callers (as many as calls nest inlined) and
-    /// itself would reach the recursion limit. The call then pushes a
-    /// real frame, whose push checks the limit exactly.
+    /// The code of `func` (a function tier 2 made constant) and its
+    /// number of locals, when a call of it with `nparams` arguments binds
+    /// nothing (see `plain_call`) and its virtual frame could not be one
+    /// too many: the frames pushed, its virtual callers (as many as calls
+    /// nest inlined) and itself stay below the recursion limit. `None`:
+    /// the call pushes a real frame, whose push checks the limit exactly.
     #[inline(always)]
-    fn near_recursion_limit(&mut self) -> bool {
+    fn virtual_callee(&mut self, func: Value, nparams: usize) -> Option<(Gc<PyObject>, usize)> {
+        let Some(ObjectData::Function(f)) = func.data() else {
+            unreachable!("the optimizer made the callee constant")
+        };
+        let code_obj = f.code();
+        let nlocals = plain_call(&code_obj, nparams)?;
         let virtual_callers = crate::tier2::MAX_INLINE_DEPTH;
-        self.st().frames.len() as u32 + virtual_callers + 1 >= self.rt.recursion_limit()
+        let frames = self.st().frames.len() as u32;
+        (frames + virtual_callers + 1 < self.rt.recursion_limit()).then_some((code_obj, nlocals))
     }
 
     /// As `lay_out_plain_call`, for tier 2's `CallInitConst` of `init`
@@ -2480,14 +2474,7 @@ impl<'a> Interp<'a> {
         init: Value,
         nargs: usize,
     ) -> Option<(usize, usize, Gc<PyObject>)> {
-        let Some(ObjectData::Function(f)) = init.data() else {
-            unreachable!("the optimizer made an __init__ constant")
-        };
-        let code_obj = f.code();
-        let nlocals = plain_call(&code_obj, nargs + 1)?;
-        if self.near_recursion_limit() {
-            return None;
-        }
+        let (code_obj, nlocals) = self.virtual_callee(init, nargs + 1)?;
         let callable_pos = self.st().values.len() - nargs - 1;
         let class = self.st().values[callable_pos]
             .as_object()
