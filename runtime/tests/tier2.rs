@@ -1572,6 +1572,30 @@ main()
     assert!(dump.contains("executor for the loop at"), "{dump}");
 }
 
+/// How many micro-ops of kind `name` the statistics counted.
+fn uops_run(stats: &Tier2Stats, name: &str) -> u64 {
+    stats
+        .top_uops(usize::MAX)
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map_or(0, |(_, c)| c)
+}
+
+/// Checks that the loop just run (most of its iterations in an executor)
+/// made `calls` inlined calls per iteration, all on virtual frames.
+fn assert_only_virtual_calls(rt: &Runtime, calls: u64) {
+    let stats = rt.tier2_stats();
+    let iterations = uops_run(&stats, "JumpToTop");
+    assert!(iterations > 2000, "{:?}", stats.top_uops(10));
+    assert_eq!(
+        uops_run(&stats, "PushVirtualFrame"),
+        calls * iterations,
+        "{:?}",
+        stats.top_uops(10)
+    );
+    assert_eq!(uops_run(&stats, "PushFrame"), 0, "{:?}", stats.top_uops(10));
+}
+
 /// The statistics count the micro-ops run by kind (what `-X stats` lists
 /// first): a loop of `t = t * 3 + i` runs each iteration's fused multiply
 /// and add once, and the kinds add up to the micro-ops run.
@@ -1595,13 +1619,7 @@ r = f(3000)
     }
     assert_eq!(r, t);
     let stats = rt.tier2_stats();
-    let count = |name: &str| {
-        stats
-            .top_uops(usize::MAX)
-            .into_iter()
-            .find(|(n, _)| *n == name)
-            .map_or(0, |(_, c)| c)
-    };
+    let count = |name: &str| uops_run(&stats, name);
     // Most iterations run in the executor, each once through every kind
     // (the range's last step, which ends the loop, one more).
     let iterations = count("JumpToTop");
@@ -1641,23 +1659,7 @@ r = f(3000)
 ",
     );
     assert_eq!(r, (0..3000).map(|i| i + 2).sum::<i64>());
-    let stats = rt.tier2_stats();
-    let count = |name: &str| {
-        stats
-            .top_uops(usize::MAX)
-            .into_iter()
-            .find(|(n, _)| *n == name)
-            .map_or(0, |(_, c)| c)
-    };
-    let iterations = count("JumpToTop");
-    assert!(iterations > 2000, "{:?}", stats.top_uops(10));
-    assert_eq!(
-        count("PushVirtualFrame"),
-        iterations,
-        "{:?}",
-        stats.top_uops(10)
-    );
-    assert_eq!(count("PushFrame"), 0, "{:?}", stats.top_uops(10));
+    assert_only_virtual_calls(&rt, 1);
 }
 
 /// Virtual frames nest: a small function calling a small function runs
@@ -1681,23 +1683,7 @@ r = f(3000)
 ",
     );
     assert_eq!(r, (0..3000).map(|i| i * 3 + 1).sum::<i64>());
-    let stats = rt.tier2_stats();
-    let count = |name: &str| {
-        stats
-            .top_uops(usize::MAX)
-            .into_iter()
-            .find(|(n, _)| *n == name)
-            .map_or(0, |(_, c)| c)
-    };
-    let iterations = count("JumpToTop");
-    assert!(iterations > 2000, "{:?}", stats.top_uops(10));
-    assert_eq!(
-        count("PushVirtualFrame"),
-        2 * iterations,
-        "{:?}",
-        stats.top_uops(10)
-    );
-    assert_eq!(count("PushFrame"), 0, "{:?}", stats.top_uops(10));
+    assert_only_virtual_calls(&rt, 2);
 }
 
 /// A small operator method (`a + b` with `a`'s class defining `__add__`)
@@ -1723,21 +1709,5 @@ r = f(3000)
 ",
     );
     assert_eq!(r, 3000);
-    let stats = rt.tier2_stats();
-    let count = |name: &str| {
-        stats
-            .top_uops(usize::MAX)
-            .into_iter()
-            .find(|(n, _)| *n == name)
-            .map_or(0, |(_, c)| c)
-    };
-    let iterations = count("JumpToTop");
-    assert!(iterations > 2000, "{:?}", stats.top_uops(10));
-    assert_eq!(
-        count("PushVirtualFrame"),
-        2 * iterations,
-        "{:?}",
-        stats.top_uops(10)
-    );
-    assert_eq!(count("PushFrame"), 0, "{:?}", stats.top_uops(10));
+    assert_only_virtual_calls(&rt, 2);
 }

@@ -154,18 +154,7 @@ impl Interp<'_> {
             }
         }
         // No safepoint between taking the segment and pushing it.
-        let base = self.st().values.len();
-        let pc = {
-            // SAFETY: claimed above; the reference ends before any
-            // safepoint.
-            let saved = unsafe { g.frame() };
-            self.st().values.extend_from_slice(&saved.stack);
-            saved.stack.clear();
-            saved.pc
-        };
-        if was == GenStatus::Suspended {
-            self.st().values.push(sent);
-        }
+        let (base, pc) = self.take_segment(g, was, sent);
         let pushed = if self.native_stack_exhausted() {
             Err(self.new_exception(
                 self.rt.types.recursion_error,
@@ -219,21 +208,8 @@ impl Interp<'_> {
             Err(GenStatus::Running) => return None,
             Err(_) => return Some(Ok(GenLoopStep::Finished)),
         };
-        // Copied out, the buffer kept for the next yield. No safepoint
-        // until the frame that roots the segment is pushed.
-        let base = self.st().values.len();
-        let pc = {
-            // SAFETY: claimed above; the reference ends before any
-            // safepoint.
-            let saved = unsafe { g.frame() };
-            self.st().values.extend_from_slice(&saved.stack);
-            saved.stack.clear();
-            saved.pc
-        };
-        if was == GenStatus::Suspended {
-            // The value of the `yield` it is suspended at.
-            self.st().values.push(Value::NONE);
-        }
+        // No safepoint until the frame that roots the segment is pushed.
+        let (base, pc) = self.take_segment(g, was, Value::NONE);
         let on_return = OnReturn::GeneratorLoop { gen, exit };
         if let Err(e) =
             self.push_frame(g.code, g.globals, None, base as u32, base as u32, on_return)
@@ -267,6 +243,40 @@ impl Interp<'_> {
             unsafe { g.frame() }.stack.clear();
             g.release(GenStatus::Finished);
         }
+    }
+
+    /// Moves the saved frame of `g`, which this thread just claimed from
+    /// status `was`, onto the value stack (the buffer stays, for the next
+    /// yield), with `sent` as the value of the `yield` it is suspended
+    /// at. Returns where the segment starts and where the frame resumes.
+    /// The caller reaches no safepoint until a frame roots the segment.
+    fn take_segment(&mut self, g: &Generator, was: GenStatus, sent: Value) -> (usize, u32) {
+        let values = &mut self.st().values;
+        let base = values.len();
+        // SAFETY: the caller holds the claim, and the reference ends here,
+        // before any safepoint.
+        let saved = unsafe { g.frame() };
+        values.extend_from_slice(&saved.stack);
+        saved.stack.clear();
+        if was == GenStatus::Suspended {
+            values.push(sent);
+        }
+        (base, saved.pc)
+    }
+
+    /// Moves the frame segment of `g`'s yielding frame, `values[base..]`,
+    /// back into the generator with `pc` to resume at, and gives up the
+    /// claim this thread took to resume it.
+    pub(super) fn save_segment(&mut self, g: &Generator, base: usize, pc: u32) {
+        // SAFETY: this thread claimed the generator to resume the frame
+        // that is yielding, and nothing here reaches a safepoint.
+        let saved = unsafe { g.frame() };
+        // Refilled in place: the generator keeps its buffer across
+        // iterations.
+        saved.stack.clear();
+        saved.stack.extend_from_slice(&self.st().values[base..]);
+        saved.pc = pc;
+        g.release(GenStatus::Suspended);
     }
 
     /// Undoes a resume of `g` whose frame could not be pushed: the values

@@ -1902,18 +1902,7 @@ impl<'a> Interp<'a> {
                             done.on_return
                         {
                             if let Some(ObjectData::Generator(gen)) = g.data() {
-                                // SAFETY: this thread claimed the generator
-                                // to resume the frame that is yielding, and
-                                // nothing here reaches a safepoint.
-                                let saved = unsafe { gen.frame() };
-                                // Refilled in place: the generator keeps its
-                                // buffer across iterations.
-                                saved.stack.clear();
-                                saved
-                                    .stack
-                                    .extend_from_slice(&self.st().values[done.base as usize..]);
-                                saved.pc = pc as u32;
-                                gen.release(crate::object::GenStatus::Suspended);
+                                self.save_segment(gen, done.base as usize, pc as u32);
                             }
                         }
                         self.st().values.truncate(done.ret_to as usize);

@@ -2062,8 +2062,7 @@ impl Interp<'_> {
         let state = match it.data() {
             // `for i in range(n)`'s hot path: straight to the int.
             Some(ObjectData::Iterator(IteratorData::Range(cursor))) => {
-                // Its `accept` takes every value: the step always answers.
-                return Ok(cursor.step(Some).flatten().map(|v| self.new_int(v)));
+                return Ok(cursor.next().map(|v| self.new_int(v)));
             }
             Some(ObjectData::Iterator(IteratorData::Sequence(cursor))) => {
                 return Ok(cursor.next());

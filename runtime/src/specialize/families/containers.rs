@@ -32,8 +32,7 @@ impl Interp<'_> {
         use crate::object::IteratorData;
         let item = match (it.data(), form) {
             (Some(ObjectData::Iterator(IteratorData::Range(cursor))), Opcode::ForIterRange) => {
-                // Its `accept` takes every value: the step always answers.
-                cursor.step(Some).flatten().map(|v| self.new_int(v))
+                cursor.next().map(|v| self.new_int(v))
             }
             (
                 Some(ObjectData::Iterator(IteratorData::Sequence(cursor))),
