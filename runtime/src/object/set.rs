@@ -46,6 +46,7 @@ impl Slot {
 /// A set's hash table (see the module docs).
 #[derive(Clone)]
 pub struct SetTable {
+    /// A power of two long, at least `MIN_SIZE` (`probe` relies on it).
     slots: Vec<Slot>,
     /// Active plus dummy slots.
     fill: usize,
@@ -98,9 +99,12 @@ impl SetTable {
         self.slots.len() - 1
     }
 
-    /// The slot holding `key`, or where it would go: `Ok(index)` for an
-    /// active equal key, `Err(index)` for the first reusable slot.
-    fn probe(&self, hash: i64, key: Value) -> Result<usize, usize> {
+    /// The slot holding `key`: `Ok(index)` for an active equal key, else
+    /// `Err(index)` of the first reusable slot on its probe sequence when
+    /// `FREE` (an insertion's), or of an unused one otherwise (a lookup
+    /// skips that bookkeeping).
+    #[inline(always)]
+    fn probe<const FREE: bool>(&self, hash: i64, key: Value) -> Result<usize, usize> {
         let mask = self.mask();
         let mut i = hash as u64 as usize & mask;
         let mut perturb = hash as u64;
@@ -114,16 +118,23 @@ impl SetTable {
             let mut j = i;
             let end = i + probes;
             loop {
-                let s = self.slots[j];
+                // SAFETY: `j <= mask`, and `mask` is the table's length less
+                // one: `i` is masked, and `end` is past it only when
+                // `i + LINEAR_PROBES <= mask`.
+                let s = unsafe { *self.slots.get_unchecked(j) };
+                // The same word first: no call for the common hit.
+                if s.key == key {
+                    return Ok(j);
+                }
                 if s.key == EMPTY {
                     return Err(free.unwrap_or(j));
                 }
-                if s.hash == hash && s.key != DUMMY {
-                    // The same word first: no call for the common hit.
-                    if s.key == key || keys_equal(s.key, key) {
-                        return Ok(j);
-                    }
-                } else if s.key == DUMMY && free.is_none() {
+                // A dummy's hash (-1) is no key's, so an equal hash is an
+                // active slot's.
+                if s.hash == hash && keys_equal(s.key, key) {
+                    return Ok(j);
+                }
+                if FREE && s.key == DUMMY && free.is_none() {
                     free = Some(j);
                 }
                 // A plain loop: an inclusive range's iterator costs more.
@@ -152,12 +163,12 @@ impl SetTable {
 
     /// Whether `key` (hashing to `hash`) is in the set.
     pub fn contains_hashed(&self, hash: i64, key: Value) -> bool {
-        self.probe(hash, key).is_ok()
+        self.probe::<false>(hash, key).is_ok()
     }
 
     /// Adds `key` (hashing to `hash`); false if it was already there.
     pub fn add_hashed(&mut self, hash: i64, key: Value) -> bool {
-        match self.probe(hash, key) {
+        match self.probe::<true>(hash, key) {
             Ok(_) => false,
             Err(i) => {
                 let reused = self.slots[i].key == DUMMY;
@@ -181,7 +192,7 @@ impl SetTable {
 
     /// Removes `key`; false if it was not there.
     pub fn discard_hashed(&mut self, hash: i64, key: Value) -> bool {
-        match self.probe(hash, key) {
+        match self.probe::<false>(hash, key) {
             Ok(i) => {
                 self.slots[i] = Slot {
                     key: DUMMY,
@@ -573,8 +584,8 @@ fn receiver(
     Ok(snapshot(args[0]).expect("checked: a set"))
 }
 
-/// Checks the arity and that the receiver is a set, copying nothing (the
-/// mutating methods work on the live table).
+/// Checks the arity and that the receiver is a set or frozenset, copying
+/// nothing.
 fn check_receiver(
     i: &mut Interp<'_>,
     name: &str,
@@ -586,10 +597,8 @@ fn check_receiver(
         let msg = if nargs.start() == nargs.end() {
             match nargs.start() {
                 0 => format!("set.{name}() takes no arguments ({given} given)"),
-                n => format!(
-                    "set.{name}() takes exactly {n} argument{} ({given} given)",
-                    if *n == 1 { "" } else { "s" }
-                ),
+                1 => format!("set.{name}() takes exactly one argument ({given} given)"),
+                n => format!("set.{name}() takes exactly {n} arguments ({given} given)"),
             }
         } else {
             format!("set.{name}() takes at most 1 argument ({given} given)")
@@ -602,8 +611,53 @@ fn check_receiver(
     }
 }
 
-/// Runs `f` on the receiver's live table (mutating methods; `receiver`
-/// checked that it is a set).
+/// Checks the arity and that the receiver is a set, not a frozenset, for a
+/// method that changes it (then [`live`] runs on its table).
+fn check_mutable_receiver(
+    i: &mut Interp<'_>,
+    name: &str,
+    args: &[Value],
+    nargs: std::ops::RangeInclusive<usize>,
+) -> PyResult<()> {
+    let frozen = match args.first().and_then(|a| a.data()) {
+        Some(ObjectData::Set(t)) => t.lock().is_frozen(),
+        _ => true,
+    };
+    if frozen && !args.is_empty() {
+        let msg = format!(
+            "descriptor '{name}' for 'set' objects doesn't apply to a '{}' object",
+            i.type_name(args[0])
+        );
+        return i.type_error(&msg);
+    }
+    check_receiver(i, name, args, nargs)
+}
+
+/// `f` on the live table of `args[0]` with the key `args[1]` and its hash,
+/// when that is all a one-argument method call has to do: the receiver a
+/// set (not frozen) and the key native (no `__hash__` or `__eq__` to
+/// run). `None`, having done nothing, otherwise: the method's general
+/// path decides (and raises).
+fn with_native_key<R>(args: &[Value], f: impl FnOnce(&mut SetTable, i64, Value) -> R) -> Option<R> {
+    let [set, key] = *args else {
+        return None;
+    };
+    if !crate::object::native::native_key(key) {
+        return None;
+    }
+    let hash = crate::object::dict::hash_value(key).ok()?;
+    let ObjectData::Set(t) = set.data()? else {
+        return None;
+    };
+    let mut t = t.lock();
+    if t.is_frozen() {
+        return None;
+    }
+    Some(f(&mut t, hash, key))
+}
+
+/// Runs `f` on the receiver's live table (mutating methods;
+/// `check_mutable_receiver` checked that it is a set).
 fn live<R>(v: Value, f: impl FnOnce(&mut SetTable) -> R) -> R {
     with_table(v, f).expect("set methods are called on sets")
 }
@@ -683,7 +737,10 @@ fn set_isdisjoint(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) ->
 }
 
 fn set_add(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_receiver(i, "add", args, 1..=1)?;
+    if with_native_key(args, |t, h, key| t.add_hashed(h, key)).is_some() {
+        return Ok(Value::NONE);
+    }
+    check_mutable_receiver(i, "add", args, 1..=1)?;
     let h = i.hash(args[1])?;
     let key = i.table_key(args[1], || live(args[0], |t| t.keys_with_hash(h)))?;
     live(args[0], |t| t.add_hashed(h, key));
@@ -691,7 +748,10 @@ fn set_add(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResu
 }
 
 fn set_discard(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_receiver(i, "discard", args, 1..=1)?;
+    if with_native_key(args, |t, h, key| t.discard_hashed(h, key)).is_some() {
+        return Ok(Value::NONE);
+    }
+    check_mutable_receiver(i, "discard", args, 1..=1)?;
     let h = i.hash(args[1])?;
     let key = i.table_key(args[1], || live(args[0], |t| t.keys_with_hash(h)))?;
     live(args[0], |t| t.discard_hashed(h, key));
@@ -699,7 +759,7 @@ fn set_discard(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> Py
 }
 
 fn set_remove(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_receiver(i, "remove", args, 1..=1)?;
+    check_mutable_receiver(i, "remove", args, 1..=1)?;
     let h = i.hash(args[1])?;
     let key = i.table_key(args[1], || live(args[0], |t| t.keys_with_hash(h)))?;
     let removed = live(args[0], |t| t.discard_hashed(h, key));
@@ -713,7 +773,7 @@ fn set_remove(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyR
 }
 
 fn set_pop(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_receiver(i, "pop", args, 0..=0)?;
+    check_mutable_receiver(i, "pop", args, 0..=0)?;
     let popped = live(args[0], |t| t.pop());
     match popped {
         Some(v) => Ok(v),
@@ -722,13 +782,13 @@ fn set_pop(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResu
 }
 
 fn set_clear(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_receiver(i, "clear", args, 0..=0)?;
+    check_mutable_receiver(i, "clear", args, 0..=0)?;
     live(args[0], |t| t.clear());
     Ok(Value::NONE)
 }
 
 fn set_update(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    check_receiver(i, "update", args, 0..=usize::MAX)?;
+    check_mutable_receiver(i, "update", args, 0..=usize::MAX)?;
     for other in &args[1..] {
         let o = other_table(i, *other)?;
         live(args[0], |t| t.merge(&o));
@@ -739,7 +799,7 @@ fn set_update(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyR
 /// Replaces the receiver's contents with `op(receiver, other)` for each
 /// argument.
 fn update_with(i: &mut Interp<'_>, args: &[Value], name: &str, op: SetOp) -> PyResult<Value> {
-    check_receiver(i, name, args, 0..=usize::MAX)?;
+    check_mutable_receiver(i, name, args, 0..=usize::MAX)?;
     for other in &args[1..] {
         let o = other_table(i, *other)?;
         live(args[0], |t| update_in_place(t, &o, op));
