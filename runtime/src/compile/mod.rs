@@ -2107,7 +2107,11 @@ impl<'s> Compiler<'s> {
                 u.place(head);
                 u.emit_jump(Opcode::Send, exit);
                 u.emit(Opcode::YieldValue, 0);
-                u.emit_jump(Opcode::JumpBackward, head);
+                // Not a loop back-edge (`JumpBackward`): each turn resumes
+                // this frame, and a resume is a safepoint already, nor is
+                // there a loop for tier 2 to count (its region ends at the
+                // yield). CPython's JUMP_BACKWARD_NO_INTERRUPT, likewise.
+                u.emit_jump(Opcode::Jump, head);
                 u.place(exit);
             }
             Expr::TString(x) => return self.unsupported("template strings", x.range),
