@@ -1662,6 +1662,73 @@ r = f(3000)
     assert_only_virtual_calls(&rt, 1);
 }
 
+/// A path of an inlined function that had never run when the executor was
+/// built leaves for tier 1 there (`ExitUntaken`) instead of running its
+/// generic instructions as steps, so the call it would make does not need
+/// the function's frame: the call is virtual.
+#[test]
+fn a_call_on_a_path_not_taken_leaves_its_function_frame_virtual() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+def g(x, slow):
+    if slow:
+        return x.bit_length()
+    return x + 1
+def f(n):
+    t = 0
+    for i in range(n):
+        t += g(i, False)
+    return t
+r = f(3000)
+",
+    );
+    assert_eq!(r, (0..3000).map(|i| i + 1).sum::<i64>());
+    assert_only_virtual_calls(&rt, 1);
+}
+
+/// When that path turns hot, its exits count as failed guards do and the
+/// executor is rebuilt with the path's instructions specialized: it stops
+/// leaving there, and every result is right on both sides of the switch.
+#[test]
+fn a_path_not_taken_that_turns_hot_rebuilds_the_executor() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+def g(x, slow):
+    if slow:
+        return x.bit_length()
+    return x + 1
+def f(n):
+    t = 0
+    for i in range(n):
+        t += g(i, i >= n // 2)
+    return t
+r = f(3000)
+",
+    );
+    let expected: i64 = (0..3000i64)
+        .map(|i| {
+            if i >= 1500 {
+                64 - i64::from(i.leading_zeros())
+            } else {
+                i + 1
+            }
+        })
+        .sum();
+    assert_eq!(r, expected);
+    let stats = rt.tier2_stats();
+    let exits = uops_run(&stats, "ExitUntaken");
+    assert!(stats.rebuilt >= 1, "{stats:?}");
+    assert!(
+        (64..1500).contains(&exits),
+        "{exits} exits: {:?}",
+        stats.top_uops(12)
+    );
+}
+
 /// Virtual frames nest: a small function calling a small function runs
 /// both on virtual frames, pushing none.
 #[test]

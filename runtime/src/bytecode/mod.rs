@@ -63,6 +63,12 @@ macro_rules! define_instructions {
             /// Every opcode, in table order.
             pub const ALL: &'static [Opcode] = &[$(Opcode::$name,)*];
 
+            /// Whether specialized forms of this instruction exist: it is the
+            /// generic instruction of a family, which counts its runs.
+            pub fn is_adaptive(self) -> bool {
+                Opcode::ALL.iter().any(|&o| o != self && o.family() == self)
+            }
+
             /// The instruction's name (disassembly and statistics).
             pub fn name(self) -> &'static str {
                 match self {
@@ -860,6 +866,17 @@ mod tests {
         assert_eq!(Opcode::ForIter.stack_effect(0, true), -1);
         assert_eq!(Opcode::BuildMap.stack_effect(3, false), -5);
         assert_eq!(Opcode::CallMethodKw.stack_effect(2, false), -4);
+    }
+
+    #[test]
+    fn generic_instructions_of_families_are_adaptive() {
+        for op in [Opcode::LoadAttr, Opcode::LoadMethod, Opcode::BinaryOp] {
+            assert!(op.is_adaptive(), "{op:?}");
+        }
+        // A specialized form, and an instruction without forms.
+        for op in [Opcode::LoadAttrInstance, Opcode::LoadFast, Opcode::BuildList] {
+            assert!(!op.is_adaptive(), "{op:?}");
+        }
     }
 
     #[test]

@@ -197,6 +197,16 @@ impl ThreadCode {
         false
     }
 
+    /// Whether the generic instruction at `pc` (an adaptive one, which
+    /// counts its runs) has never run in this thread: its counter is
+    /// untouched. False for the frozen copy, which counts nothing.
+    pub(crate) fn never_ran(&self, pc: usize) -> bool {
+        self.caches.get(pc).is_some_and(|cell| {
+            let c = cell.get();
+            c.counter == WARMUP && c.backoff == 0 && c.failures == 0
+        })
+    }
+
     /// After a failed attempt: wait exponentially longer.
     pub(crate) fn back_off(&self, pc: usize) {
         Self::wait_longer(&self.caches[pc]);

@@ -286,11 +286,12 @@ impl<'w> Planner<'_, '_, 'w> {
             MAX_INLINE_INSTRUCTIONS,
         )
         .ok()?;
+        let mut body = trace.uops;
+        exit_at_untaken(&mut body, tc);
         self.inline_budget = self
             .inline_budget
             .checked_sub(trace.instructions as usize)?;
         self.deps.push(watch);
-        let mut body = trace.uops;
         let names = std::mem::replace(&mut self.names, &code.names);
         let report = optimize::optimize(&mut body, self, stable);
         self.inlined.guards_removed += report.guards_removed;
@@ -401,9 +402,24 @@ fn frameless(op: UopOp) -> bool {
                 | StoreAttrLocalUnshared
                 | CheckValidity
                 | Exit
+                | ExitUntaken
                 | PushVirtualFrame
                 | PopFrame
         )
+}
+
+/// Turns each `Step` of an inlined body (of code `tc`, this thread's copy)
+/// whose generic instruction has never run here into an `ExitUntaken`: its
+/// path has not been taken yet. Only inlined bodies: there it spares the
+/// function's frame, while in a loop's own body an untaken path costs a
+/// `Step` no more than an exit would (and a path that fires an event from
+/// inside the executor keeps being seen by its validity check).
+fn exit_at_untaken(uops: &mut [Uop], tc: &ThreadCode) {
+    for u in uops.iter_mut().filter(|u| u.op == UopOp::Step) {
+        if u.opcode.is_adaptive() && tc.never_ran(u.at as usize) {
+            u.op = UopOp::ExitUntaken;
+        }
+    }
 }
 
 /// Points each `PushFrame` at the micro-op its caller goes on with: the
@@ -1893,6 +1909,7 @@ impl Interp<'_> {
                     take!(u.target);
                 }
                 UopOp::Exit => leave!(Why::End, u.target),
+                UopOp::ExitUntaken => guard_failed!(u),
                 UopOp::PushFrame | UopOp::PushVirtualFrame => {
                     if u.extra != 0 {
                         // One method of a polymorphic call: the receiver's

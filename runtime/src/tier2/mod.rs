@@ -110,7 +110,7 @@ pub struct Executor {
 fn end_in_a_leave(uops: &mut Vec<Uop>, head: u32) {
     let ends = uops
         .last()
-        .is_some_and(|u| matches!(u.op, UopOp::Exit | UopOp::JumpToTop));
+        .is_some_and(|u| matches!(u.op, UopOp::Exit | UopOp::ExitUntaken | UopOp::JumpToTop));
     if ends {
         return;
     }

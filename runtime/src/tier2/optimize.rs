@@ -463,7 +463,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
         let follows_transfer = previous.is_some_and(|p| {
             matches!(
                 p.op,
-                UopOp::Jump | UopOp::JumpBack | UopOp::JumpToTop | UopOp::Exit
+                UopOp::Jump | UopOp::JumpBack | UopOp::JumpToTop | UopOp::Exit | UopOp::ExitUntaken
             )
         });
         if lands || follows_transfer {
@@ -816,7 +816,8 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             | UopOp::Jump
             | UopOp::JumpBack
             | UopOp::JumpToTop
-            | UopOp::Exit => {}
+            | UopOp::Exit
+            | UopOp::ExitUntaken => {}
         }
         out.push(u);
     }

@@ -286,7 +286,7 @@ pub fn jump_target(u: &Uop) -> Option<u32> {
         UopOp::Jump | UopOp::JumpIf | UopOp::JumpIfBool | UopOp::JumpBack | UopOp::JumpToTop => {
             Some(u.target)
         }
-        UopOp::ExitIf | UopOp::ExitIfBool | UopOp::Exit => None,
+        UopOp::ExitIf | UopOp::ExitIfBool | UopOp::Exit | UopOp::ExitUntaken => None,
         op if op.is_fused_compare() => match Operands::decode(u.arg).result {
             Slot::Branch { exit: false, .. } => Some(u.target),
             _ => None,

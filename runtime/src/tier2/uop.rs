@@ -391,6 +391,13 @@ define_uops! {
     JumpToTop { guard: false, escapes: true };
     /// Leaves for `target`.
     Exit { guard: false, escapes: false };
+    /// Leaves for tier 1 at its own instruction, a generic one of an
+    /// inlined body that had never run in the building thread (its path
+    /// not taken yet), instead of running it as a `Step`: counted as a
+    /// failed guard, so that the executor is rebuilt, with the instruction
+    /// specialized by then, once the path turns hot. A cold path's call no
+    /// longer makes its function's frame real (`frameless`).
+    ExitUntaken { guard: true, escapes: false };
 }
 
 /// `PopFrame`'s `arg` in an inlined `__init__`'s body: the call's result
@@ -487,6 +494,7 @@ impl std::fmt::Display for Uop {
         match self.op {
             UopOp::Step
             | UopOp::Exit
+            | UopOp::ExitUntaken
             | UopOp::ExitIf
             | UopOp::ExitIfBool
             | UopOp::JumpIf
