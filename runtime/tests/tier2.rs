@@ -1729,6 +1729,111 @@ r = f(3000)
     );
 }
 
+/// A function with a loop that calls no Python function is inlined, on a
+/// real frame (its back-edge is a safepoint), wherever it is called: the
+/// loop runs in the caller's executor, entering no executor of its own.
+#[test]
+fn a_function_whose_loop_calls_nothing_is_inlined() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+def total(xs):
+    t = 0
+    for x in xs:
+        t += x
+    return t
+def f(n):
+    xs = [1, 2, 3]
+    t = 0
+    for i in range(n):
+        t += total(xs) + i
+    return t
+r = f(3000)
+",
+    );
+    assert_eq!(r, (0..3000).map(|i| i + 6).sum::<i64>());
+    let stats = rt.tier2_stats();
+    // The caller's `for i in range(n)` (its last step ends the loop):
+    // the callee's own executor, built before, counts `JumpToTop`s too.
+    let iterations = uops_run(&stats, "ForIterRange") - 1;
+    assert!(iterations > 2000, "{:?}", stats.top_uops(12));
+    assert_eq!(
+        uops_run(&stats, "PushFrame"),
+        iterations,
+        "{:?}",
+        stats.top_uops(12)
+    );
+    assert!(
+        uops_run(&stats, "JumpBack") >= 2 * iterations,
+        "{:?}",
+        stats.top_uops(12)
+    );
+    assert_eq!(
+        uops_run(&stats, "CallPyConst"),
+        0,
+        "{:?}",
+        stats.top_uops(12)
+    );
+}
+
+/// A short function whose loop calls Python functions is inlined only
+/// into the executor's own code: deeper, its loop's calls would lose the
+/// inlining depth that its own executor gives them.
+#[test]
+fn a_short_function_whose_loop_calls_is_inlined_only_into_the_loop() {
+    let source = |caller: &str| {
+        format!(
+            "\
+def one(x):
+    return x
+def each(xs):
+    for x in xs:
+        one(x)
+def via(xs):
+    return each(xs)
+def f(n):
+    xs = [1, 2, 3]
+    t = 0
+    for i in range(n):
+        {caller}(xs)
+        t += i
+    return t
+r = f(3000)
+"
+        )
+    };
+    let rt = runtime();
+    assert_eq!(run_int(&rt, &source("each")), (0..3000).sum::<i64>());
+    let stats = rt.tier2_stats();
+    let iterations = uops_run(&stats, "ForIterRange") - 1;
+    assert!(iterations > 2000, "{:?}", stats.top_uops(12));
+    assert_eq!(
+        uops_run(&stats, "CallPyConst"),
+        0,
+        "{:?}",
+        stats.top_uops(12)
+    );
+    assert_eq!(
+        uops_run(&stats, "PushFrame"),
+        iterations,
+        "{:?}",
+        stats.top_uops(12)
+    );
+
+    let rt = runtime();
+    assert_eq!(run_int(&rt, &source("via")), (0..3000).sum::<i64>());
+    let stats = rt.tier2_stats();
+    let iterations = uops_run(&stats, "ForIterRange") - 1;
+    assert!(iterations > 2000, "{:?}", stats.top_uops(12));
+    assert_eq!(
+        uops_run(&stats, "CallPyConst"),
+        iterations,
+        "{:?}",
+        stats.top_uops(12)
+    );
+}
+
 /// Virtual frames nest: a small function calling a small function runs
 /// both on virtual frames, pushing none.
 #[test]

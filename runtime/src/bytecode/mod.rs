@@ -874,7 +874,11 @@ mod tests {
             assert!(op.is_adaptive(), "{op:?}");
         }
         // A specialized form, and an instruction without forms.
-        for op in [Opcode::LoadAttrInstance, Opcode::LoadFast, Opcode::BuildList] {
+        for op in [
+            Opcode::LoadAttrInstance,
+            Opcode::LoadFast,
+            Opcode::BuildList,
+        ] {
             assert!(!op.is_adaptive(), "{op:?}");
         }
     }

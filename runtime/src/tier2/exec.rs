@@ -14,7 +14,7 @@ use super::uop::{
 };
 use super::{
     Executor, Loop, Tier2Stats, MAX_INLINED_INSTRUCTIONS, MAX_INLINE_DEPTH,
-    MAX_INLINE_INSTRUCTIONS, MAX_REBUILDS,
+    MAX_INLINE_INSTRUCTIONS, MAX_LOOPING_INLINE_INSTRUCTIONS, MAX_REBUILDS,
 };
 use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Instr, Opcode};
 use crate::error::{PyErr, PyResult};
@@ -160,7 +160,8 @@ impl<'w> Planner<'_, '_, 'w> {
     /// Replaces the calls of constant functions in `uops` (optimized code
     /// at inlining depth `depth`) by the functions' own optimized
     /// micro-ops between `PushFrame` and `PopFrame`, where the function is
-    /// a candidate, small and loop-free. `segments` counts the inlined
+    /// a candidate and small (and, with a loop, `may_inline_loop`).
+    /// `segments` counts the inlined
     /// bodies (each is a segment of its own).
     fn inline_calls(
         &mut self,
@@ -288,6 +289,11 @@ impl<'w> Planner<'_, '_, 'w> {
         .ok()?;
         let mut body = trace.uops;
         exit_at_untaken(&mut body, tc);
+        if body.iter().any(|u| u.op == UopOp::JumpBack)
+            && !may_inline_loop(&body, trace.instructions, depth)
+        {
+            return None;
+        }
         self.inline_budget = self
             .inline_budget
             .checked_sub(trace.instructions as usize)?;
@@ -406,6 +412,39 @@ fn frameless(op: UopOp) -> bool {
                 | PushVirtualFrame
                 | PopFrame
         )
+}
+
+/// Whether the function with a loop whose projected micro-ops are
+/// `body` (from `instructions` instructions) may be inlined at depth
+/// `depth` (it runs on a real frame: its back-edge is a safepoint).
+/// Not inlined, its loop gets an executor of its own, whose calls
+/// inline from depth 0; inlined, they start deeper, and past
+/// [`MAX_INLINE_DEPTH`] stay calls. So it must call no Python function,
+/// or be a short loop (at most [`MAX_LOOPING_INLINE_INSTRUCTIONS`],
+/// where the call's own cost weighs most) inlined into the executor's
+/// own code, which costs its calls one level.
+fn may_inline_loop(body: &[Uop], instructions: u32, depth: u32) -> bool {
+    !body.iter().any(calls_python)
+        || (depth == 0 && instructions as usize <= MAX_LOOPING_INLINE_INSTRUCTIONS)
+}
+
+/// Whether `u` calls a Python function that could be inlined: a constant
+/// call, or the step of a call instruction in any form but a builtin's.
+fn calls_python(u: &Uop) -> bool {
+    use Opcode::*;
+    match u.op {
+        UopOp::CallPyConst | UopOp::CallInitConst | UopOp::CallOperatorConst => true,
+        UopOp::Step => {
+            matches!(
+                u.opcode.family(),
+                Call | CallMethod | CallKw | CallMethodKw | CallEx
+            ) && !matches!(
+                u.opcode,
+                CallBuiltin | CallMethodBuiltin | CallLen | CallIsinstance | CallBuiltinClass
+            )
+        }
+        _ => false,
+    }
 }
 
 /// Turns each `Step` of an inlined body (of code `tc`, this thread's copy)

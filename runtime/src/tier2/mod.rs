@@ -13,8 +13,9 @@
 //! region proves or assumes: guards on values whose types or classes it
 //! knows, global loads, class attributes and descriptors' callables that
 //! become constants, call guards on constant functions, and validity
-//! checks that follow nothing escaping. A small loop-free constant function
-//! called in the region is inlined: its own optimized micro-ops run on the
+//! checks that follow nothing escaping. A small constant function called in
+//! the region is inlined (one with a loop only where its loop loses no
+//! inlining of its own): its own optimized micro-ops run on the
 //! real frame that `PushFrame` pushes for it, until `PopFrame`, or, when
 //! nothing in them can look for that frame, on a virtual one that is
 //! pushed only if the executor leaves inside the callee
@@ -69,6 +70,11 @@ pub const MAX_INLINE_INSTRUCTIONS: usize = 96;
 /// The most instructions all the functions inlined into one superblock
 /// add up to.
 pub const MAX_INLINED_INSTRUCTIONS: usize = 1024;
+
+/// The most instructions of a function with a loop that calls Python
+/// functions, for it to be inlined (see `exec`'s `may_inline_loop`): one
+/// that calls none may be as long as any other.
+pub const MAX_LOOPING_INLINE_INSTRUCTIONS: usize = 16;
 
 /// How deep inlined calls nest (a call inside an inlined function is
 /// inlined too, up to this depth).

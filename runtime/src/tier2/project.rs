@@ -106,8 +106,9 @@ pub fn project(
 }
 
 /// Projects a whole function body of `len` instructions to be inlined
-/// where it is called: its returns become `PopFrame`. A function with a
-/// loop, or longer than `max` instructions, is not inlined.
+/// where it is called: its returns become `PopFrame`, its back-edges
+/// `JumpBack` (never `JumpToTop`: the executor's top is its caller's). A
+/// function longer than `max` instructions is not inlined.
 pub fn project_function(
     instr: impl Fn(usize) -> Instr,
     cache: impl Fn(usize) -> [u64; 8],
@@ -184,8 +185,11 @@ fn lay_out(
                 }
                 // Otherwise the target is the next instruction laid out.
             }
+            // An inlined function's loop: its back-edge is a safepoint and
+            // a validity check too, on the function's real frame (a body
+            // that reaches a safepoint is not frameless).
             Opcode::JumpBackward | Opcode::EnterExecutor if function => {
-                return Err("the function loops");
+                add(UopOp::JumpBack, i.arg as usize);
             }
             Opcode::JumpBackward | Opcode::EnterExecutor => {
                 let t = i.arg as usize;
@@ -542,7 +546,7 @@ mod tests {
         assert_eq!((t.uops[0].at, t.uops[0].target), (0, 1));
     }
     #[test]
-    fn a_function_body_returns_through_pop_frame_and_a_loop_keeps_it_out() {
+    fn a_function_body_returns_through_pop_frame_and_its_loop_jumps_back() {
         // def f(x): if x: return 1 / return x + 1
         let body = vec![
             ins(Opcode::LoadFast, 0),       // 0
@@ -586,7 +590,19 @@ mod tests {
             ins(Opcode::JumpBackward, 0),
             ins(Opcode::ReturnValue, 0),
         ];
-        assert!(inline(&loops, 8).is_err(), "a function with a loop");
+        // Its back-edge jumps back inside the body (a safepoint there),
+        // never to the executor's top.
+        let t = inline(&loops, 8).unwrap();
+        assert_eq!(
+            ops(&t),
+            vec![
+                UopOp::LoadFast,
+                UopOp::JumpIf,
+                UopOp::JumpBack,
+                UopOp::PopFrame
+            ]
+        );
+        assert_eq!(t.uops[2].target, 0);
         let generator = vec![ins(Opcode::LoadConst, 0), ins(Opcode::YieldValue, 0)];
         assert!(inline(&generator, 8).is_err(), "a generator");
     }
