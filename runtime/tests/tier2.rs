@@ -1834,6 +1834,41 @@ r = f(3000)
     );
 }
 
+/// A `for` loop inside a hot loop gets its iterator from the `GetIter`
+/// micro-op (natively for a tuple), not from a step of tier 1's form.
+#[test]
+fn an_inner_loop_gets_its_iterator_from_a_micro_op() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+def f(n):
+    t = 0
+    for i in range(n):
+        for sign in (1, -1):
+            t += i * sign + 1
+    return t
+r = f(3000)
+",
+    );
+    assert_eq!(r, 6000);
+    let stats = rt.tier2_stats();
+    let iterations = uops_run(&stats, "ForIterRange") - 1;
+    assert!(iterations > 2000, "{:?}", stats.top_uops(12));
+    assert_eq!(
+        uops_run(&stats, "GetIter"),
+        iterations,
+        "{:?}",
+        stats.top_uops(12)
+    );
+    assert_eq!(
+        stats.top_steps(usize::MAX),
+        vec![],
+        "{:?}",
+        stats.top_steps(8)
+    );
+}
+
 /// Virtual frames nest: a small function calling a small function runs
 /// both on virtual frames, pushing none.
 #[test]

@@ -190,7 +190,7 @@ define_instructions! {
     /// Jumps (keeping the value) if true, else pops.
     JumpIfTrueOrPop(Target) fall: |_| -1, jump: |_| 0, uops [JumpIfOrPop];
     /// `iterable` → `iterator`.
-    GetIter(None) fall: |_| 0, jump: |_| 0;
+    GetIter(None) fall: |_| 0, jump: |_| 0, uops [GetIter];
     /// `iterator` → `iterator, next`; when exhausted pops the iterator and
     /// jumps.
     ForIter(Target) fall: |_| 1, jump: |_| -1;

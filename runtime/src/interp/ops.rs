@@ -14,7 +14,6 @@ use super::Interp;
 use crate::bytecode::{BinaryOp, CompareOp, UnaryOp};
 use crate::error::{PyErr, PyResult};
 use crate::object::dict::{hash_value, Unhashable};
-use crate::object::iterator::SequenceCursor;
 use crate::object::repr::{float_repr, str_repr};
 use crate::object::{
     hash_str, Class, Dict, IterState, IteratorData, ObjectData, PyObject, PyStr, Range,
@@ -2002,10 +2001,11 @@ impl Interp<'_> {
 
     /// `iter(v)` without the Python `__iter__` of a list or dict subclass.
     pub(crate) fn builtin_iter(&mut self, v: Value) -> PyResult<Value> {
-        let state = match v.builtin_data() {
-            Some(ObjectData::List(_) | ObjectData::Tuple(_)) => {
-                IteratorData::Sequence(SequenceCursor::new(v))
-            }
+        let data = v.builtin_data();
+        if let Some(state) = data.and_then(|d| IteratorData::of_sequence(v, d)) {
+            return Ok(self.new_iterator(state));
+        }
+        let state = match data {
             Some(ObjectData::Str(_)) => IterState::Str { s: v, offset: 0 }.into(),
             Some(ObjectData::Dict(_) | ObjectData::AttrDict(_)) => IterState::DictKeys {
                 dict: v,
@@ -2019,7 +2019,6 @@ impl Interp<'_> {
             }
             .into(),
             Some(ObjectData::Set(_)) => IterState::Set { set: v, index: 0 }.into(),
-            Some(ObjectData::Range(r)) => r.iterator(false),
             Some(ObjectData::Iterator(_) | ObjectData::Generator(_)) => return Ok(v),
             Some(ObjectData::Instance(_)) => {
                 if let Some(f) = self.lookup(self.class_of(v), "__iter__") {

@@ -34,6 +34,21 @@ pub enum IteratorData {
     Locked(Mutex<IterState>),
 }
 
+impl IteratorData {
+    /// The state of `iter(v)` for `v` (whose data is `data`) a list, tuple
+    /// or range, whose iterators step without running Python code or
+    /// taking a lock; `None` for anything else.
+    pub fn of_sequence(v: Value, data: &ObjectData) -> Option<IteratorData> {
+        match data {
+            ObjectData::List(_) | ObjectData::Tuple(_) => {
+                Some(IteratorData::Sequence(SequenceCursor::new(v)))
+            }
+            ObjectData::Range(r) => Some(r.iterator(false)),
+            _ => None,
+        }
+    }
+}
+
 impl From<IterState> for IteratorData {
     fn from(state: IterState) -> IteratorData {
         IteratorData::Locked(Mutex::new(state))

@@ -20,7 +20,7 @@ use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Instr, Opcode};
 use crate::error::{PyErr, PyResult};
 use crate::events::DictWatcher;
 use crate::interp::{Interp, VirtualCall};
-use crate::object::{Descriptor, Dict, Layout, Mutex, ObjectData, PyObject, PyStr};
+use crate::object::{Descriptor, Dict, IteratorData, Layout, Mutex, ObjectData, PyObject, PyStr};
 use crate::specialize::{float_operands, ThreadCode};
 use crate::value::Value;
 
@@ -369,6 +369,7 @@ fn frameless(op: UopOp) -> bool {
         || matches!(
             op,
             UnaryOp
+                | GetIter
                 | ExitIf
                 | JumpIf
                 | JumpIfOrPop
@@ -1383,6 +1384,25 @@ impl Interp<'_> {
                 }
                 UopOp::PopTop => {
                     self.st_values().pop();
+                }
+                UopOp::GetIter => {
+                    let v = *self.st_values().last().expect("an iterable");
+                    let native = v.data().and_then(|d| IteratorData::of_sequence(v, d));
+                    let escaped = native.is_none();
+                    let it = match native {
+                        Some(state) => self.new_iterator(state),
+                        // Python code must not run on a virtual frame.
+                        None if virtual_ret.is_some() => leave!(Why::Guard, u.at),
+                        None => match self.get_iter(v) {
+                            Ok(it) => it,
+                            Err(e) => raise!(u, e),
+                        },
+                    };
+                    *self.st_values().last_mut().expect("an iterable") = it;
+                    // An `__iter__` may have run.
+                    if escaped && !validity.is_valid() {
+                        leave!(Why::Invalidated, u.at + 1);
+                    }
                 }
                 UopOp::Copy => {
                     let values = self.st_values();

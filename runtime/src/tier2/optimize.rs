@@ -529,6 +529,12 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             UopOp::PopTop => {
                 state.pop();
             }
+            UopOp::GetIter => {
+                state.pop();
+                // An `__iter__` may run (the natives' types are not known).
+                state.step_escaped(stable);
+                state.stack.push(UNKNOWN);
+            }
             UopOp::Copy => {
                 let e = state.peek(u.arg as usize);
                 state.stack.push(e);

@@ -127,6 +127,11 @@ define_uops! {
     UnaryOp { guard: false, escapes: false };
     /// Discards the top of the stack.
     PopTop { guard: false, escapes: false };
+    /// `v` → `iter(v)`: natively for an exact list, tuple or range (the
+    /// iterator allocated; allocation never collects), else the generic
+    /// operation, which may run Python code (`__iter__`): then it checks
+    /// validity itself, as `UnaryOp` does.
+    GetIter { guard: false, escapes: false };
     /// Pushes a copy of the `arg`-th item from the top.
     Copy { guard: false, escapes: false };
     /// Swaps the top with the `arg`-th item from the top.
