@@ -78,7 +78,7 @@ pub const MAX_LOOPING_INLINE_INSTRUCTIONS: usize = 16;
 
 /// How deep inlined calls nest (a call inside an inlined function is
 /// inlined too, up to this depth).
-pub const MAX_INLINE_DEPTH: u32 = 4;
+pub const MAX_INLINE_DEPTH: u32 = 5;
 
 /// How many times a loop's executor is rebuilt because one of its guards
 /// failed often (a type changed; the thread's tier-1 forms have moved on),
