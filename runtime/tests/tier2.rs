@@ -1596,6 +1596,35 @@ fn assert_only_virtual_calls(rt: &Runtime, calls: u64) {
     assert_eq!(uops_run(&stats, "PushFrame"), 0, "{:?}", stats.top_uops(10));
 }
 
+/// The iterations that the one `for i in range(n)` loop just run made in
+/// its executor (its last `ForIterRange` ends the loop; `JumpToTop` would
+/// count those of other executors built on the way too), checked to be
+/// most of them.
+fn range_loop_iterations(stats: &Tier2Stats) -> u64 {
+    let iterations = uops_run(stats, "ForIterRange") - 1;
+    assert!(iterations > 2000, "{:?}", stats.top_uops(12));
+    iterations
+}
+
+/// A loop of `n` calls of `g`, whose `slow` path (`slow` is the
+/// expression given) calls a method.
+fn slow_path_source(slow: &str) -> String {
+    format!(
+        "\
+def g(x, slow):
+    if slow:
+        return x.bit_length()
+    return x + 1
+def f(n):
+    t = 0
+    for i in range(n):
+        t += g(i, {slow})
+    return t
+r = f(3000)
+"
+    )
+}
+
 /// The statistics count the micro-ops run by kind (what `-X stats` lists
 /// first): a loop of `t = t * 3 + i` runs each iteration's fused multiply
 /// and add once, and the kinds add up to the micro-ops run.
@@ -1669,21 +1698,7 @@ r = f(3000)
 #[test]
 fn a_call_on_a_path_not_taken_leaves_its_function_frame_virtual() {
     let rt = runtime();
-    let r = run_int(
-        &rt,
-        "\
-def g(x, slow):
-    if slow:
-        return x.bit_length()
-    return x + 1
-def f(n):
-    t = 0
-    for i in range(n):
-        t += g(i, False)
-    return t
-r = f(3000)
-",
-    );
+    let r = run_int(&rt, &slow_path_source("False"));
     assert_eq!(r, (0..3000).map(|i| i + 1).sum::<i64>());
     assert_only_virtual_calls(&rt, 1);
 }
@@ -1694,21 +1709,7 @@ r = f(3000)
 #[test]
 fn a_path_not_taken_that_turns_hot_rebuilds_the_executor() {
     let rt = runtime();
-    let r = run_int(
-        &rt,
-        "\
-def g(x, slow):
-    if slow:
-        return x.bit_length()
-    return x + 1
-def f(n):
-    t = 0
-    for i in range(n):
-        t += g(i, i >= n // 2)
-    return t
-r = f(3000)
-",
-    );
+    let r = run_int(&rt, &slow_path_source("i >= n // 2"));
     let expected: i64 = (0..3000i64)
         .map(|i| {
             if i >= 1500 {
@@ -1754,10 +1755,7 @@ r = f(3000)
     );
     assert_eq!(r, (0..3000).map(|i| i + 6).sum::<i64>());
     let stats = rt.tier2_stats();
-    // The caller's `for i in range(n)` (its last step ends the loop):
-    // the callee's own executor, built before, counts `JumpToTop`s too.
-    let iterations = uops_run(&stats, "ForIterRange") - 1;
-    assert!(iterations > 2000, "{:?}", stats.top_uops(12));
+    let iterations = range_loop_iterations(&stats);
     assert_eq!(
         uops_run(&stats, "PushFrame"),
         iterations,
@@ -1806,8 +1804,7 @@ r = f(3000)
     let rt = runtime();
     assert_eq!(run_int(&rt, &source("each")), (0..3000).sum::<i64>());
     let stats = rt.tier2_stats();
-    let iterations = uops_run(&stats, "ForIterRange") - 1;
-    assert!(iterations > 2000, "{:?}", stats.top_uops(12));
+    let iterations = range_loop_iterations(&stats);
     assert_eq!(
         uops_run(&stats, "CallPyConst"),
         0,
@@ -1824,8 +1821,7 @@ r = f(3000)
     let rt = runtime();
     assert_eq!(run_int(&rt, &source("via")), (0..3000).sum::<i64>());
     let stats = rt.tier2_stats();
-    let iterations = uops_run(&stats, "ForIterRange") - 1;
-    assert!(iterations > 2000, "{:?}", stats.top_uops(12));
+    let iterations = range_loop_iterations(&stats);
     assert_eq!(
         uops_run(&stats, "CallPyConst"),
         iterations,
@@ -1853,8 +1849,7 @@ r = f(3000)
     );
     assert_eq!(r, 6000);
     let stats = rt.tier2_stats();
-    let iterations = uops_run(&stats, "ForIterRange") - 1;
-    assert!(iterations > 2000, "{:?}", stats.top_uops(12));
+    let iterations = range_loop_iterations(&stats);
     assert_eq!(
         uops_run(&stats, "GetIter"),
         iterations,
