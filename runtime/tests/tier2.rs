@@ -1864,6 +1864,37 @@ r = f(3000)
     );
 }
 
+/// A generator's loop whose last back-edge follows its `yield` (so is
+/// never taken without a resume) is built from its `continue`'s
+/// back-edge, and runs the body up to the yield in the executor.
+#[test]
+fn a_loop_is_built_to_its_last_back_edge_from_a_continue() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+def evens(n, seen):
+    for i in range(n):
+        if i % 2:
+            continue
+        seen.append(i)
+        yield i
+def f(n):
+    seen = []
+    t = 0
+    for v in evens(n, seen):
+        t += v
+    return t + len(seen)
+r = f(3000)
+",
+    );
+    assert_eq!(r, (0..3000).step_by(2).sum::<i64>() + 1500);
+    let stats = rt.tier2_stats();
+    // The appends (all but those before the executor was built).
+    let appends = uops_run(&stats, "CallBuiltin");
+    assert!(appends > 1000, "{:?}", stats.top_uops(12));
+}
+
 /// Virtual frames nest: a small function calling a small function runs
 /// both on virtual frames, pushing none.
 #[test]

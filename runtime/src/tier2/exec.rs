@@ -987,13 +987,22 @@ impl Interp<'_> {
         let Some(lp) = code.loops.at(back_edge) else {
             return false;
         };
+        // The loop's last back-edge: the region runs to it from whichever
+        // back-edge is hot.
+        let last = code
+            .loops
+            .iter()
+            .map(|l| l.back_edge)
+            .filter(|&b| b as usize >= back_edge && tc.instr(b as usize).arg as usize == head)
+            .max()
+            .unwrap_or(back_edge as u32);
         let project = |tc: &ThreadCode| {
             project(
                 |pc| tc.instr(pc),
                 |pc| tc.cache(pc).get().words,
                 |i| code.constants[i as usize],
                 head as u32,
-                back_edge as u32,
+                last,
             )
         };
         self.tier2_build(code, tc, globals, base, lp, head, project)

@@ -2,7 +2,7 @@
 //! of its executor.
 //!
 //! The executor covers the loop's *region*: every instruction between the
-//! loop head and the back-edge that ordinary control flow reaches from the
+//! loop head and its last back-edge that ordinary control flow reaches from the
 //! head without leaving that range (exception handlers, reached only by
 //! unwinding, stay out). Instructions keep their order; a branch whose
 //! target is in the region becomes a jump between micro-ops, one whose
@@ -45,6 +45,11 @@ fn leaves_frame(op: Opcode) -> bool {
     )
 }
 
+/// Whether `i` is a loop's back-edge (in either form).
+pub fn is_back_edge(i: Instr) -> bool {
+    matches!(i.op, Opcode::JumpBackward | Opcode::EnterExecutor)
+}
+
 /// Whether an instruction of `op` (other than the branches projection
 /// lays out itself) may continue at its operand's target.
 fn may_jump(op: Opcode) -> bool {
@@ -76,23 +81,29 @@ fn region(instr: &impl Fn(usize) -> Instr, head: usize, back_edge: usize) -> Vec
     member
 }
 
-/// Projects the loop whose back-edge at `back_edge` jumps to `head`.
-/// `instr` reads the projecting thread's (specialized) instructions,
-/// `cache` their inline caches' words, `constant` a code constant.
+/// Projects the loop at `head` whose last back-edge is at `last` (a
+/// `continue` jumps back from earlier: the body past it is the loop's
+/// too, and a loop whose last back-edge follows a `yield` is entered
+/// through another). Whichever of its back-edges is hot, the region is
+/// the same, and must reach one of them. `instr` reads the projecting
+/// thread's (specialized) instructions, `cache` their inline caches'
+/// words, `constant` a code constant.
 pub fn project(
     instr: impl Fn(usize) -> Instr,
     cache: impl Fn(usize) -> [u64; 8],
     constant: impl Fn(u32) -> Value,
     head: u32,
-    back_edge: u32,
+    last: u32,
 ) -> Result<Trace, &'static str> {
-    let (head, back_edge) = (head as usize, back_edge as usize);
-    if back_edge < head {
+    let (head, last) = (head as usize, last as usize);
+    if last < head {
         return Err("not a loop");
     }
-    let member = region(&instr, head, back_edge);
-    if !member[back_edge - head] {
-        return Err("the back-edge is unreachable");
+    let member = region(&instr, head, last);
+    let cycles = (head..=last)
+        .any(|pc| member[pc - head] && is_back_edge(instr(pc)) && instr(pc).arg as usize == head);
+    if !cycles {
+        return Err("no back-edge is reachable");
     }
     lay_out(
         &instr,
@@ -136,9 +147,7 @@ pub fn project_entry(
     if len == 0 {
         return Err("no code");
     }
-    if (0..len as usize)
-        .any(|pc| matches!(instr(pc).op, Opcode::JumpBackward | Opcode::EnterExecutor))
-    {
+    if (0..len as usize).any(|pc| is_back_edge(instr(pc))) {
         return Err("the function loops");
     }
     let member = region(&instr, 0, len as usize - 1);
@@ -605,6 +614,51 @@ mod tests {
         assert_eq!(t.uops[2].target, 0);
         let generator = vec![ins(Opcode::LoadConst, 0), ins(Opcode::YieldValue, 0)];
         assert!(inline(&generator, 8).is_err(), "a generator");
+    }
+    #[test]
+    fn a_loop_region_runs_to_its_last_back_edge() {
+        // `for ...: if a: continue / b` : the body past the `continue`'s
+        // back-edge (2) is the loop's too.
+        let code = [
+            ins(Opcode::LoadFast, 0),      // 0 head
+            ins(Opcode::PopJumpIfTrue, 3), // 1
+            ins(Opcode::JumpBackward, 0),  // 2 continue
+            ins(Opcode::LoadFast, 1),      // 3
+            ins(Opcode::PopTop, 0),        // 4
+            ins(Opcode::JumpBackward, 0),  // 5 last back-edge
+        ];
+        let t = run(&code, 0, 5).unwrap();
+        let at: Vec<u32> = t.uops.iter().map(|u| u.at).collect();
+        assert_eq!(at, vec![0, 1, 2, 3, 4, 5]);
+        // A last back-edge after a `yield` is unreachable: the loop is
+        // still one through the `continue`, and the region ends at the
+        // yield.
+        let generator = [
+            ins(Opcode::LoadFast, 0),      // 0 head
+            ins(Opcode::PopJumpIfTrue, 3), // 1
+            ins(Opcode::JumpBackward, 0),  // 2 continue
+            ins(Opcode::LoadFast, 1),      // 3
+            ins(Opcode::YieldValue, 0),    // 4
+            ins(Opcode::PopTop, 0),        // 5
+            ins(Opcode::JumpBackward, 0),  // 6 last back-edge
+        ];
+        let t = run(&generator, 0, 6).unwrap();
+        assert_eq!(
+            ops(&t),
+            vec![
+                UopOp::LoadFast,
+                UopOp::JumpIf,
+                UopOp::JumpToTop,
+                UopOp::LoadFast,
+                UopOp::Exit
+            ]
+        );
+        let no_cycle = [
+            ins(Opcode::LoadFast, 0),
+            ins(Opcode::YieldValue, 0),
+            ins(Opcode::JumpBackward, 0),
+        ];
+        assert!(run(&no_cycle, 0, 2).is_err(), "no back-edge is reachable");
     }
     #[test]
     fn classes_sharing_a_method_or_an_instance_attribute_share_one_guard() {
