@@ -2,9 +2,9 @@
 //! of its executor.
 //!
 //! The executor covers the loop's *region*: every instruction between the
-//! loop head and its last back-edge that ordinary control flow reaches from the
-//! head without leaving that range (exception handlers, reached only by
-//! unwinding, stay out). Instructions keep their order; a branch whose
+//! loop head and its last back-edge that ordinary control flow reaches
+//! from the head without leaving that range (exception handlers, reached
+//! only by unwinding, stay out). Instructions keep their order; a branch whose
 //! target is in the region becomes a jump between micro-ops, one whose
 //! target is outside becomes an exit, and a back-edge to the head closes
 //! the loop with `JumpToTop`. A nested loop inside the region runs in the
