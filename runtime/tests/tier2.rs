@@ -1895,6 +1895,39 @@ r = f(3000)
     assert!(appends > 1000, "{:?}", stats.top_uops(12));
 }
 
+/// `for j in range(k)` inside a hot loop makes its iterator with one
+/// micro-op (`RangeIter`: the call of the builtin and the `GetIter`), no
+/// step and no range object.
+#[test]
+fn a_range_loop_gets_its_iterator_from_one_micro_op() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+def f(n):
+    t = 0
+    for i in range(n):
+        for j in range(i % 4, 5):
+            t += j
+    return t
+r = f(3000)
+",
+    );
+    let expected: i64 = (0..3000).map(|i| (i % 4..5).sum::<i64>()).sum();
+    assert_eq!(r, expected);
+    let stats = rt.tier2_stats();
+    // The outer loop's iterations in its executor: most of the 3000.
+    let ranges = uops_run(&stats, "RangeIter");
+    assert!(ranges > 2000, "{:?}", stats.top_uops(12));
+    assert_eq!(uops_run(&stats, "GetIter"), 0, "{:?}", stats.top_uops(12));
+    assert_eq!(
+        stats.top_steps(usize::MAX),
+        vec![],
+        "{:?}",
+        stats.top_steps(8)
+    );
+}
+
 /// Virtual frames nest: a small function calling a small function runs
 /// both on virtual frames, pushing none.
 #[test]

@@ -370,6 +370,7 @@ fn frameless(op: UopOp) -> bool {
             op,
             UnaryOp
                 | GetIter
+                | RangeIter
                 | ExitIf
                 | JumpIf
                 | JumpIfOrPop
@@ -619,6 +620,10 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
         let c = class.as_ref()?.as_class()?;
         let position = c.dict.lock().get_hashed_at(hash, name).map(|(_, at)| at);
         position
+    }
+
+    fn is_range(&self, v: Value) -> bool {
+        v == Value::object(self.interp.rt.types.range)
     }
 
     fn constant_init(&mut self, class: Value, nargs: u32) -> Option<Value> {
@@ -964,6 +969,17 @@ impl Interp<'_> {
             Opcode::BinaryOpInstance => self.push_operator_call(func, BinaryOp::from_arg(u.arg)),
             op => self.push_constant_function(func, u.arg as usize, op == Opcode::CallMethodPy),
         }
+    }
+
+    /// `iter(range(start, stop))`, with no range object (`RangeIter`).
+    #[inline(never)]
+    fn range_iterator(&self, start: i64, stop: i64) -> Value {
+        let range = crate::object::Range::Small {
+            start,
+            stop,
+            step: 1,
+        };
+        self.new_iterator(range.iterator(false))
     }
 
     /// Tier 2's statistics hook.
@@ -1393,6 +1409,22 @@ impl Interp<'_> {
                 }
                 UopOp::PopTop => {
                     self.st_values().pop();
+                }
+                UopOp::RangeIter => {
+                    let values = self.st_values();
+                    let end = values.len();
+                    let bounds = match values[end - u.arg as usize..] {
+                        [stop] => stop.as_inline_int().map(|stop| (0, stop)),
+                        [start, stop] => start.as_inline_int().zip(stop.as_inline_int()),
+                        _ => None,
+                    };
+                    let Some((start, stop)) = bounds else {
+                        guard_failed!(u);
+                    };
+                    let it = self.range_iterator(start, stop);
+                    let values = self.st_values();
+                    values.truncate(end - u.arg as usize - 1);
+                    values.push(it);
                 }
                 UopOp::GetIter => {
                     let v = *self.st_values().last().expect("an iterable");

@@ -25,7 +25,9 @@
 //!    debugger can write a frame's locals behind the trace's back, and that
 //!    event invalidates the executor, which the validity check after the
 //!    escape catches; a class version survives them only when the executor
-//!    depends on that class.
+//!    depends on that class. A call of the constant builtin `range` with
+//!    one or two arguments and the `GetIter` after it become one
+//!    `RangeIter` ([`fuse_range_iterators`]).
 //! 5. [`fuse_operands`]: an int or float operation or comparison, or a
 //!    list or tuple subscript, takes the loads of its operands from locals
 //!    or a constant, and the store of its result to a local (or the branch
@@ -122,6 +124,13 @@ pub trait Assumptions {
     fn class_attribute_position(&mut self, _class: Value, _name: u32) -> Option<usize> {
         None
     }
+
+    /// Whether `v` is the builtin `range` (a constant the executor holds
+    /// under its global or builtin dependency): a call of it with ints
+    /// runs no Python code.
+    fn is_range(&self, _v: Value) -> bool {
+        false
+    }
 }
 
 /// The descriptors whose callable an executor may embed.
@@ -155,6 +164,7 @@ pub fn optimize(uops: &mut Vec<Uop>, env: &mut dyn Assumptions, stable: &[u64]) 
     };
     report.globals_constant += class_attributes(uops, env);
     report.guards_removed = propagate_types(uops, stable, env);
+    fuse_range_iterators(uops);
     reload_copies(uops);
     fuse_rotated_stores(uops);
     report.guards_removed += fuse_operands(uops);
@@ -759,7 +769,18 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     Opcode::CallMethodPy => state.peek(n as usize + 2).method_site,
                     _ => None,
                 };
+                let range_call = u.opcode == Opcode::CallBuiltinClass
+                    && (1..=2).contains(&n)
+                    && state
+                        .peek(n as usize + 1)
+                        .constant
+                        .is_some_and(|c| env.is_range(Value::from_bits(c)));
                 state.step(&u, stable);
+                if range_call {
+                    // With the `GetIter` after it (`fuse_range_iterators`),
+                    // or back to a `Step`.
+                    u.op = UopOp::RangeIter;
+                }
                 if u.opcode == Opcode::CallClassInit {
                     let init = callee
                         .zip(nargs)
@@ -782,7 +803,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     u.extra = site + 1;
                 }
             }
-            UopOp::CallPyConst | UopOp::CallInitConst | UopOp::CallBuiltin => {
+            UopOp::CallPyConst | UopOp::CallInitConst | UopOp::CallBuiltin | UopOp::RangeIter => {
                 state.step(&u, stable)
             }
             UopOp::GuardOperandPartner => {}
@@ -829,6 +850,35 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
     }
     *uops = out;
     removed
+}
+
+/// Pass 4, second part: `range(a[, b])` (the `RangeIter` that pass 4 made
+/// of its call) then `GetIter`, nothing jumping between them, become one
+/// `RangeIter` that makes the iterator without the range object; a
+/// `RangeIter` without its `GetIter` is a `Step` again.
+pub fn fuse_range_iterators(uops: &mut Vec<Uop>) {
+    let targets = jump_targets(uops);
+    let mut out: Vec<Uop> = Vec::with_capacity(uops.len());
+    let mut fused = Vec::new();
+    for u in uops.drain(..) {
+        let fuses = u.op == UopOp::GetIter
+            && targets.binary_search(&u.at).is_err()
+            && out
+                .last()
+                .is_some_and(|p| p.op == UopOp::RangeIter && p.segment == u.segment);
+        if fuses {
+            out.last_mut().expect("checked").target = u.target;
+            fused.push(out.len() - 1);
+        } else {
+            out.push(u);
+        }
+    }
+    for (i, u) in out.iter_mut().enumerate() {
+        if u.op == UopOp::RangeIter && fused.binary_search(&i).is_err() {
+            u.op = UopOp::Step;
+        }
+    }
+    *uops = out;
 }
 
 /// Pass 5, first part (module docs): `Copy n` right after `n` loads
@@ -1372,6 +1422,38 @@ mod tests {
         assert_eq!(n, 1);
         assert_eq!(ops(&uops), vec![UopOp::LoadConst, UopOp::LoadGlobal]);
         assert_eq!(uops[0].operand, five.to_bits());
+    }
+
+    #[test]
+    fn a_range_call_then_get_iter_becomes_one_range_iter() {
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            uop(UopOp::RangeIter, Opcode::CallBuiltinClass, 1, 1),
+            uop(UopOp::GetIter, Opcode::GetIter, 0, 2),
+            // Without its `GetIter`: a step again.
+            uop(UopOp::RangeIter, Opcode::CallBuiltinClass, 2, 3),
+            uop(UopOp::PopTop, Opcode::PopTop, 0, 4),
+            // A `GetIter` something jumps to stays apart.
+            uop(UopOp::RangeIter, Opcode::CallBuiltinClass, 1, 5),
+            uop(UopOp::GetIter, Opcode::GetIter, 0, 6),
+            uop(UopOp::JumpIf, Opcode::PopJumpIfTrue, 0, 7),
+        ];
+        uops[7].target = 6;
+        fuse_range_iterators(&mut uops);
+        assert_eq!(
+            ops(&uops),
+            vec![
+                UopOp::LoadFast,
+                UopOp::RangeIter,
+                UopOp::Step,
+                UopOp::PopTop,
+                UopOp::Step,
+                UopOp::GetIter,
+                UopOp::JumpIf,
+            ]
+        );
+        // The fused micro-op goes on after the `GetIter`.
+        assert_eq!((uops[1].at, uops[1].target), (1, 3));
     }
 
     #[test]

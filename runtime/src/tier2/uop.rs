@@ -127,6 +127,12 @@ define_uops! {
     UnaryOp { guard: false, escapes: false };
     /// Discards the top of the stack.
     PopTop { guard: false, escapes: false };
+    /// `range, a[, b]` (`arg` of them) → `iter(range(a[, b]))` for inline
+    /// ints, the iterator made at once with no range object: the call of
+    /// the builtin `range` (a `Step` of `CallBuiltinClass` whose callable
+    /// the optimizer holds as a constant) fused with the `GetIter` after
+    /// it. Leaves for tier 1 to make the call for any other arguments.
+    RangeIter { guard: true, escapes: false };
     /// `v` → `iter(v)`: natively for an exact list, tuple or range (the
     /// iterator allocated; allocation never collects), else the generic
     /// operation, which may run Python code (`__iter__`): then it checks
