@@ -1928,6 +1928,41 @@ r = f(3000)
     );
 }
 
+/// `isinstance(k, C)` runs as a micro-op, so an operator method that tests
+/// its operand with it still runs on a virtual frame (with the
+/// constructor it calls).
+#[test]
+fn an_operator_method_testing_isinstance_runs_on_a_virtual_frame() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+class V:
+    def __init__(self, x):
+        self.x = x
+    def __mul__(self, k):
+        if isinstance(k, V):
+            return V(self.x * k.x)
+        return V(self.x * k)
+def f(n):
+    t = 0
+    v = V(2)
+    for i in range(n):
+        t += (v * i).x
+    return t
+r = f(3000)
+",
+    );
+    assert_eq!(r, (0..3000).map(|i| 2 * i).sum::<i64>());
+    assert_only_virtual_calls(&rt, 2);
+    let stats = rt.tier2_stats();
+    assert!(
+        uops_run(&stats, "Isinstance") > 2000,
+        "{:?}",
+        stats.top_uops(12)
+    );
+}
+
 /// Virtual frames nest: a small function calling a small function runs
 /// both on virtual frames, pushing none.
 #[test]

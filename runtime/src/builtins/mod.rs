@@ -230,6 +230,11 @@ pub(crate) fn is_isinstance(f: NativeFn) -> bool {
     std::ptr::fn_addr_eq(f, isinstance as NativeFn)
 }
 
+/// Whether `v` is the `isinstance` builtin (tier 2's `Isinstance`).
+pub(crate) fn is_isinstance_builtin(v: Value) -> bool {
+    matches!(v.data(), Some(ObjectData::Builtin(b)) if matches!(b.func, crate::object::NativeCode::Fn(f) if is_isinstance(f)))
+}
+
 fn len(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Value> {
     no_kwargs(i, "len", kwargs)?;
     arity(i, "len", args, 1, 1)?;

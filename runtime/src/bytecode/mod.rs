@@ -424,7 +424,8 @@ define_instructions! {
     CallLen(Count) fall: |n| -n, jump: |n| -n, specializes Call;
     /// `isinstance(x, C)` of the cached `isinstance` builtin: a class
     /// argument is answered by walking the MRO.
-    CallIsinstance(Count) fall: |n| -n, jump: |n| -n, specializes Call;
+    CallIsinstance(Count) fall: |n| -n, jump: |n| -n, specializes Call,
+        uops [Isinstance];
     /// `T(args)` of the cached builtin type (`range`, `list`, `int`...;
     /// immutable and never freed): constructed without the generic call's
     /// argument vectors; `range` of machine ints directly.

@@ -371,6 +371,7 @@ fn frameless(op: UopOp) -> bool {
             UnaryOp
                 | GetIter
                 | RangeIter
+                | Isinstance
                 | ExitIf
                 | JumpIf
                 | JumpIfOrPop
@@ -1409,6 +1410,22 @@ impl Interp<'_> {
                 }
                 UopOp::PopTop => {
                     self.st_values().pop();
+                }
+                UopOp::Isinstance => {
+                    let values = self.st_values();
+                    let n = values.len();
+                    let (callable, x, classinfo) = (values[n - 3], values[n - 2], values[n - 1]);
+                    let class = classinfo.as_object().filter(|c| c.as_class().is_some());
+                    let Some(class) = class else {
+                        guard_failed!(u);
+                    };
+                    if !crate::builtins::is_isinstance_builtin(callable) {
+                        guard_failed!(u);
+                    }
+                    let is = Value::bool(self.isinstance(x, class));
+                    let values = self.st_values();
+                    values.truncate(n - 3);
+                    values.push(is);
                 }
                 UopOp::RangeIter => {
                     let values = self.st_values();

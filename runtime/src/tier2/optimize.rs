@@ -539,6 +539,15 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             UopOp::PopTop => {
                 state.pop();
             }
+            UopOp::Isinstance => {
+                for _ in 0..3 {
+                    state.pop();
+                }
+                state.stack.push(Entry {
+                    known: Known::Bool,
+                    ..UNKNOWN
+                });
+            }
             UopOp::GetIter => {
                 state.pop();
                 // An `__iter__` may run (the natives' types are not known).

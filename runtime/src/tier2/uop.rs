@@ -127,6 +127,11 @@ define_uops! {
     UnaryOp { guard: false, escapes: false };
     /// Discards the top of the stack.
     PopTop { guard: false, escapes: false };
+    /// `isinstance, x, C` → whether `x` is an instance of the class `C`
+    /// (its class's MRO holds `C`): tier 1's `CallIsinstance`, natively.
+    /// Leaves unless the callable is the `isinstance` builtin and `C` a
+    /// class (a tuple of classes: tier 1 runs it).
+    Isinstance { guard: true, escapes: false };
     /// `range, a[, b]` (`arg` of them) → `iter(range(a[, b]))` for inline
     /// ints, the iterator made at once with no range object: the call of
     /// the builtin `range` (a `Step` of `CallBuiltinClass` whose callable
