@@ -1963,6 +1963,40 @@ r = f(3000)
     );
 }
 
+/// `xs[a:b]` of a list inside a hot loop is one micro-op
+/// (`SliceSequence`): no step, no slice object.
+#[test]
+fn a_sequence_slice_is_one_micro_op() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+def f(n):
+    xs = [1, 2, 3, 4, 5]
+    t = 0
+    for i in range(n):
+        t += xs[i % 3:][0] + xs[:-1][-1]
+    return t
+r = f(3000)
+",
+    );
+    assert_eq!(r, (0..3000).map(|i| i % 3 + 1 + 4).sum::<i64>());
+    let stats = rt.tier2_stats();
+    let iterations = range_loop_iterations(&stats);
+    assert_eq!(
+        uops_run(&stats, "SliceSequence"),
+        2 * iterations,
+        "{:?}",
+        stats.top_uops(12)
+    );
+    assert_eq!(
+        stats.top_steps(usize::MAX),
+        vec![],
+        "{:?}",
+        stats.top_steps(8)
+    );
+}
+
 /// Virtual frames nest: a small function calling a small function runs
 /// both on virtual frames, pushing none.
 #[test]

@@ -372,6 +372,7 @@ fn frameless(op: UopOp) -> bool {
                 | GetIter
                 | RangeIter
                 | Isinstance
+                | SliceSequence
                 | ExitIf
                 | JumpIf
                 | JumpIfOrPop
@@ -1410,6 +1411,17 @@ impl Interp<'_> {
                 }
                 UopOp::PopTop => {
                     self.st_values().pop();
+                }
+                UopOp::SliceSequence => {
+                    let values = self.st_values();
+                    let n = values.len();
+                    let (seq, start, stop) = (values[n - 3], values[n - 2], values[n - 1]);
+                    let Some(v) = self.slice_sequence(seq, [start, stop, Value::NONE]) else {
+                        guard_failed!(u);
+                    };
+                    let values = self.st_values();
+                    values.truncate(n - 3);
+                    values.push(v);
                 }
                 UopOp::Isinstance => {
                     let values = self.st_values();

@@ -1,7 +1,9 @@
 //! The optimizer: passes over a projected loop, each tested on its own.
 //!
 //! 1. [`fuse_tuple_swaps`]: `a, b = b, a` builds a tuple only to unpack
-//!    it; a swap of the stack does the same without allocating.
+//!    it; a swap of the stack does the same without allocating. And
+//!    [`fuse_slices`]: `seq[a:b]` of a list or tuple builds a slice only
+//!    to subscript by it; `SliceSequence` does both, without the slice.
 //! 2. [`globals_to_constants`]: a global load becomes a constant when the
 //!    runtime lets the executor depend on its module dict (and on the
 //!    builtins, for a builtin) staying unchanged; past a dict's event
@@ -158,6 +160,7 @@ pub struct Report {
 /// guards hold across escaping micro-ops too.
 pub fn optimize(uops: &mut Vec<Uop>, env: &mut dyn Assumptions, stable: &[u64]) -> Report {
     fuse_tuple_swaps(uops);
+    fuse_slices(uops);
     let mut report = Report {
         globals_constant: globals_to_constants(uops, env),
         ..Report::default()
@@ -192,6 +195,33 @@ pub fn fuse_tuple_swaps(uops: &mut Vec<Uop>) {
         if fuses {
             let build = out.last_mut().expect("checked");
             build.op = UopOp::Swap;
+            build.target = u.target;
+        } else {
+            out.push(u);
+        }
+    }
+    *uops = out;
+}
+
+/// Pass 1, second part (module docs): `BuildSlice 2` then a list or tuple
+/// subscript by it (nothing jumping between them) become one
+/// `SliceSequence`, which builds no slice object.
+pub fn fuse_slices(uops: &mut Vec<Uop>) {
+    let targets = jump_targets(uops);
+    let mut out: Vec<Uop> = Vec::with_capacity(uops.len());
+    for u in uops.drain(..) {
+        let fuses = u.op == UopOp::Step
+            && u.opcode == Opcode::BinarySubscrSeqSlice
+            && targets.binary_search(&u.at).is_err()
+            && out.last().is_some_and(|p| {
+                p.op == UopOp::Step
+                    && p.opcode == Opcode::BuildSlice
+                    && p.arg == 2
+                    && p.segment == u.segment
+            });
+        if fuses {
+            let build = out.last_mut().expect("checked");
+            build.op = UopOp::SliceSequence;
             build.target = u.target;
         } else {
             out.push(u);
@@ -538,6 +568,12 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             }
             UopOp::PopTop => {
                 state.pop();
+            }
+            UopOp::SliceSequence => {
+                for _ in 0..3 {
+                    state.pop();
+                }
+                state.stack.push(UNKNOWN);
             }
             UopOp::Isinstance => {
                 for _ in 0..3 {
@@ -1431,6 +1467,37 @@ mod tests {
         assert_eq!(n, 1);
         assert_eq!(ops(&uops), vec![UopOp::LoadConst, UopOp::LoadGlobal]);
         assert_eq!(uops[0].operand, five.to_bits());
+    }
+
+    #[test]
+    fn a_slice_built_to_subscript_a_sequence_fuses_with_it() {
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            uop(UopOp::LoadConst, Opcode::LoadConst, 0, 1),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 1, 2),
+            uop(UopOp::Step, Opcode::BuildSlice, 2, 3),
+            uop(UopOp::Step, Opcode::BinarySubscrSeqSlice, 0, 4),
+            // With a step, and by a generic subscript: apart.
+            uop(UopOp::Step, Opcode::BuildSlice, 3, 5),
+            uop(UopOp::Step, Opcode::BinarySubscrSeqSlice, 0, 6),
+            uop(UopOp::Step, Opcode::BuildSlice, 2, 7),
+            uop(UopOp::Step, Opcode::BinarySubscr, 0, 8),
+        ];
+        fuse_slices(&mut uops);
+        assert_eq!(
+            ops(&uops),
+            vec![
+                UopOp::LoadFast,
+                UopOp::LoadConst,
+                UopOp::LoadFast,
+                UopOp::SliceSequence,
+                UopOp::Step,
+                UopOp::Step,
+                UopOp::Step,
+                UopOp::Step,
+            ]
+        );
+        assert_eq!((uops[3].at, uops[3].target), (3, 5));
     }
 
     #[test]

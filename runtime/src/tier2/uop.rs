@@ -127,6 +127,11 @@ define_uops! {
     UnaryOp { guard: false, escapes: false };
     /// Discards the top of the stack.
     PopTop { guard: false, escapes: false };
+    /// `seq, start, stop` → `seq[start:stop]` for an exact list or tuple
+    /// and bounds that are inline ints or None, with no slice object:
+    /// `BuildSlice 2` fused with the `BinarySubscrSeqSlice` after it.
+    /// Leaves for tier 1 to build the slice otherwise.
+    SliceSequence { guard: true, escapes: false };
     /// `isinstance, x, C` → whether `x` is an instance of the class `C`
     /// (its class's MRO holds `C`): tier 1's `CallIsinstance`, natively.
     /// Leaves unless the callable is the `isinstance` builtin and `C` a

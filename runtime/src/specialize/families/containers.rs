@@ -207,9 +207,7 @@ impl Interp<'_> {
             (Some(ObjectData::Tuple(_)), Some(_)) => Ok(Opcode::BinarySubscrTupleInt),
             (Some(ObjectData::Str(_)), Some(_)) => Ok(Opcode::BinarySubscrStrInt),
             (Some(ObjectData::Dict(_)), _) if native_key(key) => Ok(Opcode::BinarySubscrDict),
-            (Some(ObjectData::List(_) | ObjectData::Tuple(_)), None)
-                if simple_slice(key, 0).is_some() =>
-            {
+            (Some(ObjectData::List(_) | ObjectData::Tuple(_)), None) if matches!(key.data(), Some(ObjectData::Slice(parts)) if simple_slice(*parts, 0).is_some()) => {
                 Ok(Opcode::BinarySubscrSeqSlice)
             }
             (_, None) => Err("key type"),
@@ -249,24 +247,13 @@ impl Interp<'_> {
                 });
                 char_text.map(|text| self.new_str(text))
             }
-            (Some(ObjectData::List(l)), None) if form == Opcode::BinarySubscrSeqSlice => {
-                // One lock: the bounds and the items are read together.
-                let items = l.lock();
-                simple_slice(key, items.len()).map(|s| {
-                    let picked: Vec<Value> = s.indices().map(|i| items[i]).collect();
-                    drop(items);
-                    self.new_list(picked)
-                })
-            }
-            (Some(ObjectData::Tuple(t)), None) if form == Opcode::BinarySubscrSeqSlice => {
-                simple_slice(key, t.len()).map(|s| {
-                    if s.step == 1 && s.len == t.len() {
-                        // The whole tuple is the tuple itself.
-                        container
-                    } else {
-                        self.new_tuple(s.indices().map(|i| t[i]).collect())
-                    }
-                })
+            (Some(ObjectData::List(_) | ObjectData::Tuple(_)), None)
+                if form == Opcode::BinarySubscrSeqSlice =>
+            {
+                match key.data() {
+                    Some(ObjectData::Slice(parts)) => self.slice_sequence(container, *parts),
+                    _ => None,
+                }
             }
             // A missing key goes the generic way (KeyError), counted as a
             // miss.
@@ -283,14 +270,41 @@ impl Interp<'_> {
     }
 }
 
-/// The bounds of `seq[key]` on a sequence of `len` items when `key` is a
-/// slice whose parts are inline ints or None, with a non-zero step
+impl Interp<'_> {
+    /// `seq[start:stop:step]` (`parts`) for an exact list or tuple and
+    /// parts that are inline ints or None, with a non-zero step: tier 1's
+    /// `BinarySubscrSeqSlice` and tier 2's `SliceSequence`. `None`: the
+    /// generic operation decides, or raises.
+    #[inline]
+    pub(crate) fn slice_sequence(&self, seq: Value, parts: [Value; 3]) -> Option<Value> {
+        match seq.data()? {
+            ObjectData::List(l) => {
+                // One lock: the bounds and the items are read together.
+                let items = l.lock();
+                simple_slice(parts, items.len()).map(|s| {
+                    let picked: Vec<Value> = s.indices().map(|i| items[i]).collect();
+                    drop(items);
+                    self.new_list(picked)
+                })
+            }
+            ObjectData::Tuple(t) => simple_slice(parts, t.len()).map(|s| {
+                if s.step == 1 && s.len == t.len() {
+                    // The whole tuple is the tuple itself.
+                    seq
+                } else {
+                    self.new_tuple(s.indices().map(|i| t[i]).collect())
+                }
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The bounds of `seq[start:stop:step]` (`parts`) on a sequence of `len`
+/// items when the parts are inline ints or None, with a non-zero step
 /// (`None`: the generic operation decides, or raises).
 #[inline]
-fn simple_slice(key: Value, len: usize) -> Option<crate::interp::SliceIndices> {
-    let Some(ObjectData::Slice(parts)) = key.data() else {
-        return None;
-    };
+fn simple_slice(parts: [Value; 3], len: usize) -> Option<crate::interp::SliceIndices> {
     let part = |v: Value| match v.as_inline_int() {
         Some(i) => Some(Some(i)),
         None if v.is_none() => Some(None),
