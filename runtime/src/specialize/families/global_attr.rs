@@ -591,6 +591,23 @@ impl Interp<'_> {
                 }
             }
         }
+        self.load_method_refill(tc, at, obj, name)
+    }
+
+    /// [`Interp::load_method_cached`] when no entry matched: the receiver's
+    /// method becomes the first entry, or the form deoptimizes. Apart, so
+    /// that the hit path stays small.
+    #[cold]
+    #[inline(never)]
+    fn load_method_refill(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+        name: Value,
+    ) -> Option<Value> {
+        let cell = tc.cache(at);
+        let c = cell.get().words;
         if let Ok((version, found)) = self.method_entry(obj, name) {
             let mut cache = cell.get();
             cache.words = [
