@@ -92,8 +92,18 @@ pub fn list_store(container: Value, key: Value, value: Value) -> bool {
 
 /// The truth of `v` where no Python code decides it (a bool, None, a
 /// number, an exact str, tuple, list, dict, set or range); `None` for
-/// anything that may have `__bool__` or `__len__`.
+/// anything that may have `__bool__` or `__len__`. A bool, the common
+/// case (conditions are mostly comparisons), is answered inline.
+#[inline]
 pub fn truth(v: Value) -> Option<bool> {
+    match v.as_bool() {
+        Some(b) => Some(b),
+        None => truth_of_other(v),
+    }
+}
+
+/// [`truth`] of anything but a bool.
+fn truth_of_other(v: Value) -> Option<bool> {
     use crate::value::Unpacked;
     Some(match v.unpack() {
         Unpacked::Bool(b) => b,
