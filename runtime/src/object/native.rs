@@ -163,17 +163,41 @@ pub fn contains(container: Value, key: Value) -> Option<bool> {
     }
 }
 
-/// Adds `item` to the exact set `set` when `item` is a native key; false
-/// (nothing done) otherwise.
+/// `f` on the live table of `set` with `key` and its hash, when no Python
+/// code could take part: `set` a set (not frozen) and `key` native (no
+/// `__hash__` or `__eq__` to run). `None`, having done nothing, otherwise.
+#[inline]
+fn with_set_key<R>(
+    set: Value,
+    key: Value,
+    f: impl FnOnce(&mut super::SetTable, i64, Value) -> R,
+) -> Option<R> {
+    if !native_key(key) {
+        return None;
+    }
+    let hash = super::dict::hash_value(key).ok()?;
+    let ObjectData::Set(t) = set.data()? else {
+        return None;
+    };
+    let mut t = t.lock();
+    if t.is_frozen() {
+        return None;
+    }
+    Some(f(&mut t, hash, key))
+}
+
+/// Adds `item` to the set `set` when `item` is a native key (`SetAdd`,
+/// `set.add`); false (nothing done) otherwise.
+#[inline]
 pub fn set_add(set: Value, item: Value) -> bool {
-    let (Some(ObjectData::Set(t)), true) = (set.data(), native_key(item)) else {
-        return false;
-    };
-    let Ok(hash) = super::dict::hash_value(item) else {
-        return false;
-    };
-    t.lock().add_hashed(hash, item);
-    true
+    with_set_key(set, item, |t, hash, key| t.add_hashed(hash, key)).is_some()
+}
+
+/// Removes `item` from the set `set` if there, when `item` is a native
+/// key (`set.discard`); false (nothing done) otherwise.
+#[inline]
+pub fn set_discard(set: Value, item: Value) -> bool {
+    with_set_key(set, item, |t, hash, key| t.discard_hashed(hash, key)).is_some()
 }
 
 /// The two items of an exact tuple of two.

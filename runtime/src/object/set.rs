@@ -633,29 +633,6 @@ fn check_mutable_receiver(
     check_receiver(i, name, args, nargs)
 }
 
-/// `f` on the live table of `args[0]` with the key `args[1]` and its hash,
-/// when that is all a one-argument method call has to do: the receiver a
-/// set (not frozen) and the key native (no `__hash__` or `__eq__` to
-/// run). `None`, having done nothing, otherwise: the method's general
-/// path decides (and raises).
-fn with_native_key<R>(args: &[Value], f: impl FnOnce(&mut SetTable, i64, Value) -> R) -> Option<R> {
-    let [set, key] = *args else {
-        return None;
-    };
-    if !crate::object::native::native_key(key) {
-        return None;
-    }
-    let hash = crate::object::dict::hash_value(key).ok()?;
-    let ObjectData::Set(t) = set.data()? else {
-        return None;
-    };
-    let mut t = t.lock();
-    if t.is_frozen() {
-        return None;
-    }
-    Some(f(&mut t, hash, key))
-}
-
 /// Runs `f` on the receiver's live table (mutating methods;
 /// `check_mutable_receiver` checked that it is a set).
 fn live<R>(v: Value, f: impl FnOnce(&mut SetTable) -> R) -> R {
@@ -737,8 +714,10 @@ fn set_isdisjoint(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) ->
 }
 
 fn set_add(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    if with_native_key(args, |t, h, key| t.add_hashed(h, key)).is_some() {
-        return Ok(Value::NONE);
+    if let [set, key] = *args {
+        if crate::object::native::set_add(set, key) {
+            return Ok(Value::NONE);
+        }
     }
     check_mutable_receiver(i, "add", args, 1..=1)?;
     let h = i.hash(args[1])?;
@@ -748,8 +727,10 @@ fn set_add(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResu
 }
 
 fn set_discard(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
-    if with_native_key(args, |t, h, key| t.discard_hashed(h, key)).is_some() {
-        return Ok(Value::NONE);
+    if let [set, key] = *args {
+        if crate::object::native::set_discard(set, key) {
+            return Ok(Value::NONE);
+        }
     }
     check_mutable_receiver(i, "discard", args, 1..=1)?;
     let h = i.hash(args[1])?;

@@ -569,20 +569,16 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             UopOp::PopTop => {
                 state.pop();
             }
-            UopOp::SliceSequence => {
+            // Three operands, one result; no Python code runs.
+            UopOp::SliceSequence | UopOp::Isinstance => {
                 for _ in 0..3 {
                     state.pop();
                 }
-                state.stack.push(UNKNOWN);
-            }
-            UopOp::Isinstance => {
-                for _ in 0..3 {
-                    state.pop();
-                }
-                state.stack.push(Entry {
-                    known: Known::Bool,
-                    ..UNKNOWN
-                });
+                let known = match u.op {
+                    UopOp::Isinstance => Known::Bool,
+                    _ => Known::Nothing,
+                };
+                state.stack.push(Entry { known, ..UNKNOWN });
             }
             UopOp::GetIter => {
                 state.pop();

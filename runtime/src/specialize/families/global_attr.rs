@@ -607,9 +607,9 @@ impl Interp<'_> {
         name: Value,
     ) -> Option<Value> {
         let cell = tc.cache(at);
-        let c = cell.get().words;
         if let Ok((version, found)) = self.method_entry(obj, name) {
             let mut cache = cell.get();
+            let c = cache.words;
             cache.words = [
                 u64::from(version),
                 found.to_bits(),
