@@ -2080,8 +2080,9 @@ impl<'a> Interp<'a> {
     }
 
     /// Tier 2 at the back-edge at `at`, after its safepoint (`*pc` is the
-    /// loop head): a hot `JumpBackward` gets its loop an executor and becomes
-    /// `EnterExecutor`; `EnterExecutor` runs the executor and sets `*pc`
+    /// loop head): a `JumpBackward` whose count just ran out (the caller
+    /// ticked it) gets its loop an executor and becomes `EnterExecutor`;
+    /// `EnterExecutor` runs the executor and sets `*pc`
     /// where tier 1 resumes (crate::tier2), or switches to the frame of an
     /// inlined call the executor left in.
     #[allow(clippy::too_many_arguments)]
@@ -2098,12 +2099,10 @@ impl<'a> Interp<'a> {
         pc: &mut usize,
     ) -> PyResult<Step> {
         if op == Opcode::JumpBackward {
-            if tc.tick(at) {
-                if self.tier2_hot_loop(code, tc, frame.globals, base, at, *pc) {
-                    tc.rewrite(at, Opcode::EnterExecutor);
-                } else {
-                    tc.back_off(at);
-                }
+            if self.tier2_hot_loop(code, tc, frame.globals, base, at, *pc) {
+                tc.rewrite(at, Opcode::EnterExecutor);
+            } else {
+                tc.back_off(at);
             }
             return Ok(Step::Next);
         }
@@ -2253,11 +2252,10 @@ impl<'a> Interp<'a> {
         };
         // The common case binds nothing: the arguments are exactly the
         // parameters, and the other locals start unbound.
-        if let Some((callable_pos, args_start, code_obj)) =
-            self.lay_out_plain_call(func, nargs, method)
-        {
+        let callee = Callee::of_code(f.code());
+        if let Some((callable_pos, args_start)) = self.lay_out_plain_call(&callee, nargs, method) {
             self.push_frame(
-                code_obj,
+                callee.code,
                 f.globals,
                 None,
                 args_start as u32,
@@ -2386,84 +2384,85 @@ impl<'a> Interp<'a> {
         Ok(self.settle_call(outcome, callable_pos))
     }
 
-    /// The locals of tier 2's constant call of `func` with `nargs`
+    /// The locals of tier 2's constant call of `callee` with `nargs`
     /// arguments, laid out where its frame's go, when the call binds
-    /// nothing (see `plain_call`) and a frame would not be one too many;
-    /// no frame is pushed (the caller pushes one, or runs the callee on a
-    /// virtual frame: `PushVirtualFrame`). Returns where the call's result
-    /// goes, where the locals start and the code; `None`, changing
-    /// nothing, otherwise. Always inlined: tier 2 calls it for every
-    /// inlined call.
+    /// nothing (see [`Callee::params`]) and a frame would not be one too
+    /// many; no frame is pushed (the caller pushes one, or runs the callee
+    /// on a virtual frame: `PushVirtualFrame`). Returns where the call's
+    /// result goes and where the locals start; `None`, changing nothing,
+    /// otherwise. Always inlined: tier 2 calls it for every inlined call.
     #[inline(always)]
     pub(crate) fn lay_out_plain_call(
         &mut self,
-        func: Value,
+        callee: &Callee,
         nargs: usize,
         method: bool,
-    ) -> Option<(usize, usize, Gc<PyObject>)> {
+    ) -> Option<(usize, usize)> {
         let (callable_pos, args_start, nargs) = self.call_positions(method, nargs);
-        let (code_obj, nlocals) = self.virtual_callee(func, nargs)?;
+        if !self.fits_virtual_frame(callee, nargs) {
+            return None;
+        }
         let values = &mut self.st().values;
         values.truncate(args_start + nargs);
         // Most callees have no locals besides their parameters: no call.
-        if nlocals > nargs {
-            values.resize(args_start + nlocals, Value::UNBOUND);
+        if callee.nlocals as usize > nargs {
+            values.resize(args_start + callee.nlocals as usize, Value::UNBOUND);
         }
-        Some((callable_pos, args_start, code_obj))
+        Some((callable_pos, args_start))
     }
 
     /// As `lay_out_plain_call`, for tier 2's `CallOperatorConst` of the
-    /// operator method `method` (the operands `a, b` on top of the
-    /// stack), laid out as tier 1's `BinaryOpInstance` lays out its call
-    /// (`a, b` → `method, a, b`).
+    /// operator method `method` (whose code is `callee`'s; the operands
+    /// `a, b` on top of the stack), laid out as tier 1's
+    /// `BinaryOpInstance` lays out its call (`a, b` → `method, a, b`).
     #[inline(always)]
     pub(crate) fn lay_out_operator_call(
         &mut self,
         method: Value,
-    ) -> Option<(usize, usize, Gc<PyObject>)> {
-        let (code_obj, nlocals) = self.virtual_callee(method, 2)?;
+        callee: &Callee,
+    ) -> Option<(usize, usize)> {
+        if !self.fits_virtual_frame(callee, 2) {
+            return None;
+        }
         let values = &mut self.st().values;
         let ret_to = values.len() - 2;
         values.insert(ret_to, method);
         let base = ret_to + 1;
-        if nlocals > 2 {
-            values.resize(base + nlocals, Value::UNBOUND);
+        if callee.nlocals > 2 {
+            values.resize(base + callee.nlocals as usize, Value::UNBOUND);
         }
-        Some((ret_to, base, code_obj))
+        Some((ret_to, base))
     }
 
-    /// The code of `func` (a function tier 2 made constant) and its
-    /// number of locals, when a call of it with `nparams` arguments binds
-    /// nothing (see `plain_call`) and its virtual frame could not be one
-    /// too many: the frames pushed, its virtual callers (as many as calls
-    /// nest inlined) and itself stay below the recursion limit. `None`:
-    /// the call pushes a real frame, whose push checks the limit exactly.
+    /// Whether a call of `callee` with `nparams` arguments binds nothing
+    /// and its virtual frame could not be one too many: the frames
+    /// pushed, its virtual callers (as many as calls nest inlined) and
+    /// itself stay below the recursion limit. False: the call pushes a
+    /// real frame, whose push checks the limit exactly.
     #[inline(always)]
-    fn virtual_callee(&mut self, func: Value, nparams: usize) -> Option<(Gc<PyObject>, usize)> {
-        let Some(ObjectData::Function(f)) = func.data() else {
-            unreachable!("the optimizer made the callee constant")
-        };
-        let code_obj = f.code();
-        let nlocals = plain_call(&code_obj, nparams)?;
+    fn fits_virtual_frame(&mut self, callee: &Callee, nparams: usize) -> bool {
         let virtual_callers = crate::tier2::MAX_INLINE_DEPTH;
         let frames = self.st().frames.len() as u32;
-        (frames + virtual_callers + 1 < self.rt.recursion_limit()).then_some((code_obj, nlocals))
+        callee.params as usize == nparams
+            && frames + virtual_callers + 1 < self.rt.recursion_limit()
     }
 
-    /// As `lay_out_plain_call`, for tier 2's `CallInitConst` of `init`
-    /// (an `__init__` taking the instance and the `nargs` arguments above
-    /// the class): allocates the instance and lays out the locals as tier
-    /// 1's `CallClassInit` does, except that the callable's slot (where
-    /// the result goes) holds the instance, for the virtual frame's
-    /// return (`PopFrame` with `RETURNS_INSTANCE`). `None`, changing
-    /// nothing, as `lay_out_plain_call`.
+    /// As `lay_out_plain_call`, for tier 2's `CallInitConst` of an
+    /// `__init__` whose code is `callee`'s (taking the instance and the
+    /// `nargs` arguments above the class): allocates the instance and
+    /// lays out the locals as tier 1's `CallClassInit` does, except that
+    /// the callable's slot (where the result goes) holds the instance, for
+    /// the virtual frame's return (`PopFrame` with `RETURNS_INSTANCE`).
+    /// `None`, changing nothing, as `lay_out_plain_call`.
     #[inline(always)]
     pub(crate) fn lay_out_init_call(
         &mut self,
-        init: Value,
+        callee: &Callee,
         nargs: usize,
-    ) -> Option<(usize, usize, Gc<PyObject>)> {
-        let (code_obj, nlocals) = self.virtual_callee(init, nargs + 1)?;
+    ) -> Option<(usize, usize)> {
+        if !self.fits_virtual_frame(callee, nargs + 1) {
+            return None;
+        }
         let callable_pos = self.st().values.len() - nargs - 1;
         let class = self.st().values[callable_pos]
             .as_object()
@@ -2477,10 +2476,10 @@ impl<'a> Interp<'a> {
         let values = &mut self.st().values;
         values[ret_to] = instance;
         values.insert(args_start, instance);
-        if nlocals > nargs + 1 {
-            values.resize(args_start + nlocals, Value::UNBOUND);
+        if callee.nlocals as usize > nargs + 1 {
+            values.resize(args_start + callee.nlocals as usize, Value::UNBOUND);
         }
-        Some((ret_to, args_start, code_obj))
+        Some((ret_to, args_start))
     }
 
     /// Puts in the real frame of a virtual one that tier 2 leaves (at a
@@ -3163,6 +3162,12 @@ impl<'a> Interp<'a> {
                     return Err(e);
                 }
                 if self.tier2 && !self.tracing {
+                    // Most back-edges only count (a loop still cold, or
+                    // one tier 2 gave up on): no call for those.
+                    let at = back_edge - 1;
+                    if op == Opcode::JumpBackward && !tc.tick(at) {
+                        return Ok(Step::Next);
+                    }
                     return self.tier2_back_edge(
                         op,
                         code,
@@ -3170,7 +3175,7 @@ impl<'a> Interp<'a> {
                         base,
                         stack_base,
                         frame,
-                        back_edge - 1,
+                        at,
                         pc,
                     );
                 }
@@ -3867,18 +3872,38 @@ impl Drop for Interp<'_> {
     }
 }
 
-/// The number of locals of a call of the function whose code is
-/// `code_obj` with `nargs` positional arguments, when the call binds
-/// nothing: the arguments are exactly its parameters (no defaults used, no
-/// keyword-only or variadic ones), it has no cells and is no generator.
-fn plain_call(code_obj: &Gc<PyObject>, nargs: usize) -> Option<usize> {
-    let ObjectData::Code(code) = &code_obj.data else {
-        unreachable!("a function's code is a code object")
-    };
-    let plain = nargs == code.argcount as usize
-        && code.kwonlyargcount == 0
-        && code.flags & (CodeFlags::VARARGS | CodeFlags::VARKEYWORDS | CodeFlags::GENERATOR) == 0
-        && code.cellvars.is_empty()
-        && code.freevars.is_empty();
-    plain.then_some(code.varnames.len())
+/// What tier 2's constant call needs of its callee's code, read once
+/// (when the executor is built, for an inlined call): the code, its number
+/// of locals, and how many positional arguments a call must pass to bind
+/// nothing. The executor depends on the function's code (the function
+/// modification event), so none of it changes while the executor runs.
+#[derive(Clone, Copy)]
+pub(crate) struct Callee {
+    /// The code object.
+    pub code: Gc<PyObject>,
+    /// The number of positional arguments with which a call binds
+    /// nothing: the arguments are exactly the parameters (no defaults
+    /// used, no keyword-only or variadic ones), and the code has no cells
+    /// and is no generator. `u32::MAX` (no call) when it has any of those.
+    pub params: u32,
+    /// Its number of locals.
+    pub nlocals: u32,
+}
+
+impl Callee {
+    /// The callee whose code is `code_obj`.
+    pub fn of_code(code_obj: Gc<PyObject>) -> Callee {
+        let ObjectData::Code(code) = &code_obj.data else {
+            unreachable!("a function's code is a code object")
+        };
+        let plain = code.kwonlyargcount == 0
+            && code.flags & (CodeFlags::VARARGS | CodeFlags::VARKEYWORDS | CodeFlags::GENERATOR) == 0
+            && code.cellvars.is_empty()
+            && code.freevars.is_empty();
+        Callee {
+            code: code_obj,
+            params: if plain { code.argcount } else { u32::MAX },
+            nlocals: code.varnames.len() as u32,
+        }
+    }
 }

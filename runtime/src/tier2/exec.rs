@@ -1756,13 +1756,12 @@ impl Interp<'_> {
                 }
                 UopOp::LoadAttrInstanceDict => {
                     let obj = *self.st_values().last().expect("a receiver");
-                    if !receiver_holds(obj, u) {
-                        guard_failed!(u);
-                    }
-                    let hint = u.operand as usize;
-                    match instance_attribute(obj, code.names[u.arg as usize], hint) {
-                        Some(v) => *self.st_values().last_mut().expect("a receiver") = v,
-                        None => leave!(Why::Guard, u.at),
+                    let holds = |v| v == u64::from(u.extra);
+                    let (name, hint) = (code.names[u.arg as usize], u.operand as usize);
+                    match guarded_instance_attribute(obj, u.extra != 0, holds, name, hint) {
+                        Ok(v) => *self.st_values().last_mut().expect("a receiver") = v,
+                        Err(AttributeMiss::Guard) => guard_failed!(u),
+                        Err(AttributeMiss::Absent) => leave!(Why::Guard, u.at),
                     }
                 }
                 UopOp::LoadAttrLocal2 => {
@@ -1781,16 +1780,12 @@ impl Interp<'_> {
                 UopOp::LoadAttrLocal => {
                     let (name, local, hint) = local_attribute_parts(u.arg);
                     let obj = self.st_values()[base + local];
-                    if u.operand != 0 {
-                        let v = instance_class_version(obj);
-                        let holds = has_version(v, u);
-                        if !holds {
-                            guard_failed!(u);
-                        }
-                    }
-                    match instance_attribute(obj, code.names[name], hint) {
-                        Some(v) => self.st_values().push(v),
-                        None => leave!(Why::Guard, u.at),
+                    let holds = |v| has_version(v, u);
+                    let name = code.names[name];
+                    match guarded_instance_attribute(obj, u.operand != 0, holds, name, hint) {
+                        Ok(v) => self.st_values().push(v),
+                        Err(AttributeMiss::Guard) => guard_failed!(u),
+                        Err(AttributeMiss::Absent) => leave!(Why::Guard, u.at),
                     }
                 }
                 UopOp::LoadAttrConst => {
@@ -2058,7 +2053,6 @@ impl Interp<'_> {
                     if self.native_stack_half_used() {
                         leave!(Why::End, u.at);
                     }
-                    let func = Value::from_bits(u.operand);
                     let call = match u.opcode {
                         Opcode::CallClassInit => VirtualCall::Init,
                         Opcode::BinaryOpInstance => {
@@ -2066,18 +2060,22 @@ impl Interp<'_> {
                         }
                         _ => VirtualCall::Plain,
                     };
-                    let virtual_frame = match (u.op, call) {
-                        (UopOp::PushVirtualFrame, VirtualCall::Init) => {
-                            self.lay_out_init_call(func, u.arg as usize)
-                        }
-                        (UopOp::PushVirtualFrame, VirtualCall::Operator(_)) => {
-                            self.lay_out_operator_call(func)
-                        }
-                        (UopOp::PushVirtualFrame, VirtualCall::Plain) => {
-                            let method = u.opcode == Opcode::CallMethodPy;
-                            self.lay_out_plain_call(func, u.arg as usize, method)
-                        }
-                        _ => None,
+                    let virtual_frame = if u.op == UopOp::PushVirtualFrame {
+                        let callee = exec.callee_after(i);
+                        let laid_out = match call {
+                            VirtualCall::Init => self.lay_out_init_call(callee, u.arg as usize),
+                            VirtualCall::Operator(_) => {
+                                let method = Value::from_bits(u.operand);
+                                self.lay_out_operator_call(method, callee)
+                            }
+                            VirtualCall::Plain => {
+                                let method = u.opcode == Opcode::CallMethodPy;
+                                self.lay_out_plain_call(callee, u.arg as usize, method)
+                            }
+                        };
+                        laid_out.map(|(ret_to, callee_base)| (ret_to, callee_base, callee.code))
+                    } else {
+                        None
                     };
                     if let Some((ret_to, callee_base, code_obj)) = virtual_frame {
                         let ObjectData::Code(callee_code) = &code_obj.data else {
@@ -2254,12 +2252,52 @@ enum Why {
 /// guard's version).
 #[inline]
 pub(super) fn instance_class_version(v: Value) -> u64 {
-    match v.as_ref() {
-        Some(o) if matches!(o.data, ObjectData::Instance(_)) => {
-            u64::from(o.class().as_class().map_or(0, |c| c.version.peek()))
-        }
-        _ => 0,
+    as_instance(&v).map_or(0, |(o, _)| class_version(o))
+}
+
+/// The object and attribute dict of `v`, if it is an instance: one check
+/// of the word and of the payload, which an attribute load's class guard
+/// and its lookup share.
+#[inline(always)]
+fn as_instance(v: &Value) -> Option<(&PyObject, &Mutex<Dict>)> {
+    let o = v.as_ref()?;
+    match &o.data {
+        ObjectData::Instance(d) => Some((o, d)),
+        _ => None,
     }
+}
+
+/// The version of the class of `o` (0: none, which no guard holds).
+#[inline(always)]
+fn class_version(o: &PyObject) -> u64 {
+    u64::from(o.class().as_class().map_or(0, |c| c.version.peek()))
+}
+
+/// Why an instance attribute load failed: the receiver's class failed the
+/// guard (counted: a hot failure rebuilds), or the receiver has no such
+/// attribute in its dict (tier 1 looks further).
+enum AttributeMiss {
+    Guard,
+    Absent,
+}
+
+/// Attribute `name` of `obj` (looked for first at position `hint`), when
+/// `obj` is an instance whose class version `holds` accepts (0 for a
+/// non-instance); `holds` is not asked when `check` is false.
+#[inline(always)]
+fn guarded_instance_attribute(
+    obj: Value,
+    check: bool,
+    holds: impl FnOnce(u64) -> bool,
+    name: Value,
+    hint: usize,
+) -> Result<Value, AttributeMiss> {
+    let instance = as_instance(&obj);
+    if check && !holds(instance.map_or(0, |(o, _)| class_version(o))) {
+        return Err(AttributeMiss::Guard);
+    }
+    let (_, d) = instance.ok_or(AttributeMiss::Absent)?;
+    dict_attribute(d, name, hint).ok_or(AttributeMiss::Absent)
 }
 
 /// Attribute `n` of local `k`, looked for first at position `hint`
@@ -2275,10 +2313,8 @@ fn attribute_of_local(
 ) -> Option<Value> {
     let (name, local, hint) = local_attribute_parts(local);
     let obj = interp.st_values()[base + local];
-    if version != 0 && instance_class_version(obj) != u64::from(version) {
-        return None;
-    }
-    instance_attribute(obj, code.names[name], hint)
+    let holds = |v: u64| v == u64::from(version);
+    guarded_instance_attribute(obj, version != 0, holds, code.names[name], hint).ok()
 }
 
 /// Whether the receiver `obj` of an attribute or method load or store
@@ -2311,16 +2347,13 @@ fn instance_dict<'v>(obj: &'v Value, name: &'v Value) -> Option<(&'v Mutex<Dict>
     }
 }
 
-/// Attribute `name` in the dict of instance `obj`, if it is an instance
-/// that has it: at position `hint` first (checked), else by hash. Always
-/// inlined (tier 2's attribute loads are this): the lock-free read is a
-/// few loads, less than a call's saving and restoring of registers.
+/// Attribute `name` in the instance dict `d`: at position `hint` first
+/// (checked), else by hash. Always inlined (tier 2's attribute loads are
+/// this): the lock-free read is a few loads, less than a call's saving and
+/// restoring of registers.
 #[inline(always)]
-fn instance_attribute(obj: Value, name: Value, hint: usize) -> Option<Value> {
+fn dict_attribute(d: &Mutex<Dict>, name: Value, hint: usize) -> Option<Value> {
     // The name's text only matters under the lock.
-    let Some(ObjectData::Instance(d)) = obj.data() else {
-        return None;
-    };
     if let Some((v, _)) = Dict::find_unlocked(d, hint, name) {
         return Some(v);
     }
@@ -2328,7 +2361,7 @@ fn instance_attribute(obj: Value, name: Value, hint: usize) -> Option<Value> {
     instance_attribute_locked(d, text, name, hint)
 }
 
-/// `instance_attribute` under the dict's lock: a writer was busy, or the
+/// `dict_attribute` under the dict's lock: a writer was busy, or the
 /// name is not among the entries the lock-free read looks at.
 #[cold]
 #[inline(never)]

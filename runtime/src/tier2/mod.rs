@@ -59,6 +59,7 @@ use std::sync::Arc;
 use stillpoint_sync::ExecutorSlot;
 
 use crate::bytecode::{Instr, Opcode};
+use crate::interp::Callee;
 pub use uop::{Access, Operands, Uop, UopOp};
 
 /// The most instructions one superblock covers.
@@ -106,6 +107,11 @@ pub struct Executor {
     /// For each micro-op that may jump inside the executor, where its jump
     /// lands (its label, resolved once); [`NO_JUMP`] otherwise.
     jumps: Box<[u32]>,
+    /// For each segment that a `PushVirtualFrame` runs (the one its next
+    /// micro-op starts), its callee, read once here: a constant function
+    /// whose code the executor depends on (invariant 28 keeps the code
+    /// alive as it does the function).
+    callees: Box<[Option<Callee>]>,
 }
 
 /// Makes the last micro-op one that never goes on to the next: if it may,
@@ -132,6 +138,15 @@ fn end_in_a_leave(uops: &mut Vec<Uop>, head: u32) {
     };
     // At the last instruction, so that no label moves to it.
     uops.push(Uop::new(UopOp::Exit, instr, last, last + 1));
+}
+
+/// The callee of `PushVirtualFrame` `u`: its constant function's code.
+fn callee_of(u: &Uop) -> Callee {
+    let func = crate::value::Value::from_bits(u.operand);
+    let Some(crate::object::ObjectData::Function(f)) = func.data() else {
+        unreachable!("the optimizer made the callee constant")
+    };
+    Callee::of_code(f.code())
 }
 
 /// A micro-op without a jump, or whose target the executor does not cover.
@@ -167,6 +182,12 @@ impl Executor {
                 Labels { first, uops }
             })
             .collect();
+        let mut callees = vec![None; segments as usize];
+        for (u, body) in uops.iter().zip(uops.iter().skip(1)) {
+            if u.op == UopOp::PushVirtualFrame {
+                callees[body.segment as usize] = Some(callee_of(u));
+            }
+        }
         let exits = uops.iter().map(|_| AtomicU32::new(0)).collect();
         let uops: Vec<Uop> = uops
             .into_iter()
@@ -188,6 +209,7 @@ impl Executor {
             labels,
             exits,
             jumps: Box::new([]),
+            callees: callees.into_boxed_slice(),
         };
         executor.thread_jumps_to_returns();
         executor.jumps = executor
@@ -247,6 +269,16 @@ impl Executor {
         debug_assert!(i < self.uops.len());
         // SAFETY: the caller's contract.
         unsafe { self.uops.get_unchecked(i) }
+    }
+
+    /// The callee of the `PushVirtualFrame` at `i`, whose body starts at
+    /// `i + 1`.
+    #[inline]
+    pub(crate) fn callee_after(&self, i: usize) -> &Callee {
+        let body = self.uops[i + 1].segment;
+        self.callees[body as usize]
+            .as_ref()
+            .expect("a virtual frame's body has its callee")
     }
 
     /// Where the jump of micro-op `i` lands, if the executor covers its
