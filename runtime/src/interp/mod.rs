@@ -573,16 +573,22 @@ impl<'a> Interp<'a> {
         values.len() - 1
     }
 
-    /// Whether another nested dispatch loop would take this thread past its
-    /// native stack budget (or past [`MAX_NATIVE_DEPTH`] loops): then the
-    /// call raises RecursionError instead of overflowing the native stack.
     /// Whether half the native stack budget is used: tier 2 then leaves
     /// calls to tier 1, which makes them without native recursion.
+    ///
+    /// An executor is entered only below that mark: its inlined calls
+    /// then nest at most `MAX_INLINE_DEPTH` frames of the micro-op
+    /// interpreter on top, which the other half holds many times over, so
+    /// they need no check of their own; every call that may recurse
+    /// without bound (a nested dispatch loop, a builtin) checks again.
     pub(crate) fn native_stack_half_used(&self) -> bool {
         let used = self.stack_origin.saturating_sub(stack_address());
         self.native_depth >= MAX_NATIVE_DEPTH / 2 || used > self.rt.native_stack_budget() / 2
     }
 
+    /// Whether another nested dispatch loop would take this thread past its
+    /// native stack budget (or past [`MAX_NATIVE_DEPTH`] loops): then the
+    /// call raises RecursionError instead of overflowing the native stack.
     pub(crate) fn native_stack_exhausted(&self) -> bool {
         let used = self.stack_origin.saturating_sub(stack_address());
         self.native_depth >= MAX_NATIVE_DEPTH || used > self.rt.native_stack_budget()
@@ -2110,6 +2116,10 @@ impl<'a> Interp<'a> {
             tc.deoptimize(at);
             return Ok(Step::Next);
         };
+        if self.native_stack_half_used() {
+            // Tier 1 runs the turn (see `native_stack_half_used`).
+            return Ok(Step::Next);
+        }
         let Some(entered) = self.enter_executor(lp, tc) else {
             // Invalidated: back to counting, to rebuild when hot again.
             tc.deoptimize(at);
@@ -2157,6 +2167,9 @@ impl<'a> Interp<'a> {
                 tc.entry_failed();
                 return None;
             }
+        }
+        if self.native_stack_half_used() {
+            return None;
         }
         let Some(entered) = self.enter_executor(lp, tc) else {
             tc.leave_executor_at_entry();
