@@ -3181,16 +3181,7 @@ impl<'a> Interp<'a> {
                     if op == Opcode::JumpBackward && !tc.tick(at) {
                         return Ok(Step::Next);
                     }
-                    return self.tier2_back_edge(
-                        op,
-                        code,
-                        tc,
-                        base,
-                        stack_base,
-                        frame,
-                        at,
-                        pc,
-                    );
+                    return self.tier2_back_edge(op, code, tc, base, stack_base, frame, at, pc);
                 }
             }
             Opcode::PopJumpIfFalse | Opcode::PopJumpIfTrue => {
@@ -3910,7 +3901,8 @@ impl Callee {
             unreachable!("a function's code is a code object")
         };
         let plain = code.kwonlyargcount == 0
-            && code.flags & (CodeFlags::VARARGS | CodeFlags::VARKEYWORDS | CodeFlags::GENERATOR) == 0
+            && code.flags & (CodeFlags::VARARGS | CodeFlags::VARKEYWORDS | CodeFlags::GENERATOR)
+                == 0
             && code.cellvars.is_empty()
             && code.freevars.is_empty();
         Callee {

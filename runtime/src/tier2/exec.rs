@@ -306,7 +306,7 @@ impl<'w> Planner<'_, '_, 'w> {
         let segment = *segments;
         for u in &mut body {
             u.segment = segment;
-            if u.op == UopOp::PopFrame {
+            if matches!(u.op, UopOp::PopFrame | UopOp::PopFrameConst) {
                 match call.op {
                     UopOp::CallInitConst => u.arg = RETURNS_INSTANCE,
                     UopOp::CallOperatorConst => u.arg = RETURNS_OPERATOR_RESULT,
@@ -415,6 +415,7 @@ fn frameless(op: UopOp) -> bool {
                 | ExitUntaken
                 | PushVirtualFrame
                 | PopFrame
+                | PopFrameConst
         )
 }
 
@@ -1356,6 +1357,40 @@ impl Interp<'_> {
                 }
             }};
         }
+        // An inlined function returns `$v`: its frame (virtual or real)
+        // goes, and `$v` (or the instance) takes the callable's place.
+        macro_rules! pop_frame {
+            ($u:expr, $v:expr) => {{
+                let mut v = $v;
+                if let Some(ret_to) = virtual_ret {
+                    match $u.arg {
+                        RETURNS_INSTANCE => {
+                            if !v.is_none() {
+                                // Tier 1's return raises the TypeError.
+                                leave!(Why::End, $u.at);
+                            }
+                            // In the callable's slot (`lay_out_init_call`).
+                            v = self.st_values()[ret_to];
+                        }
+                        // Tier 1's return raises the TypeError (the
+                        // operand guard left no reflected method).
+                        RETURNS_OPERATOR_RESULT if self.is_not_implemented(v) => {
+                            leave!(Why::End, $u.at)
+                        }
+                        _ => {}
+                    }
+                    let values = self.st_values();
+                    values.truncate(ret_to);
+                    values.push(v);
+                    break Flow::Returned;
+                }
+                if !self.pop_inlined_frame(v) {
+                    // Tier 1's return raises what the call must.
+                    leave!(Why::End, $u.at);
+                }
+                break Flow::Returned;
+            }};
+        }
         let flow = loop {
             // SAFETY: `i` is 0, follows a micro-op that goes on, or is a
             // label (each `i = ...` below), as `Executor::uop` requires.
@@ -2172,35 +2207,10 @@ impl Interp<'_> {
                     continue;
                 }
                 UopOp::PopFrame => {
-                    let mut v = *self.st_values().last().expect("a return value");
-                    if let Some(ret_to) = virtual_ret {
-                        match u.arg {
-                            RETURNS_INSTANCE => {
-                                if !v.is_none() {
-                                    // Tier 1's return raises the TypeError.
-                                    leave!(Why::End, u.at);
-                                }
-                                // In the callable's slot (`lay_out_init_call`).
-                                v = self.st_values()[ret_to];
-                            }
-                            // Tier 1's return raises the TypeError (the
-                            // operand guard left no reflected method).
-                            RETURNS_OPERATOR_RESULT if self.is_not_implemented(v) => {
-                                leave!(Why::End, u.at)
-                            }
-                            _ => {}
-                        }
-                        let values = self.st_values();
-                        values.truncate(ret_to);
-                        values.push(v);
-                        break Flow::Returned;
-                    }
-                    if !self.pop_inlined_frame(v) {
-                        // Tier 1's return raises what the call must.
-                        leave!(Why::End, u.at);
-                    }
-                    break Flow::Returned;
+                    let v = *self.st_values().last().expect("a return value");
+                    pop_frame!(u, v);
                 }
+                UopOp::PopFrameConst => pop_frame!(u, Value::from_bits(u.operand)),
             }
             i += 1;
         };

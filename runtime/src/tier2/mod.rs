@@ -247,7 +247,10 @@ impl Executor {
                 continue;
             };
             let landing = self.uops[l];
-            if matches!(landing.op, UopOp::PopFrame | UopOp::Exit) {
+            if matches!(
+                landing.op,
+                UopOp::PopFrame | UopOp::PopFrameConst | UopOp::Exit
+            ) {
                 self.uops[i] = Uop {
                     at: u.at,
                     ..landing

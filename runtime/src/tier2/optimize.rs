@@ -44,7 +44,9 @@
 //!    take its operands in the order `b[k] op= v` leaves them, so an
 //!    augmented subscript reads through one fused micro-op and stores
 //!    without swaps.
-//! 6. [`remove_dead_pushes`]: a push that is popped right away.
+//! 6. [`remove_dead_pushes`]: a push that is popped right away. And
+//!    [`fuse_constant_returns`]: an inlined `return None` returns its
+//!    constant without pushing it.
 //! 7. [`place_validity_checks`]: a check after every escaping micro-op and
 //!    nowhere else (back-edges, steps and constant calls check on their
 //!    own, and so do branches and unary operators on the rare path that
@@ -172,6 +174,7 @@ pub fn optimize(uops: &mut Vec<Uop>, env: &mut dyn Assumptions, stable: &[u64]) 
     fuse_rotated_stores(uops);
     report.guards_removed += fuse_operands(uops);
     remove_dead_pushes(uops);
+    fuse_constant_returns(uops);
     place_validity_checks(uops);
     report
 }
@@ -862,6 +865,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             UopOp::PushFrame
             | UopOp::PushVirtualFrame
             | UopOp::PopFrame
+            | UopOp::PopFrameConst
             | UopOp::LoadAttrLocal
             | UopOp::LoadAttrLocal2
             | UopOp::StoreAttrLocal
@@ -1301,6 +1305,31 @@ pub fn remove_dead_pushes(uops: &mut Vec<Uop>) {
             });
         if dead {
             out.pop();
+        } else {
+            out.push(u);
+        }
+    }
+    *uops = out;
+}
+
+/// Pass 6, second part (module docs): a constant load then the return of
+/// an inlined function (nothing jumping to the return) become one
+/// `PopFrameConst`, at the load's instruction.
+pub fn fuse_constant_returns(uops: &mut Vec<Uop>) {
+    let targets = jump_targets(uops);
+    let mut out: Vec<Uop> = Vec::with_capacity(uops.len());
+    for u in uops.drain(..) {
+        let fuses = u.op == UopOp::PopFrame
+            && targets.binary_search(&u.at).is_err()
+            && out.last().is_some_and(|p| p.op == UopOp::LoadConst);
+        if fuses {
+            let load = out.last_mut().expect("checked");
+            *load = Uop {
+                op: UopOp::PopFrameConst,
+                arg: u.arg,
+                opcode: u.opcode,
+                ..*load
+            };
         } else {
             out.push(u);
         }
@@ -2770,5 +2799,42 @@ mod tests {
         dead[2].target = 1;
         remove_dead_pushes(&mut dead);
         assert_eq!(dead.len(), 3, "a jump lands on the pop");
+    }
+
+    #[test]
+    fn a_constant_return_is_one_micro_op_unless_a_jump_lands_on_the_return() {
+        let mut uops = vec![
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            uop(UopOp::JumpIf, Opcode::PopJumpIfFalse, 0, 1),
+            uop(UopOp::LoadConst, Opcode::LoadConst, 0, 2),
+            uop(UopOp::PopFrame, Opcode::ReturnValue, 0, 3),
+            uop(UopOp::LoadConst, Opcode::LoadConst, 1, 4),
+            uop(UopOp::PopFrame, Opcode::ReturnValue, 0, 5),
+        ];
+        uops[1].target = 4;
+        uops[2].operand = Value::NONE.to_bits();
+        uops[4].operand = Value::TRUE.to_bits();
+        fuse_constant_returns(&mut uops);
+        let fused: Vec<_> = uops.iter().map(|u| (u.op, u.at, u.operand)).collect();
+        assert_eq!(
+            fused,
+            [
+                (UopOp::LoadFast, 0, 0),
+                (UopOp::JumpIf, 1, 0),
+                (UopOp::PopFrameConst, 2, Value::NONE.to_bits()),
+                // The jump lands on the load: the fused return keeps its
+                // instruction, so the label still finds it.
+                (UopOp::PopFrameConst, 4, Value::TRUE.to_bits()),
+            ]
+        );
+        let mut joined = vec![
+            uop(UopOp::LoadConst, Opcode::LoadConst, 0, 0),
+            uop(UopOp::Jump, Opcode::Jump, 0, 1),
+            uop(UopOp::LoadConst, Opcode::LoadConst, 1, 2),
+            uop(UopOp::PopFrame, Opcode::ReturnValue, 0, 3),
+        ];
+        joined[1].target = 3;
+        fuse_constant_returns(&mut joined);
+        assert_eq!(joined[3].op, UopOp::PopFrame, "a jump lands on the return");
     }
 }

@@ -364,6 +364,11 @@ define_uops! {
     /// instead (an `__init__` returning a value, an operator returning
     /// NotImplemented), it leaves for the return, which does.
     PopFrame { guard: false, escapes: false };
+    /// `LoadConst; PopFrame` (`return None`, `return True`...): the
+    /// constant in `operand` is returned, from nothing on the stack. Its
+    /// `at` is the constant load's, so that where it leaves (as
+    /// `PopFrame` does), tier 1 loads the constant and returns.
+    PopFrameConst { guard: false, escapes: false };
     /// `a op b` on inline ints, its operands and result where
     /// [`Operands`] in `arg` says (locals, the constant in `operand`, the
     /// stack): a run of loads, the operation and a store in one micro-op.
