@@ -349,6 +349,13 @@ impl AtomicValue {
     pub fn store(&self, v: Value) {
         self.0.store(v.0, std::sync::atomic::Ordering::Release);
     }
+
+    /// Replaces the value and returns the one it replaced, in one atomic
+    /// step: two threads swapping at once never both get the same value.
+    #[inline]
+    pub fn swap(&self, v: Value) -> Value {
+        Value(self.0.swap(v.0, std::sync::atomic::Ordering::AcqRel))
+    }
 }
 
 impl fmt::Debug for AtomicValue {

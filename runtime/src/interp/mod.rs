@@ -352,7 +352,7 @@ impl StackCell {
         let mut v = *stacks.values.get(at.base as usize + at.slot)?;
         if at.slot >= at.nvars {
             v = match v.data() {
-                Some(ObjectData::Cell(c)) => *c.lock(),
+                Some(ObjectData::Cell(c)) => c.load(),
                 _ => Value::UNBOUND,
             };
         }
@@ -732,7 +732,7 @@ impl<'a> Interp<'a> {
             let mut v = self.st().values[base + slot];
             if slot >= nvars {
                 v = match v.data() {
-                    Some(ObjectData::Cell(c)) => *c.lock(),
+                    Some(ObjectData::Cell(c)) => c.load(),
                     _ => Value::UNBOUND,
                 };
             }
@@ -1297,7 +1297,7 @@ impl<'a> Interp<'a> {
             // No safepoint between the allocation and the push.
             let cell = self.alloc(
                 self.rt.types.cell,
-                ObjectData::Cell(crate::object::Mutex::new(initial)),
+                ObjectData::Cell(crate::value::AtomicValue::new(initial)),
             );
             self.st().values.push(Value::object(cell));
         }
@@ -1961,7 +1961,7 @@ impl<'a> Interp<'a> {
                                     (&r, value.data())
                                 {
                                     // The body returned its `__class__` cell.
-                                    *cell.lock() = *class;
+                                    cell.store(*class);
                                 }
                                 self.truncate_roots(mark);
                                 r
@@ -2551,7 +2551,7 @@ impl<'a> Interp<'a> {
     ) -> PyResult<Value> {
         let cell = self.st().values[base + code.varnames.len() + i];
         let v = match cell.data() {
-            Some(ObjectData::Cell(c)) => *c.lock(),
+            Some(ObjectData::Cell(c)) => c.load(),
             _ => Value::UNBOUND,
         };
         if v == Value::UNBOUND {
@@ -3576,12 +3576,12 @@ impl<'a> Interp<'a> {
                 };
                 let cell = self.st().values[base + code.varnames.len() + arg as usize];
                 if let Some(ObjectData::Cell(c)) = cell.data() {
-                    let mut slot = c.lock();
-                    if op == Opcode::DeleteDeref && *slot == Value::UNBOUND {
-                        drop(slot);
+                    if op == Opcode::StoreDeref {
+                        c.store(v);
+                    } else if c.swap(v) == Value::UNBOUND {
+                        // Of two threads deleting at once, one succeeds.
                         return Err(self.unbound_deref(code, arg as usize));
                     }
-                    *slot = v;
                 }
             }
             Opcode::LoadClosure => {

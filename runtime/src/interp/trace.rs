@@ -392,7 +392,7 @@ impl Interp<'_> {
         let v = self.st().values[base + slot];
         let v = if slot >= nvars {
             match v.data() {
-                Some(ObjectData::Cell(c)) => *c.lock(),
+                Some(ObjectData::Cell(c)) => c.load(),
                 _ => return None,
             }
         } else {
@@ -438,7 +438,7 @@ pub(super) fn write_locals(
         if slot < nvars {
             *current = value;
         } else if let Some(ObjectData::Cell(c)) = current.data() {
-            *c.lock() = value;
+            c.store(value);
         }
     }
 }

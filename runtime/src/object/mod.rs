@@ -216,8 +216,10 @@ pub enum ObjectData {
     /// An iterator over a builtin container.
     Iterator(IteratorData),
     /// A closure cell (a variable shared with nested functions);
-    /// `Value::UNBOUND` while empty.
-    Cell(Mutex<Value>),
+    /// `Value::UNBOUND` while empty. One word, read and written without a
+    /// lock (as CPython's free-threaded cells: a load or a store is atomic,
+    /// a deletion swaps).
+    Cell(crate::value::AtomicValue),
     /// A slice (`start`, `stop`, `step`; None where omitted).
     Slice([Value; 3]),
     /// A generator: a suspended frame.
@@ -371,7 +373,7 @@ unsafe impl Trace for ObjectData {
             ObjectData::Module(m) => m.dict.trace(tracer),
             ObjectData::Code(c) => c.trace(tracer),
             ObjectData::Iterator(data) => data.trace(tracer),
-            ObjectData::Cell(v) => v.lock().trace(tracer),
+            ObjectData::Cell(v) => v.trace(tracer),
             ObjectData::Slice(parts) => parts.trace(tracer),
             ObjectData::Generator(g) => g.trace(tracer),
             ObjectData::Set(t) => t.lock().trace(tracer),
