@@ -9,8 +9,8 @@ use stillpoint_sync::{Dependency, EventKind, Validity};
 use super::optimize::{self, Assumptions, DescriptorKind};
 use super::project::{project, project_entry, project_function, Trace};
 use super::uop::{
-    class_store_parts, local_attribute_parts, Access, Slot, Uop, UopOp, RETURNS_INSTANCE,
-    RETURNS_OPERATOR_RESULT,
+    class_store_parts, local_attribute_parts, Access, Slot, Uop, UopOp, NEW_KEY_HINT,
+    RETURNS_INSTANCE, RETURNS_OPERATOR_RESULT,
 };
 use super::{
     Executor, Loop, Tier2Stats, MAX_INLINED_INSTRUCTIONS, MAX_INLINE_DEPTH,
@@ -2407,6 +2407,8 @@ fn store_instance_attribute(obj: Value, name: Value, hint: usize, value: Value) 
 /// this thread, which since then reached no safepoint (no pause, so no
 /// debugger or collector looked at it) and ran nothing that could store
 /// it anywhere.
+/// With `hint` [`NEW_KEY_HINT`], the dict does not have the key `name`
+/// (only stores of other names wrote it since it was made empty).
 #[inline]
 unsafe fn store_unshared_instance_attribute(
     obj: Value,
@@ -2419,7 +2421,14 @@ unsafe fn store_unshared_instance_attribute(
     };
     // SAFETY: the caller's contract: nobody else reads or writes the dict
     // while this reference lives.
-    store_in_dict(unsafe { &mut *d.data_ptr() }, name, text, hint, value);
+    let d = unsafe { &mut *d.data_ptr() };
+    if hint == NEW_KEY_HINT as usize {
+        // The first store of the name to the fresh instance's dict
+        // (`optimize::mark_unshared_stores`): the key is not there.
+        d.insert_absent(text.hash(), name, value);
+    } else {
+        store_in_dict(d, name, text, hint, value);
+    }
     true
 }
 

@@ -56,7 +56,10 @@
 //!    which no other thread can have seen yet.
 
 use super::project::{jump_target, jump_targets};
-use super::uop::{class_store, local_attribute, local_attribute_parts, Operands, Slot, Uop, UopOp};
+use super::uop::{
+    class_store, local_attribute, local_attribute_parts, with_attribute_hint, Operands, Slot, Uop,
+    UopOp, NEW_KEY_HINT,
+};
 use crate::bytecode::Opcode;
 use crate::value::Value;
 
@@ -1366,7 +1369,9 @@ pub fn place_validity_checks(uops: &mut Vec<Uop>) {
 /// it is this thread's alone: the marking runs from the body's first
 /// micro-op through loads, stores to other locals, stack shuffles,
 /// attribute loads and these stores, and stops at anything else and where
-/// a jump lands.
+/// a jump lands. Since the instance's dict starts empty and only these
+/// stores write it, the first store of each name adds a key the dict does
+/// not have yet: its hint becomes [`NEW_KEY_HINT`].
 pub fn mark_unshared_stores(uops: &mut [Uop]) {
     // A jump lands in its own code: (segment, instruction).
     let mut targets: Vec<(u16, u32)> = uops
@@ -1385,6 +1390,8 @@ pub fn mark_unshared_stores(uops: &mut [Uop]) {
         let (true, Some(segment)) = (inlined_init, body) else {
             continue;
         };
+        // Names of one code: the same index is the same name.
+        let mut stored: Vec<usize> = Vec::new();
         for u in uops[p + 1..].iter_mut() {
             if u.segment != segment || targets.binary_search(&(segment, u.at)).is_ok() {
                 break;
@@ -1401,6 +1408,11 @@ pub fn mark_unshared_stores(uops: &mut [Uop]) {
                 UopOp::StoreFast if u.arg != 0 => {}
                 UopOp::StoreAttrLocal if local_attribute_parts(u.arg).1 == 0 => {
                     u.op = UopOp::StoreAttrLocalUnshared;
+                    let name = local_attribute_parts(u.arg).0;
+                    if !stored.contains(&name) {
+                        stored.push(name);
+                        u.arg = with_attribute_hint(u.arg, NEW_KEY_HINT);
+                    }
                 }
                 _ => break,
             }
@@ -2406,6 +2418,15 @@ mod tests {
         // Up to the store to another object: it may be shared, and it may
         // now hold the instance.
         assert_eq!(unshared, vec![2, 5]);
+        // The first store of the name adds it; the second replaces it.
+        let hints: Vec<usize> = unshared
+            .iter()
+            .map(|&i| local_attribute_parts(uops[i].arg).2)
+            .collect();
+        assert_eq!(hints, vec![NEW_KEY_HINT as usize, 0]);
+        // A position that large from tier 1's cache is no hint at all.
+        let cached = local_attribute(0, 0, u64::from(NEW_KEY_HINT)).unwrap();
+        assert_eq!(local_attribute_parts(cached).2, usize::MAX);
 
         // A jump landing on the second store ends the marking before it.
         let mut uops = vec![push(Opcode::CallClassInit)];

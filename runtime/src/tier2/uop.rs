@@ -713,9 +713,25 @@ impl Access {
 
 /// The `arg` of `LoadAttrLocal` for name `n`, local `k` and position
 /// hint `hint`, if they fit (12, 8 and 12 bits; a hint that does not fit
-/// becomes none, `0xFFF`).
+/// becomes none, `0xFFF`, and so does [`NEW_KEY_HINT`], which only the
+/// optimizer sets).
 pub fn local_attribute(n: u32, k: u32, hint: u64) -> Option<u32> {
-    (n < 1 << 12 && k < 1 << 8).then(|| n | k << 12 | (hint.min(0xFFF) as u32) << 20)
+    let hint = if hint >= u64::from(NEW_KEY_HINT) {
+        0xFFF
+    } else {
+        hint as u32
+    };
+    (n < 1 << 12 && k < 1 << 8).then(|| n | k << 12 | hint << 20)
+}
+
+/// The hint of a `StoreAttrLocalUnshared` that adds a name its instance's
+/// dict does not have yet (set by `optimize::mark_unshared_stores`): the
+/// store appends it without looking for it.
+pub const NEW_KEY_HINT: u32 = 0xFFE;
+
+/// `arg` (a `local_attribute`) with its hint replaced by `hint`.
+pub fn with_attribute_hint(arg: u32, hint: u32) -> u32 {
+    arg & 0xF_FFFF | hint << 20
 }
 
 /// What a `LoadAttrLocal` `arg` holds: (name, local, position hint).

@@ -489,6 +489,28 @@ impl Dict {
         (i, old)
     }
 
+    /// [`Dict::insert_hashed`] of a key the caller knows the dict does
+    /// not have: a small dict (no index table) appends it without looking
+    /// for it.
+    #[inline]
+    pub fn insert_absent(&mut self, hash: i64, key: Value, value: Value) {
+        // The same growth as `insert_hashed_at` (so the same positions).
+        if (self.entries.len() + 1) * 3 >= self.table_size as usize * 2 {
+            self.grow();
+        }
+        if !self.indices.is_empty() {
+            // Its slot in the table is found by probing.
+            self.insert_hashed_at(hash, key, value);
+            return;
+        }
+        debug_assert!(self.locate(hash, key).is_err(), "the key is absent");
+        self.entries
+            .push(Entry { hash, key, value }, FIRST_CAPACITY);
+        self.len += 1;
+        self.keys_version.invalidate();
+        self.changed();
+    }
+
     /// The value at position `index` of the entry vector if its key is the
     /// str `name` (the same object, or equal text): one probe at a
     /// position remembered from an earlier lookup (instances of a class
