@@ -721,7 +721,7 @@ pub fn local_attribute(n: u32, k: u32, hint: u64) -> Option<u32> {
     } else {
         hint as u32
     };
-    (n < 1 << 12 && k < 1 << 8).then(|| n | k << 12 | hint << 20)
+    (n < 1 << 12 && k < 1 << 8).then_some(n | k << 12 | hint << 20)
 }
 
 /// The hint of a `StoreAttrLocalUnshared` that adds a name its instance's
