@@ -594,10 +594,8 @@ pub fn construct(
     kwargs: Kwargs<'_>,
 ) -> PyResult<Value> {
     let t = i.rt.types;
-    let name = class
-        .as_class()
-        .map(|c| c.name.to_string())
-        .unwrap_or_default();
+    // Borrowed: only an error message needs it as a string.
+    let name: &str = class.as_class().map_or("", |c| &c.name);
     // Lazy iterators (crate::builtins::iter).
     if class == t.zip {
         return iter::construct_zip(i, args, kwargs);
@@ -615,7 +613,7 @@ pub fn construct(
         return iter::construct_reversed(i, args, kwargs);
     }
     if class != t.dict {
-        no_kwargs(i, &name, kwargs)?;
+        no_kwargs(i, name, kwargs)?;
     }
     if class == t.int {
         arity(i, "int", args, 0, 2)?;
@@ -689,7 +687,7 @@ pub fn construct(
         };
     }
     if class == t.list || class == t.tuple {
-        arity(i, &name, args, 0, 1)?;
+        arity(i, name, args, 0, 1)?;
         let items = match args.first() {
             Some(v) => i.collect_iterable(*v)?,
             None => Vec::new(),

@@ -82,13 +82,13 @@ impl Interp<'_> {
         if class == t.set || class == t.frozenset {
             return crate::object::set::construct(self, class, args, kwargs).map(Some);
         }
+        if ![t.property, t.staticmethod, t.classmethod].contains(&class) {
+            return Ok(None);
+        }
         let name = class
             .as_class()
             .map(|c| c.name.to_string())
             .unwrap_or_default();
-        if ![t.property, t.staticmethod, t.classmethod].contains(&class) {
-            return Ok(None);
-        }
         let descriptor = if class == t.property {
             let mut slots = [Value::NONE; 4];
             if args.len() > 4 {
