@@ -458,11 +458,8 @@ impl Dict {
         key: Value,
         value: Value,
     ) -> (usize, Option<Value>) {
-        // Before the lookup, even when `key` is present: compaction points
-        // (and so positions) are those of the always-indexed layout.
-        if (self.entries.len() + 1) * 3 >= self.table_size as usize * 2 {
-            self.grow();
-        }
+        // Before the lookup, even when `key` is present.
+        self.grow_for_insertion();
         let (i, old) = match self.locate(hash, key) {
             Ok(i) => {
                 let old = self.entries.get(i).value;
@@ -494,10 +491,7 @@ impl Dict {
     /// for it.
     #[inline]
     pub fn insert_absent(&mut self, hash: i64, key: Value, value: Value) {
-        // The same growth as `insert_hashed_at` (so the same positions).
-        if (self.entries.len() + 1) * 3 >= self.table_size as usize * 2 {
-            self.grow();
-        }
+        self.grow_for_insertion();
         if !self.indices.is_empty() {
             // Its slot in the table is found by probing.
             self.insert_hashed_at(hash, key, value);
@@ -509,6 +503,16 @@ impl Dict {
         self.len += 1;
         self.keys_version.invalidate();
         self.changed();
+    }
+
+    /// Grows (and compacts) the dict before an insertion when the index
+    /// table, built or not, would be two-thirds full: the compaction points
+    /// (and so positions) of the always-indexed layout, for every insertion.
+    #[inline]
+    fn grow_for_insertion(&mut self) {
+        if (self.entries.len() + 1) * 3 >= self.table_size as usize * 2 {
+            self.grow();
+        }
     }
 
     /// The value at position `index` of the entry vector if its key is the
