@@ -250,6 +250,10 @@ impl Interp<'_> {
         let ObjectData::Dict(d) = &dict.data else {
             return Ok(None);
         };
+        // A str key (a name, the commonest) has its hash and no `__eq__`.
+        if let Some(text) = key.as_ref().and_then(PyObject::as_str) {
+            return Ok(d.lock().get_hashed(text.hash(), key));
+        }
         let h = self.hash(key)?;
         let key = self.table_key(key, || d.lock().keys_with_hash(h))?;
         Ok(d.lock().get_hashed(h, key))
@@ -257,6 +261,12 @@ impl Interp<'_> {
 
     /// `dict[key] = value` on a dict object, natively.
     pub fn dict_set(&mut self, dict: Gc<PyObject>, key: Value, value: Value) -> PyResult<()> {
+        if let (ObjectData::Dict(d), Some(text)) =
+            (&dict.data, key.as_ref().and_then(PyObject::as_str))
+        {
+            d.lock().insert_hashed(text.hash(), key, value);
+            return Ok(());
+        }
         let h = self.hash(key)?;
         if let ObjectData::Dict(d) = &dict.data {
             let key = self.table_key(key, || d.lock().keys_with_hash(h))?;

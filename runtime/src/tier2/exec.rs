@@ -711,6 +711,20 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
         }
         self.lookup(builtins, name)
     }
+
+    fn global_position(&mut self, name: u32) -> u64 {
+        let (Some(&name), Some((globals, _))) = (self.names.get(name as usize), self.globals)
+        else {
+            return 0;
+        };
+        let (Some(text), ObjectData::Dict(d)) =
+            (name.as_ref().and_then(|n| n.as_str()), &globals.data)
+        else {
+            return 0;
+        };
+        let position = d.lock().get_hashed_at(text.hash(), name);
+        position.map_or(0, |(_, at)| at as u64)
+    }
 }
 
 /// Whether `STILLPOINT_DUMP_EXECUTORS` is set: every executor built is
@@ -1521,10 +1535,20 @@ impl Interp<'_> {
                 }
                 UopOp::LoadGlobal => {
                     let name = code.names[u.arg as usize];
-                    match self.load_global(frame.globals, name) {
-                        Ok(v) => self.st_values().push(v),
-                        Err(e) => raise!(u, e),
-                    }
+                    // Where the build found the name first, without the
+                    // lock (its value is no constant: the module changes).
+                    let found = match &frame.globals.data {
+                        ObjectData::Dict(d) => Dict::find_unlocked(d, u.operand as usize, name),
+                        _ => None,
+                    };
+                    let v = match found {
+                        Some((v, _)) => v,
+                        None => match self.load_global(frame.globals, name) {
+                            Ok(v) => v,
+                            Err(e) => raise!(u, e),
+                        },
+                    };
+                    self.st_values().push(v);
                 }
                 UopOp::GuardBothInt | UopOp::GuardFloatMix => {
                     let values = self.st_values();

@@ -71,6 +71,12 @@ pub trait Assumptions {
     /// `None` keeps the load.
     fn global_constant(&mut self, name: u32) -> Option<Value>;
 
+    /// Where global `names[name]` is now in the globals dict's entries: a
+    /// hint for a load that stays (`LoadGlobal`'s operand), 0 if absent.
+    fn global_position(&mut self, _name: u32) -> u64 {
+        0
+    }
+
     /// Whether storing `names[name]` on `v` is a plain class attribute
     /// store: `v` a user class whose metaclass is `type` (no `__setattr__`
     /// of its own), and the name not a dunder (`__bases__`, `__class__`
@@ -244,6 +250,8 @@ pub fn globals_to_constants(uops: &mut [Uop], env: &mut dyn Assumptions) -> u64 
             u.op = UopOp::LoadConst;
             u.operand = v.to_bits();
             n += 1;
+        } else {
+            u.operand = env.global_position(u.arg);
         }
     }
     n
