@@ -194,7 +194,11 @@ fn seq_index(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Valu
     let mut bound = |v: Option<&Value>, default: i64| -> PyResult<i64> {
         let n = match v {
             None => default,
-            Some(v) => match (!v.is_float()).then(|| i.as_i64(*v)).flatten() {
+            Some(v) => match (!v.is_float())
+                .then(|| i.index_operand(*v).map(|v| i.as_i64(v)))
+                .transpose()?
+                .flatten()
+            {
                 Some(n) => n,
                 None => {
                     return i

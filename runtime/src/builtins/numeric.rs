@@ -96,16 +96,8 @@ pub(crate) fn big_of(v: Value) -> Option<BigInt> {
 
 /// An int argument (`__index__` for instances), or a TypeError.
 pub(super) fn index_of(i: &mut Interp<'_>, v: Value) -> PyResult<BigInt> {
-    if let Some(b) = big_of(v) {
+    if let Some(b) = big_of(i.index_operand(v)?) {
         return Ok(b);
-    }
-    if let Some(ObjectData::Instance(_)) = v.data() {
-        if let Some(f) = i.lookup(i.class_of(v), "__index__") {
-            let r = i.call_value(f, &[v], &[])?;
-            if let Some(b) = big_of(r) {
-                return Ok(b);
-            }
-        }
     }
     let msg = format!(
         "'{}' object cannot be interpreted as an integer",

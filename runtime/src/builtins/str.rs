@@ -98,7 +98,11 @@ fn opt_index(i: &mut Interp<'_>, v: Option<Value>) -> PyResult<Option<i64>> {
     match v {
         None => Ok(None),
         Some(v) if v.is_none() => Ok(None),
-        Some(v) => match (!v.is_float()).then(|| i.as_i64(v)).flatten() {
+        Some(v) => match (!v.is_float())
+            .then(|| i.index_operand(v).map(|v| i.as_i64(v)))
+            .transpose()?
+            .flatten()
+        {
             Some(n) => Ok(Some(n)),
             None => {
                 i.type_error("slice indices must be integers or None or have an __index__ method")

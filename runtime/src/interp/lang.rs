@@ -672,6 +672,7 @@ impl Interp<'_> {
         if v.is_none() {
             return Ok(None);
         }
+        let v = self.index_operand(v)?;
         if !v.is_float() {
             if let Some(i) = self.as_i64(v) {
                 return Ok(Some(i));
@@ -733,6 +734,7 @@ impl Interp<'_> {
                     if part.is_none() {
                         continue;
                     }
+                    let part = self.index_operand(part)?;
                     match crate::builtins::numeric::big_of(part) {
                         Some(n) => *int = Some(n),
                         None => return self.type_error(

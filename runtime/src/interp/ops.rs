@@ -1285,6 +1285,24 @@ impl Interp<'_> {
         if let Some(r) = self.user_binary_op(a, b, op)? {
             return Ok(r);
         }
+        if plain == BinaryOp::Mul {
+            // A count with `__index__`, once its own methods declined (as
+            // CPython orders them).
+            for (seq, count) in [(a, b), (b, a)] {
+                let is_sequence = seq.as_ref().is_some_and(|o| {
+                    matches!(
+                        o.builtin_data(),
+                        ObjectData::Str(_) | ObjectData::List(_) | ObjectData::Tuple(_)
+                    )
+                });
+                if let (true, Some(ObjectData::Instance(_))) = (is_sequence, count.data()) {
+                    let count = self.index_operand(count)?;
+                    if let Some(r) = self.repeat(seq, count)? {
+                        return Ok(r);
+                    }
+                }
+            }
+        }
         self.unsupported_operands(a, b, op)
     }
 
@@ -1800,11 +1818,32 @@ impl Interp<'_> {
         }
     }
 
+    /// `v`, or the int `v.__index__()` returns when `v` is an instance
+    /// whose class defines it: what an index, a slice bound or a count
+    /// stands for (an `__index__` returning a non-int is a TypeError).
+    pub(crate) fn index_operand(&mut self, v: Value) -> PyResult<Value> {
+        let Some(ObjectData::Instance(_)) = v.data() else {
+            return Ok(v);
+        };
+        let Some(f) = self.lookup(self.class_of(v), "__index__") else {
+            return Ok(v);
+        };
+        let r = self.call_value(f, &[v], &[])?;
+        if matches!(r.unpack(), Unpacked::Int(_) | Unpacked::Bool(_))
+            || matches!(r.data(), Some(ObjectData::Int(_)))
+        {
+            return Ok(r);
+        }
+        let msg = format!("__index__ returned non-int (type {})", self.type_name(r));
+        self.type_error(&msg)
+    }
+
     /// The int an index `key` stands for (TypeError for anything else).
     fn index_int(&mut self, key: Value, what: &str) -> PyResult<i64> {
         if let Some(i) = key.as_inline_int() {
             return Ok(i);
         }
+        let key = self.index_operand(key)?;
         let Some(i) = (if key.is_float() {
             None
         } else {
@@ -1898,6 +1937,7 @@ impl Interp<'_> {
                         return Ok(self.new_int(v));
                     }
                     let r = r.clone();
+                    let key = self.index_operand(key)?;
                     let Some(key) = crate::builtins::numeric::big_of(key) else {
                         let msg = format!(
                             "range indices must be integers or slices, not {}",
