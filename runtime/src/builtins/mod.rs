@@ -586,6 +586,31 @@ fn hasattr(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value>
 
 // ---------------------------------------------------------------- constructors
 
+/// `tuple(v)` (`to_tuple`) or `list(v)` for an exact list or tuple `v`:
+/// its items copied at once (an exact tuple is its own tuple). `None` for
+/// anything else, which is iterated.
+fn copy_sequence(i: &Interp<'_>, v: Value, to_tuple: bool) -> Option<Value> {
+    let t = i.rt.types;
+    let o = v.as_ref()?;
+    match &o.data {
+        ObjectData::Tuple(_) if to_tuple && o.class() == t.tuple => Some(v),
+        ObjectData::Tuple(items) if o.class() == t.tuple => Some(i.new_list_of(items[..].into())),
+        ObjectData::List(l) if o.class() == t.list => {
+            let items = l.lock();
+            if to_tuple {
+                let copy: Box<[Value]> = items[..].into();
+                drop(items);
+                Some(i.new_tuple_of(copy))
+            } else {
+                let copy = ListItems::from(&items[..]);
+                drop(items);
+                Some(i.new_list_of(copy))
+            }
+        }
+        _ => None,
+    }
+}
+
 /// Calls a builtin type (`int(x)`, `list(it)`, `type(x)`...).
 pub fn construct(
     i: &mut Interp<'_>,
@@ -688,6 +713,12 @@ pub fn construct(
     }
     if class == t.list || class == t.tuple {
         arity(i, name, args, 0, 1)?;
+        if let Some(copy) = args
+            .first()
+            .and_then(|v| copy_sequence(i, *v, class == t.tuple))
+        {
+            return Ok(copy);
+        }
         let items = match args.first() {
             Some(v) => i.collect_iterable(*v)?,
             None => Vec::new(),

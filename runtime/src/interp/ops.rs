@@ -4,7 +4,7 @@
 //! Builtin types are handled natively; instances of user classes go
 //! through their dunder methods (found on the class's MRO).
 
-use crate::object::Mutex;
+use crate::object::{ListItems, Mutex};
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{FromPrimitive, One, Signed, ToPrimitive, Zero};
@@ -50,15 +50,23 @@ impl Interp<'_> {
 
     /// A new tuple.
     pub fn new_tuple(&self, items: Vec<Value>) -> Value {
-        Value::object(self.alloc(self.rt.types.tuple, ObjectData::Tuple(items.into())))
+        self.new_tuple_of(items.into())
+    }
+
+    /// A new tuple of `items` (a copy of a slice: `<[Value]>::into`).
+    pub fn new_tuple_of(&self, items: Box<[Value]>) -> Value {
+        Value::object(self.alloc(self.rt.types.tuple, ObjectData::Tuple(items)))
     }
 
     /// A new list.
     pub fn new_list(&self, items: Vec<Value>) -> Value {
-        Value::object(self.alloc(
-            self.rt.types.list,
-            ObjectData::List(Mutex::new(items.into())),
-        ))
+        self.new_list_of(items.into())
+    }
+
+    /// A new list of `items` (built without an intermediate `Vec`: a copy
+    /// of a slice, `ListItems::from`).
+    pub fn new_list_of(&self, items: ListItems) -> Value {
+        Value::object(self.alloc(self.rt.types.list, ObjectData::List(Mutex::new(items))))
     }
 
     /// A new dict.

@@ -23,11 +23,18 @@ const FIRST_CAPACITY: usize = 4;
 #[derive(Default)]
 pub struct ListItems(AtomicBuffer<WordSlot>);
 
+impl From<&[Value]> for ListItems {
+    /// A copy of `items`, in a buffer of exactly their number.
+    fn from(items: &[Value]) -> Self {
+        let mut list = ListItems::with_capacity(items.len());
+        list.extend_from_slice(items);
+        list
+    }
+}
+
 impl From<Vec<Value>> for ListItems {
     fn from(items: Vec<Value>) -> Self {
-        let mut list = ListItems::default();
-        list.extend_from_slice(&items);
-        list
+        ListItems::from(&items[..])
     }
 }
 
@@ -50,6 +57,13 @@ impl ListItems {
     /// An empty list.
     pub fn new() -> ListItems {
         ListItems::default()
+    }
+
+    /// An empty list with room for `capacity` items.
+    pub fn with_capacity(capacity: usize) -> ListItems {
+        let mut list = ListItems::default();
+        list.0.reserve_exact(capacity);
+        list
     }
 
     #[inline]

@@ -282,9 +282,12 @@ impl Interp<'_> {
                 // One lock: the bounds and the items are read together.
                 let items = l.lock();
                 simple_slice(parts, items.len()).map(|s| {
-                    let picked: Vec<Value> = s.indices().map(|i| items[i]).collect();
+                    let picked = match s.step {
+                        1 => crate::object::ListItems::from(&items[s.start as usize..][..s.len]),
+                        _ => s.indices().map(|i| items[i]).collect::<Vec<_>>().into(),
+                    };
                     drop(items);
-                    self.new_list(picked)
+                    self.new_list_of(picked)
                 })
             }
             ObjectData::Tuple(t) => simple_slice(parts, t.len()).map(|s| {
@@ -292,7 +295,10 @@ impl Interp<'_> {
                     // The whole tuple is the tuple itself.
                     seq
                 } else {
-                    self.new_tuple(s.indices().map(|i| t[i]).collect())
+                    match s.step {
+                        1 => self.new_tuple_of(t[s.start as usize..][..s.len].into()),
+                        _ => self.new_tuple(s.indices().map(|i| t[i]).collect()),
+                    }
                 }
             }),
             _ => None,

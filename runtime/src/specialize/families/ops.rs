@@ -244,9 +244,15 @@ impl Interp<'_> {
                         x.lock().extend(right);
                         Some(a)
                     } else {
-                        let mut items = x.lock().to_vec();
-                        items.extend(right);
-                        Some(self.new_list(items))
+                        let mut items = {
+                            let left = x.lock();
+                            let mut items =
+                                crate::object::ListItems::with_capacity(left.len() + right.len());
+                            items.extend_from_slice(&left);
+                            items
+                        };
+                        items.extend_from_slice(&right);
+                        Some(self.new_list_of(items))
                     }
                 }
                 _ => None,
