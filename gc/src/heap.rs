@@ -227,6 +227,7 @@ impl Heap {
     }
 
     /// Whether GC-stress mode is on.
+    #[inline]
     pub fn gc_stress(&self) -> bool {
         self.inner.stress.load(Ordering::Relaxed)
     }

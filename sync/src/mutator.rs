@@ -93,6 +93,7 @@ pub(crate) struct MutatorShared {
 }
 
 impl MutatorShared {
+    #[inline]
     pub(crate) fn state(&self) -> u32 {
         self.state.load(Ordering::Relaxed) & STATE_MASK
     }
@@ -154,6 +155,7 @@ impl Mutator {
     }
 
     /// Whether the thread is attached (may run code and touch the heap).
+    #[inline]
     pub fn is_attached(&self) -> bool {
         self.shared.state() == ATTACHED
     }
