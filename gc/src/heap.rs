@@ -481,8 +481,12 @@ impl<'m> ThreadHeap<'m> {
     ///
     /// # Panics
     /// If the thread is not attached.
-    #[inline]
+    #[inline(always)]
     pub fn alloc<T: Trace + Send + 'static>(&self, value: T) -> Gc<T> {
+        // Not dropped if a check below panics (it leaks): no unwinding path
+        // needs `value` in memory, so an inlined caller can build it in
+        // registers and store it straight into the cell.
+        let value = std::mem::ManuallyDrop::new(value);
         assert!(
             self.m.is_attached(),
             "ThreadHeap::alloc: the thread must be attached (and not inside a collection)"
@@ -510,7 +514,7 @@ impl<'m> ThreadHeap<'m> {
         unsafe {
             ptr.as_ptr().write(GcBox {
                 header: Header::allocated(vtable),
-                value,
+                value: std::mem::ManuallyDrop::into_inner(value),
             })
         };
         Gc::from_box(ptr)

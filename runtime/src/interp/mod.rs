@@ -744,6 +744,7 @@ impl<'a> Interp<'a> {
     }
 
     /// Allocates an object.
+    #[inline(always)]
     pub fn alloc(&self, class: Gc<PyObject>, data: ObjectData) -> Gc<PyObject> {
         self.th.alloc(PyObject::new(class, data))
     }
