@@ -161,20 +161,20 @@ impl Interp<'_> {
                 "maximum recursion depth exceeded",
             ))
         } else {
-            self.push_frame(
+            self.push_frame_at(
                 g.code,
                 g.globals,
                 None,
                 base as u32,
                 base as u32,
                 OnReturn::Generator(gen),
+                pc,
             )
         };
         if let Err(e) = pushed {
             self.give_back_segment(g, base, was);
             return Err(e);
         }
-        self.st().frames.last_mut().expect("just pushed").pc = pc;
         let entry = self.st().frames.len();
         if let Some(exc) = thrown {
             // Raised at the `yield` the frame is suspended at: a handler
@@ -211,13 +211,13 @@ impl Interp<'_> {
         // No safepoint until the frame that roots the segment is pushed.
         let (base, pc) = self.take_segment(g, was, Value::NONE);
         let on_return = OnReturn::GeneratorLoop { gen, exit };
+        let (code, globals) = (g.code, g.globals);
         if let Err(e) =
-            self.push_frame(g.code, g.globals, None, base as u32, base as u32, on_return)
+            self.push_frame_at(code, globals, None, base as u32, base as u32, on_return, pc)
         {
             self.give_back_segment(g, base, was);
             return Some(Err(e));
         }
-        self.st().frames.last_mut().expect("just pushed").pc = pc;
         Some(Ok(GenLoopStep::Resumed))
     }
 

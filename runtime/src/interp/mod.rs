@@ -878,19 +878,15 @@ impl<'a> Interp<'a> {
         ret_to: u32,
         on_return: OnReturn,
     ) -> PyResult<()> {
-        if self.st().frames.len() as u32 >= self.rt.recursion_limit() {
-            return Err(self.new_exception(
-                self.rt.types.recursion_error,
-                "maximum recursion depth exceeded",
-            ));
-        }
-        self.push_frame_unchecked(code, globals, namespace, base, ret_to, on_return);
-        Ok(())
+        self.push_frame_at(code, globals, namespace, base, ret_to, on_return, 0)
     }
 
-    /// `push_frame` without the recursion check.
-    #[inline(always)]
-    fn push_frame_unchecked(
+    /// `push_frame` of a frame that starts at instruction `pc` (a resumed
+    /// generator's). Set here, not after: the dispatch loop reads the
+    /// frame back at once, and a separate narrower store of `pc` would
+    /// stall that read (store forwarding).
+    #[allow(clippy::too_many_arguments)]
+    fn push_frame_at(
         &mut self,
         code: Gc<PyObject>,
         globals: Gc<PyObject>,
@@ -898,12 +894,38 @@ impl<'a> Interp<'a> {
         base: u32,
         ret_to: u32,
         on_return: OnReturn,
-    ) {
-        let frame = Frame {
+        pc: u32,
+    ) -> PyResult<()> {
+        if self.st().frames.len() as u32 >= self.rt.recursion_limit() {
+            return Err(self.new_exception(
+                self.rt.types.recursion_error,
+                "maximum recursion depth exceeded",
+            ));
+        }
+        let frame = self.new_frame(code, globals, namespace, base, ret_to, on_return, pc);
+        self.st().frames.push(frame);
+        Ok(())
+    }
+
+    /// A frame of `code` that the dispatch loop has not entered yet, to
+    /// run from instruction `pc`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn new_frame(
+        &self,
+        code: Gc<PyObject>,
+        globals: Gc<PyObject>,
+        namespace: Option<Gc<PyObject>>,
+        base: u32,
+        ret_to: u32,
+        on_return: OnReturn,
+        pc: u32,
+    ) -> Frame {
+        Frame {
             code,
             globals,
             namespace,
-            pc: 0,
+            pc,
             base,
             ret_to,
             on_return,
@@ -913,8 +935,7 @@ impl<'a> Interp<'a> {
                 ObjectData::Code(c) => c.tlbc.get(self.tlbc_index),
                 _ => unreachable!("frames run code objects"),
             },
-        };
-        self.st().frames.push(frame);
+        }
     }
 
     /// Calls `callable` with positional `args` and keyword arguments
@@ -2524,12 +2545,19 @@ impl<'a> Interp<'a> {
             },
         };
         // The layout checked the limit when the call began.
-        self.push_frame_unchecked(code, globals, None, base as u32, ret_to as u32, on_return);
-        let frames = &mut self.st().frames;
-        let mut frame = frames.pop().expect("the frame");
-        frame.entered = true;
-        frame.pc = pc;
-        frames.insert(at, frame);
+        let frame = Frame {
+            entered: true,
+            ..self.new_frame(
+                code,
+                globals,
+                None,
+                base as u32,
+                ret_to as u32,
+                on_return,
+                pc,
+            )
+        };
+        self.st().frames.insert(at, frame);
     }
 
     /// The frame tier 2 just pushed for an inlined call, which its
