@@ -457,6 +457,50 @@ fn chr(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
 
 /// Sorts `items` in place with `<` (merge sort: stable, and comparisons
 /// may raise). The caller keeps the items rooted.
+/// Sorts `order` (positions into `keys`) when the keys compare without
+/// running anything: all numbers (inline ints, bools and floats, no NaN:
+/// each is exactly an `f64`) or all exact strs. A stable sort with that
+/// total order gives the one result CPython's gives. False, having done
+/// nothing, for any other keys.
+fn sort_natively(keys: &[Value], order: &mut [usize], reverse: bool) -> bool {
+    let as_number = |k: &Value| match k.unpack() {
+        Unpacked::Int(n) => Some(n as f64),
+        Unpacked::Bool(b) => Some(f64::from(u8::from(b))),
+        Unpacked::Float(f) if !f.is_nan() => Some(f),
+        _ => None,
+    };
+    if let Some(numbers) = keys.iter().map(as_number).collect::<Option<Vec<f64>>>() {
+        order.sort_by(|&a, &b| {
+            // No NaN: a total order (with -0.0 equal to 0.0, as in Python).
+            let o = numbers[a]
+                .partial_cmp(&numbers[b])
+                .unwrap_or(std::cmp::Ordering::Equal);
+            if reverse {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        return true;
+    }
+    // str cannot be subclassed: a str payload is an exact str.
+    fn as_str(k: &Value) -> Option<&crate::object::PyStr> {
+        k.as_ref()?.as_str()
+    }
+    if let Some(texts) = keys.iter().map(as_str).collect::<Option<Vec<_>>>() {
+        order.sort_by(|&a, &b| {
+            let o = texts[a].as_str().cmp(texts[b].as_str());
+            if reverse {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        return true;
+    }
+    false
+}
+
 fn sort_values(
     i: &mut Interp<'_>,
     items: &mut Vec<Value>,
@@ -465,6 +509,10 @@ fn sort_values(
 ) -> PyResult<()> {
     let keys = keys.unwrap_or_else(|| items.clone());
     let mut order: Vec<usize> = (0..items.len()).collect();
+    if sort_natively(&keys, &mut order, reverse) {
+        *items = order.into_iter().map(|k| items[k]).collect();
+        return Ok(());
+    }
     let mut width = 1;
     let n = order.len();
     let mut buf = Vec::with_capacity(n);

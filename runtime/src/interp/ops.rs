@@ -1610,6 +1610,16 @@ impl Interp<'_> {
     /// The ordering of `a` and `b` for `<` and friends (`None`: unordered,
     /// like NaN); a TypeError for unorderable types.
     fn order(&mut self, a: Value, b: Value, op: CompareOp) -> PyResult<Option<std::cmp::Ordering>> {
+        // Inline ints (48 bits) and floats compare exactly as f64s.
+        let small = |v: Value| match v.unpack() {
+            Unpacked::Int(n) => Some(n as f64),
+            Unpacked::Bool(b) => Some(f64::from(u8::from(b))),
+            Unpacked::Float(f) => Some(f),
+            _ => None,
+        };
+        if let (Some(x), Some(y)) = (small(a), small(b)) {
+            return Ok(x.partial_cmp(&y));
+        }
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
             return Ok(num_cmp(&x, &y));
         }
@@ -1618,7 +1628,16 @@ impl Interp<'_> {
                 (ObjectData::Str(x), ObjectData::Str(y)) => {
                     return Ok(Some(x.as_str().cmp(y.as_str())))
                 }
-                (ObjectData::Tuple(x), ObjectData::Tuple(y)) => Some((x.to_vec(), y.to_vec())),
+                // Tuples never change: their items are compared in place
+                // (`a` and `b` are rooted by the caller).
+                (ObjectData::Tuple(x), ObjectData::Tuple(y)) => {
+                    for (p, q) in x.iter().zip(y.iter()) {
+                        if !self.eq(*p, *q)? {
+                            return self.order(*p, *q, op);
+                        }
+                    }
+                    return Ok(Some(x.len().cmp(&y.len())));
+                }
                 (ObjectData::List(x), ObjectData::List(y)) => {
                     Some((x.lock().to_vec(), y.lock().to_vec()))
                 }
