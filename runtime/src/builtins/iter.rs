@@ -13,7 +13,7 @@ use stillpoint_gc::{Gc, Trace, Tracer};
 use super::{arity, kwarg, no_kwargs, Args, Kwargs};
 use crate::error::{PyErr, PyResult};
 use crate::interp::Interp;
-use crate::object::{IterState, IteratorData, ObjectData, PyObject};
+use crate::object::{Dict, IterState, IteratorData, ObjectData, PyObject};
 use crate::value::Value;
 
 /// The state of a lazy builtin iterator.
@@ -139,6 +139,11 @@ enum Step {
     Reversed(Value, usize),
     Callable(Value, Value),
     DictView(Value, usize, bool),
+    /// A dict view's item already read (key, value, whether the view
+    /// yields pairs).
+    DictEntry(Value, Value, bool),
+    /// A dict view past its last entry.
+    DictEnd,
     GetItem(Value, i64),
 }
 
@@ -159,7 +164,11 @@ pub fn lazy_next(i: &mut Interp<'_>, it: Value) -> PyResult<Option<Value>> {
             Step::Reversed(*seq, r)
         }
         LazyIter::Callable { func, sentinel } => Step::Callable(*func, *sentinel),
-        LazyIter::DictView { dict, index, items } => Step::DictView(*dict, *index, *items),
+        LazyIter::DictView { dict, index, items } => match dict_view_next(*dict, index) {
+            Some(Some((key, value))) => Step::DictEntry(key, value, *items),
+            Some(None) => Step::DictEnd,
+            None => Step::DictView(*dict, *index, *items),
+        },
         LazyIter::GetItem { seq, index } => {
             let n = *index;
             *index = index.saturating_add(1);
@@ -176,6 +185,41 @@ pub fn lazy_next(i: &mut Interp<'_>, it: Value) -> PyResult<Option<Value>> {
         finish(it);
     }
     result
+}
+
+/// The entry of `dict` (a dict view's) at position `*index` or later, read
+/// without the dict's lock, moving `index` past it: `Some(None)` past the
+/// last one; `None` when a writer was busy or `dict` has no table (the
+/// view then steps under the dict's lock, `Step::DictView`).
+fn dict_view_next(dict: Value, index: &mut usize) -> Option<Option<(Value, Value)>> {
+    let table = dict.as_ref()?.dict_table()?;
+    let found = Dict::entry_from_unlocked(table, *index)?;
+    Some(found.map(|(next, key, value)| {
+        *index = next;
+        (key, value)
+    }))
+}
+
+/// A dict view's next item, taken under its iterator's lock (which the
+/// caller holds: `lazy` is the state it guards) with no other lock:
+/// `Some(Some(item))`, `Some(None)` when the view is exhausted, `None` when
+/// `lazy` is not a dict view or the dict was being written (the caller
+/// steps it with `lazy_next`).
+pub(crate) fn dict_view_step(i: &Interp<'_>, lazy: &mut LazyIter) -> Option<Option<Value>> {
+    let LazyIter::DictView { dict, index, items } = lazy else {
+        return None;
+    };
+    let entry = dict_view_next(*dict, index)?;
+    Some(entry.map(|(key, value)| dict_item(i, key, value, *items)))
+}
+
+/// What a dict view yields for the entry `k: v`: the pair, or the value.
+fn dict_item(i: &Interp<'_>, k: Value, v: Value, items: bool) -> Value {
+    if items {
+        i.new_tuple_of(Box::new([k, v]))
+    } else {
+        v
+    }
 }
 
 /// One step; roots pushed here are released by [`lazy_next`].
@@ -293,8 +337,10 @@ fn step_once(i: &mut Interp<'_>, it: Value, step: Step) -> PyResult<Option<Value
                     *index = next;
                 }
             });
-            Ok(Some(if items { i.new_tuple(vec![k, v]) } else { v }))
+            Ok(Some(dict_item(i, k, v, items)))
         }
+        Step::DictEntry(k, v, items) => Ok(Some(dict_item(i, k, v, items))),
+        Step::DictEnd => Ok(None),
     }
 }
 

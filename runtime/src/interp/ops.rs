@@ -2150,10 +2150,21 @@ impl Interp<'_> {
             }
         };
         let mut state = state.lock();
-        // Builtins hook: lazy iterators step outside this lock.
-        if matches!(*state, IterState::Lazy(_)) {
-            drop(state);
-            return crate::builtins::iter::lazy_next(self, it);
+        // Builtins hook: lazy iterators step outside this lock, but for a
+        // dict view's usual step, which runs nothing and reads the dict
+        // without its lock.
+        if let IterState::Lazy(lazy) = &mut *state {
+            match crate::builtins::iter::dict_view_step(self, lazy) {
+                Some(Some(item)) => return Ok(Some(item)),
+                Some(None) => {
+                    *state = IterState::Done;
+                    return Ok(None);
+                }
+                None => {
+                    drop(state);
+                    return crate::builtins::iter::lazy_next(self, it);
+                }
+            }
         }
         let next = match &mut *state {
             IterState::Str { s, offset } => {

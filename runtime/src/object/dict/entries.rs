@@ -220,4 +220,23 @@ impl Entries {
         }
         (0..slots.len().min(SCAN_WITHOUT_LOCK)).find_map(value_if_key)
     }
+
+    /// The first live entry at position `from` or later, found without the
+    /// lock as [`Entries::find_racing`] finds one: `(the position after it,
+    /// its key, its value)`, or `None` past the last.
+    ///
+    /// # Safety
+    /// As [`Entries::find_racing`].
+    #[inline]
+    pub unsafe fn next_live_racing(
+        entries: *const Entries,
+        from: usize,
+    ) -> Option<(usize, Value, Value)> {
+        // SAFETY: the caller's contract; `addr_of!` makes no reference.
+        let slots = unsafe { AtomicBuffer::racing_slots(std::ptr::addr_of!((*entries).0)) };
+        (from..slots.len()).find_map(|i| {
+            let e = Self::load(&slots[i]);
+            e.is_live().then_some((i + 1, e.key, e.value))
+        })
+    }
 }

@@ -644,6 +644,23 @@ impl Dict {
         self.live().map(|e| (e.hash, e.key, e.value))
     }
 
+    /// [`Dict::entry_from`] without taking `dict`'s lock
+    /// ([`read_optimistically`]): `Some(the entry or None past the last)`,
+    /// or `None` when a writer was busy (the caller takes the lock).
+    #[inline]
+    pub fn entry_from_unlocked(
+        dict: &Mutex<Dict>,
+        index: usize,
+    ) -> Option<Option<(usize, Value, Value)>> {
+        read_optimistically(dict, |d| {
+            // SAFETY: as in `find_unlocked`: `addr_of!` makes no reference
+            // to the dict, which is not dropped while the caller borrows
+            // its mutex, nor overwritten while its object is reachable
+            // (invariant 31).
+            Some(unsafe { Entries::next_live_racing(ptr::addr_of!((*d).entries), index) })
+        })
+    }
+
     /// The entry at position `index` of the entry vector, skipping holes:
     /// returns the next live entry at or after `index` and the position
     /// after it (for iterators, which keep a position across calls).
