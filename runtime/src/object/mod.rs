@@ -395,18 +395,23 @@ unsafe impl Trace for ObjectData {
     }
 }
 
-/// An immutable str with its hash.
+/// An immutable str; its hash is computed when first asked for (most
+/// strs, split or formatted, are never hashed), as CPython's.
 pub struct PyStr {
     text: Box<str>,
-    hash: i64,
+    /// The hash, or [`UNHASHED`] until computed. Threads that race to
+    /// compute it store the same value.
+    hash: std::sync::atomic::AtomicI64,
     char_count: usize,
 }
+
+/// [`PyStr`]'s hash before it is computed: `hash_str` never returns -1.
+const UNHASHED: i64 = -1;
 
 impl PyStr {
     /// A str holding `text`.
     pub fn new(text: impl Into<Box<str>>) -> PyStr {
         let text = text.into();
-        let hash = hash_str(&text);
         let char_count = if text.is_ascii() {
             text.len()
         } else {
@@ -414,7 +419,7 @@ impl PyStr {
         };
         PyStr {
             text,
-            hash,
+            hash: std::sync::atomic::AtomicI64::new(UNHASHED),
             char_count,
         }
     }
@@ -425,8 +430,17 @@ impl PyStr {
     }
 
     /// The Python hash.
+    #[inline]
     pub fn hash(&self) -> i64 {
-        self.hash
+        use std::sync::atomic::Ordering::Relaxed;
+        match self.hash.load(Relaxed) {
+            UNHASHED => {
+                let h = hash_str(&self.text);
+                self.hash.store(h, Relaxed);
+                h
+            }
+            h => h,
+        }
     }
 
     /// The length in code points (`len(s)`).
