@@ -1115,7 +1115,7 @@ impl<'a> Interp<'a> {
             let values = &mut self.st().values;
             values.truncate(args_start + nargs);
             values.resize(args_start + nvars, Value::UNBOUND);
-        } else {
+        } else if !self.bind_keywords_in_place(f, code, args_start, nargs, kwnames) {
             let (args, kwargs) = self.collect_args(args_start, nargs, kwnames);
             let locals = self.bind_arguments(f, code, &args, &kwargs)?;
             let values = &mut self.st().values;
@@ -1327,6 +1327,100 @@ impl<'a> Interp<'a> {
             let cell = closure.get(i).copied().unwrap_or(Value::NONE);
             self.st().values.push(cell);
         }
+    }
+
+    /// Binds a call's arguments where they are, when it passes keywords to
+    /// a function without `*args` or `**kwargs`, every name matches a
+    /// parameter left free by the positional arguments, and every
+    /// parameter missing has a default: the locals laid out from
+    /// `args_start` as
+    /// [`Interp::bind_arguments`] would make them, with no allocation.
+    /// False, having changed nothing, for any other call (which the
+    /// general binding makes, or rejects with its message).
+    fn bind_keywords_in_place(
+        &mut self,
+        f: &Function,
+        code: &CodeObject,
+        args_start: usize,
+        nargs: usize,
+        kwnames: Option<Value>,
+    ) -> bool {
+        const MAX_KEYWORDS: usize = 8;
+        let Some(names) = kwnames.and_then(|k| k.as_object()) else {
+            return false;
+        };
+        let ObjectData::Tuple(names) = &names.data else {
+            return false;
+        };
+        let (argcount, kwonly) = (code.argcount as usize, code.kwonlyargcount as usize);
+        let (nkw, nvars) = (names.len(), code.varnames.len());
+        let npos = nargs - nkw;
+        if code.flags & (CodeFlags::VARARGS | CodeFlags::VARKEYWORDS) != 0
+            || npos > argcount
+            || nkw > MAX_KEYWORDS
+        {
+            return false;
+        }
+        // Where each keyword goes: a parameter after the positional ones,
+        // named once.
+        let mut slots = [0usize; MAX_KEYWORDS];
+        for (k, name) in names.iter().enumerate() {
+            let Some(text) = name.as_ref().and_then(|n| n.as_str()) else {
+                return false;
+            };
+            let found = code.varnames[npos..argcount + kwonly]
+                .iter()
+                .position(|v| **v == *text.as_str());
+            match found {
+                Some(at) if !slots[..k].contains(&(npos + at)) => slots[k] = npos + at,
+                _ => return false,
+            }
+        }
+        let defaults = f.defaults();
+        let defaults = defaults.as_tuple().unwrap_or_default();
+        let first_default = argcount.saturating_sub(defaults.len());
+        let bound = |i: usize| i < npos || slots[..nkw].contains(&i);
+        if (npos..first_default.max(npos)).any(|i| !bound(i)) || kwonly > MAX_KEYWORDS {
+            return false;
+        }
+        // The keyword-only parameters no keyword names take their
+        // defaults (all found before anything moves).
+        let mut kw_defaults = [Value::UNBOUND; MAX_KEYWORDS];
+        for i in (argcount..argcount + kwonly).filter(|i| !bound(*i)) {
+            let name = &code.varnames[i];
+            let table = f.kwdefaults.load().as_object();
+            let found = match table.as_ref().map(|d| &d.data) {
+                Some(ObjectData::Dict(d)) => d.lock().get_str(crate::object::hash_str(name), name),
+                _ => None,
+            };
+            match found {
+                Some(v) => kw_defaults[i - argcount] = v,
+                None => return false,
+            }
+        }
+        let values = &mut self.st().values;
+        let mut keyword_values = [Value::UNBOUND; MAX_KEYWORDS];
+        keyword_values[..nkw].copy_from_slice(&values[args_start + npos..args_start + nargs]);
+        values.truncate(args_start + npos);
+        values.resize(args_start + nvars, Value::UNBOUND);
+        let locals = &mut values[args_start..];
+        for (slot, v) in slots[..nkw].iter().zip(keyword_values) {
+            locals[*slot] = v;
+        }
+        for i in first_default.max(npos)..argcount {
+            if locals[i] == Value::UNBOUND {
+                locals[i] = defaults[i - first_default];
+            }
+        }
+        for (local, default) in locals[argcount..argcount + kwonly]
+            .iter_mut()
+            .zip(kw_defaults)
+        {
+            if *local == Value::UNBOUND {
+                *local = default;
+            }
+        }
+        true
     }
 
     fn bind_arguments(
