@@ -14,8 +14,14 @@ With --tiers, stillpoint runs three ways in the same alternation: tier 0
 the table then gives each one's ratio to CPython and tier 2's speed-up over
 tier 1 (tier 1 time / tiers 1+2 time), with their geometric means.
 
+With --dir, the programs come from another folder: benches/patterns holds
+everyday-code patterns (module-level loops, sorting with a key, dict views,
+string methods, keyword calls, properties, f-strings, word counts), which
+the benchmark programs hardly use, timed the same way.
+
 Usage: python3 scripts/compare-cpython.py [--runs N] [--bin PATH] [--python PATH]
-                                         [--timeout S] [--json PATH] [--tiers] [NAME ...]
+                                         [--timeout S] [--json PATH] [--tiers]
+                                         [--dir FOLDER] [NAME ...]
   NAME: program names (with or without .py) to run; default: all of them.
 """
 
@@ -140,7 +146,12 @@ def main():
     parser.add_argument("--json", help="also write the results to this JSON file")
     parser.add_argument("--tiers", action="store_true",
                         help="run stillpoint at tier 0, tier 1 and tiers 1+2 side by side")
+    parser.add_argument("--dir", default=None,
+                        help="folder of programs (default benches/programs; also benches/patterns)")
     args = parser.parse_args()
+    if args.dir:
+        global PROGRAMS_DIR
+        PROGRAMS_DIR = os.path.abspath(args.dir)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     args.bin = os.path.abspath(args.bin)
