@@ -248,7 +248,7 @@ fn eval_frame_hook_reaches_a_thread_spinning_in_python() {
     );
     let worker = spin_in_thread(&rt, "spin", "run");
     let hook: stillpoint::events::hooks::EvalFrameHook = Arc::new(|_, f, _, _| match f.data() {
-        Some(ObjectData::Function(func)) if &*func.name == "value" => {
+        Some(ObjectData::Function(func)) if func.name() == "value" => {
             Some(Ok(Value::try_int(2).unwrap()))
         }
         _ => None,

@@ -1270,7 +1270,7 @@ fn eval_frame_hook_reaches_a_call_in_an_executor() {
     let before = Snapshot::take(&rt, kind);
     let done = start_call(&rt, "spinner", "spin");
     let hook: stillpoint::events::hooks::EvalFrameHook = Arc::new(|_, f, _, _| match f.data() {
-        Some(ObjectData::Function(func)) if &*func.name == "value" => {
+        Some(ObjectData::Function(func)) if func.name() == "value" => {
             Some(Ok(Value::try_int(2).unwrap()))
         }
         _ => None,
@@ -1318,7 +1318,7 @@ fn eval_frame_hook_invalidates_the_executors_that_inlined_calls() {
     let before = Snapshot::take(&rt, kind);
     let done = start_call(&rt, "spinner", "spin");
     let hook: stillpoint::events::hooks::EvalFrameHook = Arc::new(|_, f, _, _| match f.data() {
-        Some(ObjectData::Function(func)) if &*func.name == "value" => {
+        Some(ObjectData::Function(func)) if func.name() == "value" => {
             Some(Ok(Value::try_int(2).unwrap()))
         }
         _ => None,

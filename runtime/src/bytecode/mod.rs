@@ -706,6 +706,9 @@ pub enum CodeKind {
 pub struct CodeObject {
     /// `co_name`.
     pub name: Box<str>,
+    /// `co_name` as a str object: the `__name__` of the functions made
+    /// from this code.
+    pub name_object: Value,
     /// `co_qualname`.
     pub qualname: Box<str>,
     /// The source file name.
@@ -751,11 +754,13 @@ pub struct CodeObject {
     pub loops: crate::tier2::Loops,
 }
 
-// SAFETY: constants and names are the only heap pointers.
+// SAFETY: constants, names and the name object are the only heap
+// pointers.
 unsafe impl Trace for CodeObject {
     fn trace(&self, tracer: &mut Tracer) {
         self.constants.trace(tracer);
         self.names.trace(tracer);
+        self.name_object.trace(tracer);
     }
 }
 
@@ -902,6 +907,7 @@ mod tests {
             loops: crate::tier2::Loops::new(&[]),
             watch: stillpoint_sync::Watchable::new(stillpoint_sync::EventKind::Instrumentation),
             name: "f".into(),
+            name_object: Value::NONE,
             qualname: "f".into(),
             filename: Arc::from("x.py"),
             first_line: 1,

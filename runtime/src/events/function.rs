@@ -35,7 +35,7 @@ impl Interp<'_> {
                 if new.freevars.len() != old.freevars.len() {
                     let msg = format!(
                         "{}() requires a code object with {} free vars, not {}",
-                        f.name,
+                        f.name(),
                         old.freevars.len(),
                         new.freevars.len()
                     );

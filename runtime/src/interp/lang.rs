@@ -372,7 +372,7 @@ impl Interp<'_> {
                     "throw" => gen_throw,
                     "__iter__" => gen_iter,
                     "__name__" | "__qualname__" => {
-                        return Ok(Some((self.new_str(&g.name), Value::NULL)));
+                        return Ok(Some((g.name, Value::NULL)));
                     }
                     _ => return Ok(None),
                 };
@@ -521,8 +521,8 @@ impl Interp<'_> {
             Some(ObjectData::Function(f)) => {
                 let module = self.module_name_of(f.globals);
                 match module.as_deref() {
-                    Some(m) if m != "builtins" => format!("{m}.{}()", f.qualname),
-                    _ => format!("{}()", f.qualname),
+                    Some(m) if m != "builtins" => format!("{m}.{}()", f.qualname()),
+                    _ => format!("{}()", f.qualname()),
                 }
             }
             Some(ObjectData::Builtin(b)) => format!("{}()", b.name),

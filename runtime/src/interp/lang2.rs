@@ -220,18 +220,12 @@ impl Interp<'_> {
             return None;
         };
         Some(match name {
-            "__name__" => self.new_str(&f.name),
-            "__qualname__" => self.new_str(&f.qualname),
+            "__name__" => f.name,
+            "__qualname__" => f.qualname,
             "__defaults__" => f.defaults(),
             "__kwdefaults__" => f.kwdefaults.load(),
             "__code__" => f.code.load(),
-            "__closure__" => {
-                if f.closure.is_empty() {
-                    Value::NONE
-                } else {
-                    self.new_tuple(f.closure.to_vec())
-                }
-            }
+            "__closure__" => f.closure,
             "__globals__" => Value::object(f.globals),
             "__module__" => {
                 let key = self.new_str("__name__");

@@ -764,6 +764,7 @@ impl<'a> Interp<'a> {
             loops: crate::tier2::Loops::new(&c.instructions),
             watch: stillpoint_sync::Watchable::new(stillpoint_sync::EventKind::Instrumentation),
             name: c.name.clone(),
+            name_object: self.intern(&c.name),
             qualname: c.qualname.clone(),
             filename: filename.clone(),
             first_line: c.first_line,
@@ -1137,7 +1138,7 @@ impl<'a> Interp<'a> {
         args_start: usize,
         on_return: OnReturn,
     ) -> PyResult<CallOutcome> {
-        self.init_cells(code, &f.closure, args_start);
+        self.init_cells(code, f.closure_cells(), args_start);
         if code.has_flag(CodeFlags::GENERATOR) {
             return self.call_generator_function(f, code_obj, callable_pos, args_start, on_return);
         }
@@ -1182,7 +1183,7 @@ impl<'a> Interp<'a> {
         on_return: OnReturn,
     ) -> PyResult<CallOutcome> {
         let segment = self.st().values[args_start..].to_vec();
-        let gen = crate::object::Generator::new(code_obj, f.globals, f.name.clone(), segment);
+        let gen = crate::object::Generator::new(code_obj, f.globals, f.name, segment);
         let g = self.alloc(self.rt.types.generator, ObjectData::Generator(gen));
         self.st().values.truncate(callable_pos);
         if let OnReturn::Init(_) = on_return {
@@ -1246,7 +1247,7 @@ impl<'a> Interp<'a> {
                 lost
             };
             if !lost.is_empty() {
-                return Err(self.missing_arguments(&f.qualname, "keyword-only", &lost));
+                return Err(self.missing_arguments(f.qualname(), "keyword-only", &lost));
             }
         }
         values.resize(args_start + code.varnames.len(), Value::UNBOUND);
@@ -1437,7 +1438,7 @@ impl<'a> Interp<'a> {
         let has_varargs = code.has_flag(CodeFlags::VARARGS);
         let has_varkw = code.has_flag(CodeFlags::VARKEYWORDS);
         let mut locals = vec![Value::UNBOUND; code.varnames.len()];
-        let name = &f.qualname;
+        let name = f.qualname();
         let mut slot = argcount + kwonly;
         if args.len() > argcount && !has_varargs {
             let given = args.len();
@@ -3549,13 +3550,9 @@ impl<'a> Interp<'a> {
                     None
                 };
                 drop_n!(n);
-                let closure: Box<[Value]> = match closure.and_then(|d| d.as_object()) {
-                    Some(d) => match &d.data {
-                        ObjectData::Tuple(items) => items.clone(),
-                        _ => Box::new([]),
-                    },
-                    None => Box::new([]),
-                };
+                let closure = closure
+                    .filter(|c| c.as_tuple().is_some())
+                    .unwrap_or(Value::NONE);
                 let code_gc = code_value
                     .as_object()
                     .expect("MakeFunction takes a code object");
@@ -3565,10 +3562,13 @@ impl<'a> Interp<'a> {
                 let defaults = defaults
                     .filter(|d| d.as_tuple().is_some())
                     .unwrap_or(Value::NONE);
-                let qualname = self.str_of(qualname).unwrap_or_default();
+                let qualname = match qualname.as_ref().and_then(|q| q.as_str()) {
+                    Some(_) => qualname,
+                    None => self.new_str(&c.qualname),
+                };
                 let f = Function {
-                    name: c.name.clone(),
-                    qualname: qualname.into(),
+                    name: c.name_object,
+                    qualname,
                     code: AtomicValue::new(code_value),
                     globals: frame.globals,
                     defaults: AtomicValue::new(defaults),
@@ -3603,12 +3603,11 @@ impl<'a> Interp<'a> {
                     self.dict_set(ns, key, module)?;
                 }
                 let key = self.new_str("__qualname__");
-                let qn = self.new_str(&f.qualname);
-                self.dict_set(ns, key, qn)?;
+                self.dict_set(ns, key, f.qualname)?;
                 let values_len = self.st().values.len();
                 let body_code_obj = f.code();
                 if let ObjectData::Code(body_code) = &body_code_obj.data {
-                    self.init_cells(body_code, &f.closure, values_len);
+                    self.init_cells(body_code, f.closure_cells(), values_len);
                 }
                 self.push_frame(
                     body_code_obj,

@@ -807,7 +807,11 @@ impl Interp<'_> {
                     }
                 }
                 ObjectData::Function(f) => {
-                    format!("<function {} at {:#x}>", f.qualname, o.into_raw() as usize)
+                    format!(
+                        "<function {} at {:#x}>",
+                        f.qualname(),
+                        o.into_raw() as usize
+                    )
                 }
                 ObjectData::Builtin(b) => match b.bound {
                     Some(r) => format!(
@@ -821,7 +825,7 @@ impl Interp<'_> {
                 ObjectData::BoundMethod { func, receiver } => {
                     let (func, receiver) = (*func, *receiver);
                     let name = match func.data() {
-                        Some(ObjectData::Function(f)) => f.qualname.to_string(),
+                        Some(ObjectData::Function(f)) => f.qualname().to_string(),
                         _ => "?".into(),
                     };
                     format!("<bound method {name} of {}>", self.repr(receiver)?)
@@ -857,7 +861,7 @@ impl Interp<'_> {
                 ObjectData::Generator(g) => {
                     format!(
                         "<generator object {} at {:#x}>",
-                        g.name,
+                        crate::object::str_text(&g.name),
                         o.into_raw() as usize
                     )
                 }

@@ -66,8 +66,8 @@ pub struct Generator {
     pub code: Gc<PyObject>,
     /// The globals dict.
     pub globals: Gc<PyObject>,
-    /// `__name__` / `__qualname__`.
-    pub name: Box<str>,
+    /// `__name__` / `__qualname__`: its function's name (a str).
+    pub name: Value,
     /// A [`GenStatus`].
     status: AtomicU8,
     /// Touched only by the thread holding the claim, or in a pause.
@@ -86,12 +86,7 @@ unsafe impl Sync for Generator {}
 impl Generator {
     /// A created generator whose frame starts at its first instruction
     /// with the slots `stack` (the bound arguments).
-    pub fn new(
-        code: Gc<PyObject>,
-        globals: Gc<PyObject>,
-        name: Box<str>,
-        stack: Vec<Value>,
-    ) -> Self {
+    pub fn new(code: Gc<PyObject>, globals: Gc<PyObject>, name: Value, stack: Vec<Value>) -> Self {
         Generator {
             code,
             globals,
@@ -156,11 +151,12 @@ impl Generator {
     }
 }
 
-// SAFETY: traces the code, globals and the saved frame segment.
+// SAFETY: traces the code, globals, name and the saved frame segment.
 unsafe impl Trace for Generator {
     fn trace(&self, tracer: &mut Tracer) {
         tracer.mark(self.code);
         tracer.mark(self.globals);
+        self.name.trace(tracer);
         // SAFETY: tracing runs only inside a pause (a `Tracer` exists only
         // there), and no claimer is halfway through writing the frame at a
         // safepoint (`Generator::frame`'s contract).

@@ -456,10 +456,11 @@ impl PyStr {
 
 /// A Python function: code, globals and defaults.
 pub struct Function {
-    /// `__name__`.
-    pub name: Box<str>,
-    /// `__qualname__`.
-    pub qualname: Box<str>,
+    /// `__name__`: a str (the code's `name_object` when made, so making a
+    /// function copies no text).
+    pub name: Value,
+    /// `__qualname__`: a str (a constant of the defining code).
+    pub qualname: Value,
     /// The code object (`ObjectData::Code`); `__code__` can replace it
     /// (the "function modified" event).
     pub code: AtomicValue,
@@ -471,8 +472,9 @@ pub struct Function {
     /// Defaults of keyword-only parameters (a dict), or None
     /// (`__kwdefaults__`, replaceable).
     pub kwdefaults: AtomicValue,
-    /// The cells of the code's free variables, in `freevars` order.
-    pub closure: Box<[Value]>,
+    /// The cells of the code's free variables, in `freevars` order: the
+    /// tuple `MakeFunction` was given (`__closure__`), or None.
+    pub closure: Value,
     /// Attributes set on the function (`f.calls = 0`; `__dict__`).
     pub attrs: Mutex<Dict>,
     /// The function version that calls specialized on this function guard
@@ -495,9 +497,32 @@ impl Function {
     pub fn defaults(&self) -> Value {
         self.defaults.load()
     }
+
+    /// `__name__`'s text.
+    pub fn name(&self) -> &str {
+        str_text(&self.name)
+    }
+
+    /// `__qualname__`'s text.
+    pub fn qualname(&self) -> &str {
+        str_text(&self.qualname)
+    }
+
+    /// The closure's cells (none without a closure).
+    #[inline]
+    pub fn closure_cells(&self) -> &[Value] {
+        self.closure.as_tuple().unwrap_or_default()
+    }
 }
-// SAFETY: code, globals, defaults and closure cells are the function's
-// pointers.
+
+/// The text of `v`, a str ("" for anything else).
+pub fn str_text(v: &Value) -> &str {
+    v.as_ref()
+        .and_then(|o| o.as_str())
+        .map_or("", |s| s.as_str())
+}
+// SAFETY: code, globals, defaults, the closure and the names are the
+// function's pointers.
 unsafe impl Trace for Function {
     fn trace(&self, tracer: &mut Tracer) {
         self.code.trace(tracer);
@@ -505,6 +530,8 @@ unsafe impl Trace for Function {
         self.defaults.trace(tracer);
         self.kwdefaults.trace(tracer);
         self.closure.trace(tracer);
+        self.name.trace(tracer);
+        self.qualname.trace(tracer);
         self.attrs.lock().trace(tracer);
     }
 }
