@@ -165,6 +165,12 @@ pub fn keys_equal(a: Value, b: Value) -> bool {
         return true;
     }
     let (obj_a, obj_b) = (a.as_object(), b.as_object());
+    // Two strs, the commonest keys (not numbers: no cross-type equality).
+    if let (Some(ObjectData::Str(s)), Some(ObjectData::Str(t))) =
+        (obj_a.as_ref().map(|o| &o.data), obj_b.as_ref().map(|o| &o.data))
+    {
+        return s.as_str() == t.as_str();
+    }
     match (numeric(a, obj_a.as_deref()), numeric(b, obj_b.as_deref())) {
         (Some(x), Some(y)) => return x.eq(&y),
         (Some(_), None) | (None, Some(_)) => return false,
