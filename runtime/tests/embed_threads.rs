@@ -241,7 +241,7 @@ fn errors_carry_type_message_traceback_and_cpython_rendering() {
     assert_eq!(frames, [("<module>", 4), ("f", 2)]);
     assert_eq!(
         err.to_string(),
-        "Traceback (most recent call last):\n  File \"div.py\", line 4, in <module>\n    f(0)\n  File \"div.py\", line 2, in f\n    return 1 / x\nZeroDivisionError: division by zero\n"
+        "Traceback (most recent call last):\n  File \"div.py\", line 4, in <module>\n    f(0)\n  File \"div.py\", line 2, in f\n    return 1 / x\n           ~~^~~\nZeroDivisionError: division by zero\n"
     );
     // A Python exception passing through a native function keeps its
     // identity.

@@ -4,9 +4,9 @@
 //! every program in `tests/tracebacks/` must print exactly what python3
 //! printed (`NAME.stderr`, with the folder written as `<DIR>`), the same
 //! stdout (`NAME.out`) and exit status (`NAME.status`). The expected files
-//! come from `scripts/regen-cli-expected.sh`. The programs avoid lines where
-//! CPython 3.11 prints `^^^^` position carets, which Stillpoint does not
-//! print.
+//! come from `scripts/regen-cli-expected.sh`. The `carets_*` programs check
+//! the position lines (PEP 657) under the source lines: `^` under the
+//! failing expression, `~^~` for binary operations and subscripts.
 
 use std::path::Path;
 use std::process::Command;

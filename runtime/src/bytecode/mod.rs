@@ -667,13 +667,18 @@ pub struct Instr {
     pub arg: u32,
 }
 
-/// The source position of an instruction.
+/// The source position of an instruction: the span of the expression or
+/// statement it belongs to (a traceback's carets underline it).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Location {
-    /// 1-based line.
+    /// 1-based line (0: none, an artificial instruction).
     pub line: u32,
     /// 0-based column in characters.
     pub col: u32,
+    /// The line where the span ends.
+    pub end_line: u32,
+    /// The column (in characters) just past the span's end.
+    pub end_col: u32,
 }
 
 /// One exception-table entry: instructions in `start..end` jump to

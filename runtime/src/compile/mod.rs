@@ -193,6 +193,17 @@ enum TopLevel {
     Eval,
 }
 
+/// The last comparison, in source order, among the operands that a test
+/// (`and`, `or`, `not` and comparisons) compiles to jumps.
+fn last_comparison(test: &Expr) -> Option<&Expr> {
+    match test {
+        Expr::Compare(_) => Some(test),
+        Expr::UnaryOp(x) if x.op == ast::UnaryOp::Not => last_comparison(&x.operand),
+        Expr::BoolOp(b) => b.values.iter().rev().find_map(last_comparison),
+        _ => None,
+    }
+}
+
 /// Whether the interactive prompt should read another line before running
 /// `source`: it opens a compound statement (which a blank line ends), or
 /// it stops in the middle of a statement (an open bracket, an unfinished
@@ -430,7 +441,7 @@ impl<'s> Compiler<'s> {
             class_bound: HashSet::new(),
             loc: Location {
                 line: spec.first_line,
-                col: 0,
+                ..Location::default()
             },
             handlers: Vec::new(),
             fblocks: Vec::new(),
@@ -623,13 +634,19 @@ impl<'s> Compiler<'s> {
     /// exception handler's prologue): line tracing skips them, as CPython's
     /// artificial instructions.
     fn artificial_loc(u: &mut Unit<'_>) {
-        u.loc = Location { line: 0, col: 0 };
+        u.loc = Location::default();
     }
 
     fn set_loc(&self, u: &mut Unit<'_>, range: TextRange) -> Location {
         let old = u.loc;
         let (line, col) = self.map.position(range.start().to_usize());
-        u.loc = Location { line, col };
+        let (end_line, end_col) = self.map.position(range.end().to_usize());
+        u.loc = Location {
+            line,
+            col,
+            end_line,
+            end_col,
+        };
         old
     }
 
@@ -778,12 +795,20 @@ impl<'s> Compiler<'s> {
             Stmt::Assert(a) => {
                 let end = u.new_label();
                 self.jump_if(u, &a.test, true, end)?;
+                // The raise has the position of the test's last comparison
+                // (CPython's compiler keeps a comparison's position after
+                // its jump), else the statement's.
+                let saved = match last_comparison(&a.test) {
+                    Some(c) => self.set_loc(u, c.range()),
+                    None => u.loc,
+                };
                 u.emit(Opcode::LoadAssertionError, 0);
                 if let Some(msg) = &a.msg {
                     self.expr(u, msg)?;
                     u.emit(Opcode::Call, 1);
                 }
                 u.emit(Opcode::Raise, 1);
+                u.loc = saved;
                 u.place(end);
             }
             Stmt::Try(t) => {
@@ -1269,9 +1294,7 @@ impl<'s> Compiler<'s> {
         }
         self.set_loc(u, f.range);
         self.make_function(u, code, &qualname, flags);
-        for _ in &f.decorator_list {
-            u.emit(Opcode::Call, 1);
-        }
+        self.apply_decorators(u, &f.decorator_list);
         self.store_name(u, name);
         Ok(())
     }
@@ -1507,11 +1530,20 @@ impl<'s> Compiler<'s> {
             }
         }
         u.emit(Opcode::MakeClass, nbases);
-        for _ in &c.decorator_list {
-            u.emit(Opcode::Call, 1);
-        }
+        self.apply_decorators(u, &c.decorator_list);
         self.store_name(u, name);
         Ok(())
+    }
+
+    /// Calls the decorators (already pushed) on the function or class on
+    /// top of the stack, the nearest first; each call has its decorator's
+    /// position, and the store that follows the first decorator's, as in
+    /// CPython.
+    fn apply_decorators(&mut self, u: &mut Unit<'_>, decorators: &[ast::Decorator]) {
+        for d in decorators.iter().rev() {
+            self.set_loc(u, d.expression.range());
+            u.emit(Opcode::Call, 1);
+        }
     }
 
     // ---------------------------------------------------------------- imports
@@ -1641,7 +1673,15 @@ impl<'s> Compiler<'s> {
         }
     }
 
+    /// Deletes `target`, with its position (as `store`).
     fn delete<'a>(&mut self, u: &mut Unit<'a>, target: &'a Expr) -> CResult<()> {
+        let saved = self.set_loc(u, target.range());
+        let deleted = self.delete_at(u, target);
+        u.loc = saved;
+        deleted
+    }
+
+    fn delete_at<'a>(&mut self, u: &mut Unit<'a>, target: &'a Expr) -> CResult<()> {
         match target {
             Expr::Name(n) => self.delete_name(u, n.id.as_str()),
             Expr::Attribute(a) => {
@@ -1664,7 +1704,16 @@ impl<'s> Compiler<'s> {
         Ok(())
     }
 
+    /// Stores the value on top of the stack into `target`; the store's
+    /// instructions carry the target's position, as CPython's.
     fn store<'a>(&mut self, u: &mut Unit<'a>, target: &'a Expr) -> CResult<()> {
+        let saved = self.set_loc(u, target.range());
+        let stored = self.store_at(u, target);
+        u.loc = saved;
+        stored
+    }
+
+    fn store_at<'a>(&mut self, u: &mut Unit<'a>, target: &'a Expr) -> CResult<()> {
         match target {
             Expr::Name(n) => self.store_name(u, n.id.as_str()),
             Expr::Attribute(a) => {

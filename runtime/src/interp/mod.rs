@@ -1782,11 +1782,13 @@ impl<'a> Interp<'a> {
         let ObjectData::Code(code) = &frame.code.data else {
             return;
         };
-        let line = code.line_of(frame.pc.saturating_sub(1));
+        let pc = frame.pc.saturating_sub(1);
+        let line = code.line_of(pc);
         if let Some(ObjectData::Exception(e)) = exc.data() {
             e.traceback.lock().push(TracebackEntry {
                 code: frame.code,
                 line,
+                pc,
             });
         }
     }
@@ -1844,21 +1846,52 @@ impl<'a> Interp<'a> {
             if !entries.is_empty() {
                 out.push_str("Traceback (most recent call last):\n");
             }
+            // A run of more than three identical entries (a recursion) is
+            // printed as its first three and a count, as CPython does.
+            const REPEATS_SHOWN: usize = 3;
+            let repeated = |out: &mut String, count: usize| {
+                if count > REPEATS_SHOWN {
+                    let more = count - REPEATS_SHOWN;
+                    let s = if more > 1 { "s" } else { "" };
+                    out.push_str(&format!("  [Previous line repeated {more} more time{s}]\n"));
+                }
+            };
+            let mut last: Option<(&str, u32, &str)> = None;
+            let mut count = 0;
             for entry in entries.iter().rev() {
                 let ObjectData::Code(code) = &entry.code.data else {
                     continue;
                 };
+                let here = (&*code.filename, entry.line, &*code.name);
+                if last != Some(here) {
+                    repeated(&mut out, count);
+                    last = Some(here);
+                    count = 0;
+                }
+                count += 1;
+                if count > REPEATS_SHOWN {
+                    continue;
+                }
                 out.push_str(&format!(
                     "  File \"{}\", line {}, in {}\n",
                     code.filename, entry.line, code.name
                 ));
                 if let Some(text) = self.rt.source_line(&code.filename, entry.line) {
-                    let text = text.trim();
-                    if !text.is_empty() {
-                        out.push_str(&format!("    {text}\n"));
+                    let stripped = text.trim();
+                    if !stripped.is_empty() {
+                        out.push_str(&format!("    {stripped}\n"));
+                        let loc = code.locations.get(entry.pc as usize).copied();
+                        let carets = loc
+                            .filter(|l| l.line == entry.line)
+                            .and_then(|l| crate::error::position_carets(&text, l));
+                        if let Some(carets) = carets {
+                            out.push_str(&carets);
+                            out.push('\n');
+                        }
                     }
                 }
             }
+            repeated(&mut out, count);
         }
         let class = self.class_of(exc);
         let name = class
@@ -2128,6 +2161,12 @@ impl<'a> Interp<'a> {
     /// will run; `Err`: the exception leaves the frame at `entry`.
     fn unwind(&mut self, mut exc: PyErr, entry: usize, reraise: bool) -> PyResult<bool> {
         let mut record = !reraise;
+        if record {
+            // Raised here, while the innermost handled exception (if any)
+            // is being handled: its implicit context, as CPython sets one
+            // at every raise (native errors made without one included).
+            self.chain_context(exc.0);
+        }
         loop {
             let frame = *self.st().frames.last().expect("a frame");
             if record {

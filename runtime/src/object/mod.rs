@@ -787,6 +787,8 @@ pub struct TracebackEntry {
     pub code: Gc<PyObject>,
     /// The line being executed.
     pub line: u32,
+    /// The instruction being executed (its location gives the carets).
+    pub pc: u32,
 }
 
 /// A module.

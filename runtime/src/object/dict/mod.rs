@@ -166,9 +166,10 @@ pub fn keys_equal(a: Value, b: Value) -> bool {
     }
     let (obj_a, obj_b) = (a.as_object(), b.as_object());
     // Two strs, the commonest keys (not numbers: no cross-type equality).
-    if let (Some(ObjectData::Str(s)), Some(ObjectData::Str(t))) =
-        (obj_a.as_ref().map(|o| &o.data), obj_b.as_ref().map(|o| &o.data))
-    {
+    if let (Some(ObjectData::Str(s)), Some(ObjectData::Str(t))) = (
+        obj_a.as_ref().map(|o| &o.data),
+        obj_b.as_ref().map(|o| &o.data),
+    ) {
         return s.as_str() == t.as_str();
     }
     match (numeric(a, obj_a.as_deref()), numeric(b, obj_b.as_deref())) {
