@@ -1,27 +1,29 @@
-# Attribute access through properties (getter and setter), as classes
-# that validate their fields do.
-class Account:
-    def __init__(self, balance):
-        self._balance = balance
+# Attribute access through properties, as classes that derive or check
+# their fields do: a computed getter and a converting setter.
+class Thermometer:
+    def __init__(self, celsius):
+        self._celsius = celsius
 
     @property
-    def balance(self):
-        return self._balance
+    def fahrenheit(self):
+        return self._celsius * 9 / 5 + 32
 
-    @balance.setter
-    def balance(self, value):
-        if value < 0:
-            raise ValueError("negative balance")
-        self._balance = value
+    @fahrenheit.setter
+    def fahrenheit(self, degrees):
+        self._celsius = (degrees - 32) * 5 / 9
+
+    @property
+    def celsius(self):
+        return self._celsius
 
 
 def main():
-    account = Account(10)
-    total = 0
-    for i in range(3000000):
-        account.balance = account.balance + 1
-        total += account.balance
-    print(total)
+    t = Thermometer(20.0)
+    total = 0.0
+    for i in range(1500000):
+        t.fahrenheit = t.fahrenheit + 0.5
+        total += t.celsius
+    print(round(total, 3))
 
 
 main()

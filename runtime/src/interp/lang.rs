@@ -161,15 +161,17 @@ impl Interp<'_> {
                 "maximum recursion depth exceeded",
             ))
         } else {
-            self.push_frame_at(
-                g.code,
-                g.globals,
+            let (code, globals, base) = (g.code, g.globals, base as u32);
+            let frame = self.new_frame(
+                code,
+                globals,
                 None,
-                base as u32,
-                base as u32,
+                base,
+                base,
                 OnReturn::Generator(gen),
                 pc,
-            )
+            );
+            self.push_new_frame(frame)
         };
         if let Err(e) = pushed {
             self.give_back_segment(g, base, was);
@@ -211,10 +213,9 @@ impl Interp<'_> {
         // No safepoint until the frame that roots the segment is pushed.
         let (base, pc) = self.take_segment(g, was, Value::NONE);
         let on_return = OnReturn::GeneratorLoop { gen, exit };
-        let (code, globals) = (g.code, g.globals);
-        if let Err(e) =
-            self.push_frame_at(code, globals, None, base as u32, base as u32, on_return, pc)
-        {
+        let (code, globals, at) = (g.code, g.globals, base as u32);
+        let frame = self.new_frame(code, globals, None, at, at, on_return, pc);
+        if let Err(e) = self.push_new_frame(frame) {
             self.give_back_segment(g, base, was);
             return Some(Err(e));
         }

@@ -879,31 +879,22 @@ impl<'a> Interp<'a> {
         ret_to: u32,
         on_return: OnReturn,
     ) -> PyResult<()> {
-        self.push_frame_at(code, globals, namespace, base, ret_to, on_return, 0)
+        let frame = self.new_frame(code, globals, namespace, base, ret_to, on_return, 0);
+        self.push_new_frame(frame)
     }
 
-    /// `push_frame` of a frame that starts at instruction `pc` (a resumed
-    /// generator's). Set here, not after: the dispatch loop reads the
-    /// frame back at once, and a separate narrower store of `pc` would
-    /// stall that read (store forwarding).
-    #[allow(clippy::too_many_arguments)]
-    fn push_frame_at(
-        &mut self,
-        code: Gc<PyObject>,
-        globals: Gc<PyObject>,
-        namespace: Option<Gc<PyObject>>,
-        base: u32,
-        ret_to: u32,
-        on_return: OnReturn,
-        pc: u32,
-    ) -> PyResult<()> {
+    /// Pushes `frame` (made by `new_frame`), below the recursion limit. A
+    /// resumed generator's frame is made with its `pc` rather than patched
+    /// after the push: the dispatch loop reads the frame back at once, and
+    /// a separate narrower store of `pc` would stall that read (store
+    /// forwarding).
+    fn push_new_frame(&mut self, frame: Frame) -> PyResult<()> {
         if self.st().frames.len() as u32 >= self.rt.recursion_limit() {
             return Err(self.new_exception(
                 self.rt.types.recursion_error,
                 "maximum recursion depth exceeded",
             ));
         }
-        let frame = self.new_frame(code, globals, namespace, base, ret_to, on_return, pc);
         self.st().frames.push(frame);
         Ok(())
     }
