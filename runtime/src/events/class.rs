@@ -80,18 +80,27 @@ impl Interp<'_> {
     /// After a change to `class` (an attribute, its bases): every class
     /// whose lookups may now find something else — `class` and its
     /// subclasses — gets a new version, and its attribute event fires.
+    #[inline(always)]
     pub(crate) fn class_modified(&mut self, class: Gc<PyObject>) {
-        let m = self.mutator();
         // Without subclasses, no hierarchy walk: a subclass made after this
         // check looks the class up after the change that called us (the
         // flag's field docs say why a relaxed load is enough).
         if let Some(c) = class.as_class() {
             if !c.has_subclasses.load(std::sync::atomic::Ordering::Relaxed) {
                 c.version.invalidate();
-                m.fire(EventKind::ClassAttrSet, Some(&c.watch), || ());
+                self.mutator()
+                    .fire(EventKind::ClassAttrSet, Some(&c.watch), || ());
                 return;
             }
         }
+        self.hierarchy_modified(class);
+    }
+
+    /// [`Interp::class_modified`] for a class with subclasses.
+    #[cold]
+    #[inline(never)]
+    fn hierarchy_modified(&mut self, class: Gc<PyObject>) {
+        let m = self.mutator();
         // No safepoint below: the classes stay alive without rooting.
         for k in self.class_and_subclasses(class) {
             if let Some(c) = k.as_class() {
