@@ -685,7 +685,16 @@ fn format_int(n: &BigInt, s: &Spec, type_name: &str) -> Result<String, String> {
             ))
         }
     };
-    let mut digits = n.abs().to_str_radix(radix);
+    // Machine-sized magnitudes without BigInt's general conversion.
+    let mut digits = match n.magnitude().to_u64() {
+        Some(m) => match radix {
+            2 => format!("{m:b}"),
+            8 => format!("{m:o}"),
+            16 => format!("{m:x}"),
+            _ => m.to_string(),
+        },
+        None => n.abs().to_str_radix(radix),
+    };
     if ty == 'X' {
         digits = digits.to_uppercase();
     }
@@ -762,6 +771,10 @@ pub(crate) fn format_value(i: &mut Interp<'_>, v: Value, spec: &str) -> PyResult
         v.data(),
         Some(ObjectData::Instance(_) | ObjectData::Exception(_))
     );
+    if is_builtin && spec.is_empty() {
+        // format(x, "") is str(x) for every builtin value.
+        return i.str(v);
+    }
     if is_builtin {
         let number = match v.unpack() {
             Unpacked::Float(f) => Some(Number::Float(f)),
