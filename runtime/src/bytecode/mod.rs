@@ -334,6 +334,10 @@ define_instructions! {
     /// `__slots__`.
     StoreAttrInstance(Name) fall: |_| -2, jump: |_| -2, specializes StoreAttr,
         uops [GuardClassVersion, StoreAttrInstanceDict];
+    /// `obj.name = value` through a `property` of the instance's class (by
+    /// version, one class): its setter, read from the property when it
+    /// runs, called (tier 2 runs it as a step).
+    StoreAttrProperty(Name) fall: |_| -2, jump: |_| -2, specializes StoreAttr;
     /// A method of an instance's class (a Python function), cached under
     /// the class version, for classes whose instances never hold an
     /// attribute named like a class attribute (so the instance need not be

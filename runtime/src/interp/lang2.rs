@@ -189,8 +189,27 @@ impl Interp<'_> {
         let Some(p) = self.lookup_value(class, name) else {
             return Ok(false);
         };
-        let Some(ObjectData::Descriptor(Descriptor::Property { fset, fdel, .. })) = p.data() else {
+        if !matches!(
+            p.data(),
+            Some(ObjectData::Descriptor(Descriptor::Property { .. }))
+        ) {
             return Ok(false);
+        }
+        self.property_store(p, obj, name, value).map(|()| true)
+    }
+
+    /// `obj.name = value` (or `del obj.name` when `value` is None) through
+    /// the property `p`: its setter (deleter) called, or an AttributeError
+    /// when it has none.
+    pub(crate) fn property_store(
+        &mut self,
+        p: Value,
+        obj: Value,
+        name: Value,
+        value: Option<Value>,
+    ) -> PyResult<()> {
+        let Some(ObjectData::Descriptor(Descriptor::Property { fset, fdel, .. })) = p.data() else {
+            unreachable!("a property")
         };
         let (f, what) = match value {
             Some(_) => (fset.load(), "setter"),
@@ -210,7 +229,7 @@ impl Interp<'_> {
             None => self.call_value(f, &[obj], &[]),
         };
         self.truncate_roots(mark);
-        r.map(|_| true)
+        r.map(|_| ())
     }
 
     /// Function attributes computed from the function (`__defaults__`,

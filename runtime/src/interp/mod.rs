@@ -2965,6 +2965,18 @@ impl<'a> Interp<'a> {
                 }
                 drop_n!(2);
             }
+            Opcode::StoreAttrProperty => {
+                let obj = peek!(1);
+                let v = peek!(2);
+                let name = code.names[arg as usize];
+                // The operands stay on the stack (rooted) while the setter
+                // runs.
+                match self.store_attr_property_cached(tc, *pc - 1, obj) {
+                    Some(property) => self.property_store(property, obj, name, Some(v))?,
+                    None => self.set_attr(obj, name, v)?,
+                }
+                drop_n!(2);
+            }
             Opcode::LoadMethod => {
                 let obj = peek!(1);
                 let name = code.names[arg as usize];

@@ -330,14 +330,65 @@ impl Interp<'_> {
         obj: Value,
         name: Value,
     ) {
-        let outcome = self.store_attr_entry(obj, name).map(|version| {
-            let cell = tc.cache(at);
-            let mut cache = cell.get();
-            cache.words = [instance_entry(version), 0, 0, 0, 0, 0, 0, 0];
+        let cell = tc.cache(at);
+        let mut cache = cell.get();
+        let outcome = match self.store_attr_entry(obj, name) {
+            Ok(version) => {
+                cache.words = [instance_entry(version), 0, 0, 0, 0, 0, 0, 0];
+                Ok(Opcode::StoreAttrInstance)
+            }
+            Err(why) => match self.store_attr_property(obj, name) {
+                Some((version, property)) => {
+                    // The property itself: its setter is read when it
+                    // runs (re-initializing a property replaces it in
+                    // place), as `LoadAttrProperty` reads its getter.
+                    cache.words = [u64::from(version), property.to_bits(), 0, 0, 0, 0, 0, 0];
+                    Ok(Opcode::StoreAttrProperty)
+                }
+                None => Err(why),
+            },
+        };
+        if outcome.is_ok() {
             cell.set(cache);
-            Opcode::StoreAttrInstance
-        });
+        }
         self.settle(tc, at, Opcode::StoreAttr, outcome);
+    }
+
+    /// The class version under which `obj.name = v` calls the setter of a
+    /// property of `obj`'s class, and the property.
+    fn store_attr_property(&mut self, obj: Value, name: Value) -> Option<(u32, Value)> {
+        use crate::interp::hook;
+        let (class, version) = self
+            .instance_class_version(obj, name, hook::SETATTR | hook::GETATTRIBUTE)
+            .ok()?;
+        let found = self.lookup_value(class, name)?;
+        matches!(
+            found.data(),
+            Some(ObjectData::Descriptor(
+                crate::object::Descriptor::Property { .. }
+            ))
+        )
+        .then_some((version, found))
+    }
+
+    /// `StoreAttrProperty`: the cached property when `obj`'s class still
+    /// has the cached version (`None`: a miss, counted).
+    #[inline]
+    pub(crate) fn store_attr_property_cached(
+        &mut self,
+        tc: &ThreadCode,
+        at: usize,
+        obj: Value,
+    ) -> Option<Value> {
+        let c = tc.cache(at).get().words;
+        let current = Self::receiver_version(obj);
+        if current != 0 && current == c[0] {
+            self.count_hit(Opcode::StoreAttrProperty);
+            // The class (alive: the instance's) holds the property.
+            return Some(Value::from_bits(c[1]));
+        }
+        self.count_miss(tc, at, Opcode::StoreAttrProperty);
+        None
     }
 
     /// The class version under which `obj.name = v` is a plain store into
