@@ -62,27 +62,30 @@ pub(super) fn methods() -> NativeTable {
 }
 
 /// The receiver of a str method, after checking the argument count.
-fn str_self(
+fn str_self<'a>(
     i: &mut Interp<'_>,
-    args: Args<'_>,
+    args: Args<'a>,
     name: &str,
     min: usize,
     max: usize,
-) -> PyResult<String> {
+) -> PyResult<&'a str> {
     if args.is_empty() {
         return i.type_error(&format!(
             "descriptor '{name}' of 'str' object needs an argument"
         ));
     }
     arity(i, name, &args[1..], min, max)?;
-    text(i, args[0], "self")
+    str_arg(i, &args[0], "self")
 }
 
 /// A str argument; `name` (may be empty) prefixes the TypeError.
-fn str_arg(i: &mut Interp<'_>, v: Value, name: &str) -> PyResult<String> {
-    match i.str_of(v) {
-        Some(s) => Ok(s),
+fn str_arg<'a>(i: &mut Interp<'_>, v: &'a Value, name: &str) -> PyResult<&'a str> {
+    // Borrowed, not copied: the str is immutable, and `v` (an argument on
+    // the value stack) keeps it alive.
+    match v.as_ref().and_then(|o| o.as_str()) {
+        Some(s) => Ok(s.as_str()),
         None => {
+            let v = *v;
             let msg = if name.is_empty() {
                 format!("must be str, not {}", i.type_name(v))
             } else {
@@ -218,12 +221,12 @@ fn strip_chars(
     let s = str_self(i, args, name, 0, 1)?;
     let chars = match args.get(1) {
         Some(v) if !v.is_none() => {
-            let text = str_arg(i, *v, &format!("{name} arg"))?;
+            let text = str_arg(i, v, &format!("{name} arg"))?;
             Some(text.chars().collect())
         }
         _ => None,
     };
-    Ok((s, chars))
+    Ok((s.to_string(), chars))
 }
 
 fn str_strip(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
@@ -275,7 +278,7 @@ fn split_args(
     let s = text(i, args[0], "self")?;
     let sep = match arg(i, args, kwargs, 1, "sep") {
         Some(v) if !v.is_none() => {
-            let sep = str_arg(i, v, "")?;
+            let sep = str_arg(i, &v, "")?.to_string();
             if sep.is_empty() {
                 return i.value_error("empty separator");
             }
@@ -300,7 +303,7 @@ fn str_list(i: &mut Interp<'_>, parts: &[&str]) -> Value {
 fn str_split(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Value> {
     let (s, sep, max) = split_args(i, args, kwargs, "split")?;
     let parts: Vec<&str> = match &sep {
-        Some(sep) => s.splitn(max.saturating_add(1), sep.as_str()).collect(),
+        Some(sep) => s.splitn(max.saturating_add(1), sep).collect(),
         None => {
             let mut parts = Vec::new();
             let mut rest = s.trim_start_matches(is_py_space);
@@ -322,7 +325,7 @@ fn str_split(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult
 fn str_rsplit(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Value> {
     let (s, sep, max) = split_args(i, args, kwargs, "rsplit")?;
     let mut parts: Vec<&str> = match &sep {
-        Some(sep) => s.rsplitn(max.saturating_add(1), sep.as_str()).collect(),
+        Some(sep) => s.rsplitn(max.saturating_add(1), sep).collect(),
         None => {
             let mut parts = Vec::new();
             let mut rest = s.trim_end_matches(is_py_space);
@@ -411,7 +414,7 @@ fn str_join(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value
             return i.type_error(&msg);
         };
         if n > 0 {
-            out.push_str(&sep);
+            out.push_str(sep);
         }
         out.push_str(s.as_str());
     }
@@ -462,8 +465,8 @@ fn str_endswith(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<V
 
 fn str_replace(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let s = str_self(i, args, "replace", 2, 3)?;
-    let old = str_arg(i, args[1], "replace() argument 1")?;
-    let new = str_arg(i, args[2], "replace() argument 2")?;
+    let old = str_arg(i, &args[1], "replace() argument 1")?;
+    let new = str_arg(i, &args[2], "replace() argument 2")?;
     let count = match opt_index(i, args.get(3).copied())? {
         Some(n) if n >= 0 => n as usize,
         _ => usize::MAX,
@@ -484,7 +487,7 @@ fn str_replace(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Va
         }
         out
     } else {
-        s.replacen(old.as_str(), &new, count)
+        s.replacen(old, new, count)
     };
     Ok(i.new_str(&out))
 }
@@ -492,18 +495,14 @@ fn str_replace(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Va
 /// find/rfind/index/rindex: the code point index of `sub` in the window.
 fn search(i: &mut Interp<'_>, args: Args<'_>, name: &str, rev: bool) -> PyResult<Option<i64>> {
     let s = str_self(i, args, name, 1, 3)?;
-    let sub = str_arg(i, args[1], "")?;
+    let sub = str_arg(i, &args[1], "")?;
     let start = opt_index(i, args.get(2).copied())?;
     let end = opt_index(i, args.get(3).copied())?;
     let Some((a, b)) = window(&s, start, end) else {
         return Ok(None);
     };
     let hay = &s[a..b];
-    let found = if rev {
-        hay.rfind(sub.as_str())
-    } else {
-        hay.find(sub.as_str())
-    };
+    let found = if rev { hay.rfind(sub) } else { hay.find(sub) };
     Ok(found.map(|pos| char_index(&s, a + pos) as i64))
 }
 
@@ -533,7 +532,7 @@ fn str_rindex(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Val
 
 fn str_count(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let s = str_self(i, args, "count", 1, 3)?;
-    let sub = str_arg(i, args[1], "")?;
+    let sub = str_arg(i, &args[1], "")?;
     let start = opt_index(i, args.get(2).copied())?;
     let end = opt_index(i, args.get(3).copied())?;
     let Some((a, b)) = window(&s, start, end) else {
@@ -543,7 +542,7 @@ fn str_count(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Valu
     let n = if sub.is_empty() {
         hay.chars().count() + 1
     } else {
-        hay.matches(sub.as_str()).count()
+        hay.matches(sub).count()
     };
     Ok(i.new_int(n as i64))
 }
@@ -660,7 +659,7 @@ fn pad_args(i: &mut Interp<'_>, args: Args<'_>, name: &str) -> PyResult<(String,
     };
     let fill = match args.get(2) {
         Some(v) => {
-            let f = str_arg(i, *v, &format!("{name}() argument 2"))?;
+            let f = str_arg(i, v, &format!("{name}() argument 2"))?;
             let mut chars = f.chars();
             match (chars.next(), chars.next()) {
                 (Some(c), None) => c,
@@ -669,7 +668,7 @@ fn pad_args(i: &mut Interp<'_>, args: Args<'_>, name: &str) -> PyResult<(String,
         }
         None => ' ',
     };
-    Ok((s, width, fill))
+    Ok((s.to_string(), width, fill))
 }
 
 fn padded(s: &str, left: usize, right: usize, fill: char) -> String {
@@ -711,7 +710,7 @@ fn str_zfill(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Valu
     let total = width.saturating_sub(s.chars().count());
     let (sign, digits) = match s.chars().next() {
         Some(c @ ('+' | '-')) => (Some(c), &s[1..]),
-        _ => (None, s.as_str()),
+        _ => (None, s),
     };
     let mut out = String::new();
     out.extend(sign);
@@ -722,19 +721,15 @@ fn str_zfill(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Valu
 
 fn partition(i: &mut Interp<'_>, args: Args<'_>, name: &str, rev: bool) -> PyResult<Value> {
     let s = str_self(i, args, name, 1, 1)?;
-    let sep = str_arg(i, args[1], "")?;
+    let sep = str_arg(i, &args[1], "")?;
     if sep.is_empty() {
         return i.value_error("empty separator");
     }
-    let found = if rev {
-        s.rfind(sep.as_str())
-    } else {
-        s.find(sep.as_str())
-    };
+    let found = if rev { s.rfind(sep) } else { s.find(sep) };
     let parts = match found {
-        Some(b) => [&s[..b], sep.as_str(), &s[b + sep.len()..]],
-        None if rev => ["", "", s.as_str()],
-        None => [s.as_str(), "", ""],
+        Some(b) => [&s[..b], sep, &s[b + sep.len()..]],
+        None if rev => ["", "", s],
+        None => [s, "", ""],
     };
     let items = parts.iter().map(|p| i.new_str(p)).collect();
     Ok(i.new_tuple(items))
@@ -750,14 +745,14 @@ fn str_rpartition(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult
 
 fn str_removeprefix(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let s = str_self(i, args, "removeprefix", 1, 1)?;
-    let p = str_arg(i, args[1], "removeprefix() argument")?;
-    Ok(i.new_str(s.strip_prefix(p.as_str()).unwrap_or(&s)))
+    let p = str_arg(i, &args[1], "removeprefix() argument")?;
+    Ok(i.new_str(s.strip_prefix(p).unwrap_or(&s)))
 }
 
 fn str_removesuffix(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let s = str_self(i, args, "removesuffix", 1, 1)?;
-    let p = str_arg(i, args[1], "removesuffix() argument")?;
-    Ok(i.new_str(s.strip_suffix(p.as_str()).unwrap_or(&s)))
+    let p = str_arg(i, &args[1], "removesuffix() argument")?;
+    Ok(i.new_str(s.strip_suffix(p).unwrap_or(&s)))
 }
 
 fn str_expandtabs(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Value> {
@@ -804,7 +799,7 @@ fn str_contains(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<V
         );
         return i.type_error(&msg);
     };
-    Ok(Value::bool(s.contains(sub.as_str())))
+    Ok(Value::bool(s.contains(&*sub)))
 }
 
 #[cfg(test)]
