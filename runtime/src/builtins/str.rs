@@ -191,7 +191,7 @@ fn title_case(s: &str) -> String {
 
 fn str_title(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let s = str_self(i, args, "title", 0, 0)?;
-    Ok(i.new_str(&title_case(&s)))
+    Ok(i.new_str(&title_case(s)))
 }
 
 fn str_capitalize(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
@@ -436,7 +436,7 @@ fn affix_check(
         Some(ObjectData::Tuple(t)) => t.to_vec(),
         _ => vec![args[1]],
     };
-    let Some((a, b)) = window(&s, start, end) else {
+    let Some((a, b)) = window(s, start, end) else {
         return Ok(Value::FALSE);
     };
     let hay = &s[a..b];
@@ -477,13 +477,13 @@ fn str_replace(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Va
         let mut done = 0;
         for c in s.chars() {
             if done < count {
-                out.push_str(&new);
+                out.push_str(new);
                 done += 1;
             }
             out.push(c);
         }
         if done < count {
-            out.push_str(&new);
+            out.push_str(new);
         }
         out
     } else {
@@ -498,12 +498,12 @@ fn search(i: &mut Interp<'_>, args: Args<'_>, name: &str, rev: bool) -> PyResult
     let sub = str_arg(i, &args[1], "")?;
     let start = opt_index(i, args.get(2).copied())?;
     let end = opt_index(i, args.get(3).copied())?;
-    let Some((a, b)) = window(&s, start, end) else {
+    let Some((a, b)) = window(s, start, end) else {
         return Ok(None);
     };
     let hay = &s[a..b];
     let found = if rev { hay.rfind(sub) } else { hay.find(sub) };
-    Ok(found.map(|pos| char_index(&s, a + pos) as i64))
+    Ok(found.map(|pos| char_index(s, a + pos) as i64))
 }
 
 fn str_find(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
@@ -535,7 +535,7 @@ fn str_count(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Valu
     let sub = str_arg(i, &args[1], "")?;
     let start = opt_index(i, args.get(2).copied())?;
     let end = opt_index(i, args.get(3).copied())?;
-    let Some((a, b)) = window(&s, start, end) else {
+    let Some((a, b)) = window(s, start, end) else {
         return Ok(i.new_int(0));
     };
     let hay = &s[a..b];
@@ -746,13 +746,13 @@ fn str_rpartition(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult
 fn str_removeprefix(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let s = str_self(i, args, "removeprefix", 1, 1)?;
     let p = str_arg(i, &args[1], "removeprefix() argument")?;
-    Ok(i.new_str(s.strip_prefix(p).unwrap_or(&s)))
+    Ok(i.new_str(s.strip_prefix(p).unwrap_or(s)))
 }
 
 fn str_removesuffix(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let s = str_self(i, args, "removesuffix", 1, 1)?;
     let p = str_arg(i, &args[1], "removesuffix() argument")?;
-    Ok(i.new_str(s.strip_suffix(p).unwrap_or(&s)))
+    Ok(i.new_str(s.strip_suffix(p).unwrap_or(s)))
 }
 
 fn str_expandtabs(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyResult<Value> {
