@@ -672,7 +672,6 @@ impl<'a> Interp<'a> {
         if self.control.interrupt.swap(false, Ordering::AcqRel) {
             let args = self.new_tuple(Vec::new());
             let exc = self.new_exception_object(self.rt.types.keyboard_interrupt, args);
-            self.chain_context(exc);
             return Err(PyErr(exc));
         }
         if heap.epoch() != epoch && heap.over_limit() {
@@ -1378,9 +1377,9 @@ impl<'a> Interp<'a> {
         // The keyword-only parameters no keyword names take their
         // defaults (all found before anything moves).
         let mut kw_defaults = [Value::UNBOUND; MAX_KEYWORDS];
+        let table = f.kwdefaults.load().as_object();
         for i in (argcount..argcount + kwonly).filter(|i| !bound(*i)) {
             let name = &code.varnames[i];
-            let table = f.kwdefaults.load().as_object();
             let found = match table.as_ref().map(|d| &d.data) {
                 Some(ObjectData::Dict(d)) => d.lock().get_str(crate::object::hash_str(name), name),
                 _ => None,
@@ -1763,10 +1762,7 @@ impl<'a> Interp<'a> {
     pub fn new_exception(&mut self, class: Gc<PyObject>, message: &str) -> PyErr {
         let msg = self.new_str(message);
         let args = self.new_tuple(vec![msg]);
-        let exc = self.new_exception_object(class, args);
-        // Made to be raised: chain it to the exception being handled.
-        self.chain_context(exc);
-        PyErr(exc)
+        PyErr(self.new_exception_object(class, args))
     }
 
     fn add_traceback(&mut self, exc: Value, frame: &Frame) {
@@ -2152,10 +2148,15 @@ impl<'a> Interp<'a> {
     /// will run; `Err`: the exception leaves the frame at `entry`.
     fn unwind(&mut self, mut exc: PyErr, entry: usize, reraise: bool) -> PyResult<bool> {
         let mut record = !reraise;
-        if record {
-            // Raised here, while the innermost handled exception (if any)
-            // is being handled: its implicit context, as CPython sets one
-            // at every raise (native errors made without one included).
+        // First raised here (no frame recorded yet), while the innermost
+        // handled exception, if any, is being handled: that is its implicit
+        // context, as CPython sets one where an exception is raised. Later
+        // unwinds of the same exception (past native calls) keep it.
+        let first_raise = match exc.0.data() {
+            Some(ObjectData::Exception(e)) => e.traceback.lock().is_empty(),
+            _ => false,
+        };
+        if record && first_raise {
             self.chain_context(exc.0);
         }
         loop {

@@ -330,45 +330,26 @@ impl Interp<'_> {
         obj: Value,
         name: Value,
     ) {
-        let cell = tc.cache(at);
-        let mut cache = cell.get();
-        let outcome = match self.store_attr_entry(obj, name) {
-            Ok(version) => {
-                cache.words = [instance_entry(version), 0, 0, 0, 0, 0, 0, 0];
-                Ok(Opcode::StoreAttrInstance)
-            }
-            Err(why) => match self.store_attr_property(obj, name) {
-                Some((version, property)) => {
-                    // The property itself: its setter is read when it
-                    // runs (re-initializing a property replaces it in
-                    // place), as `LoadAttrProperty` reads its getter.
-                    cache.words = [u64::from(version), property.to_bits(), 0, 0, 0, 0, 0, 0];
-                    Ok(Opcode::StoreAttrProperty)
+        let outcome = self.store_attr_target(obj, name).map(|target| {
+            let cell = tc.cache(at);
+            let mut cache = cell.get();
+            let form = match target {
+                StoreTarget::Dict(version) => {
+                    cache.words = [instance_entry(version), 0, 0, 0, 0, 0, 0, 0];
+                    Opcode::StoreAttrInstance
                 }
-                None => Err(why),
-            },
-        };
-        if outcome.is_ok() {
+                // The property itself: its setter is read when it runs
+                // (re-initializing a property replaces it in place), as
+                // `LoadAttrProperty` reads its getter.
+                StoreTarget::Property(version, property) => {
+                    cache.words = [u64::from(version), property.to_bits(), 0, 0, 0, 0, 0, 0];
+                    Opcode::StoreAttrProperty
+                }
+            };
             cell.set(cache);
-        }
+            form
+        });
         self.settle(tc, at, Opcode::StoreAttr, outcome);
-    }
-
-    /// The class version under which `obj.name = v` calls the setter of a
-    /// property of `obj`'s class, and the property.
-    fn store_attr_property(&mut self, obj: Value, name: Value) -> Option<(u32, Value)> {
-        use crate::interp::hook;
-        let (class, version) = self
-            .instance_class_version(obj, name, hook::SETATTR | hook::GETATTRIBUTE)
-            .ok()?;
-        let found = self.lookup_value(class, name)?;
-        matches!(
-            found.data(),
-            Some(ObjectData::Descriptor(
-                crate::object::Descriptor::Property { .. }
-            ))
-        )
-        .then_some((version, found))
     }
 
     /// `StoreAttrProperty`: the cached property when `obj`'s class still
@@ -391,22 +372,25 @@ impl Interp<'_> {
         None
     }
 
-    /// The class version under which `obj.name = v` is a plain store into
-    /// the instance's dict.
-    fn store_attr_entry(&mut self, obj: Value, name: Value) -> Result<u32, &'static str> {
+    /// What `obj.name = v` does under the version of `obj`'s class: a plain
+    /// store into the instance's dict, or a call of the setter of a
+    /// property of the class.
+    fn store_attr_target(&mut self, obj: Value, name: Value) -> Result<StoreTarget, &'static str> {
         use crate::interp::hook;
+        use crate::object::Descriptor;
         let (class, version) =
             self.instance_class_version(obj, name, hook::SETATTR | hook::GETATTRIBUTE)?;
-        if class == self.rt.types.object {
-            return Err("plain object()");
+        match self.lookup_value(class, name) {
+            Some(found) => match found.data() {
+                Some(ObjectData::Descriptor(Descriptor::Property { .. })) => {
+                    Ok(StoreTarget::Property(version, found))
+                }
+                _ => Err("the class has the name"),
+            },
+            None if class == self.rt.types.object => Err("plain object()"),
+            None if self.slots_forbid(class, name) => Err("__slots__ forbids it"),
+            None => Ok(StoreTarget::Dict(version)),
         }
-        if self.slots_forbid(class, name) {
-            return Err("__slots__ forbids it");
-        }
-        if self.lookup_value(class, name).is_some() {
-            return Err("the class has the name");
-        }
-        Ok(version)
     }
 
     /// `StoreAttrInstance`: `true` when stored (the guard held).
@@ -426,8 +410,8 @@ impl Interp<'_> {
         let k = match entry {
             Some(k) => k,
             // Another class that qualifies joins the cache.
-            None => match self.store_attr_entry(obj, name) {
-                Ok(version) => {
+            None => match self.store_attr_target(obj, name) {
+                Ok(StoreTarget::Dict(version)) => {
                     let mut cache = cell.get();
                     cache.words.rotate_right(1);
                     cache.words[0] = instance_entry(version);
@@ -437,7 +421,7 @@ impl Interp<'_> {
                     }
                     0
                 }
-                Err(_) => {
+                _ => {
                     self.count_miss(tc, at, Opcode::StoreAttrInstance);
                     return false;
                 }
@@ -811,6 +795,14 @@ fn entry_hint(word: u64) -> usize {
 fn with_hint(word: u64, position: usize) -> u64 {
     let hint = u32::try_from(position).unwrap_or(u32::MAX);
     word & !u64::from(u32::MAX) | u64::from(hint)
+}
+
+/// What an attribute store on an instance does, under its class's version.
+enum StoreTarget {
+    /// A plain store into the instance's dict.
+    Dict(u32),
+    /// A call of the setter of the class's property (the property).
+    Property(u32, Value),
 }
 
 /// Whether `o` is an instance of a user class or of a user subclass of a
