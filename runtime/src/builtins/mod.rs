@@ -643,17 +643,16 @@ fn copy_sequence(i: &Interp<'_>, v: Value, to_tuple: bool) -> Option<Value> {
     match &o.data {
         ObjectData::Tuple(_) if to_tuple && o.class() == t.tuple => Some(v),
         ObjectData::Tuple(items) if o.class() == t.tuple => Some(i.new_list_of(items[..].into())),
+        // Read without the lock when no writer is busy.
+        ObjectData::List(l) if o.class() == t.list && to_tuple => {
+            let copy = ListItems::read_unlocked(l, |items| Some(items.to_vec()))
+                .unwrap_or_else(|| l.lock().to_vec());
+            Some(i.new_tuple_of(copy.into()))
+        }
         ObjectData::List(l) if o.class() == t.list => {
-            let items = l.lock();
-            if to_tuple {
-                let copy: Box<[Value]> = items[..].into();
-                drop(items);
-                Some(i.new_tuple_of(copy))
-            } else {
-                let copy = ListItems::from(&items[..]);
-                drop(items);
-                Some(i.new_list_of(copy))
-            }
+            let copy = ListItems::read_unlocked(l, |items| Some(items.to_list()))
+                .unwrap_or_else(|| ListItems::from(&l.lock()[..]));
+            Some(i.new_list_of(copy))
         }
         _ => None,
     }

@@ -2333,7 +2333,7 @@ impl Interp<'_> {
         if let Some(o) = v.as_object() {
             match o.builtin_data() {
                 ObjectData::Str(s) => return Ok(s.char_count()),
-                ObjectData::List(l) => return Ok(l.lock().len()),
+                ObjectData::List(l) => return Ok(ListItems::len_unlocked(l)),
                 ObjectData::Tuple(t) => return Ok(t.len()),
                 ObjectData::Dict(_) | ObjectData::AttrDict(_) => {
                     return Ok(o.dict_table().expect("a dict").lock().len())

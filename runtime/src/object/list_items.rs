@@ -212,10 +212,92 @@ impl ListItems {
         })
     }
 
+    /// The length of `list` without its lock: one atomic load (of the
+    /// buffer in place when it is read, whose length is the list's at a
+    /// moment between the two loads, so a racing append or pop is seen
+    /// entirely or not at all).
+    #[inline]
+    pub fn len_unlocked(list: &Mutex<ListItems>) -> usize {
+        // SAFETY: as in `get_unlocked`.
+        unsafe { AtomicBuffer::racing_slots(std::ptr::addr_of!((*list.data_ptr()).0)) }.len()
+    }
+
+    /// `read` on the items of `list` without its lock
+    /// ([`read_optimistically`]): its answer if no writer came between,
+    /// `None` otherwise (or if `read` gave up), and the caller takes the
+    /// lock. Lists built from the items this way are new (unshared), so
+    /// their stores need no lock.
+    #[inline]
+    pub fn read_unlocked<R>(
+        list: &Mutex<ListItems>,
+        read: impl FnOnce(RacingItems<'_>) -> Option<R>,
+    ) -> Option<R> {
+        read_optimistically(list, |items| {
+            // SAFETY: as in `get_unlocked`.
+            read(RacingItems(unsafe {
+                AtomicBuffer::racing_slots(std::ptr::addr_of!((*items).0))
+            }))
+        })
+    }
+
     /// How many buffers are retired and not yet freed.
     #[cfg(test)]
     pub fn retired(&self) -> usize {
         self.0.retired()
+    }
+}
+
+/// A list's items as a reader without the lock sees them
+/// ([`ListItems::read_unlocked`]): possibly halfway through a writer's
+/// change, which the lock's sequence then rejects, but every load in
+/// bounds.
+#[derive(Clone, Copy)]
+pub struct RacingItems<'a>(&'a [WordSlot]);
+
+impl RacingItems<'_> {
+    /// The number of items.
+    #[inline]
+    pub fn len(self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    #[inline]
+    pub fn is_empty(self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Item `i` (below the length).
+    #[inline]
+    pub fn get(self, i: usize) -> Value {
+        Value::from_bits(self.0[i].0.load(Ordering::Relaxed))
+    }
+
+    /// The items, in a new list of exactly their number.
+    pub fn to_list(self) -> ListItems {
+        let mut list = ListItems::with_capacity(self.len());
+        self.copy_to(0..self.len(), &mut list);
+        list
+    }
+
+    /// The items, in a vector.
+    pub fn to_vec(self) -> Vec<Value> {
+        self.0
+            .iter()
+            .map(|s| Value::from_bits(s.0.load(Ordering::Relaxed)))
+            .collect()
+    }
+
+    /// Appends items `range` to `to`.
+    #[inline]
+    pub fn copy_to(self, range: std::ops::Range<usize>, to: &mut ListItems) {
+        let slots = &self.0[range];
+        to.0.reserve(slots.len(), FIRST_CAPACITY);
+        let len = to.len();
+        for (slot, from) in to.0.allocated()[len..].iter().zip(slots) {
+            slot.copy_from(from);
+        }
+        to.0.set_len(len + slots.len());
     }
 }
 
@@ -341,5 +423,43 @@ mod tests {
         assert_eq!(ListItems::get_unlocked(&list, 0), Some(int(writes)));
         assert_eq!(ListItems::get_unlocked(&list, writes as usize + 1), None);
         assert!(list.lock().retired() > 5);
+    }
+
+    #[test]
+    fn unlocked_copies_are_never_torn() {
+        // The writer keeps every item equal to the length, rewriting them
+        // all at each change (growing, shrinking, refilling): a copy that
+        // mixed two states would hold two different numbers, or a number
+        // that is not its length.
+        let list = Arc::new(Mutex::new(ListItems::new()));
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reader = {
+            let (list, done) = (list.clone(), done.clone());
+            std::thread::spawn(move || {
+                let mut kept = 0u64;
+                while !done.load(Ordering::Relaxed) || kept == 0 {
+                    let copy = ListItems::read_unlocked(&list, |items| {
+                        Some((items.to_vec(), items.to_list()))
+                    });
+                    if let Some((items, copied)) = copy {
+                        let len = int(items.len() as i64);
+                        assert!(items.iter().all(|&v| v == len), "torn: {items:?}");
+                        assert_eq!(&*copied, &items[..]);
+                        kept += 1;
+                    }
+                }
+                kept
+            })
+        };
+        for step in 0..20_000i64 {
+            let mut items = list.lock();
+            let n = [step % 37, (step * 7) % 5, 64][step as usize % 3];
+            items.clear();
+            items.extend((0..n).map(|_| int(n)));
+        }
+        done.store(true, Ordering::Relaxed);
+        assert!(reader.join().unwrap() > 0);
+        let left = list.lock().len();
+        assert_eq!(ListItems::len_unlocked(&list), left);
     }
 }

@@ -473,7 +473,7 @@ impl Interp<'_> {
         }
         self.count_hit(Opcode::CallLen);
         let n = match x.data() {
-            Some(ObjectData::List(l)) => l.lock().len(),
+            Some(ObjectData::List(l)) => crate::object::ListItems::len_unlocked(l),
             Some(ObjectData::Tuple(t)) => t.len(),
             Some(ObjectData::Str(s)) => s.char_count(),
             Some(ObjectData::Dict(d)) => d.lock().len(),

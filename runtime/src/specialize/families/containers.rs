@@ -1,6 +1,7 @@
 //! Containers: `ForIter`, `UnpackSequence`, `StoreSubscr` and `BinarySubscr`.
 
 use super::*;
+use crate::object::ListItems;
 
 impl Interp<'_> {
     // ------------------------------------------------------------ ForIter
@@ -102,12 +103,21 @@ impl Interp<'_> {
                     true
                 }
                 (Some(ObjectData::List(l)), Opcode::UnpackSequenceList) => {
-                    let items = l.lock();
-                    if items.len() == n {
-                        out[..n].copy_from_slice(&items);
-                        true
-                    } else {
-                        false
+                    // Without the lock when no writer is busy.
+                    let unlocked = ListItems::read_unlocked(l, |items| {
+                        Some((items.len() == n).then(|| (0..n).for_each(|k| out[k] = items.get(k))))
+                    });
+                    match unlocked {
+                        Some(copied) => copied.is_some(),
+                        None => {
+                            let items = l.lock();
+                            if items.len() == n {
+                                out[..n].copy_from_slice(&items);
+                                true
+                            } else {
+                                false
+                            }
+                        }
                     }
                 }
                 _ => false,
@@ -279,6 +289,20 @@ impl Interp<'_> {
     pub(crate) fn slice_sequence(&self, seq: Value, parts: [Value; 3]) -> Option<Value> {
         match seq.data()? {
             ObjectData::List(l) => {
+                // Without the lock when no writer is busy (the bounds and
+                // the items read together, as under it).
+                let unlocked = ListItems::read_unlocked(l, |items| {
+                    let s = simple_slice(parts, items.len())?;
+                    let mut picked = ListItems::with_capacity(s.len);
+                    match s.step {
+                        1 => items.copy_to(s.start as usize..s.start as usize + s.len, &mut picked),
+                        _ => picked.extend(s.indices().map(|i| items.get(i))),
+                    }
+                    Some(picked)
+                });
+                if let Some(picked) = unlocked {
+                    return Some(self.new_list_of(picked));
+                }
                 // One lock: the bounds and the items are read together.
                 let items = l.lock();
                 simple_slice(parts, items.len()).map(|s| {

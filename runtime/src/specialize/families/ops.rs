@@ -237,23 +237,25 @@ impl Interp<'_> {
                 }
                 // As the generic operation: the right list is copied under
                 // its own lock, then the left one is read (or extended, in
-                // place) under its lock.
-                (Some(ObjectData::List(x)), Some(ObjectData::List(y))) => {
+                // place) under its lock; a new list's items are read
+                // without the locks when no writer is busy.
+                (Some(ObjectData::List(x)), Some(ObjectData::List(y))) if op.is_inplace() => {
                     let right = y.lock().to_vec();
-                    if op.is_inplace() {
-                        x.lock().extend(right);
-                        Some(a)
-                    } else {
-                        let mut items = {
-                            let left = x.lock();
-                            let mut items =
-                                crate::object::ListItems::with_capacity(left.len() + right.len());
-                            items.extend_from_slice(&left);
-                            items
-                        };
+                    x.lock().extend(right);
+                    Some(a)
+                }
+                (Some(ObjectData::List(x)), Some(ObjectData::List(y))) => {
+                    let items = concat_unlocked(x, y).unwrap_or_else(|| {
+                        let right = y.lock().to_vec();
+                        let left = x.lock();
+                        let mut items =
+                            crate::object::ListItems::with_capacity(left.len() + right.len());
+                        items.extend_from_slice(&left);
+                        drop(left);
                         items.extend_from_slice(&right);
-                        Some(self.new_list_of(items))
-                    }
+                        items
+                    });
+                    Some(self.new_list_of(items))
                 }
                 _ => None,
             },
@@ -393,4 +395,24 @@ fn same_sequence_type(a: Value, b: Value) -> bool {
         (Some(ObjectData::List(_)), Some(ObjectData::List(_)))
             | (Some(ObjectData::Tuple(_)), Some(ObjectData::Tuple(_)))
     )
+}
+
+/// The items of `x + y` read without either list's lock (each read
+/// alone, as the locked operation reads them one after the other); `None`
+/// when a writer was busy.
+#[inline]
+fn concat_unlocked(
+    x: &crate::object::Mutex<crate::object::ListItems>,
+    y: &crate::object::Mutex<crate::object::ListItems>,
+) -> Option<crate::object::ListItems> {
+    use crate::object::ListItems;
+    let mut items =
+        ListItems::with_capacity(ListItems::len_unlocked(x) + ListItems::len_unlocked(y));
+    for list in [x, y] {
+        ListItems::read_unlocked(list, |read| {
+            read.copy_to(0..read.len(), &mut items);
+            Some(())
+        })?;
+    }
+    Some(items)
 }
