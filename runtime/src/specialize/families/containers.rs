@@ -105,10 +105,14 @@ impl Interp<'_> {
                 (Some(ObjectData::List(l)), Opcode::UnpackSequenceList) => {
                     // Without the lock when no writer is busy.
                     let unlocked = ListItems::read_unlocked(l, |items| {
-                        Some((items.len() == n).then(|| (0..n).for_each(|k| out[k] = items.get(k))))
+                        let fits = items.len() == n;
+                        if fits {
+                            (0..n).for_each(|k| out[k] = items.get(k));
+                        }
+                        Some(fits)
                     });
                     match unlocked {
-                        Some(copied) => copied.is_some(),
+                        Some(fits) => fits,
                         None => {
                             let items = l.lock();
                             if items.len() == n {
