@@ -294,18 +294,21 @@ impl Interp<'_> {
         match seq.data()? {
             ObjectData::List(l) => {
                 // Without the lock when no writer is busy (the bounds and
-                // the items read together, as under it).
+                // the items read together, as under it). Parts that are
+                // not a simple slice give up here, not under the lock.
                 let unlocked = ListItems::read_unlocked(l, |items| {
-                    let s = simple_slice(parts, items.len())?;
-                    let mut picked = ListItems::with_capacity(s.len);
-                    match s.step {
-                        1 => items.copy_to(s.start as usize..s.start as usize + s.len, &mut picked),
-                        _ => picked.extend(s.indices().map(|i| items.get(i))),
-                    }
-                    Some(picked)
+                    Some(simple_slice(parts, items.len()).map(|s| {
+                        let mut picked = ListItems::with_capacity(s.len);
+                        match s.step {
+                            1 => items
+                                .copy_to(s.start as usize..s.start as usize + s.len, &mut picked),
+                            _ => picked.extend(s.indices().map(|i| items.get(i))),
+                        }
+                        picked
+                    }))
                 });
                 if let Some(picked) = unlocked {
-                    return Some(self.new_list_of(picked));
+                    return picked.map(|picked| self.new_list_of(picked));
                 }
                 // One lock: the bounds and the items are read together.
                 let items = l.lock();
