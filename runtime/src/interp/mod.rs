@@ -1959,8 +1959,14 @@ impl<'a> Interp<'a> {
         // Function entry is a safepoint (the new frame is on the stack).
         self.entry_safepoint(entry)?;
         'frames: loop {
-            let frame = *self.st().frames.last().expect("a frame to run");
-            let code_gc = frame.code;
+            let top = self.st().frames.last().expect("a frame to run");
+            // What dispatch needs first is read field by field: the frame
+            // was usually just pushed by narrow stores, which the wide
+            // loads of the whole copy below cannot take from the store
+            // buffer (they wait for the stores to drain).
+            let (code_gc, tc, base, pc, entered) =
+                (top.code, top.tc, top.base, top.pc, top.entered);
+            let frame = *top;
             let ObjectData::Code(code) = &code_gc.data else {
                 unreachable!("frames run code objects")
             };
@@ -1968,11 +1974,11 @@ impl<'a> Interp<'a> {
             // SAFETY: the frame's thread code belongs to its code object,
             // which the frame keeps alive (it is on the thread's stacks),
             // and only this thread uses it (see `ThreadCode`).
-            let tc: &ThreadCode = unsafe { &*frame.tc };
-            let base = frame.base as usize;
+            let tc: &ThreadCode = unsafe { &*tc };
+            let base = base as usize;
             let stack_base = base + code.nlocals();
-            let mut pc = frame.pc as usize;
-            if !frame.entered {
+            let mut pc = pc as usize;
+            if !entered {
                 self.st().frames.last_mut().expect("a frame").entered = true;
                 if self.tracing {
                     if let Err(e) = self.trace_event(TraceEvent::Call, Value::NONE, frame.pc) {
