@@ -1203,7 +1203,7 @@ impl Interp<'_> {
     /// Runs the executor of loop `lp` on the current frame from its first
     /// micro-op until it leaves (in that frame, or in the frame of a call
     /// it inlined).
-    #[inline(never)]
+    #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn run_executor(
         &mut self,
