@@ -55,6 +55,7 @@ pub(crate) use attr_hooks::object_attribute_methods;
 pub use lang2::lang_type_methods;
 
 use std::cell::UnsafeCell;
+use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -152,6 +153,29 @@ pub(crate) struct Frame {
 }
 
 impl Frame {
+    /// A copy read a word at a time, for a frame pushed a moment ago:
+    /// its fields were stored one by one, and a plain copy reads them 16
+    /// bytes at a time, which the store buffer cannot forward (the copy
+    /// waits for the stores to drain). Volatile loads keep each read one
+    /// word wide.
+    #[inline(always)]
+    fn copy_by_words(&self) -> Frame {
+        const WORDS: usize = std::mem::size_of::<Frame>() / 8;
+        const _: () = assert!(std::mem::size_of::<Frame>() % 8 == 0);
+        const _: () = assert!(std::mem::align_of::<Frame>() == 8);
+        let from = (self as *const Frame).cast::<MaybeUninit<u64>>();
+        let mut copy = MaybeUninit::<Frame>::uninit();
+        let to = copy.as_mut_ptr().cast::<MaybeUninit<u64>>();
+        for i in 0..WORDS {
+            // SAFETY: `i` words into a frame of `WORDS` 8-byte-aligned
+            // words, for reading `self` and writing `copy`; a
+            // `MaybeUninit` word may hold padding.
+            unsafe { to.add(i).write(std::ptr::read_volatile(from.add(i))) };
+        }
+        // SAFETY: every byte of `self`, a valid frame, was copied.
+        unsafe { copy.assume_init() }
+    }
+
     /// The code object it runs.
     pub(crate) fn code_object(&self) -> Gc<PyObject> {
         self.code
@@ -869,6 +893,10 @@ impl<'a> Interp<'a> {
         self.run(entry)
     }
 
+    /// Inlined, like [`Interp::push_new_frame`]: called, it took the
+    /// caller's `on_return` by pointer and copied it 16 bytes at a time
+    /// from 8-byte stores (a store-forwarding stall at every call).
+    #[inline(always)]
     fn push_frame(
         &mut self,
         code: Gc<PyObject>,
@@ -2707,7 +2735,7 @@ impl<'a> Interp<'a> {
     pub(crate) fn enter_inlined_frame(&mut self) -> Frame {
         let frame = self.st().frames.last_mut().expect("the pushed frame");
         frame.entered = true;
-        *frame
+        frame.copy_by_words()
     }
 
     /// The contents of cell `i` of the frame whose locals start at `base`
@@ -2770,8 +2798,13 @@ impl<'a> Interp<'a> {
             _ => value,
         };
         let st = self.st();
-        let done = st.frames.pop().expect("the inlined frame");
-        st.values.truncate(done.ret_to as usize);
+        // Only the field needed is read: the frame was pushed a few
+        // micro-ops ago by narrow stores, which a copy of the whole frame
+        // (16-byte loads) would wait for.
+        let depth = st.frames.len() - 1;
+        let ret_to = st.frames[depth].ret_to;
+        st.frames.truncate(depth);
+        st.values.truncate(ret_to as usize);
         st.values.push(result);
         true
     }
