@@ -150,6 +150,9 @@ impl Block {
     unsafe fn sweep(&mut self, counts: &mut SweepCounts) {
         let mut next = ptr::null_mut();
         let mut free = 0;
+        // Counted in locals, added once: through `counts`, the counts went
+        // to memory and back at every cell (the drop is an opaque call).
+        let (mut live, mut freed) = (0u64, 0u64);
         for i in (0..self.cells).rev() {
             let cell = self.cell(i);
             // SAFETY: every cell of a formatted block has a header.
@@ -157,16 +160,14 @@ impl Block {
             if let Some(vtable) = header.vtable() {
                 if header.is_marked() {
                     header.clear_mark();
-                    counts.live_objects += 1;
-                    counts.live_bytes += self.cell_size as u64;
+                    live += 1;
                     continue;
                 }
                 // SAFETY: the object is allocated and unmarked: unreachable
                 // from every root, so nothing uses it again (the rooting
                 // contract); this is its only drop.
                 unsafe { (vtable.drop_value)(NonNull::new_unchecked(cell)) };
-                counts.freed_objects += 1;
-                counts.freed_bytes += self.cell_size as u64;
+                freed += 1;
             }
             header.make_free(next);
             next = cell;
@@ -174,6 +175,11 @@ impl Block {
         }
         self.free = next;
         self.free_count = free;
+        let cell_size = self.cell_size as u64;
+        counts.live_objects += live;
+        counts.live_bytes += live * cell_size;
+        counts.freed_objects += freed;
+        counts.freed_bytes += freed * cell_size;
     }
 
     /// Drops every object in the block (the heap is going away).
