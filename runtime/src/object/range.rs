@@ -249,6 +249,10 @@ impl Range {
     }
 
     /// An iterator's state over the values, last first when `reversed`.
+    /// Inlined, so that a small range's state is built where the iterator
+    /// is allocated: returned in memory, it was stored field by field and
+    /// copied into the object 16 bytes at a time, a store-forwarding stall.
+    #[inline]
     pub fn iterator(&self, reversed: bool) -> IteratorData {
         match *self {
             Range::Small { start, stop, step } => {
