@@ -1202,7 +1202,9 @@ impl Interp<'_> {
 
     /// Runs the executor of loop `lp` on the current frame from its first
     /// micro-op until it leaves (in that frame, or in the frame of a call
-    /// it inlined).
+    /// it inlined). Inlined into its two callers: called, it read its
+    /// stack-passed arguments and `run_uops`' result back 16 bytes at a
+    /// time from 8-byte stores (store-forwarding stalls at every entry).
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn run_executor(
