@@ -1155,7 +1155,10 @@ impl<'a> Interp<'a> {
 
     /// The last step of every Python call, once the frame's locals (from
     /// `args_start`) hold the bound arguments: its cells, then a generator
-    /// object for a generator function, or the frame pushed.
+    /// object for a generator function, or the frame pushed. Inlined into
+    /// its two callers: called, it took `on_return` by pointer and copied
+    /// it 16 bytes at a time from 8-byte stores (a store-forwarding stall).
+    #[inline(always)]
     fn enter_function(
         &mut self,
         f: &crate::object::Function,
