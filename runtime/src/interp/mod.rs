@@ -893,6 +893,7 @@ impl<'a> Interp<'a> {
         self.run(entry)
     }
 
+    /// Pushes a frame of `code` to run from its first instruction.
     /// Inlined, like [`Interp::push_new_frame`]: called, it took the
     /// caller's `on_return` by pointer and copied it 16 bytes at a time
     /// from 8-byte stores (a store-forwarding stall at every call).
