@@ -156,22 +156,9 @@ impl Interp<'_> {
         // No safepoint between taking the segment and pushing it.
         let (base, pc) = self.take_segment(g, was, sent);
         let pushed = if self.native_stack_exhausted() {
-            Err(self.new_exception(
-                self.rt.types.recursion_error,
-                "maximum recursion depth exceeded",
-            ))
+            Err(self.recursion_error())
         } else {
-            let (code, globals, base) = (g.code, g.globals, base as u32);
-            let frame = self.new_frame(
-                code,
-                globals,
-                None,
-                base,
-                base,
-                OnReturn::Generator(gen),
-                pc,
-            );
-            self.push_new_frame(frame)
+            self.push_generator_frame(g, base, pc, OnReturn::Generator(gen))
         };
         if let Err(e) = pushed {
             self.give_back_segment(g, base, was);
@@ -213,13 +200,26 @@ impl Interp<'_> {
         // No safepoint until the frame that roots the segment is pushed.
         let (base, pc) = self.take_segment(g, was, Value::NONE);
         let on_return = OnReturn::GeneratorLoop { gen, exit };
-        let (code, globals, at) = (g.code, g.globals, base as u32);
-        let frame = self.new_frame(code, globals, None, at, at, on_return, pc);
-        if let Err(e) = self.push_new_frame(frame) {
+        if let Err(e) = self.push_generator_frame(g, base, pc, on_return) {
             self.give_back_segment(g, base, was);
             return Some(Err(e));
         }
         Some(Ok(GenLoopStep::Resumed))
+    }
+
+    /// Pushes the frame of `g`, whose values were just moved onto the
+    /// value stack from `base` (`take_segment`), to resume at `pc`.
+    #[inline(always)]
+    fn push_generator_frame(
+        &mut self,
+        g: &Generator,
+        base: usize,
+        pc: u32,
+        on_return: OnReturn,
+    ) -> PyResult<()> {
+        let at = base as u32;
+        let frame = self.new_frame(g.code, g.globals, None, at, at, on_return, pc);
+        self.push_new_frame(frame)
     }
 
     /// What leaves a generator's frame when `exc`, a StopIteration, does

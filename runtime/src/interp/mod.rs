@@ -928,6 +928,7 @@ impl<'a> Interp<'a> {
         Ok(())
     }
 
+    /// The RecursionError of a call too deep (frames or native stack).
     #[cold]
     fn recursion_error(&mut self) -> PyErr {
         self.new_exception(
@@ -976,10 +977,7 @@ impl<'a> Interp<'a> {
         kwargs: &[(Value, Value)],
     ) -> PyResult<Value> {
         if self.native_stack_exhausted() {
-            return Err(self.new_exception(
-                self.rt.types.recursion_error,
-                "maximum recursion depth exceeded",
-            ));
+            return Err(self.recursion_error());
         }
         let callable_pos = self.st().values.len();
         self.st().values.push(callable);

@@ -608,21 +608,15 @@ impl Interp<'_> {
         obj: Value,
         name: Value,
     ) -> Option<Value> {
-        let cell = tc.cache(at);
-        let c = cell.get().words;
-        if let Some(o) = obj.as_ref() {
-            if is_instance_receiver(o) {
-                let current = o.class().as_class().map_or(0, |k| k.version.peek());
-                let current = u64::from(current);
-                if current != 0 {
-                    for entry in c.chunks_exact(2) {
-                        if entry[0] == current {
-                            self.count_hit(Opcode::LoadMethodInstance);
-                            // The class (alive: the instance's) still
-                            // holds the function.
-                            return Some(Value::from_bits(entry[1]));
-                        }
-                    }
+        let c = tc.cache(at).get().words;
+        let current = method_receiver_version(obj);
+        if current != 0 {
+            for entry in c.chunks_exact(2) {
+                if entry[0] == current {
+                    self.count_hit(Opcode::LoadMethodInstance);
+                    // The class (alive: the instance's) still holds the
+                    // function.
+                    return Some(Value::from_bits(entry[1]));
                 }
             }
         }
@@ -676,11 +670,8 @@ impl Interp<'_> {
         obj: Value,
     ) -> Option<Value> {
         let c = tc.cache(at).get().words;
-        let current = obj
-            .as_ref()
-            .filter(|o| is_instance_receiver(o))
-            .map_or(0, |o| o.class().as_class().map_or(0, |k| k.version.peek()));
-        if current != 0 && u64::from(current) == c[0] {
+        let current = method_receiver_version(obj);
+        if current != 0 && current == c[0] {
             // The class (alive: the instance's) still holds the
             // staticmethod; its function is read now (re-initializing it
             // replaces the function in place).
@@ -811,4 +802,16 @@ enum StoreTarget {
 #[inline]
 fn is_instance_receiver(o: &PyObject) -> bool {
     matches!(o.data, ObjectData::Instance(_) | ObjectData::Subclassed(_))
+}
+
+/// The class version of `obj` as a method receiver
+/// ([`is_instance_receiver`]), 0 for any other value (no cached entry
+/// holds 0).
+#[inline(always)]
+fn method_receiver_version(obj: Value) -> u64 {
+    obj.as_ref()
+        .filter(|o| is_instance_receiver(o))
+        .map_or(0, |o| {
+            u64::from(o.class().as_class().map_or(0, |k| k.version.peek()))
+        })
 }
