@@ -1275,7 +1275,28 @@ impl Interp<'_> {
         virtual_ret: Option<usize>,
     ) -> Flow {
         let Run { lp, exec, validity } = *run;
-        let mut i = start;
+        // The micro-op to run next, stepped as a pointer rather than an
+        // index: the dispatch then reads its op without first loading
+        // the micro-ops' address and scaling an index (4 instructions of
+        // every micro-op). `i!()` is its index, for the side tables.
+        // SAFETY: `start` is 0 or follows a `PushFrame` or
+        // `PushVirtualFrame`, whose inlined body goes on at `start`
+        // (`Executor::uop`'s contract, as for every `go_to!` below).
+        let mut next: *const Uop = unsafe { exec.uop(start) };
+        macro_rules! i {
+            () => {
+                // SAFETY: `next` points into `exec`'s micro-ops (`go_to!`).
+                unsafe { next.offset_from(exec.uop(0)) as usize }
+            };
+        }
+        macro_rules! go_to {
+            ($l:expr) => {{
+                let l: usize = $l;
+                // SAFETY: `l` is a label or jump target of `exec`, or
+                // follows a micro-op that goes on (`Executor::uop`).
+                next = unsafe { exec.uop(l) };
+            }};
+        }
         let mut executed = 0u64;
         macro_rules! leave {
             ($why:expr, $to:expr) => {{
@@ -1290,7 +1311,7 @@ impl Interp<'_> {
                 guard_failed!(at $u.at)
             };
             (at $at:expr) => {{
-                if exec.count_exit(i) {
+                if exec.count_exit(i!()) {
                     self.hot_exit(lp);
                 }
                 leave!(Why::Guard, $at);
@@ -1305,9 +1326,9 @@ impl Interp<'_> {
         // executor was built (leaving if the executor does not cover it).
         macro_rules! take {
             ($pc:expr) => {{
-                match exec.jump(i) {
+                match exec.jump(i!()) {
                     Some(l) => {
-                        i = l;
+                        go_to!(l);
                         continue;
                     }
                     None => leave!(Why::Jump, $pc),
@@ -1321,7 +1342,7 @@ impl Interp<'_> {
                 let pc = $pc as usize;
                 match exec.label($u.segment, pc) {
                     Some(l) => {
-                        i = l;
+                        go_to!(l);
                         continue;
                     }
                     None => leave!(Why::Jump, pc),
@@ -1331,8 +1352,10 @@ impl Interp<'_> {
         // A fused operation (`IntOp3`...): `$compute` of the operator and
         // the two operands, or `None` to leave. One arm per micro-op, so
         // that no branch inside chooses the operation.
-        macro_rules! fused {
-            ($u:ident, |$op:ident, $a:ident, $b:ident| $compute:expr) => {{
+        // The two operands of fused micro-op `$u`, as `(access, stack
+        // length, a, b)`.
+        macro_rules! fused_operands {
+            ($u:ident) => {{
                 let access = Access($u.extra);
                 let values = self.st_values();
                 let end = values.len();
@@ -1353,7 +1376,13 @@ impl Interp<'_> {
                         v
                     }
                 };
-                let ($a, $b) = (read(0), read(1));
+                (access, end, read(0), read(1))
+            }};
+        }
+        macro_rules! fused {
+            ($u:ident, |$op:ident, $a:ident, $b:ident| $compute:expr) => {{
+                let (access, end, $a, $b) = fused_operands!($u);
+                let values = self.st_values();
                 let $op = $u.arg & 0xFF;
                 let Some(v) = $compute else {
                     guard_failed!($u);
@@ -1408,9 +1437,9 @@ impl Interp<'_> {
             }};
         }
         let flow = loop {
-            // SAFETY: `i` is 0, follows a micro-op that goes on, or is a
-            // label (each `i = ...` below), as `Executor::uop` requires.
-            let u = unsafe { exec.uop(i) };
+            // SAFETY: `next` points to a micro-op of `exec` (`go_to!`),
+            // which outlives the loop.
+            let u = unsafe { &*next };
             if COUNT {
                 executed += 1;
                 if let Some(s) = self.t2_stats() {
@@ -1779,6 +1808,15 @@ impl Interp<'_> {
                     }
                     values.truncate(n - 3);
                 }
+                UopOp::StoreSubscr3 => {
+                    let (access, end, list, key) = fused_operands!(u);
+                    let values = self.st_values();
+                    let below = end - access.pops() - 1;
+                    if !crate::object::native::list_store(list, key, values[below]) {
+                        leave!(Why::Guard, u.at);
+                    }
+                    values.truncate(below);
+                }
                 UopOp::JumpIfOrPop => {
                     let v = *self.st_values().last().expect("a value to test");
                     let (truth, escaped) = match crate::object::native::truth(v) {
@@ -1997,7 +2035,7 @@ impl Interp<'_> {
                     // The instruction was not specialized yet when the loop
                     // was projected (a rarely taken path), and now is, in a
                     // form with micro-ops: rebuilt, the loop would run them.
-                    if instr.op != u.opcode && instr.op.uops().is_some() && exec.count_exit(i) {
+                    if instr.op != u.opcode && instr.op.uops().is_some() && exec.count_exit(i!()) {
                         self.hot_exit(lp);
                     }
                     self.set_frame_pc(u.at + 1);
@@ -2107,7 +2145,9 @@ impl Interp<'_> {
                         if instance_class_version(receiver) != u64::from(u.extra)
                             || method.to_bits() != u.operand
                         {
-                            i = exec.jump(i).expect("a polymorphic call ends in its step");
+                            go_to!(exec
+                                .jump(i!())
+                                .expect("a polymorphic call ends in its step"));
                             continue;
                         }
                     }
@@ -2122,7 +2162,7 @@ impl Interp<'_> {
                         _ => VirtualCall::Plain,
                     };
                     let virtual_frame = if u.op == UopOp::PushVirtualFrame {
-                        let callee = exec.callee_after(i);
+                        let callee = exec.callee_after(i!());
                         let laid_out = match call {
                             VirtualCall::Init => self.lay_out_init_call(callee, u.arg as usize),
                             VirtualCall::Operator(_) => {
@@ -2154,7 +2194,7 @@ impl Interp<'_> {
                         // which it would cost a lookup to find.
                         let flow = self.run_uops::<COUNT>(
                             run,
-                            i + 1,
+                            i!() + 1,
                             callee_code,
                             tc,
                             callee_base,
@@ -2191,7 +2231,7 @@ impl Interp<'_> {
                             }
                             break flow;
                         }
-                        i = u.target as usize;
+                        go_to!(u.target as usize);
                         continue;
                     }
                     // A real frame (one a virtual frame cannot stand for:
@@ -2215,7 +2255,7 @@ impl Interp<'_> {
                             let callee_base = callee.locals_base();
                             let flow = self.run_uops::<COUNT>(
                                 run,
-                                i + 1,
+                                i!() + 1,
                                 callee_code,
                                 callee_tc,
                                 callee_base,
@@ -2229,7 +2269,7 @@ impl Interp<'_> {
                             }
                         }
                     }
-                    i = u.target as usize;
+                    go_to!(u.target as usize);
                     continue;
                 }
                 UopOp::PopFrame => {
@@ -2238,7 +2278,9 @@ impl Interp<'_> {
                 }
                 UopOp::PopFrameConst => pop_frame!(u, Value::from_bits(u.operand)),
             }
-            i += 1;
+            // SAFETY: the micro-op went on, so another follows it
+            // (`Executor::uop`).
+            next = unsafe { next.add(1) };
         };
         *executed_total += executed;
         flow

@@ -894,7 +894,8 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
             | UopOp::CompareFloat3
             | UopOp::CompareIs3
             | UopOp::Subscr3
-            | UopOp::SubscrLocalConst => state = Abstract::default(),
+            | UopOp::SubscrLocalConst
+            | UopOp::StoreSubscr3 => state = Abstract::default(),
             UopOp::CheckValidity
             | UopOp::Jump
             | UopOp::JumpBack
@@ -1061,6 +1062,9 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
             UopOp::CompareFloat => Some(UopOp::CompareFloat3),
             UopOp::CompareIs => Some(UopOp::CompareIs3),
             UopOp::SubscrSequenceInt => Some(UopOp::Subscr3),
+            // The list and index of `p[i] = v` (not the rotated form,
+            // whose list and index were pushed before the value).
+            UopOp::StoreSubscrListInt if u.arg == 0 => Some(UopOp::StoreSubscr3),
             _ => None,
         }
         .filter(|_| u.arg <= 0xFF);
@@ -1109,9 +1113,15 @@ pub fn fuse_operands(uops: &mut Vec<Uop>) -> u64 {
                 }
             }
         }
+        if fused == UopOp::StoreSubscr3 && a == Slot::Stack && b == Slot::Stack {
+            // Nothing to read from elsewhere: the plain store is shorter.
+            out.push(u);
+            continue;
+        }
         let mut result = Slot::Stack;
         let mut target = u.target;
-        if let Some(next) = uops.get(i).filter(|n| !lands(n.at)) {
+        let stores = fused == UopOp::StoreSubscr3;
+        if let Some(next) = uops.get(i).filter(|n| !lands(n.at) && !stores) {
             let compares = fused.is_fused_compare();
             match next.op {
                 UopOp::StoreFast if next.arg as usize <= Slot::MAX_LOCAL => {
@@ -2719,6 +2729,56 @@ mod tests {
         let mut index = uop(UopOp::LoadFastBound, Opcode::LoadFast, 5, 1);
         index.at = 1;
         assert_eq!(subscript(local(), index), UopOp::Subscr3);
+    }
+
+    #[test]
+    fn a_list_store_reads_its_list_and_index_from_where_they_are() {
+        // `p[k] = v`: v computed, then p and k loaded just before the store.
+        let store = |list: Uop, key: Uop| {
+            let mut uops = vec![
+                uop(UopOp::LoadFastBound, Opcode::LoadFast, 9, 0),
+                list,
+                key,
+                uop(UopOp::StoreSubscrListInt, Opcode::StoreSubscrListInt, 0, 3),
+            ];
+            uops[1].at = 1;
+            uops[2].at = 2;
+            fuse_operands(&mut uops);
+            uops
+        };
+        let local = |k| uop(UopOp::LoadFastBound, Opcode::LoadFast, k, 0);
+        let uops = store(local(4), local(5));
+        assert_eq!(ops(&uops), vec![UopOp::LoadFastBound, UopOp::StoreSubscr3]);
+        let o = Operands::decode(uops[1].arg);
+        assert_eq!((o.a, o.b), (Slot::Local(4), Slot::Local(5)));
+        // It leaves, having changed nothing, for the list's load.
+        assert_eq!(uops[1].at, 1);
+        let uops = store(local(4), int(2));
+        let o = Operands::decode(uops[1].arg);
+        assert_eq!(
+            (o.a, o.b, uops[1].operand),
+            (Slot::Local(4), Slot::Constant, int(2).operand)
+        );
+        // A computed list and index: the plain store.
+        let pushed = |at| uop(UopOp::BinaryOpInt, Opcode::BinaryOpAddInt, 0, at);
+        let uops = store(pushed(1), pushed(2));
+        assert_eq!(uops.last().map(|u| u.op), Some(UopOp::StoreSubscrListInt));
+        // A store to a local after it is not a result the store has.
+        let mut list = local(4);
+        list.at = 1;
+        let mut uops = vec![
+            uop(UopOp::LoadFastBound, Opcode::LoadFast, 9, 0),
+            list,
+            int(2),
+            uop(UopOp::StoreSubscrListInt, Opcode::StoreSubscrListInt, 0, 3),
+            uop(UopOp::StoreFast, Opcode::StoreFast, 3, 4),
+        ];
+        uops[2].at = 2;
+        fuse_operands(&mut uops);
+        assert_eq!(
+            ops(&uops),
+            vec![UopOp::LoadFastBound, UopOp::StoreSubscr3, UopOp::StoreFast]
+        );
     }
 
     #[test]

@@ -76,6 +76,7 @@ impl UopOp {
                 | CompareIs3
                 | Subscr3
                 | SubscrLocalConst
+                | StoreSubscr3
         )
     }
 
@@ -410,6 +411,11 @@ define_uops! {
     /// micro-op's constant, and only the local is read through
     /// [`Operands`] (the result a local or pushed).
     SubscrLocalConst { guard: true, escapes: false };
+    /// `StoreSubscrListInt` (`arg` 0) with the list and the index where
+    /// [`Operands`] says (`p[i] = v`: the list a local, the index a local
+    /// or the constant) and the value under them; no result. It leaves,
+    /// having changed nothing, for the first instruction it replaced.
+    StoreSubscr3 { guard: true, escapes: false };
     /// Leaves for `target` unless the executor is still valid.
     CheckValidity { guard: false, escapes: false };
     /// The loop's back-edge: a safepoint, a validity check, then back to
