@@ -8,6 +8,7 @@ use stillpoint_sync::{Dependency, EventKind, Validity};
 
 use super::optimize::{self, Assumptions, DescriptorKind};
 use super::project::{project, project_entry, project_function, Trace};
+use super::stack::ReservedStack;
 use super::uop::{
     class_store_parts, local_attribute_parts, Access, Slot, Uop, UopOp, NEW_KEY_HINT,
     RETURNS_INSTANCE, RETURNS_OPERATOR_RESULT,
@@ -1200,6 +1201,16 @@ impl Interp<'_> {
         }
     }
 
+    /// The value stack as `run_uops` uses it: without a capacity check on
+    /// a push or a bounds check on a read (`stack`'s module docs).
+    #[inline(always)]
+    fn uop_stack(&mut self) -> &mut ReservedStack {
+        // SAFETY: only `run_uops` calls this (and `attribute_of_local`, for
+        // it), after reserving its segment's room: its pushes stay within
+        // the capacity and its reads below the length (`stack`).
+        unsafe { ReservedStack::new(self.st_values()) }
+    }
+
     /// Runs the executor of loop `lp` on the current frame from its first
     /// micro-op until it leaves (in that frame, or in the frame of a call
     /// it inlined). Inlined into its two callers: called, it read its
@@ -1275,18 +1286,24 @@ impl Interp<'_> {
         virtual_ret: Option<usize>,
     ) -> Flow {
         let Run { lp, exec, validity } = *run;
-        // The micro-op to run next, stepped as a pointer rather than an
-        // index: the dispatch then reads its op without first loading
-        // the micro-ops' address and scaling an index (4 instructions of
-        // every micro-op). `i!()` is its index, for the side tables.
+        // The room this frame's micro-ops push into (`stack`).
+        let room = exec.room(start);
+        let values = self.st_values();
+        if values.capacity() - values.len() < room {
+            values.reserve(room);
+        }
+        // The micro-op to run, stepped as a pointer rather than an index:
+        // the dispatch then reads its op without first loading the
+        // micro-ops' address and scaling an index (4 instructions of every
+        // micro-op). `i!()` is its index, for the side tables.
         // SAFETY: `start` is 0 or follows a `PushFrame` or
         // `PushVirtualFrame`, whose inlined body goes on at `start`
         // (`Executor::uop`'s contract, as for every `go_to!` below).
-        let mut next: *const Uop = unsafe { exec.uop(start) };
+        let mut cursor: *const Uop = unsafe { exec.uop(start) };
         macro_rules! i {
             () => {
-                // SAFETY: `next` points into `exec`'s micro-ops (`go_to!`).
-                unsafe { next.offset_from(exec.uop(0)) as usize }
+                // SAFETY: `cursor` points into `exec`'s micro-ops (`go_to!`).
+                unsafe { cursor.offset_from(exec.uop(0)) as usize }
             };
         }
         macro_rules! go_to {
@@ -1294,7 +1311,7 @@ impl Interp<'_> {
                 let l: usize = $l;
                 // SAFETY: `l` is a label or jump target of `exec`, or
                 // follows a micro-op that goes on (`Executor::uop`).
-                next = unsafe { exec.uop(l) };
+                cursor = unsafe { exec.uop(l) };
             }};
         }
         let mut executed = 0u64;
@@ -1357,7 +1374,7 @@ impl Interp<'_> {
         macro_rules! fused_operands {
             ($u:ident) => {{
                 let access = Access($u.extra);
-                let values = self.st_values();
+                let values = self.uop_stack();
                 let end = values.len();
                 // Without branching on the slots (see `Access`): an index a
                 // select computes, and the constant selected over what
@@ -1382,7 +1399,7 @@ impl Interp<'_> {
         macro_rules! fused {
             ($u:ident, |$op:ident, $a:ident, $b:ident| $compute:expr) => {{
                 let (access, end, $a, $b) = fused_operands!($u);
-                let values = self.st_values();
+                let values = self.uop_stack();
                 let $op = $u.arg & 0xFF;
                 let Some(v) = $compute else {
                     guard_failed!($u);
@@ -1415,7 +1432,7 @@ impl Interp<'_> {
                                 leave!(Why::End, $u.at);
                             }
                             // In the callable's slot (`lay_out_init_call`).
-                            v = self.st_values()[ret_to];
+                            v = self.uop_stack()[ret_to];
                         }
                         // Tier 1's return raises the TypeError (the
                         // operand guard left no reflected method).
@@ -1424,7 +1441,7 @@ impl Interp<'_> {
                         }
                         _ => {}
                     }
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     values.truncate(ret_to);
                     values.push(v);
                     break Flow::Returned;
@@ -1437,9 +1454,9 @@ impl Interp<'_> {
             }};
         }
         let flow = loop {
-            // SAFETY: `next` points to a micro-op of `exec` (`go_to!`),
+            // SAFETY: `cursor` points to a micro-op of `exec` (`go_to!`),
             // which outlives the loop.
-            let u = unsafe { &*next };
+            let u = unsafe { &*cursor };
             if COUNT {
                 executed += 1;
                 if let Some(s) = self.t2_stats() {
@@ -1448,38 +1465,38 @@ impl Interp<'_> {
             }
             match u.op {
                 UopOp::LoadFast => {
-                    let v = self.st_values()[base + u.arg as usize];
+                    let v = self.uop_stack()[base + u.arg as usize];
                     if v == Value::UNBOUND {
                         let e = self.unbound_local(code, u.arg as usize);
                         raise!(u, e);
                     }
-                    self.st_values().push(v);
+                    self.uop_stack().push(v);
                 }
                 UopOp::LoadFastBound => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let v = values[base + u.arg as usize];
                     values.push(v);
                 }
                 UopOp::StoreFast => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let v = values.pop().expect("the loop balances the stack");
                     values[base + u.arg as usize] = v;
                 }
-                UopOp::LoadConst => self.st_values().push(Value::from_bits(u.operand)),
+                UopOp::LoadConst => self.uop_stack().push(Value::from_bits(u.operand)),
                 UopOp::LoadDeref => match self.load_deref(code, base, u.arg as usize) {
-                    Ok(v) => self.st_values().push(v),
+                    Ok(v) => self.uop_stack().push(v),
                     Err(e) => raise!(u, e),
                 },
                 UopOp::UnaryOp => {
-                    let a = *self.st_values().last().expect("an operand");
+                    let a = *self.uop_stack().last().expect("an operand");
                     let op = crate::bytecode::UnaryOp::from_arg(u.arg);
                     match unary_native(op, a) {
-                        Some(v) => *self.st_values().last_mut().expect("an operand") = v,
+                        Some(v) => *self.uop_stack().last_mut().expect("an operand") = v,
                         // Python code must not run on a virtual frame.
                         None if virtual_ret.is_some() => leave!(Why::Guard, u.at),
                         None => {
                             match self.unary_op(a, op) {
-                                Ok(v) => *self.st_values().last_mut().expect("an operand") = v,
+                                Ok(v) => *self.uop_stack().last_mut().expect("an operand") = v,
                                 Err(e) => raise!(u, e),
                             }
                             // `__neg__` or `__bool__` ran.
@@ -1490,21 +1507,21 @@ impl Interp<'_> {
                     }
                 }
                 UopOp::PopTop => {
-                    self.st_values().pop();
+                    self.uop_stack().pop();
                 }
                 UopOp::SliceSequence => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let n = values.len();
                     let (seq, start, stop) = (values[n - 3], values[n - 2], values[n - 1]);
                     let Some(v) = self.slice_sequence(seq, [start, stop, Value::NONE]) else {
                         guard_failed!(u);
                     };
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     values.truncate(n - 3);
                     values.push(v);
                 }
                 UopOp::Isinstance => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let n = values.len();
                     let (callable, x, classinfo) = (values[n - 3], values[n - 2], values[n - 1]);
                     let class = classinfo.as_object().filter(|c| c.as_class().is_some());
@@ -1515,12 +1532,12 @@ impl Interp<'_> {
                         guard_failed!(u);
                     }
                     let is = Value::bool(self.isinstance(x, class));
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     values.truncate(n - 3);
                     values.push(is);
                 }
                 UopOp::RangeIter => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let end = values.len();
                     let bounds = match values[end - u.arg as usize..] {
                         [stop] => stop.as_inline_int().map(|stop| (0, stop)),
@@ -1531,12 +1548,12 @@ impl Interp<'_> {
                         guard_failed!(u);
                     };
                     let it = self.range_iterator(start, stop);
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     values.truncate(end - u.arg as usize - 1);
                     values.push(it);
                 }
                 UopOp::GetIter => {
-                    let v = *self.st_values().last().expect("an iterable");
+                    let v = *self.uop_stack().last().expect("an iterable");
                     let native = v.data().and_then(|d| IteratorData::of_sequence(v, d));
                     let escaped = native.is_none();
                     let it = match native {
@@ -1548,19 +1565,19 @@ impl Interp<'_> {
                             Err(e) => raise!(u, e),
                         },
                     };
-                    *self.st_values().last_mut().expect("an iterable") = it;
+                    *self.uop_stack().last_mut().expect("an iterable") = it;
                     // An `__iter__` may have run.
                     if escaped && !validity.is_valid() {
                         leave!(Why::Invalidated, u.at + 1);
                     }
                 }
                 UopOp::Copy => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let v = values[values.len() - u.arg as usize];
                     values.push(v);
                 }
                 UopOp::Swap => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let n = values.len();
                     values.swap(n - 1, n - u.arg as usize);
                 }
@@ -1579,10 +1596,10 @@ impl Interp<'_> {
                             Err(e) => raise!(u, e),
                         },
                     };
-                    self.st_values().push(v);
+                    self.uop_stack().push(v);
                 }
                 UopOp::GuardBothInt | UopOp::GuardFloatMix => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let n = values.len();
                     let (a, b) = (values[n - 2], values[n - 1]);
                     let holds = if u.op == UopOp::GuardBothInt {
@@ -1598,7 +1615,7 @@ impl Interp<'_> {
                 | UopOp::BinaryOpFloat
                 | UopOp::CompareInt
                 | UopOp::CompareFloat => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let n = values.len();
                     let (a, b) = (values[n - 2], values[n - 1]);
                     let result = match u.op {
@@ -1637,7 +1654,7 @@ impl Interp<'_> {
                 UopOp::Subscr3 => fused!(u, |_op, a, b| crate::object::native::sequence_item(a, b)),
                 UopOp::SubscrLocalConst => {
                     let access = Access(u.extra);
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let container = values[base + access.offset(0)];
                     let index = Value::from_bits(u.operand);
                     let Some(v) = crate::object::native::sequence_item(container, index) else {
@@ -1652,7 +1669,7 @@ impl Interp<'_> {
                     (a == b) == (CompareOp::from_arg(op) == CompareOp::Is)
                 ))),
                 UopOp::CompareIs => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let n = values.len();
                     let same = values[n - 2] == values[n - 1];
                     values.truncate(n - 2);
@@ -1661,7 +1678,7 @@ impl Interp<'_> {
                     ));
                 }
                 UopOp::ExitIf | UopOp::ExitIfBool | UopOp::JumpIf | UopOp::JumpIfBool => {
-                    let v = *self.st_values().last().expect("a value to test");
+                    let v = *self.uop_stack().last().expect("a value to test");
                     let (truth, escaped) = match crate::object::native::truth(v) {
                         Some(t) => (t, false),
                         // Python code must not run on a virtual frame.
@@ -1671,7 +1688,7 @@ impl Interp<'_> {
                             Err(e) => raise!(u, e),
                         },
                     };
-                    self.st_values().pop();
+                    self.uop_stack().pop();
                     let taken = truth == (u.arg == 1);
                     // `__bool__` ran: leave here if that invalidated us.
                     if escaped && !validity.is_valid() {
@@ -1685,7 +1702,7 @@ impl Interp<'_> {
                     }
                 }
                 UopOp::BinaryOpIntAny => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let n = values.len();
                     let (a, b) = (values[n - 2], values[n - 1]);
                     let v = match binary_int(u.arg, a, b) {
@@ -1695,14 +1712,14 @@ impl Interp<'_> {
                             Err(e) => raise!(u, e),
                         },
                     };
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     values.truncate(n - 2);
                     values.push(v);
                 }
                 UopOp::UnpackTwo => {
-                    let seq = *self.st_values().last().expect("a sequence");
+                    let seq = *self.uop_stack().last().expect("a sequence");
                     if let Some([first, second]) = crate::object::native::two_tuple(seq) {
-                        let values = self.st_values();
+                        let values = self.uop_stack();
                         values.pop();
                         values.push(second);
                         values.push(first);
@@ -1711,7 +1728,7 @@ impl Interp<'_> {
                             Ok(items) => items,
                             Err(e) => raise!(u, e),
                         };
-                        let values = self.st_values();
+                        let values = self.uop_stack();
                         values.pop();
                         values.extend(items.into_iter().rev());
                         if !validity.is_valid() {
@@ -1720,7 +1737,7 @@ impl Interp<'_> {
                     }
                 }
                 UopOp::ContainsOp => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let n = values.len();
                     let (key, container) = (values[n - 2], values[n - 1]);
                     let op = CompareOp::from_arg(u.arg);
@@ -1731,7 +1748,7 @@ impl Interp<'_> {
                             Err(e) => raise!(u, e),
                         },
                     };
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     values.truncate(n - 2);
                     values.push(v);
                     if escaped && !validity.is_valid() {
@@ -1739,26 +1756,26 @@ impl Interp<'_> {
                     }
                 }
                 UopOp::SetAdd => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let item = *values.last().expect("an item");
                     let set = values[values.len() - 1 - u.arg as usize];
                     if let Err(e) = self.set_add(set, item) {
                         raise!(u, e);
                     }
-                    self.st_values().pop();
+                    self.uop_stack().pop();
                     // `__hash__` or `__eq__` may have run.
                     if !validity.is_valid() {
                         leave!(Why::Invalidated, u.at + 1);
                     }
                 }
                 UopOp::ListAppend => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let item = values.pop().expect("an item");
                     let list = values[values.len() - u.arg as usize];
                     crate::object::native::list_append(list, item);
                 }
                 UopOp::ForIterRange | UopOp::ForIterSequence => {
-                    let it = *self.st_values().last().expect("an iterator");
+                    let it = *self.uop_stack().last().expect("an iterator");
                     let next = if u.op == UopOp::ForIterRange {
                         crate::object::native::range_next(it)
                     } else {
@@ -1766,11 +1783,11 @@ impl Interp<'_> {
                     };
                     match next {
                         Some(Some(v)) => match u.extra {
-                            0 => self.st_values().push(v),
-                            local => self.st_values()[base + local as usize - 1] = v,
+                            0 => self.uop_stack().push(v),
+                            local => self.uop_stack()[base + local as usize - 1] = v,
                         },
                         Some(None) => {
-                            self.st_values().pop();
+                            self.uop_stack().pop();
                             take!(u.arg);
                         }
                         None => {
@@ -1779,7 +1796,7 @@ impl Interp<'_> {
                     }
                 }
                 UopOp::SubscrSequenceInt | UopOp::SubscrDict => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let n = values.len();
                     let (container, key) = (values[n - 2], values[n - 1]);
                     let item = if u.op == UopOp::SubscrDict {
@@ -1796,7 +1813,7 @@ impl Interp<'_> {
                     }
                 }
                 UopOp::StoreSubscrListInt => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let n = values.len();
                     let (list, key, value) = if u.arg == 1 {
                         (values[n - 3], values[n - 2], values[n - 1])
@@ -1810,7 +1827,7 @@ impl Interp<'_> {
                 }
                 UopOp::StoreSubscr3 => {
                     let (access, end, list, key) = fused_operands!(u);
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let below = end - access.pops() - 1;
                     if !crate::object::native::list_store(list, key, values[below]) {
                         leave!(Why::Guard, u.at);
@@ -1818,7 +1835,7 @@ impl Interp<'_> {
                     values.truncate(below);
                 }
                 UopOp::JumpIfOrPop => {
-                    let v = *self.st_values().last().expect("a value to test");
+                    let v = *self.uop_stack().last().expect("a value to test");
                     let (truth, escaped) = match crate::object::native::truth(v) {
                         Some(t) => (t, false),
                         None if virtual_ret.is_some() => leave!(Why::Guard, u.at),
@@ -1829,7 +1846,7 @@ impl Interp<'_> {
                     };
                     let taken = truth == (u.opcode == Opcode::JumpIfTrueOrPop);
                     if !taken {
-                        self.st_values().pop();
+                        self.uop_stack().pop();
                     }
                     if escaped && !validity.is_valid() {
                         leave!(Why::Invalidated, if taken { u.arg } else { u.at + 1 });
@@ -1839,14 +1856,14 @@ impl Interp<'_> {
                     }
                 }
                 UopOp::GuardClassVersion => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let v = values[values.len() - u.arg as usize];
                     if instance_class_version(v) != u.operand {
                         guard_failed!(u);
                     }
                 }
                 UopOp::GuardClassVersions => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let v = instance_class_version(values[values.len() - u.arg as usize]);
                     let holds = has_version(v, u);
                     if !holds {
@@ -1854,11 +1871,11 @@ impl Interp<'_> {
                     }
                 }
                 UopOp::LoadAttrInstanceDict => {
-                    let obj = *self.st_values().last().expect("a receiver");
+                    let obj = *self.uop_stack().last().expect("a receiver");
                     let holds = |v| v == u64::from(u.extra);
                     let (name, hint) = (code.names[u.arg as usize], u.operand as usize);
                     match guarded_instance_attribute(obj, u.extra != 0, holds, name, hint) {
-                        Ok(v) => *self.st_values().last_mut().expect("a receiver") = v,
+                        Ok(v) => *self.uop_stack().last_mut().expect("a receiver") = v,
                         Err(AttributeMiss::Guard) => guard_failed!(u),
                         Err(AttributeMiss::Absent) => leave!(Why::Guard, u.at),
                     }
@@ -1868,30 +1885,30 @@ impl Interp<'_> {
                     let Some(first) = first else {
                         guard_failed!(u);
                     };
-                    self.st_values().push(first);
+                    self.uop_stack().push(first);
                     let version = (u.operand >> 32) as u32;
                     match attribute_of_local(code, base, u.extra, version, self) {
-                        Some(v) => self.st_values().push(v),
+                        Some(v) => self.uop_stack().push(v),
                         // The first load is done: tier 1 runs the second.
                         None => guard_failed!(at u.target),
                     }
                 }
                 UopOp::LoadAttrLocal => {
                     let (name, local, hint) = local_attribute_parts(u.arg);
-                    let obj = self.st_values()[base + local];
+                    let obj = self.uop_stack()[base + local];
                     let holds = |v| has_version(v, u);
                     let name = code.names[name];
                     match guarded_instance_attribute(obj, u.operand != 0, holds, name, hint) {
-                        Ok(v) => self.st_values().push(v),
+                        Ok(v) => self.uop_stack().push(v),
                         Err(AttributeMiss::Guard) => guard_failed!(u),
                         Err(AttributeMiss::Absent) => leave!(Why::Guard, u.at),
                     }
                 }
                 UopOp::LoadAttrConst => {
-                    *self.st_values().last_mut().expect("a receiver") = Value::from_bits(u.operand)
+                    *self.uop_stack().last_mut().expect("a receiver") = Value::from_bits(u.operand)
                 }
                 UopOp::LoadMethodConst => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let top = values.last_mut().expect("a receiver");
                     let obj = *top;
                     if !receiver_holds(obj, u) {
@@ -1901,7 +1918,7 @@ impl Interp<'_> {
                     values.push(obj);
                 }
                 UopOp::LoadMethodLocal => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let obj = values[base + u.arg as usize];
                     // Unbound, or another class: tier 1 runs the load.
                     if obj == Value::UNBOUND || !receiver_holds(obj, u) {
@@ -1917,7 +1934,7 @@ impl Interp<'_> {
                     if tc.instr(u.at as usize).op != u.opcode {
                         guard_failed!(u);
                     }
-                    let obj = *self.st_values().last().expect("a receiver");
+                    let obj = *self.uop_stack().last().expect("a receiver");
                     let name = code.names[u.arg as usize];
                     let method = if u.opcode == Opcode::LoadMethodBuiltin {
                         self.load_method_builtin_cached(tc, u.at as usize, obj)
@@ -1926,7 +1943,7 @@ impl Interp<'_> {
                     };
                     match method {
                         Some(method) => {
-                            let values = self.st_values();
+                            let values = self.uop_stack();
                             *values.last_mut().expect("a receiver") = method;
                             values.push(obj);
                         }
@@ -1942,7 +1959,7 @@ impl Interp<'_> {
                         unreachable!("projected from a staticmethod form")
                     };
                     let f = f.load();
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     *values.last_mut().expect("a receiver") = f;
                     values.push(Value::NULL);
                 }
@@ -1965,14 +1982,14 @@ impl Interp<'_> {
                     self.set_frame_pc(u.at + 1);
                     // The receiver stays on the stack (rooted) during the
                     // call.
-                    let obj = *self.st_values().last().expect("a receiver");
+                    let obj = *self.uop_stack().last().expect("a receiver");
                     match self.property_get(fget, obj, code.names[u.arg as usize]) {
-                        Ok(v) => *self.st_values().last_mut().expect("a receiver") = v,
+                        Ok(v) => *self.uop_stack().last_mut().expect("a receiver") = v,
                         Err(e) => raise!(u, e),
                     }
                 }
                 UopOp::StoreAttrInstanceDict => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let n = values.len();
                     let (value, obj) = (values[n - 2], values[n - 1]);
                     if !receiver_holds(obj, u) {
@@ -1982,11 +1999,11 @@ impl Interp<'_> {
                     if !store_instance_attribute(obj, name, u.operand as usize, value) {
                         leave!(Why::Guard, u.at);
                     }
-                    self.st_values().truncate(n - 2);
+                    self.uop_stack().truncate(n - 2);
                 }
                 UopOp::StoreAttrLocal | UopOp::StoreAttrLocalUnshared => {
                     let (name, local, hint) = local_attribute_parts(u.arg);
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let (obj, value) = (values[base + local], values[values.len() - 1]);
                     if u.operand != 0 && !has_version(instance_class_version(obj), u) {
                         guard_failed!(u);
@@ -2007,17 +2024,17 @@ impl Interp<'_> {
                     if !stored {
                         leave!(Why::Guard, u.at);
                     }
-                    self.st_values().pop();
+                    self.uop_stack().pop();
                 }
                 UopOp::StoreClassAttr => {
-                    let value = *self.st_values().last().expect("a value");
+                    let value = *self.uop_stack().last().expect("a value");
                     let class = Value::from_bits(u.operand).as_object().expect("a class");
                     let (name, hint) = class_store_parts(u.arg);
                     let name = code.names[name];
                     if let Err(e) = self.store_class_attr_at(class, name, value, hint) {
                         raise!(u, e);
                     }
-                    self.st_values().pop();
+                    self.uop_stack().pop();
                 }
                 UopOp::Jump => take!(u.target),
                 UopOp::Step => {
@@ -2076,7 +2093,7 @@ impl Interp<'_> {
                     }
                 }
                 UopOp::GuardOperandPartner => {
-                    let values = self.st_values();
+                    let values = self.uop_stack();
                     let (a, b) = (values[values.len() - 2], values[values.len() - 1]);
                     let partner = a
                         .as_ref()
@@ -2093,7 +2110,7 @@ impl Interp<'_> {
                     let method = u.opcode == Opcode::CallMethodBuiltin;
                     let (callable_pos, args_start, nargs) =
                         self.call_positions(method, u.arg as usize);
-                    let callable = self.st_values()[callable_pos];
+                    let callable = self.uop_stack()[callable_pos];
                     let builtin = match callable.data() {
                         Some(ObjectData::Builtin(b))
                             if !self.tracing && nargs + usize::from(b.bound.is_some()) <= 8 =>
@@ -2105,7 +2122,7 @@ impl Interp<'_> {
                     self.set_frame_pc(u.at + 1);
                     match self.call_builtin_positional(builtin, args_start, nargs) {
                         Ok(v) => {
-                            let values = self.st_values();
+                            let values = self.uop_stack();
                             values.truncate(callable_pos);
                             values.push(v);
                         }
@@ -2139,7 +2156,7 @@ impl Interp<'_> {
                         // class still has the version whose method this
                         // is (so that method is alive), and the callable
                         // is that method.
-                        let values = self.st_values();
+                        let values = self.uop_stack();
                         let n = values.len() - u.arg as usize;
                         let (method, receiver) = (values[n - 2], values[n - 1]);
                         if instance_class_version(receiver) != u64::from(u.extra)
@@ -2273,14 +2290,14 @@ impl Interp<'_> {
                     continue;
                 }
                 UopOp::PopFrame => {
-                    let v = *self.st_values().last().expect("a return value");
+                    let v = *self.uop_stack().last().expect("a return value");
                     pop_frame!(u, v);
                 }
                 UopOp::PopFrameConst => pop_frame!(u, Value::from_bits(u.operand)),
             }
             // SAFETY: the micro-op went on, so another follows it
             // (`Executor::uop`).
-            next = unsafe { next.add(1) };
+            cursor = unsafe { cursor.add(1) };
         };
         *executed_total += executed;
         flow
@@ -2390,7 +2407,7 @@ fn attribute_of_local(
     interp: &mut Interp,
 ) -> Option<Value> {
     let (name, local, hint) = local_attribute_parts(local);
-    let obj = interp.st_values()[base + local];
+    let obj = interp.uop_stack()[base + local];
     let holds = |v: u64| v == u64::from(version);
     guarded_instance_attribute(obj, version != 0, holds, code.names[name], hint).ok()
 }

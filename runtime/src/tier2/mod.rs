@@ -51,6 +51,7 @@
 pub mod exec;
 pub mod optimize;
 pub mod project;
+pub(crate) mod stack;
 pub mod uop;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -112,6 +113,9 @@ pub struct Executor {
     /// whose code the executor depends on (invariant 28 keeps the code
     /// alive as it does the function).
     callees: Box<[Option<Callee>]>,
+    /// For each segment, the most its micro-ops raise the stack above its
+    /// height where they start (the room `run_uops` reserves: `stack`).
+    room: Box<[u32]>,
 }
 
 /// Makes the last micro-op one that never goes on to the next: if it may,
@@ -147,6 +151,20 @@ fn callee_of(u: &Uop) -> Callee {
         unreachable!("the optimizer made the callee constant")
     };
     Callee::of_code(f.code())
+}
+
+/// The most values micro-op `u` leaves on the stack above what it found
+/// (`stack`): a `Step` its instruction's stack effect, any other micro-op
+/// what it pushes itself. A call's frame is not its caller's: its
+/// segment's micro-ops reserve their own room.
+fn most_pushed(u: &Uop) -> u32 {
+    match u.op {
+        UopOp::Step => {
+            let effect = |jump| u.opcode.stack_effect(u.arg, jump);
+            effect(false).max(effect(true)).max(0) as u32
+        }
+        _ => stack::MAX_UOP_PUSHES as u32,
+    }
 }
 
 /// A micro-op without a jump, or whose target the executor does not cover.
@@ -188,6 +206,10 @@ impl Executor {
                 callees[body.segment as usize] = Some(callee_of(u));
             }
         }
+        let mut room = vec![0u32; segments as usize];
+        for u in &uops {
+            room[usize::from(u.segment)] += most_pushed(u);
+        }
         let exits = uops.iter().map(|_| AtomicU32::new(0)).collect();
         let uops: Vec<Uop> = uops
             .into_iter()
@@ -210,6 +232,7 @@ impl Executor {
             exits,
             jumps: Box::new([]),
             callees: callees.into_boxed_slice(),
+            room: room.into_boxed_slice(),
         };
         executor.thread_jumps_to_returns();
         executor.jumps = executor
@@ -272,6 +295,13 @@ impl Executor {
         debug_assert!(i < self.uops.len());
         // SAFETY: the caller's contract.
         unsafe { self.uops.get_unchecked(i) }
+    }
+
+    /// The room the micro-ops of the segment that starts at (or runs) `i`
+    /// push into.
+    #[inline]
+    pub(crate) fn room(&self, i: usize) -> usize {
+        self.room[usize::from(self.uops[i].segment)] as usize
     }
 
     /// The callee of the `PushVirtualFrame` at `i`, whose body starts at
