@@ -1286,11 +1286,14 @@ impl Interp<'_> {
         virtual_ret: Option<usize>,
     ) -> Flow {
         let Run { lp, exec, validity } = *run;
-        // The room this frame's micro-ops push into (`stack`).
-        let room = exec.room(start);
-        let values = self.st_values();
-        if values.capacity() - values.len() < room {
-            values.reserve(room);
+        // The room this frame's micro-ops push into (`stack`); a virtual
+        // frame's is its caller's.
+        if virtual_ret.is_none() {
+            let room = exec.room(start);
+            let values = self.st_values();
+            if values.capacity() - values.len() < room {
+                values.reserve(room);
+            }
         }
         // The micro-op to run, stepped as a pointer rather than an index:
         // the dispatch then reads its op without first loading the

@@ -153,18 +153,33 @@ fn callee_of(u: &Uop) -> Callee {
     Callee::of_code(f.code())
 }
 
-/// The most values micro-op `u` leaves on the stack above what it found
-/// (`stack`): a `Step` its instruction's stack effect, any other micro-op
-/// what it pushes itself. A call's frame is not its caller's: its
-/// segment's micro-ops reserve their own room.
-fn most_pushed(u: &Uop) -> u32 {
-    match u.op {
-        UopOp::Step => {
-            let effect = |jump| u.opcode.stack_effect(u.arg, jump);
-            effect(false).max(effect(true)).max(0) as u32
-        }
-        _ => stack::MAX_UOP_PUSHES as u32,
+/// For each segment, the most its micro-ops raise the stack above its
+/// height where they start (`stack`): a `Step` by its instruction's stack
+/// effect, any other micro-op by what it pushes itself, and a virtual
+/// frame (run by the same reservation) by its callee's locals, laid out
+/// above the arguments, and its segment's room. A real frame's segment
+/// reserves its own when it starts.
+fn segment_room(uops: &[Uop], callees: &[Option<Callee>]) -> Box<[u32]> {
+    let mut room = vec![0u32; callees.len()];
+    // Callees come after their callers: their room is known first.
+    for (i, u) in uops.iter().enumerate().rev() {
+        let pushed = match u.op {
+            UopOp::Step => {
+                let effect = |jump| u.opcode.stack_effect(u.arg, jump);
+                effect(false).max(effect(true)).max(0) as u32
+            }
+            UopOp::PushVirtualFrame => {
+                let body = usize::from(uops[i + 1].segment);
+                let callee = callees[body].as_ref().expect("a virtual frame's callee");
+                // The locals past the arguments, and `__init__`'s or an
+                // operator method's extra slot.
+                stack::MAX_UOP_PUSHES as u32 + callee.nlocals + room[body]
+            }
+            _ => stack::MAX_UOP_PUSHES as u32,
+        };
+        room[usize::from(u.segment)] += pushed;
     }
+    room.into_boxed_slice()
 }
 
 /// A micro-op without a jump, or whose target the executor does not cover.
@@ -206,10 +221,7 @@ impl Executor {
                 callees[body.segment as usize] = Some(callee_of(u));
             }
         }
-        let mut room = vec![0u32; segments as usize];
-        for u in &uops {
-            room[usize::from(u.segment)] += most_pushed(u);
-        }
+        let room = segment_room(&uops, &callees);
         let exits = uops.iter().map(|_| AtomicU32::new(0)).collect();
         let uops: Vec<Uop> = uops
             .into_iter()
@@ -232,7 +244,7 @@ impl Executor {
             exits,
             jumps: Box::new([]),
             callees: callees.into_boxed_slice(),
-            room: room.into_boxed_slice(),
+            room,
         };
         executor.thread_jumps_to_returns();
         executor.jumps = executor
@@ -298,7 +310,7 @@ impl Executor {
     }
 
     /// The room the micro-ops of the segment that starts at (or runs) `i`
-    /// push into.
+    /// push into, with those of the virtual frames they push.
     #[inline]
     pub(crate) fn room(&self, i: usize) -> usize {
         self.room[usize::from(self.uops[i].segment)] as usize

@@ -15,8 +15,9 @@
 //!   entry by more than the sum of those bounds over the segment
 //!   ([`Executor::room`](super::Executor::room)). `run_uops` reserves
 //!   that room when it starts on a segment, and a `Vec` never gives
-//!   capacity back; a callee's frame and its segment get their own
-//!   reservation when its `run_uops` starts.
+//!   capacity back. A real frame's segment gets its own reservation when
+//!   its `run_uops` starts; a virtual frame's locals and micro-ops count
+//!   in its caller's room.
 //! - **Reads.** Locals lie below the frame's stack base and operands below
 //!   the stack's end, where the projection put them (as tier 1's
 //!   compiler-balanced stack has them), so every index is below the
