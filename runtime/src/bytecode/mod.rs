@@ -685,6 +685,54 @@ pub struct Location {
     pub end_col: u32,
 }
 
+/// The value stack's depth (above the locals) before each instruction
+/// that some path reaches (`None` for the others), by flow analysis over
+/// jumps and exception handlers; `None` if some path underflows or two
+/// paths reach an instruction with different depths (a compiler bug).
+/// The compiler takes its `max_stack` from it, and tier 2 the stack's
+/// height at each instruction an executor covers (the height is the same
+/// however the instruction is reached).
+pub fn stack_depths(instrs: &[Instr], table: &[ExceptionEntry]) -> Option<Vec<Option<u32>>> {
+    let mut depth_at: Vec<Option<u32>> = vec![None; instrs.len()];
+    let mut work = vec![(0usize, 0i64)];
+    for e in table {
+        work.push((e.handler as usize, i64::from(e.depth) + 1));
+    }
+    while let Some((pc, depth)) = work.pop() {
+        if pc >= instrs.len() {
+            continue;
+        }
+        let depth = u32::try_from(depth).ok()?;
+        match depth_at[pc] {
+            Some(d) if d == depth => continue,
+            Some(_) => return None,
+            None => depth_at[pc] = Some(depth),
+        }
+        let instr = instrs[pc];
+        let op = instr.op;
+        let fall = i64::from(depth) + i64::from(op.stack_effect(instr.arg, false));
+        if fall < 0 {
+            return None;
+        }
+        if op.operand() == Operand::Target {
+            let jump = i64::from(depth) + i64::from(op.stack_effect(instr.arg, true));
+            work.push((instr.arg as usize, jump));
+        }
+        let terminates = matches!(
+            op,
+            Opcode::Jump
+                | Opcode::JumpBackward
+                | Opcode::ReturnValue
+                | Opcode::Raise
+                | Opcode::Reraise
+        );
+        if !terminates {
+            work.push((pc + 1, fall));
+        }
+    }
+    Some(depth_at)
+}
+
 /// One exception-table entry: instructions in `start..end` jump to
 /// `handler` on an exception, with the value stack cut to `depth` and the
 /// exception pushed.

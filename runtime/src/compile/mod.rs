@@ -2574,53 +2574,17 @@ fn compare_op(op: ast::CmpOp) -> CompareOp {
     }
 }
 
-/// The deepest stack along every path (flow analysis over jumps and
-/// handlers), or `None` if some path underflows or two paths reach an
-/// instruction with different depths (a compiler bug).
+/// The deepest stack along every path, or `None` if some path underflows
+/// or two paths reach an instruction with different depths (a compiler
+/// bug): see [`crate::bytecode::stack_depths`].
 fn max_stack_depth(instrs: &[Instr], table: &[ExceptionEntry]) -> Option<u32> {
-    let mut depth_at: Vec<Option<i32>> = vec![None; instrs.len() + 1];
-    let mut work = vec![(0usize, 0i32)];
-    for e in table {
-        work.push((e.handler as usize, e.depth as i32 + 1));
-    }
-    let mut max = 0;
-    while let Some((pc, depth)) = work.pop() {
-        if pc >= instrs.len() {
-            continue;
-        }
-        match depth_at[pc] {
-            Some(d) if d == depth => continue,
-            Some(_) => return None,
-            None => depth_at[pc] = Some(depth),
-        }
-        if depth < 0 {
-            return None;
-        }
-        max = max.max(depth);
-        let instr = instrs[pc];
-        let op = instr.op;
-        let fall = depth + op.stack_effect(instr.arg, false);
-        if fall < 0 {
-            return None;
-        }
-        max = max.max(fall);
-        if op.operand() == Operand::Target {
-            let jump = depth + op.stack_effect(instr.arg, true);
-            work.push((instr.arg as usize, jump));
-        }
-        let terminates = matches!(
-            op,
-            Opcode::Jump
-                | Opcode::JumpBackward
-                | Opcode::ReturnValue
-                | Opcode::Raise
-                | Opcode::Reraise
-        );
-        if !terminates {
-            work.push((pc + 1, fall));
-        }
-    }
-    Some(max as u32)
+    let depths = crate::bytecode::stack_depths(instrs, table)?;
+    let deepest = instrs.iter().zip(&depths).filter_map(|(instr, depth)| {
+        let depth = i64::from((*depth)?);
+        let fall = depth + i64::from(instr.op.stack_effect(instr.arg, false));
+        Some(depth.max(fall))
+    });
+    Some(deepest.max().unwrap_or(0) as u32)
 }
 
 #[cfg(test)]

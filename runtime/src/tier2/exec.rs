@@ -10,7 +10,7 @@ use super::optimize::{self, Assumptions, DescriptorKind};
 use super::project::{project, project_entry, project_function, Trace};
 use super::stack::ReservedStack;
 use super::uop::{
-    class_store_parts, local_attribute_parts, Access, Slot, Uop, UopOp, NEW_KEY_HINT,
+    class_store_parts, local_attribute_parts, Operands, Placed, Slot, Uop, UopOp, NEW_KEY_HINT,
     RETURNS_INSTANCE, RETURNS_OPERATOR_RESULT,
 };
 use super::{
@@ -301,6 +301,10 @@ impl<'w> Planner<'_, '_, 'w> {
         self.deps.push(watch);
         let names = std::mem::replace(&mut self.names, &code.names);
         let report = optimize::optimize(&mut body, self, stable);
+        if !optimize::place_fused_operands(&mut body, code) {
+            self.names = names;
+            return None;
+        }
         self.inlined.guards_removed += report.guards_removed;
         self.inlined.globals_constant += report.globals_constant;
         *segments += 1;
@@ -1144,6 +1148,9 @@ impl Interp<'_> {
             }
             let stable = planner.assume_classes(&classes);
             let mut report = optimize::optimize(&mut trace.uops, &mut planner, &stable);
+            if !optimize::place_fused_operands(&mut trace.uops, code) {
+                return false;
+            }
             let loop_uops = std::mem::take(&mut trace.uops);
             let mut segments = 0;
             trace.uops = planner.inline_calls(loop_uops, &site, &stable, 0, &mut segments);
@@ -1369,48 +1376,41 @@ impl Interp<'_> {
                 }
             }};
         }
-        // A fused operation (`IntOp3`...): `$compute` of the operator and
-        // the two operands, or `None` to leave. One arm per micro-op, so
-        // that no branch inside chooses the operation.
-        // The two operands of fused micro-op `$u`, as `(access, stack
-        // length, a, b)`.
+        // The two operands of fused micro-op `$u`, as `(access, a, b)`,
+        // each from its slot (`Access`): one load, and the constant
+        // selected over what it read, without a branch.
         macro_rules! fused_operands {
             ($u:ident) => {{
-                let access = Access($u.extra);
+                let access = $u.access();
                 let values = self.uop_stack();
-                let end = values.len();
-                // Without branching on the slots (see `Access`): an index a
-                // select computes, and the constant selected over what
-                // that index read.
+                debug_assert_eq!(values.len(), base + height_before($u), "{}", $u);
                 let read = |k: usize| {
-                    let offset = access.offset(k);
-                    let at = if access.on_stack(k) {
-                        end - offset
-                    } else {
-                        base + offset
-                    };
-                    let v = values[at];
+                    let v = values[base + access.slot(k)];
                     if access.constant(k) {
                         Value::from_bits($u.operand)
                     } else {
                         v
                     }
                 };
-                (access, end, read(0), read(1))
+                (access, read(0), read(1))
             }};
         }
+        // A fused operation (`IntOp3`...): `$compute` of the operator and
+        // the two operands, or `None` to leave. One arm per micro-op, so
+        // that no branch inside chooses the operation.
         macro_rules! fused {
             ($u:ident, |$op:ident, $a:ident, $b:ident| $compute:expr) => {{
-                let (access, end, $a, $b) = fused_operands!($u);
-                let values = self.uop_stack();
+                let (access, $a, $b) = fused_operands!($u);
                 let $op = $u.arg & 0xFF;
                 let Some(v) = $compute else {
                     guard_failed!($u);
                 };
-                values.truncate(end - access.pops());
+                let values = self.uop_stack();
+                let height = base + access.height_after();
                 match access.result() {
-                    Slot::Local(k) => values[base + usize::from(k)] = v,
-                    Slot::Branch { exit, when } => {
+                    Placed::Slot(k) => values.put(base + k, v, height),
+                    Placed::Branch { exit, when } => {
+                        values.truncate(height);
                         if v == Value::bool(when) {
                             if exit {
                                 leave!(Why::Branch, $u.target);
@@ -1418,7 +1418,6 @@ impl Interp<'_> {
                             take!($u.target);
                         }
                     }
-                    _ => values.push(v),
                 }
             }};
         }
@@ -1656,16 +1655,18 @@ impl Interp<'_> {
                     .filter(|_| a.is_float() || b.is_float())),
                 UopOp::Subscr3 => fused!(u, |_op, a, b| crate::object::native::sequence_item(a, b)),
                 UopOp::SubscrLocalConst => {
-                    let access = Access(u.extra);
+                    let access = u.access();
                     let values = self.uop_stack();
-                    let container = values[base + access.offset(0)];
+                    debug_assert_eq!(values.len(), base + height_before(u), "{u}");
+                    let container = values[base + access.slot(0)];
                     let index = Value::from_bits(u.operand);
                     let Some(v) = crate::object::native::sequence_item(container, index) else {
                         guard_failed!(u);
                     };
+                    let height = base + access.height_after();
                     match access.result() {
-                        Slot::Local(k) => values[base + usize::from(k)] = v,
-                        _ => values.push(v),
+                        Placed::Slot(k) => values.put(base + k, v, height),
+                        Placed::Branch { .. } => unreachable!("a subscript has no branch"),
                     }
                 }
                 UopOp::CompareIs3 => fused!(u, |op, a, b| Some(Value::bool(
@@ -1829,9 +1830,11 @@ impl Interp<'_> {
                     values.truncate(n - 3);
                 }
                 UopOp::StoreSubscr3 => {
-                    let (access, end, list, key) = fused_operands!(u);
+                    let (access, list, key) = fused_operands!(u);
                     let values = self.uop_stack();
-                    let below = end - access.pops() - 1;
+                    // The value lies under the list and index, where the
+                    // stack ends once they are stored (`Access::place_store`).
+                    let below = base + access.height_after();
                     if !crate::object::native::list_store(list, key, values[below]) {
                         leave!(Why::Guard, u.at);
                     }
@@ -2344,6 +2347,20 @@ enum Why {
     Invalidated,
     Error,
     End,
+}
+
+/// The stack's height (from the frame's base) where fused micro-op `u`
+/// runs, as its placed slots imply: debug builds check it against the
+/// stack's length.
+fn height_before(u: &Uop) -> usize {
+    let o = Operands::decode(u.arg);
+    let pops = [o.a, o.b].iter().filter(|&&s| s == Slot::Stack).count();
+    let after = u.access().height_after();
+    match (u.op, o.result) {
+        (UopOp::StoreSubscr3, _) => after + 1 + pops,
+        (_, Slot::Stack) => after - 1 + pops,
+        _ => after + pops,
+    }
 }
 
 /// The version of `v`'s class if `v` is an instance (0 otherwise: no

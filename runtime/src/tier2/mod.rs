@@ -61,7 +61,7 @@ use stillpoint_sync::ExecutorSlot;
 
 use crate::bytecode::{Instr, Opcode};
 use crate::interp::Callee;
-pub use uop::{Access, Operands, Uop, UopOp};
+pub use uop::{Access, Operands, Placed, Uop, UopOp};
 
 /// The most instructions one superblock covers.
 pub const MAX_TRACE_INSTRUCTIONS: usize = 256;
@@ -223,19 +223,6 @@ impl Executor {
         }
         let room = segment_room(&uops, &callees);
         let exits = uops.iter().map(|_| AtomicU32::new(0)).collect();
-        let uops: Vec<Uop> = uops
-            .into_iter()
-            .map(|u| {
-                if u.op.is_fused() {
-                    Uop {
-                        extra: Access::of(Operands::decode(u.arg)).0,
-                        ..u
-                    }
-                } else {
-                    u
-                }
-            })
-            .collect();
         let mut executor = Executor {
             uops: uops.into_boxed_slice(),
             head,
@@ -648,34 +635,79 @@ mod tests {
     }
 
     #[test]
-    fn fused_operations_read_each_slot_from_where_it_is() {
-        use uop::Slot::{Constant, Local, Stack};
-        let reads = |a, b| {
-            let access = Access::of(Operands {
+    fn fused_operations_read_each_slot_where_it_lies_in_the_frame() {
+        use uop::Slot::{Branch, Constant, Local, Stack};
+        // A frame of 10 slots with 3 values on its stack (slots 10-12).
+        let place = |a, b, result| {
+            let operands = Operands {
                 op: 0,
                 a,
                 b,
-                result: Local(4),
-            });
-            assert_eq!(access.result(), Local(4));
-            let each = |f: &dyn Fn(usize) -> bool| [f(0), f(1)];
+                result,
+            };
+            let access = Access::place(operands, 10, 3).expect("fits");
             (
-                [access.offset(0), access.offset(1)],
-                each(&|k| access.on_stack(k)),
-                each(&|k| access.constant(k)),
-                access.pops(),
+                [access.slot(0), access.slot(1)],
+                [access.constant(0), access.constant(1)],
+                access.result(),
+                access.height_after(),
             )
         };
         let (no, yes) = (false, true);
-        // Both on the stack: the right operand on top.
-        assert_eq!(reads(Stack, Stack), ([2, 1], [yes, yes], [no, no], 2));
-        assert_eq!(reads(Stack, Local(7)), ([1, 7], [yes, no], [no, no], 1));
-        assert_eq!(reads(Local(3), Stack), ([3, 1], [no, yes], [no, no], 1));
-        assert_eq!(reads(Local(3), Constant), ([3, 0], [no, no], [no, yes], 0));
+        // Both on the stack: the right operand on top; the result pushed
+        // where the left one was.
         assert_eq!(
-            reads(Constant, Local(0xF7)),
-            ([0, 0xF7], [no, no], [yes, no], 0)
+            place(Stack, Stack, Stack),
+            ([11, 12], [no, no], Placed::Slot(11), 12)
         );
+        assert_eq!(
+            place(Stack, Local(7), Local(2)),
+            ([12, 7], [no, no], Placed::Slot(2), 12)
+        );
+        assert_eq!(
+            place(Local(3), Stack, Stack),
+            ([3, 12], [no, no], Placed::Slot(12), 13)
+        );
+        // The constant reads the other operand's slot (then selected over).
+        assert_eq!(
+            place(Local(3), Constant, Stack),
+            ([3, 3], [no, yes], Placed::Slot(13), 14)
+        );
+        let branch = Branch {
+            exit: true,
+            when: false,
+        };
+        assert_eq!(
+            place(Constant, Local(0xF7), branch),
+            (
+                [0xF7, 0xF7],
+                [yes, no],
+                Placed::Branch {
+                    exit: true,
+                    when: false
+                },
+                13
+            )
+        );
+        // A store: the value under the list and index, where the stack
+        // then ends.
+        let store = Operands {
+            op: 0,
+            a: Local(1),
+            b: Stack,
+            result: Stack,
+        };
+        let access = Access::place_store(store, 10, 3).expect("fits");
+        assert_eq!((access.slot(1), access.result()), (12, Placed::Slot(11)));
+        assert_eq!(access.height_after(), 11);
+        // Slots past 15 bits do not fit.
+        let far = Operands {
+            op: 0,
+            a: Stack,
+            b: Local(0),
+            result: Stack,
+        };
+        assert_eq!(Access::place(far, 0x8000, 1), None);
     }
 
     #[test]

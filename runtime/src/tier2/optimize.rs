@@ -54,13 +54,17 @@
 //! 8. [`mark_unshared_stores`], once calls are inlined: an inlined
 //!    `__init__`'s first stores to its instance skip the instance's lock,
 //!    which no other thread can have seen yet.
+//! 9. [`place_fused_operands`], once one code's micro-ops are final (the
+//!    loop's, and each inlined body's before its own calls are inlined):
+//!    each fused operation's operands and result get the frame slots they
+//!    lie in ([`Access::place`]).
 
 use super::project::{jump_target, jump_targets};
 use super::uop::{
-    class_store, local_attribute, local_attribute_parts, with_attribute_hint, Operands, Slot, Uop,
-    UopOp, NEW_KEY_HINT,
+    class_store, local_attribute, local_attribute_parts, with_attribute_hint, Access, Operands,
+    Slot, Uop, UopOp, NEW_KEY_HINT,
 };
-use crate::bytecode::Opcode;
+use crate::bytecode::{CodeObject, Opcode};
 use crate::value::Value;
 
 /// What the optimizer may assume, and the dependencies that pay for it
@@ -346,9 +350,11 @@ pub fn class_attributes(uops: &mut Vec<Uop>, env: &mut dyn Assumptions) -> u64 {
             }
             .or_else(|| env.module_attribute(owner, u.arg));
             if let Some(v) = value {
+                // It stays at its own instruction, where tier 1 would load
+                // the owner: a fused operation that takes the constant
+                // leaves for it, with the stack as tier 1 has it there.
                 let load = out.last_mut().expect("checked");
                 load.operand = v.to_bits();
-                load.at = u.at;
                 load.target = u.target;
                 constants += 1;
                 continue;
@@ -1379,6 +1385,34 @@ pub fn place_validity_checks(uops: &mut Vec<Uop>) {
     *uops = out;
 }
 
+/// Pass 9 (module docs): the slots of each fused operation in `uops`, the
+/// micro-ops of `code`, from the stack's depth at its instruction. False
+/// when an operation's instruction has no depth or its slots do not fit
+/// (an executor or inlined body is then not built).
+pub fn place_fused_operands(uops: &mut [Uop], code: &CodeObject) -> bool {
+    let Some(depths) = crate::bytecode::stack_depths(&code.instructions, &code.exception_table)
+    else {
+        return false;
+    };
+    for u in uops.iter_mut().filter(|u| u.op.is_fused()) {
+        let Some(&Some(depth)) = depths.get(u.at as usize) else {
+            return false;
+        };
+        let operands = Operands::decode(u.arg);
+        let place = if u.op == UopOp::StoreSubscr3 {
+            Access::place_store
+        } else {
+            Access::place
+        };
+        let Some(access) = place(operands, code.nlocals(), depth as usize) else {
+            return false;
+        };
+        u.extra = access.operands;
+        u.place = access.result;
+    }
+    true
+}
+
 /// Pass 8, after inlining (module docs): stores to the instance an
 /// inlined `__init__` was called for (the body's local 0) skip the
 /// instance's lock while no other thread can have seen it. The constructor
@@ -1679,7 +1713,9 @@ mod tests {
             vec![UopOp::LoadConst, UopOp::LoadConst, UopOp::Step]
         );
         assert_eq!(uops[0].operand, Value::try_int(42).unwrap().to_bits());
-        assert_eq!(uops[0].at, 1);
+        // At the class's load, where tier 1 resumes if an operation that
+        // takes the constant leaves.
+        assert_eq!((uops[0].at, uops[0].target), (0, 2));
     }
 
     #[test]

@@ -93,6 +93,24 @@ impl ReservedStack {
         unsafe { self.0.set_len(len) }
     }
 
+    /// Writes `v` to slot `at` and makes the stack `len` long: shorter
+    /// (values popped), as long, or one longer (`at` the new top, in the
+    /// reserved room).
+    #[inline(always)]
+    pub fn put(&mut self, at: usize, v: Value, len: usize) {
+        debug_assert!(at < len && len <= self.0.capacity());
+        debug_assert!(len <= self.0.len() || (len == self.0.len() + 1 && at + 1 == len));
+        // SAFETY: `at` is below `len`, at most the capacity (the caller
+        // keeps within the reserved room: `new`'s contract), so the slot is
+        // inside the allocation; once it holds `v`, every slot below `len`
+        // holds a value (those below the old length did, and a new top is
+        // `at`, as the caller grows the stack only by pushing).
+        unsafe {
+            self.0.as_mut_ptr().add(at).write(v);
+            self.0.set_len(len);
+        }
+    }
+
     /// The top value (always `Some`).
     #[inline(always)]
     pub fn last(&self) -> Option<&Value> {

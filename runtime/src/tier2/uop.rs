@@ -470,9 +470,12 @@ pub struct Uop {
     /// `ForIterSequence`, 1 + the local its items are stored to (0: pushed);
     /// for a `LoadAttrInstanceDict`, `StoreAttrInstanceDict` or
     /// `LoadMethodConst`, the receiver's class version it checks (0: none);
-    /// for a fused operation, its [`Access`] (set when the executor is
-    /// built).
+    /// for a fused operation, its [`Access`]'s operands (set when the
+    /// executor is built).
     pub extra: u32,
+    /// A fused operation's [`Access`] result and height (0 for the
+    /// others).
+    pub place: u32,
 }
 
 impl Uop {
@@ -508,6 +511,16 @@ impl Uop {
             operand: 0,
             segment: 0,
             extra: 0,
+            place: 0,
+        }
+    }
+
+    /// A fused operation's [`Access`].
+    #[inline(always)]
+    pub fn access(&self) -> Access {
+        Access {
+            operands: self.extra,
+            result: self.place,
         }
     }
 }
@@ -640,80 +653,125 @@ impl Operands {
     }
 }
 
-/// Where a fused operation reads its two operands and puts its result,
-/// packed into its `extra` when the executor is built, so that the
-/// interpreter finds it in the micro-op it has already loaded and reads
-/// the operands without a branch: the operation sits at one place in the
-/// micro-op interpreter for every executor, where branching on the
-/// operands' slots mispredicts (cachegrind's branch simulation put 29 % of
-/// `board_game`'s conditional mispredicts there).
+/// Where a fused operation reads its two operands and puts its result:
+/// slots of its frame counted from the frame's locals base, set when the
+/// executor is built ([`Access::place`]). A local is its own slot; a value
+/// on the stack lies at a slot known then too, since the stack's height at
+/// an instruction is the same however the instruction is reached
+/// ([`crate::bytecode::stack_depths`]) and every micro-op leaves the frame
+/// as tier 1 has it at its instruction (`at`). The interpreter then reads
+/// an operand with one load and a select (the constant over it), never
+/// asking whether it is a local or where the stack ends: one place in the
+/// micro-op interpreter serves every fused operation of every executor,
+/// where branching on the slots mispredicts (cachegrind's branch
+/// simulation put 29 % of `board_game`'s conditional mispredicts there).
 ///
-/// Bits: 0-7 and 8-15, each operand's offset (its local, or how far
-/// below the stack's end it is, 1 for the top; 0 for the constant);
-/// 16-17, whether each is on the stack; 18-19, whether each is the
-/// constant; 20-21, how many values the operation pops; 24-31, the result
-/// [`Slot`] as [`Operands`] encodes it.
+/// `operands` (the micro-op's `extra`): each operand's slot in 15 bits,
+/// its top bit set for the constant (whose slot is the other operand's,
+/// a slot that holds a value). `result` (its `place`): the result's slot
+/// in the low 16 bits (or, with the top bit set, its branch: `exit` in
+/// bit 1, `when` in bit 0), the stack's height after the operation (from
+/// the base) in the high 16.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Access(pub u32);
+pub struct Access {
+    /// The operands' slots.
+    pub operands: u32,
+    /// The result's slot or branch, and the height after.
+    pub result: u32,
+}
+
+/// Where a fused operation's result goes ([`Access::result`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placed {
+    /// This slot (a local, or the new top of the stack).
+    Slot(usize),
+    /// The branch its comparison decides (see [`Slot::Branch`]).
+    Branch {
+        /// Leaves the superblock rather than jumping inside it.
+        exit: bool,
+        /// The result that takes the branch.
+        when: bool,
+    },
+}
 
 impl Access {
-    /// Where the operands of `operands` are and where its result goes.
-    pub fn of(operands: Operands) -> Access {
+    /// The slots of `operands`, a fused operation at an instruction where
+    /// the frame has `locals` slots and `depth` values on its stack; `None`
+    /// if a slot does not fit in 15 bits.
+    pub fn place(operands: Operands, locals: usize, depth: usize) -> Option<Access> {
+        let height = locals + depth;
         // The right operand is on top when both are on the stack.
-        let on_stack = [operands.a == Slot::Stack, operands.b == Slot::Stack];
-        let mut bits = 0;
-        for (i, slot) in [operands.a, operands.b].into_iter().enumerate() {
-            let offset = match slot {
-                Slot::Local(k) => u32::from(k),
-                Slot::Constant => {
-                    bits |= 1 << (18 + i);
-                    0
-                }
-                Slot::Stack => {
-                    bits |= 1 << (16 + i);
-                    if i == 0 && on_stack[1] {
-                        2
-                    } else {
-                        1
-                    }
-                }
-                // (Never an operand.)
-                Slot::Branch { .. } => 0,
-            };
-            bits |= offset << (8 * i);
-        }
-        let pops = u32::from(on_stack[0]) + u32::from(on_stack[1]);
-        Access(bits | pops << 20 | operands.result.encode() << 24)
+        let on_stack = [operands.a, operands.b].map(|s| s == Slot::Stack);
+        let pops = on_stack.iter().filter(|&&s| s).count();
+        let after = height.checked_sub(pops)?;
+        let slot = |i: usize, s: Slot| match s {
+            Slot::Local(k) => Some(usize::from(k)),
+            Slot::Stack if i == 0 && on_stack[1] => Some(height - 2),
+            Slot::Stack => Some(height - 1),
+            Slot::Constant | Slot::Branch { .. } => None,
+        };
+        let (a, b) = (slot(0, operands.a), slot(1, operands.b));
+        let word = |own: Option<usize>, other: Option<usize>| -> Option<u32> {
+            let slot = own.or(other)?;
+            let slot = u32::try_from(slot).ok().filter(|&s| s < 0x8000)?;
+            Some(slot | u32::from(own.is_none()) << 15)
+        };
+        let (result, height_after) = match operands.result {
+            Slot::Local(k) => (u32::from(k), after),
+            Slot::Branch { exit, when } => (0x8000 | u32::from(exit) << 1 | u32::from(when), after),
+            // Pushed: the new top.
+            _ => (
+                u32::try_from(after).ok().filter(|&s| s < 0x8000)?,
+                after + 1,
+            ),
+        };
+        let height_after = u32::try_from(height_after).ok().filter(|&h| h < 0x1_0000)?;
+        Some(Access {
+            operands: word(a, b)? | word(b, a)? << 16,
+            result: result | height_after << 16,
+        })
     }
 
-    /// Operand `k`'s offset: its local, or its depth below the end.
-    #[inline(always)]
-    pub fn offset(self, k: usize) -> usize {
-        (self.0 >> (8 * k) & 0xFF) as usize
+    /// The slots of `operands` of a `StoreSubscr3` (its list and index;
+    /// the result slot and the stack's height after it are those of the
+    /// value under them), as [`Access::place`].
+    pub fn place_store(operands: Operands, locals: usize, depth: usize) -> Option<Access> {
+        let mut access = Access::place(operands, locals, depth)?;
+        let value = access.height_after().checked_sub(2)? as u32;
+        access.result = value | value << 16;
+        Some(access)
     }
 
-    /// Whether operand `k` is on the stack.
+    /// Operand `k`'s slot (the other operand's for the constant).
     #[inline(always)]
-    pub fn on_stack(self, k: usize) -> bool {
-        self.0 & 1 << (16 + k) != 0
+    pub fn slot(self, k: usize) -> usize {
+        (self.operands >> (16 * k) & 0x7FFF) as usize
     }
 
     /// Whether operand `k` is the micro-op's constant.
     #[inline(always)]
     pub fn constant(self, k: usize) -> bool {
-        self.0 & 1 << (18 + k) != 0
-    }
-
-    /// How many values the operation pops.
-    #[inline(always)]
-    pub fn pops(self) -> usize {
-        (self.0 >> 20 & 3) as usize
+        self.operands & 0x8000 << (16 * k) != 0
     }
 
     /// Where the result goes.
     #[inline(always)]
-    pub fn result(self) -> Slot {
-        Slot::decode(self.0 >> 24)
+    pub fn result(self) -> Placed {
+        let r = self.result & 0xFFFF;
+        if r & 0x8000 == 0 {
+            Placed::Slot(r as usize)
+        } else {
+            Placed::Branch {
+                exit: r & 2 != 0,
+                when: r & 1 != 0,
+            }
+        }
+    }
+
+    /// The stack's height (from the base) after the operation.
+    #[inline(always)]
+    pub fn height_after(self) -> usize {
+        (self.result >> 16) as usize
     }
 }
 
