@@ -1296,7 +1296,8 @@ impl Interp<'_> {
         // The room this frame's micro-ops push into (`stack`); a virtual
         // frame's is its caller's.
         if virtual_ret.is_none() {
-            let room = exec.room(start);
+            // SAFETY: `start` is 0 or follows a frame push (below).
+            let room = exec.room(unsafe { exec.uop(start) }.segment);
             let values = self.st_values();
             if values.capacity() - values.len() < room {
                 values.reserve(room);
@@ -2185,7 +2186,10 @@ impl Interp<'_> {
                         _ => VirtualCall::Plain,
                     };
                     let virtual_frame = if u.op == UopOp::PushVirtualFrame {
-                        let callee = exec.callee_after(i!());
+                        // SAFETY: a frame push goes on to its callee's
+                        // body (`Executor::uop`), so a micro-op follows.
+                        let body = unsafe { &*cursor.add(1) };
+                        let callee = exec.callee(body.segment);
                         let laid_out = match call {
                             VirtualCall::Init => self.lay_out_init_call(callee, u.arg as usize),
                             VirtualCall::Operator(_) => {

@@ -296,19 +296,18 @@ impl Executor {
         unsafe { self.uops.get_unchecked(i) }
     }
 
-    /// The room the micro-ops of the segment that starts at (or runs) `i`
-    /// push into, with those of the virtual frames they push.
+    /// The room the micro-ops of segment `segment` push into, with those
+    /// of the virtual frames they push.
     #[inline]
-    pub(crate) fn room(&self, i: usize) -> usize {
-        self.room[usize::from(self.uops[i].segment)] as usize
+    pub(crate) fn room(&self, segment: u16) -> usize {
+        self.room[usize::from(segment)] as usize
     }
 
-    /// The callee of the `PushVirtualFrame` at `i`, whose body starts at
-    /// `i + 1`.
+    /// The callee of the `PushVirtualFrame` whose body is segment `body`
+    /// (that of the micro-op after it).
     #[inline]
-    pub(crate) fn callee_after(&self, i: usize) -> &Callee {
-        let body = self.uops[i + 1].segment;
-        self.callees[body as usize]
+    pub(crate) fn callee(&self, body: u16) -> &Callee {
+        self.callees[usize::from(body)]
             .as_ref()
             .expect("a virtual frame's body has its callee")
     }
