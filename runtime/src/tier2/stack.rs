@@ -2,9 +2,10 @@
 //! uses it, without a capacity check on a push or a bounds check on a
 //! read.
 //!
-//! Those checks were a twentieth of the instructions of every benchmark
-//! program (ARCHITECTURE.md, decisions: "Micro-ops push into reserved
-//! room"). What makes them unnecessary:
+//! Those checks were a twentieth of the instructions of the benchmark
+//! programs (ARCHITECTURE.md, invariant 33, and decisions: "The micro-op
+//! interpreter steps a pointer, pushes into reserved room..."). What
+//! makes them unnecessary:
 //!
 //! - **Room.** No micro-op pushes more than [`MAX_UOP_PUSHES`] values
 //!   itself, and a `Step` leaves at most its instruction's stack effect
