@@ -932,6 +932,42 @@ mod tests {
     }
 
     #[test]
+    fn the_stack_depth_before_each_instruction_is_one_along_every_path() {
+        let i = |op, arg| Instr { op, arg };
+        // for x in it: (nothing); return None, with a handler over the
+        // loop's body entered at depth 1 (the iterator).
+        let code = [
+            i(Opcode::LoadFast, 0),     // 0: it
+            i(Opcode::GetIter, 0),      // 1
+            i(Opcode::ForIter, 5),      // 2: x, or out to 5 (popped)
+            i(Opcode::StoreFast, 1),    // 3
+            i(Opcode::JumpBackward, 2), // 4
+            i(Opcode::LoadConst, 0),    // 5
+            i(Opcode::ReturnValue, 0),  // 6
+            i(Opcode::LoadConst, 0),    // 7: unreachable
+            i(Opcode::PopTop, 0),       // 8: the handler (exception pushed)
+            i(Opcode::JumpBackward, 2), // 9
+        ];
+        let handler = ExceptionEntry {
+            start: 3,
+            end: 4,
+            handler: 8,
+            depth: 1,
+        };
+        let depths = stack_depths(&code, &[handler]).expect("consistent");
+        let expected = [0, 1, 1, 2, 1, 0, 1, u32::MAX, 2, 1];
+        let got: Vec<u32> = depths.iter().map(|d| d.unwrap_or(u32::MAX)).collect();
+        assert_eq!(got, expected);
+        // A path that reaches the loop head one value deeper: no depths.
+        let mut broken = code;
+        broken[9] = i(Opcode::Jump, 2);
+        broken[8] = i(Opcode::LoadConst, 0);
+        assert_eq!(stack_depths(&broken, &[handler]), None);
+        // One that pops more than there is.
+        assert_eq!(stack_depths(&[i(Opcode::PopTop, 0)], &[]), None);
+    }
+
+    #[test]
     fn generic_instructions_of_families_are_adaptive() {
         for op in [Opcode::LoadAttr, Opcode::LoadMethod, Opcode::BinaryOp] {
             assert!(op.is_adaptive(), "{op:?}");

@@ -710,6 +710,30 @@ mod tests {
     }
 
     #[test]
+    fn each_segment_reserves_room_for_what_its_micro_ops_may_push() {
+        let step = |op, arg, at| Uop::new(UopOp::Step, Instr { op, arg }, at, at + 1);
+        // The loop (segment 0) pushes, unpacks four values (a `Step` of
+        // stack effect +3), builds a tuple of three (-2: none) and calls
+        // a function inlined on a real frame (segment 1, its own room).
+        let e = Executor::new(
+            vec![
+                at(UopOp::LoadFast, 10, 0),
+                step(Opcode::UnpackSequence, 4, 11),
+                step(Opcode::BuildTuple, 3, 12),
+                at(UopOp::PushFrame, 13, 0),
+                at(UopOp::LoadFast, 0, 1),
+                at(UopOp::PopFrame, 1, 1),
+                to(at(UopOp::JumpToTop, 14, 0), 10),
+            ],
+            10,
+            5,
+        );
+        let most = stack::MAX_UOP_PUSHES;
+        assert_eq!(e.room(0), most + 3 + most + most);
+        assert_eq!(e.room(1), most + most);
+    }
+
+    #[test]
     fn jumps_land_in_the_segment_of_the_code_they_jump_in() {
         // The loop (segment 0, from instruction 10) inlines a function
         // (segment 1, instructions from 0) between its 11 and 12.
