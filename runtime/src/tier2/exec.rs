@@ -1293,11 +1293,14 @@ impl Interp<'_> {
         virtual_ret: Option<usize>,
     ) -> Flow {
         let Run { lp, exec, validity } = *run;
+        // SAFETY: `start` is 0 or follows a `PushFrame` or
+        // `PushVirtualFrame`, whose inlined body goes on at `start`
+        // (`Executor::uop`'s contract, as for every `go_to!` below).
+        let first = unsafe { exec.uop(start) };
         // The room this frame's micro-ops push into (`stack`); a virtual
         // frame's is its caller's.
         if virtual_ret.is_none() {
-            // SAFETY: `start` is 0 or follows a frame push (below).
-            let room = exec.room(unsafe { exec.uop(start) }.segment);
+            let room = exec.room(first.segment);
             let values = self.st_values();
             if values.capacity() - values.len() < room {
                 values.reserve(room);
@@ -1307,10 +1310,7 @@ impl Interp<'_> {
         // the dispatch then reads its op without first loading the
         // micro-ops' address and scaling an index (4 instructions of every
         // micro-op). `i!()` is its index, for the side tables.
-        // SAFETY: `start` is 0 or follows a `PushFrame` or
-        // `PushVirtualFrame`, whose inlined body goes on at `start`
-        // (`Executor::uop`'s contract, as for every `go_to!` below).
-        let mut cursor: *const Uop = unsafe { exec.uop(start) };
+        let mut cursor: *const Uop = first;
         macro_rules! i {
             () => {
                 // SAFETY: `cursor` points into `exec`'s micro-ops (`go_to!`).

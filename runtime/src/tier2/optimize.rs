@@ -1394,6 +1394,7 @@ pub fn place_fused_operands(uops: &mut [Uop], code: &CodeObject) -> bool {
     else {
         return false;
     };
+    let locals = code.nlocals();
     for u in uops.iter_mut().filter(|u| u.op.is_fused()) {
         let Some(&Some(depth)) = depths.get(u.at as usize) else {
             return false;
@@ -1404,7 +1405,7 @@ pub fn place_fused_operands(uops: &mut [Uop], code: &CodeObject) -> bool {
         } else {
             Access::place
         };
-        let Some(access) = place(operands, code.nlocals(), depth as usize) else {
+        let Some(access) = place(operands, locals, depth as usize) else {
             return false;
         };
         u.extra = access.operands;
