@@ -54,6 +54,7 @@ builtin_types! {
     set = "set", frozenset = "frozenset", property = "property", staticmethod = "staticmethod",
     classmethod = "classmethod", not_implemented_type = "NotImplementedType",
     ellipsis_type = "ellipsis", super_ = "super", mappingproxy = "mappingproxy",
+    member_descriptor = "member_descriptor",
     base_exception = "BaseException", exception = "Exception", type_error = "TypeError",
     value_error = "ValueError", name_error = "NameError", unbound_local_error = "UnboundLocalError",
     arithmetic_error = "ArithmeticError", zero_division_error = "ZeroDivisionError",
@@ -341,6 +342,7 @@ impl RuntimeInner {
             ellipsis_type: b("ellipsis"),
             super_: b("super"),
             mappingproxy: b("mappingproxy"),
+            member_descriptor: b("member_descriptor"),
             base_exception,
             exception,
             type_error: exc("TypeError", exception),
@@ -438,6 +440,7 @@ impl RuntimeInner {
                         | "NotImplementedType"
                         | "ellipsis"
                         | "mappingproxy"
+                        | "member_descriptor"
                 ) {
                     d.insert(str_value(&name), Value::object(class))
                         .expect("str keys hash");
@@ -452,7 +455,9 @@ impl RuntimeInner {
             ] {
                 let singleton = alloc(
                     Some(class),
-                    ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
+                    ObjectData::Instance(crate::object::InstanceAttrs::Dict(
+                        crate::object::Mutex::new(Dict::new()),
+                    )),
                 );
                 d.insert(str_value(name), Value::object(singleton))
                     .expect("str keys hash");

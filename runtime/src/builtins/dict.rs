@@ -12,7 +12,7 @@ use super::iter::{new_lazy, LazyIter};
 use super::{arity, with_dict, Args, Kwargs, NativeTable};
 use crate::error::{PyErr, PyResult};
 use crate::interp::{Interp, NativeFn};
-use crate::object::{Dict, ObjectData, PyObject};
+use crate::object::{Dict, InstanceAttrs, ObjectData, PyObject};
 use crate::value::Value;
 
 /// The methods of `dict`.
@@ -87,7 +87,7 @@ fn view_parts(i: &Interp<'_>, v: Value) -> Option<(u8, Value)> {
     let ObjectData::Instance(attrs) = &o.data else {
         return None;
     };
-    let entries: Vec<(Value, Value)> = attrs.lock().items().collect();
+    let entries: Vec<(Value, Value)> = attrs.dict()?.lock().items().collect();
     entries
         .into_iter()
         .find(|(k, _)| i.str_of(*k).as_deref() == Some("mapping"))
@@ -108,7 +108,7 @@ fn new_view(i: &mut Interp<'_>, class: Gc<PyObject>, dict: Value) -> Value {
     attrs.insert(key, dict).expect("str keys hash");
     Value::object(i.alloc(
         class,
-        ObjectData::Instance(crate::object::Mutex::new(attrs)),
+        ObjectData::Instance(InstanceAttrs::Dict(crate::object::Mutex::new(attrs))),
     ))
 }
 

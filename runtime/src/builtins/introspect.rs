@@ -171,7 +171,10 @@ pub(super) fn dir(i: &mut Interp<'_>, args: Args<'_>, kwargs: Kwargs<'_>) -> PyR
                     class_names(obj.as_object().expect("a class"), &mut names)
                 }
                 Some(ObjectData::Instance(attrs)) => {
-                    let keys: Vec<Value> = attrs.lock().items().map(|(k, _)| k).collect();
+                    let keys: Vec<Value> = match attrs.dict() {
+                        Some(d) => d.lock().items().map(|(k, _)| k).collect(),
+                        None => Vec::new(),
+                    };
                     for k in keys {
                         if let Some(s) = i.str_of(k) {
                             names.push(s);
@@ -223,8 +226,5 @@ fn object_new(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Val
         );
         return i.type_error(&msg);
     }
-    Ok(Value::object(i.alloc(
-        cls,
-        ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
-    )))
+    Ok(i.new_instance(cls))
 }

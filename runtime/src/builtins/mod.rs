@@ -834,7 +834,9 @@ pub fn construct(
         arity(i, "object", args, 0, 0)?;
         return Ok(Value::object(i.alloc(
             t.object,
-            ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
+            ObjectData::Instance(crate::object::InstanceAttrs::Dict(
+                crate::object::Mutex::new(Dict::new()),
+            )),
         )));
     }
     // Embedding hook: native classes (crate::embed).

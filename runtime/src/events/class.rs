@@ -207,7 +207,10 @@ impl Interp<'_> {
                 "__class__ assignment only supported for mutable types or ModuleType subclasses",
             ));
         };
-        if old_c.layout != new_c.layout || self.slots_of(old) != self.slots_of(new) {
+        if old_c.layout != new_c.layout
+            || old_c.slot_names.is_some() != new_c.slot_names.is_some()
+            || self.slots_of(old) != self.slots_of(new)
+        {
             let msg = format!(
                 "__class__ assignment: '{}' object layout differs from '{}'",
                 new_c.name, old_c.name
@@ -222,10 +225,12 @@ impl Interp<'_> {
         let shadows = m.fire(EventKind::ClassSet, None, || {
             o.set_class(new);
             match &o.data {
-                ObjectData::Instance(d) => d
-                    .lock()
-                    .items()
-                    .any(|(k, _)| this.lookup_value(new, k).is_some()),
+                // Slots hold only the class's members: nothing to shadow.
+                ObjectData::Instance(attrs) => attrs.dict().is_some_and(|d| {
+                    d.lock()
+                        .items()
+                        .any(|(k, _)| this.lookup_value(new, k).is_some())
+                }),
                 _ => true,
             }
         });
@@ -305,6 +310,14 @@ impl Interp<'_> {
                 "__bases__ assignment: '{new_name}' deallocator differs from '{old_solid}'"
             );
             return type_error(self, msg);
+        }
+        // Instances with slots keep the layout their class's bases gave.
+        if c.slot_names.is_some() {
+            let old_slots = self.inherited_slots(&c.bases().to_vec())?;
+            if self.inherited_slots(&bases)? != old_slots {
+                let msg = format!("__bases__ assignment: '{}' object layout differs", c.name);
+                return type_error(self, msg);
+            }
         }
         let old_bases = c.bases().to_vec();
         let mark = self.root_mark();

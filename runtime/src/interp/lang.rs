@@ -569,13 +569,18 @@ impl Interp<'_> {
 
     /// `del obj.name` without a user `__delattr__` (`object.__delattr__`).
     pub(crate) fn generic_del_attr(&mut self, obj: Value, name: Value) -> PyResult<()> {
-        if matches!(obj.data(), Some(ObjectData::Instance(_)))
-            && self.property_set(obj, name, None)?
-        {
-            return Ok(());
+        if let Some(ObjectData::Instance(_)) = obj.data() {
+            if self.property_set(obj, name, None)? {
+                return Ok(());
+            }
+            if let Some(member) = self.member_of(self.class_of(obj), name) {
+                return self.member_store(member, obj, name, None);
+            }
         }
         let removed = match obj.data() {
-            Some(ObjectData::Instance(d)) => d.lock().remove(name).ok().flatten(),
+            Some(ObjectData::Instance(attrs)) => attrs
+                .dict()
+                .and_then(|d| d.lock().remove(name).ok().flatten()),
             Some(ObjectData::Exception(e)) => e.dict.lock().remove(name).ok().flatten(),
             Some(ObjectData::Class(_)) => {
                 let class = obj.as_object().expect("a class");

@@ -27,6 +27,8 @@ pub(super) enum ClassAttr {
     Missing,
     /// A `property` (wins over the instance dict).
     Property { fget: Value },
+    /// A `__slots__` member descriptor (wins over the instance dict too).
+    Member(Value),
     /// Anything else: what the lookup yields when the instance dict does
     /// not have the name: `(value, receiver-or-NULL)`.
     Plain(Value, Value),
@@ -147,6 +149,7 @@ impl Interp<'_> {
             ObjectData::Descriptor(Descriptor::StaticMethod(f)) => {
                 ClassAttr::Plain(f.load(), Value::NULL)
             }
+            ObjectData::Descriptor(Descriptor::Member { .. }) => ClassAttr::Member(v),
             ObjectData::Descriptor(Descriptor::ClassMethod(f)) => {
                 ClassAttr::Plain(f.load(), Value::object(class))
             }
@@ -162,6 +165,118 @@ impl Interp<'_> {
             Some(ObjectData::Descriptor(Descriptor::ClassMethod(f))) => (f.load(), class),
             _ => (v, Value::NULL),
         }
+    }
+
+    /// The member descriptor that attribute `name` of instances of `class`
+    /// names, if it is one.
+    pub(crate) fn member_of(&self, class: Gc<PyObject>, name: Value) -> Option<Value> {
+        self.lookup_value(class, name).filter(|v| {
+            matches!(
+                v.data(),
+                Some(ObjectData::Descriptor(Descriptor::Member { .. }))
+            )
+        })
+    }
+
+    /// Where the member descriptor `member` keeps its attribute of `obj`:
+    /// the instance's slot, or, for an instance of a subclass that has a
+    /// dict instead (a subclass without `__slots__`), its dict under the
+    /// name. A TypeError for an object that is not an instance of the
+    /// member's class.
+    fn member_place(&mut self, member: Value, obj: Value) -> PyResult<MemberPlace> {
+        let Some(ObjectData::Descriptor(Descriptor::Member { owner, index, name })) = member.data()
+        else {
+            unreachable!("a member descriptor")
+        };
+        let owner_class = owner.as_object().expect("a member's owner is a class");
+        if self.isinstance(obj, owner_class) {
+            if let Some(o) = obj.as_ref() {
+                let slots = match &o.data {
+                    ObjectData::Instance(attrs) => attrs.slots(),
+                    _ => None,
+                };
+                match slots {
+                    Some(slots) if (*index as usize) < slots.len() => {
+                        return Ok(MemberPlace::Slot(*index as usize))
+                    }
+                    None if o.attribute_table().is_some() => return Ok(MemberPlace::Dict(*name)),
+                    _ => {}
+                }
+            }
+        }
+        let n = self.str_of(*name).unwrap_or_default();
+        let owner_name = owner_class
+            .as_class()
+            .map(|c| c.name.to_string())
+            .unwrap_or_default();
+        let msg = format!(
+            "descriptor '{n}' for '{owner_name}' objects doesn't apply to a '{}' object",
+            self.type_name(obj)
+        );
+        self.type_error(&msg)
+    }
+
+    /// `obj.name` through the member descriptor `member`.
+    pub(crate) fn member_get(&mut self, member: Value, obj: Value, name: Value) -> PyResult<Value> {
+        let found = match self.member_place(member, obj)? {
+            MemberPlace::Slot(k) => {
+                Some(instance_slots(&obj)[k].load()).filter(|v| *v != Value::UNBOUND)
+            }
+            MemberPlace::Dict(key) => {
+                let d = obj
+                    .as_ref()
+                    .and_then(|o| o.attribute_table())
+                    .expect("a dict instance");
+                let h = self.hash(key)?;
+                d.lock().get_hashed(h, key)
+            }
+        };
+        match found {
+            Some(v) => Ok(v),
+            None => {
+                let n = self.str_of(name).unwrap_or_default();
+                let msg = format!("'{}' object has no attribute '{n}'", self.type_name(obj));
+                Err(self.new_exception(self.rt.types.attribute_error, &msg))
+            }
+        }
+    }
+
+    /// `obj.name = value` (`del obj.name` when `value` is None) through the
+    /// member descriptor `member`.
+    pub(crate) fn member_store(
+        &mut self,
+        member: Value,
+        obj: Value,
+        name: Value,
+        value: Option<Value>,
+    ) -> PyResult<()> {
+        let was = match self.member_place(member, obj)? {
+            MemberPlace::Slot(k) => {
+                Some(instance_slots(&obj)[k].swap(value.unwrap_or(Value::UNBOUND)))
+                    .filter(|v| *v != Value::UNBOUND)
+            }
+            MemberPlace::Dict(key) => {
+                let d = obj
+                    .as_ref()
+                    .and_then(|o| o.attribute_table())
+                    .expect("a dict instance");
+                let h = self.hash(key)?;
+                let mut d = d.lock();
+                match value {
+                    Some(v) => {
+                        d.insert_hashed(h, key, v);
+                        return Ok(());
+                    }
+                    None => d.remove(key).ok().flatten(),
+                }
+            }
+        };
+        if value.is_none() && was.is_none() {
+            // CPython's message for an unset slot is the bare name.
+            let n = self.str_of(name).unwrap_or_default();
+            return Err(self.new_exception(self.rt.types.attribute_error, &n));
+        }
+        Ok(())
     }
 
     /// Calls a property's getter on `obj`.
@@ -373,6 +488,14 @@ pub fn lang_type_methods(t: &Types) -> Vec<(Gc<PyObject>, crate::builtins::Nativ
             vec![("__init__", descriptor_init as NativeFn)],
         ),
         (
+            t.member_descriptor,
+            vec![
+                ("__get__", member_get as NativeFn),
+                ("__set__", member_set),
+                ("__delete__", member_delete),
+            ],
+        ),
+        (
             t.classmethod,
             vec![("__init__", descriptor_init as NativeFn)],
         ),
@@ -421,4 +544,68 @@ fn property_setter(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -
 
 fn property_deleter(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     property_with(i, args, 2)
+}
+
+/// The member descriptor `args[0]` and its name, after checking that
+/// `args` has `count` values.
+fn member_and_name(
+    i: &mut Interp<'_>,
+    args: &[Value],
+    what: &str,
+    count: usize,
+) -> PyResult<(Value, Value)> {
+    let Some(ObjectData::Descriptor(Descriptor::Member { name, .. })) =
+        args.first().and_then(|m| m.data())
+    else {
+        return i.type_error(&format!(
+            "descriptor '{what}' requires a 'member_descriptor' object"
+        ));
+    };
+    if args.len() != count {
+        let msg = format!("expected {} arguments, got {}", count - 1, args.len() - 1);
+        return i.type_error(&msg);
+    }
+    Ok((args[0], *name))
+}
+
+/// `member.__get__(obj, type=None)`: the attribute of `obj`, or the member
+/// itself when `obj` is None.
+fn member_get(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    let count = args.len().clamp(2, 3);
+    let (member, name) = member_and_name(i, args, "__get__", count)?;
+    if args[1].is_none() {
+        return Ok(member);
+    }
+    i.member_get(member, args[1], name)
+}
+
+/// `member.__set__(obj, value)`.
+fn member_set(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    let (member, name) = member_and_name(i, args, "__set__", 3)?;
+    i.member_store(member, args[1], name, Some(args[2]))?;
+    Ok(Value::NONE)
+}
+
+/// `member.__delete__(obj)`.
+fn member_delete(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+    let (member, name) = member_and_name(i, args, "__delete__", 2)?;
+    i.member_store(member, args[1], name, None)?;
+    Ok(Value::NONE)
+}
+
+/// Where a member descriptor's attribute of an instance lives
+/// (`Interp::member_place`).
+enum MemberPlace {
+    /// In the instance's slot.
+    Slot(usize),
+    /// In its dict, under this name.
+    Dict(Value),
+}
+
+/// The slots of `obj`, an instance with slots.
+fn instance_slots(obj: &Value) -> &[crate::value::AtomicValue] {
+    match obj.data() {
+        Some(ObjectData::Instance(attrs)) => attrs.slots().expect("an instance with slots"),
+        _ => unreachable!("an instance"),
+    }
 }

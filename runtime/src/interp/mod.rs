@@ -39,6 +39,7 @@ mod lang;
 pub(crate) use lang::GenLoopStep;
 mod lang2;
 mod ops;
+mod slots;
 mod suggest;
 mod trace;
 mod type_cache;
@@ -1633,10 +1634,7 @@ impl<'a> Interp<'a> {
                         class,
                         subclassed(ObjectData::Dict(crate::object::Mutex::new(Dict::new()))),
                     )),
-                    Layout::Instance | Layout::Builtin => Value::object(self.alloc(
-                        class,
-                        ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
-                    )),
+                    Layout::Instance | Layout::Builtin => self.new_instance(class),
                 };
                 let init = self.lookup_value(class, self.rt.hook_names.init);
                 match init.and_then(|f| f.as_object()) {
@@ -1746,6 +1744,9 @@ impl<'a> Interp<'a> {
                 self.new_exception(self.rt.types.type_error, "class namespace is not a dict")
             );
         };
+        let inherited = self.inherited_slots(&base_classes)?;
+        let inherited = inherited.filter(|_| layout == Layout::Instance);
+        let mut slots = self.slots_request(ns, inherited)?;
         let mut dict = Dict::new();
         for (k, v) in ns.lock().items() {
             let v = self.implicit_classmethod(k, v);
@@ -1762,12 +1763,13 @@ impl<'a> Interp<'a> {
         let module = self.globals_name();
         let bases = self.class_tuple(&base_classes);
         let mro_tail = self.class_tuple(&mro_tail);
-        let class = self.alloc(
-            self.rt.types.type_,
-            ObjectData::Class(Box::new(crate::object::Class::new(
-                &name_text, bases, mro_tail, dict, layout, module,
-            ))),
-        );
+        let mut class =
+            crate::object::Class::new(&name_text, bases, mro_tail, dict, layout, module);
+        class.slot_names = slots.as_mut().and_then(|s| s.layout.take());
+        let class = self.alloc(self.rt.types.type_, ObjectData::Class(Box::new(class)));
+        if let Some(slots) = slots {
+            self.install_members(class, &slots.own);
+        }
         for base in &base_classes {
             self.add_subclass(*base, class);
         }
@@ -2503,10 +2505,7 @@ impl<'a> Interp<'a> {
         nargs: usize,
     ) -> PyResult<CallOutcome> {
         // No safepoint until the instance is on the stack.
-        let instance = Value::object(self.alloc(
-            class,
-            ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
-        ));
+        let instance = self.new_instance(class);
         let args_start = callable_pos + 1;
         let values = &mut self.st().values;
         values[callable_pos] = init;
@@ -2674,10 +2673,7 @@ impl<'a> Interp<'a> {
             .as_object()
             .expect("the optimizer made the class constant");
         // No safepoint until the instance is on the stack.
-        let instance = Value::object(self.alloc(
-            class,
-            ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
-        ));
+        let instance = self.new_instance(class);
         let (ret_to, args_start) = (callable_pos, callable_pos + 1);
         let values = &mut self.st().values;
         values[ret_to] = instance;
@@ -3099,10 +3095,7 @@ impl<'a> Interp<'a> {
                 let class = self.st().values[callable_pos];
                 if self.class_no_init_guard(tc, *pc - 1, class) {
                     let class = class.as_object().expect("the guard checked the class");
-                    let instance = Value::object(self.alloc(
-                        class,
-                        ObjectData::Instance(crate::object::Mutex::new(Dict::new())),
-                    ));
+                    let instance = self.new_instance(class);
                     self.st().values.truncate(callable_pos);
                     push!(instance);
                 } else {

@@ -34,6 +34,17 @@ impl Interp<'_> {
         Value::object(self.alloc(self.rt.types.str, ObjectData::Str(PyStr::new(s))))
     }
 
+    /// A new instance of the user class `class`, without attributes: its
+    /// slots unset, or an empty dict (`InstanceAttrs::for_class`).
+    #[inline]
+    pub(crate) fn new_instance(&self, class: Gc<PyObject>) -> Value {
+        let attrs = match class.as_class() {
+            Some(c) => crate::object::InstanceAttrs::for_class(c),
+            None => crate::object::InstanceAttrs::Dict(Mutex::new(Dict::new())),
+        };
+        Value::object(self.alloc(class, ObjectData::Instance(attrs)))
+    }
+
     /// The interned str spelled `s` (made on first use; see
     /// `RuntimeInner::interned`).
     pub(crate) fn intern(&self, s: &str) -> Value {
@@ -313,7 +324,7 @@ impl Interp<'_> {
     /// The attributes dict of an object that has one.
     fn instance_dict(obj: &PyObject) -> Option<&Mutex<Dict>> {
         match &obj.data {
-            ObjectData::Instance(d) => Some(d),
+            ObjectData::Instance(attrs) => attrs.dict(),
             ObjectData::Exception(e) => Some(&e.dict),
             ObjectData::Function(f) => Some(&f.attrs),
             ObjectData::Subclassed(s) => Some(&s.attrs),
@@ -402,8 +413,14 @@ impl Interp<'_> {
         }
         let class = self.class_of(obj);
         let class_attr = self.class_attr(class, obj, name);
-        if let super::lang2::ClassAttr::Property { fget } = class_attr {
-            return Ok((self.property_get(fget, obj, name)?, Value::NULL));
+        match class_attr {
+            super::lang2::ClassAttr::Property { fget } => {
+                return Ok((self.property_get(fget, obj, name)?, Value::NULL));
+            }
+            super::lang2::ClassAttr::Member(member) => {
+                return Ok((self.member_get(member, obj, name)?, Value::NULL));
+            }
+            _ => {}
         }
         if let Some(o) = obj.as_object() {
             if let Some(d) = Self::instance_dict(&o) {
@@ -587,11 +604,18 @@ impl Interp<'_> {
         }
         let h = self.hash(name)?;
         if let Some(o) = obj.as_object() {
+            if let ObjectData::Instance(_) = o.data {
+                // Data descriptors first: a property, or a slot's member.
+                if self.property_set(obj, name, Some(value))? {
+                    return Ok(());
+                }
+                if let Some(member) = self.member_of(o.class(), name) {
+                    return self.member_store(member, obj, name, Some(value));
+                }
+            }
             if let Some(d) = Self::instance_dict(&o) {
-                if matches!(
-                    o.data,
-                    ObjectData::Instance(_) | ObjectData::Exception(_) | ObjectData::Subclassed(_)
-                ) && self.property_set(obj, name, Some(value))?
+                if matches!(o.data, ObjectData::Exception(_) | ObjectData::Subclassed(_))
+                    && self.property_set(obj, name, Some(value))?
                 {
                     return Ok(());
                 }
@@ -904,6 +928,18 @@ impl Interp<'_> {
                     format!(
                         "<super: <class '{name}'>, <{} object>>",
                         self.type_name(*receiver)
+                    )
+                }
+                ObjectData::Descriptor(crate::object::Descriptor::Member {
+                    owner, name, ..
+                }) => {
+                    let owner = owner
+                        .as_object()
+                        .and_then(|c| c.as_class().map(|c| c.name.to_string()));
+                    let name = self.str_of(*name).unwrap_or_default();
+                    format!(
+                        "<member '{name}' of '{}' objects>",
+                        owner.unwrap_or_default()
                     )
                 }
                 ObjectData::Descriptor(_) => {

@@ -65,7 +65,9 @@ pub fn create(i: &mut Interp<'_>) -> PyResult<Gc<PyObject>> {
         attrs.insert(key, i.new_int(fd)).expect("str keys hash");
         let stream = Value::object(i.alloc(
             stream_class,
-            ObjectData::Instance(crate::object::Mutex::new(attrs)),
+            ObjectData::Instance(crate::object::InstanceAttrs::Dict(
+                crate::object::Mutex::new(attrs),
+            )),
         ));
         b.value(i, name, stream);
         b.value(i, &format!("__{name}__"), stream);

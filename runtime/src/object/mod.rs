@@ -5,7 +5,9 @@
 //! int, code, function) need no lock; shared mutable payloads (list items,
 //! dict entries, instance and class attributes) sit behind a per-object
 //! `parking_lot::Mutex`, so every builtin container operation is atomic
-//! (DESIGN §3.6).
+//! (DESIGN §3.6). The slots of a `__slots__` instance are the exception:
+//! they never move, so each is an atomic word of its own
+//! ([`InstanceAttrs::Slots`]).
 //!
 //! # The lock rule
 //!
@@ -138,7 +140,7 @@ impl PyObject {
     /// if it has one.
     pub fn attribute_table(&self) -> Option<&Mutex<Dict>> {
         match &self.data {
-            ObjectData::Instance(d) => Some(d),
+            ObjectData::Instance(attrs) => attrs.dict(),
             ObjectData::Exception(e) => Some(&e.dict),
             ObjectData::Function(f) => Some(&f.attrs),
             ObjectData::Class(c) => Some(&c.dict),
@@ -203,8 +205,8 @@ pub enum ObjectData {
     },
     /// A class.
     Class(Box<Class>),
-    /// An instance of a user class (attributes in a dict).
-    Instance(Mutex<Dict>),
+    /// An instance of a user class.
+    Instance(InstanceAttrs),
     /// An exception instance.
     Exception(Box<ExceptionData>),
     /// A module.
@@ -249,6 +251,63 @@ pub enum ObjectData {
         /// The instance (or class) the found methods bind to.
         receiver: Value,
     },
+}
+
+/// Where an instance of a user class keeps its attributes.
+pub enum InstanceAttrs {
+    /// In its attribute dict (`__dict__`), under any names.
+    Dict(Mutex<Dict>),
+    /// In fixed slots, one for each name of its class's layout
+    /// ([`Class::slot_names`]: a `__slots__` class without `__dict__`),
+    /// `Value::UNBOUND` while unset. The slots never move or change in
+    /// number, so each is one atomic word that a load or a store reaches
+    /// without a lock, as CPython's member descriptors do.
+    Slots(Box<[AtomicValue]>),
+}
+
+impl InstanceAttrs {
+    /// The attributes of a new instance of `class`: every slot unset, or
+    /// an empty dict.
+    pub fn for_class(class: &Class) -> InstanceAttrs {
+        match &class.slot_names {
+            Some(names) => InstanceAttrs::Slots(
+                names
+                    .iter()
+                    .map(|_| AtomicValue::new(Value::UNBOUND))
+                    .collect(),
+            ),
+            None => InstanceAttrs::Dict(Mutex::new(Dict::new())),
+        }
+    }
+
+    /// The attribute dict, unless the instance has slots instead.
+    #[inline]
+    pub fn dict(&self) -> Option<&Mutex<Dict>> {
+        match self {
+            InstanceAttrs::Dict(d) => Some(d),
+            InstanceAttrs::Slots(_) => None,
+        }
+    }
+
+    /// The slots, if the instance has them instead of a dict.
+    #[inline]
+    pub fn slots(&self) -> Option<&[AtomicValue]> {
+        match self {
+            InstanceAttrs::Slots(s) => Some(s),
+            InstanceAttrs::Dict(_) => None,
+        }
+    }
+}
+
+// SAFETY: traces every attribute value (the dict under its object lock:
+// the lock rule).
+unsafe impl Trace for InstanceAttrs {
+    fn trace(&self, tracer: &mut Tracer) {
+        match self {
+            InstanceAttrs::Dict(d) => d.lock().trace(tracer),
+            InstanceAttrs::Slots(slots) => slots.iter().for_each(|s| s.trace(tracer)),
+        }
+    }
 }
 
 /// The payload of an instance of a user subclass of a builtin container:
@@ -315,6 +374,17 @@ pub enum Descriptor {
     StaticMethod(AtomicValue),
     /// `classmethod(f)`.
     ClassMethod(AtomicValue),
+    /// A `__slots__` name's member descriptor (class `member_descriptor`):
+    /// slot `index` of the instances of `owner` and of its subclasses
+    /// (whose layouts extend their base's).
+    Member {
+        /// The class whose `__slots__` named it.
+        owner: Value,
+        /// The slot's position in the instances' [`InstanceAttrs::Slots`].
+        index: u32,
+        /// The name (a str).
+        name: Value,
+    },
 }
 
 impl Descriptor {
@@ -346,6 +416,10 @@ unsafe impl Trace for Descriptor {
                 doc.trace(tracer);
             }
             Descriptor::StaticMethod(f) | Descriptor::ClassMethod(f) => f.trace(tracer),
+            Descriptor::Member { owner, name, .. } => {
+                owner.trace(tracer);
+                name.trace(tracer);
+            }
         }
     }
 }
@@ -361,7 +435,8 @@ unsafe impl Trace for ObjectData {
             | ObjectData::Host(_) => {}
             ObjectData::Tuple(items) => items.trace(tracer),
             ObjectData::List(items) => items.lock().trace(tracer),
-            ObjectData::Dict(d) | ObjectData::Instance(d) => d.lock().trace(tracer),
+            ObjectData::Dict(d) => d.lock().trace(tracer),
+            ObjectData::Instance(attrs) => attrs.trace(tracer),
             ObjectData::Function(f) => f.trace(tracer),
             ObjectData::Builtin(b) => b.bound.trace(tracer),
             ObjectData::BoundMethod { func, receiver } => {
@@ -630,6 +705,10 @@ pub struct Class {
     pub dict: Mutex<Dict>,
     /// The layout of its instances.
     pub layout: Layout,
+    /// The names of its instances' slots, in slot order (its bases' first),
+    /// when its instances keep their attributes in slots and have no dict
+    /// (`InstanceAttrs::Slots`); `None` for instances with a dict.
+    pub slot_names: Option<Box<[Value]>>,
     /// The module that defined the class (`__module__`), for reprs.
     pub module: Option<Box<str>>,
     /// Counts this class's attribute events and holds the executors that
@@ -671,6 +750,7 @@ impl Class {
             mro_tail: AtomicValue::new(mro_tail),
             dict: Mutex::new(dict),
             layout,
+            slot_names: None,
             module,
             watch: Watchable::new(EventKind::ClassAttrSet),
             version: VersionTag::new(),
@@ -679,6 +759,22 @@ impl Class {
             hooks_cache: std::sync::atomic::AtomicU64::new(0),
             instances_shadow: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// The slot that holds attribute `name` in its instances' layout,
+    /// looked for at `hint` first (`None`: the instances have no slots,
+    /// or none of that name).
+    #[inline]
+    pub fn slot_index(&self, name: Value, hint: usize) -> Option<usize> {
+        let names = self.slot_names.as_deref()?;
+        // Names are interned, so the word usually decides.
+        if names.get(hint) == Some(&name) {
+            return Some(hint);
+        }
+        names
+            .iter()
+            .position(|n| *n == name)
+            .or_else(|| names.iter().position(|n| dict::keys_equal(*n, name)))
     }
 
     /// Whether this is one of the runtime's builtin types (immutable: no
@@ -763,6 +859,10 @@ unsafe impl Trace for Class {
         self.bases.trace(tracer);
         self.mro_tail.trace(tracer);
         self.dict.lock().trace(tracer);
+        self.slot_names
+            .iter()
+            .flatten()
+            .for_each(|n| n.trace(tracer));
     }
 }
 

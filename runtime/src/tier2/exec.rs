@@ -21,9 +21,11 @@ use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Instr, Opcode};
 use crate::error::{PyErr, PyResult};
 use crate::events::DictWatcher;
 use crate::interp::{Interp, VirtualCall};
-use crate::object::{Descriptor, Dict, IteratorData, Layout, Mutex, ObjectData, PyObject, PyStr};
+use crate::object::{
+    Descriptor, Dict, InstanceAttrs, IteratorData, Layout, Mutex, ObjectData, PyObject, PyStr,
+};
 use crate::specialize::{float_operands, ThreadCode};
-use crate::value::Value;
+use crate::value::{AtomicValue, Value};
 
 /// Why an executor left, and where tier 1 resumes.
 #[derive(Debug)]
@@ -590,6 +592,7 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
         Some(match d {
             Descriptor::Property { fget, .. } => fget.load(),
             Descriptor::StaticMethod(f) | Descriptor::ClassMethod(f) => f.load(),
+            Descriptor::Member { .. } => unreachable!("fits no descriptor kind"),
         })
     }
 
@@ -2374,14 +2377,14 @@ pub(super) fn instance_class_version(v: Value) -> u64 {
     as_instance(&v).map_or(0, |(o, _)| class_version(o))
 }
 
-/// The object and attribute dict of `v`, if it is an instance: one check
+/// The object and attributes of `v`, if it is an instance: one check
 /// of the word and of the payload, which an attribute load's class guard
 /// and its lookup share.
 #[inline(always)]
-fn as_instance(v: &Value) -> Option<(&PyObject, &Mutex<Dict>)> {
+fn as_instance(v: &Value) -> Option<(&PyObject, &InstanceAttrs)> {
     let o = v.as_ref()?;
     match &o.data {
-        ObjectData::Instance(d) => Some((o, d)),
+        ObjectData::Instance(attrs) => Some((o, attrs)),
         _ => None,
     }
 }
@@ -2415,8 +2418,44 @@ fn guarded_instance_attribute(
     if check && !holds(instance.map_or(0, |(o, _)| class_version(o))) {
         return Err(AttributeMiss::Guard);
     }
-    let (_, d) = instance.ok_or(AttributeMiss::Absent)?;
-    dict_attribute(d, name, hint).ok_or(AttributeMiss::Absent)
+    let (o, attrs) = instance.ok_or(AttributeMiss::Absent)?;
+    match attrs {
+        InstanceAttrs::Dict(d) => dict_attribute(d, name, hint),
+        InstanceAttrs::Slots(slots) => slot_attribute(o, slots, name, hint),
+    }
+    .ok_or(AttributeMiss::Absent)
+}
+
+/// Attribute `name` of `o`, an instance with `slots`: in slot `hint`
+/// when its class's layout has the name there (checked), else where the
+/// layout has it; `None` when unset or not a slot's name. One load, no
+/// lock: slots never move.
+#[inline(always)]
+fn slot_attribute(o: &PyObject, slots: &[AtomicValue], name: Value, hint: usize) -> Option<Value> {
+    let k = o.class().as_class()?.slot_index(name, hint)?;
+    let v = slots.get(k)?.load();
+    (v != Value::UNBOUND).then_some(v)
+}
+
+/// Stores attribute `name` of `o`, an instance with `slots`, where its
+/// class's layout has it (looked for at `hint` first): a plain store,
+/// since slots never move. False (nothing stored) if no slot has the name.
+#[inline]
+fn store_in_slot(
+    o: &PyObject,
+    slots: &[AtomicValue],
+    name: Value,
+    hint: usize,
+    value: Value,
+) -> bool {
+    let slot = o.class().as_class().and_then(|c| c.slot_index(name, hint));
+    match slot.and_then(|k| slots.get(k)) {
+        Some(slot) => {
+            slot.store(value);
+            true
+        }
+        None => false,
+    }
 }
 
 /// Attribute `n` of local `k`, looked for first at position `hint`
@@ -2456,14 +2495,25 @@ fn has_version(v: u64, u: &Uop) -> bool {
             || v == u64::from(u.extra))
 }
 
-/// The attribute dict of `obj` and the text of the attribute name `name`,
-/// if `obj` is an instance (and `name` a str).
+/// Where attribute `name` of `obj` goes, if `obj` is an instance (and
+/// `name` a str): its dict, with the name's text, or its slots.
 #[inline]
-fn instance_dict<'v>(obj: &'v Value, name: &'v Value) -> Option<(&'v Mutex<Dict>, &'v PyStr)> {
-    match (obj.data()?, name.as_ref()?.as_str()?) {
-        (ObjectData::Instance(d), text) => Some((d, text)),
+fn instance_store_place<'v>(obj: &'v Value, name: &'v Value) -> Option<StorePlace<'v>> {
+    let o = obj.as_ref()?;
+    let text = name.as_ref()?.as_str()?;
+    match &o.data {
+        ObjectData::Instance(InstanceAttrs::Dict(d)) => Some(StorePlace::Dict(d, text)),
+        ObjectData::Instance(InstanceAttrs::Slots(slots)) => Some(StorePlace::Slots(o, slots)),
         _ => None,
     }
+}
+
+/// Where an instance attribute store goes ([`instance_store_place`]).
+enum StorePlace<'v> {
+    /// The instance's dict, and the name's text.
+    Dict(&'v Mutex<Dict>, &'v PyStr),
+    /// The instance and its slots.
+    Slots(&'v PyObject, &'v [AtomicValue]),
 }
 
 /// Attribute `name` in the instance dict `d`: at position `hint` first
@@ -2501,11 +2551,14 @@ fn instance_attribute_locked(
 /// stored) when `obj` is not an instance.
 #[inline]
 fn store_instance_attribute(obj: Value, name: Value, hint: usize, value: Value) -> bool {
-    let Some((d, text)) = instance_dict(&obj, &name) else {
-        return false;
-    };
-    store_in_dict(&mut d.lock(), name, text, hint, value);
-    true
+    match instance_store_place(&obj, &name) {
+        Some(StorePlace::Dict(d, text)) => {
+            store_in_dict(&mut d.lock(), name, text, hint, value);
+            true
+        }
+        Some(StorePlace::Slots(o, slots)) => store_in_slot(o, slots, name, hint, value),
+        None => false,
+    }
 }
 
 /// [`store_instance_attribute`] without taking the instance's lock.
@@ -2525,8 +2578,11 @@ unsafe fn store_unshared_instance_attribute(
     hint: usize,
     value: Value,
 ) -> bool {
-    let Some((d, text)) = instance_dict(&obj, &name) else {
-        return false;
+    let (d, text) = match instance_store_place(&obj, &name) {
+        Some(StorePlace::Dict(d, text)) => (d, text),
+        // Slots take no lock anyway.
+        Some(StorePlace::Slots(o, slots)) => return store_in_slot(o, slots, name, hint, value),
+        None => return false,
     };
     // SAFETY: the caller's contract: nobody else reads or writes the dict
     // while this reference lives.

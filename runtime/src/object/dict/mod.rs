@@ -42,7 +42,9 @@ use crate::object::{hash_bigint, hash_f64, hash_i64, hash_tuple, ObjectData, PyO
 use crate::value::{Unpacked, Value};
 
 mod entries;
+mod index_table;
 use entries::{Entries, Entry};
+use index_table::IndexTable;
 
 /// An index-table slot that never held an entry (ends a probe).
 const EMPTY: u32 = u32::MAX;
@@ -68,7 +70,7 @@ pub struct Dict {
     /// The open-addressed index table (entry positions, [`EMPTY`],
     /// [`DELETED`]) of `table_size` slots; empty while `table_size` is at
     /// most [`SMALL_TABLE`] (lookups scan `entries` then).
-    indices: Box<[u32]>,
+    indices: IndexTable,
     /// The index table's size whether it is built or not: it alone decides
     /// when entries are compacted, so positions do not depend on whether
     /// the dict is small.
@@ -617,13 +619,13 @@ impl Dict {
         size *= 2;
         self.table_size = u32::try_from(size).expect("dict index table fits u32 positions");
         if size <= SMALL_TABLE {
-            self.indices = Box::default();
+            self.indices = IndexTable::default();
             if self.entries.capacity() == 0 {
                 self.entries.reserve_exact(FIRST_CAPACITY);
             }
             return;
         }
-        let mut indices = vec![EMPTY; size].into_boxed_slice();
+        let mut indices = IndexTable::filled(size, EMPTY);
         let mask = size - 1;
         for (i, e) in self.entries.iter().enumerate() {
             let (mut slot, mut perturb) = first_slot(e.hash, mask);
@@ -688,7 +690,7 @@ impl Dict {
     /// lock (`entries`).
     pub fn clear(&mut self) {
         self.entries.clear();
-        self.indices = Box::default();
+        self.indices = IndexTable::default();
         self.table_size = 0;
         self.len = 0;
         self.keys_version.invalidate();

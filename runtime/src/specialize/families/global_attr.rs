@@ -197,6 +197,20 @@ impl Interp<'_> {
                 cache.words = [instance_entry(version), 0, 0, 0, 0, 0, 0, 0];
                 Opcode::LoadAttrInstance
             }
+            Some(found) if Self::slot_of_member(class, found).is_some() => {
+                let slot = Self::slot_of_member(class, found).expect("checked");
+                cache.words = [
+                    with_hint(instance_entry(version), slot),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                ];
+                Opcode::LoadAttrInstance
+            }
             Some(found) => match found.data() {
                 Some(ObjectData::Descriptor(Descriptor::Property { .. })) => {
                     // The property itself: its getter is read when it runs
@@ -221,6 +235,50 @@ impl Interp<'_> {
         };
         cell.set(cache);
         Ok(form)
+    }
+
+    /// The slot of `class`'s instances that `found`, what a lookup of an
+    /// attribute name on `class` found, stands for: a member descriptor of
+    /// the slot layout of `class` (not of a base's, whose instances'
+    /// layout a subclass with a dict does not share).
+    fn slot_of_member(class: Gc<PyObject>, found: Value) -> Option<usize> {
+        let Some(ObjectData::Descriptor(crate::object::Descriptor::Member { index, name, .. })) =
+            found.data()
+        else {
+            return None;
+        };
+        let k = *index as usize;
+        let names = class.as_class()?.slot_names.as_deref()?;
+        (names.get(k) == Some(name)).then_some(k)
+    }
+
+    /// Attribute `name` of an instance whose class's version a cache
+    /// entry holds, at position `hint` (which the caller may move to the
+    /// position returned) in its dict, or in slot `hint` when it has
+    /// slots. `None`: not set.
+    fn cached_instance_attribute(
+        obj: &PyObject,
+        attrs: &crate::object::InstanceAttrs,
+        name: Value,
+        text: &crate::object::PyStr,
+        hint: usize,
+    ) -> Option<(Value, usize)> {
+        let Some(d) = attrs.dict() else {
+            let slots = attrs.slots().expect("an instance with slots");
+            let k = obj.class().as_class()?.slot_index(name, hint)?;
+            let v = slots.get(k)?.load();
+            return (v != Value::UNBOUND).then_some((v, k));
+        };
+        match crate::object::Dict::find_unlocked(d, hint, name) {
+            Some(found) => Some(found),
+            None => {
+                let d = d.lock();
+                match d.value_at_str(hint, name, text) {
+                    Some(v) => Some((v, hint)),
+                    None => d.get_hashed_at(text.hash(), name),
+                }
+            }
+        }
     }
 
     /// The version of `obj`'s class if `obj` is an instance (0 otherwise).
@@ -252,23 +310,17 @@ impl Interp<'_> {
             match form {
                 Opcode::LoadAttrInstance => {
                     // (The version matched: `obj` is an instance.)
-                    if let (Some(k), Some(ObjectData::Instance(d)), Some(text)) = (
+                    if let (Some(k), Some(o), Some(text)) = (
                         c.iter().position(|w| w >> 32 == current),
-                        obj.data(),
+                        obj.as_ref(),
                         name.as_ref().and_then(|n| n.as_str()),
                     ) {
+                        let ObjectData::Instance(attrs) = &o.data else {
+                            unreachable!("the version matched: an instance")
+                        };
                         self.count_hit(form);
                         let hint = entry_hint(c[k]);
-                        let found = match crate::object::Dict::find_unlocked(d, hint, name) {
-                            Some(found) => Some(found),
-                            None => {
-                                let d = d.lock();
-                                match d.value_at_str(hint, name, text) {
-                                    Some(v) => Some((v, hint)),
-                                    None => d.get_hashed_at(text.hash(), name),
-                                }
-                            }
-                        };
+                        let found = Self::cached_instance_attribute(o, attrs, name, text, hint);
                         if let Some((_, position)) = found.filter(|(_, i)| *i != hint) {
                             // Elsewhere in this instance: look there next.
                             let mut cache = cell.get();
@@ -283,10 +335,15 @@ impl Interp<'_> {
                     if let Ok((class, version)) =
                         self.instance_class_version(obj, name, crate::interp::hook::GETATTRIBUTE)
                     {
-                        if self.lookup_value(class, name).is_none() {
+                        let entry = match self.lookup_value(class, name) {
+                            None => Some(instance_entry(version)),
+                            Some(found) => Self::slot_of_member(class, found)
+                                .map(|k| with_hint(instance_entry(version), k)),
+                        };
+                        if let Some(entry) = entry {
                             let mut cache = cell.get();
                             cache.words.rotate_right(1);
-                            cache.words[0] = instance_entry(version);
+                            cache.words[0] = entry;
                             cell.set(cache);
                             if let Some(s) = self.spec_stats.as_mut() {
                                 s.refill(form);
@@ -334,8 +391,8 @@ impl Interp<'_> {
             let cell = tc.cache(at);
             let mut cache = cell.get();
             let form = match target {
-                StoreTarget::Dict(version) => {
-                    cache.words = [instance_entry(version), 0, 0, 0, 0, 0, 0, 0];
+                StoreTarget::Own(entry) => {
+                    cache.words = [entry, 0, 0, 0, 0, 0, 0, 0];
                     Opcode::StoreAttrInstance
                 }
                 // The property itself: its setter is read when it runs
@@ -385,11 +442,14 @@ impl Interp<'_> {
                 Some(ObjectData::Descriptor(Descriptor::Property { .. })) => {
                     Ok(StoreTarget::Property(version, found))
                 }
-                _ => Err("the class has the name"),
+                _ => match Self::slot_of_member(class, found) {
+                    Some(k) => Ok(StoreTarget::Own(with_hint(instance_entry(version), k))),
+                    None => Err("the class has the name"),
+                },
             },
             None if class == self.rt.types.object => Err("plain object()"),
             None if self.slots_forbid(class, name) => Err("__slots__ forbids it"),
-            None => Ok(StoreTarget::Dict(version)),
+            None => Ok(StoreTarget::Own(instance_entry(version))),
         }
     }
 
@@ -411,10 +471,10 @@ impl Interp<'_> {
             Some(k) => k,
             // Another class that qualifies joins the cache.
             None => match self.store_attr_target(obj, name) {
-                Ok(StoreTarget::Dict(version)) => {
+                Ok(StoreTarget::Own(entry)) => {
                     let mut cache = cell.get();
                     cache.words.rotate_right(1);
-                    cache.words[0] = instance_entry(version);
+                    cache.words[0] = entry;
                     cell.set(cache);
                     if let Some(s) = self.spec_stats.as_mut() {
                         s.refill(Opcode::StoreAttrInstance);
@@ -427,17 +487,33 @@ impl Interp<'_> {
                 }
             },
         };
-        let (Some(ObjectData::Instance(d)), Some(text)) =
-            (obj.data(), name.as_ref().and_then(|n| n.as_str()))
-        else {
+        let (Some(o), Some(text)) = (obj.as_ref(), name.as_ref().and_then(|n| n.as_str())) else {
             self.count_miss(tc, at, Opcode::StoreAttrInstance);
             return false;
+        };
+        let ObjectData::Instance(attrs) = &o.data else {
+            self.count_miss(tc, at, Opcode::StoreAttrInstance);
+            return false;
+        };
+        let word = cell.get().words[k];
+        let hint = entry_hint(word);
+        let Some(d) = attrs.dict() else {
+            // Slots: the cached version's layout has the name at `hint`.
+            let slots = attrs.slots().expect("an instance with slots");
+            let slot = o.class().as_class().and_then(|c| c.slot_index(name, hint));
+            let Some(slot) = slot.and_then(|k| slots.get(k)) else {
+                self.count_miss(tc, at, Opcode::StoreAttrInstance);
+                return false;
+            };
+            if entry.is_some() {
+                self.count_hit(Opcode::StoreAttrInstance);
+            }
+            slot.store(value);
+            return true;
         };
         if entry.is_some() {
             self.count_hit(Opcode::StoreAttrInstance);
         }
-        let word = cell.get().words[k];
-        let hint = entry_hint(word);
         let position = {
             let mut d = d.lock();
             if d.replace_at_str(hint, name, text, value) {
@@ -790,8 +866,9 @@ fn with_hint(word: u64, position: usize) -> u64 {
 
 /// What an attribute store on an instance does, under its class's version.
 enum StoreTarget {
-    /// A plain store into the instance's dict.
-    Dict(u32),
+    /// A plain store into the instance's own attributes (its dict or its
+    /// slot), with the cache entry that says so.
+    Own(u64),
     /// A call of the setter of the class's property (the property).
     Property(u32, Value),
 }
