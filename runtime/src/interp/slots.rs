@@ -3,7 +3,7 @@
 //!
 //! A class whose body sets `__slots__` (without `"__dict__"`), and whose
 //! bases are `object` or such classes, has instances with slots only
-//! (`InstanceAttrs::Slots`): its layout is its base's slot names then its
+//! (`InstanceAttrs::InlineSlots`): its layout is its base's slot names then its
 //! own (`Class::slot_names`). Each of its own names gets a member
 //! descriptor in the class dict, as in CPython; attribute lookups find it
 //! there like a property, so a subclass's class attribute or property of

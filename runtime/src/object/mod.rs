@@ -7,7 +7,7 @@
 //! `parking_lot::Mutex`, so every builtin container operation is atomic
 //! (DESIGN §3.6). The slots of a `__slots__` instance are the exception:
 //! they never move, so each is an atomic word of its own
-//! ([`InstanceAttrs::Slots`]).
+//! ([`InstanceAttrs::InlineSlots`]).
 //!
 //! # The lock rule
 //!
@@ -261,21 +261,29 @@ pub enum InstanceAttrs {
     /// ([`Class::slot_names`]: a `__slots__` class without `__dict__`),
     /// `Value::UNBOUND` while unset. The slots never move or change in
     /// number, so each is one atomic word that a load or a store reaches
-    /// without a lock, as CPython's member descriptors do.
+    /// without a lock, as CPython's member descriptors do. Up to
+    /// [`INLINE_SLOTS`] live in the object itself (in the room a dict
+    /// takes), more in a block of their own.
+    InlineSlots([AtomicValue; INLINE_SLOTS]),
+    /// Slots in a block of their own (more than [`INLINE_SLOTS`]).
     Slots(Box<[AtomicValue]>),
 }
+
+/// How many slots an instance keeps inline: as many words as its dict
+/// would take, so that the payload does not grow.
+pub const INLINE_SLOTS: usize = 7;
 
 impl InstanceAttrs {
     /// The attributes of a new instance of `class`: every slot unset, or
     /// an empty dict.
+    #[inline]
     pub fn for_class(class: &Class) -> InstanceAttrs {
+        let unset = || AtomicValue::new(Value::UNBOUND);
         match &class.slot_names {
-            Some(names) => InstanceAttrs::Slots(
-                names
-                    .iter()
-                    .map(|_| AtomicValue::new(Value::UNBOUND))
-                    .collect(),
-            ),
+            Some(names) if names.len() <= INLINE_SLOTS => {
+                InstanceAttrs::InlineSlots(std::array::from_fn(|_| unset()))
+            }
+            Some(names) => InstanceAttrs::Slots(names.iter().map(|_| unset()).collect()),
             None => InstanceAttrs::Dict(Mutex::new(Dict::new())),
         }
     }
@@ -285,14 +293,16 @@ impl InstanceAttrs {
     pub fn dict(&self) -> Option<&Mutex<Dict>> {
         match self {
             InstanceAttrs::Dict(d) => Some(d),
-            InstanceAttrs::Slots(_) => None,
+            InstanceAttrs::InlineSlots(_) | InstanceAttrs::Slots(_) => None,
         }
     }
 
-    /// The slots, if the instance has them instead of a dict.
+    /// The slots, if the instance has them instead of a dict (inline ones
+    /// all [`INLINE_SLOTS`]; those past its class's layout stay unset).
     #[inline]
     pub fn slots(&self) -> Option<&[AtomicValue]> {
         match self {
+            InstanceAttrs::InlineSlots(s) => Some(s),
             InstanceAttrs::Slots(s) => Some(s),
             InstanceAttrs::Dict(_) => None,
         }
@@ -305,7 +315,10 @@ unsafe impl Trace for InstanceAttrs {
     fn trace(&self, tracer: &mut Tracer) {
         match self {
             InstanceAttrs::Dict(d) => d.lock().trace(tracer),
-            InstanceAttrs::Slots(slots) => slots.iter().for_each(|s| s.trace(tracer)),
+            InstanceAttrs::InlineSlots(_) | InstanceAttrs::Slots(_) => {
+                let slots = self.slots().expect("slots");
+                slots.iter().for_each(|s| s.trace(tracer));
+            }
         }
     }
 }
@@ -380,7 +393,7 @@ pub enum Descriptor {
     Member {
         /// The class whose `__slots__` named it.
         owner: Value,
-        /// The slot's position in the instances' [`InstanceAttrs::Slots`].
+        /// The slot's position in the instances' slots ([`InstanceAttrs`]).
         index: u32,
         /// The name (a str).
         name: Value,
@@ -707,7 +720,7 @@ pub struct Class {
     pub layout: Layout,
     /// The names of its instances' slots, in slot order (its bases' first),
     /// when its instances keep their attributes in slots and have no dict
-    /// (`InstanceAttrs::Slots`); `None` for instances with a dict.
+    /// (`InstanceAttrs::InlineSlots`); `None` for instances with a dict.
     pub slot_names: Option<Box<[Value]>>,
     /// The module that defined the class (`__module__`), for reprs.
     pub module: Option<Box<str>>,
@@ -1133,5 +1146,14 @@ mod tests {
         // hash((1, 2)) and hash(()) in CPython 3.11.
         assert_eq!(hash_tuple([1i64, 2].into_iter(), 2), -3550055125485641917);
         assert_eq!(hash_tuple(std::iter::empty(), 0), 5740354900026072187);
+    }
+
+    #[test]
+    fn instance_attributes_fit_the_payload_a_dict_instance_had() {
+        // Slots inline take the room of the dict they replace: the object
+        // payload (and every object) stays as large as before slots.
+        assert_eq!(std::mem::size_of::<InstanceAttrs>(), 64);
+        assert_eq!(std::mem::size_of::<ObjectData>(), 72);
+        assert_eq!(std::mem::size_of::<Mutex<Dict>>(), 56);
     }
 }
