@@ -223,10 +223,7 @@ impl Interp<'_> {
                 Some(instance_slots(&obj)[k].load()).filter(|v| *v != Value::UNBOUND)
             }
             MemberPlace::Dict(key) => {
-                let d = obj
-                    .as_ref()
-                    .and_then(|o| o.attribute_table())
-                    .expect("a dict instance");
+                let d = attribute_table(&obj);
                 let h = self.hash(key)?;
                 d.lock().get_hashed(h, key)
             }
@@ -256,10 +253,7 @@ impl Interp<'_> {
                     .filter(|v| *v != Value::UNBOUND)
             }
             MemberPlace::Dict(key) => {
-                let d = obj
-                    .as_ref()
-                    .and_then(|o| o.attribute_table())
-                    .expect("a dict instance");
+                let d = attribute_table(&obj);
                 let h = self.hash(key)?;
                 let mut d = d.lock();
                 match value {
@@ -600,6 +594,13 @@ enum MemberPlace {
     Slot(usize),
     /// In its dict, under this name.
     Dict(Value),
+}
+
+/// The attribute table of `obj`, an object that has one.
+fn attribute_table(obj: &Value) -> &crate::object::Mutex<crate::object::Dict> {
+    obj.as_ref()
+        .and_then(|o| o.attribute_table())
+        .expect("an object with an attribute table")
 }
 
 /// The slots of `obj`, an instance with slots.
