@@ -3,7 +3,7 @@
 //!
 //! A class whose body sets `__slots__` (without `"__dict__"`), and whose
 //! bases are `object` or such classes, has instances with slots only
-//! (`InstanceAttrs::InlineSlots`): its layout is its base's slot names then its
+//! (`InstanceAttrs::Slots`): its layout is its base's slot names then its
 //! own (`Class::slot_names`). Each of its own names gets a member
 //! descriptor in the class dict, as in CPython; attribute lookups find it
 //! there like a property, so a subclass's class attribute or property of
@@ -13,7 +13,7 @@
 
 use super::Interp;
 use crate::error::PyResult;
-use crate::object::{Descriptor, Dict, Mutex, ObjectData, PyObject};
+use crate::object::{Descriptor, Dict, Mutex, ObjectData, PyObject, MAX_SLOTS};
 use crate::value::Value;
 use stillpoint_gc::Gc;
 
@@ -113,12 +113,14 @@ impl Interp<'_> {
                 names
             })
             // A repeated name would need two slots that one lookup cannot
-            // tell apart: such a class keeps a dict.
+            // tell apart, and a layout has room for `MAX_SLOTS`: other
+            // classes keep a dict.
             .filter(|names| {
-                names
-                    .iter()
-                    .enumerate()
-                    .all(|(k, n)| !names[..k].contains(n))
+                names.len() <= MAX_SLOTS
+                    && names
+                        .iter()
+                        .enumerate()
+                        .all(|(k, n)| !names[..k].contains(n))
             })
             .map(Vec::into_boxed_slice);
         Ok(Some(SlotsRequest { own, layout }))

@@ -7,7 +7,7 @@
 //! `parking_lot::Mutex`, so every builtin container operation is atomic
 //! (DESIGN §3.6). The slots of a `__slots__` instance are the exception:
 //! they never move, so each is an atomic word of its own
-//! ([`InstanceAttrs::InlineSlots`]).
+//! ([`InstanceAttrs::Slots`]).
 //!
 //! # The lock rule
 //!
@@ -259,31 +259,28 @@ pub enum InstanceAttrs {
     Dict(Mutex<Dict>),
     /// In fixed slots, one for each name of its class's layout
     /// ([`Class::slot_names`]: a `__slots__` class without `__dict__`),
-    /// `Value::UNBOUND` while unset. The slots never move or change in
-    /// number, so each is one atomic word that a load or a store reaches
-    /// without a lock, as CPython's member descriptors do. Up to
-    /// [`INLINE_SLOTS`] live in the object itself (in the room a dict
-    /// takes), more in a block of their own.
-    InlineSlots([AtomicValue; INLINE_SLOTS]),
-    /// Slots in a block of their own (more than [`INLINE_SLOTS`]).
-    Slots(Box<[AtomicValue]>),
+    /// `Value::UNBOUND` while unset (as are those past the layout). The
+    /// slots never move, so each is one atomic word that a load or a store
+    /// reaches without a lock, as CPython's member descriptors do. They
+    /// live in the object itself, in the room its dict would take, so a
+    /// layout has at most [`MAX_SLOTS`] (a class that needs more keeps a
+    /// dict).
+    Slots([AtomicValue; MAX_SLOTS]),
 }
 
-/// How many slots an instance keeps inline: as many words as its dict
-/// would take, so that the payload does not grow.
-pub const INLINE_SLOTS: usize = 7;
+/// The most slots a layout has: as many words as an instance's dict
+/// takes, so that the payload does not grow.
+pub const MAX_SLOTS: usize = 7;
 
 impl InstanceAttrs {
     /// The attributes of a new instance of `class`: every slot unset, or
     /// an empty dict.
     #[inline]
     pub fn for_class(class: &Class) -> InstanceAttrs {
-        let unset = || AtomicValue::new(Value::UNBOUND);
         match &class.slot_names {
-            Some(names) if names.len() <= INLINE_SLOTS => {
-                InstanceAttrs::InlineSlots(std::array::from_fn(|_| unset()))
+            Some(_) => {
+                InstanceAttrs::Slots(std::array::from_fn(|_| AtomicValue::new(Value::UNBOUND)))
             }
-            Some(names) => InstanceAttrs::Slots(names.iter().map(|_| unset()).collect()),
             None => InstanceAttrs::Dict(Mutex::new(Dict::new())),
         }
     }
@@ -293,16 +290,14 @@ impl InstanceAttrs {
     pub fn dict(&self) -> Option<&Mutex<Dict>> {
         match self {
             InstanceAttrs::Dict(d) => Some(d),
-            InstanceAttrs::InlineSlots(_) | InstanceAttrs::Slots(_) => None,
+            InstanceAttrs::Slots(_) => None,
         }
     }
 
-    /// The slots, if the instance has them instead of a dict (inline ones
-    /// all [`INLINE_SLOTS`]; those past its class's layout stay unset).
+    /// The slots, if the instance has them instead of a dict.
     #[inline]
     pub fn slots(&self) -> Option<&[AtomicValue]> {
         match self {
-            InstanceAttrs::InlineSlots(s) => Some(s),
             InstanceAttrs::Slots(s) => Some(s),
             InstanceAttrs::Dict(_) => None,
         }
@@ -315,10 +310,7 @@ unsafe impl Trace for InstanceAttrs {
     fn trace(&self, tracer: &mut Tracer) {
         match self {
             InstanceAttrs::Dict(d) => d.lock().trace(tracer),
-            InstanceAttrs::InlineSlots(_) | InstanceAttrs::Slots(_) => {
-                let slots = self.slots().expect("slots");
-                slots.iter().for_each(|s| s.trace(tracer));
-            }
+            InstanceAttrs::Slots(slots) => slots.iter().for_each(|s| s.trace(tracer)),
         }
     }
 }
@@ -720,7 +712,7 @@ pub struct Class {
     pub layout: Layout,
     /// The names of its instances' slots, in slot order (its bases' first),
     /// when its instances keep their attributes in slots and have no dict
-    /// (`InstanceAttrs::InlineSlots`); `None` for instances with a dict.
+    /// (`InstanceAttrs::Slots`); `None` for instances with a dict.
     pub slot_names: Option<Box<[Value]>>,
     /// The module that defined the class (`__module__`), for reprs.
     pub module: Option<Box<str>>,

@@ -2421,7 +2421,6 @@ fn guarded_instance_attribute(
     let (o, attrs) = instance.ok_or(AttributeMiss::Absent)?;
     match attrs {
         InstanceAttrs::Dict(d) => dict_attribute(d, name, hint),
-        InstanceAttrs::InlineSlots(slots) => slot_attribute(o, slots, name, hint),
         InstanceAttrs::Slots(slots) => slot_attribute(o, slots, name, hint),
     }
     .ok_or(AttributeMiss::Absent)
@@ -2504,9 +2503,6 @@ fn instance_store_place<'v>(obj: &'v Value, name: &'v Value) -> Option<StorePlac
     let text = name.as_ref()?.as_str()?;
     match &o.data {
         ObjectData::Instance(InstanceAttrs::Dict(d)) => Some(StorePlace::Dict(d, text)),
-        ObjectData::Instance(InstanceAttrs::InlineSlots(slots)) => {
-            Some(StorePlace::Slots(o, slots))
-        }
         ObjectData::Instance(InstanceAttrs::Slots(slots)) => Some(StorePlace::Slots(o, slots)),
         _ => None,
     }

@@ -178,3 +178,31 @@ for target in (Triple, Listed, Solo):
     except TypeError as e:
         print("TypeError:", e)
 print(type(q).__name__)
+
+
+# More names than an instance keeps slots for: the same behaviour.
+class Wide:
+    __slots__ = ("a", "b", "c", "d", "e", "f", "g", "h")
+
+    def __init__(self):
+        for i, n in enumerate(Wide.__slots__):
+            setattr(self, n, i)
+
+
+class Wider(Wide):
+    __slots__ = ("i",)
+
+
+w = Wider()
+w.i = 8
+print(w.a, w.h, w.i, hasattr(w, "__dict__"), Wide.h, Wider.i)
+del w.c
+print(hasattr(w, "c"), sorted(n for n in dir(w) if not n.startswith("_")))
+try:
+    w.z = 1
+except AttributeError as e:
+    print("AttributeError:", e)
+try:
+    vars(w)
+except TypeError as e:
+    print("TypeError:", e)
