@@ -44,7 +44,7 @@ CHANNELS = [
     "property",      # o.p: property.__init__ again
     "staticmethod",  # C.sm(): staticmethod.__init__ again
     "classmethod",   # o.cm(): classmethod.__init__ again
-    "object_class",  # o2.cgen, o2.ctag(): o2.__class__ = the other class
+    "object_class",  # o2.cgen, o2.ctag(), o2.pad (a slot): o2.__class__ = the other class
     "bases",         # o3.bgen, o3.bm(): Child.__bases__ = the other base, or a base's attribute
     "defaults",      # fd(i): fd.__defaults__, fd.__code__
     "kwdefaults",    # fk(i): fk.__kwdefaults__
@@ -156,11 +156,16 @@ def make_targets(g):
     C.sm = staticmethod(make_static(g))
     C.cm = classmethod(make_classfn(g))
 
+    # Slotted, with one layout: o2's slot survives the class switches.
     class X0:
+        __slots__ = ("pad",)
+
         def ctag(self):
             return X0.cgen
 
     class X1:
+        __slots__ = ("pad",)
+
         def ctag(self):
             return self.cgen
 
@@ -340,12 +345,14 @@ def loop_object_class(t, n, acc, bad):
     for i in range(n):
         v0 = o2.cgen
         v1 = o2.ctag()
+        # Every thread stores an equal value (1, 1.0 or True), lock-free.
+        o2.pad = ONE
         q = late(pub, CH_OBJECT_CLASS)
         w0 = o2.cgen
         w1 = o2.ctag()
         if v0 < px or v1 < px:
             bad[3 * CH_OBJECT_CLASS] += 1
-        if w0 < q or w1 < q:
+        if w0 < q or w1 < q or o2.pad != 1:
             bad[3 * CH_OBJECT_CLASS + 1] += 1
         h = hi[CH_OBJECT_CLASS]
         if v0 > h or v1 > h or w0 > h or w1 > h:
