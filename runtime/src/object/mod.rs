@@ -304,6 +304,44 @@ impl InstanceAttrs {
     }
 }
 
+/// The attribute `name` of `o`, an instance with `slots`, from the slot
+/// its class's layout keeps it in (looked for at `hint` first), with that
+/// slot's position; `None` when the slot is unset or the layout has no
+/// such name. One load, no lock: slots never move.
+#[inline(always)]
+pub fn slot_load(
+    o: &PyObject,
+    slots: &[AtomicValue],
+    name: Value,
+    hint: usize,
+) -> Option<(Value, usize)> {
+    let k = o.class().as_class()?.slot_index(name, hint)?;
+    let v = slots.get(k)?.load();
+    (v != Value::UNBOUND).then_some((v, k))
+}
+
+/// Stores attribute `name` of `o`, an instance with `slots`, in the slot
+/// its class's layout keeps it in (looked for at `hint` first): a plain
+/// store, since slots never move. False (nothing stored) if the layout
+/// has no such name.
+#[inline(always)]
+pub fn slot_store(
+    o: &PyObject,
+    slots: &[AtomicValue],
+    name: Value,
+    hint: usize,
+    value: Value,
+) -> bool {
+    let slot = o.class().as_class().and_then(|c| c.slot_index(name, hint));
+    match slot.and_then(|k| slots.get(k)) {
+        Some(slot) => {
+            slot.store(value);
+            true
+        }
+        None => false,
+    }
+}
+
 // SAFETY: traces every attribute value (the dict under its object lock:
 // the lock rule).
 unsafe impl Trace for InstanceAttrs {

@@ -22,7 +22,8 @@ use crate::error::{PyErr, PyResult};
 use crate::events::DictWatcher;
 use crate::interp::{Interp, VirtualCall};
 use crate::object::{
-    Descriptor, Dict, InstanceAttrs, IteratorData, Layout, Mutex, ObjectData, PyObject, PyStr,
+    slot_load, slot_store, Descriptor, Dict, InstanceAttrs, IteratorData, Layout, Mutex,
+    ObjectData, PyObject, PyStr,
 };
 use crate::specialize::{float_operands, ThreadCode};
 use crate::value::{AtomicValue, Value};
@@ -2426,36 +2427,10 @@ fn guarded_instance_attribute(
     .ok_or(AttributeMiss::Absent)
 }
 
-/// Attribute `name` of `o`, an instance with `slots`: in slot `hint`
-/// when its class's layout has the name there (checked), else where the
-/// layout has it; `None` when unset or not a slot's name. One load, no
-/// lock: slots never move.
+/// Attribute `name` of `o`, an instance with `slots` ([`slot_load`]).
 #[inline(always)]
 fn slot_attribute(o: &PyObject, slots: &[AtomicValue], name: Value, hint: usize) -> Option<Value> {
-    let k = o.class().as_class()?.slot_index(name, hint)?;
-    let v = slots.get(k)?.load();
-    (v != Value::UNBOUND).then_some(v)
-}
-
-/// Stores attribute `name` of `o`, an instance with `slots`, where its
-/// class's layout has it (looked for at `hint` first): a plain store,
-/// since slots never move. False (nothing stored) if no slot has the name.
-#[inline]
-fn store_in_slot(
-    o: &PyObject,
-    slots: &[AtomicValue],
-    name: Value,
-    hint: usize,
-    value: Value,
-) -> bool {
-    let slot = o.class().as_class().and_then(|c| c.slot_index(name, hint));
-    match slot.and_then(|k| slots.get(k)) {
-        Some(slot) => {
-            slot.store(value);
-            true
-        }
-        None => false,
-    }
+    slot_load(o, slots, name, hint).map(|(v, _)| v)
 }
 
 /// Attribute `n` of local `k`, looked for first at position `hint`
@@ -2556,7 +2531,7 @@ fn store_instance_attribute(obj: Value, name: Value, hint: usize, value: Value) 
             store_in_dict(&mut d.lock(), name, text, hint, value);
             true
         }
-        Some(StorePlace::Slots(o, slots)) => store_in_slot(o, slots, name, hint, value),
+        Some(StorePlace::Slots(o, slots)) => slot_store(o, slots, name, hint, value),
         None => false,
     }
 }
@@ -2581,7 +2556,7 @@ unsafe fn store_unshared_instance_attribute(
     let (d, text) = match instance_store_place(&obj, &name) {
         Some(StorePlace::Dict(d, text)) => (d, text),
         // Slots take no lock anyway.
-        Some(StorePlace::Slots(o, slots)) => return store_in_slot(o, slots, name, hint, value),
+        Some(StorePlace::Slots(o, slots)) => return slot_store(o, slots, name, hint, value),
         None => return false,
     };
     // SAFETY: the caller's contract: nobody else reads or writes the dict

@@ -265,9 +265,7 @@ impl Interp<'_> {
     ) -> Option<(Value, usize)> {
         let Some(d) = attrs.dict() else {
             let slots = attrs.slots().expect("an instance with slots");
-            let k = obj.class().as_class()?.slot_index(name, hint)?;
-            let v = slots.get(k)?.load();
-            return (v != Value::UNBOUND).then_some((v, k));
+            return crate::object::slot_load(obj, slots, name, hint);
         };
         match crate::object::Dict::find_unlocked(d, hint, name) {
             Some(found) => Some(found),
@@ -500,15 +498,13 @@ impl Interp<'_> {
         let Some(d) = attrs.dict() else {
             // Slots: the cached version's layout has the name at `hint`.
             let slots = attrs.slots().expect("an instance with slots");
-            let slot = o.class().as_class().and_then(|c| c.slot_index(name, hint));
-            let Some(slot) = slot.and_then(|k| slots.get(k)) else {
+            if !crate::object::slot_store(o, slots, name, hint, value) {
                 self.count_miss(tc, at, Opcode::StoreAttrInstance);
                 return false;
-            };
+            }
             if entry.is_some() {
                 self.count_hit(Opcode::StoreAttrInstance);
             }
-            slot.store(value);
             return true;
         };
         if entry.is_some() {
