@@ -18,7 +18,7 @@ mod introspect;
 pub mod iter;
 mod list;
 pub(crate) mod numeric;
-mod str;
+pub(crate) mod str;
 
 type Args<'x> = &'x [Value];
 type Kwargs<'x> = &'x [(Value, Value)];

@@ -634,14 +634,14 @@ fn str_istitle(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Va
 
 fn str_isidentifier(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let s = str_self(i, args, "isidentifier", 0, 0)?;
-    let mut chars = s.chars();
-    let ok = match chars.next() {
-        Some(c) => {
-            (c == '_' || c.is_alphabetic()) && chars.all(|c| c == '_' || c.is_alphanumeric())
-        }
-        None => false,
-    };
-    Ok(Value::bool(ok))
+    Ok(Value::bool(is_identifier(s)))
+}
+
+/// `str.isidentifier`: a letter or `_`, then letters, digits or `_`.
+pub(crate) fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
 /// center/ljust/rjust: the receiver, the width and the fill character.

@@ -569,13 +569,10 @@ impl Interp<'_> {
 
     /// `del obj.name` without a user `__delattr__` (`object.__delattr__`).
     pub(crate) fn generic_del_attr(&mut self, obj: Value, name: Value) -> PyResult<()> {
-        if let Some(ObjectData::Instance(_)) = obj.data() {
-            if self.property_set(obj, name, None)? {
-                return Ok(());
-            }
-            if let Some(member) = self.member_of(self.class_of(obj), name) {
-                return self.member_store(member, obj, name, None);
-            }
+        if matches!(obj.data(), Some(ObjectData::Instance(_)))
+            && self.data_descriptor_set(obj, name, None)?
+        {
+            return Ok(());
         }
         let removed = match obj.data() {
             Some(ObjectData::Instance(attrs)) => attrs

@@ -167,17 +167,6 @@ impl Interp<'_> {
         }
     }
 
-    /// The member descriptor that attribute `name` of instances of `class`
-    /// names, if it is one.
-    pub(crate) fn member_of(&self, class: Gc<PyObject>, name: Value) -> Option<Value> {
-        self.lookup_value(class, name).filter(|v| {
-            matches!(
-                v.data(),
-                Some(ObjectData::Descriptor(Descriptor::Member { .. }))
-            )
-        })
-    }
-
     /// Where the member descriptor `member` keeps its attribute of `obj`:
     /// the instance's slot, or, for an instance of a subclass that has a
     /// dict instead (a subclass without `__slots__`), its dict under the
@@ -287,24 +276,29 @@ impl Interp<'_> {
     }
 
     /// `obj.name = value` (or `del obj.name` when `value` is None) through
-    /// a property of `obj`'s class; false when there is none.
-    pub(super) fn property_set(
+    /// a data descriptor of `obj`'s class (a property, or a slot's member),
+    /// which wins over the object's own attributes; false when there is
+    /// none.
+    pub(super) fn data_descriptor_set(
         &mut self,
         obj: Value,
         name: Value,
         value: Option<Value>,
     ) -> PyResult<bool> {
         let class = self.class_of(obj);
-        let Some(p) = self.lookup_value(class, name) else {
+        let Some(found) = self.lookup_value(class, name) else {
             return Ok(false);
         };
-        if !matches!(
-            p.data(),
-            Some(ObjectData::Descriptor(Descriptor::Property { .. }))
-        ) {
-            return Ok(false);
+        match found.data() {
+            Some(ObjectData::Descriptor(Descriptor::Property { .. })) => {
+                self.property_store(found, obj, name, value)?
+            }
+            Some(ObjectData::Descriptor(Descriptor::Member { .. })) => {
+                self.member_store(found, obj, name, value)?
+            }
+            _ => return Ok(false),
         }
-        self.property_store(p, obj, name, value).map(|()| true)
+        Ok(true)
     }
 
     /// `obj.name = value` (or `del obj.name` when `value` is None) through

@@ -604,21 +604,14 @@ impl Interp<'_> {
         }
         let h = self.hash(name)?;
         if let Some(o) = obj.as_object() {
-            if let ObjectData::Instance(_) = o.data {
-                // Data descriptors first: a property, or a slot's member.
-                if self.property_set(obj, name, Some(value))? {
-                    return Ok(());
-                }
-                if let Some(member) = self.member_of(o.class(), name) {
-                    return self.member_store(member, obj, name, Some(value));
-                }
+            if matches!(
+                o.data,
+                ObjectData::Instance(_) | ObjectData::Exception(_) | ObjectData::Subclassed(_)
+            ) && self.data_descriptor_set(obj, name, Some(value))?
+            {
+                return Ok(());
             }
             if let Some(d) = Self::instance_dict(&o) {
-                if matches!(o.data, ObjectData::Exception(_) | ObjectData::Subclassed(_))
-                    && self.property_set(obj, name, Some(value))?
-                {
-                    return Ok(());
-                }
                 if matches!(o.data, ObjectData::Instance(_) | ObjectData::Subclassed(_))
                     && self.slots_forbid(o.class(), name)
                 {

@@ -89,7 +89,7 @@ impl Interp<'_> {
                 );
                 return self.type_error(&msg);
             };
-            if !is_identifier(&text) {
+            if !crate::builtins::str::is_identifier(&text) {
                 return self.type_error("__slots__ must be identifiers");
             }
             match text.as_str() {
@@ -151,12 +151,4 @@ impl Interp<'_> {
             c.dict.lock().insert_hashed(hash, *name, member);
         }
     }
-}
-
-/// Whether `text` is a Python identifier (ASCII rules, as the names
-/// programs use).
-fn is_identifier(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
-        && chars.all(|c| c == '_' || c.is_alphanumeric())
 }

@@ -192,26 +192,14 @@ impl Interp<'_> {
             self.instance_class_version(obj, name, crate::interp::hook::GETATTRIBUTE)?;
         let cell = tc.cache(at);
         let mut cache = cell.get();
-        let form = match self.lookup_value(class, name) {
-            None => {
-                cache.words = [instance_entry(version), 0, 0, 0, 0, 0, 0, 0];
+        let found = self.lookup_value(class, name);
+        let form = match (Self::own_attribute_entry(class, found, version), found) {
+            (Some(entry), _) => {
+                cache.words = [entry, 0, 0, 0, 0, 0, 0, 0];
                 Opcode::LoadAttrInstance
             }
-            Some(found) if Self::slot_of_member(class, found).is_some() => {
-                let slot = Self::slot_of_member(class, found).expect("checked");
-                cache.words = [
-                    with_hint(instance_entry(version), slot),
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                ];
-                Opcode::LoadAttrInstance
-            }
-            Some(found) => match found.data() {
+            (None, None) => unreachable!("no class attribute is read from the instance"),
+            (None, Some(found)) => match found.data() {
                 Some(ObjectData::Descriptor(Descriptor::Property { .. })) => {
                     // The property itself: its getter is read when it runs
                     // (re-initializing a property replaces it in place).
@@ -250,6 +238,19 @@ impl Interp<'_> {
         let k = *index as usize;
         let names = class.as_class()?.slot_names.as_deref()?;
         (names.get(k) == Some(name)).then_some(k)
+    }
+
+    /// The `LoadAttrInstance` cache entry for an attribute that instances
+    /// of `class` (at `version`) hold themselves, given what a lookup of
+    /// its name on the class `found`: nothing (the instance's dict), or a
+    /// slot's member (that slot). `None` for any other class attribute.
+    fn own_attribute_entry(class: Gc<PyObject>, found: Option<Value>, version: u32) -> Option<u64> {
+        match found {
+            None => Some(instance_entry(version)),
+            Some(found) => {
+                Self::slot_of_member(class, found).map(|k| with_hint(instance_entry(version), k))
+            }
+        }
     }
 
     /// Attribute `name` of an instance whose class's version a cache
@@ -333,12 +334,8 @@ impl Interp<'_> {
                     if let Ok((class, version)) =
                         self.instance_class_version(obj, name, crate::interp::hook::GETATTRIBUTE)
                     {
-                        let entry = match self.lookup_value(class, name) {
-                            None => Some(instance_entry(version)),
-                            Some(found) => Self::slot_of_member(class, found)
-                                .map(|k| with_hint(instance_entry(version), k)),
-                        };
-                        if let Some(entry) = entry {
+                        let found = self.lookup_value(class, name);
+                        if let Some(entry) = Self::own_attribute_entry(class, found, version) {
                             let mut cache = cell.get();
                             cache.words.rotate_right(1);
                             cache.words[0] = entry;
