@@ -1691,6 +1691,75 @@ r = f(3000)
     assert_only_virtual_calls(&rt, 1);
 }
 
+/// A polymorphic method call whose every class's method is inlined loads
+/// its method by the receiver's class version (`LoadMethodVersions`, no
+/// tier-1 cache), so the function that makes it runs on a virtual frame
+/// too; a receiver of a class the site never saw leaves at the load, and
+/// tier 1 gives the right result.
+#[test]
+fn a_polymorphic_call_whose_methods_are_all_inlined_stays_virtual() {
+    let source = |calls: &str| {
+        format!(
+            "\
+class A:
+    def m(self, k):
+        return k + 1
+class B:
+    def m(self, k):
+        return k * 2
+class C:
+    def m(self, k):
+        return -k
+def use(o, k):
+    return o.m(k) + 1
+def f(items, n):
+    t = 0
+    for i in range(n):
+        t += use(items[i % len(items)], i)
+    return t
+def g(items, n):
+    t = 0
+    for i in range(n):
+        t += use(items[i % 2], i)
+    return t
+{calls}
+"
+        )
+    };
+    let two = |i: i64| if i % 2 == 0 { i + 2 } else { i * 2 + 1 };
+    let rt = runtime();
+    let r = run_int(&rt, &source("r = g([A(), B()], 3000)"));
+    assert_eq!(r, (0..3000).map(two).sum::<i64>());
+    let stats = rt.tier2_stats();
+    let iterations = uops_run(&stats, "JumpToTop");
+    assert!(iterations > 2000, "{:?}", stats.top_uops(12));
+    // `use` and the receiver's method, each iteration. Real frames only
+    // while the first executor ran (`B.m`'s `k * 2` was not specialized
+    // yet when it was built, so its body was a step).
+    assert!(uops_run(&stats, "PushVirtualFrame") >= 2 * iterations);
+    let real = uops_run(&stats, "PushFrame");
+    assert!(real * 4 < iterations, "{:?}", stats.top_uops(12));
+    assert!(uops_run(&stats, "LoadMethodVersions") >= iterations);
+    assert_eq!(uops_run(&stats, "LoadMethodCached"), 0);
+
+    // A third class, once the executors were built for two: its
+    // receivers leave at the load (a failed guard).
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        &source("r = f([A(), B()], 3000) - f([A(), B()], 3000) + f([A(), B(), C()], 3000)"),
+    );
+    let three = |i: i64| match i % 3 {
+        0 => i + 2,
+        1 => i * 2 + 1,
+        _ => 1 - i,
+    };
+    assert_eq!(r, (0..3000).map(three).sum::<i64>());
+    let stats = rt.tier2_stats();
+    assert!(stats.exits_guard > 0, "{:?}", stats.top_uops(12));
+    assert!(uops_run(&stats, "LoadMethodVersions") > 0);
+}
+
 /// A path of an inlined function that had never run when the executor was
 /// built leaves for tier 1 there (`ExitUntaken`) instead of running its
 /// generic instructions as steps, so the call it would make does not need

@@ -226,17 +226,23 @@ impl<'w> Planner<'_, '_, 'w> {
             }
             _ => Vec::new(),
         };
+        let cached = words.chunks_exact(2).filter(|e| e[0] != 0).count();
+        let mut all_inlined = !methods.is_empty() && methods.len() == cached;
         for (version, method) in methods {
             // The receiver is the method's first argument.
-            if !self.constant_call(method, call.arg + 1) {
-                continue;
-            }
-            let constant = Uop {
-                op: UopOp::CallPyConst,
-                operand: method.to_bits(),
-                ..call
-            };
-            let Some(body) = self.inline_body(constant, stable, depth, segments) else {
+            let body = self
+                .constant_call(method, call.arg + 1)
+                .then_some(Uop {
+                    op: UopOp::CallPyConst,
+                    operand: method.to_bits(),
+                    ..call
+                })
+                .and_then(|constant| {
+                    let body = self.inline_body(constant, stable, depth, segments)?;
+                    Some((constant, body))
+                });
+            let Some((constant, body)) = body else {
+                all_inlined = false;
                 continue;
             };
             out.push(Uop {
@@ -247,7 +253,33 @@ impl<'w> Planner<'_, '_, 'w> {
             out.extend(body);
             self.calls_inlined += 1;
         }
-        out.push(Uop { extra: 0, ..call });
+        let load_at = call.extra - 1;
+        let load = out
+            .iter_mut()
+            .rev()
+            .find(|u| u.segment == call.segment && u.at == load_at);
+        match load {
+            // Every class the site saw has its method inlined: the load
+            // picks the method by the receiver's class version, which
+            // needs no tier-1 cache (so a virtual frame may run it), and
+            // any other receiver leaves at the load. The call's own
+            // fallback then runs only if the receiver's class changed in
+            // between (its arguments ran Python code): tier 1 makes it.
+            Some(load) if all_inlined && load.op == UopOp::LoadMethodCached => {
+                *load = Uop {
+                    op: UopOp::LoadMethodVersions,
+                    target: call.at,
+                    ..*load
+                };
+                out.push(Uop {
+                    op: UopOp::ExitUntaken,
+                    extra: 0,
+                    target: call.at,
+                    ..call
+                });
+            }
+            _ => out.push(Uop { extra: 0, ..call }),
+        }
     }
 
     /// The optimized micro-ops of the function `call` (a `CallPyConst`, a
@@ -424,6 +456,7 @@ fn frameless(op: UopOp) -> bool {
                 | PushVirtualFrame
                 | PopFrame
                 | PopFrameConst
+                | LoadMethodVersions
         )
 }
 
@@ -1960,6 +1993,16 @@ impl Interp<'_> {
                         }
                         None => guard_failed!(u),
                     }
+                }
+                UopOp::LoadMethodVersions => {
+                    let obj = *self.uop_stack().last().expect("a receiver");
+                    let Some(method) = exec.candidate_method(i!(), instance_class_version(obj))
+                    else {
+                        guard_failed!(u)
+                    };
+                    let values = self.uop_stack();
+                    *values.last_mut().expect("a receiver") = method;
+                    values.push(obj);
                 }
                 UopOp::LoadMethodStatic => {
                     // The guarded class (alive: the receiver's) holds it.

@@ -61,6 +61,7 @@ use stillpoint_sync::ExecutorSlot;
 
 use crate::bytecode::{Instr, Opcode};
 use crate::interp::Callee;
+use crate::value::Value;
 pub use uop::{Access, Operands, Placed, Uop, UopOp};
 
 /// The most instructions one superblock covers.
@@ -239,6 +240,14 @@ impl Executor {
             .iter()
             .enumerate()
             .map(|(i, u)| {
+                if u.op == UopOp::LoadMethodVersions {
+                    // The first candidate of its call (at `target`).
+                    let first = (i + 1..executor.uops.len()).find(|&q| {
+                        let c = &executor.uops[q];
+                        c.segment == u.segment && c.conditional_frame() && c.at == u.target
+                    });
+                    return first.map_or(NO_JUMP, |q| q as u32);
+                }
                 if u.conditional_frame() {
                     // Another receiver: the caller's next micro-op (the
                     // next method, or the call's `Step`).
@@ -318,6 +327,25 @@ impl Executor {
     pub(crate) fn jump(&self, i: usize) -> Option<usize> {
         let l = self.jumps[i];
         (l != NO_JUMP).then_some(l as usize)
+    }
+
+    /// The method of the candidate of `LoadMethodVersions` `i` whose
+    /// class version is `version`, if any: it is alive while the
+    /// receiver's class has that version (invariant 28).
+    #[inline]
+    pub(crate) fn candidate_method(&self, i: usize, version: u64) -> Option<Value> {
+        let mut candidate = self.jump(i);
+        while let Some(c) = candidate {
+            let push = &self.uops[c];
+            if !push.conditional_frame() {
+                return None;
+            }
+            if u64::from(push.extra) == version {
+                return Some(Value::from_bits(push.operand));
+            }
+            candidate = self.jump(c);
+        }
+        None
     }
 
     /// The micro-op where a jump to instruction `pc` of segment `segment`

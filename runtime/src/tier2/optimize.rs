@@ -718,7 +718,7 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     ..UNKNOWN
                 });
             }
-            UopOp::LoadMethodConst | UopOp::LoadMethodCached => {
+            UopOp::LoadMethodConst | UopOp::LoadMethodCached | UopOp::LoadMethodVersions => {
                 let receiver = state.pop();
                 state.stack.push(if u.op == UopOp::LoadMethodConst {
                     Entry {

@@ -280,6 +280,15 @@ define_uops! {
     /// thread's copy; leaves for `at` when it misses or that copy has
     /// another form there.
     LoadMethodCached { guard: true, escapes: false };
+    /// `obj` → `method, obj` for a polymorphic method call whose every
+    /// cached class's method is inlined: the method of the candidate
+    /// (`PushFrame` or `PushVirtualFrame` with a class version in `extra`)
+    /// whose version the receiver's class has, found from the first
+    /// candidate (its jump, resolved when the executor is built, from
+    /// `target`: the call's instruction) along their chain. Leaves for
+    /// `at` when no candidate's version matches. Reads no tier-1 cache,
+    /// so a virtual frame may run it.
+    LoadMethodVersions { guard: true, escapes: false };
     /// `obj` → `fget(obj)` for the property in `operand` (guarded class:
     /// it holds the property), its getter read when it runs.
     LoadAttrProperty { guard: false, escapes: true };
