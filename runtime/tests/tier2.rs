@@ -1691,6 +1691,30 @@ r = f(3000)
     assert_only_virtual_calls(&rt, 1);
 }
 
+/// A call whose argument a `Step` computes (`len(items)` has no micro-op)
+/// is still a call of its constant function: the step changes only the
+/// values it pops, so what is known of the callable below them stays, and
+/// the call is inlined (on a virtual frame) rather than made by tier 1.
+#[test]
+fn a_call_with_an_argument_computed_by_a_step_is_still_inlined() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+def g(a, b):
+    return a + b
+def f(items, n):
+    t = 0
+    for i in range(n):
+        t += g(len(items), i)
+    return t
+r = f([1, 2, 3], 3000)
+",
+    );
+    assert_eq!(r, (0..3000).map(|i| i + 3).sum::<i64>());
+    assert_only_virtual_calls(&rt, 1);
+}
+
 /// A polymorphic method call whose every class's method is inlined loads
 /// its method by the receiver's class version (`LoadMethodVersions`, no
 /// tier-1 cache), so the function that makes it runs on a virtual frame

@@ -501,14 +501,55 @@ impl Abstract {
     /// assignment.
     fn step(&mut self, u: &Uop, stable: &[u64]) {
         self.step_escaped(stable);
-        let effect = u.opcode.stack_effect(u.arg, false);
-        let n = self.stack.len() as i32 + effect;
-        self.stack.clear();
-        self.stack.resize(n.max(0) as usize, UNKNOWN);
+        match single_result_operands(u.opcode, u.arg) {
+            // The values under its operands stay (nothing the step runs
+            // can change which value a slot of this frame holds), and so
+            // does what is known of them: a constant callable below an
+            // argument computed by a step is still that callable.
+            Some(pops) if pops <= self.stack.len() => {
+                self.stack.truncate(self.stack.len() - pops);
+                self.stack.push(UNKNOWN);
+            }
+            _ => {
+                let effect = u.opcode.stack_effect(u.arg, false);
+                let n = self.stack.len() as i32 + effect;
+                self.stack.clear();
+                self.stack.resize(n.max(0) as usize, UNKNOWN);
+            }
+        }
         if u.opcode == Opcode::DeleteFast {
             *self.local(u.arg as usize) = (Known::Nothing, false);
         }
     }
+}
+
+/// How many values an instruction of `op` (operand `arg`) pops, for the
+/// families whose every form pops its operands and pushes exactly one
+/// result (calls, operators, subscripts, attribute loads, builds); `None`
+/// for the others.
+fn single_result_operands(op: Opcode, arg: u32) -> Option<usize> {
+    use Opcode::*;
+    let one_result = matches!(
+        op.family(),
+        Call | CallMethod
+            | CallKw
+            | CallMethodKw
+            | BinaryOp
+            | CompareOp
+            | BinarySubscr
+            | LoadAttr
+            | BuildTuple
+            | BuildList
+            | BuildMap
+            | BuildString
+            | BuildSlice
+            | BuildSet
+            | LoadGlobal
+            | LoadName
+            | LoadDeref
+    );
+    let pops = 1 - op.stack_effect(arg, false);
+    (one_result && pops >= 0).then_some(pops as usize)
 }
 
 /// Pass 4 (module docs). Returns how many guards it removed or cheapened.
