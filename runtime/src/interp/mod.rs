@@ -186,6 +186,18 @@ impl Frame {
     pub(crate) fn locals_base(&self) -> usize {
         self.base as usize
     }
+
+    /// The thread's copy of its code that it runs.
+    ///
+    /// # Safety
+    /// The frame (this copy of it) is on the calling thread's frame stack
+    /// for as long as the reference is used: the copy belongs to the
+    /// frame's code object, which the frame keeps alive, and only this
+    /// thread uses it (see `ThreadCode`).
+    pub(crate) unsafe fn thread_code<'c>(&self) -> &'c ThreadCode {
+        // SAFETY: the caller's contract.
+        unsafe { &*self.tc }
+    }
 }
 
 /// What the call of a virtual frame makes of its return (tier 2's
@@ -2452,6 +2464,7 @@ impl<'a> Interp<'a> {
     pub(crate) fn push_constant_function(
         &mut self,
         func: Value,
+        callee: Option<&Callee>,
         nargs: usize,
         method: bool,
     ) -> PyResult<bool> {
@@ -2460,8 +2473,15 @@ impl<'a> Interp<'a> {
         };
         // The common case binds nothing: the arguments are exactly the
         // parameters, and the other locals start unbound.
-        let callee = Callee::of_code(f.code());
-        if let Some((callable_pos, args_start)) = self.lay_out_plain_call(&callee, nargs, method) {
+        let read;
+        let callee = match callee {
+            Some(callee) => callee,
+            None => {
+                read = Callee::of_code(f.code());
+                &read
+            }
+        };
+        if let Some((callable_pos, args_start)) = self.lay_out_plain_call(callee, nargs, method) {
             self.push_frame(
                 callee.code,
                 f.globals,

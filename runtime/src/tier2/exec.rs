@@ -20,7 +20,7 @@ use super::{
 use crate::bytecode::{BinaryOp, CodeObject, CompareOp, Instr, Opcode};
 use crate::error::{PyErr, PyResult};
 use crate::events::DictWatcher;
-use crate::interp::{Interp, VirtualCall};
+use crate::interp::{Callee, Interp, VirtualCall};
 use crate::object::{
     slot_load, slot_store, Descriptor, Dict, InstanceAttrs, IteratorData, Layout, Mutex,
     ObjectData, PyObject, PyStr,
@@ -1021,12 +1021,16 @@ impl Interp<'_> {
     /// `CallInitConst` or `CallOperatorConst`, or the `PushFrame` of one)
     /// as tier 1's form of its instruction would: true when the frame is
     /// pushed, false when the call is already done and its result pushed.
-    fn push_constant_call(&mut self, u: &Uop) -> PyResult<bool> {
+    /// `callee` is the function's, when the executor read it already.
+    fn push_constant_call(&mut self, u: &Uop, callee: Option<&Callee>) -> PyResult<bool> {
         let func = Value::from_bits(u.operand);
         match u.opcode {
             Opcode::CallClassInit => self.push_constant_init(func, u.arg as usize),
             Opcode::BinaryOpInstance => self.push_operator_call(func, BinaryOp::from_arg(u.arg)),
-            op => self.push_constant_function(func, u.arg as usize, op == Opcode::CallMethodPy),
+            op => {
+                let method = op == Opcode::CallMethodPy;
+                self.push_constant_function(func, callee, u.arg as usize, method)
+            }
         }
     }
 
@@ -2137,7 +2141,7 @@ impl Interp<'_> {
                     // Not inlined: the callee's frame runs to completion in
                     // a nested dispatch loop.
                     let called = self
-                        .push_constant_call(u)
+                        .push_constant_call(u, None)
                         .and_then(|pushed| self.run_pushed(pushed));
                     if let Err(e) = called {
                         raise!(u, e);
@@ -2316,7 +2320,10 @@ impl Interp<'_> {
                         leave!(Why::End, u.at);
                     }
                     self.set_frame_pc(u.at + 1);
-                    match self.push_constant_call(u) {
+                    // SAFETY: a frame push goes on to its callee's body
+                    // (`Executor::uop`), so a micro-op follows.
+                    let body = unsafe { &*cursor.add(1) };
+                    match self.push_constant_call(u, exec.known_callee(body.segment)) {
                         Err(e) => raise!(u, e),
                         Ok(false) => {}
                         Ok(true) => {
@@ -2325,7 +2332,10 @@ impl Interp<'_> {
                             let ObjectData::Code(callee_code) = &code_obj.data else {
                                 unreachable!("frames run code objects")
                             };
-                            let callee_tc = self.thread_code(callee_code);
+                            // SAFETY: the callee's frame stays pushed while
+                            // its micro-ops run (it is popped by its
+                            // `PopFrame`, after them, or left to tier 1).
+                            let callee_tc = unsafe { callee.thread_code() };
                             let callee_base = callee.locals_base();
                             let flow = self.run_uops::<COUNT>(
                                 run,

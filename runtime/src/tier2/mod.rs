@@ -109,10 +109,10 @@ pub struct Executor {
     /// For each micro-op that may jump inside the executor, where its jump
     /// lands (its label, resolved once); [`NO_JUMP`] otherwise.
     jumps: Box<[u32]>,
-    /// For each segment that a `PushVirtualFrame` runs (the one its next
-    /// micro-op starts), its callee, read once here: a constant function
-    /// whose code the executor depends on (invariant 28 keeps the code
-    /// alive as it does the function).
+    /// For each segment that a `PushVirtualFrame` or `PushFrame` runs (the
+    /// one its next micro-op starts), its callee, read once here: a
+    /// constant function whose code the executor depends on (invariant 28
+    /// keeps the code alive as it does the function).
     callees: Box<[Option<Callee>]>,
     /// For each segment, the most its micro-ops raise the stack above its
     /// height where they start (the room `run_uops` reserves: `stack`).
@@ -145,13 +145,14 @@ fn end_in_a_leave(uops: &mut Vec<Uop>, head: u32) {
     uops.push(Uop::new(UopOp::Exit, instr, last, last + 1));
 }
 
-/// The callee of `PushVirtualFrame` `u`: its constant function's code.
-fn callee_of(u: &Uop) -> Callee {
+/// The callee of `PushVirtualFrame` or `PushFrame` `u`: its constant
+/// function's code (always one in the executors the optimizer builds).
+fn callee_of(u: &Uop) -> Option<Callee> {
     let func = crate::value::Value::from_bits(u.operand);
     let Some(crate::object::ObjectData::Function(f)) = func.data() else {
-        unreachable!("the optimizer made the callee constant")
+        return None;
     };
-    Callee::of_code(f.code())
+    Some(Callee::of_code(f.code()))
 }
 
 /// For each segment, the most its micro-ops raise the stack above its
@@ -218,8 +219,13 @@ impl Executor {
             .collect();
         let mut callees = vec![None; segments as usize];
         for (u, body) in uops.iter().zip(uops.iter().skip(1)) {
-            if u.op == UopOp::PushVirtualFrame {
-                callees[body.segment as usize] = Some(callee_of(u));
+            match u.op {
+                UopOp::PushVirtualFrame => {
+                    let callee = callee_of(u).expect("the optimizer made the callee constant");
+                    callees[body.segment as usize] = Some(callee);
+                }
+                UopOp::PushFrame => callees[body.segment as usize] = callee_of(u),
+                _ => {}
             }
         }
         let room = segment_room(&uops, &callees);
@@ -316,9 +322,15 @@ impl Executor {
     /// (that of the micro-op after it).
     #[inline]
     pub(crate) fn callee(&self, body: u16) -> &Callee {
-        self.callees[usize::from(body)]
-            .as_ref()
+        self.known_callee(body)
             .expect("a virtual frame's body has its callee")
+    }
+
+    /// The callee of the `PushVirtualFrame` or `PushFrame` whose body is
+    /// segment `body`, if read.
+    #[inline]
+    pub(crate) fn known_callee(&self, body: u16) -> Option<&Callee> {
+        self.callees[usize::from(body)].as_ref()
     }
 
     /// Where the jump of micro-op `i` lands, if the executor covers its
