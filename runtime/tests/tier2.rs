@@ -1868,6 +1868,56 @@ r = f(3000)
     );
 }
 
+/// What a looping function calls outside its loop does not keep it from
+/// being inlined (deeper than the executor's own code too): its loop's
+/// own executor would not have covered those calls.
+#[test]
+fn a_function_that_calls_only_outside_its_loop_is_inlined_at_depth() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+def one(x):
+    return x + 1
+def total(xs):
+    t = one(0)
+    for x in xs:
+        t += x
+    return one(t)
+def via(xs):
+    return total(xs)
+def f(n):
+    xs = [1, 2, 3]
+    t = 0
+    for i in range(n):
+        t += via(xs) + i
+    return t
+r = f(3000)
+",
+    );
+    assert_eq!(r, (0..3000).map(|i| i + 8).sum::<i64>());
+    let stats = rt.tier2_stats();
+    let iterations = range_loop_iterations(&stats);
+    // `total`'s frame (its loop's back-edge is a safepoint), inside `via`'s
+    // and pushed for each call; no call is left to tier 1.
+    assert!(
+        uops_run(&stats, "PushFrame") >= iterations,
+        "{:?}",
+        stats.top_uops(12)
+    );
+    assert_eq!(
+        uops_run(&stats, "CallPyConst"),
+        0,
+        "{:?}",
+        stats.top_uops(12)
+    );
+    assert!(
+        uops_run(&stats, "JumpBack") >= 2 * iterations,
+        "{:?}",
+        stats.top_uops(12)
+    );
+}
+
 /// A short function whose loop calls Python functions is inlined only
 /// into the executor's own code: deeper, its loop's calls would lose the
 /// inlining depth that its own executor gives them.

@@ -465,12 +465,26 @@ fn frameless(op: UopOp) -> bool {
 /// `depth` (it runs on a real frame: its back-edge is a safepoint).
 /// Not inlined, its loop gets an executor of its own, whose calls
 /// inline from depth 0; inlined, they start deeper, and past
-/// [`MAX_INLINE_DEPTH`] stay calls. So it must call no Python function,
-/// or be a short loop (at most [`MAX_LOOPING_INLINE_INSTRUCTIONS`],
-/// where the call's own cost weighs most) inlined into the executor's
-/// own code, which costs its calls one level.
+/// [`MAX_INLINE_DEPTH`] stay calls. So its loops must call no Python
+/// function, or it must be short (at most
+/// [`MAX_LOOPING_INLINE_INSTRUCTIONS`], where the call's own cost weighs
+/// most) and inlined into the executor's own code, which costs its calls
+/// one level. Its calls outside its loops do not count: not inlined, the
+/// function makes them in tier 1 (its loop's executor covers only the
+/// loop), so inlining can only help them.
 fn may_inline_loop(body: &[Uop], instructions: u32, depth: u32) -> bool {
-    !body.iter().any(calls_python)
+    // The loops' instructions: from each back-edge's target to it.
+    let loops: Vec<(u32, u32)> = body
+        .iter()
+        .filter(|u| u.op == UopOp::JumpBack)
+        .map(|u| (u.target, u.at))
+        .collect();
+    let in_loop = |u: &&Uop| {
+        loops
+            .iter()
+            .any(|&(head, end)| (head..=end).contains(&u.at))
+    };
+    !body.iter().filter(in_loop).any(calls_python)
         || (depth == 0 && instructions as usize <= MAX_LOOPING_INLINE_INSTRUCTIONS)
 }
 
