@@ -1823,6 +1823,28 @@ fn a_path_not_taken_that_turns_hot_rebuilds_the_executor() {
     );
 }
 
+/// Checks that the `for i in range(n)` loop just run inlined a looping
+/// function on a real frame each iteration (its back-edge is a safepoint)
+/// (at least) and left no call to tier 1; returns the frames pushed.
+fn assert_looping_callee_inlined(rt: &Runtime) -> u64 {
+    let stats = rt.tier2_stats();
+    let iterations = range_loop_iterations(&stats);
+    let pushed = uops_run(&stats, "PushFrame");
+    assert!(pushed >= iterations, "{:?}", stats.top_uops(12));
+    assert!(
+        uops_run(&stats, "JumpBack") >= 2 * iterations,
+        "{:?}",
+        stats.top_uops(12)
+    );
+    assert_eq!(
+        uops_run(&stats, "CallPyConst"),
+        0,
+        "{:?}",
+        stats.top_uops(12)
+    );
+    pushed
+}
+
 /// A function with a loop that calls no Python function is inlined, on a
 /// real frame (its back-edge is a safepoint), wherever it is called: the
 /// loop runs in the caller's executor, entering no executor of its own.
@@ -1847,25 +1869,8 @@ r = f(3000)
 ",
     );
     assert_eq!(r, (0..3000).map(|i| i + 6).sum::<i64>());
-    let stats = rt.tier2_stats();
-    let iterations = range_loop_iterations(&stats);
-    assert_eq!(
-        uops_run(&stats, "PushFrame"),
-        iterations,
-        "{:?}",
-        stats.top_uops(12)
-    );
-    assert!(
-        uops_run(&stats, "JumpBack") >= 2 * iterations,
-        "{:?}",
-        stats.top_uops(12)
-    );
-    assert_eq!(
-        uops_run(&stats, "CallPyConst"),
-        0,
-        "{:?}",
-        stats.top_uops(12)
-    );
+    let iterations = range_loop_iterations(&rt.tier2_stats());
+    assert_eq!(assert_looping_callee_inlined(&rt), iterations);
 }
 
 /// What a looping function calls outside its loop does not keep it from
@@ -1896,26 +1901,8 @@ r = f(3000)
 ",
     );
     assert_eq!(r, (0..3000).map(|i| i + 8).sum::<i64>());
-    let stats = rt.tier2_stats();
-    let iterations = range_loop_iterations(&stats);
-    // `total`'s frame (its loop's back-edge is a safepoint), inside `via`'s
-    // and pushed for each call; no call is left to tier 1.
-    assert!(
-        uops_run(&stats, "PushFrame") >= iterations,
-        "{:?}",
-        stats.top_uops(12)
-    );
-    assert_eq!(
-        uops_run(&stats, "CallPyConst"),
-        0,
-        "{:?}",
-        stats.top_uops(12)
-    );
-    assert!(
-        uops_run(&stats, "JumpBack") >= 2 * iterations,
-        "{:?}",
-        stats.top_uops(12)
-    );
+    // `total`'s frame, inside `via`'s virtual one.
+    assert_looping_callee_inlined(&rt);
 }
 
 /// A short function whose loop calls Python functions is inlined only
