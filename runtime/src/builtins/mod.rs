@@ -832,12 +832,7 @@ pub fn construct(
     }
     if class == t.object {
         arity(i, "object", args, 0, 0)?;
-        return Ok(Value::object(i.alloc(
-            t.object,
-            ObjectData::Instance(crate::object::InstanceAttrs::Dict(
-                crate::object::Mutex::new(Dict::new()),
-            )),
-        )));
+        return Ok(i.new_instance(t.object));
     }
     // Embedding hook: native classes (crate::embed).
     if let Some(v) = crate::embed::construct_native(i, class, args)? {

@@ -211,11 +211,10 @@ impl Interp<'_> {
             MemberPlace::Slot(k) => {
                 Some(instance_slots(&obj)[k].load()).filter(|v| *v != Value::UNBOUND)
             }
-            MemberPlace::Dict(key) => {
-                let d = attribute_table(&obj);
-                let h = self.hash(key)?;
-                d.lock().get_hashed(h, key)
-            }
+            MemberPlace::Dict(key) => attribute_table(&obj)
+                .lock()
+                .get(key)
+                .expect("str keys hash"),
         };
         match found {
             Some(v) => Ok(v),
@@ -242,15 +241,13 @@ impl Interp<'_> {
                     .filter(|v| *v != Value::UNBOUND)
             }
             MemberPlace::Dict(key) => {
-                let d = attribute_table(&obj);
-                let h = self.hash(key)?;
-                let mut d = d.lock();
+                let mut d = attribute_table(&obj).lock();
                 match value {
                     Some(v) => {
-                        d.insert_hashed(h, key, v);
+                        d.insert(key, v).expect("str keys hash");
                         return Ok(());
                     }
-                    None => d.remove(key).ok().flatten(),
+                    None => d.remove(key).expect("str keys hash"),
                 }
             }
         };

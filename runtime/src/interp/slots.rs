@@ -68,8 +68,7 @@ impl Interp<'_> {
         inherited: Option<Vec<Value>>,
     ) -> PyResult<Option<SlotsRequest>> {
         let key = self.rt.hook_names.slots;
-        let hash = crate::object::dict::hash_value(key).unwrap_or(0);
-        let Some(spec) = namespace.lock().get_hashed(hash, key) else {
+        let Some(spec) = namespace.lock().get(key).expect("str keys hash") else {
             return Ok(None);
         };
         // Iterating may run Python code: the namespace (rooted by the
@@ -97,8 +96,7 @@ impl Interp<'_> {
                 "__weakref__" => {}
                 _ => {
                     let name = self.intern(&text);
-                    let hash = crate::object::dict::hash_value(name).unwrap_or(0);
-                    if namespace.lock().get_hashed(hash, name).is_some() {
+                    if namespace.lock().get(name).expect("str keys hash").is_some() {
                         let msg = format!("'{text}' in __slots__ conflicts with class variable");
                         return Err(self.new_exception(self.rt.types.value_error, &msg));
                     }
@@ -147,8 +145,7 @@ impl Interp<'_> {
                 self.rt.types.member_descriptor,
                 ObjectData::Descriptor(member),
             ));
-            let hash = crate::object::dict::hash_value(*name).unwrap_or(0);
-            c.dict.lock().insert_hashed(hash, *name, member);
+            c.dict.lock().insert(*name, member).expect("str keys hash");
         }
     }
 }

@@ -264,9 +264,11 @@ impl Interp<'_> {
         text: &crate::object::PyStr,
         hint: usize,
     ) -> Option<(Value, usize)> {
-        let Some(d) = attrs.dict() else {
-            let slots = attrs.slots().expect("an instance with slots");
-            return crate::object::slot_load(obj, slots, name, hint);
+        let d = match attrs {
+            crate::object::InstanceAttrs::Dict(d) => d,
+            crate::object::InstanceAttrs::Slots(slots) => {
+                return crate::object::slot_load(obj, slots, name, hint)
+            }
         };
         match crate::object::Dict::find_unlocked(d, hint, name) {
             Some(found) => Some(found),
@@ -492,17 +494,19 @@ impl Interp<'_> {
         };
         let word = cell.get().words[k];
         let hint = entry_hint(word);
-        let Some(d) = attrs.dict() else {
+        let d = match attrs {
+            crate::object::InstanceAttrs::Dict(d) => d,
             // Slots: the cached version's layout has the name at `hint`.
-            let slots = attrs.slots().expect("an instance with slots");
-            if !crate::object::slot_store(o, slots, name, hint, value) {
-                self.count_miss(tc, at, Opcode::StoreAttrInstance);
-                return false;
+            crate::object::InstanceAttrs::Slots(slots) => {
+                if !crate::object::slot_store(o, slots, name, hint, value) {
+                    self.count_miss(tc, at, Opcode::StoreAttrInstance);
+                    return false;
+                }
+                if entry.is_some() {
+                    self.count_hit(Opcode::StoreAttrInstance);
+                }
+                return true;
             }
-            if entry.is_some() {
-                self.count_hit(Opcode::StoreAttrInstance);
-            }
-            return true;
         };
         if entry.is_some() {
             self.count_hit(Opcode::StoreAttrInstance);
