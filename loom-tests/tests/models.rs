@@ -665,3 +665,95 @@ fn j_service_request_survives_pauses_and_runs_once() {
         mutator.join().unwrap();
     });
 }
+
+// ---------------------------------------------------------------- (k)
+
+/// An object with the runtime's lock (`ObjectRawLock`): a word taken by a
+/// compare-exchange from even to odd and released by a store, asked
+/// nothing while solo mode lasts, so that the elided sections are unordered
+/// by the word and only the pause that ends solo mode can order them.
+struct LockedCell {
+    word: AtomicUsize,
+    data: UnsafeCell<u64>,
+}
+
+// SAFETY: as for `Cell`: loom reports every unordered access to `data`.
+unsafe impl Sync for LockedCell {}
+
+impl LockedCell {
+    fn new() -> Self {
+        LockedCell {
+            word: AtomicUsize::new(0),
+            data: UnsafeCell::new(0),
+        }
+    }
+
+    /// One critical section.
+    fn update(&self) {
+        if !stillpoint_sync::is_solo() {
+            while self
+                .word
+                .compare_exchange(0, 1, Ordering::Acquire, Ordering::Relaxed)
+                .is_err()
+            {
+                thread::yield_now();
+            }
+        }
+        // SAFETY: what the model checks: loom reports this write if another
+        // critical section's is concurrent with it.
+        self.data.with_mut(|p| unsafe { *p += 1 });
+        // Releases only a word it took (an elided section left it even).
+        if self.word.load(Ordering::Relaxed) == 1 {
+            self.word.store(0, Ordering::Release);
+        }
+    }
+}
+
+/// (k) Solo mode ends in a pause: in a world with lock elision, one
+/// mutator runs critical sections on an object (elided while solo mode
+/// lasts) with a safepoint between them; a second registers, attaches
+/// (ending solo mode) and runs a locked critical section on the same
+/// object. No two critical sections overlap, whichever registers first.
+fn solo_ends_in_a_pause(fault: Option<Fault>) {
+    let world = World::with_config(config(fault).lock_elision(true));
+    let object = Arc::new(LockedCell::new());
+    let done = Arc::new(AtomicBool::new(false));
+    let first = {
+        let (world, object, done) = (world.clone(), object.clone(), done.clone());
+        thread::spawn(move || {
+            let m = world.register();
+            m.attach();
+            loop {
+                object.update();
+                m.poll();
+                if done.load(Ordering::Acquire) {
+                    break;
+                }
+                thread::yield_now();
+            }
+            object.update();
+        })
+    };
+    let m = world.register();
+    m.attach();
+    object.update();
+    done.store(true, Ordering::Release);
+    drop(m);
+    first.join().unwrap();
+}
+
+#[test]
+fn k_solo_mode_ends_in_a_pause() {
+    check("k", || solo_ends_in_a_pause(None));
+}
+
+#[test]
+fn k_broken_end_of_solo_without_a_pause_is_rejected() {
+    let message = assert_rejected("k/end-solo-without-pause", || {
+        solo_ends_in_a_pause(Some(Fault::EndSoloWithoutPause))
+    });
+    assert!(
+        message.to_lowercase().contains("causality") || message.contains("concurrent"),
+        "rejected for another reason: {message}"
+    );
+}

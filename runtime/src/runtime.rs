@@ -242,7 +242,7 @@ pub struct RuntimeInner {
 
 impl RuntimeInner {
     fn new(config: HeapConfig, world_config: WorldConfig) -> RuntimeInner {
-        let world = World::with_config(world_config);
+        let world = World::with_config(world_config.lock_elision(true));
         let heap = Heap::new(&world, config);
         let m = world.register();
         m.attach();
@@ -1162,6 +1162,7 @@ fn pause_cause_name(cause: stillpoint_sync::PauseCause) -> String {
     match cause {
         stillpoint_sync::PauseCause::Event(kind) => format!("event:{}", kind.name()),
         stillpoint_sync::PauseCause::Collection => "collection".to_string(),
+        stillpoint_sync::PauseCause::SoloEnd => "end of solo mode".to_string(),
         stillpoint_sync::PauseCause::Other => "other".to_string(),
     }
 }

@@ -103,3 +103,42 @@ fn two_cpu_bound_threads_overlap() {
     assert_eq!(err, "");
     assert_eq!(out, "[True, True]\n");
 }
+
+fn run_with_stats(code: &str) -> (String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_stillpoint"))
+        .args(["-X", "stats", "-c", code])
+        .output()
+        .expect("run stillpoint");
+    assert!(out.status.success());
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The containers filled while one thread runs (solo mode: their locks
+/// elided) are then filled by four threads at once; none of their items is
+/// lost, because the first thread start ended solo mode in one pause.
+#[test]
+fn containers_filled_alone_then_by_four_threads_lose_nothing() {
+    let (out, stats) = run_with_stats(
+        "import threading\n\
+         items = []\nseen = set()\ntable = {}\n\
+         for i in range(1000):\n    items.append(i)\n    seen.add(-i)\n    table[-i] = i\n\
+         def work(k):\n    for i in range(20000):\n        items.append(i)\n        seen.add(k * 100000 + i)\n        table[k * 100000 + i] = i\n\
+         ts = [threading.Thread(target=work, args=(k,)) for k in range(1, 5)]\n\
+         for t in ts:\n    t.start()\n\
+         for t in ts:\n    t.join()\n\
+         print(len(items), len(seen), len(table), sum(items) == 4 * sum(range(20000)) + sum(range(1000)))\n",
+    );
+    assert_eq!(out, "81000 81000 81000 True\n");
+    assert!(stats.contains("    end of solo mode: 1 ("), "{stats}");
+}
+
+#[test]
+fn a_program_without_threads_stays_in_solo_mode() {
+    let (out, stats) =
+        run_with_stats("d = {}\nfor i in range(100):\n    d[i] = [i]\nprint(len(d))\n");
+    assert_eq!(out, "100\n");
+    assert!(!stats.contains("end of solo mode"), "{stats}");
+}

@@ -325,6 +325,7 @@ fn print_report(
             let name = match cause {
                 PauseCause::Event(kind) => kind.name().to_string(),
                 PauseCause::Collection => "collection".to_string(),
+                PauseCause::SoloEnd => "end of solo mode".to_string(),
                 PauseCause::Other => "other".to_string(),
             };
             format!("{name} {}", s.count)

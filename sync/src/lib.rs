@@ -15,6 +15,9 @@
 //!   register-then-check install, validity, invalidation, unlinking.
 //! - Reclamation: retired executors are freed by quiescent-state-based
 //!   reclamation over the safepoints.
+//! - Solo mode ([`is_solo`]): object locks elided while a world with
+//!   [`WorldConfig::lock_elision`] has one mutator, ended by a pause when a
+//!   second one attaches.
 //! - [`Stats`]: pauses (time-to-safepoint and length histograms), events,
 //!   executors.
 //!
@@ -49,6 +52,7 @@ mod executor;
 mod mutator;
 mod primitive;
 mod reclaim;
+mod solo;
 mod stats;
 mod stw;
 mod world;
@@ -56,6 +60,7 @@ mod world;
 pub use event::{EventKind, Scope, Threshold, Thresholds, Watchable};
 pub use executor::{Dependency, ExecutorId, ExecutorRef, ExecutorSlot, InstallError, Validity};
 pub use mutator::{Mutator, RemoteMutator};
+pub use solo::{end_solo, is_solo};
 pub use stats::{EventStats, ExecutorStats, PauseCause, PauseStats, Percentiles, Stats};
 #[cfg(loom)]
 pub use world::Fault;

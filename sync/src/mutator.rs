@@ -28,6 +28,7 @@ use std::marker::PhantomData;
 use crate::event::{EventKind, Watchable};
 use crate::primitive::MutexGuard as MutexGuardOf;
 use crate::primitive::{current_thread_id, fence, Arc, AtomicU32, AtomicU64, Ordering, ThreadId};
+use crate::solo::is_solo;
 use crate::stats::PauseCause;
 use crate::world::{fault, Registry, World, WorldInner};
 
@@ -116,6 +117,9 @@ pub struct Mutator {
     /// Reclamation asked for a quiescent state while `depth > 0`; report it
     /// when the thread leaves its last executor.
     pub(crate) quiesce_pending: Cell<bool>,
+    /// Registered beside another mutator of a world with lock elision: the
+    /// first attach ends solo mode (`solo.rs`).
+    ends_solo: Cell<bool>,
     _not_send: PhantomData<*const ()>,
 }
 
@@ -133,12 +137,14 @@ impl World {
             thread: current_thread_id(),
         });
         reg.mutators.push(shared.clone());
+        let ends_solo = inner.config.lock_elision && reg.mutators.len() > 1 && is_solo();
         drop(reg);
         Mutator {
             world: self.clone(),
             shared,
             depth: Cell::new(0),
             quiesce_pending: Cell::new(false),
+            ends_solo: Cell::new(ends_solo),
             _not_send: PhantomData,
         }
     }
@@ -150,7 +156,7 @@ impl Mutator {
         &self.world
     }
 
-    fn inner(&self) -> &WorldInner {
+    pub(crate) fn inner(&self) -> &WorldInner {
         &self.world.inner
     }
 
@@ -250,6 +256,10 @@ impl Mutator {
             self.attach_slow();
         }
         self.go_online();
+        if self.ends_solo.get() {
+            self.ends_solo.set(false);
+            self.end_solo_in_a_pause();
+        }
     }
 
     #[cold]

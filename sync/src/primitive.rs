@@ -25,6 +25,12 @@ mod imp {
     }
     pub(crate) type ThreadId = std::thread::ThreadId;
 
+    /// The process's one solo-mode flag (`solo.rs`).
+    pub(crate) fn shared_objects_flag() -> &'static AtomicBool {
+        static SHARED_OBJECTS: AtomicBool = AtomicBool::new(false);
+        &SHARED_OBJECTS
+    }
+
     /// A mutual-exclusion lock (parking_lot: no poisoning, eventual fairness).
     #[derive(Default)]
     pub(crate) struct Mutex<T>(parking_lot::Mutex<T>);
@@ -68,6 +74,15 @@ mod imp {
         loom::thread::current().id()
     }
     pub(crate) type ThreadId = loom::thread::ThreadId;
+
+    loom::lazy_static! {
+        static ref SHARED_OBJECTS: AtomicBool = AtomicBool::new(false);
+    }
+
+    /// The solo-mode flag (`solo.rs`), fresh in every loom execution.
+    pub(crate) fn shared_objects_flag() -> &'static AtomicBool {
+        &SHARED_OBJECTS
+    }
 
     /// loom's mutex with parking_lot's shape.
     pub(crate) struct Mutex<T>(loom::sync::Mutex<T>);

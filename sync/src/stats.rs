@@ -16,6 +16,8 @@ pub enum PauseCause {
     Event(EventKind),
     /// A garbage collection.
     Collection,
+    /// A second mutator ended solo mode (`solo.rs`): once per process.
+    SoloEnd,
     /// Any other stop-the-world request.
     Other,
 }

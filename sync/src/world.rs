@@ -28,13 +28,18 @@ pub enum Fault {
     /// fire that sees the threshold reached returns while stale executors
     /// are still valid.
     CountBeforeInvalidating,
+    /// A second mutator ends solo mode without a pause: a solo thread
+    /// inside an elided critical section then races the newcomer's locked
+    /// one.
+    EndSoloWithoutPause,
 }
 
-/// Per-world settings: the event thresholds (and, under loom, an injected
-/// fault).
+/// Per-world settings: the event thresholds, lock elision (and, under
+/// loom, an injected fault).
 #[derive(Clone, Debug, Default)]
 pub struct WorldConfig {
     pub(crate) thresholds: Thresholds,
+    pub(crate) lock_elision: bool,
     #[cfg(loom)]
     pub(crate) fault: Option<Fault>,
 }
@@ -54,6 +59,15 @@ impl WorldConfig {
     /// Sets every threshold at once.
     pub fn thresholds(mut self, thresholds: Thresholds) -> Self {
         self.thresholds = thresholds;
+        self
+    }
+
+    /// Declares that this world's heap elides its object locks while
+    /// [`is_solo`](crate::is_solo) says so: the first attach of a second
+    /// mutator registered at once then ends solo mode in a pause
+    /// (`solo.rs`). Off by default.
+    pub fn lock_elision(mut self, elide: bool) -> Self {
+        self.lock_elision = elide;
         self
     }
 

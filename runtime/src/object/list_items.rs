@@ -395,6 +395,8 @@ mod tests {
 
     #[test]
     fn unlocked_reads_see_items_while_another_thread_grows_the_list() {
+        // Locks taken for real: solo mode would elide them.
+        stillpoint_sync::end_solo();
         let list = Arc::new(Mutex::new(ListItems::from(vec![int(0)])));
         let writes = 20_000;
         let reader = {
@@ -427,6 +429,8 @@ mod tests {
 
     #[test]
     fn unlocked_copies_are_never_torn() {
+        // Locks taken for real: solo mode would elide them.
+        stillpoint_sync::end_solo();
         // The writer keeps every item equal to the length, rewriting them
         // all at each change (growing, shrinking, refilling): a copy that
         // mixed two states would hold two different numbers, or a number

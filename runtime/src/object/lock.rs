@@ -17,8 +17,20 @@
 //! attribute read under the lock spent most of its time waiting for the
 //! compare-exchange to drain the store buffer (ARCHITECTURE.md, decisions).
 //! Only data kept in atomics may be read that way (the dict's entries are).
+//!
+//! While the process is in solo mode (`stillpoint_sync::is_solo`: no
+//! runtime has had two mutator threads at once) a lock takes nothing and
+//! an optimistic read checks nothing: no other thread can reach the
+//! object. The second thread's first attach ends solo mode in a pause,
+//! where no critical section is open (invariant 15), so from then on every
+//! lock is taken. An elided lock leaves the word as it found it, even, and
+//! `unlock` releases only an odd word, so a critical section that began
+//! elided and ends after the flip (another runtime's thread: the flag is
+//! the process's) ends without touching the word.
 
 use std::sync::atomic::{fence, AtomicU32, Ordering};
+
+use stillpoint_sync::is_solo;
 
 /// The raw lock (see the module docs): the sequence, odd while held.
 pub struct ObjectRawLock(AtomicU32);
@@ -74,7 +86,11 @@ impl ObjectRawLock {
 // compare-exchange, so at most one holder exists at a time, and `unlock`
 // (called only by the holder, per the trait's contract) makes it even with
 // a release store, which orders the critical section before the next
-// acquirer's.
+// acquirer's. In solo mode exactly one thread can reach the object, and it
+// never locks an object it holds (with the word taken that would deadlock
+// it), so an elided lock has no other holder either; the pause that ends
+// solo mode finds no critical section open (invariant 15) and orders every
+// elided one before the locks taken after it.
 unsafe impl lock_api::RawMutex for ObjectRawLock {
     #[allow(clippy::declare_interior_mutable_const)]
     const INIT: ObjectRawLock = ObjectRawLock(AtomicU32::new(0));
@@ -83,6 +99,9 @@ unsafe impl lock_api::RawMutex for ObjectRawLock {
 
     #[inline]
     fn lock(&self) {
+        if is_solo() {
+            return;
+        }
         let seq = self.0.load(Ordering::Relaxed);
         if is_held(seq) || !self.try_take(seq) {
             self.lock_contended();
@@ -91,15 +110,21 @@ unsafe impl lock_api::RawMutex for ObjectRawLock {
 
     #[inline]
     fn try_lock(&self) -> bool {
+        if is_solo() {
+            return true;
+        }
         let seq = self.0.load(Ordering::Relaxed);
         !is_held(seq) && self.try_take(seq)
     }
 
     #[inline]
     unsafe fn unlock(&self) {
-        // Only the holder writes the word while it is odd.
+        // Only the holder writes the word while it is odd; an even word
+        // was never taken (an elided lock, module docs).
         let seq = self.0.load(Ordering::Relaxed);
-        self.0.store(seq.wrapping_add(1), Ordering::Release);
+        if is_held(seq) {
+            self.0.store(seq.wrapping_add(1), Ordering::Release);
+        }
     }
 
     #[inline]
@@ -124,6 +149,10 @@ pub fn read_optimistically<T, R>(
     mutex: &Mutex<T>,
     read: impl FnOnce(*const T) -> Option<R>,
 ) -> Option<R> {
+    if is_solo() {
+        // No writer can come between: only this thread reaches the object.
+        return read(mutex.data_ptr());
+    }
     // SAFETY: `raw` is unsafe only because locking the raw lock directly
     // could break the guard's bookkeeping; we only load its word.
     let word = &unsafe { mutex.raw() }.0;
@@ -147,6 +176,8 @@ mod tests {
 
     #[test]
     fn threads_never_lose_an_increment() {
+        // Locks taken for real: solo mode would elide them.
+        stillpoint_sync::end_solo();
         let counter = Arc::new(Mutex::new(0u64));
         let threads: Vec<_> = (0..4)
             .map(|_| {
@@ -171,6 +202,8 @@ mod tests {
 
     #[test]
     fn an_optimistic_read_counts_only_if_no_writer_came_between() {
+        // Locks taken for real: solo mode would elide them.
+        stillpoint_sync::end_solo();
         let m = Mutex::new(AtomicU64::new(5));
         assert_eq!(read_optimistically(&m, load), Some(5));
         let held = m.lock();
@@ -187,6 +220,8 @@ mod tests {
 
     #[test]
     fn optimistic_readers_never_see_half_a_write() {
+        // Locks taken for real: solo mode would elide them.
+        stillpoint_sync::end_solo();
         // The writer stores the two words one after the other; a reader
         // that kept a mix of two writes would see them differ.
         let pair = Arc::new(Mutex::new([AtomicU64::new(0), AtomicU64::new(0)]));
@@ -227,6 +262,8 @@ mod tests {
 
     #[test]
     fn try_lock_fails_while_held() {
+        // Locks taken for real: solo mode would elide them.
+        stillpoint_sync::end_solo();
         let m = Mutex::new(());
         let g = m.lock();
         assert!(m.try_lock().is_none());

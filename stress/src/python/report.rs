@@ -94,6 +94,7 @@ pub(crate) fn print(shared: &Shared, samples: &Samples, elapsed: Duration) -> i3
         let name = match cause {
             PauseCause::Event(kind) => kind.name().to_string(),
             PauseCause::Collection => "collection".to_string(),
+            PauseCause::SoloEnd => "end of solo mode".to_string(),
             PauseCause::Other => "other (debugger reads)".to_string(),
         };
         println!(
