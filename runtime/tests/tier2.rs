@@ -2176,3 +2176,47 @@ r = f(3000)
     assert_eq!(r, 3000);
     assert_only_virtual_calls(&rt, 2);
 }
+
+/// `math.sqrt(x)` and `math.sin(x)` of a float or an int run as one
+/// micro-op each (`CallFloatFunction`), so a method that makes them runs
+/// on a virtual frame.
+#[test]
+fn a_math_function_of_a_float_is_one_micro_op() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+import math
+class P:
+    def __init__(self, x):
+        self.x = x
+    def size(self, k):
+        return math.sqrt(self.x * self.x + k) + math.sin(k)
+def f(n):
+    t = 0.0
+    p = P(3.0)
+    for i in range(n):
+        t += p.size(i)
+    return t
+r = int(f(3000) * 1000)
+",
+    );
+    let t = (0..3000).fold(0.0f64, |t, i| {
+        t + ((9 + i) as f64).sqrt() + (i as f64).sin()
+    });
+    assert_eq!(r, (t * 1000.0) as i64);
+    assert_only_virtual_calls(&rt, 1);
+    let stats = rt.tier2_stats();
+    let iterations = uops_run(&stats, "JumpToTop");
+    assert!(
+        uops_run(&stats, "CallFloatFunction") >= 2 * iterations,
+        "{:?}",
+        stats.top_uops(12)
+    );
+    assert_eq!(
+        uops_run(&stats, "CallBuiltin"),
+        0,
+        "{:?}",
+        stats.top_uops(12)
+    );
+}

@@ -109,14 +109,58 @@ fn finite(i: &mut Interp<'_>, input_finite: bool, r: f64) -> PyResult<Value> {
     Ok(Value::float(r))
 }
 
+/// `f(x)` where the builtin computing it returns it: `None` where it raises
+/// instead (a NaN or infinite result of a finite `x`, as [`finite`] says).
+fn checked(x: f64, r: f64) -> Option<f64> {
+    (!x.is_finite() || r.is_finite()).then_some(r)
+}
+
 macro_rules! unary {
-    ($($name:ident => $f:expr;)*) => {$(
-        fn $name(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
-            let x = one(i, args, stringify!($name))?;
-            let f: fn(f64) -> f64 = $f;
-            finite(i, x.is_finite(), f(x))
-        }
-    )*};
+    ($($name:ident => $f:expr;)*) => {
+        $(
+            fn $name(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
+                let x = one(i, args, stringify!($name))?;
+                let f: fn(f64) -> f64 = $f;
+                finite(i, x.is_finite(), f(x))
+            }
+        )*
+
+        /// The functions of one float that run without an interpreter
+        /// (tier 2's `CallFloatFunction`): each builtin, and what it
+        /// returns for a float argument, `None` where it raises.
+        const FLOAT_FUNCTIONS: &[(NativeFn, fn(f64) -> Option<f64>)] = &[
+            (sqrt, |x| (x >= 0.0).then(|| x.sqrt())),
+            $(($name, |x| {
+                let f: fn(f64) -> f64 = $f;
+                checked(x, f(x))
+            }),)*
+        ];
+    };
+}
+
+/// The position in the table of `math`'s functions of one float (tier 2's
+/// `CallFloatFunction`) of the builtin `v`, if it is one.
+pub(crate) fn float_function(v: Value) -> Option<u32> {
+    let Some(ObjectData::Builtin(b)) = v.data() else {
+        return None;
+    };
+    let crate::object::NativeCode::Fn(f) = b.func else {
+        return None;
+    };
+    if b.bound.is_some() {
+        return None;
+    }
+    FLOAT_FUNCTIONS
+        .iter()
+        .position(|&(g, _)| std::ptr::fn_addr_eq(f, g))
+        .map(|k| k as u32)
+}
+
+/// Function `k` of [`float_function`]'s table at `x`: `None` where the
+/// builtin would raise.
+#[inline]
+pub(crate) fn apply_float_function(k: u32, x: f64) -> Option<f64> {
+    (FLOAT_FUNCTIONS[k as usize].1)(x)
 }
 
 unary! {

@@ -412,6 +412,7 @@ fn frameless(op: UopOp) -> bool {
                 | GetIter
                 | RangeIter
                 | Isinstance
+                | CallFloatFunction
                 | SliceSequence
                 | ExitIf
                 | JumpIf
@@ -683,6 +684,10 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
 
     fn is_range(&self, v: Value) -> bool {
         v == Value::object(self.interp.rt.types.range)
+    }
+
+    fn float_function(&self, v: Value) -> Option<u32> {
+        crate::modules::math::float_function(v)
     }
 
     fn constant_init(&mut self, class: Value, nargs: u32) -> Option<Value> {
@@ -1593,6 +1598,22 @@ impl Interp<'_> {
                     let values = self.uop_stack();
                     values.truncate(n - 3);
                     values.push(is);
+                }
+                UopOp::CallFloatFunction => {
+                    let values = self.uop_stack();
+                    let n = values.len();
+                    let x = values[n - 1];
+                    let Some(x) = x.as_float().or_else(|| x.as_inline_int().map(|i| i as f64))
+                    else {
+                        guard_failed!(u);
+                    };
+                    let Some(r) = crate::modules::math::apply_float_function(u.extra, x) else {
+                        guard_failed!(u);
+                    };
+                    // The callable, and a method call's receiver slot.
+                    let callable_pos = n - 2 - usize::from(u.opcode == Opcode::CallMethodBuiltin);
+                    values.truncate(callable_pos);
+                    values.push(Value::float(r));
                 }
                 UopOp::RangeIter => {
                     let values = self.uop_stack();

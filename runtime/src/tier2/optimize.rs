@@ -148,6 +148,13 @@ pub trait Assumptions {
     fn is_range(&self, _v: Value) -> bool {
         false
     }
+
+    /// Where `v` is in the table of `math`'s functions of one float that
+    /// run without an interpreter (`modules::math::float_function`), if
+    /// it is one of them.
+    fn float_function(&self, _v: Value) -> Option<u32> {
+        None
+    }
 }
 
 /// The descriptors whose callable an executor may embed.
@@ -905,9 +912,27 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     u.extra = site + 1;
                 }
             }
-            UopOp::CallPyConst | UopOp::CallInitConst | UopOp::CallBuiltin | UopOp::RangeIter => {
-                state.step(&u, stable)
+            UopOp::CallBuiltin | UopOp::CallFloatFunction => {
+                let float_function = match u.op {
+                    UopOp::CallBuiltin => float_function_call(&state, &u, env),
+                    _ => Some(u.extra),
+                };
+                match float_function {
+                    Some(k) => {
+                        u.op = UopOp::CallFloatFunction;
+                        u.extra = k;
+                        for _ in 0..2 + usize::from(u.opcode == Opcode::CallMethodBuiltin) {
+                            state.pop();
+                        }
+                        state.stack.push(Entry {
+                            known: Known::Float,
+                            ..UNKNOWN
+                        });
+                    }
+                    None => state.step(&u, stable),
+                }
             }
+            UopOp::CallPyConst | UopOp::CallInitConst | UopOp::RangeIter => state.step(&u, stable),
             UopOp::GuardOperandPartner => {}
             UopOp::CallOperatorConst => {
                 state.step(&u, stable);
@@ -954,6 +979,28 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
     }
     *uops = out;
     removed
+}
+
+/// The place in `math`'s table of functions of one float of the callable
+/// of `call`, a `CallBuiltin` of one argument, when the state holds it as
+/// a constant (a method call's receiver slot the NULL of a module
+/// function's load): its `CallFloatFunction`.
+fn float_function_call(state: &Abstract, call: &Uop, env: &dyn Assumptions) -> Option<u32> {
+    if call.arg != 1 {
+        return None;
+    }
+    let callee = match call.opcode {
+        Opcode::CallMethodBuiltin => {
+            let slot = state.peek(2).constant;
+            state
+                .peek(3)
+                .constant
+                .filter(|_| slot == Some(Value::NULL.to_bits()))
+        }
+        Opcode::CallBuiltin => state.peek(2).constant,
+        _ => None,
+    }?;
+    env.float_function(Value::from_bits(callee))
 }
 
 /// Pass 4, second part: `range(a[, b])` (the `RangeIter` that pass 4 made
@@ -1585,6 +1632,11 @@ mod tests {
             // The "class" False's `__init__` (True) takes two arguments.
             (class == Value::FALSE && nargs == 2).then_some(Value::TRUE)
         }
+
+        fn float_function(&self, v: Value) -> Option<u32> {
+            // The "function" None is the table's third.
+            (v == Value::NONE).then_some(2)
+        }
     }
 
     #[test]
@@ -2010,6 +2062,65 @@ mod tests {
         propagate_types(&mut uops, &[], &mut Table(vec![]));
         assert_eq!(uops[8].op, UopOp::GuardBothInt, "local 0 is unknown again");
         assert_eq!(uops[10].op, UopOp::LoadFast, "local 1 may be unbound");
+    }
+
+    #[test]
+    fn a_constant_float_function_call_becomes_one_micro_op_with_a_float_result() {
+        let constant = |v: Value, at| {
+            let mut u = uop(UopOp::LoadConst, Opcode::LoadConst, 0, at);
+            u.operand = v.to_bits();
+            u
+        };
+        let mut uops = vec![
+            // math.f(x) (a module function: NULL receiver), then its result
+            // times a float: the guard goes.
+            constant(Value::NONE, 0),
+            constant(Value::NULL, 0),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 1),
+            uop(UopOp::CallBuiltin, Opcode::CallMethodBuiltin, 1, 2),
+            constant(Value::float(0.5), 3),
+            uop(UopOp::GuardFloatMix, Opcode::BinaryOpFloat, 0, 4),
+            uop(UopOp::BinaryOpFloat, Opcode::BinaryOpFloat, 0, 4),
+            uop(UopOp::PopTop, Opcode::PopTop, 0, 5),
+            // f(x) of the plain form.
+            constant(Value::NONE, 6),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 7),
+            uop(UopOp::CallBuiltin, Opcode::CallBuiltin, 1, 8),
+            uop(UopOp::PopTop, Opcode::PopTop, 0, 9),
+            // Another builtin, a bound receiver, two arguments: calls.
+            constant(Value::TRUE, 10),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 11),
+            uop(UopOp::CallBuiltin, Opcode::CallBuiltin, 1, 12),
+            constant(Value::NONE, 13),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 14),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 15),
+            uop(UopOp::CallBuiltin, Opcode::CallMethodBuiltin, 1, 16),
+            constant(Value::NONE, 17),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 18),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 19),
+            uop(UopOp::CallBuiltin, Opcode::CallBuiltin, 2, 20),
+        ];
+        propagate_types(&mut uops, &[], &mut Table(vec![]));
+        let calls: Vec<(UopOp, u32)> = uops
+            .iter()
+            .filter(|u| matches!(u.op, UopOp::CallBuiltin | UopOp::CallFloatFunction))
+            .map(|u| (u.op, u.extra))
+            .collect();
+        assert_eq!(
+            calls,
+            vec![
+                (UopOp::CallFloatFunction, 2),
+                (UopOp::CallFloatFunction, 2),
+                (UopOp::CallBuiltin, 0),
+                (UopOp::CallBuiltin, 0),
+                (UopOp::CallBuiltin, 0),
+            ]
+        );
+        assert!(
+            !ops(&uops).contains(&UopOp::GuardFloatMix),
+            "the result is known to be a float: {:?}",
+            ops(&uops)
+        );
     }
 
     #[test]

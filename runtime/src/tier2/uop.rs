@@ -138,6 +138,14 @@ define_uops! {
     /// Leaves unless the callable is the `isinstance` builtin and `C` a
     /// class (a tuple of classes: tier 1 runs it).
     Isinstance { guard: true, escapes: false };
+    /// `f, [NULL,] x` → `f(x)` for a constant `math` function of one
+    /// float (`sqrt`, `sin`, ...; `extra`: its place in
+    /// `modules::math::float_function`'s table) and a float or inline int
+    /// `x`, natively: the call of the builtin (a `CallBuiltin` of a
+    /// `CallBuiltin` or `CallMethodBuiltin` form, with or without the
+    /// receiver slot) without its arguments tuple. Leaves for tier 1's
+    /// call for any other argument, and where the builtin raises.
+    CallFloatFunction { guard: true, escapes: false };
     /// `range, a[, b]` (`arg` of them) → `iter(range(a[, b]))` for inline
     /// ints, the iterator made at once with no range object: the call of
     /// the builtin `range` (a `Step` of `CallBuiltinClass` whose callable
