@@ -129,7 +129,7 @@ macro_rules! unary {
         /// (tier 2's `CallFloatFunction`): each builtin, and what it
         /// returns for a float argument, `None` where it raises.
         const FLOAT_FUNCTIONS: &[(NativeFn, fn(f64) -> Option<f64>)] = &[
-            (sqrt, |x| (x >= 0.0).then(|| x.sqrt())),
+            (sqrt, square_root),
             $(($name, |x| {
                 let f: fn(f64) -> f64 = $f;
                 checked(x, f(x))
@@ -180,12 +180,17 @@ unary! {
     radians => f64::to_radians;
 }
 
+/// The square root of `x`, or `None` for a negative `x` (a domain error).
+fn square_root(x: f64) -> Option<f64> {
+    (x >= 0.0 || x.is_nan()).then(|| x.sqrt())
+}
+
 fn sqrt(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let x = one(i, args, "sqrt")?;
-    if x < 0.0 {
-        return domain(i);
+    match square_root(x) {
+        Some(r) => Ok(Value::float(r)),
+        None => domain(i),
     }
-    Ok(Value::float(x.sqrt()))
 }
 
 fn asin(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
