@@ -2021,7 +2021,7 @@ r = f(3000)
     assert_eq!(r, (0..3000).step_by(2).sum::<i64>() + 1500);
     let stats = rt.tier2_stats();
     // The appends (all but those before the executor was built).
-    let appends = uops_run(&stats, "CallBuiltin");
+    let appends = uops_run(&stats, "CallNativeMethod");
     assert!(appends > 1000, "{:?}", stats.top_uops(12));
 }
 
@@ -2210,6 +2210,43 @@ r = int(f(3000) * 1000)
     let iterations = uops_run(&stats, "JumpToTop");
     assert!(
         uops_run(&stats, "CallFloatFunction") >= 2 * iterations,
+        "{:?}",
+        stats.top_uops(12)
+    );
+    assert_eq!(
+        uops_run(&stats, "CallBuiltin"),
+        0,
+        "{:?}",
+        stats.top_uops(12)
+    );
+}
+
+/// `items.append(x)`, `items.pop(0)`, `seen.add(x)` and `seen.discard(x)`
+/// on a list and a set run natively (`CallNativeMethod`), not through
+/// the builtin call.
+#[test]
+fn list_and_set_methods_run_natively() {
+    let rt = runtime();
+    let r = run_int(
+        &rt,
+        "\
+def f(n):
+    items = []
+    seen = set()
+    for i in range(n):
+        items.append(i)
+        seen.add(i)
+        if len(items) > 3:
+            seen.discard(items.pop(0))
+    return sum(items) + len(seen) * 1000000
+r = f(3000)
+",
+    );
+    assert_eq!(r, 2997 + 2998 + 2999 + 3 * 1_000_000);
+    let stats = rt.tier2_stats();
+    let iterations = range_loop_iterations(&stats);
+    assert!(
+        uops_run(&stats, "CallNativeMethod") >= 4 * (iterations - 4),
         "{:?}",
         stats.top_uops(12)
     );

@@ -114,13 +114,13 @@ fn list_self(
     Ok(args[0])
 }
 
-fn list_append(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
+pub(super) fn list_append(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let l = list_self(i, args, "append", 1, 1)?;
     with_list(l, |v| v.push(args[1]));
     Ok(Value::NONE)
 }
 
-fn list_pop(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
+pub(super) fn list_pop(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
     let l = list_self(i, args, "pop", 0, 1)?;
     let index = match args.get(1) {
         Some(v) => match i.as_i64(*v) {

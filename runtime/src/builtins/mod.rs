@@ -230,6 +230,60 @@ pub(crate) fn is_isinstance(f: NativeFn) -> bool {
     std::ptr::fn_addr_eq(f, isinstance as NativeFn)
 }
 
+/// What a method of [`NATIVE_METHODS`] does natively, given its receiver
+/// and argument.
+type NativeMethod = fn(Value, Value) -> Option<Value>;
+
+/// The methods of one argument that tier 2 calls without an interpreter
+/// (`CallNativeMethod`): each builtin, and what it does for a receiver of
+/// its type and an argument when no Python code need run (a native key, an
+/// index in range), `None` otherwise: the builtin's own call then decides
+/// (converts, hashes through Python code, raises).
+const NATIVE_METHODS: &[(NativeFn, NativeMethod)] = &[
+    (list::list_append, |list, item| {
+        with_list(list, |items| items.push(item)).map(|()| Value::NONE)
+    }),
+    (list::list_pop, |list, index| {
+        let k = index.as_inline_int()?;
+        with_list(list, |items| {
+            let n = items.len() as i64;
+            let k = if k < 0 { k + n } else { k };
+            (0..n).contains(&k).then(|| items.remove(k as usize))
+        })?
+    }),
+    (crate::object::set::set_add, |set, key| {
+        crate::object::native::set_add(set, key).then_some(Value::NONE)
+    }),
+    (crate::object::set::set_discard, |set, key| {
+        crate::object::native::set_discard(set, key).then_some(Value::NONE)
+    }),
+];
+
+/// Where the builtin method `v` is in the table of methods tier 2 calls
+/// natively (`CallNativeMethod`), if it is one.
+pub(crate) fn native_method(v: Value) -> Option<u32> {
+    let Some(ObjectData::Builtin(b)) = v.data() else {
+        return None;
+    };
+    let crate::object::NativeCode::Fn(f) = b.func else {
+        return None;
+    };
+    if b.bound.is_some() {
+        return None;
+    }
+    NATIVE_METHODS
+        .iter()
+        .position(|&(g, _)| std::ptr::fn_addr_eq(f, g))
+        .map(|k| k as u32)
+}
+
+/// Method `k` of [`native_method`]'s table on `receiver` with `arg`: its
+/// result, or `None` where the builtin's own call must decide.
+#[inline]
+pub(crate) fn apply_native_method(k: u32, receiver: Value, arg: Value) -> Option<Value> {
+    (NATIVE_METHODS[k as usize].1)(receiver, arg)
+}
+
 /// Whether `v` is the `isinstance` builtin (tier 2's `Isinstance`).
 pub(crate) fn is_isinstance_builtin(v: Value) -> bool {
     matches!(v.data(), Some(ObjectData::Builtin(b)) if matches!(b.func, crate::object::NativeCode::Fn(f) if is_isinstance(f)))

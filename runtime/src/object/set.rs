@@ -713,7 +713,11 @@ fn set_isdisjoint(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) ->
     Ok(Value::bool(disjoint))
 }
 
-fn set_add(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+pub(crate) fn set_add(
+    i: &mut Interp<'_>,
+    args: &[Value],
+    _kw: &[(Value, Value)],
+) -> PyResult<Value> {
     if let [set, key] = *args {
         if crate::object::native::set_add(set, key) {
             return Ok(Value::NONE);
@@ -726,7 +730,11 @@ fn set_add(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResu
     Ok(Value::NONE)
 }
 
-fn set_discard(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
+pub(crate) fn set_discard(
+    i: &mut Interp<'_>,
+    args: &[Value],
+    _kw: &[(Value, Value)],
+) -> PyResult<Value> {
     if let [set, key] = *args {
         if crate::object::native::set_discard(set, key) {
             return Ok(Value::NONE);

@@ -413,6 +413,7 @@ fn frameless(op: UopOp) -> bool {
                 | RangeIter
                 | Isinstance
                 | CallFloatFunction
+                | CallNativeMethod
                 | SliceSequence
                 | ExitIf
                 | JumpIf
@@ -688,6 +689,10 @@ impl<'w> Assumptions for Planner<'_, '_, 'w> {
 
     fn float_function(&self, v: Value) -> Option<u32> {
         crate::modules::math::float_function(v)
+    }
+
+    fn native_method(&self, v: Value) -> Option<u32> {
+        crate::builtins::native_method(v)
     }
 
     fn constant_init(&mut self, class: Value, nargs: u32) -> Option<Value> {
@@ -1614,6 +1619,20 @@ impl Interp<'_> {
                     let callable_pos = n - 2 - usize::from(u.opcode == Opcode::CallMethodBuiltin);
                     values.truncate(callable_pos);
                     values.push(Value::float(r));
+                }
+                UopOp::CallNativeMethod => {
+                    let values = self.uop_stack();
+                    let n = values.len();
+                    let (method, receiver, arg) = (values[n - 3], values[n - 2], values[n - 1]);
+                    if method.to_bits() != u.operand {
+                        guard_failed!(u);
+                    }
+                    let Some(r) = crate::builtins::apply_native_method(u.extra, receiver, arg)
+                    else {
+                        guard_failed!(u);
+                    };
+                    values.truncate(n - 3);
+                    values.push(r);
                 }
                 UopOp::RangeIter => {
                     let values = self.uop_stack();

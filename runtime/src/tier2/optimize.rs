@@ -155,6 +155,13 @@ pub trait Assumptions {
     fn float_function(&self, _v: Value) -> Option<u32> {
         None
     }
+
+    /// Where `v` is in the table of builtin methods of one argument that
+    /// run without an interpreter (`builtins::native_method`), if it is
+    /// one of them.
+    fn native_method(&self, _v: Value) -> Option<u32> {
+        None
+    }
 }
 
 /// The descriptors whose callable an executor may embed.
@@ -431,6 +438,10 @@ struct Entry {
     /// It is the method the `LoadMethodCached` at this instruction
     /// pushed.
     method_site: Option<u32>,
+    /// The builtin method that the `LoadMethodCached` of a
+    /// `LoadMethodBuiltin` that pushed it cached when projected (the
+    /// running thread's cache may hold another: not a constant).
+    builtin_method: Option<u64>,
 }
 
 const UNKNOWN: Entry = Entry {
@@ -439,6 +450,7 @@ const UNKNOWN: Entry = Entry {
     constant: None,
     receiver: false,
     method_site: None,
+    builtin_method: None,
 };
 
 /// The abstract frame: the locals the trace has seen, and the part of the
@@ -776,12 +788,17 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                 } else {
                     Entry {
                         method_site: Some(u.at),
+                        builtin_method: (u.op == UopOp::LoadMethodCached
+                            && u.opcode == Opcode::LoadMethodBuiltin
+                            && u.operand != 0)
+                            .then_some(u.operand),
                         ..UNKNOWN
                     }
                 });
                 state.stack.push(Entry {
                     receiver: true,
                     method_site: None,
+                    builtin_method: None,
                     ..receiver
                 });
             }
@@ -912,6 +929,22 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     u.extra = site + 1;
                 }
             }
+            UopOp::CallBuiltin if native_method_call(&state, &u, env).is_some() => {
+                let (method, k) = native_method_call(&state, &u, env).expect("checked");
+                u.op = UopOp::CallNativeMethod;
+                u.operand = method;
+                u.extra = k;
+                for _ in 0..3 {
+                    state.pop();
+                }
+                state.stack.push(UNKNOWN);
+            }
+            UopOp::CallNativeMethod => {
+                for _ in 0..3 {
+                    state.pop();
+                }
+                state.stack.push(UNKNOWN);
+            }
             UopOp::CallBuiltin | UopOp::CallFloatFunction => {
                 let float_function = match u.op {
                     UopOp::CallBuiltin => float_function_call(&state, &u, env),
@@ -1001,6 +1034,17 @@ fn float_function_call(state: &Abstract, call: &Uop, env: &dyn Assumptions) -> O
         _ => None,
     }?;
     env.float_function(Value::from_bits(callee))
+}
+
+/// The builtin method of `call`, a method call (`CallMethodBuiltin`) of
+/// one argument, and its place in the table of methods tier 2 calls
+/// natively, when a `LoadMethodBuiltin` loaded it: its `CallNativeMethod`.
+fn native_method_call(state: &Abstract, call: &Uop, env: &dyn Assumptions) -> Option<(u64, u32)> {
+    if call.opcode != Opcode::CallMethodBuiltin || call.arg != 1 || !state.peek(2).receiver {
+        return None;
+    }
+    let method = state.peek(3).builtin_method?;
+    Some((method, env.native_method(Value::from_bits(method))?))
 }
 
 /// Pass 4, second part: `range(a[, b])` (the `RangeIter` that pass 4 made
@@ -1637,6 +1681,11 @@ mod tests {
             // The "function" None is the table's third.
             (v == Value::NONE).then_some(2)
         }
+
+        fn native_method(&self, v: Value) -> Option<u32> {
+            // The "method" False is the table's second.
+            (v == Value::FALSE).then_some(1)
+        }
     }
 
     #[test]
@@ -2120,6 +2169,48 @@ mod tests {
             !ops(&uops).contains(&UopOp::GuardFloatMix),
             "the result is known to be a float: {:?}",
             ops(&uops)
+        );
+    }
+
+    #[test]
+    fn a_cached_builtin_method_call_becomes_one_micro_op() {
+        let load_method = |form: Opcode, method: Value, at| {
+            let mut u = uop(UopOp::LoadMethodCached, form, 0, at);
+            u.operand = method.to_bits();
+            u
+        };
+        let mut uops = vec![
+            // items.m(x), m a builtin method in the table: native.
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
+            load_method(Opcode::LoadMethodBuiltin, Value::FALSE, 1),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 1, 2),
+            uop(UopOp::CallBuiltin, Opcode::CallMethodBuiltin, 1, 3),
+            uop(UopOp::PopTop, Opcode::PopTop, 0, 4),
+            // A method not in the table, and a method an instance's cache
+            // holds (no builtin type's): calls.
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 5),
+            load_method(Opcode::LoadMethodBuiltin, Value::TRUE, 6),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 1, 7),
+            uop(UopOp::CallBuiltin, Opcode::CallMethodBuiltin, 1, 8),
+            uop(UopOp::PopTop, Opcode::PopTop, 0, 9),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 0, 10),
+            load_method(Opcode::LoadMethodInstance, Value::FALSE, 11),
+            uop(UopOp::LoadFast, Opcode::LoadFast, 1, 12),
+            uop(UopOp::CallBuiltin, Opcode::CallMethodBuiltin, 1, 13),
+        ];
+        propagate_types(&mut uops, &[], &mut Table(vec![]));
+        let calls: Vec<(UopOp, u64, u32)> = uops
+            .iter()
+            .filter(|u| matches!(u.op, UopOp::CallBuiltin | UopOp::CallNativeMethod))
+            .map(|u| (u.op, u.operand, u.extra))
+            .collect();
+        assert_eq!(
+            calls,
+            vec![
+                (UopOp::CallNativeMethod, Value::FALSE.to_bits(), 1),
+                (UopOp::CallBuiltin, 0, 0),
+                (UopOp::CallBuiltin, 0, 0),
+            ]
         );
     }
 

@@ -266,6 +266,10 @@ fn lay_out(
                         | UopOp::LoadAttrInstanceDict
                         | UopOp::StoreAttrInstanceDict
                         | UopOp::CallOperatorConst => receiver.1,
+                        // The builtin method it cached (one of a builtin
+                        // type's, whose attributes never change), which it
+                        // loads whenever it does not leave.
+                        UopOp::LoadMethodCached if op == Opcode::LoadMethodBuiltin => words[1],
                         _ => 0,
                     };
                     if u == UopOp::GuardClassVersion {

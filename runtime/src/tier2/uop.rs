@@ -146,6 +146,16 @@ define_uops! {
     /// receiver slot) without its arguments tuple. Leaves for tier 1's
     /// call for any other argument, and where the builtin raises.
     CallFloatFunction { guard: true, escapes: false };
+    /// `method, receiver, x` → `receiver.method(x)` for the builtin
+    /// method `operand` of a builtin type that tier 2 calls without an
+    /// interpreter (`list.append`, `list.pop`, `set.add`, `set.discard`;
+    /// `extra`: its place in `builtins::native_method`'s table), loaded by
+    /// the `LoadMethodCached` of a `LoadMethodBuiltin` before it: the call
+    /// of the method (a `CallBuiltin` of a `CallMethodBuiltin`) without
+    /// its arguments tuple. Leaves for tier 1's call for another method
+    /// (another thread's cache), and where the method would need Python
+    /// code (a key's `__hash__`) or raise.
+    CallNativeMethod { guard: true, escapes: false };
     /// `range, a[, b]` (`arg` of them) → `iter(range(a[, b]))` for inline
     /// ints, the iterator made at once with no range object: the call of
     /// the builtin `range` (a `Step` of `CallBuiltinClass` whose callable
