@@ -109,10 +109,28 @@ fn finite(i: &mut Interp<'_>, input_finite: bool, r: f64) -> PyResult<Value> {
     Ok(Value::float(r))
 }
 
-/// `f(x)` where the builtin computing it returns it: `None` where it raises
-/// instead (a NaN or infinite result of a finite `x`, as [`finite`] says).
+/// Why a function of one float raises for `x` when it computed `r`, as
+/// CPython's do: a NaN from a number (`sin(inf)`) is a domain error, an
+/// infinity from a finite number (`exp(1000)`) a range error.
+enum Failure {
+    Domain,
+    Range,
+}
+
+fn unary_failure(x: f64, r: f64) -> Option<Failure> {
+    if r.is_nan() && !x.is_nan() {
+        Some(Failure::Domain)
+    } else if r.is_infinite() && x.is_finite() {
+        Some(Failure::Range)
+    } else {
+        None
+    }
+}
+
+/// `r`, computed from `x`, as the builtin returns it: `None` where it
+/// raises instead ([`unary_failure`]).
 fn checked(x: f64, r: f64) -> Option<f64> {
-    (!x.is_finite() || r.is_finite()).then_some(r)
+    unary_failure(x, r).is_none().then_some(r)
 }
 
 macro_rules! unary {
@@ -121,7 +139,14 @@ macro_rules! unary {
             fn $name(i: &mut Interp<'_>, args: Args<'_>, _: Kwargs<'_>) -> PyResult<Value> {
                 let x = one(i, args, stringify!($name))?;
                 let f: fn(f64) -> f64 = $f;
-                finite(i, x.is_finite(), f(x))
+                let r = f(x);
+                match unary_failure(x, r) {
+                    None => Ok(Value::float(r)),
+                    Some(Failure::Domain) => domain(i),
+                    Some(Failure::Range) => {
+                        Err(i.new_exception(i.rt.types.overflow_error, "math range error"))
+                    }
+                }
             }
         )*
 

@@ -49,6 +49,20 @@ try:
 except OverflowError as e:
     print("OverflowError", e)
 print(exps([0.0] * 3000 + [float("-inf")]), roots([0.0] * 3000 + [float("inf")]))
+
+
+def sines(xs):
+    t = 0.0
+    for x in xs:
+        t += math.sin(x)
+    return t
+
+
+try:
+    print(sines([0.0] * 3000 + [float("inf")]))
+except ValueError as e:
+    print("ValueError", e)
+print(sines([0.0] * 3000 + [float("nan")]))
 print(roots([1.0] * 3000 + [float("nan")]))
 
 from math import sqrt as root
