@@ -262,6 +262,12 @@ const NATIVE_METHODS: &[(NativeFn, NativeMethod)] = &[
 /// Where the builtin method `v` is in the table of methods tier 2 calls
 /// natively (`CallNativeMethod`), if it is one.
 pub(crate) fn native_method(v: Value) -> Option<u32> {
+    place_in(NATIVE_METHODS, v)
+}
+
+/// Where the code of `v`, an unbound builtin function, is in `table`
+/// (natives keyed by the builtin each stands for), if it is there.
+pub(crate) fn place_in<T>(table: &[(NativeFn, T)], v: Value) -> Option<u32> {
     let Some(ObjectData::Builtin(b)) = v.data() else {
         return None;
     };
@@ -271,7 +277,7 @@ pub(crate) fn native_method(v: Value) -> Option<u32> {
     if b.bound.is_some() {
         return None;
     }
-    NATIVE_METHODS
+    table
         .iter()
         .position(|&(g, _)| std::ptr::fn_addr_eq(f, g))
         .map(|k| k as u32)

@@ -166,19 +166,7 @@ macro_rules! unary {
 /// The position in the table of `math`'s functions of one float (tier 2's
 /// `CallFloatFunction`) of the builtin `v`, if it is one.
 pub(crate) fn float_function(v: Value) -> Option<u32> {
-    let Some(ObjectData::Builtin(b)) = v.data() else {
-        return None;
-    };
-    let crate::object::NativeCode::Fn(f) = b.func else {
-        return None;
-    };
-    if b.bound.is_some() {
-        return None;
-    }
-    FLOAT_FUNCTIONS
-        .iter()
-        .position(|&(g, _)| std::ptr::fn_addr_eq(f, g))
-        .map(|k| k as u32)
+    crate::builtins::place_in(FLOAT_FUNCTIONS, v)
 }
 
 /// Function `k` of [`float_function`]'s table at `x`: `None` where the

@@ -1615,8 +1615,9 @@ impl Interp<'_> {
                     let Some(r) = crate::modules::math::apply_float_function(u.extra, x) else {
                         guard_failed!(u);
                     };
-                    // The callable, and a method call's receiver slot.
-                    let callable_pos = n - 2 - usize::from(u.opcode == Opcode::CallMethodBuiltin);
+                    let method = u.opcode == Opcode::CallMethodBuiltin;
+                    let (callable_pos, _, _) = self.call_positions(method, 1);
+                    let values = self.uop_stack();
                     values.truncate(callable_pos);
                     values.push(Value::float(r));
                 }

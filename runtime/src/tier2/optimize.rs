@@ -929,38 +929,31 @@ pub fn propagate_types(uops: &mut Vec<Uop>, stable: &[u64], env: &mut dyn Assump
                     u.extra = site + 1;
                 }
             }
-            UopOp::CallBuiltin if native_method_call(&state, &u, env).is_some() => {
-                let (method, k) = native_method_call(&state, &u, env).expect("checked");
-                u.op = UopOp::CallNativeMethod;
-                u.operand = method;
-                u.extra = k;
-                for _ in 0..3 {
-                    state.pop();
-                }
-                state.stack.push(UNKNOWN);
-            }
-            UopOp::CallNativeMethod => {
-                for _ in 0..3 {
-                    state.pop();
-                }
-                state.stack.push(UNKNOWN);
-            }
-            UopOp::CallBuiltin | UopOp::CallFloatFunction => {
-                let float_function = match u.op {
-                    UopOp::CallBuiltin => float_function_call(&state, &u, env),
-                    _ => Some(u.extra),
+            UopOp::CallBuiltin | UopOp::CallFloatFunction | UopOp::CallNativeMethod => {
+                // A call that runs natively: its micro-op, operand and
+                // table place; its callable, receiver slot and argument
+                // go, its result comes (no Python code runs).
+                let native = match u.op {
+                    UopOp::CallBuiltin => float_function_call(&state, &u, env)
+                        .map(|k| (UopOp::CallFloatFunction, u.operand, k))
+                        .or_else(|| {
+                            native_method_call(&state, &u, env)
+                                .map(|(method, k)| (UopOp::CallNativeMethod, method, k))
+                        }),
+                    op => Some((op, u.operand, u.extra)),
                 };
-                match float_function {
-                    Some(k) => {
-                        u.op = UopOp::CallFloatFunction;
-                        u.extra = k;
-                        for _ in 0..2 + usize::from(u.opcode == Opcode::CallMethodBuiltin) {
+                match native {
+                    Some((op, operand, k)) => {
+                        (u.op, u.operand, u.extra) = (op, operand, k);
+                        let method = u.opcode == Opcode::CallMethodBuiltin;
+                        for _ in 0..2 + usize::from(method) {
                             state.pop();
                         }
-                        state.stack.push(Entry {
-                            known: Known::Float,
-                            ..UNKNOWN
-                        });
+                        let known = match op {
+                            UopOp::CallFloatFunction => Known::Float,
+                            _ => Known::Nothing,
+                        };
+                        state.stack.push(Entry { known, ..UNKNOWN });
                     }
                     None => state.step(&u, stable),
                 }
