@@ -152,6 +152,32 @@ fn dash_reads_the_program_from_stdin() {
 }
 
 #[test]
+fn an_error_in_an_inlined_comprehension_shows_its_frame_as_cpython_3_11() {
+    // The comprehensions are compiled into `f` and `total` (PEP 709), but
+    // the traceback names their frames as CPython 3.11 does, each called
+    // from the comprehension's position.
+    let dir = temp_dir("comprehension-traceback");
+    let program = "def f(xs):\n    return {x: 10 // x\n            for x in xs}\n\n\n\
+                   class C:\n    def total(self, xs):\n        \
+                   return sum([v for v in f(xs).values()])\n\n\n\
+                   print(C().total([1, 2]))\nC().total([5, 0])\n";
+    std::fs::write(dir.join("comp.py"), program).expect("the program is written");
+    let out = like_cpython(&["comp.py"], &dir, "", true);
+    assert_eq!(out.stdout, "15\n");
+    let file = dir.join("comp.py").display().to_string();
+    let expected = format!(
+        "Traceback (most recent call last):\n  \
+         File \"{file}\", line 12, in <module>\n    C().total([5, 0])\n  \
+         File \"{file}\", line 8, in total\n    return sum([v for v in f(xs).values()])\n{}\n  \
+         File \"{file}\", line 2, in f\n    return {{x: 10 // x\n           ^^^^^^^^^^^\n  \
+         File \"{file}\", line 2, in <dictcomp>\n    return {{x: 10 // x\n               ~~~^^~~\n\
+         ZeroDivisionError: integer division or modulo by zero\n",
+        " ".repeat(27) + "^^^^^"
+    );
+    assert_eq!(out.stderr, expected);
+}
+
+#[test]
 fn no_arguments_and_a_piped_stdin_runs_stdin_as_the_program() {
     let dir = temp_dir("piped");
     std::fs::write(dir.join("local_mod.py"), "VALUE = 42\n").unwrap();

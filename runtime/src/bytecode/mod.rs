@@ -748,6 +748,23 @@ pub struct ExceptionEntry {
     pub depth: u32,
 }
 
+/// A list, set or dict comprehension compiled into its function's code
+/// (PEP 709): the instructions `start..end` run its loop. Tracebacks show
+/// them as CPython 3.11 does, in a frame of the comprehension's own
+/// (`name`) called from the instruction `call` (whose position is the
+/// whole comprehension's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InlinedComprehension {
+    /// Its first instruction inside the loop (the loop head).
+    pub start: u32,
+    /// One past its last.
+    pub end: u32,
+    /// The instruction standing for the call of its frame in 3.11.
+    pub call: u32,
+    /// `<listcomp>`, `<setcomp>` or `<dictcomp>`.
+    pub name: &'static str,
+}
+
 /// What kind of body a code object is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CodeKind {
@@ -799,6 +816,8 @@ pub struct CodeObject {
     pub locations: Box<[Location]>,
     /// The exception table, sorted by `start`, non-overlapping.
     pub exception_table: Box<[ExceptionEntry]>,
+    /// The comprehensions compiled into this code, innermost last.
+    pub comprehensions: Box<[InlinedComprehension]>,
     /// The deepest the value stack gets (above the locals).
     pub max_stack: u32,
     /// The per-code events: instrumentation of this code, and the
@@ -856,6 +875,14 @@ impl CodeObject {
         self.locations
             .get(pc as usize)
             .map_or(self.first_line, |l| l.line)
+    }
+
+    /// The inlined comprehension whose loop instruction `pc` is.
+    pub fn comprehension_at(&self, pc: u32) -> Option<&InlinedComprehension> {
+        self.comprehensions
+            .iter()
+            .rev()
+            .find(|c| (c.start..c.end).contains(&pc))
     }
 
     /// A listing of the instructions; `describe` renders constants and
@@ -1015,6 +1042,7 @@ mod tests {
             constants: Box::new([]),
             names: Box::new([]),
             locations: Box::new([]),
+            comprehensions: Box::new([]),
             exception_table: vec![
                 ExceptionEntry {
                     start: 2,

@@ -20,6 +20,7 @@
 //! the `try` active), as CPython's compiler does.
 
 mod scope;
+pub use scope::is_hidden_local;
 
 use std::collections::{HashMap, HashSet};
 
@@ -28,7 +29,8 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::bytecode::{
-    BinaryOp, CodeKind, CompareOp, ExceptionEntry, Instr, Location, Opcode, Operand, UnaryOp,
+    BinaryOp, CodeKind, CompareOp, ExceptionEntry, InlinedComprehension, Instr, Location, Opcode,
+    Operand, UnaryOp,
 };
 
 /// A compile-time constant.
@@ -86,6 +88,8 @@ pub struct Compiled {
     pub locations: Vec<Location>,
     /// The exception table.
     pub exception_table: Vec<ExceptionEntry>,
+    /// The comprehensions compiled into this body.
+    pub comprehensions: Vec<InlinedComprehension>,
     /// The deepest the value stack gets.
     pub max_stack: u32,
 }
@@ -404,6 +408,7 @@ struct Unit<'a> {
     /// The value-stack depth at statement boundaries.
     depth: u32,
     qualname: String,
+    comprehensions: Vec<InlinedComprehension>,
 }
 
 type CResult<T> = Result<T, CompileError>;
@@ -447,6 +452,7 @@ impl<'s> Compiler<'s> {
             fblocks: Vec::new(),
             depth: 0,
             qualname: spec.qualname.to_string(),
+            comprehensions: Vec::new(),
         };
         let available: HashSet<&String> = self.enclosing.iter().flatten().collect();
         for n in &scope.nonlocals {
@@ -626,6 +632,7 @@ impl<'s> Compiler<'s> {
             names: u.names,
             locations: u.locs,
             exception_table,
+            comprehensions: u.comprehensions,
             max_stack,
         })
     }
@@ -1358,14 +1365,21 @@ impl<'s> Compiler<'s> {
             CompKind::Dict => "<dictcomp>",
             CompKind::Generator => "<genexpr>",
         };
-        let qualname = self.child_qualname(u, name);
-        let line = self.map.position(range.start().to_usize()).0;
         let mut elements = vec![elt];
         elements.extend(value);
         let scope = scope::analyze_comprehension(generators, &elements);
         if scope.is_generator {
             return self.err("'yield' inside comprehension", range);
         }
+        if u.kind == CodeKind::Function
+            && kind != CompKind::Generator
+            && scope::inlined_comprehension(generators, &elements)
+        {
+            return self
+                .inlined_comprehension(u, kind, name, &scope, generators, elt, value, range);
+        }
+        let qualname = self.child_qualname(u, name);
+        let line = self.map.position(range.start().to_usize()).0;
         let flags = if kind == CompKind::Generator {
             crate::bytecode::CodeFlags::GENERATOR
         } else {
@@ -1391,6 +1405,7 @@ impl<'s> Compiler<'s> {
                     CompKind::Dict => u.emit(Opcode::BuildMap, 0),
                     CompKind::Generator => {}
                 }
+                u.emit(Opcode::LoadFast, 0);
                 c.comprehension_loop(u, kind, generators, 0, elt, value)?;
                 if kind == CompKind::Generator {
                     let none = u.add_const(Const::None);
@@ -1408,6 +1423,72 @@ impl<'s> Compiler<'s> {
         Ok(())
     }
 
+    /// A list, set or dict comprehension compiled into the function `u`
+    /// (`scope::inlined_comprehension`): the result is built under the
+    /// first iterable's iterator and the loop runs here, its targets in
+    /// hidden locals so that the function's own names of the same
+    /// spelling are untouched.
+    #[allow(clippy::too_many_arguments)]
+    fn inlined_comprehension<'a>(
+        &mut self,
+        u: &mut Unit<'a>,
+        kind: CompKind,
+        name: &'static str,
+        scope: &scope::Scope,
+        generators: &'a [ast::Comprehension],
+        elt: &'a Expr,
+        value: Option<&'a Expr>,
+        range: TextRange,
+    ) -> CResult<()> {
+        self.set_loc(u, range);
+        let call = u.instrs.len() as u32;
+        match kind {
+            CompKind::List => u.emit(Opcode::BuildList, 0),
+            CompKind::Set => u.emit(Opcode::BuildSet, 0),
+            CompKind::Dict => u.emit(Opcode::BuildMap, 0),
+            CompKind::Generator => unreachable!("generator expressions keep their frame"),
+        }
+        self.expr(u, &generators[0].iter)?;
+        u.emit(Opcode::GetIter, 0);
+        // Each target's name now means its hidden local; what it meant
+        // before comes back after the loop.
+        let targets: Vec<&String> = (scope.bound.iter())
+            .filter(|n| *n != ".0" && !scope.walrus.contains(*n))
+            .collect();
+        let mut shadowed = Vec::with_capacity(targets.len());
+        for &target in &targets {
+            let hidden = scope::hidden_local(target);
+            u.add_local(&hidden);
+            let slot = u.local_index[&hidden];
+            shadowed.push((
+                u.local_index.insert(target.clone(), slot),
+                u.deref_index.remove(target),
+            ));
+        }
+        let start = u.instrs.len() as u32;
+        let compiled = self.comprehension_loop(u, kind, generators, 0, elt, value);
+        let end = u.instrs.len() as u32;
+        for (&target, (local, deref)) in targets.iter().zip(shadowed) {
+            match local {
+                Some(slot) => u.local_index.insert(target.clone(), slot),
+                None => u.local_index.remove(target),
+            };
+            if let Some(slot) = deref {
+                u.deref_index.insert(target.clone(), slot);
+            }
+        }
+        compiled?;
+        u.comprehensions.push(InlinedComprehension {
+            start,
+            end,
+            call,
+            name,
+        });
+        Ok(())
+    }
+
+    /// A comprehension's loop over the iterator on top of the stack (the
+    /// result under it), and its nested loops.
     fn comprehension_loop<'a>(
         &mut self,
         u: &mut Unit<'a>,
@@ -1418,9 +1499,7 @@ impl<'s> Compiler<'s> {
         value: Option<&'a Expr>,
     ) -> CResult<()> {
         let g = &generators[level];
-        if level == 0 {
-            u.emit(Opcode::LoadFast, 0);
-        } else {
+        if level > 0 {
             self.expr(u, &g.iter)?;
             u.emit(Opcode::GetIter, 0);
         }
@@ -2650,6 +2729,41 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_function_s_comprehensions_are_compiled_into_it() {
+        let module = compile_module(
+            "def f(xs, k):\n    x = 0\n    ys = [x * k for x in xs if x]\n    \
+             return ys, {x: k for x in ys}, list(x for x in xs), x\n",
+        )
+        .unwrap();
+        let f = code_constants(&module)[0];
+        // The list and dict comprehensions run in `f`'s code: `k` is a
+        // plain local (no cell), and their target is one hidden local
+        // beside `f`'s own `x`.
+        assert!(f.cellvars.is_empty(), "{:?}", f.cellvars);
+        let names: Vec<&str> = f.varnames.iter().map(|n| &**n).collect();
+        assert_eq!(names, ["xs", "k", "x", "ys", ".x"]);
+        assert_eq!(f.comprehensions.len(), 2);
+        assert_eq!(
+            f.comprehensions.iter().map(|c| c.name).collect::<Vec<_>>(),
+            ["<listcomp>", "<dictcomp>"]
+        );
+        for c in &f.comprehensions {
+            let body = &f.instructions[c.start as usize..c.end as usize];
+            assert_eq!(body[0].op, Opcode::ForIter);
+            assert!(body.iter().any(|i| i.op == Opcode::JumpBackward));
+            assert!(c.call < c.start);
+        }
+        // The generator expression keeps its own code.
+        let nested = code_constants(f);
+        assert_eq!(nested.len(), 1);
+        assert_eq!(&*nested[0].name, "<genexpr>");
+        // At module level a comprehension keeps its function.
+        let module = compile_module("ys = [x for x in range(3)]\n").unwrap();
+        assert!(module.comprehensions.is_empty());
+        assert_eq!(&*code_constants(&module)[0].name, "<listcomp>");
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub(super) struct Scope {
     pub child_free: HashSet<String>,
     /// Whether the body contains `yield` (a generator function).
     pub is_generator: bool,
+    /// Names bound by assignment expressions (`:=`), which an inlined
+    /// comprehension's enclosing function binds (PEP 572).
+    pub walrus: HashSet<String>,
 }
 
 impl Scope {
@@ -96,7 +99,7 @@ pub(super) fn parameter_names(p: &ast::Parameters) -> Vec<&str> {
 
 /// Analyses a function body with parameters `params`.
 pub(super) fn analyze_function(params: &[&str], body: &[Stmt]) -> Scope {
-    let mut c = Collector::default();
+    let mut c = Collector::in_function();
     for p in params {
         c.scope.bind(p);
     }
@@ -106,7 +109,7 @@ pub(super) fn analyze_function(params: &[&str], body: &[Stmt]) -> Scope {
 
 /// Analyses a lambda (its body is one expression).
 pub(super) fn analyze_lambda(params: &[&str], body: &Expr) -> Scope {
-    let mut c = Collector::default();
+    let mut c = Collector::in_function();
     for p in params {
         c.scope.bind(p);
     }
@@ -127,7 +130,7 @@ pub(super) fn analyze_comprehension(
     generators: &[ast::Comprehension],
     elements: &[&Expr],
 ) -> Scope {
-    let mut c = Collector::default();
+    let mut c = Collector::in_function();
     c.scope.bind(".0");
     for (i, g) in generators.iter().enumerate() {
         if i > 0 {
@@ -144,12 +147,89 @@ pub(super) fn analyze_comprehension(
     c.scope
 }
 
+/// Names whose calls see the calling frame (its locals, its code): a
+/// comprehension that mentions one keeps a frame of its own.
+const FRAME_READERS: [&str; 7] = ["locals", "vars", "dir", "eval", "exec", "super", "sys"];
+
+/// Whether a list, set or dict comprehension inside a function is
+/// compiled into that function's own code (as CPython 3.12 does, PEP 709)
+/// instead of into a nested function called at once: nothing in it may
+/// need a scope or frame of its own. Its targets then live in hidden
+/// locals of the function ([`hidden_local`]), and the names it reads are
+/// the function's own. Scope analysis and the compiler both ask here.
+pub(super) fn inlined_comprehension(generators: &[ast::Comprehension], elements: &[&Expr]) -> bool {
+    let mut check = InlineCheck { inlinable: true };
+    for (i, g) in generators.iter().enumerate() {
+        if g.is_async {
+            return false;
+        }
+        if i > 0 {
+            check.visit_expr(&g.iter);
+        }
+        check.visit_expr(&g.target);
+        for cond in &g.ifs {
+            check.visit_expr(cond);
+        }
+    }
+    for e in elements {
+        check.visit_expr(e);
+    }
+    check.inlinable
+}
+
+/// The name of the hidden local that holds an inlined comprehension's
+/// target `name` (a name no program can write; [`is_hidden_local`]).
+pub(super) fn hidden_local(name: &str) -> String {
+    format!(".{name}")
+}
+
+/// Whether a local's name is an inlined comprehension's hidden target
+/// (`locals()` leaves it out; `.0`, a comprehension function's iterator
+/// parameter, is not one).
+pub fn is_hidden_local(name: &str) -> bool {
+    name.strip_prefix('.')
+        .is_some_and(|rest| rest.starts_with(|c: char| !c.is_ascii_digit()))
+}
+
+/// Looks for what keeps a comprehension from being inlined: a nested
+/// scope, `yield` or `await`, or a name that reads its frame.
+struct InlineCheck {
+    inlinable: bool,
+}
+
+impl<'a> Visitor<'a> for InlineCheck {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_)
+            | Expr::ListComp(_)
+            | Expr::SetComp(_)
+            | Expr::DictComp(_)
+            | Expr::Generator(_)
+            | Expr::Yield(_)
+            | Expr::YieldFrom(_)
+            | Expr::Await(_) => self.inlinable = false,
+            Expr::Name(n) if FRAME_READERS.contains(&n.id.as_str()) => self.inlinable = false,
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+}
+
 #[derive(Default)]
 struct Collector {
     scope: Scope,
+    /// Whether the scope is a function's (its comprehensions may be
+    /// inlined).
+    function: bool,
 }
 
 impl Collector {
+    fn in_function() -> Collector {
+        Collector {
+            function: true,
+            ..Collector::default()
+        }
+    }
+
     fn nested(&mut self, free: HashSet<String>) {
         self.scope.child_free.extend(free);
     }
@@ -253,15 +333,20 @@ impl<'a> Visitor<'a> for Collector {
                 let inner = analyze_lambda(&params, &l.body);
                 self.nested(inner.free_names());
             }
-            Expr::ListComp(x) => self.comprehension(&x.generators, &[&x.elt]),
-            Expr::SetComp(x) => self.comprehension(&x.generators, &[&x.elt]),
-            Expr::Generator(x) => self.comprehension(&x.generators, &[&x.elt]),
+            Expr::ListComp(x) => self.comprehension(&x.generators, &[&x.elt], false),
+            Expr::SetComp(x) => self.comprehension(&x.generators, &[&x.elt], false),
+            Expr::Generator(x) => self.comprehension(&x.generators, &[&x.elt], true),
             Expr::DictComp(x) => {
-                let mut elements: Vec<&Expr> = vec![&x.value];
-                if let Some(k) = &x.key {
-                    elements.push(k);
+                let mut elements: Vec<&Expr> = Vec::new();
+                elements.extend(x.key.as_deref());
+                elements.push(&x.value);
+                self.comprehension(&x.generators, &elements, false)
+            }
+            Expr::Named(x) => {
+                if let Expr::Name(n) = &*x.target {
+                    self.scope.walrus.insert(n.id.to_string());
                 }
-                self.comprehension(&x.generators, &elements)
+                visitor::walk_expr(self, expr);
             }
             Expr::Yield(_) | Expr::YieldFrom(_) => {
                 self.scope.is_generator = true;
@@ -273,12 +358,27 @@ impl<'a> Visitor<'a> for Collector {
 }
 
 impl Collector {
-    fn comprehension(&mut self, generators: &[ast::Comprehension], elements: &[&Expr]) {
+    fn comprehension(
+        &mut self,
+        generators: &[ast::Comprehension],
+        elements: &[&Expr],
+        generator: bool,
+    ) {
         if let Some(first) = generators.first() {
             self.visit_expr(&first.iter);
         }
         let inner = analyze_comprehension(generators, elements);
-        self.nested(inner.free_names());
+        if self.function && !generator && inlined_comprehension(generators, elements) {
+            // Compiled into this scope: what it reads from outside, it
+            // reads here, and what it assigns with `:=` is bound here (its
+            // loop targets are hidden locals of this scope).
+            for name in &inner.walrus {
+                self.scope.bind(name);
+            }
+            self.scope.used.extend(inner.free_names());
+        } else {
+            self.nested(inner.free_names());
+        }
     }
 }
 
@@ -317,11 +417,61 @@ mod tests {
 
     #[test]
     fn generators_and_comprehension_scopes() {
-        let b = body("ys = [x * k for x in xs]\nyield ys\n");
+        // A generator expression keeps its scope: `k` is a cell.
+        let b = body("ys = list(x * k for x in xs)\nyield ys\n");
         let s = analyze_function(&["k"], &b);
         assert!(s.is_generator);
         assert!(s.child_free.contains("k"));
         assert!(!s.bound.contains(&"x".to_string()));
         assert!(s.used.contains("xs"));
+    }
+
+    #[test]
+    fn inlined_comprehensions_read_the_function_s_names() {
+        // Compiled into the function: `k` is read as a plain local, and
+        // the target `x` is not one of the function's names.
+        let b = body("ys = [x * k for x in xs]\n");
+        let s = analyze_function(&["k"], &b);
+        assert!(!s.child_free.contains("k") && s.used.contains("k"));
+        assert!(!s.bound.contains(&"x".to_string()) && !s.used.contains("x"));
+        // What it assigns with `:=` is the function's (PEP 572).
+        let s = analyze_function(&[], &body("ys = [(t := x) for x in xs]\n"));
+        assert!(s.bound.contains(&"t".to_string()) && !s.bound.contains(&"x".to_string()));
+        // A lambda inside keeps the comprehension's own scope.
+        let b = body("ys = [lambda: x * k for x in xs]\n");
+        let s = analyze_function(&["k"], &b);
+        assert!(s.child_free.contains("k"));
+        // So does a module's or a class body's comprehension.
+        let s = analyze_class(&body("ys = [x * k for x in xs]\n"));
+        assert!(s.child_free.contains("k"));
+    }
+
+    #[test]
+    fn what_keeps_a_comprehension_out_of_line() {
+        let inlined = |src: &str| {
+            let b = body(src);
+            let Stmt::Expr(e) = &b[0] else {
+                panic!("an expression")
+            };
+            match &*e.value {
+                Expr::ListComp(x) => inlined_comprehension(&x.generators, &[&x.elt]),
+                other => panic!("a list comprehension, not {other:?}"),
+            }
+        };
+        assert!(inlined("[x + y for x in a for y in b if x]"));
+        assert!(
+            inlined("[x for x in [y for y in b]]"),
+            "the first iterable is outside"
+        );
+        assert!(!inlined("[[y for y in x] for x in a]"));
+        assert!(inlined("[(y := x) for x in a]"), "`y` is the function's");
+        assert!(!inlined("[locals() for x in a]"));
+        assert!(!inlined("[super().f(x) for x in a]"));
+    }
+
+    #[test]
+    fn hidden_locals_are_recognized() {
+        assert!(is_hidden_local(&hidden_local("x")));
+        assert!(!is_hidden_local(".0") && !is_hidden_local("x"));
     }
 }

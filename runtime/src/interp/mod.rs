@@ -772,7 +772,7 @@ impl<'a> Interp<'a> {
                     _ => Value::UNBOUND,
                 };
             }
-            if v != Value::UNBOUND && v != Value::NULL {
+            if v != Value::UNBOUND && v != Value::NULL && !crate::compile::is_hidden_local(name) {
                 locals.push((name.to_string(), v));
             }
         }
@@ -816,6 +816,7 @@ impl<'a> Interp<'a> {
             names: names.into(),
             locations: c.locations.clone().into(),
             exception_table: c.exception_table.clone().into(),
+            comprehensions: c.comprehensions.clone().into(),
             max_stack: c.max_stack,
         };
         self.alloc(self.rt.types.code, ObjectData::Code(Box::new(code)))
@@ -1823,13 +1824,26 @@ impl<'a> Interp<'a> {
             return;
         };
         let pc = frame.pc.saturating_sub(1);
-        let line = code.line_of(pc);
-        if let Some(ObjectData::Exception(e)) = exc.data() {
-            e.traceback.lock().push(TracebackEntry {
+        let Some(ObjectData::Exception(e)) = exc.data() else {
+            return;
+        };
+        let mut traceback = e.traceback.lock();
+        let mut entry = |pc: u32, comprehension: Option<&'static str>| {
+            traceback.push(TracebackEntry {
                 code: frame.code,
-                line,
+                line: code.line_of(pc),
                 pc,
-            });
+                comprehension,
+            })
+        };
+        // An inlined comprehension's loop shows as CPython 3.11's frame of
+        // its own, called from where the comprehension is.
+        match code.comprehension_at(pc) {
+            Some(c) => {
+                entry(pc, Some(c.name));
+                entry(c.call, None);
+            }
+            None => entry(pc, None),
         }
     }
 
@@ -1902,7 +1916,8 @@ impl<'a> Interp<'a> {
                 let ObjectData::Code(code) = &entry.code.data else {
                     continue;
                 };
-                let here = (&*code.filename, entry.line, &*code.name);
+                let name = entry.comprehension.unwrap_or(&code.name);
+                let here = (&*code.filename, entry.line, name);
                 if last != Some(here) {
                     repeated(&mut out, count);
                     last = Some(here);
@@ -1913,8 +1928,8 @@ impl<'a> Interp<'a> {
                     continue;
                 }
                 out.push_str(&format!(
-                    "  File \"{}\", line {}, in {}\n",
-                    code.filename, entry.line, code.name
+                    "  File \"{}\", line {}, in {name}\n",
+                    code.filename, entry.line
                 ));
                 if let Some(text) = self.rt.source_line(&code.filename, entry.line) {
                     let stripped = text.trim();

@@ -941,6 +941,9 @@ pub struct TracebackEntry {
     pub line: u32,
     /// The instruction being executed (its location gives the carets).
     pub pc: u32,
+    /// The name of the inlined comprehension the instruction runs in,
+    /// shown as a frame of its own (`None`: the code's name).
+    pub comprehension: Option<&'static str>,
 }
 
 /// A module.
