@@ -1531,6 +1531,59 @@ fn a_hot_loop_free_function_runs_in_its_entry_executor_until_an_event_throws_it_
     assert!(after.entries > 0, "{after:?}");
 }
 
+/// A function with a loop that tier 1 calls gets a function-entry
+/// executor too, which runs the whole call, its loop included (the loop's
+/// back-edge a `JumpBack` inside it), and leaves at the return: tier 1 no
+/// longer runs what comes before and after the loop, nor enters the loop's
+/// own executor at each call. A global set it assumed throws it away.
+#[test]
+fn a_hot_function_with_a_loop_runs_whole_in_its_entry_executor() {
+    let rt = runtime();
+    define(
+        &rt,
+        "fl",
+        "scale = 3\ndef f(x):\n    total = x\n    for k in range(4):\n        total += x * k\n    \
+         if total > 100:\n        total -= 1\n    return total * scale\n\
+         def set_scale(v):\n    global scale\n    scale = v\n",
+    );
+    let expected = |scale: i64| {
+        (0..N)
+            .map(|x| {
+                let total = 7 * x;
+                (if total > 100 { total - 1 } else { total }) * scale
+            })
+            .sum::<i64>()
+    };
+    let kind = EventKind::GlobalSet;
+    let call_all = format!("import fl\nr = sum(map(fl.f, range({N})))\n");
+    let s0 = Snapshot::take(&rt, kind);
+    assert_eq!(run_int(&rt, &call_all), expected(3));
+    let d = Delta::between(&s0, &Snapshot::take(&rt, kind));
+    let ends = |a: &Snapshot, b: &Snapshot| b.tier2.exits_end - a.tier2.exits_end;
+    let s1 = Snapshot::take(&rt, kind);
+    assert!(
+        ends(&s0, &s1) as i64 > N - 200,
+        "nearly every call returns from its entry executor: {d:?}, {} end exits",
+        ends(&s0, &s1)
+    );
+    assert!(
+        (d.entries as i64) < N + 200,
+        "one entry per call, not one more for the loop: {d:?}"
+    );
+    assert_eq!(
+        run_int(
+            &rt,
+            &format!("import fl\nfl.set_scale(5)\n{}", &call_all[10..])
+        ),
+        expected(5)
+    );
+    let after = Delta::between(&s1, &Snapshot::take(&rt, kind));
+    assert!(
+        after.executors_invalidated >= 1,
+        "the entry executor assumed `scale`: {after:?}"
+    );
+}
+
 /// `STILLPOINT_DUMP_EXECUTORS` prints each executor built and, for a loop
 /// that projection refuses, why: the developer's view of what tier 2 did.
 #[test]

@@ -2050,7 +2050,6 @@ impl<'a> Interp<'a> {
                     && pc == 0
                     && code.kind == CodeKind::Function
                     && code.flags & CodeFlags::GENERATOR == 0
-                    && code.loops.is_empty()
                 {
                     let depth = self.st().frames.len();
                     if let Some(leave) = self.tier2_entry(code, tc, base, stack_base, &frame) {
@@ -2368,7 +2367,7 @@ impl<'a> Interp<'a> {
         })
     }
 
-    /// At the entry of a loop-free function that tier 1 runs: counts the
+    /// At the entry of a function (not a generator) that tier 1 runs: counts the
     /// call, builds the function-entry executor when the function is hot,
     /// and runs it once this thread enters it. `None`: tier 1 runs the
     /// function.

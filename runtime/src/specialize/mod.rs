@@ -64,7 +64,7 @@ const WARMUP: u16 = 8;
 /// the warm-up, so the body's instructions are specialized first.
 const HOT_LOOP: u16 = 2 * WARMUP;
 
-/// Calls of a loop-free function in one thread, run by tier 1, before tier
+/// Calls of a function in one thread, run by tier 1, before tier
 /// 2 projects its body into a function-entry executor: more than a loop's
 /// back-edges, since a call runs fewer instructions than the loop it
 /// comes from would.

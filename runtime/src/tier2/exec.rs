@@ -1111,7 +1111,7 @@ impl Interp<'_> {
         self.tier2_build(code, tc, globals, base, lp, head, project)
     }
 
-    /// A loop-free function is hot at its entry (`lp`, its code's
+    /// A function is hot at its entry (`lp`, its code's
     /// [`crate::tier2::Loops::entry`]): projects, optimizes and installs
     /// an executor for its body, unless one is installed already. True
     /// when one is.

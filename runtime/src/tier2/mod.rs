@@ -387,7 +387,7 @@ impl std::fmt::Debug for Executor {
 }
 
 /// One loop of a code object: its back-edge and the executor slot every
-/// thread enters. A loop-free function's entry is one too, whose executor
+/// thread enters. A function's entry is one too, whose executor
 /// runs the whole body (see [`Loops::entry`]).
 pub struct Loop {
     /// The index of its `JumpBackward` ([`Loop::ENTRY`] for a function's
@@ -445,7 +445,7 @@ impl Loops {
         Some(&self.loops[i])
     }
 
-    /// The function's entry: its executor runs a loop-free function's
+    /// The function's entry: its executor runs a function's whole
     /// body from the first instruction for calls tier 1 makes (a call
     /// tier 2 inlines runs in its caller's executor instead).
     pub fn entry(&self) -> &Loop {
@@ -455,12 +455,6 @@ impl Loops {
     /// Every loop.
     pub fn iter(&self) -> impl Iterator<Item = &Loop> {
         self.loops.iter()
-    }
-
-    /// Whether the code has no loop (only then may its entry have an
-    /// executor).
-    pub fn is_empty(&self) -> bool {
-        self.loops.is_empty()
     }
 }
 

@@ -134,10 +134,11 @@ pub fn project_function(
     lay_out(&instr, &cache, &constant, 0, &member, max, true)
 }
 
-/// Projects a whole loop-free function body of `len` instructions for its
+/// Projects a whole function body of `len` instructions for its
 /// function-entry executor: laid out as a loop's region is, from the first
-/// instruction, so a return leaves the executor for tier 1 to run it. A
-/// function with a loop keeps to its loops' executors.
+/// instruction, so a return leaves the executor for tier 1 to run it and
+/// its loops' back-edges are `JumpBack`s inside it (their own executors
+/// still serve tier 1 when this one leaves midway).
 pub fn project_entry(
     instr: impl Fn(usize) -> Instr,
     cache: impl Fn(usize) -> [u64; 8],
@@ -146,9 +147,6 @@ pub fn project_entry(
 ) -> Result<Trace, &'static str> {
     if len == 0 {
         return Err("no code");
-    }
-    if (0..len as usize).any(|pc| is_back_edge(instr(pc))) {
-        return Err("the function loops");
     }
     let member = region(&instr, 0, len as usize - 1);
     lay_out(
