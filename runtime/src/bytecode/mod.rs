@@ -816,7 +816,8 @@ pub struct CodeObject {
     pub locations: Box<[Location]>,
     /// The exception table, sorted by `start`, non-overlapping.
     pub exception_table: Box<[ExceptionEntry]>,
-    /// The comprehensions compiled into this code, innermost last.
+    /// The comprehensions compiled into this code (their loops never
+    /// overlap: one holding a nested scope keeps its own code).
     pub comprehensions: Box<[InlinedComprehension]>,
     /// The deepest the value stack gets (above the locals).
     pub max_stack: u32,

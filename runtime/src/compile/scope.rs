@@ -132,19 +132,30 @@ pub(super) fn analyze_comprehension(
 ) -> Scope {
     let mut c = Collector::in_function();
     c.scope.bind(".0");
+    visit_comprehension_inside(&mut c, generators, elements);
+    c.scope
+}
+
+/// Visits what runs inside a comprehension's scope: all but the first
+/// iterable (evaluated outside), the targets, the conditions and the
+/// elements.
+fn visit_comprehension_inside<'a>(
+    visitor: &mut impl Visitor<'a>,
+    generators: &'a [ast::Comprehension],
+    elements: &[&'a Expr],
+) {
     for (i, g) in generators.iter().enumerate() {
         if i > 0 {
-            c.visit_expr(&g.iter);
+            visitor.visit_expr(&g.iter);
         }
-        c.visit_expr(&g.target);
+        visitor.visit_expr(&g.target);
         for cond in &g.ifs {
-            c.visit_expr(cond);
+            visitor.visit_expr(cond);
         }
     }
     for e in elements {
-        c.visit_expr(e);
+        visitor.visit_expr(e);
     }
-    c.scope
 }
 
 /// Names whose calls see the calling frame (its locals, its code): a
@@ -158,22 +169,11 @@ const FRAME_READERS: [&str; 7] = ["locals", "vars", "dir", "eval", "exec", "supe
 /// locals of the function ([`hidden_local`]), and the names it reads are
 /// the function's own. Scope analysis and the compiler both ask here.
 pub(super) fn inlined_comprehension(generators: &[ast::Comprehension], elements: &[&Expr]) -> bool {
+    if generators.iter().any(|g| g.is_async) {
+        return false;
+    }
     let mut check = InlineCheck { inlinable: true };
-    for (i, g) in generators.iter().enumerate() {
-        if g.is_async {
-            return false;
-        }
-        if i > 0 {
-            check.visit_expr(&g.iter);
-        }
-        check.visit_expr(&g.target);
-        for cond in &g.ifs {
-            check.visit_expr(cond);
-        }
-    }
-    for e in elements {
-        check.visit_expr(e);
-    }
+    visit_comprehension_inside(&mut check, generators, elements);
     check.inlinable
 }
 
