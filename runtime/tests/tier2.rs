@@ -1626,6 +1626,11 @@ main()
 }
 
 /// How many micro-ops of kind `name` the statistics counted.
+/// The micro-ops run most, for an assertion's message.
+fn most_run(stats: &Tier2Stats) -> String {
+    format!("{:?}", stats.top_uops(12))
+}
+
 fn uops_run(stats: &Tier2Stats, name: &str) -> u64 {
     stats
         .top_uops(usize::MAX)
@@ -1655,7 +1660,7 @@ fn assert_only_virtual_calls(rt: &Runtime, calls: u64) {
 /// most of them.
 fn range_loop_iterations(stats: &Tier2Stats) -> u64 {
     let iterations = uops_run(stats, "ForIterRange") - 1;
-    assert!(iterations > 2000, "{:?}", stats.top_uops(12));
+    assert!(iterations > 2000, "{}", most_run(stats));
     iterations
 }
 
@@ -1809,13 +1814,13 @@ def g(items, n):
     assert_eq!(r, (0..3000).map(two).sum::<i64>());
     let stats = rt.tier2_stats();
     let iterations = uops_run(&stats, "JumpToTop");
-    assert!(iterations > 2000, "{:?}", stats.top_uops(12));
+    assert!(iterations > 2000, "{}", most_run(&stats));
     // `use` and the receiver's method, each iteration. Real frames only
     // while the first executor ran (`B.m`'s `k * 2` was not specialized
     // yet when it was built, so its body was a step).
     assert!(uops_run(&stats, "PushVirtualFrame") >= 2 * iterations);
     let real = uops_run(&stats, "PushFrame");
-    assert!(real * 4 < iterations, "{:?}", stats.top_uops(12));
+    assert!(real * 4 < iterations, "{}", most_run(&stats));
     assert!(uops_run(&stats, "LoadMethodVersions") >= iterations);
     assert_eq!(uops_run(&stats, "LoadMethodCached"), 0);
 
@@ -1833,7 +1838,7 @@ def g(items, n):
     };
     assert_eq!(r, (0..3000).map(three).sum::<i64>());
     let stats = rt.tier2_stats();
-    assert!(stats.exits_guard > 0, "{:?}", stats.top_uops(12));
+    assert!(stats.exits_guard > 0, "{}", most_run(&stats));
     assert!(uops_run(&stats, "LoadMethodVersions") > 0);
 }
 
@@ -1871,8 +1876,8 @@ fn a_path_not_taken_that_turns_hot_rebuilds_the_executor() {
     assert!(stats.rebuilt >= 1, "{stats:?}");
     assert!(
         (64..1500).contains(&exits),
-        "{exits} exits: {:?}",
-        stats.top_uops(12)
+        "{exits} exits: {}",
+        most_run(&stats)
     );
 }
 
@@ -1883,18 +1888,13 @@ fn assert_looping_callee_inlined(rt: &Runtime) -> u64 {
     let stats = rt.tier2_stats();
     let iterations = range_loop_iterations(&stats);
     let pushed = uops_run(&stats, "PushFrame");
-    assert!(pushed >= iterations, "{:?}", stats.top_uops(12));
+    assert!(pushed >= iterations, "{}", most_run(&stats));
     assert!(
         uops_run(&stats, "JumpBack") >= 2 * iterations,
-        "{:?}",
-        stats.top_uops(12)
+        "{}",
+        most_run(&stats)
     );
-    assert_eq!(
-        uops_run(&stats, "CallPyConst"),
-        0,
-        "{:?}",
-        stats.top_uops(12)
-    );
+    assert_eq!(uops_run(&stats, "CallPyConst"), 0, "{}", most_run(&stats));
     pushed
 }
 
@@ -1988,17 +1988,12 @@ r = f(3000)
     assert_eq!(run_int(&rt, &source("each")), (0..3000).sum::<i64>());
     let stats = rt.tier2_stats();
     let iterations = range_loop_iterations(&stats);
-    assert_eq!(
-        uops_run(&stats, "CallPyConst"),
-        0,
-        "{:?}",
-        stats.top_uops(12)
-    );
+    assert_eq!(uops_run(&stats, "CallPyConst"), 0, "{}", most_run(&stats));
     assert_eq!(
         uops_run(&stats, "PushFrame"),
         iterations,
-        "{:?}",
-        stats.top_uops(12)
+        "{}",
+        most_run(&stats)
     );
 
     let rt = runtime();
@@ -2008,8 +2003,8 @@ r = f(3000)
     assert_eq!(
         uops_run(&stats, "CallPyConst"),
         iterations,
-        "{:?}",
-        stats.top_uops(12)
+        "{}",
+        most_run(&stats)
     );
 }
 
@@ -2036,8 +2031,8 @@ r = f(3000)
     assert_eq!(
         uops_run(&stats, "GetIter"),
         iterations,
-        "{:?}",
-        stats.top_uops(12)
+        "{}",
+        most_run(&stats)
     );
     assert_eq!(
         stats.top_steps(usize::MAX),
@@ -2075,7 +2070,7 @@ r = f(3000)
     let stats = rt.tier2_stats();
     // The appends (all but those before the executor was built).
     let appends = uops_run(&stats, "CallNativeMethod");
-    assert!(appends > 1000, "{:?}", stats.top_uops(12));
+    assert!(appends > 1000, "{}", most_run(&stats));
 }
 
 /// `for j in range(k)` inside a hot loop makes its iterator with one
@@ -2101,8 +2096,8 @@ r = f(3000)
     let stats = rt.tier2_stats();
     // The outer loop's iterations in its executor: most of the 3000.
     let ranges = uops_run(&stats, "RangeIter");
-    assert!(ranges > 2000, "{:?}", stats.top_uops(12));
-    assert_eq!(uops_run(&stats, "GetIter"), 0, "{:?}", stats.top_uops(12));
+    assert!(ranges > 2000, "{}", most_run(&stats));
+    assert_eq!(uops_run(&stats, "GetIter"), 0, "{}", most_run(&stats));
     assert_eq!(
         stats.top_steps(usize::MAX),
         vec![],
@@ -2141,8 +2136,8 @@ r = f(3000)
     let stats = rt.tier2_stats();
     assert!(
         uops_run(&stats, "Isinstance") > 2000,
-        "{:?}",
-        stats.top_uops(12)
+        "{}",
+        most_run(&stats)
     );
 }
 
@@ -2169,8 +2164,8 @@ r = f(3000)
     assert_eq!(
         uops_run(&stats, "SliceSequence"),
         2 * iterations,
-        "{:?}",
-        stats.top_uops(12)
+        "{}",
+        most_run(&stats)
     );
     assert_eq!(
         stats.top_steps(usize::MAX),
@@ -2263,15 +2258,10 @@ r = int(f(3000) * 1000)
     let iterations = uops_run(&stats, "JumpToTop");
     assert!(
         uops_run(&stats, "CallFloatFunction") >= 2 * iterations,
-        "{:?}",
-        stats.top_uops(12)
+        "{}",
+        most_run(&stats)
     );
-    assert_eq!(
-        uops_run(&stats, "CallBuiltin"),
-        0,
-        "{:?}",
-        stats.top_uops(12)
-    );
+    assert_eq!(uops_run(&stats, "CallBuiltin"), 0, "{}", most_run(&stats));
 }
 
 /// `items.append(x)`, `items.pop(0)`, `seen.add(x)` and `seen.discard(x)`
@@ -2300,13 +2290,8 @@ r = f(3000)
     let iterations = range_loop_iterations(&stats);
     assert!(
         uops_run(&stats, "CallNativeMethod") >= 4 * (iterations - 4),
-        "{:?}",
-        stats.top_uops(12)
+        "{}",
+        most_run(&stats)
     );
-    assert_eq!(
-        uops_run(&stats, "CallBuiltin"),
-        0,
-        "{:?}",
-        stats.top_uops(12)
-    );
+    assert_eq!(uops_run(&stats, "CallBuiltin"), 0, "{}", most_run(&stats));
 }

@@ -1611,10 +1611,15 @@ mod tests {
         uops.iter().map(|u| u.op).collect()
     }
 
-    fn int(i: i64) -> Uop {
-        let mut u = uop(UopOp::LoadConst, Opcode::LoadConst, 0, 0);
-        u.operand = Value::try_int(i).unwrap().to_bits();
+    /// A `LoadConst` of `v` that stands for instruction `opcode` at `at`.
+    fn load_const(opcode: Opcode, v: Value, at: u32) -> Uop {
+        let mut u = uop(UopOp::LoadConst, opcode, 0, at);
+        u.operand = v.to_bits();
         u
+    }
+
+    fn int(i: i64) -> Uop {
+        load_const(Opcode::LoadConst, Value::try_int(i).unwrap(), 0)
     }
 
     struct Table(Vec<Option<Value>>);
@@ -1787,11 +1792,7 @@ mod tests {
 
     #[test]
     fn stores_to_a_constant_plain_class_go_straight_to_the_event() {
-        let konst = |v: Value, at| {
-            let mut u = uop(UopOp::LoadConst, Opcode::LoadGlobalModule, 0, at);
-            u.operand = v.to_bits();
-            u
-        };
+        let konst = |v: Value, at| load_const(Opcode::LoadGlobalModule, v, at);
         let mut uops = vec![
             uop(UopOp::LoadFast, Opcode::LoadFast, 0, 0),
             konst(Value::TRUE, 1), // "a plain class" for the table
@@ -1832,11 +1833,7 @@ mod tests {
 
     #[test]
     fn attributes_of_a_constant_class_become_constants_where_allowed() {
-        let konst = |v: Value, at| {
-            let mut u = uop(UopOp::LoadConst, Opcode::LoadGlobalModule, 0, at);
-            u.operand = v.to_bits();
-            u
-        };
+        let konst = |v: Value, at| load_const(Opcode::LoadGlobalModule, v, at);
         let mut uops = vec![
             konst(Value::TRUE, 0),
             uop(UopOp::Step, Opcode::LoadAttr, 5, 1),
@@ -1907,11 +1904,7 @@ mod tests {
 
     #[test]
     fn methods_of_a_constant_class_become_two_constants_where_allowed() {
-        let konst = |v: Value, at| {
-            let mut u = uop(UopOp::LoadConst, Opcode::LoadGlobalModule, 0, at);
-            u.operand = v.to_bits();
-            u
-        };
+        let konst = |v: Value, at| load_const(Opcode::LoadGlobalModule, v, at);
         let mut uops = vec![
             konst(Value::TRUE, 0),
             uop(UopOp::Step, Opcode::LoadMethod, 7, 1), // a staticmethod
@@ -1939,11 +1932,7 @@ mod tests {
 
     #[test]
     fn attributes_and_functions_of_a_constant_module_become_constants_where_allowed() {
-        let konst = |v: Value, at| {
-            let mut u = uop(UopOp::LoadConst, Opcode::LoadGlobalModule, 0, at);
-            u.operand = v.to_bits();
-            u
-        };
+        let konst = |v: Value, at| load_const(Opcode::LoadGlobalModule, v, at);
         let six = Value::try_int(6).unwrap();
         let mut uops = vec![
             konst(Value::NONE, 0),
@@ -1975,11 +1964,7 @@ mod tests {
 
     #[test]
     fn method_calls_of_a_constant_function_count_a_constant_receiver() {
-        let konst = |v: Value, at| {
-            let mut u = uop(UopOp::LoadConst, Opcode::LoadMethod, 0, at);
-            u.operand = v.to_bits();
-            u
-        };
+        let konst = |v: Value, at| load_const(Opcode::LoadMethod, v, at);
         let call = |n, at| uop(UopOp::Step, Opcode::CallMethodPy, n, at);
         let mut uops = vec![
             // f(x), no receiver: one argument.
@@ -2108,11 +2093,7 @@ mod tests {
 
     #[test]
     fn a_constant_float_function_call_becomes_one_micro_op_with_a_float_result() {
-        let constant = |v: Value, at| {
-            let mut u = uop(UopOp::LoadConst, Opcode::LoadConst, 0, at);
-            u.operand = v.to_bits();
-            u
-        };
+        let constant = |v: Value, at| load_const(Opcode::LoadConst, v, at);
         let mut uops = vec![
             // math.f(x) (a module function: NULL receiver), then its result
             // times a float: the guard goes.
@@ -2263,11 +2244,7 @@ mod tests {
 
     #[test]
     fn calls_of_a_constant_function_the_runtime_vouches_for_lose_their_guards() {
-        let konst = |v: Value, at| {
-            let mut u = uop(UopOp::LoadConst, Opcode::LoadGlobalModule, 0, at);
-            u.operand = v.to_bits();
-            u
-        };
+        let konst = |v: Value, at| load_const(Opcode::LoadGlobalModule, v, at);
         let mut uops = vec![
             konst(Value::TRUE, 0),
             uop(UopOp::LoadFast, Opcode::LoadFast, 0, 1),
@@ -2292,11 +2269,7 @@ mod tests {
 
     #[test]
     fn constructor_calls_of_a_constant_class_the_runtime_vouches_for_call_its_init() {
-        let konst = |v: Value, at| {
-            let mut u = uop(UopOp::LoadConst, Opcode::LoadGlobalModule, 0, at);
-            u.operand = v.to_bits();
-            u
-        };
+        let konst = |v: Value, at| load_const(Opcode::LoadGlobalModule, v, at);
         let mut uops = vec![
             konst(Value::FALSE, 0),
             uop(UopOp::LoadFast, Opcode::LoadFast, 0, 1),
