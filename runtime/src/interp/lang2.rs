@@ -172,13 +172,25 @@ impl Interp<'_> {
     /// dict instead (a subclass without `__slots__`), its dict under the
     /// name. A TypeError for an object that is not an instance of the
     /// member's class.
-    fn member_place(&mut self, member: Value, obj: Value) -> PyResult<MemberPlace> {
+    ///
+    /// `class` is `obj`'s class as the caller read it (where an attribute
+    /// access found `member`): the check is made on it, not on a fresh
+    /// read, so that an access racing another thread's `__class__`
+    /// assignment reads the slot as if it came first instead of failing
+    /// the check halfway. The slot is the same either way: an assignment
+    /// keeps the slot layout (`events::class`).
+    fn member_place(
+        &mut self,
+        member: Value,
+        obj: Value,
+        class: Gc<PyObject>,
+    ) -> PyResult<MemberPlace> {
         let Some(ObjectData::Descriptor(Descriptor::Member { owner, index, name })) = member.data()
         else {
             unreachable!("a member descriptor")
         };
         let owner_class = owner.as_object().expect("a member's owner is a class");
-        if self.isinstance(obj, owner_class) {
+        if self.is_subclass(class, owner_class) {
             if let Some(o) = obj.as_ref() {
                 let slots = match &o.data {
                     ObjectData::Instance(attrs) => attrs.slots(),
@@ -205,9 +217,16 @@ impl Interp<'_> {
         self.type_error(&msg)
     }
 
-    /// `obj.name` through the member descriptor `member`.
-    pub(crate) fn member_get(&mut self, member: Value, obj: Value, name: Value) -> PyResult<Value> {
-        let found = match self.member_place(member, obj)? {
+    /// `obj.name` through the member descriptor `member`, found on `class`
+    /// (`obj`'s class, as `member_place` says).
+    pub(crate) fn member_get(
+        &mut self,
+        member: Value,
+        obj: Value,
+        class: Gc<PyObject>,
+        name: Value,
+    ) -> PyResult<Value> {
+        let found = match self.member_place(member, obj, class)? {
             MemberPlace::Slot(k) => {
                 Some(instance_slots(&obj)[k].load()).filter(|v| *v != Value::UNBOUND)
             }
@@ -227,15 +246,16 @@ impl Interp<'_> {
     }
 
     /// `obj.name = value` (`del obj.name` when `value` is None) through the
-    /// member descriptor `member`.
+    /// member descriptor `member`, found on `class` (as `member_place`).
     pub(crate) fn member_store(
         &mut self,
         member: Value,
         obj: Value,
+        class: Gc<PyObject>,
         name: Value,
         value: Option<Value>,
     ) -> PyResult<()> {
-        let was = match self.member_place(member, obj)? {
+        let was = match self.member_place(member, obj, class)? {
             MemberPlace::Slot(k) => {
                 Some(instance_slots(&obj)[k].swap(value.unwrap_or(Value::UNBOUND)))
                     .filter(|v| *v != Value::UNBOUND)
@@ -291,7 +311,7 @@ impl Interp<'_> {
                 self.property_store(found, obj, name, value)?
             }
             Some(ObjectData::Descriptor(Descriptor::Member { .. })) => {
-                self.member_store(found, obj, name, value)?
+                self.member_store(found, obj, class, name, value)?
             }
             _ => return Ok(false),
         }
@@ -561,20 +581,23 @@ fn member_get(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyR
     if args[1].is_none() {
         return Ok(member);
     }
-    i.member_get(member, args[1], name)
+    let class = i.class_of(args[1]);
+    i.member_get(member, args[1], class, name)
 }
 
 /// `member.__set__(obj, value)`.
 fn member_set(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let (member, name) = member_and_name(i, args, "__set__", 3)?;
-    i.member_store(member, args[1], name, Some(args[2]))?;
+    let class = i.class_of(args[1]);
+    i.member_store(member, args[1], class, name, Some(args[2]))?;
     Ok(Value::NONE)
 }
 
 /// `member.__delete__(obj)`.
 fn member_delete(i: &mut Interp<'_>, args: &[Value], _kw: &[(Value, Value)]) -> PyResult<Value> {
     let (member, name) = member_and_name(i, args, "__delete__", 2)?;
-    i.member_store(member, args[1], name, None)?;
+    let class = i.class_of(args[1]);
+    i.member_store(member, args[1], class, name, None)?;
     Ok(Value::NONE)
 }
 

@@ -418,7 +418,7 @@ impl Interp<'_> {
                 return Ok((self.property_get(fget, obj, name)?, Value::NULL));
             }
             super::lang2::ClassAttr::Member(member) => {
-                return Ok((self.member_get(member, obj, name)?, Value::NULL));
+                return Ok((self.member_get(member, obj, class, name)?, Value::NULL));
             }
             _ => {}
         }
