@@ -726,21 +726,35 @@ def flip_abs(variant):
 # Events that change nothing anyone reads.
 
 
+# The two injectors may run the same scratch action at once: the other's
+# `del` may come between this one's store and its `del`, which then finds
+# nothing to delete (the events fired all the same).
+
+
 def scratch_class_attr(t, g):
     t.C.scratch = g
-    del t.C.scratch
+    try:
+        del t.C.scratch
+    except AttributeError:
+        pass
 
 
 def scratch_global(g):
     global SCRATCH
     SCRATCH = g
-    del SCRATCH
+    try:
+        del SCRATCH
+    except NameError:
+        pass
     SCRATCH = 0
 
 
 def scratch_builtin(g):
     builtins.stress_scratch = g
-    del builtins.stress_scratch
+    try:
+        del builtins.stress_scratch
+    except AttributeError:
+        pass
 
 
 def noop_tracer(frame, event, arg):
