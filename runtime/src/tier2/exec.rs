@@ -2406,6 +2406,14 @@ impl Interp<'_> {
                             if let Flow::Left(..) = flow {
                                 break flow;
                             }
+                            // A real frame's body may reach safepoints and
+                            // read what another thread published after an
+                            // event it fired: as after an escaping call,
+                            // the caller sees the event before it relies on
+                            // what it assumed.
+                            if !validity.is_valid() {
+                                leave!(Why::Invalidated, u.at + 1);
+                            }
                         }
                     }
                     go_to!(u.target as usize);
